@@ -1,0 +1,132 @@
+// The composition root of the core: builds every service from the ports and answers the
+// contract. The Electron shell and the headless host each call createCore with their own ports.
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import type { NetworkAdapter } from '../../shared/adapter';
+import { ColonnadeError, type Result } from '../../shared/errors';
+import type { Account, Layout } from '../../shared/model';
+import { SandboxAdapter } from '../networks/sandbox/adapter';
+import { SandboxWorld } from '../networks/sandbox/world';
+import { ColumnFeeds } from './column-feeds';
+import { DeliveryLog } from './delivery-log';
+import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-router';
+import { LayoutService } from './layout-service';
+import type { Ports } from './ports';
+import { SettingsService } from './settings-service';
+import { openVersionedDocument } from './versioned-document';
+
+const SandboxStateSchema = z.object({ seed: z.number().int(), anchorMs: z.number().int() });
+
+export interface Core {
+  dispatch(channel: unknown, payload: unknown): Promise<Result<unknown>>;
+  subscribe(listener: EventListener): () => void;
+  stop(): void;
+}
+
+export function createCore(ports: Ports): Core {
+  const { log, clock } = ports;
+  const bus = new EventBus(log);
+
+  // Sandbox: one world per data folder, fixed at first launch (or by the host for tests).
+  const sandboxState = openVersionedDocument(
+    ports.documents.open('sandbox'),
+    {
+      name: 'sandbox',
+      schema: SandboxStateSchema,
+      version: 1,
+      migrations: {},
+      defaults: () => ({ seed: ports.sandboxSeed ?? randomInt(1, 2 ** 31 - 1), anchorMs: clock.now() }),
+    },
+    log,
+  ).get();
+  const world = new SandboxWorld(sandboxState);
+  const sandbox = new SandboxAdapter(world, clock);
+  const practice = world.practiceProfile();
+
+  const accounts = (): Account[] => [
+    {
+      id: practice.id,
+      network: 'sandbox',
+      profile: practice,
+      health: { state: 'connected' },
+      practice: true,
+      columnKinds: sandbox.columnKinds(),
+    },
+  ];
+  const adapterFor = (profileId: string): NetworkAdapter | undefined =>
+    profileId === practice.id ? sandbox : undefined;
+
+  const deliveries = new DeliveryLog((d) => bus.emit('feed.delivery', d));
+  const feeds = new ColumnFeeds({
+    clock,
+    log,
+    adapterFor,
+    deliver: (d) => deliveries.push(d),
+    status: (s) => bus.emit('column.status', s),
+  });
+
+  const activeColumns = (layout: Layout) => layout.decks.find((d) => d.id === layout.activeDeckId)?.columns ?? [];
+  const layout = new LayoutService(ports.documents.open('layout'), log, practice.id, (l) => {
+    feeds.follow(activeColumns(l));
+    bus.emit('layout.changed', l);
+  });
+  const settings = new SettingsService(ports.documents.open('settings'), log, (s) => bus.emit('settings.changed', s));
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      version: ports.version,
+      host: ports.host,
+      platform: ports.platform,
+      osLocales: ports.osLocales(),
+    }),
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => settings.update(patch),
+    'layout.get': () => layout.get(),
+    'deck.create': ({ name }) => layout.createDeck(name),
+    'deck.rename': ({ deckId, name }) => layout.renameDeck(deckId, name),
+    'deck.delete': ({ deckId }) => layout.deleteDeck(deckId),
+    'deck.activate': ({ deckId }) => layout.activateDeck(deckId),
+    'column.add': ({ deckId, spec }) => {
+      const account = accounts().find((a) => a.profile.id === spec.profileId);
+      if (!account)
+        throw new ColonnadeError('not-found', 'That profile is not connected.', { field: 'spec.profileId' });
+      if (!account.columnKinds.includes(spec.kind)) {
+        throw new ColonnadeError('not-allowed', 'This profile cannot show that kind of column.', {
+          field: 'spec.kind',
+        });
+      }
+      return layout.addColumn(deckId, spec);
+    },
+    'column.remove': ({ deckId, columnId }) => layout.removeColumn(deckId, columnId),
+    'column.move': ({ deckId, columnId, toIndex }) => layout.moveColumn(deckId, columnId, toIndex),
+    'column.resize': ({ deckId, columnId, width }) => layout.resizeColumn(deckId, columnId, width),
+    'accounts.list': () => accounts(),
+    'column.fetch': async ({ columnId, direction, cursor }) => {
+      const column = layout.findColumn(columnId);
+      if (!column) throw new ColonnadeError('not-found', 'That column no longer exists.');
+      const adapter = adapterFor(column.profileId);
+      if (!adapter) throw new ColonnadeError('not-found', 'The profile of this column is no longer connected.');
+      const page = await adapter.readTimeline({ kind: column.kind, query: column.query, cursor, direction, limit: 40 });
+      feeds.notePage(
+        columnId,
+        page.newer,
+        page.items.map((p) => p.id),
+      );
+      return page;
+    },
+    'events.pending': () => deliveries.unacknowledged(),
+    'events.ack': ({ upTo }) => {
+      deliveries.ack(upTo);
+      return {};
+    },
+  };
+
+  feeds.follow(activeColumns(layout.get()));
+  log.info('core started', { host: ports.host, version: ports.version });
+
+  return {
+    dispatch: (channel, payload) => dispatch(handlers, channel, payload, log),
+    subscribe: (listener) => bus.subscribe(listener),
+    stop: () => feeds.stop(),
+  };
+}

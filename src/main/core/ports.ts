@@ -1,0 +1,78 @@
+// The core's view of the outside world. The Electron shell and the headless host each plug in
+// their own implementations; tests use the in-memory doubles in tests/doubles.
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Thrown by a DocumentStore whose file exists but cannot be parsed. */
+export class CorruptDocumentError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`The file ${path} cannot be read`, { cause });
+    this.name = 'CorruptDocumentError';
+  }
+}
+
+/** One persisted JSON document (a file): electron-store in the app, conf in the headless host. */
+export interface DocumentStore {
+  /** The stored document, or undefined when there is none; throws CorruptDocumentError. */
+  read(): unknown;
+  /** Replace the document atomically. */
+  write(document: Record<string, unknown>): void;
+  /** Move the current file aside (kept for the user), answering where it went. */
+  moveAside(reason: string): string;
+}
+
+export interface DocumentStores {
+  open(name: string): DocumentStore;
+}
+
+/** Encrypts secrets at rest (safeStorage in the app). Used by accounts from issue 3 on. */
+export interface SecretStore {
+  /** False on Linux without a keyring, where the ciphertext is only obfuscated. */
+  isStrong(): Promise<boolean>;
+  encrypt(plain: string): Promise<string>;
+  decrypt(cipher: string): Promise<string>;
+}
+
+export interface Notifier {
+  notify(title: string, body: string): void;
+}
+
+export interface OnlineStatus {
+  isOnline(): boolean;
+  onChange(listener: (online: boolean) => void): () => void;
+}
+
+export interface Ports {
+  clock: Clock;
+  log: Logger;
+  documents: DocumentStores;
+  secrets: SecretStore;
+  notifier: Notifier;
+  online: OnlineStatus;
+  /** The OS's preferred languages, best first. */
+  osLocales(): string[];
+  host: 'electron' | 'headless';
+  version: string;
+  platform: string;
+  /** Seed of the Sandbox world; fixed in tests so they can rely on its content. */
+  sandboxSeed?: number | undefined;
+}

@@ -1,0 +1,34 @@
+// Ports for running the core under plain Node (headless host, tests of the whole core).
+import Conf from 'conf';
+import type { Logger, Ports } from '../core/ports';
+import { systemClock } from '../core/ports';
+import { confDocuments } from '../platform/conf-documents';
+import { fileSecrets } from '../platform/file-secrets';
+
+export function nodePorts(opts: {
+  dataDir: string;
+  log: Logger;
+  version: string;
+  sandboxSeed?: number | undefined;
+}): Ports {
+  return {
+    clock: systemClock,
+    log: opts.log,
+    documents: confDocuments(
+      opts.dataDir,
+      (name, cwd) => new Conf({ configName: name, cwd, projectName: 'colonnade' }),
+    ),
+    secrets: fileSecrets(opts.dataDir),
+    notifier: { notify: (title, body) => opts.log.info('notification', { title, body }) },
+    online: { isOnline: () => true, onChange: () => () => undefined },
+    osLocales: () => {
+      const env = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+      const fromEnv = env && env !== 'C' && env !== 'POSIX' ? [env.split('.')[0]!.replace('_', '-')] : [];
+      return [...fromEnv, Intl.DateTimeFormat().resolvedOptions().locale];
+    },
+    host: 'headless',
+    version: opts.version,
+    platform: process.platform,
+    sandboxSeed: opts.sandboxSeed,
+  };
+}

@@ -1,0 +1,112 @@
+// The people, hashtags and phrases of the Sandbox world. Plain content, not logic: the world
+// (world.ts) draws from these with a seeded generator so a seed always gives the same posts.
+
+export interface Persona {
+  handle: string;
+  name: string;
+  /** The user's Sandbox profile follows this persona (its posts reach the Home column). */
+  followed: boolean;
+}
+
+export const PRACTICE_HANDLE = 'practice';
+
+export const PERSONAS: readonly Persona[] = [
+  { handle: 'ada.builds', name: 'Ada Moreau', followed: true },
+  { handle: 'bikelane_bea', name: 'Béatrice Lang', followed: true },
+  { handle: 'chen.rides', name: 'Chen Wei', followed: true },
+  { handle: 'dario_outdoors', name: 'Dario Ferri', followed: true },
+  { handle: 'elodie.tech', name: 'Élodie Martin', followed: true },
+  { handle: 'farah.k', name: 'Farah Khan', followed: true },
+  { handle: 'gus_commutes', name: 'Gus Olsen', followed: true },
+  { handle: 'hana.design', name: 'Hana Sato', followed: true },
+  { handle: 'ifpower', name: 'IF Power', followed: true },
+  { handle: 'ifpower_support', name: 'IF Power Support', followed: true },
+  { handle: 'jules.reviews', name: 'Jules Bernard', followed: true },
+  { handle: 'kofi.makes', name: 'Kofi Mensah', followed: true },
+  { handle: 'lena_greenway', name: 'Lena Schmidt', followed: true },
+  { handle: 'marco.pedals', name: 'Marco Rossi', followed: true },
+  { handle: 'nina.writes', name: 'Nina Petrova', followed: true },
+  { handle: 'oscar_daily', name: 'Oscar Nguyen', followed: false },
+  { handle: 'paula.city', name: 'Paula Gómez', followed: false },
+  { handle: 'quentin.news', name: 'Quentin Dubois', followed: false },
+  { handle: 'rhea.energy', name: 'Rhea Kapoor', followed: false },
+  { handle: 'sam.cm', name: 'Sam Taylor', followed: true },
+  { handle: 'techcrank', name: 'TechCrank', followed: false },
+  { handle: 'urbanwheels', name: 'Urban Wheels Mag', followed: true },
+  { handle: 'voltcycle', name: 'VoltCycle', followed: false },
+  { handle: 'wren.photo', name: 'Wren Adeyemi', followed: true },
+];
+
+/** Lists the practice profile owns, by id, with their members. */
+export const LISTS: Readonly<Record<string, { name: string; members: readonly string[] }>> = {
+  competitors: { name: 'Competitors', members: ['voltcycle', 'techcrank', 'urbanwheels'] },
+  press: { name: 'Press', members: ['quentin.news', 'urbanwheels', 'techcrank', 'nina.writes'] },
+  creators: { name: 'Creators', members: ['hana.design', 'wren.photo', 'kofi.makes', 'ada.builds'] },
+};
+
+/** The brand hashtag most posts orbit; the default deck watches it. */
+export const BRAND_TAG = 'IFPower';
+
+export const OTHER_TAGS: readonly string[] = [
+  'ebike',
+  'LaunchDay',
+  'CommunityManager',
+  'UrbanMobility',
+  'GreenCommute',
+  'CustomerCare',
+  'BikeToWork',
+  'RideLocal',
+];
+
+/** Sentences with slots: {tag} a hashtag, {link} a link, {mention} the practice profile. */
+export const PHRASES: readonly string[] = [
+  'Just picked up the new model and the battery life is unreal',
+  'Anyone else waiting on their delivery? Mine says next week',
+  'Commute done in 18 minutes instead of 40. Not going back',
+  'Honest review after a month of daily rides',
+  'The app update fixed the range estimate, finally',
+  'Stopped by the pop-up store downtown, great team there',
+  'Rain test passed. Soaked, but the motor did not care',
+  'Loving the matte green colourway',
+  'Our city just opened two new protected bike lanes',
+  'Question for the community: best lock for a heavy frame?',
+  'Battery swap took 30 seconds at the station',
+  'Customer support sorted my warranty claim in one message',
+  'Is the cargo version worth the extra weight?',
+  'Weekend ride along the river, 62 km on one charge',
+  'New firmware is rolling out today, check your app',
+  'The brake feel on the new model is so much better',
+  'Spotted three of these parked outside the office today',
+  'Hot take: the bell is the most underrated accessory',
+  'We are hiring community moderators in Lyon and Berlin',
+  'Thread: everything we learned from our first year of rentals',
+  'Delivery riders in our area switched fleets this month',
+  'Photo dump from the launch event last night',
+  'Our comparison of five city bikes is out',
+  'Does the trade-in offer apply to older frames?',
+  'That moment when the hill you dreaded becomes your favourite',
+  'Kids seat fits perfectly, school run sorted',
+  'The new dashboard is clean and readable in sunlight',
+  'Flat tyre on the way to work, the repair kit saved me',
+  'Thanks for the quick reply, all working again',
+  'Price drop on last season models this weekend only',
+];
+
+export const LINK_PATHS: readonly string[] = [
+  'https://ifpower.example/launch',
+  'https://ifpower.example/firmware/4-2',
+  'https://news.example.org/city-bike-lanes',
+  'https://reviews.example.net/five-city-bikes',
+  'https://ifpower.example/careers',
+  'https://blog.example.com/first-year-of-rentals',
+];
+
+export const IMAGE_ALTS: readonly string[] = [
+  'A matte green e-bike leaning on a brick wall',
+  'Riders gathered outside a pop-up store at dusk',
+  'Close-up of a handlebar display showing 62 km',
+  'A cargo bike with a child seat on a tree-lined street',
+  'A row of bikes at a battery swap station',
+];
+
+export const MEDIA_COLORS: readonly string[] = ['#5b8c6e', '#c47f4a', '#4a6fa5', '#8e5ba6', '#b5a642'];

@@ -1,0 +1,95 @@
+// How the renderer reaches main: the Electron preload's window.colonnade, or, in a browser against
+// the headless host, the same contract over the loopback WebSocket (token from the URL fragment).
+import type { EventChannel, RequestChannel } from '../shared/ipc/channels';
+import type { ColonnadeBridge } from '../shared/ipc/contract';
+import { SOCKET_PATH, type SocketServerMessage } from '../shared/ipc/socket';
+import type { Result } from '../shared/errors';
+
+declare global {
+  interface Window {
+    colonnade?: ColonnadeBridge;
+  }
+}
+
+export interface Bridge extends ColonnadeBridge {
+  /** Called when the transport drops and comes back (the renderer then resyncs). */
+  onReconnect(handler: () => void): void;
+}
+
+const TOKEN_KEY = 'colonnade.hostToken';
+
+function hostToken(): string | null {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromHash) {
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
+    // Keep the token out of the address bar (and screenshots); it stays in this tab's session.
+    history.replaceState(null, '', location.pathname + location.search);
+    return fromHash;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function socketBridge(token: string): Bridge {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SOCKET_PATH}?token=${encodeURIComponent(token)}`;
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const waiting = new Map<number, (result: Result<unknown>) => void>();
+  const reconnectHandlers: Array<() => void> = [];
+  let nextId = 1;
+  let socket: WebSocket;
+  let open: Promise<void>;
+  let everOpened = false;
+
+  const connect = () => {
+    socket = new WebSocket(url);
+    open = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    socket.addEventListener('open', () => {
+      if (everOpened) for (const h of reconnectHandlers) h();
+      everOpened = true;
+    });
+    socket.addEventListener('message', (e) => {
+      const message = JSON.parse(String(e.data)) as SocketServerMessage;
+      if ('id' in message) {
+        waiting.get(message.id)?.(message.result as Result<unknown>);
+        waiting.delete(message.id);
+      } else {
+        for (const h of listeners.get(message.event) ?? []) h(message.payload);
+      }
+    });
+    socket.addEventListener('close', () => {
+      for (const resolve of waiting.values()) {
+        resolve({ ok: false, error: { code: 'transient', message: 'The connection to the core was lost.' } });
+      }
+      waiting.clear();
+      setTimeout(connect, 1000);
+    });
+  };
+  connect();
+
+  return {
+    async invoke(channel: RequestChannel, payload: unknown) {
+      await open;
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        socket.send(JSON.stringify({ id, channel, payload }));
+      });
+    },
+    on(channel: EventChannel, handler: (payload: unknown) => void) {
+      const set = listeners.get(channel) ?? new Set();
+      set.add(handler);
+      listeners.set(channel, set);
+      return () => set.delete(handler);
+    },
+    onReconnect: (handler) => reconnectHandlers.push(handler),
+  };
+}
+
+export function connectBridge(): Bridge {
+  if (window.colonnade) {
+    const electronBridge = window.colonnade;
+    return { invoke: electronBridge.invoke, on: electronBridge.on, onReconnect: () => undefined };
+  }
+  const token = hostToken();
+  if (!token) throw new Error('Open Colonnade from the address the harness printed (it carries the access token).');
+  return socketBridge(token);
+}

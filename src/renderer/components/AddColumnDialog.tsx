@@ -1,0 +1,99 @@
+// The column picker: a profile, one of the column types it offers, and a query where the type needs one.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { QUERY_KINDS, type ColumnKind } from '../../shared/model';
+import { useAppStore } from '../state/store';
+import { useServices } from './context';
+import { Dialog } from './Dialog';
+import { describeThrown } from './errors';
+
+export function AddColumnDialog(props: { onClose: () => void; language: string }) {
+  const { t } = useTranslation();
+  const { actions } = useServices();
+  const accounts = useAppStore((s) => s.accounts);
+  const [profileId, setProfileId] = useState(accounts[0]?.profile.id ?? '');
+  const account = accounts.find((a) => a.profile.id === profileId);
+  const kinds = account?.columnKinds ?? [];
+  const [kind, setKind] = useState<ColumnKind>(kinds[0] ?? 'home');
+  const [query, setQuery] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const needsQuery = QUERY_KINDS.has(kind);
+  const queryKind = kind as 'hashtag' | 'search' | 'user' | 'list';
+
+  const submit = async () => {
+    if (needsQuery && query.trim().replace(/^[#@]+/, '') === '') {
+      setError(t('columns.queryNeeded', { what: t(`columns.query.${queryKind}`) }));
+      return;
+    }
+    setBusy(true);
+    try {
+      await actions.addColumn({ kind, profileId, ...(needsQuery ? { query: query.trim() } : {}) });
+      props.onClose();
+    } catch (err) {
+      setError(describeThrown(t, err, props.language));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={t('columns.addTitle')}
+      onClose={props.onClose}
+      onSubmit={() => void submit()}
+      submitLabel={t('actions.add')}
+      submitDisabled={busy}
+    >
+      <label className="field">
+        <span>{t('columns.profile')}</span>
+        <select value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+          {accounts.map((a) => (
+            <option key={a.profile.id} value={a.profile.id}>
+              @{a.profile.handle} ({a.network === 'sandbox' ? 'Sandbox' : a.network})
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset className="kinds">
+        <legend>{t('columns.type')}</legend>
+        {kinds.map((k) => (
+          <label key={k} className="kind">
+            <input
+              type="radio"
+              name="kind"
+              value={k}
+              checked={kind === k}
+              onChange={() => {
+                setKind(k);
+                setError(null);
+              }}
+            />
+            <span className="kind-name">{t(`columns.kind.${k}`)}</span>
+            <span className="kind-help">{t(`columns.kindHelp.${k}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+      {needsQuery && (
+        <label className="field">
+          <span>{t(`columns.query.${queryKind}`)}</span>
+          <input
+            value={query}
+            placeholder={t(`columns.queryPlaceholder.${queryKind}`)}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setError(null);
+            }}
+            aria-invalid={error !== null}
+            aria-describedby={error ? 'add-column-error' : undefined}
+          />
+        </label>
+      )}
+      {error && (
+        <p id="add-column-error" className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,131 @@
+import { Columns3, Pencil, Plus, Settings as SettingsIcon, Trash2 } from 'lucide-react';
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { activeDeck, useAppStore } from '../state/store';
+import { AddColumnDialog } from './AddColumnDialog';
+import { useServices } from './context';
+import { Deck } from './Deck';
+import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
+import { SettingsDialog } from './SettingsDialog';
+
+type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | null;
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const { actions } = useServices();
+  const phase = useAppStore((s) => s.phase);
+  const failure = useAppStore((s) => s.failure);
+  const connected = useAppStore((s) => s.connected);
+  const layout = useAppStore((s) => s.layout);
+  const deck = useAppStore(activeDeck);
+  const [open, setOpen] = useState<Open>(null);
+  const tabs = useRef<Array<HTMLButtonElement | null>>([]);
+  const language = i18n.language;
+
+  if (phase === 'failed') return <p className="splash error">{t('app.startFailed', { message: failure ?? '' })}</p>;
+  if (phase === 'connecting' || !layout || !deck) return <p className="splash">{t('app.connecting')}</p>;
+
+  const onTabKey = (e: KeyboardEvent, index: number) => {
+    const count = layout.decks.length;
+    const next =
+      e.key === 'ArrowRight'
+        ? (index + 1) % count
+        : e.key === 'ArrowLeft'
+          ? (index - 1 + count) % count
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? count - 1
+              : null;
+    if (next === null) return;
+    e.preventDefault();
+    const target = layout.decks[next];
+    if (target) void actions.activateDeck(target.id).then(() => tabs.current[next]?.focus());
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">
+          <Columns3 size={18} aria-hidden="true" /> {t('app.name')}
+        </span>
+        <div role="tablist" aria-label={t('decks.label')} className="deck-tabs">
+          {layout.decks.map((d, i) => (
+            <button
+              key={d.id}
+              ref={(el) => {
+                tabs.current[i] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`deck-tab-${d.id}`}
+              aria-selected={d.id === deck.id}
+              aria-controls="deck-panel"
+              tabIndex={d.id === deck.id ? 0 : -1}
+              className="deck-tab"
+              onClick={() => void actions.activateDeck(d.id)}
+              onKeyDown={(e) => onTabKey(e, i)}
+            >
+              {d.name}
+            </button>
+          ))}
+        </div>
+        <div className="toolbar">
+          <button type="button" onClick={() => setOpen('new-deck')}>
+            <Plus size={16} aria-hidden="true" /> {t('decks.new')}
+          </button>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('decks.rename')}
+            title={t('decks.rename')}
+            onClick={() => setOpen('rename-deck')}
+          >
+            <Pencil size={16} aria-hidden="true" />
+          </button>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('decks.delete')}
+            title={t('decks.delete')}
+            onClick={() => setOpen('delete-deck')}
+          >
+            <Trash2 size={16} aria-hidden="true" />
+          </button>
+          <button type="button" className="primary" onClick={() => setOpen('add-column')}>
+            <Plus size={16} aria-hidden="true" /> {t('columns.add')}
+          </button>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('settings.open')}
+            title={t('settings.open')}
+            onClick={() => setOpen('settings')}
+          >
+            <SettingsIcon size={16} aria-hidden="true" />
+          </button>
+        </div>
+      </header>
+      {!connected && (
+        <p className="banner" role="alert">
+          {t('app.connectionLost')}
+        </p>
+      )}
+      <main id="deck-panel" role="tabpanel" aria-labelledby={`deck-tab-${deck.id}`} className="deck-panel">
+        <Deck deck={deck} language={language} onAddColumn={() => setOpen('add-column')} />
+      </main>
+      {open === 'add-column' && <AddColumnDialog onClose={() => setOpen(null)} language={language} />}
+      {open === 'new-deck' && <DeckNameDialog onClose={() => setOpen(null)} language={language} />}
+      {open === 'rename-deck' && <DeckNameDialog deck={deck} onClose={() => setOpen(null)} language={language} />}
+      {open === 'delete-deck' && (
+        <DeleteDeckDialog
+          deck={deck}
+          isLast={layout.decks.length === 1}
+          onClose={() => setOpen(null)}
+          language={language}
+        />
+      )}
+      {open === 'settings' && <SettingsDialog onClose={() => setOpen(null)} language={language} />}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { Heart, MessageCircle, Repeat2 } from 'lucide-react';
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Post } from '../../shared/model';
+import { segmentText } from './post-text';
+import { formatAge, formatFull } from './time';
+
+export const PostCard = memo(function PostCard(props: {
+  post: Post;
+  position: number;
+  total: number;
+  language: string;
+}) {
+  const { post, language } = props;
+  const { t } = useTranslation();
+  const age = formatAge(post.createdAt, language);
+  return (
+    <article
+      className="post"
+      tabIndex={0}
+      aria-posinset={props.position}
+      aria-setsize={props.total}
+      aria-label={t('post.label', { name: post.author.displayName, time: age })}
+      data-post-id={post.id}
+    >
+      {post.author.avatarUrl ? (
+        <img
+          className="avatar"
+          src={post.author.avatarUrl}
+          alt={t('post.avatar', { name: post.author.displayName })}
+          width={40}
+          height={40}
+        />
+      ) : (
+        <div className="avatar" aria-hidden="true" />
+      )}
+      <div className="post-main">
+        <header className="post-head">
+          <span className="post-name">{post.author.displayName}</span>
+          <span className="post-handle">@{post.author.handle}</span>
+          <time dateTime={post.createdAt} title={formatFull(post.createdAt, language)}>
+            {age}
+          </time>
+        </header>
+        <p className="post-text">
+          {segmentText(post.text, post.entities).map((s, i) => {
+            switch (s.kind) {
+              case 'text':
+                return <span key={i}>{s.text}</span>;
+              case 'link':
+                return (
+                  <a key={i} href={s.value} target="_blank" rel="noreferrer noopener" title={t('post.openLink')}>
+                    {s.text}
+                  </a>
+                );
+              case 'hashtag':
+                return (
+                  <span key={i} className="hashtag">
+                    {s.text}
+                  </span>
+                );
+              case 'mention':
+                return (
+                  <span key={i} className="mention">
+                    {s.text}
+                  </span>
+                );
+            }
+          })}
+        </p>
+        {post.media.map((m, i) => (
+          <div
+            key={i}
+            className="media"
+            role="img"
+            aria-label={t('post.media', { alt: m.alt })}
+            style={{ aspectRatio: `${m.width} / ${m.height}`, backgroundColor: m.placeholderColor }}
+          >
+            {m.url ? <img src={m.url} alt="" /> : <span className="media-alt">{m.alt}</span>}
+          </div>
+        ))}
+        <footer className="post-counts">
+          <span aria-label={t('post.replies', { count: post.metrics.replies })}>
+            <MessageCircle size={15} aria-hidden="true" /> {post.metrics.replies}
+          </span>
+          <span aria-label={t('post.reposts', { count: post.metrics.reposts })}>
+            <Repeat2 size={15} aria-hidden="true" /> {post.metrics.reposts}
+          </span>
+          <span aria-label={t('post.likes', { count: post.metrics.likes })} data-testid="likes">
+            <Heart size={15} aria-hidden="true" /> {post.metrics.likes}
+          </span>
+        </footer>
+      </div>
+    </article>
+  );
+});

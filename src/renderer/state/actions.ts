@@ -1,0 +1,44 @@
+// What the UI can ask for. Each action calls main and applies the answer to the store; errors are
+// thrown as ApiError for the caller (a dialog, a column) to show where they happened.
+import type { ColumnSpec } from '../../shared/model';
+import type { Settings } from '../../shared/settings';
+import type { Api } from '../api';
+import { forgetColumn, storeColumnPosts, type ColonnadeDb } from '../db/database';
+import { useAppStore } from './store';
+
+export type Actions = ReturnType<typeof makeActions>;
+
+export function makeActions(api: Api, db: ColonnadeDb) {
+  const setLayout = (layout: Awaited<ReturnType<typeof api<'layout.get'>>>) => useAppStore.setState({ layout });
+  const deckId = () => {
+    const id = useAppStore.getState().layout?.activeDeckId;
+    if (!id) throw new Error('No deck yet');
+    return id;
+  };
+  return {
+    createDeck: async (name: string) => setLayout(await api('deck.create', { name })),
+    renameDeck: async (id: string, name: string) => setLayout(await api('deck.rename', { deckId: id, name })),
+    deleteDeck: async (id: string) => setLayout(await api('deck.delete', { deckId: id })),
+    activateDeck: async (id: string) => setLayout(await api('deck.activate', { deckId: id })),
+    addColumn: async (spec: ColumnSpec) => setLayout(await api('column.add', { deckId: deckId(), spec })),
+    removeColumn: async (columnId: string) => {
+      setLayout(await api('column.remove', { deckId: deckId(), columnId }));
+      await forgetColumn(db, columnId);
+    },
+    moveColumn: async (columnId: string, toIndex: number) =>
+      setLayout(await api('column.move', { deckId: deckId(), columnId, toIndex })),
+    resizeColumn: async (columnId: string, width: number) =>
+      setLayout(await api('column.resize', { deckId: deckId(), columnId, width })),
+    updateSettings: async (patch: Partial<Settings>) =>
+      useAppStore.setState({ settings: await api('settings.update', patch) }),
+    /** Fetch the page older than what the column's cache holds; answers false at the end of history. */
+    loadOlder: async (columnId: string): Promise<boolean> => {
+      const cursor = await db.columnCursors.get(columnId);
+      if (cursor?.reachedEnd) return false;
+      const page = await api('column.fetch', { columnId, direction: 'older', cursor: cursor?.older ?? null });
+      await storeColumnPosts(db, columnId, page.items);
+      await db.columnCursors.put({ columnId, older: page.older, reachedEnd: page.older === null });
+      return page.older !== null;
+    },
+  };
+}

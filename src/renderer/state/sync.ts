@@ -1,0 +1,60 @@
+// The one module that listens to main. It writes events into the store and Dexie, and
+// acknowledges feed deliveries only after their Dexie commit, so a reload loses nothing.
+import type { EventOf, FeedDelivery } from '../../shared/ipc/contract';
+import type { Api } from '../api';
+import type { Bridge } from '../bridge';
+import { storeColumnPosts, type ColonnadeDb } from '../db/database';
+import { useAppStore } from './store';
+
+export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void {
+  let acked = 0;
+  // Deliveries are applied one after another, in order.
+  let queue: Promise<void> = Promise.resolve();
+
+  const apply = (delivery: FeedDelivery) => {
+    queue = queue.then(async () => {
+      if (delivery.seq <= acked) return;
+      await storeColumnPosts(db, delivery.columnId, delivery.posts, delivery.metrics);
+      if (delivery.older !== undefined && !(await db.columnCursors.get(delivery.columnId))) {
+        // A column's first page says where its history continues; scrolling back starts there.
+        await db.columnCursors.put({
+          columnId: delivery.columnId,
+          older: delivery.older,
+          reachedEnd: delivery.older === null,
+        });
+      }
+      acked = delivery.seq;
+      await api('events.ack', { upTo: delivery.seq });
+    });
+    return queue;
+  };
+
+  const resync = async () => {
+    const [layout, settings, accounts, pending] = await Promise.all([
+      api('layout.get', {}),
+      api('settings.get', {}),
+      api('accounts.list', {}),
+      api('events.pending', {}),
+    ]);
+    useAppStore.setState({ layout, settings, accounts, connected: true });
+    for (const d of pending) void apply(d);
+  };
+
+  const offs = [
+    bridge.on('layout.changed', (p) => useAppStore.setState({ layout: p as EventOf<'layout.changed'> })),
+    bridge.on('settings.changed', (p) => useAppStore.setState({ settings: p as EventOf<'settings.changed'> })),
+    bridge.on('column.status', (p) => {
+      const status = p as EventOf<'column.status'>;
+      useAppStore.setState((s) => ({ statuses: { ...s.statuses, [status.columnId]: status } }));
+    }),
+    bridge.on('feed.delivery', (p) => void apply(p as FeedDelivery)),
+  ];
+  bridge.onReconnect(() => void resync());
+
+  void resync().then(
+    () => useAppStore.setState({ phase: 'ready' }),
+    (err: unknown) =>
+      useAppStore.setState({ phase: 'failed', failure: err instanceof Error ? err.message : String(err) }),
+  );
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,65 @@
+// The shared error taxonomy. Every network failure maps to one of these kinds, and every
+// column, job and dialog shows it in words (the renderer's i18n has a message per code).
+import { z } from 'zod';
+
+export const NETWORK_ERROR_CODES = [
+  'auth-expired',
+  'rate-limited',
+  'not-allowed',
+  'not-found',
+  'invalid',
+  'transient',
+  'offline',
+] as const;
+
+/** Codes that are not about a network: a request the contract refused, or a bug in main. */
+export const APP_ERROR_CODES = ['bad-request', 'internal'] as const;
+
+export const ErrorCodeSchema = z.enum([...NETWORK_ERROR_CODES, ...APP_ERROR_CODES]);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const AppErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  /** English words for logs and as a fallback; the UI shows its own translation of `code`. */
+  message: z.string(),
+  /** For rate-limited: when the limit resets (ISO instant). */
+  resetAt: z.string().optional(),
+  /** For bad-request: which field was wrong, as a dotted path. */
+  field: z.string().optional(),
+});
+export type AppError = z.infer<typeof AppErrorSchema>;
+
+/** Thrown inside main by services and adapters; the IPC layer turns it into an error result. */
+export class ColonnadeError extends Error {
+  readonly code: ErrorCode;
+  readonly resetAt: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, extra: { resetAt?: string; field?: string } = {}) {
+    super(message);
+    this.name = 'ColonnadeError';
+    this.code = code;
+    this.resetAt = extra.resetAt;
+    this.field = extra.field;
+  }
+
+  toJSON(): AppError {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.resetAt === undefined ? {} : { resetAt: this.resetAt }),
+      ...(this.field === undefined ? {} : { field: this.field }),
+    };
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (error: AppError): Result<never> => ({ ok: false, error });
+
+/** Any thrown value as an AppError; unknown errors become 'internal' without leaking details. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof ColonnadeError) return err.toJSON();
+  return { code: 'internal', message: 'Something went wrong inside Colonnade.' };
+}

@@ -1,0 +1,123 @@
+// The typed IPC contract: every request channel (request and response schemas) and every event
+// channel (payload schema), declared once. Main validates every request against it; both sides
+// take their types from it. A channel listed in channels.ts without an entry here does not compile.
+import { z } from 'zod';
+import { AppErrorSchema } from '../errors';
+import {
+  AccountSchema,
+  ColumnSpecSchema,
+  COLUMN_WIDTH,
+  CursorSchema,
+  DeckNameSchema,
+  LayoutSchema,
+  MetricsSchema,
+  pageSchema,
+  PostSchema,
+} from '../model';
+import { SettingsSchema } from '../settings';
+import type { EventChannel, RequestChannel } from './channels';
+
+const Id = z.string().min(1).max(200);
+const Empty = z.object({}).strict();
+
+export const FeedDeliverySchema = z.object({
+  /** Increases by one per delivery; the renderer acknowledges after its Dexie commit. */
+  seq: z.number().int().positive(),
+  columnId: Id,
+  /** New posts, or posts whose content changed. */
+  posts: z.array(PostSchema),
+  /** Fresh counts for posts the column already holds. */
+  metrics: z.array(z.object({ postId: Id, metrics: MetricsSchema })),
+  /** On a column's first page: where its history continues (null at the end of history). */
+  older: CursorSchema.nullable().optional(),
+});
+export type FeedDelivery = z.infer<typeof FeedDeliverySchema>;
+
+export const ColumnStatusSchema = z.object({
+  columnId: Id,
+  state: z.enum(['live', 'error', 'paused']),
+  error: AppErrorSchema.optional(),
+  /** When main last heard from the network for this column. */
+  checkedAt: z.string().optional(),
+});
+export type ColumnStatus = z.infer<typeof ColumnStatusSchema>;
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  /** Which host runs the core: the Electron app or the headless host (tests, browsers). */
+  host: z.enum(['electron', 'headless']),
+  platform: z.string(),
+  /** The operating system's preferred languages, best first. */
+  osLocales: z.array(z.string()),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+const channel = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
+
+export const requestContract = {
+  /** Version, host kind and OS languages. */
+  'app.info': channel(Empty, AppInfoSchema),
+  /** The user's settings (main owns them; the renderer mirrors). */
+  'settings.get': channel(Empty, SettingsSchema),
+  /** Change some settings; answers the whole new settings. */
+  'settings.update': channel(SettingsSchema.partial().strict(), SettingsSchema),
+  /** Decks and columns (main owns them in electron-store). */
+  'layout.get': channel(Empty, LayoutSchema),
+  /** Add a deck and make it active. */
+  'deck.create': channel(z.object({ name: DeckNameSchema }).strict(), LayoutSchema),
+  /** Rename a deck. */
+  'deck.rename': channel(z.object({ deckId: Id, name: DeckNameSchema }).strict(), LayoutSchema),
+  /** Delete a deck (not the last one). */
+  'deck.delete': channel(z.object({ deckId: Id }).strict(), LayoutSchema),
+  /** Show another deck. */
+  'deck.activate': channel(z.object({ deckId: Id }).strict(), LayoutSchema),
+  /** Append a column to a deck. */
+  'column.add': channel(z.object({ deckId: Id, spec: ColumnSpecSchema }).strict(), LayoutSchema),
+  /** Remove a column from a deck. */
+  'column.remove': channel(z.object({ deckId: Id, columnId: Id }).strict(), LayoutSchema),
+  /** Move a column to another position in its deck. */
+  'column.move': channel(
+    z.object({ deckId: Id, columnId: Id, toIndex: z.number().int().min(0).max(49) }).strict(),
+    LayoutSchema,
+  ),
+  /** Change a column's width in CSS pixels. */
+  'column.resize': channel(
+    z
+      .object({ deckId: Id, columnId: Id, width: z.number().int().min(COLUMN_WIDTH.min).max(COLUMN_WIDTH.max) })
+      .strict(),
+    LayoutSchema,
+  ),
+  /** Profiles the user can build columns for, with health and column kinds. No secrets. */
+  'accounts.list': channel(Empty, z.array(AccountSchema)),
+  /** One page of a column's timeline: the newest page, or older / newer than a cursor. */
+  'column.fetch': channel(
+    z.object({ columnId: Id, direction: z.enum(['older', 'newer']), cursor: CursorSchema.nullable() }).strict(),
+    pageSchema(PostSchema),
+  ),
+  /** Deliveries not yet acknowledged (after a reload the renderer asks for them). */
+  'events.pending': channel(Empty, z.array(FeedDeliverySchema)),
+  /** Acknowledge every delivery up to and including `upTo`. */
+  'events.ack': channel(z.object({ upTo: z.number().int().nonnegative() }).strict(), z.object({})),
+} satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
+
+export const eventContract = {
+  /** Decks or columns changed (also after another window's change). */
+  'layout.changed': LayoutSchema,
+  /** Settings changed. */
+  'settings.changed': SettingsSchema,
+  /** New posts or counts for a column; acknowledge with events.ack. */
+  'feed.delivery': FeedDeliverySchema,
+  /** A column went live, paused, or hit an error from its network. */
+  'column.status': ColumnStatusSchema,
+} satisfies Record<EventChannel, z.ZodType>;
+
+export type RequestOf<C extends RequestChannel> = z.input<(typeof requestContract)[C]['request']>;
+export type ParsedRequestOf<C extends RequestChannel> = z.output<(typeof requestContract)[C]['request']>;
+export type ResponseOf<C extends RequestChannel> = z.output<(typeof requestContract)[C]['response']>;
+export type EventOf<C extends EventChannel> = z.output<(typeof eventContract)[C]>;
+
+/** What both transports (Electron preload, headless WebSocket) give the renderer. */
+export interface ColonnadeBridge {
+  invoke(channel: RequestChannel, payload: unknown): Promise<unknown>;
+  on(channel: EventChannel, handler: (payload: unknown) => void): () => void;
+}
