@@ -12,8 +12,8 @@ declare global {
 }
 
 export interface Bridge extends ColonnadeBridge {
-  /** Called when the transport drops and comes back (the renderer then resyncs). */
-  onReconnect(handler: () => void): void;
+  /** Called with false when the transport drops, and true when it is back (the renderer then resyncs). */
+  onConnection(handler: (connected: boolean) => void): void;
 }
 
 const TOKEN_KEY = 'colonnade.hostToken';
@@ -33,7 +33,7 @@ function socketBridge(token: string): Bridge {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SOCKET_PATH}?token=${encodeURIComponent(token)}`;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const waiting = new Map<number, (result: Result<unknown>) => void>();
-  const reconnectHandlers: Array<() => void> = [];
+  const connectionHandlers: Array<(connected: boolean) => void> = [];
   let nextId = 1;
   let socket: WebSocket;
   let open: Promise<void>;
@@ -43,7 +43,7 @@ function socketBridge(token: string): Bridge {
     socket = new WebSocket(url);
     open = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
     socket.addEventListener('open', () => {
-      if (everOpened) for (const h of reconnectHandlers) h();
+      if (everOpened) for (const h of connectionHandlers) h(true);
       everOpened = true;
     });
     socket.addEventListener('message', (e) => {
@@ -60,6 +60,7 @@ function socketBridge(token: string): Bridge {
         resolve({ ok: false, error: { code: 'transient', message: 'The connection to the core was lost.' } });
       }
       waiting.clear();
+      if (everOpened) for (const h of connectionHandlers) h(false);
       setTimeout(connect, 1000);
     });
   };
@@ -80,15 +81,19 @@ function socketBridge(token: string): Bridge {
       listeners.set(channel, set);
       return () => set.delete(handler);
     },
-    onReconnect: (handler) => reconnectHandlers.push(handler),
+    onConnection: (handler) => connectionHandlers.push(handler),
   };
 }
 
 export function connectBridge(): Bridge {
   if (window.colonnade) {
     const electronBridge = window.colonnade;
-    return { invoke: electronBridge.invoke, on: electronBridge.on, onReconnect: () => undefined };
+    return { invoke: electronBridge.invoke, on: electronBridge.on, onConnection: () => undefined };
   }
+  // A restarted host prints a new address; opening it in this tab must use the new token.
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.slice(1)).get('token')) location.reload();
+  });
   const token = hostToken();
   if (!token) throw new Error('Open Colonnade from the address the harness printed (it carries the access token).');
   return socketBridge(token);

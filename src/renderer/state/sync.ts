@@ -49,7 +49,10 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
     }),
     bridge.on('feed.delivery', (p) => void apply(p as FeedDelivery)),
   ];
-  bridge.onReconnect(() => void resync());
+  bridge.onConnection((connected) => {
+    if (connected) void resync();
+    else useAppStore.setState({ connected: false });
+  });
 
   void resync().then(
     () => useAppStore.setState({ phase: 'ready' }),

@@ -1,0 +1,177 @@
+// The deck as a CM meets it, in Chromium against the headless host.
+import type { Page } from '@playwright/test';
+import { startHarness } from './support/harness';
+import { expect, test } from './support/fixtures';
+
+const column = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
+const regionTitles = (page: Page) =>
+  page.locator('section.column').evaluateAll((els) => els.map((el) => el.querySelector('h2')?.textContent ?? ''));
+
+test('first launch shows the Sandbox deck with live posts, clearly marked as practice data', async ({
+  page,
+  harness,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(harness.url);
+
+  await expect(page.getByRole('tab', { name: 'Sandbox', selected: true })).toBeVisible();
+  for (const title of ['Home', '#IFPower']) {
+    const region = column(page, title);
+    await expect(region).toBeVisible();
+    await expect(region.getByText('Practice data')).toBeVisible();
+    const feed = region.getByRole('feed', { name: `Posts in ${title}` });
+    await expect(feed.getByRole('article').first()).toBeVisible();
+  }
+  // Every post of the hashtag column carries the hashtag; posts have authors, avatars and counts.
+  const tagged = column(page, '#IFPower').getByRole('article');
+  const firstPost = tagged.first();
+  await expect(firstPost.getByRole('img', { name: /^Avatar of / })).toBeVisible();
+  await expect(firstPost.getByLabel(/\d+ likes?$/)).toBeVisible();
+  for (const text of await tagged.allInnerTexts()) expect(text).toContain('#IFPower');
+
+  // Live: a newer post arrives at the top of Home within a few seconds.
+  const home = column(page, 'Home');
+  const firstId = await home.getByRole('article').first().getAttribute('data-post-id');
+  await expect
+    .poll(() => home.getByRole('article').first().getAttribute('data-post-id'), { timeout: 20_000 })
+    .not.toBe(firstId);
+
+  // Links are real links that leave for the browser.
+  const link = home.getByRole('link').first();
+  if ((await link.count()) > 0) await expect(link).toHaveAttribute('target', '_blank');
+  expect(errors).toEqual([]);
+});
+
+test('add a hashtag column through the picker, with a clear error when the hashtag is missing', async ({
+  page,
+  harness,
+}) => {
+  await page.goto(harness.url);
+  await page.getByRole('button', { name: 'Add column' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a column' });
+  await expect(dialog.getByRole('combobox', { name: 'Profile' })).toHaveValue('sandbox:practice');
+  await dialog.getByRole('radio', { name: /^Hashtag/ }).check();
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('Enter a Hashtag for this column.');
+
+  await dialog.getByRole('textbox', { name: 'Hashtag' }).fill('#ebike');
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog).toBeHidden();
+  const ebike = column(page, '#ebike');
+  await expect(ebike.getByRole('article').first()).toBeVisible();
+  for (const text of await ebike.getByRole('article').allInnerTexts()) expect(text).toContain('#ebike');
+  expect(await regionTitles(page)).toEqual(['Home', '#IFPower', '#ebike']);
+});
+
+test('reorder columns with the keyboard, by drag handle and by buttons, and resize one', async ({ page, harness }) => {
+  await page.goto(harness.url);
+  await expect(column(page, '#IFPower').getByRole('article').first()).toBeVisible();
+
+  // dnd-kit's keyboard sensor: Space lifts, arrows move, Space drops.
+  await page.getByRole('button', { name: 'Reorder column #IFPower' }).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Space');
+  await expect.poll(() => regionTitles(page)).toEqual(['#IFPower', 'Home']);
+
+  await column(page, '#IFPower').getByRole('button', { name: 'Move right' }).click();
+  await expect.poll(() => regionTitles(page)).toEqual(['Home', '#IFPower']);
+
+  const separator = page.getByRole('separator', { name: 'Width of column Home' });
+  await expect(separator).toHaveAttribute('aria-valuenow', '340');
+  await separator.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(separator).toHaveAttribute('aria-valuenow', '420');
+  await expect.poll(() => column(page, 'Home').evaluate((el) => el.getBoundingClientRect().width)).toBeCloseTo(420, 0);
+});
+
+test('decks: create, switch, rename, delete; everything survives a reload and a restart', async ({ page }) => {
+  const first = await startHarness();
+  const { dataDir, port } = first;
+  try {
+    await page.goto(first.url);
+    await page.getByRole('button', { name: 'New deck' }).click();
+    await page.getByRole('textbox', { name: 'Deck name' }).fill('Launch week');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByRole('tab', { name: 'Launch week', selected: true })).toBeVisible();
+    await expect(page.getByText('This deck has no columns yet.')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Add a column' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a column' });
+    await dialog.getByRole('radio', { name: /^Search/ }).check();
+    await dialog.getByRole('textbox', { name: 'Keywords' }).fill('battery');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await expect(column(page, '“battery”').getByRole('article').first()).toBeVisible();
+
+    // Keyboard switching between deck tabs.
+    await page.getByRole('tab', { name: 'Launch week' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByRole('tab', { name: 'Sandbox', selected: true })).toBeFocused();
+    await expect(column(page, 'Home')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Rename deck' }).click();
+    await page.getByRole('textbox', { name: 'Deck name' }).fill('Brand A');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('tab', { name: 'Brand A', selected: true })).toBeVisible();
+
+    await page.reload();
+    await expect(page.getByRole('tab', { name: 'Brand A', selected: true })).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Launch week' })).toBeVisible();
+    await expect(column(page, 'Home').getByRole('article').first()).toBeVisible();
+    await first.stop();
+
+    const second = await startHarness({ dataDir, port });
+    try {
+      await page.goto(second.url);
+      await page.getByRole('tab', { name: 'Launch week' }).click();
+      await expect(column(page, '“battery”').getByRole('article').first()).toBeVisible();
+      await page.getByRole('button', { name: 'Delete deck' }).click();
+      await expect(page.getByRole('dialog', { name: 'Delete “Launch week”?' })).toContainText(
+        'Its 1 columns go with it.',
+      );
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      await expect(page.getByRole('tab')).toHaveText(['Brand A']);
+      await page.getByRole('button', { name: 'Delete deck' }).click();
+      await expect(page.getByRole('dialog')).toContainText('This is your only deck, so it cannot be deleted.');
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await first.stop();
+  }
+});
+
+test('switch the language to French, and it stays French after a reload', async ({ page, harness }) => {
+  await page.goto(harness.url);
+  await expect(column(page, 'Home')).toBeVisible();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
+  await expect(page.getByRole('dialog', { name: 'Réglages' })).toBeVisible();
+  await page.getByRole('button', { name: 'Fermer' }).click();
+  await expect(page.getByRole('button', { name: 'Ajouter une colonne' })).toBeVisible();
+  await expect(column(page, 'Accueil').getByText('Données d’entraînement')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await page.reload();
+  await expect(column(page, 'Accueil').getByRole('feed', { name: 'Publications de Accueil' })).toBeVisible();
+  await expect(page.getByRole('tablist', { name: 'Tableaux' })).toBeVisible();
+});
+
+test('the host refuses a page without its token, and a socket from another origin', async ({ page, harness }) => {
+  const port = harness.port;
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await expect(page.getByText(/could not start: Open Colonnade from the address the harness printed/)).toBeVisible();
+  const status = await page.evaluate(async (p) => {
+    const token = 'wrong';
+    return new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${p}/ipc?token=${token}`);
+      ws.onopen = () => resolve('open');
+      ws.onerror = () => resolve('refused');
+    });
+  }, port);
+  expect(status).toBe('refused');
+});
