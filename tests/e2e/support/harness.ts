@@ -36,7 +36,7 @@ export async function startHarness(
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The harness did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
       const match = /Colonnade ready: (\S+)/.exec(output);
@@ -51,6 +51,14 @@ export async function startHarness(
       reject(new Error(`The harness exited with ${code}:\n${output}`));
     });
   });
+  let url: string;
+  try {
+    url = await ready;
+  } catch (err) {
+    // Never leave a host running behind a failed start.
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  }
   return {
     url,
     port: Number(new URL(url).port),
