@@ -1,6 +1,7 @@
 // The thin Electron shell: lifecycle, the one window, tray, IPC wiring. Everything else is the
 // core (createCore), which the headless host runs too.
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInstance } from 'i18next';
 import { resolveLanguage, type Settings } from '../../shared/settings';
 import { fail } from '../../shared/errors';
@@ -68,10 +69,12 @@ export function startShell(opts: ShellOptions): Shell {
   }
 
   const rendererFile = path.join(opts.outDir, '../renderer/index.html');
-  const rendererUrl = opts.devServerUrl ?? new URL(`file://${rendererFile.replace(/\\/g, '/')}`).href;
+  // The URL Chromium reports for loadFile(rendererFile): '#', '?' and spaces in the path are escaped.
+  const rendererUrl = opts.devServerUrl ?? pathToFileURL(rendererFile).href;
+  const devOrigin = opts.devServerUrl === undefined ? undefined : new URL(opts.devServerUrl).origin;
+  const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : undefined);
   const isAppUrl = (url: string) =>
-    url.split('#')[0] === rendererUrl.split('#')[0] ||
-    (opts.devServerUrl !== undefined && url.startsWith(opts.devServerUrl));
+    url.split('#')[0] === rendererUrl.split('#')[0] || (devOrigin !== undefined && originOf(url) === devOrigin);
 
   const showWindow = () => {
     if (!win) return;
