@@ -1,10 +1,11 @@
 // The one interface every network implements (Sandbox first; X, Bluesky, Mastodon next).
-// Adapters run in main only: they hold tokens and talk to servers.
+// Adapters run in main only: they hold tokens and talk to servers. Every failure they throw is a
+// ColonnadeError of the shared taxonomy (errors.ts), never a library's own error.
 import type { ColumnKind, Cursor, Metrics, Page, Post, Profile } from './model';
 
 export interface TimelineRequest {
   kind: ColumnKind;
-  /** Hashtag (without '#'), keywords, handle or list id, for the kinds that need one. */
+  /** Hashtag (without '#'), keywords, handle (without '@') or list id, for the kinds that need one. */
   query?: string | undefined;
   /** Continue from this cursor; absent for the newest page. */
   cursor?: Cursor | null | undefined;
@@ -18,12 +19,45 @@ export interface TextRules {
   counting: 'weighted' | 'graphemes' | 'characters';
   maxLength: number;
   maxImages: number;
+  /** Longest alt text an image may carry. */
+  maxAltLength: number;
 }
 
 export interface RateLimitState {
   limit: number;
   remaining: number;
   resetAt: string;
+}
+
+/** A list, custom feed or other named source the column picker offers for the 'list' kind. */
+export interface ListInfo {
+  /** What goes into the column's query. */
+  id: string;
+  name: string;
+  /** 'feed' for Bluesky custom feeds; 'list' otherwise. */
+  kind: 'list' | 'feed';
+}
+
+export type PostAction = 'like' | 'unlike' | 'repost' | 'unrepost' | 'delete';
+
+export interface MediaUpload {
+  data: Uint8Array;
+  mimeType: string;
+  alt: string;
+}
+
+export interface PublishRequest {
+  text: string;
+  media?: MediaUpload[] | undefined;
+  /** Post id (global, `${network}:${nativeId}`) this one replies to; a thread is a chain of replies. */
+  replyTo?: string | undefined;
+  /** Post id this one quotes. */
+  quoteOf?: string | undefined;
+  /**
+   * Chosen once per post before the first attempt and reused on every retry, so a retry cannot
+   * post twice (Bluesky record key, Mastodon Idempotency-Key; X has none: the adapter looks first).
+   */
+  idempotencyKey: string;
 }
 
 export interface NetworkAdapter {
@@ -33,11 +67,17 @@ export interface NetworkAdapter {
   /** Column kinds this account can show, in the order the picker lists them. */
   columnKinds(): ColumnKind[];
   textRules(): TextRules;
-  /** A page of a timeline; errors are ColonnadeErrors of the shared taxonomy. */
+  /** A page of a timeline, newest first. */
   readTimeline(req: TimelineRequest): Promise<Page<Post>>;
   /** Current counts for posts this adapter returned before. Unknown ids are left out. */
   refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>>;
+  /** Lists (and custom feeds) this account can open as columns. */
+  lists(): Promise<ListInfo[]>;
+  act(postId: string, action: PostAction): Promise<void>;
+  /** Publishes one post and answers it as the network now shows it. */
+  publish(request: PublishRequest): Promise<Post>;
   /** Minimum pause between two polls of one column, in milliseconds. */
   pollIntervalMs(kind: ColumnKind): number;
+  /** The most constraining rate-limit window seen in the last response, if the network reports one. */
   rateLimit(): RateLimitState | null;
 }

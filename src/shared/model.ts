@@ -64,6 +64,10 @@ export const PostSchema = z.object({
   createdAt: InstantSchema,
   url: z.string().nullable(),
   metrics: MetricsSchema,
+  /** What the account that fetched the post has done with it, where the network says. */
+  viewer: z.object({ liked: z.boolean(), reposted: z.boolean() }).optional(),
+  /** The post this one replies to (global id), when known. */
+  replyTo: z.string().optional(),
 });
 export type Post = z.infer<typeof PostSchema>;
 

@@ -12,7 +12,12 @@ function flakyAdapter(clock: FakeClock, failures: Error[]): NetworkAdapter {
       throw new Error('unused');
     },
     columnKinds: () => ['home'],
-    textRules: () => ({ counting: 'weighted', maxLength: 280, maxImages: 4 }),
+    textRules: () => ({ counting: 'weighted', maxLength: 280, maxImages: 4, maxAltLength: 1000 }),
+    lists: async () => [],
+    act: async () => undefined,
+    publish: async () => {
+      throw new Error('unused');
+    },
     pollIntervalMs: () => 1_000,
     rateLimit: () => null,
     refreshMetrics: async () => new Map(),

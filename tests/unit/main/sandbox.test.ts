@@ -110,3 +110,26 @@ describe('the Sandbox world', () => {
     expect(world.timeOf(latest + 1)).toBeGreaterThan(anchorMs + 60_000);
   });
 });
+
+describe('acting and publishing in the Sandbox', () => {
+  it('remembers likes for the viewer, and publishes once per idempotency key', async () => {
+    const { adapter } = setup();
+    const page = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 3 });
+    const target = page.items[0]!;
+    expect(target.viewer).toEqual({ liked: false, reposted: false });
+    await adapter.act(target.id, 'like');
+    const again = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 3 });
+    expect(again.items[0]!.viewer).toEqual({ liked: true, reposted: false });
+    await expect(adapter.act('sandbox:nope', 'like')).rejects.toMatchObject({ code: 'not-found' });
+
+    const first = await adapter.publish({ text: 'Hello #IFPower', idempotencyKey: 'k-1' });
+    const retry = await adapter.publish({ text: 'Hello #IFPower', idempotencyKey: 'k-1' });
+    expect(retry.id).toBe(first.id);
+    await expect(adapter.act(target.id, 'delete')).rejects.toMatchObject({ code: 'not-allowed' });
+    await adapter.act(first.id, 'delete');
+    await expect(adapter.publish({ text: 'x'.repeat(501), idempotencyKey: 'k-2' })).rejects.toMatchObject({
+      code: 'invalid',
+    });
+    expect((await adapter.lists()).map((l) => l.id)).toEqual(['competitors', 'press', 'creators']);
+  });
+});

@@ -1,5 +1,5 @@
 // Sandbox as a network adapter: the same interface X, Bluesky and Mastodon implement.
-import type { NetworkAdapter, TimelineRequest } from '../../../shared/adapter';
+import type { ListInfo, NetworkAdapter, PostAction, PublishRequest, TimelineRequest } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
 import type { Clock } from '../../core/ports';
@@ -62,7 +62,79 @@ export class SandboxAdapter implements NetworkAdapter {
   }
 
   textRules() {
-    return { counting: 'graphemes' as const, maxLength: 500, maxImages: 4 };
+    return { counting: 'graphemes' as const, maxLength: 500, maxImages: 4, maxAltLength: 1000 };
+  }
+
+  async lists(): Promise<ListInfo[]> {
+    return Object.entries(LISTS).map(([id, list]) => ({ id, name: list.name, kind: 'list' as const }));
+  }
+
+  /** Likes and reposts of the practice profile, by post id (kept for this run of the app). */
+  private readonly liked = new Set<string>();
+  private readonly reposted = new Set<string>();
+  /** Posts the practice profile published, newest first, by idempotency key. */
+  private readonly own = new Map<string, Post>();
+
+  async act(postId: string, action: PostAction): Promise<void> {
+    const known = this.world.numberOf(postId) !== undefined || [...this.own.values()].some((p) => p.id === postId);
+    if (!known) throw new ColonnadeError('not-found', 'That post is not in the Sandbox.');
+    switch (action) {
+      case 'like':
+        this.liked.add(postId);
+        return;
+      case 'unlike':
+        this.liked.delete(postId);
+        return;
+      case 'repost':
+        this.reposted.add(postId);
+        return;
+      case 'unrepost':
+        this.reposted.delete(postId);
+        return;
+      case 'delete': {
+        const entry = [...this.own.entries()].find(([, p]) => p.id === postId);
+        if (!entry) throw new ColonnadeError('not-allowed', 'Only your own posts can be deleted.');
+        this.own.delete(entry[0]);
+        return;
+      }
+    }
+  }
+
+  async publish(request: PublishRequest): Promise<Post> {
+    const existing = this.own.get(request.idempotencyKey);
+    if (existing) return existing;
+    const rules = this.textRules();
+    if ([...new Intl.Segmenter().segment(request.text)].length > rules.maxLength) {
+      throw new ColonnadeError('invalid', `Sandbox posts are at most ${rules.maxLength} characters.`);
+    }
+    const profile = this.world.practiceProfile();
+    const nativeId = `own-${this.own.size + 1}-${request.idempotencyKey.slice(0, 8)}`;
+    const post: Post = {
+      id: `sandbox:${nativeId}`,
+      network: 'sandbox',
+      nativeId,
+      author: profile,
+      text: request.text,
+      entities: [],
+      media: (request.media ?? []).map((m) => ({
+        kind: 'image' as const,
+        alt: m.alt,
+        width: 1200,
+        height: 675,
+        url: null,
+        placeholderColor: '#4a6fa5',
+      })),
+      createdAt: new Date(this.clock.now()).toISOString(),
+      url: null,
+      metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
+      ...(request.replyTo ? { replyTo: request.replyTo } : {}),
+    };
+    this.own.set(request.idempotencyKey, post);
+    return post;
+  }
+
+  private withViewer(post: Post): Post {
+    return { ...post, viewer: { liked: this.liked.has(post.id), reposted: this.reposted.has(post.id) } };
   }
 
   pollIntervalMs(): number {
@@ -85,7 +157,7 @@ export class SandboxAdapter implements NetworkAdapter {
       const from = parseCursor(req.cursor);
       const floor = Math.max(from + 1, latest - SCAN_BUDGET);
       for (let n = latest; n >= floor && items.length < req.limit; n--) {
-        if (this.world.matches(n, filter)) items.push(this.world.post(n, now));
+        if (this.world.matches(n, filter)) items.push(this.withViewer(this.world.post(n, now)));
       }
       return { items, older: null, newer: String(Math.max(latest, from)) };
     }
@@ -94,7 +166,7 @@ export class SandboxAdapter implements NetworkAdapter {
     let n = start;
     const stop = Math.max(oldest, start - SCAN_BUDGET);
     for (; n >= stop && items.length < req.limit; n--) {
-      if (this.world.matches(n, filter)) items.push(this.world.post(n, now));
+      if (this.world.matches(n, filter)) items.push(this.withViewer(this.world.post(n, now)));
     }
     // n is now one below the last number looked at.
     const older = n >= oldest ? String(n + 1) : null;
