@@ -169,5 +169,7 @@ export const AccountSchema = z.object({
   /** Practice data (Sandbox): the UI labels it so. */
   practice: z.boolean(),
   columnKinds: z.array(ColumnKindSchema),
+  /** The API base URL, instance or service the account talks to (null for Sandbox). */
+  server: z.string().nullable(),
 });
 export type Account = z.infer<typeof AccountSchema>;

@@ -99,6 +99,7 @@ export function memoryPorts(
     },
     notifier: { notify: () => undefined },
     online: { isOnline: () => true, onChange: () => () => undefined },
+    openExternal: () => undefined,
     osLocales: () => ['fr-FR', 'en-US'],
     host: 'headless',
     version: '0.0.0-test',

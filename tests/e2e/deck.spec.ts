@@ -72,10 +72,15 @@ test('reorder columns with the keyboard, by drag handle and by buttons, and resi
   await expect(column(page, '#IFPower').getByRole('article').first()).toBeVisible();
 
   // dnd-kit's keyboard sensor: Space lifts, arrows move, Space drops.
+  // Each step waits for what a screen reader announces, as a keyboard user would.
+  const announced = (text: string) => expect(page.getByRole('status').filter({ hasText: text })).toBeAttached();
   await page.getByRole('button', { name: 'Reorder column #IFPower' }).focus();
   await page.keyboard.press('Space');
+  await announced('Picked up column #IFPower, position 2 of 2.');
   await page.keyboard.press('ArrowLeft');
+  await announced('Column #IFPower is over position 1.');
   await page.keyboard.press('Space');
+  await announced('Column #IFPower dropped at position 1.');
   await expect.poll(() => regionTitles(page)).toEqual(['#IFPower', 'Home']);
 
   await column(page, '#IFPower').getByRole('button', { name: 'Move right' }).click();

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { NetworkAdapter } from '../../shared/adapter';
 import { ColonnadeError, type Result } from '../../shared/errors';
 import type { Account, Layout } from '../../shared/model';
+import type { NetworkModule } from '../networks/module';
+import { AccountsService, accountView } from './accounts-service';
 import { SandboxAdapter } from '../networks/sandbox/adapter';
 import { SandboxWorld } from '../networks/sandbox/world';
 import { ColumnFeeds } from './column-feeds';
@@ -23,7 +25,12 @@ export interface Core {
   stop(): void;
 }
 
-export function createCore(ports: Ports): Core {
+export interface CoreOptions {
+  /** The networks accounts can be connected on (X, Bluesky, Mastodon; tests may pass doubles). */
+  networks?: readonly NetworkModule[];
+}
+
+export async function createCore(ports: Ports, options: CoreOptions = {}): Promise<Core> {
   const { log, clock } = ports;
   const bus = new EventBus(log);
 
@@ -43,6 +50,19 @@ export function createCore(ports: Ports): Core {
   const sandbox = new SandboxAdapter(world, clock);
   const practice = world.practiceProfile();
 
+  const connected = await AccountsService.open({
+    store: ports.documents.open('accounts'),
+    secrets: ports.secrets,
+    clock,
+    log,
+    modules: options.networks ?? [],
+    onChange: () => bus.emit('accounts.changed', accounts()),
+    authorize: (url) => {
+      ports.openExternal(url);
+      bus.emit('accounts.authorize', { url });
+    },
+  });
+
   const accounts = (): Account[] => [
     {
       id: practice.id,
@@ -51,10 +71,12 @@ export function createCore(ports: Ports): Core {
       health: { state: 'connected' },
       practice: true,
       columnKinds: sandbox.columnKinds(),
+      server: null,
     },
+    ...connected.list().map((record) => accountView(record, connected.adapter(record.id))),
   ];
   const adapterFor = (profileId: string): NetworkAdapter | undefined =>
-    profileId === practice.id ? sandbox : undefined;
+    profileId === practice.id ? sandbox : connected.adapter(profileId);
 
   const deliveries = new DeliveryLog((d) => bus.emit('feed.delivery', d));
   const feeds = new ColumnFeeds({
@@ -63,6 +85,7 @@ export function createCore(ports: Ports): Core {
     adapterFor,
     deliver: (d) => deliveries.push(d),
     status: (s) => bus.emit('column.status', s),
+    outcome: (profileId, error) => connected.noteOutcome(profileId, error),
   });
 
   const activeColumns = (layout: Layout) => layout.decks.find((d) => d.id === layout.activeDeckId)?.columns ?? [];
@@ -101,6 +124,29 @@ export function createCore(ports: Ports): Core {
     'column.move': ({ deckId, columnId, toIndex }) => layout.moveColumn(deckId, columnId, toIndex),
     'column.resize': ({ deckId, columnId, width }) => layout.resizeColumn(deckId, columnId, width),
     'accounts.list': () => accounts(),
+    'accounts.connect': async ({ request, allowWeakStorage }) => {
+      const record = await connected.connect(request, allowWeakStorage);
+      return accounts().find((a) => a.id === record.id)!;
+    },
+    'accounts.cancel': () => {
+      connected.cancelConnect();
+      return {};
+    },
+    'accounts.remove': ({ accountId }) => {
+      connected.remove(accountId);
+      return {};
+    },
+    'column.lists': async ({ profileId }) => {
+      const adapter = adapterFor(profileId);
+      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
+      return adapter.lists();
+    },
+    'post.act': async ({ profileId, postId, action }) => {
+      const adapter = adapterFor(profileId);
+      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
+      await adapter.act(postId, action);
+      return {};
+    },
     'column.fetch': async ({ columnId, direction, cursor }) => {
       const column = layout.findColumn(columnId);
       if (!column) throw new ColonnadeError('not-found', 'That column no longer exists.');

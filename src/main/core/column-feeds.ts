@@ -27,6 +27,8 @@ export interface ColumnFeedsDeps {
   adapterFor(profileId: string): NetworkAdapter | undefined;
   deliver(delivery: Omit<FeedDelivery, 'seq'>): void;
   status(status: ColumnStatus): void;
+  /** What the network answered for a profile: null for success, else the error (account health). */
+  outcome?(profileId: string, error: AppError | null): void;
 }
 
 export class ColumnFeeds {
@@ -119,6 +121,7 @@ export class ColumnFeeds {
         });
       }
       feed.failures = 0;
+      this.deps.outcome?.(feed.column.profileId, null);
       this.deps.status({ columnId: feed.column.id, state: 'live', checkedAt: new Date(clock.now()).toISOString() });
     } catch (err) {
       if (feed.stopped) return;
@@ -131,6 +134,7 @@ export class ColumnFeeds {
       if (error.code === 'rate-limited' && error.resetAt) {
         delay = Math.max(1_000, Date.parse(error.resetAt) - clock.now());
       }
+      this.deps.outcome?.(feed.column.profileId, error);
       this.deps.status({ columnId: feed.column.id, state: 'error', error });
     }
     if (!feed.stopped) feed.timer = clock.setTimeout(() => void this.poll(feed), delay);

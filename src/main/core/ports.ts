@@ -68,6 +68,8 @@ export interface Ports {
   secrets: SecretStore;
   notifier: Notifier;
   online: OnlineStatus;
+  /** Open an http(s) page in the user's browser (OAuth authorization pages). */
+  openExternal(url: string): void;
   /** The OS's preferred languages, best first. */
   osLocales(): string[];
   host: 'electron' | 'headless';

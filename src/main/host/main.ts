@@ -31,7 +31,7 @@ async function main() {
   const dataDir = process.env.COLONNADE_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'colonnade-'));
   fs.mkdirSync(dataDir, { recursive: true });
   const log = fileLogger(path.join(dataDir, 'logs'));
-  const core = createCore(
+  const core = await createCore(
     nodePorts({ dataDir, log, version: __APP_VERSION__, sandboxSeed: intFromEnv('COLONNADE_SANDBOX_SEED') }),
   );
   const server = await startSocketServer({

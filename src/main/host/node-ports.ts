@@ -21,6 +21,8 @@ export function nodePorts(opts: {
     secrets: fileSecrets(opts.dataDir),
     notifier: { notify: (title, body) => opts.log.info('notification', { title, body }) },
     online: { isOnline: () => true, onChange: () => () => undefined },
+    // The headless host has no desktop: the renderer shows the address as a link instead.
+    openExternal: (url) => opts.log.info('authorization page to open', { host: new URL(url).host }),
     osLocales: () => {
       const env = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
       const fromEnv = env && env !== 'C' && env !== 'POSIX' ? [env.split('.')[0]!.replace('_', '-')] : [];

@@ -43,6 +43,9 @@ export function electronPorts(electron: ElectronApi, makeStore: ConfFactory): Po
         return () => clearInterval(timer);
       },
     },
+    openExternal: (url) => {
+      if (/^https?:\/\//i.test(url)) void electron.shell.openExternal(url);
+    },
     osLocales: () => app.getPreferredSystemLanguages(),
     host: 'electron',
     version: app.getVersion(),

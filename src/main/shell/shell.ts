@@ -10,6 +10,7 @@ import en from '../../shared/i18n/en.json';
 import fr from '../../shared/i18n/fr.json';
 import { createCore, type Core } from '../core/app-core';
 import type { Logger, Ports } from '../core/ports';
+import type { NetworkModule } from '../networks/module';
 import { CONTENT_SECURITY_POLICY } from '../shared-security';
 import type { ElectronApi } from './electron-api';
 
@@ -24,6 +25,8 @@ export interface ShellOptions {
   /** The dev server's URL under `electron-vite dev`; absent in a built app. */
   devServerUrl?: string | undefined;
   iconPath: string;
+  /** The networks accounts can be connected on. */
+  networks?: readonly NetworkModule[];
 }
 
 export interface Shell {
@@ -161,10 +164,11 @@ export function startShell(opts: ShellOptions): Shell {
     else void win.loadFile(rendererFile);
   }
 
-  const ready = app.whenReady().then(() => {
+  const ready = app.whenReady().then(async () => {
     const ports = opts.ports();
     log = ports.log;
-    core = createCore(ports);
+    const started = await createCore(ports, { networks: opts.networks ?? [] });
+    core = started;
     const trusted = (event: { sender: unknown; senderFrame: { url: string } | null }) =>
       win !== undefined &&
       event.sender === win.webContents &&
@@ -177,10 +181,10 @@ export function startShell(opts: ShellOptions): Shell {
           log?.warn('refused a request from an untrusted frame', { channel });
           return fail({ code: 'bad-request', message: 'Request refused.' });
         }
-        return core!.dispatch(channel, payload);
+        return started.dispatch(channel, payload);
       });
     }
-    core.subscribe((channel, payload) => {
+    started.subscribe((channel, payload) => {
       if (win && !win.isDestroyed() && (EVENT_CHANNELS as readonly string[]).includes(channel)) {
         win.webContents.send(ipcEventName(channel), payload);
       }
@@ -192,10 +196,10 @@ export function startShell(opts: ShellOptions): Shell {
     });
 
     createWindow();
-    void core.dispatch('settings.get', {}).then((r) => {
+    void started.dispatch('settings.get', {}).then((r) => {
       if (r.ok) buildTray(r.value as Settings);
     });
-    core.subscribe((channel, payload) => {
+    started.subscribe((channel, payload) => {
       if (channel === 'settings.changed') buildTray(payload as Settings);
     });
   });

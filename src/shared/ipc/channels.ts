@@ -15,13 +15,25 @@ export const REQUEST_CHANNELS = [
   'column.move',
   'column.resize',
   'accounts.list',
+  'accounts.connect',
+  'accounts.cancel',
+  'accounts.remove',
+  'column.lists',
+  'post.act',
   'column.fetch',
   'events.pending',
   'events.ack',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['layout.changed', 'settings.changed', 'feed.delivery', 'column.status'] as const;
+export const EVENT_CHANNELS = [
+  'layout.changed',
+  'settings.changed',
+  'feed.delivery',
+  'column.status',
+  'accounts.changed',
+  'accounts.authorize',
+] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 export const isRequestChannel = (name: unknown): name is RequestChannel =>

@@ -15,6 +15,7 @@ import {
   PostSchema,
 } from '../model';
 import { SettingsSchema } from '../settings';
+import { ConnectRequestSchema } from '../accounts';
 import type { EventChannel, RequestChannel } from './channels';
 
 const Id = z.string().min(1).max(200);
@@ -89,6 +90,33 @@ export const requestContract = {
   ),
   /** Profiles the user can build columns for, with health and column kinds. No secrets. */
   'accounts.list': channel(Empty, z.array(AccountSchema)),
+  /** Connect (or reconnect) an account; OAuth flows answer once the user has authorized. */
+  'accounts.connect': channel(
+    z
+      .object({
+        request: ConnectRequestSchema,
+        /** The user agreed to store credentials without an OS keyring (Linux basic_text). */
+        allowWeakStorage: z.boolean().default(false),
+      })
+      .strict(),
+    AccountSchema,
+  ),
+  /** Give up the connect flow that is waiting for the browser. */
+  'accounts.cancel': channel(Empty, z.object({})),
+  /** Forget an account and its credentials (its columns stay, showing the account is gone). */
+  'accounts.remove': channel(z.object({ accountId: Id }).strict(), z.object({})),
+  /** Lists and custom feeds an account can open as columns. */
+  'column.lists': channel(
+    z.object({ profileId: Id }).strict(),
+    z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['list', 'feed']) })),
+  ),
+  /** Like, repost (or undo) or delete a post as the profile of the column showing it. */
+  'post.act': channel(
+    z
+      .object({ profileId: Id, postId: Id, action: z.enum(['like', 'unlike', 'repost', 'unrepost', 'delete']) })
+      .strict(),
+    z.object({}),
+  ),
   /** One page of a column's timeline: the newest page, or older / newer than a cursor. */
   'column.fetch': channel(
     z.object({ columnId: Id, direction: z.enum(['older', 'newer']), cursor: CursorSchema.nullable() }).strict(),
@@ -109,6 +137,10 @@ export const eventContract = {
   'feed.delivery': FeedDeliverySchema,
   /** A column went live, paused, or hit an error from its network. */
   'column.status': ColumnStatusSchema,
+  /** Accounts were connected, removed, or changed health. */
+  'accounts.changed': z.array(AccountSchema),
+  /** A connect flow waits for the user at this authorization page (also opened in the browser). */
+  'accounts.authorize': z.object({ url: z.string().url() }),
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestOf<C extends RequestChannel> = z.input<(typeof requestContract)[C]['request']>;

@@ -19,7 +19,7 @@ function recordEvents(core: Core) {
 
 describe('the core', () => {
   it('opens on first launch with a Sandbox deck: Home and #IFPower', async () => {
-    const core = createCore(memoryPorts());
+    const core = await createCore(memoryPorts());
     const layout = await call<Layout>(core, 'layout.get');
     expect(layout.decks).toHaveLength(1);
     expect(layout.decks[0]!.columns.map((c) => [c.kind, c.query])).toEqual([
@@ -32,7 +32,7 @@ describe('the core', () => {
   });
 
   it('creates, renames, switches and deletes decks, but never the last one', async () => {
-    const core = createCore(memoryPorts());
+    const core = await createCore(memoryPorts());
     const first = (await call<Layout>(core, 'layout.get')).decks[0]!;
     const created = await call<Layout>(core, 'deck.create', { name: '  Brand B  ' });
     const second = created.decks[1]!;
@@ -48,7 +48,7 @@ describe('the core', () => {
   });
 
   it('adds, moves, resizes and removes columns, refusing what does not fit', async () => {
-    const core = createCore(memoryPorts());
+    const core = await createCore(memoryPorts());
     const deck = (await call<Layout>(core, 'layout.get')).decks[0]!;
     const profileId = deck.columns[0]!.profileId;
     const added = await call<Layout>(core, 'column.add', {
@@ -78,7 +78,7 @@ describe('the core', () => {
   });
 
   it('answers malformed requests with an error result, never a crash', async () => {
-    const core = createCore(memoryPorts());
+    const core = await createCore(memoryPorts());
     for (const [channel, payload] of [
       ['deck.create', { name: 42 }],
       ['deck.create', null],
@@ -96,11 +96,11 @@ describe('the core', () => {
 
   it('keeps the layout and settings across a restart', async () => {
     const ports = memoryPorts();
-    const core = createCore(ports);
+    const core = await createCore(ports);
     const created = await call<Layout>(core, 'deck.create', { name: 'Launch week' });
     await call(core, 'settings.update', { language: 'fr' });
     core.stop();
-    const again = createCore(ports);
+    const again = await createCore(ports);
     expect(await call<Layout>(again, 'layout.get')).toEqual(created);
     expect(await call(again, 'settings.get')).toEqual({ language: 'fr' });
     again.stop();
@@ -109,7 +109,7 @@ describe('the core', () => {
   it('starts with defaults from a damaged layout file, keeping the file aside with a clear log line', async () => {
     const ports = memoryPorts();
     ports.documents.files.set('layout', '{ this is not json');
-    const core = createCore(ports);
+    const core = await createCore(ports);
     expect((await call<Layout>(core, 'layout.get')).decks[0]!.name).toBe('Sandbox');
     expect(ports.documents.aside.size).toBe(1);
     expect(ports.log.text()).toContain('layout: the file is damaged (not valid JSON). The old file was kept as');
@@ -118,18 +118,20 @@ describe('the core', () => {
 
   it('delivers live posts with a sequence number and keeps them until acknowledged', async () => {
     const ports = memoryPorts();
-    const core = createCore(ports);
-    const events = recordEvents(core);
+    const core = await createCore(ports);
     await ports.clock.advance(1);
-    const first = events.filter((e) => e.channel === 'feed.delivery').map((e) => e.payload as FeedDelivery);
+    // Delivered before any renderer listened: kept for the first one that asks.
+    const first = await call<FeedDelivery[]>(core, 'events.pending');
     expect(first).toHaveLength(2); // the first page of each default column
     expect(first[0]!.posts.length).toBeGreaterThan(0);
     expect(first[0]!.older).toEqual(expect.any(String));
+    const events = recordEvents(core);
     await ports.clock.advance(60_000);
-    const all = events.filter((e) => e.channel === 'feed.delivery').map((e) => e.payload as FeedDelivery);
-    expect(all.length).toBeGreaterThan(2);
+    const live = events.filter((e) => e.channel === 'feed.delivery').map((e) => e.payload as FeedDelivery);
+    expect(live.length).toBeGreaterThan(0);
+    const all = [...first, ...live];
     expect(all.map((d) => d.seq)).toEqual(all.map((_, i) => i + 1));
-    expect(all.slice(2).some((d) => d.metrics.length > 0)).toBe(true);
+    expect(live.some((d) => d.metrics.length > 0)).toBe(true);
     expect(events.some((e) => e.channel === 'column.status' && (e.payload as { state: string }).state === 'live')).toBe(
       true,
     );
@@ -143,7 +145,7 @@ describe('the core', () => {
 
   it('follows only the active deck and stops polling removed columns', async () => {
     const ports = memoryPorts();
-    const core = createCore(ports);
+    const core = await createCore(ports);
     await ports.clock.advance(1);
     expect(ports.clock.pending()).toBe(2);
     await call(core, 'deck.create', { name: 'Empty' });
@@ -153,7 +155,7 @@ describe('the core', () => {
 
   it('pages a column backwards on request', async () => {
     const ports = memoryPorts();
-    const core = createCore(ports);
+    const core = await createCore(ports);
     const column = (await call<Layout>(core, 'layout.get')).decks[0]!.columns[1]!;
     const page = await call<{ items: Array<{ id: string }>; older: string }>(core, 'column.fetch', {
       columnId: column.id,

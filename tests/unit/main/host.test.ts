@@ -21,7 +21,7 @@ describe('the headless host socket', () => {
   const start = async () => {
     const rendererDir = tmp();
     fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
-    const core = createCore(memoryPorts());
+    const core = await createCore(memoryPorts());
     server = await startSocketServer({ core, log: new MemoryLogger(), token: 'right-token', port: 0, rendererDir });
     return { core, server };
   };
@@ -73,12 +73,12 @@ describe('the headless host socket', () => {
 });
 
 describe('files on disk (conf)', () => {
-  it('moves a damaged settings file aside and starts with defaults', () => {
+  it('moves a damaged settings file aside and starts with defaults', async () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'settings.json'), '{"schemaVersion":1,"data":{"language":');
     const log = new MemoryLogger();
     const documents = confDocuments(dir, (name, cwd) => new Conf({ configName: name, cwd, projectName: 'colonnade' }));
-    const core = createCore(memoryPorts({ documents, log }));
+    const core = await createCore(memoryPorts({ documents, log }));
     return core.dispatch('settings.get', {}).then((result) => {
       expect(result).toEqual({ ok: true, value: { language: 'system' } });
       const aside = fs.readdirSync(dir).filter((f) => f.startsWith('settings.json.') && f.endsWith('.bad'));

@@ -1,0 +1,38 @@
+// What the accounts service needs from each network: how to connect (and reconnect) an account,
+// what its credentials look like, and how to build its adapter. One module per network.
+import type { z } from 'zod';
+import type { NetworkAdapter } from '../../shared/adapter';
+import type { ConnectRequest } from '../../shared/accounts';
+import type { Clock, Logger } from '../core/ports';
+
+export interface AdapterContext<C> {
+  clock: Clock;
+  log: Logger;
+  /** Persist refreshed credentials; awaited before they are used (refresh tokens are single-use). */
+  saveCredentials(next: C): Promise<void>;
+  /** X only: how many posts each response returned, for the cost meter. */
+  onReads?(reads: { posts: number; ownPosts: number }): void;
+}
+
+/** What a connect flow may need from the app while it runs. */
+export interface ConnectIo {
+  clock: Clock;
+  log: Logger;
+  /**
+   * Show the network's authorization page to the user (the system browser in the app; the
+   * renderer shows the address too, so the user can open it again).
+   */
+  authorize(url: string): void;
+  /** Abort when the user cancels. */
+  signal: AbortSignal;
+}
+
+export interface NetworkModule<C = unknown> {
+  network: ConnectRequest['network'];
+  credentialsSchema: z.ZodType<C>;
+  /** Run the connect flow for this request, answering the credentials to store. */
+  connect(request: ConnectRequest, io: ConnectIo): Promise<C>;
+  createAdapter(credentials: C, ctx: AdapterContext<C>): NetworkAdapter;
+  /** The API base URL / instance / service the credentials point at, shown in the account list. */
+  server(credentials: C): string;
+}

@@ -1,0 +1,66 @@
+// How the renderer asks main to connect an account. These payloads carry what the user typed
+// (keys, app passwords) into main, once; nothing secret ever travels back (see AccountSchema).
+import { z } from 'zod';
+
+const HttpUrl = z
+  .string()
+  .trim()
+  .url('Enter a full address, like https://mastodon.social')
+  .refine((u) => /^https?:\/\//i.test(u), 'The address must start with https:// (or http:// for a local server).');
+const Secret = z.string().trim().min(1, 'This field is required.').max(4096);
+/** Loopback port for OAuth callbacks; X needs it registered exactly in the developer app. */
+const CallbackPort = z.number().int().min(1024).max(65535);
+
+export const DEFAULT_CALLBACK_PORT = 53682;
+
+export const ConnectRequestSchema = z.discriminatedUnion('method', [
+  z
+    .object({
+      network: z.literal('x'),
+      method: z.literal('x-oauth2'),
+      clientId: Secret,
+      clientSecret: z.string().trim().max(4096).optional(),
+      callbackPort: CallbackPort.default(DEFAULT_CALLBACK_PORT),
+      /** Advanced: point the account at a proxy or a test server instead of api.x.com. */
+      apiBase: HttpUrl.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      network: z.literal('x'),
+      method: z.literal('x-oauth1'),
+      appKey: Secret,
+      appSecret: Secret,
+      accessToken: Secret,
+      accessSecret: Secret,
+      apiBase: HttpUrl.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      network: z.literal('bluesky'),
+      method: z.literal('bluesky-app-password'),
+      service: HttpUrl.default('https://bsky.social'),
+      identifier: z.string().trim().min(1, 'Enter your handle or email.').max(256),
+      appPassword: Secret,
+    })
+    .strict(),
+  z
+    .object({
+      network: z.literal('mastodon'),
+      method: z.literal('mastodon-oauth'),
+      instanceUrl: HttpUrl,
+      callbackPort: CallbackPort.default(DEFAULT_CALLBACK_PORT),
+    })
+    .strict(),
+  z
+    .object({
+      network: z.literal('mastodon'),
+      method: z.literal('mastodon-token'),
+      instanceUrl: HttpUrl,
+      accessToken: Secret,
+    })
+    .strict(),
+]);
+export type ConnectRequest = z.infer<typeof ConnectRequestSchema>;
+export type ConnectMethod = ConnectRequest['method'];

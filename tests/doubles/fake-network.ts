@@ -1,0 +1,105 @@
+// A network module double (it claims to be Mastodon) for testing accounts without a server:
+// tests decide what its adapter answers and when an OAuth flow completes.
+import { z } from 'zod';
+import type { NetworkAdapter } from '../../src/shared/adapter';
+import { ColonnadeError } from '../../src/shared/errors';
+import type { Post, Profile } from '../../src/shared/model';
+import type { AdapterContext, NetworkModule } from '../../src/main/networks/module';
+
+const CredentialsSchema = z.object({ instanceUrl: z.string(), accessToken: z.string(), generation: z.number() });
+export type FakeCredentials = z.infer<typeof CredentialsSchema>;
+
+export class FakeNetwork {
+  /** Tokens the fake server accepts. */
+  validTokens = new Set<string>();
+  /** What the next timeline read throws, if anything. */
+  failNextRead: ColonnadeError | null = null;
+  contexts: Array<AdapterContext<FakeCredentials>> = [];
+  private approve: ((token: string) => void) | undefined;
+
+  profile(token: string): Profile {
+    const user = token.split('-')[0] ?? 'user';
+    return {
+      id: `mastodon:${user}`,
+      network: 'mastodon',
+      handle: `${user}@social.example`,
+      displayName: user,
+      avatarUrl: null,
+      url: null,
+    };
+  }
+
+  /** Complete the pending OAuth flow as if the user approved in the browser. */
+  approveAs(token: string): void {
+    this.validTokens.add(token);
+    this.approve?.(token);
+  }
+
+  module(): NetworkModule<FakeCredentials> {
+    return {
+      network: 'mastodon',
+      credentialsSchema: CredentialsSchema,
+      server: (c) => c.instanceUrl,
+      connect: async (request, io) => {
+        if (request.network !== 'mastodon') throw new Error('fake speaks mastodon only');
+        if (request.method === 'mastodon-token') {
+          if (!this.validTokens.has(request.accessToken))
+            throw new ColonnadeError('auth-expired', 'The token was refused.');
+          return { instanceUrl: request.instanceUrl, accessToken: request.accessToken, generation: 1 };
+        }
+        io.authorize(`${request.instanceUrl}/oauth/authorize?client_id=fake`);
+        const token = await new Promise<string>((resolve, reject) => {
+          this.approve = resolve;
+          io.signal.addEventListener('abort', () => reject(new ColonnadeError('invalid', 'Connection cancelled.')));
+        });
+        return { instanceUrl: request.instanceUrl, accessToken: token, generation: 1 };
+      },
+      createAdapter: (credentials, ctx) => {
+        this.contexts.push(ctx);
+        return this.adapter(credentials, ctx);
+      },
+    };
+  }
+
+  private adapter(credentials: FakeCredentials, ctx: AdapterContext<FakeCredentials>): NetworkAdapter {
+    const check = () => {
+      if (!this.validTokens.has(credentials.accessToken)) throw new ColonnadeError('auth-expired', 'Token revoked.');
+    };
+    return {
+      network: 'mastodon',
+      verify: async () => {
+        check();
+        return this.profile(credentials.accessToken);
+      },
+      columnKinds: () => ['home', 'hashtag'],
+      textRules: () => ({ counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1500 }),
+      readTimeline: async () => {
+        check();
+        const failure = this.failNextRead;
+        this.failNextRead = null;
+        if (failure) throw failure;
+        const post: Post = {
+          id: 'mastodon:1',
+          network: 'mastodon',
+          nativeId: '1',
+          author: this.profile(credentials.accessToken),
+          text: 'hello',
+          entities: [],
+          media: [],
+          createdAt: new Date(ctx.clock.now()).toISOString(),
+          url: null,
+          metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
+        };
+        return { items: [post], older: null, newer: '1' };
+      },
+      refreshMetrics: async () => new Map(),
+      lists: async () => [{ id: '7', name: 'Press', kind: 'list' }],
+      act: async () => check(),
+      publish: async () => {
+        throw new ColonnadeError('not-allowed', 'not in the fake');
+      },
+      pollIntervalMs: () => 1_000,
+      rateLimit: () => null,
+    };
+  }
+}

@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../src/main/core/app-core';
+import { ColonnadeError } from '../../../src/shared/errors';
+import type { Account, Layout } from '../../../src/shared/model';
+import { FakeNetwork } from '../../doubles/fake-network';
+import { flush, memoryPorts } from '../../doubles/ports';
+
+const TOKEN = 'brand-token-SECRET-123';
+
+async function call<T = unknown>(core: Core, channel: string, payload: unknown = {}): Promise<T> {
+  const result = await core.dispatch(channel, payload);
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function setup(strong = true) {
+  const fake = new FakeNetwork();
+  fake.validTokens.add(TOKEN);
+  const ports = memoryPorts({
+    secrets: {
+      isStrong: async () => strong,
+      // A reversible but unrecognisable encoding, like safeStorage's output.
+      encrypt: async (s) => `enc:${Buffer.from(s).toString('base64').split('').reverse().join('')}`,
+      decrypt: async (s) => Buffer.from(s.slice(4).split('').reverse().join(''), 'base64').toString(),
+    },
+  });
+  const seen: string[] = [];
+  const core = await createCore(ports, { networks: [fake.module()] });
+  core.subscribe((channel, payload) => seen.push(JSON.stringify({ channel, payload })));
+  const connectToken = (allowWeakStorage = false) =>
+    core.dispatch('accounts.connect', {
+      request: {
+        network: 'mastodon',
+        method: 'mastodon-token',
+        instanceUrl: 'https://social.example',
+        accessToken: TOKEN,
+      },
+      allowWeakStorage,
+    });
+  return { fake, ports, core, seen, connectToken };
+}
+
+describe('accounts', () => {
+  it('connects an account, and no response, event, log line or stored file holds its token', async () => {
+    const { core, ports, seen, connectToken } = await setup();
+    const result = await connectToken();
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        id: 'mastodon:brand',
+        network: 'mastodon',
+        server: 'https://social.example',
+        health: { state: 'connected' },
+      },
+    });
+    const accounts = await call<Account[]>(core, 'accounts.list');
+    expect(accounts.map((a) => a.id)).toEqual(['sandbox:practice', 'mastodon:brand']);
+    expect(accounts[1]!.columnKinds).toEqual(['home', 'hashtag']);
+
+    const deck = (await call<Layout>(core, 'layout.get')).decks[0]!;
+    await call(core, 'column.add', { deckId: deck.id, spec: { kind: 'home', profileId: 'mastodon:brand' } });
+    await ports.clock.advance(5_000);
+
+    const everything = [
+      JSON.stringify(result),
+      JSON.stringify(accounts),
+      ...seen,
+      ports.log.text(),
+      ...ports.documents.files.values(),
+    ].join('\n');
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain('SECRET');
+    expect(seen.some((e) => e.includes('"channel":"accounts.changed"'))).toBe(true);
+    core.stop();
+  });
+
+  it('asks before storing credentials where the OS has no keyring, and says why', async () => {
+    const { core, connectToken } = await setup(false);
+    const refused = await connectToken(false);
+    expect(refused).toEqual({
+      ok: false,
+      error: {
+        code: 'not-allowed',
+        field: 'allowWeakStorage',
+        message:
+          'This computer has no keyring to protect saved passwords, so Colonnade can only obfuscate them on disk.',
+      },
+    });
+    expect((await call<Account[]>(core, 'accounts.list')).length).toBe(1);
+    expect((await connectToken(true)).ok).toBe(true);
+    core.stop();
+  });
+
+  it('keeps accounts across a restart, decrypting them only in main', async () => {
+    const { ports, core, fake, connectToken } = await setup();
+    await connectToken();
+    core.stop();
+    const again = await createCore(ports, { networks: [fake.module()] });
+    const accounts = await call<Account[]>(again, 'accounts.list');
+    expect(accounts.map((a) => [a.id, a.health.state])).toEqual([
+      ['sandbox:practice', 'connected'],
+      ['mastodon:brand', 'connected'],
+    ]);
+    expect(await call(again, 'column.lists', { profileId: 'mastodon:brand' })).toEqual([
+      { id: '7', name: 'Press', kind: 'list' },
+    ]);
+    again.stop();
+  });
+
+  it('marks an account whose token was revoked as needing reconnection, keeps it and its columns, and reconnects it', async () => {
+    const { core, ports, fake, connectToken } = await setup();
+    await connectToken();
+    const deck = (await call<Layout>(core, 'layout.get')).decks[0]!;
+    await call(core, 'column.add', { deckId: deck.id, spec: { kind: 'home', profileId: 'mastodon:brand' } });
+    fake.validTokens.delete(TOKEN);
+    await ports.clock.advance(3_000);
+    const brand = (await call<Account[]>(core, 'accounts.list')).find((a) => a.id === 'mastodon:brand');
+    expect(brand?.health).toEqual({ state: 'needs-reconnect' });
+    expect((await call<Layout>(core, 'layout.get')).decks[0]!.columns.map((c) => c.profileId)).toContain(
+      'mastodon:brand',
+    );
+
+    fake.validTokens.add(TOKEN);
+    expect((await connectToken()).ok).toBe(true);
+    await ports.clock.advance(3_000);
+    const after = await call<Account[]>(core, 'accounts.list');
+    expect(after.filter((a) => a.id === 'mastodon:brand').map((a) => a.health.state)).toEqual(['connected']);
+    core.stop();
+  });
+
+  it('shows a rate limit on the account until it resets', async () => {
+    const { core, ports, fake, connectToken } = await setup();
+    await connectToken();
+    const deck = (await call<Layout>(core, 'layout.get')).decks[0]!;
+    const until = new Date(ports.clock.now() + 60_000).toISOString();
+    fake.failNextRead = new ColonnadeError('rate-limited', 'Too many requests', { resetAt: until });
+    await call(core, 'column.add', {
+      deckId: deck.id,
+      spec: { kind: 'hashtag', profileId: 'mastodon:brand', query: 'news' },
+    });
+    await ports.clock.advance(1);
+    expect((await call<Account[]>(core, 'accounts.list'))[1]!.health).toEqual({ state: 'rate-limited', until });
+    await ports.clock.advance(61_000);
+    expect((await call<Account[]>(core, 'accounts.list'))[1]!.health).toEqual({ state: 'connected' });
+    core.stop();
+  });
+
+  it('stores refreshed credentials encrypted, before they are used', async () => {
+    const { core, ports, fake, connectToken } = await setup();
+    await connectToken();
+    const ctx = fake.contexts.at(-1)!;
+    await ctx.saveCredentials({
+      instanceUrl: 'https://social.example',
+      accessToken: 'rotated-SECRET-2',
+      generation: 2,
+    });
+    const stored = ports.documents.files.get('accounts')!;
+    expect(stored).not.toContain('rotated');
+    await expect(ctx.saveCredentials({ broken: true } as never)).rejects.toThrow();
+    core.stop();
+  });
+
+  it('runs an OAuth flow: shows the authorization page, waits for approval, and can be cancelled', async () => {
+    const { core, fake, seen } = await setup();
+    const oauth = { network: 'mastodon', method: 'mastodon-oauth', instanceUrl: 'https://social.example' };
+    const pending = core.dispatch('accounts.connect', { request: oauth });
+    await flush();
+    expect(
+      seen.some(
+        (e) => e.includes('"channel":"accounts.authorize"') && e.includes('https://social.example/oauth/authorize'),
+      ),
+    ).toBe(true);
+    fake.approveAs('studio-token');
+    expect(await pending).toMatchObject({ ok: true, value: { id: 'mastodon:studio' } });
+
+    const cancelled = core.dispatch('accounts.connect', { request: oauth });
+    await flush();
+    await call(core, 'accounts.cancel');
+    expect(await cancelled).toMatchObject({ ok: false, error: { code: 'invalid', message: 'Connection cancelled.' } });
+    core.stop();
+  });
+
+  it('removes an account; its columns stay and say the profile is gone', async () => {
+    const { core, ports, connectToken } = await setup();
+    await connectToken();
+    const deck = (await call<Layout>(core, 'layout.get')).decks[0]!;
+    await call(core, 'column.add', { deckId: deck.id, spec: { kind: 'home', profileId: 'mastodon:brand' } });
+    await call(core, 'accounts.remove', { accountId: 'mastodon:brand' });
+    expect((await call<Account[]>(core, 'accounts.list')).map((a) => a.id)).toEqual(['sandbox:practice']);
+    expect(ports.documents.files.get('accounts')).not.toContain('mastodon:brand');
+    const column = (await call<Layout>(core, 'layout.get')).decks[0]!.columns.at(-1)!;
+    expect(
+      await core.dispatch('column.fetch', { columnId: column.id, direction: 'older', cursor: null }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: 'The profile of this column is no longer connected.' },
+    });
+    expect(await core.dispatch('accounts.remove', { accountId: 'mastodon:brand' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    core.stop();
+  });
+
+  it('validates what the user typed, with words they understand', async () => {
+    const { core } = await setup();
+    const bad = await core.dispatch('accounts.connect', {
+      request: { network: 'mastodon', method: 'mastodon-token', instanceUrl: 'mastodon.social', accessToken: 'x' },
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad-request',
+        field: 'request.instanceUrl',
+        message: 'Enter a full address, like https://mastodon.social',
+      },
+    });
+    const unknown = await core.dispatch('accounts.connect', {
+      request: { network: 'bluesky', method: 'bluesky-app-password', identifier: 'me', appPassword: 'p' },
+    });
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'not-allowed', message: 'Colonnade cannot connect bluesky accounts yet.' },
+    });
+    core.stop();
+  });
+});
