@@ -1,0 +1,923 @@
+// A Mastodon client-API emulator for tests: node:http plus `ws` for streaming, state in memory.
+// Every request and every answer is checked against the community OpenAPI description (see
+// spec-validator.ts); what does not match is recorded in `violations` for tests to assert on.
+// Streaming is not in the description and follows Mastodon's documentation instead: one socket at
+// /api/v1/streaming, `stream=...` in the query or `{type:'subscribe', stream, tag|list}` messages,
+// and events `{stream: [...], event, payload}` whose payload is a JSON string.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MastodonSpec, type ParsedRequest, type Violation } from './spec-validator';
+import { compareIds, isId, OWNER_USERNAME, World, type StatusRecord } from './world';
+
+export type { Violation } from './spec-validator';
+export { SPEC_PATCHES } from './spec-validator';
+export { HASHTAGS, OWNER_USERNAME } from './world';
+
+export interface MastodonEmulatorOptions {
+  /** Seeded statuses (default 260: the owner's home then holds well over 100). */
+  statusCount?: number;
+  maxCharacters?: number;
+  maxMediaAttachments?: number;
+  descriptionLimit?: number;
+  /** `api_versions.mastodon`: 7 and later (Mastodon 4.5+) accept `quoted_status_id`. */
+  apiVersion?: number;
+  /** Requests per window per token (Mastodon: 300 per 5 minutes). */
+  rateLimit?: { limit: number; windowMs: number };
+  now?: () => number;
+}
+
+export interface FaultSpec {
+  status: number;
+  /** Only requests whose path contains this. */
+  pathIncludes?: string;
+  error?: string;
+  /** Answer an HTML page, as a proxy in front of an instance does. */
+  html?: boolean;
+  times?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  idempotencyKey: string | undefined;
+}
+
+export interface MastodonEmulator {
+  url: string;
+  streamingUrl: string;
+  domain: string;
+  violations: Violation[];
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+  /** A new access token for an account (the owner by default), as the web UI would issue. */
+  issueToken(username?: string): string;
+  revokeToken(token: string): void;
+  suspend(username: string): void;
+  /** A status posted by someone on the instance (streams see it at once). */
+  postAs(username: string, text: string): { id: string };
+  /** The next matching requests answer this fault instead. */
+  failNext(fault: FaultSpec): void;
+  /** The next matching request answers 200 with a body that is not JSON. */
+  malformNext(pathIncludes?: string): void;
+  setRateLimit(limit: number, windowMs: number): void;
+  statusesBy(username: string): Array<{ id: string; text: string; inReplyToId: string | null; mediaIds: string[] }>;
+  mediaDescription(id: string): string | null | undefined;
+  favouritedBy(statusId: string): string[];
+  boostedBy(statusId: string): string[];
+  statusExists(id: string): boolean;
+  /** Open streaming connections. */
+  streamingClients(): number;
+  /** Resolves when a streaming subscription to this hashtag exists. */
+  waitForHashtagSubscriber(tag: string): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A non-JSON body (HTML pages, redirects). */
+  text?: string;
+  contentType?: string;
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const OOB = 'urn:ietf:wg:oauth:2.0:oob';
+
+interface Subscription {
+  stream: string;
+  tag?: string;
+  list?: string;
+}
+
+interface StreamClient {
+  socket: WebSocket;
+  accountId: string;
+  subscriptions: Subscription[];
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function formToObject(entries: Iterable<[string, FormDataEntryValue | string]>): {
+  fields: Record<string, unknown>;
+  files: Map<string, File>;
+} {
+  const fields: Record<string, unknown> = {};
+  const files = new Map<string, File>();
+  for (const [rawKey, value] of entries) {
+    const isArray = rawKey.endsWith('[]');
+    const key = isArray ? rawKey.slice(0, -2) : rawKey;
+    let v: unknown = value;
+    if (typeof value !== 'string') {
+      files.set(key, value);
+      v = value.name || 'upload';
+    }
+    if (isArray) {
+      const list = Array.isArray(fields[key]) ? (fields[key] as unknown[]) : [];
+      list.push(v);
+      fields[key] = list;
+    } else fields[key] = v;
+  }
+  return { fields, files };
+}
+
+export async function startMastodonEmulator(options: MastodonEmulatorOptions = {}): Promise<MastodonEmulator> {
+  const spec = await MastodonSpec.load();
+  const now = options.now ?? (() => Date.now());
+  const violations: Violation[] = [];
+  const requests: RecordedRequest[] = [];
+  const faults: FaultSpec[] = [];
+  const malformed: Array<string | undefined> = [];
+  let rateLimit = options.rateLimit ?? { limit: 300, windowMs: 5 * 60_000 };
+  const buckets = new Map<string, { remaining: number; resetAt: number }>();
+  const codes = new Map<
+    string,
+    { clientId: string; redirectUri: string; accountId: string; scopes: string; challenge: string | null }
+  >();
+  const clients = new Set<StreamClient>();
+  const subscriberWaiters: Array<{ tag: string; resolve: () => void }> = [];
+  const maxCharacters = options.maxCharacters ?? 500;
+  const maxMedia = options.maxMediaAttachments ?? 4;
+  const descriptionLimit = options.descriptionLimit ?? 1500;
+  const apiVersion = options.apiVersion ?? 7;
+
+  const server = createServer();
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => [...protocols][0] ?? false });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  const domain = `127.0.0.1:${port}`;
+  const world = new World(origin, domain);
+  world.seed(options.statusCount ?? 260);
+
+  const violation = (method: string, path: string, message: string) => violations.push({ method, path, message });
+
+  const token = (accountId: string, scopes = 'read write') => {
+    const value = randomBytes(24).toString('base64url');
+    world.tokens.set(value, { token: value, accountId, scopes, revoked: false });
+    return value;
+  };
+
+  const accountByUsername = (username: string) => {
+    const account = world.accountByAcct(username);
+    if (!account) throw new Error(`no account @${username} in the emulator`);
+    return account;
+  };
+
+  // ---- streaming ----------------------------------------------------------------------------
+
+  const send = (client: StreamClient, stream: string[], event: string, payload: string) => {
+    client.socket.send(JSON.stringify({ stream, event, payload }));
+  };
+
+  const broadcastStatus = (status: StatusRecord) => {
+    for (const client of clients) {
+      const payload = JSON.stringify(world.statusJson(status, client.accountId));
+      for (const sub of client.subscriptions) {
+        if (sub.stream === 'hashtag' && sub.tag && !status.reblogOf && status.tags.includes(sub.tag.toLowerCase())) {
+          send(client, ['hashtag', sub.tag], 'update', payload);
+        }
+        if (sub.stream === 'user') {
+          const followed = world.follows.get(client.accountId);
+          if (status.accountId === client.accountId || followed?.has(status.accountId)) {
+            send(client, ['user'], 'update', payload);
+          }
+        }
+        if (sub.stream === 'list' && sub.list) {
+          const list = world.lists.get(sub.list);
+          if (list?.memberIds.includes(status.accountId)) send(client, ['list', sub.list], 'update', payload);
+        }
+      }
+    }
+  };
+
+  const broadcastNotification = (accountId: string, notificationId: string) => {
+    const record = world.notifications.find((n) => n.id === notificationId);
+    if (!record) return;
+    for (const client of clients) {
+      if (client.accountId !== accountId) continue;
+      if (client.subscriptions.some((s) => s.stream === 'user' || s.stream === 'user:notification')) {
+        const stream = client.subscriptions.find((s) => s.stream.startsWith('user'))?.stream ?? 'user';
+        send(client, [stream], 'notification', JSON.stringify(world.notificationJson(record, accountId)));
+      }
+    }
+  };
+
+  const broadcastDelete = (id: string) => {
+    for (const client of clients) {
+      for (const sub of client.subscriptions) {
+        const stream = [sub.stream, ...(sub.tag ? [sub.tag] : []), ...(sub.list ? [sub.list] : [])];
+        send(client, stream, 'delete', id);
+      }
+    }
+  };
+
+  const subscribe = (client: StreamClient, sub: Subscription) => {
+    client.subscriptions.push(sub);
+    if (sub.stream === 'hashtag' && sub.tag) {
+      for (const waiter of subscriberWaiters.splice(0)) {
+        if (waiter.tag.toLowerCase() === sub.tag.toLowerCase()) waiter.resolve();
+        else subscriberWaiters.push(waiter);
+      }
+    }
+  };
+
+  const newStatusSideEffects = (status: StatusRecord) => {
+    broadcastStatus(status);
+    for (const n of world.notifications.filter((n) => n.statusId === status.id && n.type === 'mention')) {
+      broadcastNotification(n.forAccountId, n.id);
+    }
+  };
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/api/v1/streaming') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    const protocol = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')[0]
+      ?.trim();
+    const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    const value = url.searchParams.get('access_token') ?? bearer ?? protocol ?? '';
+    const record = world.tokens.get(value);
+    if (!record || record.revoked) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{"error":"Error: Invalid token"}');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const client: StreamClient = { socket: ws, accountId: record.accountId, subscriptions: [] };
+      clients.add(client);
+      const stream = url.searchParams.get('stream');
+      if (stream) {
+        subscribe(client, {
+          stream,
+          ...(url.searchParams.get('tag') ? { tag: url.searchParams.get('tag') ?? '' } : {}),
+          ...(url.searchParams.get('list') ? { list: url.searchParams.get('list') ?? '' } : {}),
+        });
+      }
+      ws.on('message', (data) => {
+        let message: { type?: unknown; stream?: unknown; tag?: unknown; list?: unknown };
+        try {
+          message = JSON.parse(String(data)) as typeof message;
+        } catch {
+          ws.send(JSON.stringify({ error: 'Invalid JSON', status: 400 }));
+          return;
+        }
+        if (typeof message.stream !== 'string') {
+          ws.send(JSON.stringify({ error: 'Unknown stream type', status: 400 }));
+          return;
+        }
+        const sub: Subscription = {
+          stream: message.stream,
+          ...(typeof message.tag === 'string' ? { tag: message.tag } : {}),
+          ...(typeof message.list === 'string' ? { list: message.list } : {}),
+        };
+        if (message.type === 'subscribe') subscribe(client, sub);
+        else if (message.type === 'unsubscribe') {
+          client.subscriptions = client.subscriptions.filter(
+            (s) => !(s.stream === sub.stream && s.tag === sub.tag && s.list === sub.list),
+          );
+        }
+      });
+      ws.on('close', () => clients.delete(client));
+    });
+  });
+
+  // ---- paging -------------------------------------------------------------------------------
+
+  const num = (q: Record<string, string | string[]>, name: string): string | undefined => {
+    const v = q[name];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+
+  /** Mastodon's paging over items sorted newest first by id, with its Link header. */
+  const paginate = <T>(
+    items: T[],
+    idOf: (item: T) => string,
+    q: Record<string, string | string[]>,
+    path: string,
+    rawQuery: string,
+    max = 40,
+  ): { page: T[]; link?: string } => {
+    const limit = Math.min(Math.max(Number(num(q, 'limit') ?? 20), 1), max);
+    const maxId = num(q, 'max_id');
+    const sinceId = num(q, 'since_id');
+    const minId = num(q, 'min_id');
+    for (const id of [maxId, sinceId, minId]) {
+      if (id !== undefined && !isId(id)) return { page: [] };
+    }
+    let selected = items.filter(
+      (item) =>
+        (maxId === undefined || compareIds(idOf(item), maxId) < 0) &&
+        (sinceId === undefined || compareIds(idOf(item), sinceId) > 0) &&
+        (minId === undefined || compareIds(idOf(item), minId) > 0),
+    );
+    // min_id: the items immediately after it (the oldest of the newer ones), still newest first.
+    selected = minId !== undefined ? selected.slice(-limit) : selected.slice(0, limit);
+    const first = selected[0];
+    const last = selected[selected.length - 1];
+    if (!first || !last) return { page: selected };
+    const keep = new URLSearchParams(rawQuery);
+    for (const k of ['max_id', 'min_id', 'since_id']) keep.delete(k);
+    const link = (key: string, id: string) => {
+      const params = new URLSearchParams(keep);
+      params.set(key, id);
+      return `<${origin}${path}?${params.toString()}>`;
+    };
+    return {
+      page: selected,
+      link: `${link('max_id', idOf(last))}; rel="next", ${link('min_id', idOf(first))}; rel="prev"`,
+    };
+  };
+
+  // ---- handlers -----------------------------------------------------------------------------
+
+  interface Context {
+    req: ParsedRequest;
+    params: Record<string, string>;
+    query: Record<string, string | string[]>;
+    body: Record<string, unknown>;
+    files: Map<string, File>;
+    accountId: string;
+  }
+
+  const statusOr404 = (id: string | undefined) => {
+    const status = id && isId(id) ? world.statuses.get(id) : undefined;
+    if (!status || status.deleted) throw new HttpFailure(404, 'Record not found');
+    return status;
+  };
+
+  const timeline = (c: Context, items: StatusRecord[]): Reply => {
+    const { page, link } = paginate(items, (s) => s.id, c.query, c.req.path, c.req.query);
+    return {
+      status: 200,
+      body: page.map((s) => world.statusJson(s, c.accountId)),
+      ...(link ? { headers: { Link: link } } : {}),
+    };
+  };
+
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+  const handlers: Record<string, (c: Context) => Reply | Promise<Reply>> = {
+    getInstanceV2: () => ({
+      status: 200,
+      body: {
+        domain,
+        title: 'Colonnade test instance',
+        version: apiVersion >= 7 ? '4.5.0' : '4.3.0',
+        source_url: 'https://github.com/mastodon/mastodon',
+        description: 'An emulated Mastodon instance for tests.',
+        usage: { users: { active_month: world.accounts.size } },
+        thumbnail: { url: `${origin}/packs/media/images/preview.png` },
+        icon: [],
+        languages: ['en', 'fr'],
+        configuration: {
+          urls: { streaming: `ws://${domain}`, status: null },
+          accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
+          statuses: { max_characters: maxCharacters, max_media_attachments: maxMedia, characters_reserved_per_url: 23 },
+          media_attachments: {
+            supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+            image_size_limit: 16_777_216,
+            image_matrix_limit: 33_177_600,
+            video_size_limit: 103_809_024,
+            video_frame_rate_limit: 120,
+            video_matrix_limit: 8_294_400,
+            description_limit: descriptionLimit,
+          },
+          polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
+          translation: { enabled: false },
+        },
+        registrations: { enabled: false, approval_required: false, message: null },
+        api_versions: { mastodon: apiVersion },
+        contact: { email: 'admin@colonnade.test', account: null },
+        rules: [],
+      },
+    }),
+
+    createApp: (c) => {
+      const redirect = c.body.redirect_uris;
+      const redirectUris = (Array.isArray(redirect) ? redirect : [redirect]).filter(
+        (u): u is string => typeof u === 'string',
+      );
+      const app = {
+        clientId: randomBytes(16).toString('base64url'),
+        clientSecret: randomBytes(24).toString('base64url'),
+        name: str(c.body.client_name) ?? 'app',
+        redirectUris,
+        scopes: str(c.body.scopes) ?? 'read',
+      };
+      world.apps.set(app.clientId, app);
+      return {
+        status: 200,
+        body: {
+          id: world.newId(),
+          name: app.name,
+          website: str(c.body.website) ?? null,
+          scopes: app.scopes.split(' '),
+          redirect_uri: app.redirectUris.join('\n'),
+          redirect_uris: app.redirectUris,
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+          client_secret_expires_at: 0,
+          vapid_key: 'BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=',
+        },
+      };
+    },
+
+    getOauthAuthorize: (c) => {
+      const q = c.query;
+      const app = world.apps.get(String(q.client_id));
+      const redirectUri = String(q.redirect_uri);
+      if (!app || !app.redirectUris.includes(redirectUri)) {
+        return { status: 400, body: { error: 'invalid_request', error_description: 'Unknown client or redirect URI' } };
+      }
+      const challenge = typeof q.code_challenge === 'string' ? q.code_challenge : null;
+      if (challenge && q.code_challenge_method !== 'S256') {
+        return { status: 400, body: { error: 'invalid_request', error_description: 'Only S256 is supported' } };
+      }
+      const code = randomBytes(24).toString('base64url');
+      const scopes = typeof q.scope === 'string' ? q.scope : 'read';
+      codes.set(code, { clientId: app.clientId, redirectUri, accountId: world.ownerId, scopes, challenge });
+      if (redirectUri === OOB) {
+        return {
+          status: 200,
+          contentType: 'text/html; charset=utf-8',
+          text: `<!doctype html><title>Authorization code</title><input class="oauth-code" readonly value="${code}">`,
+        };
+      }
+      const target = new URL(redirectUri);
+      target.searchParams.set('code', code);
+      if (typeof q.state === 'string') target.searchParams.set('state', q.state);
+      return { status: 302, headers: { Location: target.toString() }, text: '' };
+    },
+
+    postOauthToken: (c) => {
+      const b = c.body;
+      const app = world.apps.get(str(b.client_id) ?? '');
+      if (!app || app.clientSecret !== b.client_secret) {
+        return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
+      }
+      const grant = codes.get(str(b.code) ?? '');
+      const invalid = (why: string) => ({ status: 400, body: { error: 'invalid_grant', error_description: why } });
+      if (b.grant_type !== 'authorization_code') return invalid('Only authorization_code is emulated');
+      if (!grant || grant.clientId !== app.clientId) return invalid('The authorization code is not valid');
+      if (grant.redirectUri !== b.redirect_uri) return invalid('The redirect URI does not match');
+      if (grant.challenge) {
+        const verifier = str(b.code_verifier) ?? '';
+        const computed = createHash('sha256').update(verifier).digest('base64url');
+        if (computed !== grant.challenge) return invalid('The PKCE code verifier does not match');
+      }
+      codes.delete(str(b.code) ?? '');
+      const access = token(grant.accountId, grant.scopes);
+      return {
+        status: 200,
+        body: { access_token: access, token_type: 'Bearer', scope: grant.scopes, created_at: Math.floor(now() / 1000) },
+      };
+    },
+
+    getAccountsVerifyCredentials: (c) => {
+      const account = world.accounts.get(c.accountId);
+      if (!account) throw new HttpFailure(404, 'Record not found');
+      return { status: 200, body: world.credentialAccountJson(account) };
+    },
+
+    getTimelineHome: (c) => timeline(c, world.home(c.accountId)),
+
+    getTimelinesTagByHashtag: (c) => {
+      const tag = (c.params.hashtag ?? '').toLowerCase();
+      return timeline(
+        c,
+        world.newestFirst((s) => !s.reblogOf && s.tags.includes(tag)),
+      );
+    },
+
+    getTimelinesListByListId: (c) => {
+      const list = world.lists.get(c.params.list_id ?? '');
+      if (!list || list.ownerId !== c.accountId) throw new HttpFailure(404, 'Record not found');
+      return timeline(
+        c,
+        world.newestFirst((s) => list.memberIds.includes(s.accountId)),
+      );
+    },
+
+    getAccountLookup: (c) => {
+      const account = world.accountByAcct(String(c.query.acct ?? ''));
+      if (!account) throw new HttpFailure(404, 'Record not found');
+      return { status: 200, body: world.accountJson(account) };
+    },
+
+    getAccountStatuses: (c) => {
+      const account = world.accounts.get(c.params.id ?? '');
+      if (!account) throw new HttpFailure(404, 'Record not found');
+      const excludeReblogs = c.query.exclude_reblogs === 'true';
+      return timeline(
+        c,
+        world.newestFirst((s) => s.accountId === account.id && !(excludeReblogs && s.reblogOf)),
+      );
+    },
+
+    getNotifications: (c) => {
+      const types = c.query.types;
+      const wanted = types === undefined ? undefined : Array.isArray(types) ? types : [types];
+      const items = world.notifications
+        .filter((n) => n.forAccountId === c.accountId && (!wanted || wanted.includes(n.type)))
+        .filter((n) => !n.statusId || !world.statuses.get(n.statusId)?.deleted)
+        .sort((a, b) => compareIds(b.id, a.id));
+      const { page, link } = paginate(items, (n) => n.id, c.query, c.req.path, c.req.query, 80);
+      return {
+        status: 200,
+        body: page.map((n) => world.notificationJson(n, c.accountId)),
+        ...(link ? { headers: { Link: link } } : {}),
+      };
+    },
+
+    getSearchV2: (c) => {
+      const q = String(c.query.q ?? '')
+        .trim()
+        .toLowerCase();
+      const type = c.query.type;
+      const words = q.split(/\s+/).filter(Boolean);
+      const statuses =
+        type === undefined || type === 'statuses'
+          ? world.newestFirst((s) => !s.reblogOf && words.every((w) => s.text.toLowerCase().includes(w)))
+          : [];
+      const offset = Number(num(c.query, 'offset') ?? 0);
+      const { page } = paginate(statuses.slice(offset), (s) => s.id, c.query, c.req.path, c.req.query);
+      const accounts =
+        type === undefined || type === 'accounts'
+          ? [...world.accounts.values()].filter((a) => words.some((w) => a.username.includes(w)))
+          : [];
+      return {
+        status: 200,
+        body: {
+          accounts: accounts.map((a) => world.accountJson(a)),
+          statuses: page.map((s) => world.statusJson(s, c.accountId)),
+          hashtags: [],
+        },
+      };
+    },
+
+    getLists: (c) => ({
+      status: 200,
+      body: [...world.lists.values()]
+        .filter((l) => l.ownerId === c.accountId)
+        .map((l) => ({ id: l.id, title: l.title, replies_policy: 'list', exclusive: false })),
+    }),
+
+    getStatus: (c) => ({ status: 200, body: world.statusJson(statusOr404(c.params.id), c.accountId) }),
+
+    getStatuses: (c) => {
+      const raw = c.query.id;
+      const ids = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      const found = ids.flatMap((id) => {
+        const s = isId(id) ? world.statuses.get(id) : undefined;
+        return s && !s.deleted ? [world.statusJson(s, c.accountId)] : [];
+      });
+      return { status: 200, body: found };
+    },
+
+    createStatus: (c) => {
+      const key = c.req.headers['idempotency-key'];
+      if (key) {
+        const existing = world.idempotency.get(`${c.accountId}:${key}`);
+        const status = existing ? world.statuses.get(existing) : undefined;
+        if (status) return { status: 200, body: world.statusJson(status, c.accountId) };
+      }
+      const text = str(c.body.status) ?? '';
+      const mediaIds = Array.isArray(c.body.media_ids) ? c.body.media_ids.map(String) : [];
+      const fail = (message: string) => ({ status: 422, body: { error: `Validation failed: ${message}` } });
+      if (!text.trim() && mediaIds.length === 0) return fail("Text can't be blank");
+      if (world.countLength(text) > maxCharacters) return fail(`Text character limit of ${maxCharacters} exceeded`);
+      if (mediaIds.length > maxMedia) return fail(`Media attachments exceed the limit of ${maxMedia}`);
+      for (const id of mediaIds) {
+        const m = world.media.get(id);
+        if (!m || m.accountId !== c.accountId || m.statusId) return fail('Media attachments are not valid');
+      }
+      const replyTo = str(c.body.in_reply_to_id);
+      if (replyTo) statusOr404(replyTo);
+      const quoted = str(c.body.quoted_status_id);
+      if (quoted && apiVersion >= 7) statusOr404(quoted);
+      const status = world.addStatus(c.accountId, text, now(), {
+        mediaIds,
+        ...(replyTo ? { inReplyToId: replyTo } : {}),
+        ...(quoted && apiVersion >= 7 ? { quotedStatusId: quoted } : {}),
+      });
+      for (const id of mediaIds) {
+        const m = world.media.get(id);
+        if (m) m.statusId = status.id;
+      }
+      if (key) world.idempotency.set(`${c.accountId}:${key}`, status.id);
+      newStatusSideEffects(status);
+      return { status: 200, body: world.statusJson(status, c.accountId) };
+    },
+
+    deleteStatus: (c) => {
+      const status = statusOr404(c.params.id);
+      // Mastodon looks the status up among the caller's own: anyone else's is "not found".
+      if (status.accountId !== c.accountId) throw new HttpFailure(404, 'Record not found');
+      const body = { ...world.statusJson(status, c.accountId), text: status.text };
+      status.deleted = true;
+      for (const boost of world.statuses.values()) if (boost.reblogOf === status.id) boost.deleted = true;
+      broadcastDelete(status.id);
+      return { status: 200, body };
+    },
+
+    postStatusFavourite: (c) => {
+      const status = statusOr404(c.params.id);
+      const target = status.reblogOf ? statusOr404(status.reblogOf) : status;
+      if (!target.favouritedBy.has(c.accountId) && target.accountId !== c.accountId) {
+        world.notify({
+          type: 'favourite',
+          forAccountId: target.accountId,
+          fromAccountId: c.accountId,
+          statusId: target.id,
+          at: now(),
+        });
+      }
+      target.favouritedBy.add(c.accountId);
+      return { status: 200, body: world.statusJson(target, c.accountId) };
+    },
+
+    postStatusUnfavourite: (c) => {
+      const status = statusOr404(c.params.id);
+      const target = status.reblogOf ? statusOr404(status.reblogOf) : status;
+      target.favouritedBy.delete(c.accountId);
+      return { status: 200, body: world.statusJson(target, c.accountId) };
+    },
+
+    postStatusReblog: (c) => {
+      const status = statusOr404(c.params.id);
+      const target = status.reblogOf ? statusOr404(status.reblogOf) : status;
+      let boost = [...world.statuses.values()].find(
+        (s) => s.reblogOf === target.id && s.accountId === c.accountId && !s.deleted,
+      );
+      if (!boost) {
+        boost = world.addStatus(c.accountId, '', now(), { reblogOf: target.id });
+        broadcastStatus(boost);
+      }
+      return { status: 200, body: world.statusJson(boost, c.accountId) };
+    },
+
+    postStatusUnreblog: (c) => {
+      const status = statusOr404(c.params.id);
+      const target = status.reblogOf ? statusOr404(status.reblogOf) : status;
+      for (const s of world.statuses.values()) {
+        if (s.reblogOf === target.id && s.accountId === c.accountId) s.deleted = true;
+      }
+      return { status: 200, body: world.statusJson(target, c.accountId) };
+    },
+
+    createMediaV2: (c) => {
+      const file = c.files.get('file');
+      if (!file) return { status: 422, body: { error: 'Validation failed: File must be present' } };
+      const description = str(c.body.description) ?? null;
+      if (description && [...description].length > descriptionLimit) {
+        return {
+          status: 422,
+          body: { error: `Validation failed: Description is too long (maximum is ${descriptionLimit} characters)` },
+        };
+      }
+      if (!file.type.startsWith('image/')) {
+        return { status: 422, body: { error: 'Validation failed: File content type is invalid' } };
+      }
+      const id = world.newStatusId();
+      world.media.set(id, {
+        id,
+        accountId: c.accountId,
+        description,
+        mimeType: file.type,
+        size: file.size,
+        statusId: null,
+      });
+      const m = world.media.get(id);
+      return { status: 200, body: m ? world.mediaJson(m) : {} };
+    },
+
+    getMedia: (c) => {
+      const m = world.media.get(c.params.id ?? '');
+      if (!m || m.accountId !== c.accountId) throw new HttpFailure(404, 'Record not found');
+      return { status: 200, body: world.mediaJson(m) };
+    },
+  };
+
+  const PUBLIC = new Set(['getInstanceV2', 'createApp', 'getOauthAuthorize', 'postOauthToken']);
+
+  // ---- the HTTP loop ------------------------------------------------------------------------
+
+  const respond = (res: ServerResponse, reply: Reply) => {
+    const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+    if (reply.text !== undefined) {
+      headers['Content-Type'] = reply.contentType ?? 'text/html; charset=utf-8';
+      res.writeHead(reply.status, headers).end(reply.text);
+    } else {
+      headers['Content-Type'] = 'application/json; charset=utf-8';
+      res.writeHead(reply.status, headers).end(JSON.stringify(reply.body ?? {}));
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', origin);
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!url.pathname.startsWith('/api/') && !url.pathname.startsWith('/oauth/')) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+    const raw = await readBody(req);
+    const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    let body: Record<string, unknown> = {};
+    let files = new Map<string, File>();
+    const parsed: ParsedRequest = { method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers };
+    requests.push({ method, path: url.pathname, query: parsed.query, idempotencyKey: headers['idempotency-key'] });
+    try {
+      if (raw.length > 0) {
+        if (contentType === 'application/json') body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+        else if (contentType === 'application/x-www-form-urlencoded') {
+          body = formToObject(new URLSearchParams(raw.toString('utf8'))).fields;
+        } else if (contentType === 'multipart/form-data') {
+          const form = await new Request(url, { method: 'POST', headers, body: new Uint8Array(raw) }).formData();
+          ({ fields: body, files } = formToObject(form.entries()));
+        }
+        parsed.body = body;
+      }
+    } catch {
+      violation(method, url.pathname, `request: the body is not valid ${contentType}`);
+      respond(res, { status: 400, body: { error: 'The request body could not be parsed' } });
+      return;
+    }
+
+    const match = spec.match(parsed);
+    if (!match) {
+      violation(method, url.pathname, 'request: no such operation in the Mastodon API description');
+      respond(res, { status: 404, body: { error: 'Record not found' } });
+      return;
+    }
+    const requestProblems = spec.checkRequest(parsed, match.operationId);
+    if (requestProblems.length > 0) {
+      for (const p of requestProblems) violation(method, url.pathname, p);
+      // Not Mastodon's answer but the emulator refusing a request the description forbids.
+      respond(res, { status: 400, body: { error: `Invalid request: ${requestProblems.join('; ')}` } });
+      return;
+    }
+
+    let reply: Reply;
+    const rateHeaders: Record<string, string> = {};
+    try {
+      let accountId = '';
+      let bucketKey = `ip:${req.socket.remoteAddress ?? ''}`;
+      if (!PUBLIC.has(match.operationId)) {
+        const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+        const record = bearer ? world.tokens.get(bearer) : undefined;
+        if (!record || record.revoked) throw new HttpFailure(401, 'The access token is invalid');
+        if (world.accounts.get(record.accountId)?.suspended) {
+          throw new HttpFailure(403, 'Your login is currently disabled');
+        }
+        accountId = record.accountId;
+        bucketKey = `token:${record.token}`;
+      }
+      if (match.operationId !== 'getOauthAuthorize') {
+        const t = now();
+        let bucket = buckets.get(bucketKey);
+        if (!bucket || bucket.resetAt <= t) {
+          bucket = { remaining: rateLimit.limit, resetAt: t + rateLimit.windowMs };
+          buckets.set(bucketKey, bucket);
+        }
+        const exhausted = bucket.remaining <= 0;
+        if (!exhausted) bucket.remaining -= 1;
+        rateHeaders['X-RateLimit-Limit'] = String(rateLimit.limit);
+        rateHeaders['X-RateLimit-Remaining'] = String(bucket.remaining);
+        rateHeaders['X-RateLimit-Reset'] = new Date(bucket.resetAt).toISOString();
+        if (exhausted) throw new HttpFailure(429, 'Too many requests');
+      }
+
+      const faultIndex = faults.findIndex((f) => !f.pathIncludes || url.pathname.includes(f.pathIncludes));
+      const fault = faults[faultIndex];
+      if (fault) {
+        fault.times = (fault.times ?? 1) - 1;
+        if (fault.times <= 0) faults.splice(faultIndex, 1);
+        if (fault.html) {
+          // A proxy's page, not Mastodon's answer: nothing in the description to check it against.
+          respond(res, { status: fault.status, text: `<html><body><h1>${fault.status}</h1></body></html>` });
+          return;
+        }
+        throw new HttpFailure(fault.status, fault.error ?? 'Something went wrong');
+      }
+      const malformedIndex = malformed.findIndex((p) => p === undefined || url.pathname.includes(p));
+      if (malformedIndex >= 0) {
+        malformed.splice(malformedIndex, 1);
+        // Deliberately broken, so not checked against the description.
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', ...rateHeaders }).end('{"id": "1", ');
+        return;
+      }
+
+      const handler = handlers[match.operationId];
+      if (!handler) throw new HttpFailure(404, 'Record not found');
+      reply = await handler({
+        req: parsed,
+        params: match.params,
+        query: match.query,
+        body,
+        files,
+        accountId,
+      });
+    } catch (err) {
+      if (!(err instanceof HttpFailure)) throw err;
+      reply = { status: err.status, body: { error: err.message } };
+    }
+    reply.headers = { ...rateHeaders, ...(reply.headers ?? {}) };
+    const responseProblems = spec.checkResponse(
+      match.operationId,
+      reply.status,
+      reply.text === undefined ? (reply.body ?? {}) : undefined,
+      reply.headers,
+    );
+    for (const p of responseProblems) violation(method, url.pathname, p);
+    respond(res, reply);
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      violation(req.method ?? 'GET', req.url ?? '/', `emulator error: ${String(err)}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end('{"error":"emulator error"}');
+    });
+  });
+
+  return {
+    url: origin,
+    streamingUrl: `ws://${domain}`,
+    domain,
+    violations,
+    requests,
+    close: async () => {
+      for (const client of clients) client.socket.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    issueToken: (username = OWNER_USERNAME) => token(accountByUsername(username).id),
+    revokeToken: (value) => {
+      const record = world.tokens.get(value);
+      if (record) record.revoked = true;
+      for (const client of clients) {
+        if (record && client.accountId === record.accountId) client.socket.close(4001, 'token revoked');
+      }
+    },
+    suspend: (username) => {
+      accountByUsername(username).suspended = true;
+    },
+    postAs: (username, text) => {
+      const status = world.addStatus(accountByUsername(username).id, text, now());
+      newStatusSideEffects(status);
+      return { id: status.id };
+    },
+    failNext: (fault) => void faults.push({ ...fault }),
+    malformNext: (pathIncludes) => void malformed.push(pathIncludes),
+    setRateLimit: (limit, windowMs) => {
+      rateLimit = { limit, windowMs };
+      buckets.clear();
+    },
+    statusesBy: (username) => {
+      const account = accountByUsername(username);
+      return world
+        .newestFirst((s) => s.accountId === account.id && !s.reblogOf)
+        .map((s) => ({ id: s.id, text: s.text, inReplyToId: s.inReplyToId, mediaIds: s.mediaIds }));
+    },
+    mediaDescription: (id) => world.media.get(id)?.description,
+    favouritedBy: (id) =>
+      [...(world.statuses.get(id)?.favouritedBy ?? [])].map((a) => world.accounts.get(a)?.username ?? a),
+    boostedBy: (id) =>
+      [...world.statuses.values()]
+        .filter((s) => s.reblogOf === id && !s.deleted)
+        .map((s) => world.accounts.get(s.accountId)?.username ?? s.accountId),
+    statusExists: (id) => {
+      const s = world.statuses.get(id);
+      return Boolean(s && !s.deleted);
+    },
+    streamingClients: () => clients.size,
+    waitForHashtagSubscriber: (tag) =>
+      new Promise<void>((resolve) => {
+        const found = [...clients].some((c) =>
+          c.subscriptions.some((s) => s.stream === 'hashtag' && s.tag?.toLowerCase() === tag.toLowerCase()),
+        );
+        if (found) resolve();
+        else subscriberWaiters.push({ tag, resolve });
+      }),
+  };
+}

@@ -1,0 +1,525 @@
+// The emulated instance's data: accounts, statuses, media, notifications, lists, apps and tokens,
+// seeded deterministically, and their JSON as Mastodon writes it (snake_case, HTML content).
+
+export interface AccountRecord {
+  id: string;
+  username: string;
+  /** Null for accounts of this instance; the remote domain otherwise. */
+  domain: string | null;
+  displayName: string;
+  note: string;
+  createdAt: number;
+  followers: number;
+  suspended: boolean;
+}
+
+export interface StatusRecord {
+  id: string;
+  accountId: string;
+  /** The source text as typed (the emulator renders it to HTML like Mastodon's formatter). */
+  text: string;
+  createdAt: number;
+  inReplyToId: string | null;
+  inReplyToAccountId: string | null;
+  /** Set on a boost: the boosted status's id. */
+  reblogOf: string | null;
+  quotedStatusId: string | null;
+  mediaIds: string[];
+  tags: string[];
+  mentionIds: string[];
+  favouritedBy: Set<string>;
+  baseFavourites: number;
+  baseReblogs: number;
+  replies: number;
+  deleted: boolean;
+}
+
+export interface MediaRecord {
+  id: string;
+  accountId: string;
+  description: string | null;
+  mimeType: string;
+  size: number;
+  statusId: string | null;
+}
+
+export interface NotificationRecord {
+  id: string;
+  type: 'mention' | 'favourite' | 'reblog' | 'follow';
+  forAccountId: string;
+  fromAccountId: string;
+  statusId: string | null;
+  createdAt: number;
+}
+
+export interface ListRecord {
+  id: string;
+  title: string;
+  ownerId: string;
+  memberIds: string[];
+}
+
+export interface AppRecord {
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  redirectUris: string[];
+  scopes: string;
+}
+
+export interface TokenRecord {
+  token: string;
+  accountId: string;
+  scopes: string;
+  revoked: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const SEED_TIME = Date.UTC(2026, 10, 25, 8, 0, 0);
+export const OWNER_USERNAME = 'colonnade_team';
+export const HASHTAGS = ['colonnade', 'community', 'opensource', 'fediverse', 'coffee'] as const;
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+const TOKEN_PATTERN =
+  /(https?:\/\/[^\s<>"]*[^\s<>".,;:!?)'])|(?<![\p{L}\p{N}_/@])@([a-z0-9_]+)(?:@([a-z0-9.-]+\.[a-z]{2,}))?|(?<![\p{L}\p{N}_/&])#([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)/giu;
+
+export function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export const isId = (s: string) => /^\d{1,19}$/.test(s);
+
+export class World {
+  readonly accounts = new Map<string, AccountRecord>();
+  readonly statuses = new Map<string, StatusRecord>();
+  readonly media = new Map<string, MediaRecord>();
+  readonly notifications: NotificationRecord[] = [];
+  readonly lists = new Map<string, ListRecord>();
+  readonly apps = new Map<string, AppRecord>();
+  readonly tokens = new Map<string, TokenRecord>();
+  /** Who follows whom: follower id → followed ids. */
+  readonly follows = new Map<string, Set<string>>();
+  /** `${accountId}:${key}` → status id, for Idempotency-Key. */
+  readonly idempotency = new Map<string, string>();
+  ownerId = '';
+  private nextStatus = 110_000_000_000_000_000n;
+  private nextOther = 1_000;
+
+  constructor(
+    readonly origin: string,
+    readonly domain: string,
+  ) {}
+
+  newStatusId(): string {
+    this.nextStatus += 1_000n;
+    return this.nextStatus.toString();
+  }
+
+  newId(): string {
+    this.nextOther += 1;
+    return String(this.nextOther);
+  }
+
+  accountByAcct(acct: string): AccountRecord | undefined {
+    const [username = '', domain] = acct.replace(/^@/, '').toLowerCase().split('@');
+    const wanted = domain === undefined || domain === this.domain.toLowerCase() ? null : domain;
+    return [...this.accounts.values()].find((a) => a.username.toLowerCase() === username && a.domain === wanted);
+  }
+
+  acct(a: AccountRecord): string {
+    return a.domain ? `${a.username}@${a.domain}` : a.username;
+  }
+
+  accountUrl(a: AccountRecord): string {
+    return a.domain ? `https://${a.domain}/@${a.username}` : `${this.origin}/@${a.username}`;
+  }
+
+  /** Mastodon's length: every URL counts 23, a remote mention counts only its @username. */
+  countLength(text: string): number {
+    let n = 0;
+    let last = 0;
+    for (const m of text.matchAll(TOKEN_PATTERN)) {
+      n += [...text.slice(last, m.index)].length;
+      if (m[1]) n += 23;
+      else if (m[2] !== undefined) n += 1 + [...m[2]].length;
+      else n += [...m[0]].length;
+      last = m.index + m[0].length;
+    }
+    return n + [...text.slice(last)].length;
+  }
+
+  /** Hashtags and known accounts mentioned in a source text. */
+  parse(text: string): { tags: string[]; mentionIds: string[] } {
+    const tags: string[] = [];
+    const mentionIds: string[] = [];
+    for (const m of text.matchAll(TOKEN_PATTERN)) {
+      if (m[2] !== undefined) {
+        const account = this.accountByAcct(m[3] ? `${m[2]}@${m[3]}` : m[2]);
+        if (account && !mentionIds.includes(account.id)) mentionIds.push(account.id);
+      } else if (m[4] !== undefined && !tags.includes(m[4].toLowerCase())) {
+        tags.push(m[4].toLowerCase());
+      }
+    }
+    return { tags, mentionIds };
+  }
+
+  /** Source text to HTML the way Mastodon's formatter renders local statuses. */
+  renderHtml(text: string): string {
+    const renderLine = (line: string) => {
+      let out = '';
+      let last = 0;
+      for (const m of line.matchAll(TOKEN_PATTERN)) {
+        out += escapeHtml(line.slice(last, m.index));
+        last = m.index + m[0].length;
+        if (m[1]) {
+          const url = m[1];
+          const display = url.replace(/^https?:\/\//, '');
+          const scheme = url.slice(0, url.length - display.length);
+          const shown =
+            display.length > 30
+              ? `<span class="ellipsis">${escapeHtml(display.slice(0, 30))}</span><span class="invisible">${escapeHtml(display.slice(30))}</span>`
+              : `<span class="">${escapeHtml(display)}</span><span class="invisible"></span>`;
+          out += `<a href="${escapeHtml(url)}" target="_blank" rel="nofollow noopener" translate="no"><span class="invisible">${escapeHtml(scheme)}</span>${shown}</a>`;
+        } else if (m[2] !== undefined) {
+          const account = this.accountByAcct(m[3] ? `${m[2]}@${m[3]}` : m[2]);
+          out += account
+            ? `<span class="h-card" translate="no"><a href="${escapeHtml(this.accountUrl(account))}" class="u-url mention">@<span>${escapeHtml(account.username)}</span></a></span>`
+            : escapeHtml(m[0]);
+        } else if (m[4] !== undefined) {
+          out += `<a href="${this.origin}/tags/${encodeURIComponent(m[4].toLowerCase())}" class="mention hashtag" rel="tag">#<span>${escapeHtml(m[4])}</span></a>`;
+        }
+      }
+      return out + escapeHtml(line.slice(last));
+    };
+    return text
+      .trim()
+      .split(/\n{2,}/)
+      .map((para) => `<p>${para.split('\n').map(renderLine).join('<br />')}</p>`)
+      .join('');
+  }
+
+  accountJson(a: AccountRecord): Json {
+    const statuses = [...this.statuses.values()].filter((s) => s.accountId === a.id && !s.deleted);
+    const last = statuses.reduce((max, s) => Math.max(max, s.createdAt), 0);
+    const following = this.follows.get(a.id)?.size ?? 0;
+    return {
+      id: a.id,
+      username: a.username,
+      acct: this.acct(a),
+      display_name: a.displayName,
+      locked: false,
+      bot: false,
+      discoverable: true,
+      indexable: true,
+      group: false,
+      hide_collections: false,
+      noindex: false,
+      created_at: new Date(a.createdAt).toISOString(),
+      note: `<p>${escapeHtml(a.note)}</p>`,
+      url: this.accountUrl(a),
+      uri: a.domain ? `https://${a.domain}/users/${a.username}` : `${this.origin}/users/${a.username}`,
+      avatar: `${this.origin}/system/avatars/${a.id}.png`,
+      avatar_static: `${this.origin}/system/avatars/${a.id}.png`,
+      header: `${this.origin}/headers/original/missing.png`,
+      header_static: `${this.origin}/headers/original/missing.png`,
+      followers_count: a.followers,
+      following_count: following,
+      statuses_count: statuses.length,
+      last_status_at: last ? new Date(last).toISOString().slice(0, 10) : null,
+      emojis: [],
+      fields: [],
+      roles: [],
+    };
+  }
+
+  credentialAccountJson(a: AccountRecord): Json {
+    return {
+      ...this.accountJson(a),
+      source: {
+        privacy: 'public',
+        sensitive: false,
+        language: 'en',
+        note: a.note,
+        fields: [],
+        follow_requests_count: 0,
+        indexable: true,
+      },
+      role: { id: '-99', name: '', permissions: '0', color: '', highlighted: false },
+    };
+  }
+
+  mediaJson(m: MediaRecord): Json {
+    const url = `${this.origin}/system/media_attachments/files/${m.id}/original/image.png`;
+    return {
+      id: m.id,
+      type: 'image',
+      url,
+      preview_url: `${this.origin}/system/media_attachments/files/${m.id}/small/image.png`,
+      remote_url: null,
+      meta: {
+        original: { width: 1200, height: 675, size: '1200x675', aspect: 1.7777777777777777 },
+        small: { width: 640, height: 360, size: '640x360', aspect: 1.7777777777777777 },
+      },
+      description: m.description,
+      blurhash: 'UFGk~f~q%Mxu-;xuxuof4nxu%Mfkxuofayof',
+    };
+  }
+
+  /** A status as `viewerId` sees it. */
+  statusJson(s: StatusRecord, viewerId: string): Json {
+    const account = this.accounts.get(s.accountId);
+    if (!account) throw new Error(`status ${s.id} has no author`);
+    const base = {
+      id: s.id,
+      created_at: new Date(s.createdAt).toISOString(),
+      in_reply_to_id: s.inReplyToId,
+      in_reply_to_account_id: s.inReplyToAccountId,
+      sensitive: false,
+      spoiler_text: '',
+      visibility: 'public',
+      language: 'en',
+      uri: `${this.origin}/users/${account.username}/statuses/${s.id}`,
+      url: `${this.origin}/@${account.username}/${s.id}`,
+      edited_at: null,
+      muted: false,
+      bookmarked: false,
+      filtered: [],
+      application: { name: 'Web', website: null },
+      account: this.accountJson(account),
+      emojis: [],
+      card: null,
+      poll: null,
+    };
+    if (s.reblogOf) {
+      const original = this.statuses.get(s.reblogOf);
+      if (!original) throw new Error(`boost ${s.id} has no original`);
+      return {
+        ...base,
+        content: '',
+        replies_count: 0,
+        reblogs_count: 0,
+        favourites_count: 0,
+        quotes_count: 0,
+        favourited: false,
+        reblogged: false,
+        reblog: this.statusJson(original, viewerId),
+        media_attachments: [],
+        mentions: [],
+        tags: [],
+        quote: null,
+      };
+    }
+    const boosts = [...this.statuses.values()].filter((b) => b.reblogOf === s.id && !b.deleted);
+    const quoted = s.quotedStatusId ? this.statuses.get(s.quotedStatusId) : undefined;
+    return {
+      ...base,
+      content: this.renderHtml(s.text),
+      replies_count: s.replies,
+      reblogs_count: s.baseReblogs + boosts.length,
+      favourites_count: s.baseFavourites + s.favouritedBy.size,
+      quotes_count: 0,
+      favourited: s.favouritedBy.has(viewerId),
+      reblogged: boosts.some((b) => b.accountId === viewerId),
+      reblog: null,
+      media_attachments: s.mediaIds.flatMap((id) => {
+        const m = this.media.get(id);
+        return m ? [this.mediaJson(m)] : [];
+      }),
+      mentions: s.mentionIds.flatMap((id) => {
+        const a = this.accounts.get(id);
+        return a ? [{ id: a.id, username: a.username, url: this.accountUrl(a), acct: this.acct(a) }] : [];
+      }),
+      tags: s.tags.map((name) => ({ name, url: `${this.origin}/tags/${encodeURIComponent(name)}` })),
+      quote: quoted ? { state: 'accepted', quoted_status: this.statusJson(quoted, viewerId) } : null,
+    };
+  }
+
+  notificationJson(n: NotificationRecord, viewerId: string): Json {
+    const from = this.accounts.get(n.fromAccountId);
+    if (!from) throw new Error(`notification ${n.id} has no account`);
+    const status = n.statusId ? this.statuses.get(n.statusId) : undefined;
+    return {
+      id: n.id,
+      type: n.type,
+      group_key: `ungrouped-${n.id}`,
+      created_at: new Date(n.createdAt).toISOString(),
+      account: this.accountJson(from),
+      ...(status && !status.deleted ? { status: this.statusJson(status, viewerId) } : {}),
+    };
+  }
+
+  addStatus(
+    accountId: string,
+    text: string,
+    at: number,
+    extra: Partial<Pick<StatusRecord, 'inReplyToId' | 'reblogOf' | 'quotedStatusId' | 'mediaIds'>> = {},
+  ): StatusRecord {
+    const { tags, mentionIds } = extra.reblogOf ? { tags: [], mentionIds: [] } : this.parse(text);
+    const parent = extra.inReplyToId ? this.statuses.get(extra.inReplyToId) : undefined;
+    const status: StatusRecord = {
+      id: this.newStatusId(),
+      accountId,
+      text,
+      createdAt: at,
+      inReplyToId: parent?.id ?? null,
+      inReplyToAccountId: parent?.accountId ?? null,
+      reblogOf: extra.reblogOf ?? null,
+      quotedStatusId: extra.quotedStatusId ?? null,
+      mediaIds: extra.mediaIds ?? [],
+      tags,
+      mentionIds,
+      favouritedBy: new Set(),
+      baseFavourites: 0,
+      baseReblogs: 0,
+      replies: 0,
+      deleted: false,
+    };
+    if (parent) parent.replies += 1;
+    this.statuses.set(status.id, status);
+    for (const mentioned of mentionIds) {
+      if (mentioned !== accountId) {
+        this.notify({ type: 'mention', forAccountId: mentioned, fromAccountId: accountId, statusId: status.id, at });
+      }
+    }
+    return status;
+  }
+
+  notify(n: {
+    type: NotificationRecord['type'];
+    forAccountId: string;
+    fromAccountId: string;
+    statusId: string | null;
+    at: number;
+  }): NotificationRecord {
+    const record: NotificationRecord = {
+      id: this.newId(),
+      type: n.type,
+      forAccountId: n.forAccountId,
+      fromAccountId: n.fromAccountId,
+      statusId: n.statusId,
+      createdAt: n.at,
+    };
+    this.notifications.push(record);
+    return record;
+  }
+
+  /** Statuses (boosts included) in `viewerId`'s home timeline, newest first. */
+  home(viewerId: string): StatusRecord[] {
+    const followed = this.follows.get(viewerId) ?? new Set<string>();
+    return this.newestFirst((s) => s.accountId === viewerId || followed.has(s.accountId));
+  }
+
+  newestFirst(filter: (s: StatusRecord) => boolean): StatusRecord[] {
+    return [...this.statuses.values()].filter((s) => !s.deleted && filter(s)).sort((a, b) => compareIds(b.id, a.id));
+  }
+
+  /** The seeded instance: 13 accounts, 260 statuses, notifications and two lists. */
+  seed(statusCount: number): void {
+    const rand = random(20261125);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+    const people: Array<[string, string | null, string]> = [
+      [OWNER_USERNAME, null, 'Colonnade Team'],
+      ['alice', null, 'Alice Martin'],
+      ['bob', null, 'Bob Okafor'],
+      ['chloe', null, 'Chloé Dubois'],
+      ['dmitri', null, 'Dmitri Volkov'],
+      ['emeka', null, 'Emeka Eze'],
+      ['fatima', null, 'Fatima Zahra'],
+      ['goran', null, 'Goran Petrović'],
+      ['hana', null, 'Hana Sato'],
+      ['ines', 'other.example', 'Inês Costa'],
+      ['jonas', 'other.example', 'Jonas Berg'],
+      ['zed', null, 'Zed (not followed)'],
+      ['press_desk', null, 'Press Desk'],
+    ];
+    for (const [i, [username, domain, displayName]] of people.entries()) {
+      const id = String(100 + i);
+      this.accounts.set(id, {
+        id,
+        username,
+        domain,
+        displayName,
+        note: `${displayName} on the emulated instance.`,
+        createdAt: SEED_TIME - (400 - i) * 86_400_000,
+        followers: 50 + i * 37,
+        suspended: false,
+      });
+    }
+    this.ownerId = '100';
+    const others = [...this.accounts.keys()].filter((id) => id !== this.ownerId);
+    this.follows.set(this.ownerId, new Set(others.filter((id) => this.accounts.get(id)?.username !== 'zed')));
+    this.lists.set('1', { id: '1', title: 'Partners', ownerId: this.ownerId, memberIds: ['101', '102', '109'] });
+    this.lists.set('2', { id: '2', title: 'Press', ownerId: this.ownerId, memberIds: ['103', '104', '112'] });
+
+    const openings = [
+      'Shipping the new release today',
+      'Great turnout at the meetup',
+      'Reading the docs on moderation tools',
+      'Coffee first, then the roadmap',
+      'Our community call starts soon',
+      'Thanks to everyone who filed issues',
+      'Trying out the scheduler',
+      'Weekend notes on accessibility & alt text',
+    ];
+    const links = ['https://example.com/blog/release-notes-for-the-autumn-update', 'https://example.org/docs', ''];
+    const ids = [...this.accounts.keys()];
+    const step = 7 * 60_000;
+    for (let i = 0; i < statusCount; i++) {
+      const at = SEED_TIME - (statusCount - i) * step;
+      const author = pick(ids);
+      const earlier = [...this.statuses.values()].filter((s) => !s.reblogOf);
+      if (earlier.length > 10 && rand() < 0.08) {
+        const original = pick(earlier.slice(-40));
+        if (original.accountId !== author) {
+          this.addStatus(author, '', at, { reblogOf: original.id });
+          continue;
+        }
+      }
+      const parts = [`${pick(openings)} <${i}>`];
+      if (rand() < 0.6) parts.push(`#${pick(HASHTAGS)}`);
+      if (rand() < 0.25) parts.push(`#${pick(HASHTAGS)}`);
+      if (author !== this.ownerId && rand() < 0.3) parts.push(`@${OWNER_USERNAME}`);
+      if (rand() < 0.15) parts.push('@ines@other.example');
+      const link = pick(links);
+      if (link && rand() < 0.3) parts.push(link);
+      const replyTo = earlier.length > 5 && rand() < 0.1 ? pick(earlier.slice(-20)) : undefined;
+      const status = this.addStatus(author, parts.join(' '), at, replyTo ? { inReplyToId: replyTo.id } : {});
+      status.baseFavourites = Math.floor(rand() * 30);
+      status.baseReblogs = Math.floor(rand() * 8);
+      if (author === this.ownerId && rand() < 0.7) {
+        this.notify({
+          type: rand() < 0.6 ? 'favourite' : 'reblog',
+          forAccountId: this.ownerId,
+          fromAccountId: pick(others),
+          statusId: status.id,
+          at: at + 60_000,
+        });
+      }
+      if (rand() < 0.03) {
+        this.notify({ type: 'follow', forAccountId: this.ownerId, fromAccountId: pick(others), statusId: null, at });
+      }
+    }
+    this.notifications.sort((a, b) => a.createdAt - b.createdAt);
+    // Notification ids follow time, as Mastodon's do.
+    let n = 5_000;
+    for (const record of this.notifications) record.id = String((n += 1));
+    this.nextOther = Math.max(this.nextOther, n);
+  }
+}

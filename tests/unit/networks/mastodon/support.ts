@@ -1,0 +1,63 @@
+// Shared set-up for the Mastodon tests: an emulator, an adapter on a token it issued, and the
+// rule that no test may leave a request or answer that breaks the Mastodon API description.
+import { afterEach, expect } from 'vitest';
+import { systemClock } from '../../../../src/main/core/ports';
+import {
+  createMastodonAdapter,
+  type MastodonAdapter,
+  type MastodonCredentials,
+} from '../../../../src/main/networks/mastodon';
+import {
+  startMastodonEmulator,
+  type MastodonEmulator,
+  type MastodonEmulatorOptions,
+} from '../../../emulators/mastodon';
+import { MemoryLogger } from '../../../doubles/ports';
+
+export interface Setup {
+  emulator: MastodonEmulator;
+  adapter: MastodonAdapter;
+  credentials: MastodonCredentials;
+  log: MemoryLogger;
+  saved: MastodonCredentials[];
+}
+
+const open: MastodonEmulator[] = [];
+
+afterEach(async () => {
+  const emulators = open.splice(0);
+  try {
+    for (const emulator of emulators) expect(emulator.violations).toEqual([]);
+  } finally {
+    await Promise.all(emulators.map((e) => e.close()));
+  }
+});
+
+export async function startEmulator(options: MastodonEmulatorOptions = {}): Promise<MastodonEmulator> {
+  const emulator = await startMastodonEmulator(options);
+  open.push(emulator);
+  return emulator;
+}
+
+export async function setup(options: MastodonEmulatorOptions = {}): Promise<Setup> {
+  const emulator = await startEmulator(options);
+  const credentials: MastodonCredentials = { instanceUrl: emulator.url, accessToken: emulator.issueToken() };
+  const log = new MemoryLogger();
+  const saved: MastodonCredentials[] = [];
+  const adapter = createMastodonAdapter(credentials, {
+    clock: systemClock,
+    log,
+    saveCredentials: async (next) => void saved.push(next),
+  });
+  return { emulator, adapter, credentials, log, saved };
+}
+
+/** The ColonnadeError a promise rejects with (fails the test when it resolves). */
+export async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; resetAt?: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as { code: string; message: string; resetAt?: string };
+  }
+  throw new Error('expected a failure, got a result');
+}
