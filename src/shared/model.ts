@@ -113,6 +113,8 @@ export const ColumnSpecSchema = z
     kind: ColumnKindSchema,
     profileId: z.string().min(1),
     query: z.string().trim().max(500).optional(),
+    /** A readable name where the query is an id (a list's or feed's name). */
+    label: z.string().trim().max(100).optional(),
   })
   .refine((spec) => !QUERY_KINDS.has(spec.kind) || (spec.query ?? '').replace(/^[#@]/, '').length > 0, {
     message: 'This column type needs a hashtag, keywords, handle or list.',
@@ -125,6 +127,7 @@ export const ColumnSchema = z.object({
   kind: ColumnKindSchema,
   profileId: z.string().min(1),
   query: z.string().optional(),
+  label: z.string().optional(),
   width: z.number().int().min(COLUMN_WIDTH.min).max(COLUMN_WIDTH.max),
 });
 export type Column = z.infer<typeof ColumnSchema>;

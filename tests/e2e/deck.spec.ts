@@ -73,10 +73,12 @@ test('reorder columns with the keyboard, by drag handle and by buttons, and resi
 
   // dnd-kit's keyboard sensor: Space lifts, arrows move, Space drops.
   // Each step waits for what a screen reader announces, as a keyboard user would.
-  const announced = (text: string) => expect(page.getByRole('status').filter({ hasText: text })).toBeAttached();
+  const announced = (text: string | RegExp) =>
+    expect(page.getByRole('status').filter({ hasText: text })).toBeAttached();
   await page.getByRole('button', { name: 'Reorder column #IFPower' }).focus();
   await page.keyboard.press('Space');
-  await announced('Picked up column #IFPower, position 2 of 2.');
+  // "Picked up…" is followed at once by "…is over position 2." (its own place).
+  await announced(/Picked up column #IFPower, position 2 of 2\.|Column #IFPower is over position 2\./);
   await page.keyboard.press('ArrowLeft');
   await announced('Column #IFPower is over position 1.');
   await page.keyboard.press('Space');
@@ -179,4 +181,47 @@ test('the host refuses a page without its token, and a socket from another origi
     });
   }, port);
   expect(status).toBe('refused');
+});
+
+test('like a post from a column; the heart and the count change, and stay after a reload', async ({
+  page,
+  harness,
+}) => {
+  await page.goto(harness.url);
+  const post = column(page, '#IFPower').getByRole('article').nth(2);
+  const id = await post.getAttribute('data-post-id');
+  const like = page
+    .locator(`article[data-post-id="${id}"]`)
+    .first()
+    .getByRole('button', { name: /^Like, / });
+  await expect(like).toHaveAttribute('aria-pressed', 'false');
+  const before = Number((await like.getAttribute('aria-label'))!.match(/(\d+) like/)![1]);
+  await like.click();
+  await expect(like).toHaveAttribute('aria-pressed', 'true');
+  await expect
+    .poll(async () => Number((await like.getAttribute('aria-label'))!.match(/(\d+) like/)![1]))
+    .toBeGreaterThanOrEqual(before + 1);
+  await page.reload();
+  await expect(
+    page
+      .locator(`article[data-post-id="${id}"]`)
+      .first()
+      .getByRole('button', { name: /^Like, / }),
+  ).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('the accounts dialog lists the practice profile and explains what to connect', async ({ page, harness }) => {
+  await page.goto(harness.url);
+  await page.getByRole('button', { name: 'Accounts' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Accounts' });
+  await expect(dialog.getByRole('list', { name: 'Accounts' }).getByRole('listitem')).toHaveCount(1);
+  await expect(dialog.getByText('Practice (Sandbox)')).toBeVisible();
+  await expect(
+    dialog.getByText('No accounts yet: connect X, Bluesky or Mastodon profiles to add their columns.'),
+  ).toBeVisible();
+  await dialog.getByRole('radio', { name: 'Mastodon' }).check();
+  await dialog.getByRole('combobox', { name: 'How to connect' }).selectOption('mastodon-token');
+  await dialog.getByRole('textbox', { name: 'Instance address' }).fill('mastodon.social');
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('Enter a full address, like https://mastodon.social');
 });

@@ -112,6 +112,7 @@ export class LayoutService {
       kind: spec.kind,
       profileId: spec.profileId,
       ...(query === undefined ? {} : { query }),
+      ...(spec.label ? { label: spec.label } : {}),
       width: COLUMN_WIDTH.default,
     };
     return this.updateDeck(deckId, (d) => {

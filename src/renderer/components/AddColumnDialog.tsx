@@ -1,5 +1,6 @@
 // The column picker: a profile, one of the column types it offers, and a query where the type needs one.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ListInfo } from '../../shared/adapter';
 import { useTranslation } from 'react-i18next';
 import { QUERY_KINDS, type ColumnKind } from '../../shared/model';
 import { useAppStore } from '../state/store';
@@ -19,6 +20,23 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const needsQuery = QUERY_KINDS.has(kind);
+  const [lists, setLists] = useState<ListInfo[] | null>(null);
+  useEffect(() => {
+    if (kind !== 'list' || !profileId) return;
+    let live = true;
+    setLists(null);
+    actions.listsFor(profileId).then(
+      (found) => {
+        if (!live) return;
+        setLists(found);
+        setQuery(found[0]?.id ?? '');
+      },
+      (err: unknown) => live && setError(describeThrown(t, err, props.language)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [actions, kind, profileId, props.language, t]);
   const queryKind = kind as 'hashtag' | 'search' | 'user' | 'list';
 
   const submit = async () => {
@@ -28,7 +46,13 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
     }
     setBusy(true);
     try {
-      await actions.addColumn({ kind, profileId, ...(needsQuery ? { query: query.trim() } : {}) });
+      const label = kind === 'list' ? lists?.find((l) => l.id === query)?.name : undefined;
+      await actions.addColumn({
+        kind,
+        profileId,
+        ...(needsQuery ? { query: query.trim() } : {}),
+        ...(label ? { label } : {}),
+      });
       props.onClose();
     } catch (err) {
       setError(describeThrown(t, err, props.language));
@@ -74,7 +98,20 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
           </label>
         ))}
       </fieldset>
-      {needsQuery && (
+      {kind === 'list' && lists !== null && (
+        <label className="field">
+          <span>{t('columns.listPick')}</span>
+          <select value={query} onChange={(e) => setQuery(e.target.value)} disabled={lists.length === 0}>
+            {lists.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+          {lists.length === 0 && <span className="muted small">{t('columns.noLists')}</span>}
+        </label>
+      )}
+      {needsQuery && kind !== 'list' && (
         <label className="field">
           <span>{t(`columns.query.${queryKind}`)}</span>
           <input

@@ -1,14 +1,15 @@
-import { Columns3, Pencil, Plus, Settings as SettingsIcon, Trash2 } from 'lucide-react';
+import { Columns3, Pencil, Plus, Settings as SettingsIcon, Trash2, Users } from 'lucide-react';
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { activeDeck, useAppStore } from '../state/store';
+import { AccountsDialog } from './AccountsDialog';
 import { AddColumnDialog } from './AddColumnDialog';
 import { useServices } from './context';
 import { Deck } from './Deck';
 import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
 import { SettingsDialog } from './SettingsDialog';
 
-type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | null;
+type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | null;
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -92,6 +93,9 @@ export function App() {
           >
             <Trash2 size={16} aria-hidden="true" />
           </button>
+          <button type="button" onClick={() => setOpen('accounts')}>
+            <Users size={16} aria-hidden="true" /> {t('accounts.open')}
+          </button>
           <button type="button" className="primary" onClick={() => setOpen('add-column')}>
             <Plus size={16} aria-hidden="true" /> {t('columns.add')}
           </button>
@@ -126,6 +130,7 @@ export function App() {
         />
       )}
       {open === 'settings' && <SettingsDialog onClose={() => setOpen(null)} language={language} />}
+      {open === 'accounts' && <AccountsDialog onClose={() => setOpen(null)} language={language} />}
     </div>
   );
 }

@@ -8,7 +8,8 @@ import { ArrowLeft, ArrowRight, GripVertical, X } from 'lucide-react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Virtuoso, type ListProps, type VirtuosoHandle } from 'react-virtuoso';
-import { COLUMN_WIDTH, type Account, type Column } from '../../shared/model';
+import type { PostAction } from '../../shared/adapter';
+import { COLUMN_WIDTH, type Account, type Column, type Post } from '../../shared/model';
 import { columnPosts, type CachedPost } from '../db/database';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
@@ -19,13 +20,13 @@ import type { TFunction } from 'i18next';
 
 const PAGE = 40;
 
-export function columnTitle(t: TFunction, column: Pick<Column, 'kind' | 'query'>): string {
+export function columnTitle(t: TFunction, column: Pick<Column, 'kind' | 'query' | 'label'>): string {
   switch (column.kind) {
     case 'hashtag':
     case 'search':
     case 'user':
     case 'list':
-      return t(`columns.title.${column.kind}`, { query: column.query ?? '' });
+      return t(`columns.title.${column.kind}`, { query: column.label ?? column.query ?? '' });
     default:
       return t(`columns.kind.${column.kind}`);
   }
@@ -98,12 +99,24 @@ export function ColumnView(props: {
     transition: sortable.transition,
   };
 
+  const [actError, setActError] = useState<string | null>(null);
+  const onAct = useCallback(
+    (post: Post, action: PostAction) => {
+      setActError(null);
+      actions
+        .act(column.profileId, post, action)
+        .catch((err: unknown) => setActError(describeThrown(t, err, language)));
+    },
+    [actions, column.profileId, language, t],
+  );
+
   const showNew = () => {
     setFrozenAt(null);
     virtuoso.current?.scrollToIndex({ index: 0, behavior: 'auto' });
   };
 
-  const statusText = status?.state === 'error' && status.error ? describeError(t, status.error, language) : null;
+  const statusText =
+    actError ?? (status?.state === 'error' && status.error ? describeError(t, status.error, language) : null);
 
   return (
     <section
@@ -197,7 +210,7 @@ export function ColumnView(props: {
             }}
             computeItemKey={(_, post) => post.id}
             itemContent={(i, post) => (
-              <PostCard post={post} position={i + 1} total={shown.length} language={language} />
+              <PostCard post={post} position={i + 1} total={shown.length} language={language} onAct={onAct} />
             )}
             endReached={() => void loadOlder()}
             atTopStateChange={(atTop) => {

@@ -10,10 +10,13 @@ export const PostCard = memo(function PostCard(props: {
   position: number;
   total: number;
   language: string;
+  onAct?: ((post: Post, action: 'like' | 'unlike' | 'repost' | 'unrepost') => void) | undefined;
 }) {
-  const { post, language } = props;
+  const { post, language, onAct } = props;
+  const liked = post.viewer?.liked ?? false;
+  const reposted = post.viewer?.reposted ?? false;
   const { t } = useTranslation();
-  const age = formatAge(post.createdAt, language);
+  const age = formatAge(post.createdAt, language) ?? t('post.now');
   return (
     <article
       className="post"
@@ -83,12 +86,26 @@ export const PostCard = memo(function PostCard(props: {
           <span aria-label={t('post.replies', { count: post.metrics.replies })}>
             <MessageCircle size={15} aria-hidden="true" /> {post.metrics.replies}
           </span>
-          <span aria-label={t('post.reposts', { count: post.metrics.reposts })}>
+          <button
+            type="button"
+            className="reposted"
+            aria-pressed={reposted}
+            aria-label={`${t('post.repost')}, ${t('post.reposts', { count: post.metrics.reposts })}`}
+            disabled={!onAct}
+            onClick={() => onAct?.(post, reposted ? 'unrepost' : 'repost')}
+          >
             <Repeat2 size={15} aria-hidden="true" /> {post.metrics.reposts}
-          </span>
-          <span aria-label={t('post.likes', { count: post.metrics.likes })} data-testid="likes">
-            <Heart size={15} aria-hidden="true" /> {post.metrics.likes}
-          </span>
+          </button>
+          <button
+            type="button"
+            aria-pressed={liked}
+            aria-label={`${t('post.like')}, ${t('post.likes', { count: post.metrics.likes })}`}
+            data-testid="likes"
+            disabled={!onAct}
+            onClick={() => onAct?.(post, liked ? 'unlike' : 'like')}
+          >
+            <Heart size={15} aria-hidden="true" fill={liked ? 'currentColor' : 'none'} /> {post.metrics.likes}
+          </button>
         </footer>
       </div>
     </article>

@@ -10,8 +10,14 @@ export function formatTime(iso: string, language: string): string {
   return format(new Date(iso), 'HH:mm', { locale: localeOf(language) });
 }
 
-export function formatAge(iso: string, language: string): string {
-  return formatDistanceToNowStrict(new Date(iso), { locale: localeOf(language), addSuffix: true });
+/** How long ago, in words; null under a minute (the caller says "now"). */
+export function formatAge(iso: string, language: string): string | null {
+  if (Date.now() - Date.parse(iso) < 60_000) return null;
+  return formatDistanceToNowStrict(new Date(iso), {
+    locale: localeOf(language),
+    addSuffix: true,
+    roundingMethod: 'floor',
+  });
 }
 
 export function formatFull(iso: string, language: string): string {

@@ -1,5 +1,6 @@
 // The renderer's own data. Owner: the renderer (Dexie / IndexedDB).
-// v1: the post cache of every column. Each schema version gets an upgrade test in tests/renderer.
+// v1: the post cache of every column. v2: entries indexed by post (a deleted post leaves every
+// column at once). Each schema version gets an upgrade test in tests/unit/renderer.
 import Dexie, { type EntityTable } from 'dexie';
 import type { Metrics, Post } from '../../shared/model';
 
@@ -36,6 +37,9 @@ export function openDatabase(name = DB_NAME): ColonnadeDb {
     posts: '&id, network, createdAt, [network+createdAt]',
     columnEntries: '&[columnId+postId], [columnId+createdAt]',
     columnCursors: '&columnId',
+  });
+  db.version(2).stores({
+    columnEntries: '&[columnId+postId], [columnId+createdAt], postId',
   });
   return db;
 }
@@ -76,6 +80,14 @@ export async function countColumnPosts(db: ColonnadeDb, columnId: string): Promi
     .where('[columnId+createdAt]')
     .between([columnId, Dexie.minKey], [columnId, Dexie.maxKey])
     .count();
+}
+
+/** Remove a post from the cache and from every column that shows it. */
+export async function forgetPost(db: ColonnadeDb, postId: string): Promise<void> {
+  await db.transaction('rw', db.posts, db.columnEntries, async () => {
+    await db.columnEntries.where('postId').equals(postId).delete();
+    await db.posts.delete(postId);
+  });
 }
 
 /** Drop a removed column's entries (posts other columns hold stay). */

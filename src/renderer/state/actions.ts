@@ -1,9 +1,11 @@
 // What the UI can ask for. Each action calls main and applies the answer to the store; errors are
 // thrown as ApiError for the caller (a dialog, a column) to show where they happened.
-import type { ColumnSpec } from '../../shared/model';
+import type { PostAction } from '../../shared/adapter';
+import type { ConnectRequest } from '../../shared/accounts';
+import type { ColumnSpec, Post } from '../../shared/model';
 import type { Settings } from '../../shared/settings';
 import type { Api } from '../api';
-import { forgetColumn, storeColumnPosts, type ColonnadeDb } from '../db/database';
+import { forgetColumn, forgetPost, storeColumnPosts, type ColonnadeDb } from '../db/database';
 import { useAppStore } from './store';
 
 export type Actions = ReturnType<typeof makeActions>;
@@ -29,6 +31,49 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       setLayout(await api('column.move', { deckId: deckId(), columnId, toIndex })),
     resizeColumn: async (columnId: string, width: number) =>
       setLayout(await api('column.resize', { deckId: deckId(), columnId, width })),
+    /** Connect or reconnect an account; OAuth flows resolve once the user authorized. */
+    connectAccount: async (request: ConnectRequest, allowWeakStorage: boolean) => {
+      try {
+        const account = await api('accounts.connect', { request, allowWeakStorage });
+        useAppStore.setState({ accounts: await api('accounts.list', {}) });
+        return account;
+      } finally {
+        useAppStore.setState({ authorizeUrl: null });
+      }
+    },
+    cancelConnect: async () => {
+      await api('accounts.cancel', {});
+    },
+    removeAccount: async (accountId: string) => {
+      await api('accounts.remove', { accountId });
+      useAppStore.setState({ accounts: await api('accounts.list', {}) });
+    },
+    listsFor: (profileId: string) => api('column.lists', { profileId }),
+    /** Act on a post as a profile, showing the result at once and undoing it if the network refuses. */
+    act: async (profileId: string, post: Post, action: PostAction) => {
+      const before = await db.posts.get(post.id);
+      if (before && action !== 'delete') {
+        const liked = action === 'like' ? true : action === 'unlike' ? false : (before.viewer?.liked ?? false);
+        const reposted =
+          action === 'repost' ? true : action === 'unrepost' ? false : (before.viewer?.reposted ?? false);
+        const delta = (on: boolean, was: boolean | undefined) => (on === !!was ? 0 : on ? 1 : -1);
+        await db.posts.update(post.id, {
+          viewer: { liked, reposted },
+          metrics: {
+            ...before.metrics,
+            likes: Math.max(0, before.metrics.likes + delta(liked, before.viewer?.liked)),
+            reposts: Math.max(0, before.metrics.reposts + delta(reposted, before.viewer?.reposted)),
+          },
+        });
+      }
+      try {
+        await api('post.act', { profileId, postId: post.id, action });
+        if (action === 'delete') await forgetPost(db, post.id);
+      } catch (err) {
+        if (before) await db.posts.put(before);
+        throw err;
+      }
+    },
     updateSettings: async (patch: Partial<Settings>) =>
       useAppStore.setState({ settings: await api('settings.update', patch) }),
     /** Fetch the page older than what the column's cache holds; answers false at the end of history. */

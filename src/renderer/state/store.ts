@@ -15,6 +15,8 @@ export interface AppState {
   layout: Layout | null;
   accounts: Account[];
   statuses: Record<string, ColumnStatus>;
+  /** The authorization page a connect flow waits on (shown as a link), or null. */
+  authorizeUrl: string | null;
 }
 
 export const initialState: AppState = {
@@ -26,6 +28,7 @@ export const initialState: AppState = {
   layout: null,
   accounts: [],
   statuses: {},
+  authorizeUrl: null,
 };
 
 export const useAppStore = create<AppState>()(() => ({ ...initialState }));

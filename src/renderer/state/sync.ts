@@ -48,6 +48,10 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
       useAppStore.setState((s) => ({ statuses: { ...s.statuses, [status.columnId]: status } }));
     }),
     bridge.on('feed.delivery', (p) => void apply(p as FeedDelivery)),
+    bridge.on('accounts.changed', (p) => useAppStore.setState({ accounts: p as EventOf<'accounts.changed'> })),
+    bridge.on('accounts.authorize', (p) =>
+      useAppStore.setState({ authorizeUrl: (p as EventOf<'accounts.authorize'>).url }),
+    ),
   ];
   bridge.onConnection((connected) => {
     if (connected) void resync();

@@ -1,9 +1,11 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   columnPosts,
   countColumnPosts,
   forgetColumn,
+  forgetPost,
   openDatabase,
   storeColumnPosts,
   type ColonnadeDb,
@@ -58,11 +60,11 @@ describe('the post cache (Dexie)', () => {
 });
 
 describe('database versions', () => {
-  it('v1: creates the schema on an empty profile and keeps its data when reopened', async () => {
-    const name = 'upgrade-v1';
+  it('creates the current schema on an empty profile and keeps its data when reopened', async () => {
+    const name = 'upgrade-fresh';
     const first = openDatabase(name);
     await first.open();
-    expect(first.verno).toBe(1);
+    expect(first.verno).toBe(2);
     expect(first.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'columnEntries', 'posts']);
     expect(first.posts.schema.indexes.map((i) => i.name).sort()).toEqual([
       '[network+createdAt]',
@@ -73,5 +75,34 @@ describe('database versions', () => {
     first.close();
     const again = open(name);
     expect(await countColumnPosts(again, 'home')).toBe(1);
+  });
+
+  it('v1 → v2: keeps every cached post and column entry, and finds entries by post', async () => {
+    const name = 'upgrade-v1-v2';
+    // The v1 schema exactly as it shipped.
+    const v1 = new Dexie(name);
+    v1.version(1).stores({
+      posts: '&id, network, createdAt, [network+createdAt]',
+      columnEntries: '&[columnId+postId], [columnId+createdAt]',
+      columnCursors: '&columnId',
+    });
+    const post = samplePost(3, '2026-11-25T08:00:00.000Z');
+    await v1.table('posts').put({ ...post, cachedAt: 1 });
+    await v1.table('columnEntries').bulkPut([
+      { columnId: 'home', postId: post.id, createdAt: post.createdAt },
+      { columnId: 'tag', postId: post.id, createdAt: post.createdAt },
+    ]);
+    await v1.table('columnCursors').put({ columnId: 'home', older: '42', reachedEnd: false });
+    v1.close();
+
+    const v2 = open(name);
+    await v2.open();
+    expect(v2.verno).toBe(2);
+    expect((await columnPosts(v2, 'home', 10)).map((p) => p.id)).toEqual([post.id]);
+    expect(await v2.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
+    expect(await v2.columnEntries.where('postId').equals(post.id).count()).toBe(2);
+    await forgetPost(v2, post.id);
+    expect(await countColumnPosts(v2, 'home')).toBe(0);
+    expect(await countColumnPosts(v2, 'tag')).toBe(0);
   });
 });
