@@ -1,0 +1,1032 @@
+// An X API v2 protocol emulator on plain node:http with in-memory state. Every request it
+// receives and every response it sends is checked against the official OpenAPI description
+// (see spec-validator.ts); `violations` collects what does not match, `drift` counts the known
+// renames between the live API and the spec. The OAuth 2.0 endpoints (authorize page, token)
+// are not in the spec; they are checked by hand here.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as twitterTextModule from 'twitter-text';
+import { SpecValidator, type Violation } from './spec-validator';
+import { ME_ID, XState, type XTweet, type XUser } from './state';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface XEmulatorClient {
+  clientId: string;
+  clientSecret?: string;
+  /** The one callback URL registered for the app; must match exactly. */
+  redirectUri: string;
+}
+
+export interface XEmulatorOptions {
+  /** The emulator's clock (ms since epoch); used for created_at, token expiry and rate windows. */
+  now?: () => number;
+  seed?: number;
+  /** Roughly how many posts the signed-in user's home timeline holds (default 160). */
+  homePosts?: number;
+  clients?: XEmulatorClient[];
+  /** Lifetime of access tokens in seconds (X: 7200). */
+  accessTokenTtlSec?: number;
+}
+
+export type FaultMode =
+  /** 200 with a body that is not JSON. */
+  | 'malformed'
+  /** 503 without doing anything. */
+  | 'server-error'
+  /** Do the work, then answer 503 (the caller cannot know it happened). */
+  | 'commit-then-error'
+  /** Do the work, then drop the connection without an answer. */
+  | 'commit-then-drop';
+
+interface Fault {
+  endpoint: string;
+  mode: FaultMode;
+}
+
+interface AccessToken {
+  userId: string;
+  clientId: string;
+  expiresAt: number;
+  scopes: string[];
+  revoked: boolean;
+}
+
+interface RefreshToken {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+  used: boolean;
+  revoked: boolean;
+}
+
+interface AuthCode {
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  scopes: string[];
+  used: boolean;
+}
+
+interface OAuth1Token {
+  userId: string;
+  appKey: string;
+  appSecret: string;
+  accessSecret: string;
+}
+
+interface Reply {
+  status: number;
+  body: Json;
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+interface Ctx {
+  method: string;
+  path: string;
+  endpoint: string;
+  params: string[];
+  query: URLSearchParams;
+  body: Record<string, unknown> | undefined;
+  userId: string;
+}
+
+// twitter-text is CommonJS: under Node's ESM its functions sit on the default export.
+const twitterText =
+  (twitterTextModule as unknown as { default?: typeof twitterTextModule }).default ?? twitterTextModule;
+const { parseTweet } = twitterText;
+const WINDOW_SEC = 15 * 60;
+const DEFAULT_LIMITS: Record<string, number> = {
+  'GET /2/users/{id}/timelines/reverse_chronological': 180,
+  'GET /2/tweets/search/recent': 450,
+  'POST /2/tweets': 100,
+};
+
+const problem = (status: number, title: string, detail: string): Reply => ({
+  status,
+  type: 'application/problem+json',
+  body: { title, detail, type: 'about:blank', status },
+});
+
+const notFound = (resourceType: string, parameter: string, value: string): JsonObject => ({
+  value,
+  detail: `Could not find ${resourceType} with ${parameter}: [${value}].`,
+  title: 'Not Found Error',
+  resource_type: resourceType,
+  parameter,
+  resource_id: value,
+  type: 'https://api.x.com/2/problems/resource-not-found',
+});
+
+const fieldsOf = (query: URLSearchParams, name: string) =>
+  new Set(
+    (query.get(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const token = (bytes = 24) => randomBytes(bytes).toString('base64url');
+
+/** Pagination tokens: opaque to clients, here the id of the last post returned, in base 36. */
+const encodePage = (id: string) => `p${BigInt(id).toString(36)}`;
+function decodePage(token: string): bigint | null {
+  if (!/^p[0-9a-z]+$/.test(token)) return null;
+  let n = 0n;
+  for (const ch of token.slice(1)) n = n * 36n + BigInt(parseInt(ch, 36));
+  return n;
+}
+
+function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  let pos = raw.indexOf(delimiter);
+  while (pos !== -1) {
+    const start = pos + delimiter.length;
+    if (raw.subarray(start, start + 2).toString() === '--') break;
+    const headerEnd = raw.indexOf('\r\n\r\n', start);
+    if (headerEnd === -1) break;
+    const headers = raw.subarray(start, headerEnd).toString();
+    const next = raw.indexOf(delimiter, headerEnd);
+    if (next === -1) break;
+    const content = raw.subarray(headerEnd + 4, next - 2);
+    const name = /name="([^"]+)"/.exec(headers)?.[1];
+    if (name) {
+      const isBinary = /content-type:\s*application\/octet-stream/i.test(headers);
+      if (isBinary) out[name] = content;
+      else {
+        const text = content.toString();
+        out[name] = /^\d+$/.test(text) ? Number(text) : text;
+      }
+    }
+    pos = next;
+  }
+  return out;
+}
+
+/** Width and height of a PNG, or null when the bytes are not one. */
+function pngSize(data: Buffer): { width: number; height: number } | null {
+  if (data.length < 24 || data.readUInt32BE(0) !== 0x89504e47) return null;
+  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+}
+
+export interface XEmulator {
+  url: string;
+  close(): Promise<void>;
+  /** Requests or responses that did not match the spec (should stay empty). */
+  violations: Violation[];
+  /** Known renames between the live API and the spec, counted per name. */
+  drift: Map<string, number>;
+  state: XState;
+  /** Every request received, in order (method and path). */
+  requests: { method: string; path: string; endpoint: string; auth?: string }[];
+  control: XEmulatorControl;
+}
+
+export interface XEmulatorControl {
+  /** Issues an OAuth 2.0 token pair for a user (default: the seeded signed-in user). */
+  issueOAuth2(options?: { userId?: string; clientId?: string; ttlSec?: number }): {
+    accessToken: string;
+    refreshToken: string;
+    expiresAt: number;
+  };
+  /** Issues OAuth 1.0a user keys for a user. */
+  issueOAuth1(userId?: string): { appKey: string; appSecret: string; accessToken: string; accessSecret: string };
+  /** Revokes an access token and the refresh tokens of the same grant. */
+  revoke(accessToken: string): void;
+  /** Limit for an endpoint ("GET /2/tweets/search/recent"), per token, per 15-minute window. */
+  setRateLimit(endpoint: string, limit: number): void;
+  /** The app's plan does not include this endpoint: 403 client-not-enrolled. */
+  excludeFromPlan(endpoint: string): void;
+  /** The next request to `endpoint` fails this way. */
+  failNext(endpoint: string, mode: FaultMode): void;
+  addTweet(input: { authorId: string; text: string; createdAt?: number }): XTweet;
+  /** How many refresh_token grants succeeded. */
+  refreshCount(): number;
+}
+
+export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
+  const now = options.now ?? (() => Date.now());
+  const validator = new SpecValidator();
+  const state = new XState(now, { seed: options.seed, homePosts: options.homePosts });
+  const clients = new Map((options.clients ?? []).map((c) => [c.clientId, c]));
+  const ttl = options.accessTokenTtlSec ?? 7200;
+  const accessTokens = new Map<string, AccessToken>();
+  const refreshTokens = new Map<string, RefreshToken>();
+  const codes = new Map<string, AuthCode>();
+  const oauth1 = new Map<string, OAuth1Token>();
+  const limits = new Map<string, number>(Object.entries(DEFAULT_LIMITS));
+  const usage = new Map<string, { windowStart: number; used: number }>();
+  const notInPlan = new Set<string>();
+  const faults: Fault[] = [];
+  const requests: XEmulator['requests'] = [];
+  let refreshes = 0;
+
+  const issue = (userId: string, clientId: string, scopes: string[], ttlSec = ttl) => {
+    const accessToken = token();
+    const refreshToken = token();
+    const expiresAt = now() + ttlSec * 1000;
+    accessTokens.set(accessToken, { userId, clientId, expiresAt, scopes, revoked: false });
+    refreshTokens.set(refreshToken, { userId, clientId, scopes, used: false, revoked: false });
+    return { accessToken, refreshToken, expiresAt, ttlSec };
+  };
+
+  // ---- serializers -------------------------------------------------------------------------
+
+  const userJson = (u: XUser, fields: Set<string>): JsonObject => {
+    const o: JsonObject = { id: u.id, name: u.name, username: u.username };
+    if (fields.has('created_at')) o['created_at'] = new Date(u.createdAt).toISOString();
+    if (fields.has('description')) o['description'] = u.description;
+    if (fields.has('profile_image_url'))
+      o['profile_image_url'] = `https://pbs.twimg.com/profile_images/${u.id}/a_normal.png`;
+    if (fields.has('verified')) o['verified'] = false;
+    if (fields.has('protected')) o['protected'] = false;
+    if (fields.has('public_metrics')) {
+      o['public_metrics'] = {
+        followers_count: 100,
+        following_count: state.follows.get(u.id)?.size ?? 0,
+        tweet_count: state.timeline((t) => t.authorId === u.id).length,
+        listed_count: 1,
+      };
+    }
+    return o;
+  };
+
+  const tweetJson = (t: XTweet, fields: Set<string>): JsonObject => {
+    const o: JsonObject = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
+    if (fields.has('author_id')) o['author_id'] = t.authorId;
+    if (fields.has('created_at')) o['created_at'] = new Date(t.createdAt).toISOString();
+    if (fields.has('conversation_id')) o['conversation_id'] = t.id;
+    if (fields.has('lang')) o['lang'] = 'en';
+    if (fields.has('in_reply_to_user_id') && t.inReplyToUserId) o['in_reply_to_user_id'] = t.inReplyToUserId;
+    if (fields.has('referenced_tweets') && t.referenced.length) o['referenced_tweets'] = t.referenced;
+    if (fields.has('attachments') && t.mediaKeys.length) o['attachments'] = { media_keys: t.mediaKeys };
+    if (fields.has('entities') && t.entities.length) {
+      const e: JsonObject = {};
+      const tags = t.entities.filter((x) => x.kind === 'hashtag');
+      const mentions = t.entities.filter((x) => x.kind === 'mention');
+      const urls = t.entities.filter((x) => x.kind === 'url');
+      if (tags.length) e['hashtags'] = tags.map((x) => ({ start: x.start, end: x.end, tag: x.value }));
+      if (mentions.length) {
+        e['mentions'] = mentions.map((x) => ({
+          start: x.start,
+          end: x.end,
+          username: x.value,
+          ...(state.userByName(x.value) ? { id: state.userByName(x.value)!.id } : {}),
+        }));
+      }
+      if (urls.length) {
+        e['urls'] = urls.map((x) => ({
+          start: x.start,
+          end: x.end,
+          url: x.value,
+          expanded_url: x.expanded ?? x.value,
+          display_url: (x.expanded ?? x.value).replace(/^https?:\/\//, '').slice(0, 25),
+        }));
+      }
+      o['entities'] = e;
+    }
+    if (fields.has('public_metrics')) {
+      o['public_metrics'] = {
+        retweet_count: t.retweets.size,
+        reply_count: t.replies,
+        like_count: t.likes.size,
+        quote_count: t.quotes,
+        bookmark_count: t.bookmarks,
+        impression_count: t.impressions,
+      };
+    }
+    if (fields.has('non_public_metrics')) {
+      o['non_public_metrics'] = { impression_count: t.impressions, url_link_clicks: 3, user_profile_clicks: 2 };
+    }
+    if (fields.has('organic_metrics')) {
+      o['organic_metrics'] = {
+        impression_count: t.impressions,
+        like_count: t.likes.size,
+        reply_count: t.replies,
+        retweet_count: t.retweets.size,
+        url_link_clicks: 3,
+        user_profile_clicks: 2,
+      };
+    }
+    return o;
+  };
+
+  /** data + includes for a list of posts, honouring tweet.fields, expansions, user/media fields. */
+  const tweetsPayload = (tweets: XTweet[], query: URLSearchParams): JsonObject => {
+    const fields = fieldsOf(query, 'tweet.fields');
+    const expansions = fieldsOf(query, 'expansions');
+    const userFields = fieldsOf(query, 'user.fields');
+    const mediaFields = fieldsOf(query, 'media.fields');
+    const out: JsonObject = {};
+    if (tweets.length) out['data'] = tweets.map((t) => tweetJson(t, fields));
+    const includes: JsonObject = {};
+    const referenced: XTweet[] = [];
+    if (expansions.has('referenced_tweets.id')) {
+      for (const t of tweets) {
+        for (const r of t.referenced) {
+          const ref = state.tweets.get(r.id);
+          if (ref && !ref.deleted && !referenced.includes(ref)) referenced.push(ref);
+        }
+      }
+      if (referenced.length) includes['tweets'] = referenced.map((t) => tweetJson(t, fields));
+    }
+    if (expansions.has('author_id')) {
+      const ids = [...new Set([...tweets, ...referenced].map((t) => t.authorId))];
+      const users = ids.map((id) => state.users.get(id)).filter((u): u is XUser => !!u);
+      if (users.length) includes['users'] = users.map((u) => userJson(u, userFields));
+    }
+    if (expansions.has('attachments.media_keys')) {
+      const keys = [...new Set([...tweets, ...referenced].flatMap((t) => t.mediaKeys))];
+      const media = [...state.media.values()].filter((m) => keys.includes(m.mediaKey));
+      if (media.length) {
+        includes['media'] = media.map((m) => {
+          const o: JsonObject = { media_key: m.mediaKey, type: m.type };
+          if (mediaFields.has('url')) o['url'] = m.url;
+          if (mediaFields.has('width')) o['width'] = m.width;
+          if (mediaFields.has('height')) o['height'] = m.height;
+          if (mediaFields.has('alt_text') && m.altText !== undefined) o['alt_text'] = m.altText;
+          if (mediaFields.has('preview_image_url')) o['preview_image_url'] = m.url;
+          return o;
+        });
+      }
+    }
+    if (Object.keys(includes).length) out['includes'] = includes;
+    return out;
+  };
+
+  /** A timeline page as X pages: since_id/until_id bound it, pagination_token continues it. */
+  const page = (
+    all: XTweet[],
+    ctx: Ctx,
+    tokenParam: 'pagination_token' | 'next_token',
+    defaultMax: number,
+    /** List timelines' meta has no newest_id/oldest_id. */
+    idsInMeta = true,
+  ): Reply => {
+    const q = ctx.query;
+    const max = Number(q.get('max_results') ?? defaultMax);
+    const since = q.get('since_id');
+    const until = q.get('until_id');
+    const pageToken = q.get(tokenParam);
+    let items = all;
+    if (since) items = items.filter((t) => BigInt(t.id) > BigInt(since));
+    if (until) items = items.filter((t) => BigInt(t.id) < BigInt(until));
+    if (pageToken) {
+      const below = decodePage(pageToken);
+      if (below === null) {
+        return {
+          status: 400,
+          type: 'application/problem+json',
+          body: {
+            type: 'https://api.x.com/2/problems/invalid-request',
+            title: 'Invalid Request',
+            detail: `The \`${tokenParam}\` query parameter value [${pageToken}] is not valid`,
+          },
+        };
+      }
+      items = items.filter((t) => BigInt(t.id) < below);
+    }
+    const slice = items.slice(0, max);
+    const body = tweetsPayload(slice, q);
+    const meta: JsonObject = { result_count: slice.length };
+    if (slice.length) {
+      if (idsInMeta) {
+        meta['newest_id'] = slice[0]!.id;
+        meta['oldest_id'] = slice[slice.length - 1]!.id;
+      }
+      if (items.length > slice.length) meta['next_token'] = encodePage(slice[slice.length - 1]!.id);
+    }
+    body['meta'] = meta;
+    return { status: 200, body };
+  };
+
+  // ---- search: the query subset the adapter uses -------------------------------------------
+
+  const matchesQuery = (t: XTweet, query: string): boolean => {
+    const groups = query
+      .replace(/[()]/g, ' ')
+      .split(/\s+OR\s+/)
+      .map((g) => g.split(/\s+/).filter(Boolean));
+    const author = state.users.get(t.authorId);
+    const words = t.text.toLowerCase();
+    const term = (tok: string): boolean => {
+      const lower = tok.toLowerCase();
+      if (lower === 'is:retweet') return t.referenced.some((r) => r.type === 'retweeted');
+      if (lower === 'is:reply') return t.referenced.some((r) => r.type === 'replied_to');
+      if (lower.startsWith('from:')) return author?.username.toLowerCase() === lower.slice(5);
+      if (lower.startsWith('#'))
+        return t.entities.some((e) => e.kind === 'hashtag' && e.value.toLowerCase() === lower.slice(1));
+      if (lower.startsWith('@'))
+        return t.entities.some((e) => e.kind === 'mention' && e.value.toLowerCase() === lower.slice(1));
+      const phrase = lower.replace(/^"|"$/g, '');
+      return words.includes(phrase);
+    };
+    return groups.some(
+      (g) => g.length > 0 && g.every((tok) => (tok.startsWith('-') ? !term(tok.slice(1)) : term(tok))),
+    );
+  };
+
+  // ---- routes -----------------------------------------------------------------------------
+
+  const forbiddenForUser = (): Reply => ({
+    status: 403,
+    type: 'application/problem+json',
+    body: {
+      title: 'Forbidden',
+      detail: 'You are not allowed to act for another user.',
+      type: 'https://api.x.com/2/problems/not-authorized-for-resource',
+      resource_type: 'user',
+      resource_id: '',
+      section: 'data',
+    },
+  });
+
+  const routes: Record<string, (ctx: Ctx) => Reply> = {
+    'GET /2/users/me': (ctx): Reply => {
+      const u = state.users.get(ctx.userId)!;
+      return { status: 200, body: { data: userJson(u, fieldsOf(ctx.query, 'user.fields')) } };
+    },
+    'GET /2/users/by/username/{username}': (ctx): Reply => {
+      const name = ctx.params[0] ?? '';
+      const u = state.userByName(name);
+      if (!u) return { status: 200, body: { errors: [notFound('user', 'username', name)] } };
+      return { status: 200, body: { data: userJson(u, fieldsOf(ctx.query, 'user.fields')) } };
+    },
+    'GET /2/users/{id}/timelines/reverse_chronological': (ctx): Reply => {
+      if (ctx.params[0] !== ctx.userId) return forbiddenForUser();
+      return page(state.homeOf(ctx.userId), ctx, 'pagination_token', 100);
+    },
+    'GET /2/users/{id}/mentions': (ctx): Reply =>
+      page(state.mentionsOf(ctx.params[0] ?? ''), ctx, 'pagination_token', 10),
+    'GET /2/users/{id}/tweets': (ctx): Reply => {
+      const id = ctx.params[0] ?? '';
+      if (!state.users.has(id)) return { status: 200, body: { errors: [notFound('user', 'id', id)] } };
+      return page(
+        state.timeline((t) => t.authorId === id),
+        ctx,
+        'pagination_token',
+        10,
+      );
+    },
+    'GET /2/tweets/search/recent': (ctx): Reply => {
+      const query = ctx.query.get('query') ?? '';
+      const weekAgo = now() - 7 * 24 * 3600_000;
+      const all = state.timeline((t) => t.createdAt >= weekAgo && matchesQuery(t, query));
+      // X takes either next_token or pagination_token on search.
+      return page(all, ctx, ctx.query.has('pagination_token') ? 'pagination_token' : 'next_token', 10);
+    },
+    'GET /2/users/{id}/owned_lists': (ctx): Reply => {
+      const id = ctx.params[0] ?? '';
+      const fields = fieldsOf(ctx.query, 'list.fields');
+      const lists = [...state.lists.values()].filter((l) => l.ownerId === id);
+      const data = lists.map((l) => {
+        const o: JsonObject = { id: l.id, name: l.name };
+        if (fields.has('description')) o['description'] = l.description;
+        if (fields.has('member_count')) o['member_count'] = l.memberIds.length;
+        if (fields.has('private')) o['private'] = false;
+        if (fields.has('created_at')) o['created_at'] = new Date(l.createdAt).toISOString();
+        return o;
+      });
+      return { status: 200, body: { ...(data.length ? { data } : {}), meta: { result_count: data.length } } };
+    },
+    'GET /2/lists/{id}/tweets': (ctx): Reply => {
+      const id = ctx.params[0] ?? '';
+      const list = state.lists.get(id);
+      if (!list) return { status: 200, body: { errors: [notFound('list', 'id', id)] } };
+      return page(
+        state.timeline((t) => list.memberIds.includes(t.authorId)),
+        ctx,
+        'pagination_token',
+        100,
+        false,
+      );
+    },
+    'GET /2/tweets': (ctx): Reply => {
+      const ids = (ctx.query.get('ids') ?? '').split(',').filter(Boolean);
+      const fields = fieldsOf(ctx.query, 'tweet.fields');
+      const privateFields = ['non_public_metrics', 'organic_metrics'].filter((f) => fields.has(f));
+      const found: XTweet[] = [];
+      const errors: Json[] = [];
+      for (const id of ids) {
+        const t = state.tweets.get(id);
+        if (!t || t.deleted) {
+          errors.push(notFound('tweet', 'ids', id));
+          continue;
+        }
+        const ownRecent = t.authorId === ctx.userId && now() - t.createdAt < 30 * 24 * 3600_000;
+        if (privateFields.length && !ownRecent) {
+          errors.push({
+            value: id,
+            detail: `Sorry, you are not authorized to access '${privateFields[0]}' on the Tweet with ids: [${id}].`,
+            title: 'Field Authorization Error',
+            resource_type: 'tweet',
+            parameter: 'tweet.fields',
+            resource_id: id,
+            field: privateFields[0]!,
+            section: 'data',
+            type: 'https://api.x.com/2/problems/not-authorized-for-field',
+          });
+          continue;
+        }
+        found.push(t);
+      }
+      const body = tweetsPayload(found, ctx.query);
+      if (errors.length) body['errors'] = errors;
+      return { status: 200, body };
+    },
+    'POST /2/tweets': (ctx): Reply => {
+      const b = ctx.body ?? {};
+      const text = typeof b['text'] === 'string' ? b['text'] : '';
+      const reply = b['reply'] as { in_reply_to_tweet_id?: string } | undefined;
+      const quoteId = typeof b['quote_tweet_id'] === 'string' ? b['quote_tweet_id'] : undefined;
+      const mediaIds = ((b['media'] as { media_ids?: string[] } | undefined)?.media_ids ?? []).map(String);
+      if ((!text && mediaIds.length === 0) || (text && !parseTweet(text).valid)) {
+        return {
+          status: 400,
+          type: 'application/problem+json',
+          body: {
+            type: 'https://api.x.com/2/problems/invalid-request',
+            title: 'Invalid Request',
+            detail: text ? 'Your Tweet text is too long.' : 'Your Tweet needs text or media.',
+          },
+        };
+      }
+      const parent = reply?.in_reply_to_tweet_id ? state.tweets.get(reply.in_reply_to_tweet_id) : undefined;
+      const quoted = quoteId ? state.tweets.get(quoteId) : undefined;
+      if ((reply?.in_reply_to_tweet_id && !parent) || (quoteId && !quoted)) {
+        return {
+          status: 400,
+          type: 'application/problem+json',
+          body: {
+            type: 'https://api.x.com/2/problems/invalid-request',
+            title: 'Invalid Request',
+            detail: 'The post you are replying to or quoting does not exist.',
+          },
+        };
+      }
+      const media = mediaIds.map((id) => state.media.get(id));
+      if (media.some((m) => !m || !m.finalized || m.ownerId !== ctx.userId)) {
+        return {
+          status: 400,
+          type: 'application/problem+json',
+          body: {
+            type: 'https://api.x.com/2/problems/invalid-request',
+            title: 'Invalid Request',
+            detail: 'Your media IDs are invalid.',
+          },
+        };
+      }
+      const t = state.addTweet({ authorId: ctx.userId, text });
+      t.mediaKeys = media.map((m) => m!.mediaKey);
+      if (parent) {
+        t.referenced.push({ type: 'replied_to', id: parent.id });
+        t.inReplyToUserId = parent.authorId;
+        parent.replies++;
+      }
+      if (quoted) {
+        t.referenced.push({ type: 'quoted', id: quoted.id });
+        quoted.quotes++;
+      }
+      return { status: 201, body: { data: { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] } } };
+    },
+    'DELETE /2/tweets/{id}': (ctx): Reply => {
+      const t = state.tweets.get(ctx.params[0] ?? '');
+      if (!t || t.deleted) {
+        return { status: 404, type: 'application/problem+json', body: notFound('tweet', 'id', ctx.params[0] ?? '') };
+      }
+      if (t.authorId !== ctx.userId) return forbiddenForUser();
+      t.deleted = true;
+      return { status: 200, body: { data: { deleted: true } } };
+    },
+    'POST /2/users/{id}/likes': (ctx): Reply => {
+      if (ctx.params[0] !== ctx.userId) return forbiddenForUser();
+      const t = state.tweets.get(String(ctx.body?.['tweet_id'] ?? ''));
+      if (!t || t.deleted)
+        return { status: 200, body: { errors: [notFound('tweet', 'tweet_id', String(ctx.body?.['tweet_id']))] } };
+      t.likes.add(ctx.userId);
+      return { status: 200, body: { data: { liked: true } } };
+    },
+    'DELETE /2/users/{id}/likes/{tweet_id}': (ctx): Reply => {
+      if (ctx.params[0] !== ctx.userId) return forbiddenForUser();
+      state.tweets.get(ctx.params[1] ?? '')?.likes.delete(ctx.userId);
+      return { status: 200, body: { data: { liked: false } } };
+    },
+    'POST /2/users/{id}/retweets': (ctx): Reply => {
+      if (ctx.params[0] !== ctx.userId) return forbiddenForUser();
+      const id = String(ctx.body?.['tweet_id'] ?? '');
+      const t = state.tweets.get(id);
+      if (!t || t.deleted) return { status: 200, body: { errors: [notFound('tweet', 'tweet_id', id)] } };
+      t.retweets.add(ctx.userId);
+      return { status: 200, body: { data: { retweeted: true, rest_id: t.id } } };
+    },
+    'DELETE /2/users/{id}/retweets/{source_tweet_id}': (ctx): Reply => {
+      if (ctx.params[0] !== ctx.userId) return forbiddenForUser();
+      state.tweets.get(ctx.params[1] ?? '')?.retweets.delete(ctx.userId);
+      return { status: 200, body: { data: { retweeted: false } } };
+    },
+    'POST /2/media/upload/initialize': (ctx): Reply => {
+      const b = ctx.body ?? {};
+      const m = state.addMedia(ctx.userId, String(b['media_type'] ?? ''), 1, 1, Number(b['total_bytes'] ?? 0));
+      return { status: 200, body: { data: { id: m.id, media_key: m.mediaKey, expires_after_secs: 86400 } } };
+    },
+    'POST /2/media/upload/{id}/append': (ctx): Reply => {
+      const m = state.media.get(ctx.params[0] ?? '');
+      const chunk = ctx.body?.['media'];
+      if (!m || m.ownerId !== ctx.userId || !(chunk instanceof Buffer)) {
+        return problem(400, 'Invalid Request', 'Unknown upload or missing media chunk.');
+      }
+      if (m.received === 0) {
+        const size = pngSize(chunk);
+        if (size) {
+          m.width = size.width;
+          m.height = size.height;
+        }
+      }
+      m.received += chunk.length;
+      return { status: 200, body: { data: { expires_at: Math.floor(now() / 1000) + 86400 } } };
+    },
+    'POST /2/media/upload/{id}/finalize': (ctx): Reply => {
+      const m = state.media.get(ctx.params[0] ?? '');
+      if (!m || m.ownerId !== ctx.userId || m.received !== m.totalBytes) {
+        return problem(400, 'Invalid Request', 'The upload is incomplete.');
+      }
+      m.finalized = true;
+      return {
+        status: 200,
+        body: {
+          data: {
+            id: m.id,
+            media_key: m.mediaKey,
+            size: m.totalBytes,
+            expires_after_secs: 86400,
+            image: { image_type: m.mimeType, w: m.width, h: m.height },
+          },
+        },
+      };
+    },
+    'POST /2/media/metadata': (ctx): Reply => {
+      const b = ctx.body ?? {};
+      const m = state.media.get(String(b['id'] ?? ''));
+      if (!m || m.ownerId !== ctx.userId) return problem(400, 'Invalid Request', 'Unknown media id.');
+      const alt = (b['metadata'] as { alt_text?: { text?: string } } | undefined)?.alt_text?.text;
+      if (alt !== undefined) m.altText = alt;
+      return {
+        status: 200,
+        body: { data: { id: m.id, associated_metadata: { alt_text: { text: m.altText ?? '' } } } },
+      };
+    },
+  };
+
+  // ---- OAuth 2.0 (not in the spec) --------------------------------------------------------
+
+  const authorize = (query: URLSearchParams): Reply => {
+    const client = clients.get(query.get('client_id') ?? '');
+    const redirectUri = query.get('redirect_uri') ?? '';
+    const bad = (why: string): Reply => ({
+      status: 400,
+      type: 'text/html',
+      body: `<p>Something went wrong: ${why}</p>`,
+    });
+    if (!client) return bad('unknown client');
+    if (redirectUri !== client.redirectUri) return bad('the callback URL is not the registered one');
+    if (query.get('response_type') !== 'code') return bad('response_type must be code');
+    const challenge = query.get('code_challenge') ?? '';
+    if (!challenge || (query.get('code_challenge_method') ?? '').toLowerCase() !== 's256')
+      return bad('PKCE S256 required');
+    const state = query.get('state') ?? '';
+    if (!state) return bad('state required');
+    const code = token();
+    codes.set(code, {
+      clientId: client.clientId,
+      redirectUri,
+      challenge,
+      scopes: (query.get('scope') ?? '').split(' ').filter(Boolean),
+      used: false,
+    });
+    const target = new URL(redirectUri);
+    target.searchParams.set('state', state);
+    target.searchParams.set('code', code);
+    return { status: 302, type: 'text/html', body: '', headers: { location: target.toString() } };
+  };
+
+  const oauthError = (error: string, description: string): Reply => ({
+    status: 400,
+    body: { error, error_description: description },
+  });
+
+  const tokenEndpoint = (req: IncomingMessage, body: Record<string, unknown>): Reply => {
+    const clientId = String(body['client_id'] ?? '');
+    const client = clients.get(clientId);
+    if (!client) return oauthError('invalid_client', 'Missing valid authorization header');
+    if (client.clientSecret) {
+      const expected =
+        'Basic ' +
+        Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString(
+          'base64',
+        );
+      if (req.headers.authorization !== expected)
+        return {
+          status: 401,
+          body: { error: 'unauthorized_client', error_description: 'Missing valid authorization header' },
+        };
+    }
+    const answer = (userId: string, scopes: string[]): Reply => {
+      const pair = issue(userId, clientId, scopes);
+      return {
+        status: 200,
+        body: {
+          token_type: 'bearer',
+          expires_in: pair.ttlSec,
+          access_token: pair.accessToken,
+          scope: scopes.join(' '),
+          ...(scopes.includes('offline.access') ? { refresh_token: pair.refreshToken } : {}),
+        },
+      };
+    };
+    const grant = body['grant_type'];
+    if (grant === 'authorization_code') {
+      const code = codes.get(String(body['code'] ?? ''));
+      if (!code || code.used || code.clientId !== clientId)
+        return oauthError('invalid_grant', 'Value passed for the authorization code was invalid.');
+      code.used = true;
+      if (String(body['redirect_uri'] ?? '') !== code.redirectUri)
+        return oauthError('invalid_grant', 'redirect_uri does not match.');
+      const verifier = String(body['code_verifier'] ?? '');
+      const challenge = createHash('sha256').update(verifier).digest('base64url');
+      if (challenge !== code.challenge)
+        return oauthError('invalid_grant', 'Value passed for the code verifier did not match.');
+      return answer(ME_ID, code.scopes);
+    }
+    if (grant === 'refresh_token') {
+      const rt = refreshTokens.get(String(body['refresh_token'] ?? ''));
+      if (!rt || rt.used || rt.revoked || rt.clientId !== clientId) {
+        return oauthError('invalid_grant', 'Value passed for the token was invalid.');
+      }
+      rt.used = true;
+      refreshes++;
+      return answer(rt.userId, rt.scopes.length ? rt.scopes : ['tweet.read', 'users.read', 'offline.access']);
+    }
+    return oauthError('unsupported_grant_type', 'grant_type not supported');
+  };
+
+  // ---- request handling -------------------------------------------------------------------
+
+  const authenticate = (req: IncomingMessage): { userId: string; key: string } | Reply => {
+    const header = req.headers.authorization ?? '';
+    if (header.startsWith('Bearer ')) {
+      const access = accessTokens.get(header.slice(7));
+      if (!access || access.revoked || access.expiresAt <= now()) return problem(401, 'Unauthorized', 'Unauthorized');
+      return { userId: access.userId, key: header.slice(7) };
+    }
+    if (header.startsWith('OAuth ')) {
+      const fields = Object.fromEntries(
+        [...header.slice(6).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decodeURIComponent(m[2] ?? '')]),
+      );
+      const t = oauth1.get(fields['oauth_token'] ?? '');
+      if (!t || t.appKey !== fields['oauth_consumer_key'] || !fields['oauth_signature']) {
+        return problem(401, 'Unauthorized', 'Unauthorized');
+      }
+      return { userId: t.userId, key: fields['oauth_token'] ?? '' };
+    }
+    return problem(401, 'Unauthorized', 'Unauthorized');
+  };
+
+  const rateHeaders = (key: string, endpoint: string): { headers: Record<string, string>; exceeded: boolean } => {
+    const limit = limits.get(endpoint) ?? 900;
+    const id = `${key} ${endpoint}`;
+    const t = now();
+    let u = usage.get(id);
+    if (!u || t >= u.windowStart + WINDOW_SEC * 1000) {
+      u = { windowStart: t, used: 0 };
+      usage.set(id, u);
+    }
+    const exceeded = u.used >= limit;
+    if (!exceeded) u.used++;
+    return {
+      exceeded,
+      headers: {
+        'x-rate-limit-limit': String(limit),
+        'x-rate-limit-remaining': String(Math.max(0, limit - u.used)),
+        'x-rate-limit-reset': String(Math.ceil((u.windowStart + WINDOW_SEC * 1000) / 1000)),
+      },
+    };
+  };
+
+  const send = (res: ServerResponse, method: string, path: string, reply: Reply, validate: boolean) => {
+    const type = reply.type ?? 'application/json';
+    if (validate) validator.checkResponse(method, path, reply.status, type, reply.body);
+    const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { 'content-type': `${type}; charset=utf-8`, ...(reply.headers ?? {}) });
+    res.end(payload);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = url.pathname;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const contentType = req.headers['content-type'];
+    let body: Record<string, unknown> | undefined;
+    if (raw.length) {
+      const type = (contentType ?? '').split(';')[0]?.trim();
+      if (type === 'application/json') {
+        try {
+          body = JSON.parse(raw.toString()) as Record<string, unknown>;
+        } catch {
+          validator.violations.push({ method, path, direction: 'request', message: 'body is not JSON' });
+          return send(res, method, path, problem(400, 'Invalid Request', 'Body is not JSON'), false);
+        }
+      } else if (type === 'application/x-www-form-urlencoded') {
+        body = Object.fromEntries(new URLSearchParams(raw.toString()));
+      } else if (type === 'multipart/form-data') {
+        body = parseMultipart(raw, /boundary=([^;]+)/.exec(contentType ?? '')?.[1] ?? '');
+      } else {
+        validator.violations.push({ method, path, direction: 'request', message: `unexpected body type ${type}` });
+      }
+    }
+
+    if (method === 'GET' && path === '/i/oauth2/authorize') {
+      requests.push({ method, path, endpoint: 'GET /i/oauth2/authorize' });
+      return send(res, method, path, authorize(url.searchParams), false);
+    }
+    if (method === 'POST' && path === '/2/oauth2/token') {
+      requests.push({ method, path, endpoint: 'POST /2/oauth2/token' });
+      return send(res, method, path, tokenEndpoint(req, body ?? {}), false);
+    }
+
+    const op = validator.operationFor(method, path);
+    const endpoint = op ? `${method} ${op.template}` : `${method} ${path}`;
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    requests.push({ method, path, endpoint, ...(bearer ? { auth: bearer } : {}) });
+    const validBody = body && body['media'] instanceof Buffer ? { ...body, media: '<binary>' } : body;
+    if (!validator.checkRequest(method, path, url.searchParams, contentType, validBody)) {
+      const last = validator.violations[validator.violations.length - 1];
+      return send(
+        res,
+        method,
+        path,
+        {
+          status: 400,
+          type: 'application/problem+json',
+          body: {
+            type: 'https://api.x.com/2/problems/invalid-request',
+            title: 'Invalid Request',
+            detail: last?.message ?? 'One or more parameters to your request was invalid.',
+          },
+        },
+        !!op,
+      );
+    }
+    const route = routes[endpoint];
+    if (!route || !op)
+      return send(res, method, path, problem(404, 'Not Found', 'Sorry, that page does not exist.'), false);
+
+    const auth = authenticate(req);
+    if ('status' in auth) return send(res, method, path, auth, true);
+    if (notInPlan.has(endpoint)) {
+      return send(
+        res,
+        method,
+        path,
+        {
+          status: 403,
+          type: 'application/problem+json',
+          body: {
+            client_id: '20000001',
+            detail:
+              'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project. You can create a project via the developer portal.',
+            registration_url: 'https://developer.x.com/en/docs/projects/overview',
+            title: 'Client Forbidden',
+            required_enrollment: 'Appropriate Level of API Access',
+            reason: 'client-not-enrolled',
+            type: 'https://api.x.com/2/problems/client-forbidden',
+          },
+        },
+        true,
+      );
+    }
+    const rate = rateHeaders(auth.key, endpoint);
+    if (rate.exceeded) {
+      return send(
+        res,
+        method,
+        path,
+        { ...problem(429, 'Too Many Requests', 'Too Many Requests'), headers: rate.headers },
+        true,
+      );
+    }
+    const faultIndex = faults.findIndex((f) => f.endpoint === endpoint);
+    const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0] : undefined;
+    if (fault?.mode === 'malformed') {
+      res.writeHead(200, { 'content-type': 'application/json', ...rate.headers });
+      res.end('{"data": [ {"id": "1", "text": "cut sh');
+      return;
+    }
+    if (fault?.mode === 'server-error') {
+      return send(
+        res,
+        method,
+        path,
+        { ...problem(503, 'Service Unavailable', 'Service Unavailable'), headers: rate.headers },
+        true,
+      );
+    }
+    const ctx: Ctx = {
+      method,
+      path,
+      endpoint,
+      params: [...(op.regex.exec(path) ?? [])].slice(1).map((p) => decodeURIComponent(p)),
+      query: url.searchParams,
+      body,
+      userId: auth.userId,
+    };
+    const reply = route(ctx);
+    if (fault?.mode === 'commit-then-error') {
+      return send(
+        res,
+        method,
+        path,
+        { ...problem(503, 'Service Unavailable', 'Service Unavailable'), headers: rate.headers },
+        true,
+      );
+    }
+    if (fault?.mode === 'commit-then-drop') {
+      res.socket?.destroy();
+      return;
+    }
+    send(res, method, path, { ...reply, headers: { ...rate.headers, ...(reply.headers ?? {}) } }, true);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      validator.violations.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        direction: 'response',
+        message: `emulator crashed: ${String(err)}`,
+      });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const control: XEmulatorControl = {
+    issueOAuth2: (o = {}) => {
+      const pair = issue(
+        o.userId ?? ME_ID,
+        o.clientId ?? [...clients.keys()][0] ?? 'test-client',
+        ['tweet.read', 'tweet.write', 'users.read', 'like.write', 'list.read', 'media.write', 'offline.access'],
+        o.ttlSec,
+      );
+      return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt };
+    },
+    issueOAuth1: (userId = ME_ID) => {
+      const keys = {
+        appKey: token(12),
+        appSecret: token(),
+        accessToken: `${userId}-${token(12)}`,
+        accessSecret: token(),
+      };
+      oauth1.set(keys.accessToken, {
+        userId,
+        appKey: keys.appKey,
+        appSecret: keys.appSecret,
+        accessSecret: keys.accessSecret,
+      });
+      return keys;
+    },
+    revoke: (accessToken) => {
+      const access = accessTokens.get(accessToken);
+      if (!access) return;
+      access.revoked = true;
+      for (const rt of refreshTokens.values())
+        if (rt.userId === access.userId && rt.clientId === access.clientId) rt.revoked = true;
+    },
+    setRateLimit: (endpoint, limit) => void limits.set(endpoint, limit),
+    excludeFromPlan: (endpoint) => void notInPlan.add(endpoint),
+    failNext: (endpoint, mode) => void faults.push({ endpoint, mode }),
+    addTweet: (input) => state.addTweet(input),
+    refreshCount: () => refreshes,
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    violations: validator.violations,
+    drift: validator.drift,
+    state,
+    requests,
+    control,
+  };
+}

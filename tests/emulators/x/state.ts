@@ -1,0 +1,303 @@
+// In-memory state of the X emulator: users, posts, media, lists, tokens. Seeded deterministically
+// so that the signed-in user's home timeline holds well over 100 posts.
+
+export interface XUser {
+  id: string;
+  username: string;
+  name: string;
+  description: string;
+  createdAt: number;
+}
+
+export interface XEntity {
+  kind: 'hashtag' | 'mention' | 'url';
+  /** Code-point offsets, end exclusive, as X gives them. */
+  start: number;
+  end: number;
+  value: string;
+  /** For urls: the t.co link in the text and where it leads. */
+  expanded?: string;
+}
+
+export interface XTweet {
+  id: string;
+  authorId: string;
+  text: string;
+  createdAt: number;
+  entities: XEntity[];
+  mediaKeys: string[];
+  referenced: { type: 'retweeted' | 'quoted' | 'replied_to'; id: string }[];
+  inReplyToUserId?: string;
+  likes: Set<string>;
+  retweets: Set<string>;
+  replies: number;
+  quotes: number;
+  bookmarks: number;
+  impressions: number;
+  deleted: boolean;
+}
+
+export interface XMedia {
+  mediaKey: string;
+  id: string;
+  ownerId: string;
+  type: 'photo';
+  width: number;
+  height: number;
+  url: string;
+  altText?: string;
+  mimeType: string;
+  totalBytes: number;
+  received: number;
+  finalized: boolean;
+}
+
+export interface XList {
+  id: string;
+  name: string;
+  description: string;
+  ownerId: string;
+  memberIds: string[];
+  createdAt: number;
+}
+
+export const ME_ID = '1500000000000000001';
+export const ME_USERNAME = 'colonnade_hq';
+
+const ID_BASE = 1860000000000000000n;
+
+/** Code points of `text` (Array.from splits by code point). */
+export const codePoints = (text: string) => Array.from(text);
+
+/**
+ * Finds hashtags, @mentions and links in `text` and answers them with code-point offsets.
+ * Links are replaced by t.co links as X does; the answer carries the text X stores.
+ */
+export function extractEntities(
+  rawText: string,
+  tcoFor: (url: string) => string,
+): { text: string; entities: XEntity[] } {
+  // Shorten links first (the stored text holds the t.co form).
+  const text = rawText.replace(/https?:\/\/[^\s]+/g, (url) => (url.startsWith('https://t.co/') ? url : tcoFor(url)));
+  const expandedOf = new Map<string, string>();
+  for (const url of rawText.match(/https?:\/\/[^\s]+/g) ?? []) expandedOf.set(tcoFor(url), url);
+  const entities: XEntity[] = [];
+  const re = /(#[\p{L}\p{N}_]+)|(@[A-Za-z0-9_]{1,15})|(https:\/\/t\.co\/[A-Za-z0-9]+)/gu;
+  for (const m of text.matchAll(re)) {
+    const start16 = m.index ?? 0;
+    const start = codePoints(text.slice(0, start16)).length;
+    const token = m[0];
+    const end = start + codePoints(token).length;
+    if (m[1]) entities.push({ kind: 'hashtag', start, end, value: token.slice(1) });
+    else if (m[2]) entities.push({ kind: 'mention', start, end, value: token.slice(1) });
+    else entities.push({ kind: 'url', start, end, value: token, expanded: expandedOf.get(token) ?? token });
+  }
+  return { text, entities };
+}
+
+/** A tiny deterministic generator (mulberry32). */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const OTHER_USERS: [string, string][] = [
+  ['ada_makes', 'Ada Makes'],
+  ['brew_lab', 'Brew Lab ☕'],
+  ['cityrunner', 'City Runner'],
+  ['dev_dora', 'Dora (dev)'],
+  ['eco_elle', 'Élodie Écologie'],
+  ['fintech_fred', 'Fred'],
+  ['gallery_gus', 'Gus at the Gallery'],
+  ['harbor_news', 'Harbor News'],
+];
+
+const PHRASES = [
+  'Shipping a new feature today',
+  'Coffee first, then the roadmap',
+  'Our community meetup is on Thursday',
+  'Thread on what we learned this quarter',
+  'Nouvelle version disponible',
+  'Who else is at the conference?',
+  'Small teams, big plans',
+  'Weekend reading list',
+  'Behind the scenes of our launch',
+  'Customer story: how they grew 3x',
+];
+const TAGS = ['launch', 'community', 'colonnade', 'café', 'devrel'];
+
+export class XState {
+  readonly users = new Map<string, XUser>();
+  readonly tweets = new Map<string, XTweet>();
+  readonly media = new Map<string, XMedia>();
+  readonly lists = new Map<string, XList>();
+  /** Who each user follows. */
+  readonly follows = new Map<string, Set<string>>();
+  private nextId: bigint;
+  private nextMediaId = 1700000000000000001n;
+  private tcoCounter = 0;
+  private readonly tcoLinks = new Map<string, string>();
+
+  constructor(
+    private readonly now: () => number,
+    options: { seed?: number; homePosts?: number } = {},
+  ) {
+    const random = rng(options.seed ?? 7);
+    const start = now() - 2 * 24 * 3600_000;
+    this.addUser({
+      id: ME_ID,
+      username: ME_USERNAME,
+      name: 'Colonnade HQ',
+      description: 'The deck team',
+      createdAt: start,
+    });
+    OTHER_USERS.forEach(([username, name], i) => {
+      this.addUser({ id: String(1500000000000000010n + BigInt(i)), username, name, description: '', createdAt: start });
+    });
+    const others = [...this.users.values()].filter((u) => u.id !== ME_ID);
+    this.follows.set(ME_ID, new Set(others.slice(0, 6).map((u) => u.id)));
+    this.nextId = ID_BASE;
+    const count = options.homePosts ?? 160;
+    // Posts by followed users and the signed-in user (home), plus some by users not followed.
+    const total = Math.round(count * 1.25);
+    for (let i = 0; i < total; i++) {
+      const author = i % 9 === 0 ? this.users.get(ME_ID)! : others[Math.floor(random() * others.length)]!;
+      const parts = [PHRASES[Math.floor(random() * PHRASES.length)]!];
+      if (random() < 0.3) parts.unshift('🎉');
+      if (random() < 0.4) parts.push(`#${TAGS[Math.floor(random() * TAGS.length)]!}`);
+      if (random() < 0.25 && author.id !== ME_ID) parts.push(`@${ME_USERNAME}`);
+      if (random() < 0.15) parts.push('https://example.com/read/' + i);
+      if (random() < 0.1) parts.push('👩🏽‍💻 #devrel');
+      const createdAt = start + Math.floor((i / total) * (now() - start - 60_000));
+      const tweet = this.addTweet({ authorId: author.id, text: parts.join(' '), createdAt });
+      tweet.likes = new Set(others.slice(0, Math.floor(random() * 5)).map((u) => u.id));
+      tweet.replies = Math.floor(random() * 4);
+      tweet.impressions = 50 + Math.floor(random() * 5000);
+      if (i % 17 === 5) {
+        const photo = this.addMedia(author.id, 'image/png', 1200, 675);
+        photo.altText = 'A photo from the event';
+        photo.finalized = true;
+        tweet.mediaKeys.push(photo.mediaKey);
+      }
+    }
+    // A few reposts, so -is:retweet has something to leave out.
+    const originals = [...this.tweets.values()].slice(0, 5);
+    originals.forEach((orig, i) => {
+      const by = others[(i + 1) % others.length]!;
+      const author = this.users.get(orig.authorId)!;
+      const rt = this.addTweet({
+        authorId: by.id,
+        text: `RT @${author.username}: ${orig.text}`,
+        // Added last, so their ids are the highest: their times must be too.
+        createdAt: now() - 50_000 + i * 1000,
+      });
+      rt.referenced.push({ type: 'retweeted', id: orig.id });
+      orig.retweets.add(by.id);
+    });
+    this.lists.set('1600000000000000001', {
+      id: '1600000000000000001',
+      name: 'Partners',
+      description: 'Brands we work with',
+      ownerId: ME_ID,
+      memberIds: others.slice(0, 3).map((u) => u.id),
+      createdAt: start,
+    });
+    this.lists.set('1600000000000000002', {
+      id: '1600000000000000002',
+      name: 'Press',
+      description: '',
+      ownerId: ME_ID,
+      memberIds: others.slice(6).map((u) => u.id),
+      createdAt: start,
+    });
+  }
+
+  addUser(user: XUser): XUser {
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  userByName(username: string): XUser | undefined {
+    const lower = username.toLowerCase();
+    return [...this.users.values()].find((u) => u.username.toLowerCase() === lower);
+  }
+
+  tco(url: string): string {
+    let link = [...this.tcoLinks.entries()].find(([, u]) => u === url)?.[0];
+    if (!link) {
+      this.tcoCounter++;
+      link = `https://t.co/${'x' + this.tcoCounter.toString(36).padStart(9, '0')}`;
+      this.tcoLinks.set(link, url);
+    }
+    return link;
+  }
+
+  addTweet(input: { authorId: string; text: string; createdAt?: number }): XTweet {
+    // Ids grow with time, like snowflakes.
+    this.nextId += 1000n;
+    const { text, entities } = extractEntities(input.text, (u) => this.tco(u));
+    const tweet: XTweet = {
+      id: String(this.nextId),
+      authorId: input.authorId,
+      text,
+      createdAt: input.createdAt ?? this.now(),
+      entities,
+      mediaKeys: [],
+      referenced: [],
+      likes: new Set(),
+      retweets: new Set(),
+      replies: 0,
+      quotes: 0,
+      bookmarks: 0,
+      impressions: 0,
+      deleted: false,
+    };
+    this.tweets.set(tweet.id, tweet);
+    return tweet;
+  }
+
+  addMedia(ownerId: string, mimeType: string, width: number, height: number, totalBytes = 0): XMedia {
+    const id = String(this.nextMediaId++);
+    const media: XMedia = {
+      id,
+      mediaKey: `3_${id}`,
+      ownerId,
+      type: 'photo',
+      width,
+      height,
+      url: `https://pbs.twimg.com/media/${id}.png`,
+      mimeType,
+      totalBytes,
+      received: 0,
+      finalized: false,
+    };
+    this.media.set(id, media);
+    return media;
+  }
+
+  /** Live posts, newest first. */
+  timeline(filter: (t: XTweet) => boolean): XTweet[] {
+    return [...this.tweets.values()]
+      .filter((t) => !t.deleted && filter(t))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  }
+
+  homeOf(userId: string): XTweet[] {
+    const follows = this.follows.get(userId) ?? new Set<string>();
+    return this.timeline((t) => t.authorId === userId || follows.has(t.authorId));
+  }
+
+  mentionsOf(userId: string): XTweet[] {
+    const user = this.users.get(userId);
+    if (!user) return [];
+    return this.timeline((t) =>
+      t.entities.some((e) => e.kind === 'mention' && e.value.toLowerCase() === user.username.toLowerCase()),
+    );
+  }
+}
