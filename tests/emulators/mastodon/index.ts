@@ -63,7 +63,13 @@ export interface MastodonEmulator {
   /** The next matching request answers 200 with a body that is not JSON. */
   malformNext(pathIncludes?: string): void;
   setRateLimit(limit: number, windowMs: number): void;
-  statusesBy(username: string): Array<{ id: string; text: string; inReplyToId: string | null; mediaIds: string[] }>;
+  statusesBy(username: string): Array<{
+    id: string;
+    text: string;
+    inReplyToId: string | null;
+    quotedStatusId: string | null;
+    mediaIds: string[];
+  }>;
   mediaDescription(id: string): string | null | undefined;
   favouritedBy(statusId: string): string[];
   boostedBy(statusId: string): string[];
@@ -781,15 +787,17 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     try {
       let accountId = '';
       let bucketKey = `ip:${req.socket.remoteAddress ?? ''}`;
+      const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+      const presented = bearer ? world.tokens.get(bearer) : undefined;
+      // Like Mastodon, a request with a working token counts against its account even when public.
+      if (presented && !presented.revoked) bucketKey = `token:${presented.token}`;
       if (!PUBLIC.has(match.operationId)) {
-        const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
-        const record = bearer ? world.tokens.get(bearer) : undefined;
+        const record = presented;
         if (!record || record.revoked) throw new HttpFailure(401, 'The access token is invalid');
         if (world.accounts.get(record.accountId)?.suspended) {
           throw new HttpFailure(403, 'Your login is currently disabled');
         }
         accountId = record.accountId;
-        bucketKey = `token:${record.token}`;
       }
       if (match.operationId !== 'getOauthAuthorize') {
         const t = now();
@@ -897,7 +905,13 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       const account = accountByUsername(username);
       return world
         .newestFirst((s) => s.accountId === account.id && !s.reblogOf)
-        .map((s) => ({ id: s.id, text: s.text, inReplyToId: s.inReplyToId, mediaIds: s.mediaIds }));
+        .map((s) => ({
+          id: s.id,
+          text: s.text,
+          inReplyToId: s.inReplyToId,
+          quotedStatusId: s.quotedStatusId,
+          mediaIds: s.mediaIds,
+        }));
     },
     mediaDescription: (id) => world.media.get(id)?.description,
     favouritedBy: (id) =>

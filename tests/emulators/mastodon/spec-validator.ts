@@ -30,6 +30,10 @@ export const SPEC_PATCHES: ReadonlyArray<{ what: string; why: string }> = [
     why: 'A status with text and images satisfies both TextStatus and MediaStatus; Mastodon accepts it.',
   },
   {
+    what: 'Status.quote: oneOf [Quote, ShallowQuote, null] → anyOf',
+    why: 'ShallowQuote only requires `state`, so every Quote also matches it and oneOf can never pass.',
+  },
+  {
     what: 'GET /oauth/authorize: 302 is an answer',
     why: 'Mastodon redirects to the redirect_uri on approval; the description lists only 200.',
   },
@@ -64,11 +68,14 @@ function patchSpec(spec: JsonObject): void {
       if (isObject(p) && p.name === 'Idempotency-Key') p.schema = { type: 'string' };
     }
   }
-  const bodySchema = child(create, 'requestBody', 'content', 'application/json', 'schema');
-  if (Array.isArray(bodySchema.oneOf)) {
-    bodySchema.anyOf = bodySchema.oneOf;
-    delete bodySchema.oneOf;
-  }
+  oneOfToAnyOf(child(create, 'requestBody', 'content', 'application/json', 'schema'));
+  oneOfToAnyOf(child(spec, 'components', 'schemas', 'Status', 'properties', 'quote'));
+}
+
+function oneOfToAnyOf(schema: JsonObject): void {
+  if (!Array.isArray(schema.oneOf)) throw new Error('The Mastodon description changed: a patch no longer applies');
+  schema.anyOf = schema.oneOf;
+  delete schema.oneOf;
 }
 
 let cachedSpec: string | undefined;

@@ -1,0 +1,329 @@
+// The Mastodon adapter against the emulated instance: every column kind, paging, metrics, actions,
+// publishing with idempotency, quotes, text rules, rate limits and streaming.
+import { describe, expect, it } from 'vitest';
+import type { TimelineRequest } from '../../../../src/shared/adapter';
+import { PostSchema, type Post } from '../../../../src/shared/model';
+import { failure, setup } from './support';
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+
+/** Reads a column back to its end, page by page. */
+async function readAll(
+  adapter: Awaited<ReturnType<typeof setup>>['adapter'],
+  kind: TimelineRequest['kind'],
+  query?: string,
+): Promise<Post[]> {
+  const all: Post[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 50; pages++) {
+    const page = await adapter.readTimeline({ kind, query, cursor, direction: 'older', limit: 40 });
+    all.push(...page.items);
+    if (!page.older) return all;
+    cursor = page.older;
+  }
+  throw new Error('the column never ended');
+}
+
+/** How Mastodon shows a link: no scheme, cut after 30 characters with an ellipsis. */
+const shownLink = (url: string) => {
+  const bare = url.replace(/^https?:\/\//, '');
+  return bare.length > 30 ? `${bare.slice(0, 30)}…` : bare;
+};
+
+describe('Mastodon columns', () => {
+  it('pages back through more than 100 home posts, newest first, without repeats', async () => {
+    const { adapter } = await setup();
+    const posts = await readAll(adapter, 'home');
+    expect(posts.length).toBeGreaterThan(100);
+    for (const post of posts) PostSchema.parse(post);
+    // A boost shows as the boosted status; the same status boosted twice may sit on two pages.
+    const ids = posts.map((p) => p.id);
+    const boostRepeats = ids.length - new Set(ids).size;
+    expect(boostRepeats).toBeLessThan(ids.length / 10);
+  });
+
+  it('pages strictly by Link headers: no status appears on two consecutive pages', async () => {
+    const { adapter } = await setup();
+    const first = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 20 });
+    const second = await adapter.readTimeline({ kind: 'home', cursor: first.older, direction: 'older', limit: 20 });
+    const firstIds = new Set(first.items.map((p) => p.nativeId));
+    expect(second.items.length).toBeGreaterThan(0);
+    // Pages go back in time: every status of page two is older than page one's oldest.
+    const oldestFirst = [...firstIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0] ?? '0';
+    for (const post of second.items) {
+      if (firstIds.has(post.nativeId)) continue; // a boost of a newer status may repeat it
+      expect(BigInt(post.nativeId) < BigInt(oldestFirst)).toBe(true);
+    }
+  });
+
+  it('asks for what is newer than the top of a column and gets exactly the new statuses', async () => {
+    const { adapter, emulator } = await setup();
+    const first = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 20 });
+    const quiet = await adapter.readTimeline({ kind: 'home', cursor: first.newer, direction: 'newer', limit: 20 });
+    expect(quiet.items).toEqual([]);
+    expect(quiet.newer).toBe(first.newer);
+    emulator.postAs('alice', 'Fresh from the press #colonnade');
+    emulator.postAs('bob', 'And another one');
+    const fresh = await adapter.readTimeline({ kind: 'home', cursor: first.newer, direction: 'newer', limit: 20 });
+    expect(fresh.items.map((p) => p.text)).toEqual(['And another one', 'Fresh from the press #colonnade']);
+    const after = await adapter.readTimeline({ kind: 'home', cursor: fresh.newer, direction: 'newer', limit: 20 });
+    expect(after.items).toEqual([]);
+  });
+
+  it('shows mentions of the account, from its notifications', async () => {
+    const { adapter } = await setup();
+    const me = await adapter.verify();
+    const mentions = await readAll(adapter, 'mentions');
+    expect(mentions.length).toBeGreaterThan(10);
+    for (const post of mentions) {
+      expect(post.entities).toContainEqual(expect.objectContaining({ kind: 'mention', value: me.handle }));
+    }
+  });
+
+  it('shows the statuses behind notifications (likes, boosts, mentions), skipping follows', async () => {
+    const { adapter } = await setup();
+    const me = await adapter.verify();
+    const posts = await readAll(adapter, 'notifications');
+    const mine = posts.filter((p) => p.author.id === me.id);
+    const mentioning = posts.filter((p) => p.entities.some((e) => e.kind === 'mention' && e.value === me.handle));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mentioning.length).toBeGreaterThan(0);
+    expect(mine.length + mentioning.length).toBe(posts.length);
+  });
+
+  it('shows a hashtag column whose every post carries the tag', async () => {
+    const { adapter } = await setup();
+    const posts = await readAll(adapter, 'hashtag', '#coffee');
+    expect(posts.length).toBeGreaterThan(10);
+    for (const post of posts) {
+      expect(post.entities).toContainEqual(expect.objectContaining({ kind: 'hashtag', value: 'coffee' }));
+      const tag = post.entities.find((e) => e.kind === 'hashtag' && e.value === 'coffee');
+      expect(post.text.slice(tag?.start, tag?.end).toLowerCase()).toBe('#coffee');
+    }
+  });
+
+  it('searches statuses by keywords, paging back without repeats', async () => {
+    const { adapter } = await setup();
+    const posts = await readAll(adapter, 'search', 'roadmap');
+    expect(posts.length).toBeGreaterThan(5);
+    expect(new Set(posts.map((p) => p.id)).size).toBe(posts.length);
+    for (const post of posts) expect(post.text.toLowerCase()).toContain('roadmap');
+  });
+
+  it('shows a user column by handle and says when the user does not exist', async () => {
+    const { adapter } = await setup();
+    const posts = await readAll(adapter, 'user', '@alice');
+    expect(posts.length).toBeGreaterThan(5);
+    const own = posts.filter((p) => p.author.handle.startsWith('alice@'));
+    // Alice's column also holds what she boosted, shown as the boosted statuses.
+    expect(own.length).toBeGreaterThan(posts.length / 2);
+    const remote = await adapter.readTimeline({
+      kind: 'user',
+      query: 'ines@other.example',
+      direction: 'older',
+      limit: 5,
+    });
+    expect(remote.items.some((p) => p.author.handle === 'ines@other.example')).toBe(true);
+    const missing = await failure(
+      adapter.readTimeline({ kind: 'user', query: 'nobody', direction: 'older', limit: 5 }),
+    );
+    expect(missing.code).toBe('not-found');
+    expect(missing.message).toContain('@nobody');
+  });
+
+  it('offers the account lists and shows a list column of its members', async () => {
+    const { adapter } = await setup();
+    const lists = await adapter.lists();
+    expect(lists).toEqual([
+      { id: '1', name: 'Partners', kind: 'list' },
+      { id: '2', name: 'Press', kind: 'list' },
+    ]);
+    const posts = await readAll(adapter, 'list', '2');
+    expect(posts.length).toBeGreaterThan(5);
+    // Members' own statuses, and what they boosted (shown as the boosted status).
+    const byMembers = posts.filter((p) =>
+      ['chloe', 'dmitri', 'press_desk'].includes(p.author.handle.split('@')[0] ?? ''),
+    );
+    expect(byMembers.length).toBeGreaterThan(posts.length / 2);
+    expect(
+      (await failure(adapter.readTimeline({ kind: 'list', query: '99', direction: 'older', limit: 5 }))).code,
+    ).toBe('not-found');
+  });
+
+  it('turns status HTML into text with link, hashtag and mention spans', async () => {
+    const { adapter, emulator } = await setup();
+    emulator.postAs(
+      'alice',
+      'Hi @colonnade_team & @ines@other.example: read https://example.com/blog/release-notes-for-the-autumn-update #Coffee',
+    );
+    const [post] = (await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 1 })).items;
+    expect(post?.text).toBe('Hi @colonnade_team & @ines: read example.com/blog/release-notes… #Coffee');
+    const spans = post?.entities.map((e) => [e.kind, post.text.slice(e.start, e.end), e.value]);
+    expect(spans).toEqual([
+      ['mention', '@colonnade_team', `colonnade_team@${emulator.domain}`],
+      ['mention', '@ines', 'ines@other.example'],
+      ['link', 'example.com/blog/release-notes…', 'https://example.com/blog/release-notes-for-the-autumn-update'],
+      ['hashtag', '#Coffee', 'coffee'],
+    ]);
+  });
+});
+
+describe('Mastodon metrics and actions', () => {
+  it('refreshes likes, boosts and replies; quotes 0 and impressions unknown', async () => {
+    const { adapter } = await setup();
+    const { items } = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 10 });
+    const ids = items.map((p) => p.id);
+    const metrics = await adapter.refreshMetrics([...ids, 'mastodon:999', 'bluesky:at://x']);
+    expect([...metrics.keys()].sort()).toEqual([...ids].sort());
+    for (const post of items) {
+      expect(metrics.get(post.id)).toEqual({ ...post.metrics, quotes: 0, impressions: null });
+    }
+  });
+
+  it('likes, boosts, undoes both and the counts follow', async () => {
+    const { adapter, emulator } = await setup();
+    const [post] = (await adapter.readTimeline({ kind: 'hashtag', query: 'opensource', direction: 'older', limit: 1 }))
+      .items;
+    if (!post) throw new Error('no post');
+    await adapter.act(post.id, 'like');
+    await adapter.act(post.id, 'repost');
+    expect(emulator.favouritedBy(post.nativeId)).toContain('colonnade_team');
+    expect(emulator.boostedBy(post.nativeId)).toContain('colonnade_team');
+    const after = (await adapter.refreshMetrics([post.id])).get(post.id);
+    expect(after).toMatchObject({ likes: post.metrics.likes + 1, reposts: post.metrics.reposts + 1 });
+    const seen = (await adapter.readTimeline({ kind: 'hashtag', query: 'opensource', direction: 'older', limit: 1 }))
+      .items[0];
+    expect(seen?.viewer).toEqual({ liked: true, reposted: true });
+    await adapter.act(post.id, 'unlike');
+    await adapter.act(post.id, 'unrepost');
+    expect(emulator.favouritedBy(post.nativeId)).not.toContain('colonnade_team');
+    expect(emulator.boostedBy(post.nativeId)).not.toContain('colonnade_team');
+    expect((await adapter.refreshMetrics([post.id])).get(post.id)).toEqual(post.metrics);
+  });
+
+  it('deletes its own post and cannot delete someone else’s', async () => {
+    const { adapter, emulator } = await setup();
+    const post = await adapter.publish({ text: 'Soon gone', idempotencyKey: 'delete-me' });
+    await adapter.act(post.id, 'delete');
+    expect(emulator.statusExists(post.nativeId)).toBe(false);
+    const [other] = (await adapter.readTimeline({ kind: 'user', query: 'alice', direction: 'older', limit: 1 })).items;
+    expect((await failure(adapter.act(other?.id ?? '', 'delete'))).code).toBe('not-found');
+    expect((await failure(adapter.act('x:1', 'like'))).code).toBe('invalid');
+  });
+});
+
+describe('Mastodon publishing', () => {
+  it('publishes an image with its alt text', async () => {
+    const { adapter, emulator } = await setup();
+    const post = await adapter.publish({
+      text: 'Our new logo #colonnade',
+      media: [{ data: PNG, mimeType: 'image/png', alt: 'A blue column on white' }],
+      idempotencyKey: 'logo-1',
+    });
+    expect(post.text).toBe('Our new logo #colonnade');
+    expect(post.media).toEqual([expect.objectContaining({ kind: 'image', alt: 'A blue column on white' })]);
+    const [stored] = emulator.statusesBy('colonnade_team');
+    expect(stored?.id).toBe(post.nativeId);
+    expect(stored?.mediaIds).toHaveLength(1);
+    expect(emulator.mediaDescription(stored?.mediaIds[0] ?? '')).toBe('A blue column on white');
+  });
+
+  it('sends the same Idempotency-Key on a retry and the instance keeps one status', async () => {
+    const { adapter, emulator } = await setup();
+    const before = emulator.statusesBy('colonnade_team').length;
+    const request = { text: 'Posted once, whatever happens', idempotencyKey: 'retry-key-1' };
+    const first = await adapter.publish(request);
+    const second = await adapter.publish(request);
+    expect(second.id).toBe(first.id);
+    expect(emulator.statusesBy('colonnade_team').length).toBe(before + 1);
+    const keys = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses');
+    expect(keys.map((r) => r.idempotencyKey)).toEqual(['retry-key-1', 'retry-key-1']);
+  });
+
+  it('replies to a post', async () => {
+    const { adapter, emulator } = await setup();
+    const [target] = (await adapter.readTimeline({ kind: 'mentions', direction: 'older', limit: 1 })).items;
+    if (!target) throw new Error('no mention');
+    const reply = await adapter.publish({ text: 'Thanks!', replyTo: target.id, idempotencyKey: 'reply-1' });
+    expect(reply.replyTo).toBe(target.id);
+    expect(emulator.statusesBy('colonnade_team')[0]?.inReplyToId).toBe(target.nativeId);
+    const metrics = (await adapter.refreshMetrics([target.id])).get(target.id);
+    expect(metrics?.replies).toBe(target.metrics.replies + 1);
+  });
+
+  it('quotes with quoted_status_id on Mastodon 4.5+, and with a link before', async () => {
+    const modern = await setup({ apiVersion: 7 });
+    const [quoted] = (await modern.adapter.readTimeline({ kind: 'user', query: 'bob', direction: 'older', limit: 1 }))
+      .items;
+    if (!quoted) throw new Error('no post');
+    const quote = await modern.adapter.publish({ text: 'Worth reading', quoteOf: quoted.id, idempotencyKey: 'q1' });
+    expect(quote.text).toBe('Worth reading');
+    expect(modern.emulator.statusesBy('colonnade_team')[0]?.quotedStatusId).toBe(quoted.nativeId);
+
+    const older = await setup({ apiVersion: 6 });
+    const [quoted2] = (await older.adapter.readTimeline({ kind: 'user', query: 'bob', direction: 'older', limit: 1 }))
+      .items;
+    if (!quoted2) throw new Error('no post');
+    const linked = await older.adapter.publish({ text: 'Worth reading', quoteOf: quoted2.id, idempotencyKey: 'q2' });
+    expect(linked.text).toBe(`Worth reading\n\n${shownLink(quoted2.url ?? '')}`);
+    expect(linked.entities).toContainEqual(expect.objectContaining({ kind: 'link', value: quoted2.url }));
+  });
+
+  it('reads its text rules from the instance, once', async () => {
+    const { adapter, emulator } = await setup({ maxCharacters: 640, maxMediaAttachments: 6, descriptionLimit: 1000 });
+    await adapter.verify();
+    expect(adapter.textRules()).toEqual({ counting: 'characters', maxLength: 640, maxImages: 6, maxAltLength: 1000 });
+    await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 });
+    await adapter.publish({ text: 'x'.repeat(600), idempotencyKey: 'long-ok' });
+    expect(emulator.requests.filter((r) => r.path === '/api/v2/instance')).toHaveLength(1);
+  });
+
+  it('refuses too many images or too long a description before uploading anything', async () => {
+    const { adapter, emulator } = await setup({ maxMediaAttachments: 2, descriptionLimit: 10 });
+    const image = { data: PNG, mimeType: 'image/png', alt: 'ok' };
+    expect(
+      (await failure(adapter.publish({ text: 'x', media: [image, image, image], idempotencyKey: 'a' }))).code,
+    ).toBe('invalid');
+    const longAlt = { ...image, alt: 'far too long a description' };
+    expect((await failure(adapter.publish({ text: 'x', media: [longAlt], idempotencyKey: 'b' }))).code).toBe('invalid');
+    expect(emulator.requests.filter((r) => r.path === '/api/v2/media')).toHaveLength(0);
+  });
+});
+
+describe('Mastodon rate limits and streaming', () => {
+  it('reports the rate-limit headers and polls slower as the budget runs out', async () => {
+    const { adapter, emulator } = await setup();
+    expect(adapter.rateLimit()).toBeNull();
+    await adapter.verify();
+    const fresh = adapter.pollIntervalMs('home');
+    expect(adapter.rateLimit()).toMatchObject({ limit: 300, remaining: 298 });
+    emulator.setRateLimit(20, 5 * 60_000);
+    await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 });
+    expect(adapter.rateLimit()).toMatchObject({ limit: 20, remaining: 19 });
+    expect(adapter.pollIntervalMs('home')).toBeGreaterThan(fresh);
+    // 300 requests per 5 minutes, half of them for polling, shared by ten columns: about 20 s.
+    expect(fresh).toBeGreaterThanOrEqual(20_000);
+    expect(fresh).toBeLessThan(21_000);
+  });
+
+  it('delivers a new hashtag status in real time over the streaming API', async () => {
+    const { adapter, emulator } = await setup();
+    const received: Post[] = [];
+    let arrived: () => void = () => {};
+    const got = new Promise<void>((resolve) => (arrived = resolve));
+    const stream = await adapter.streamHashtag('#colonnade', (post) => {
+      received.push(post);
+      arrived();
+    });
+    try {
+      await emulator.waitForHashtagSubscriber('colonnade');
+      emulator.postAs('bob', 'Unrelated #coffee');
+      emulator.postAs('chloe', 'Live from the stand #colonnade');
+      await got;
+      expect(received.map((p) => p.text)).toEqual(['Live from the stand #colonnade']);
+      expect(received[0]?.author.handle).toBe(`chloe@${emulator.domain}`);
+    } finally {
+      stream.close();
+    }
+  });
+});
