@@ -1,4 +1,4 @@
-// A network module double (it claims to be Mastodon) for testing accounts without a server:
+// A network module double (Mastodon by default, or X) for testing accounts without a server:
 // tests decide what its adapter answers and when an OAuth flow completes.
 import { z } from 'zod';
 import type { NetworkAdapter } from '../../src/shared/adapter';
@@ -17,11 +17,13 @@ export class FakeNetwork {
   contexts: Array<AdapterContext<FakeCredentials>> = [];
   private approve: ((token: string) => void) | undefined;
 
+  constructor(readonly network: 'mastodon' | 'x' = 'mastodon') {}
+
   profile(token: string): Profile {
     const user = token.split('-')[0] ?? 'user';
     return {
-      id: `mastodon:${user}`,
-      network: 'mastodon',
+      id: `${this.network}:${user}`,
+      network: this.network,
       handle: `${user}@social.example`,
       displayName: user,
       avatarUrl: null,
@@ -37,11 +39,15 @@ export class FakeNetwork {
 
   module(): NetworkModule<FakeCredentials> {
     return {
-      network: 'mastodon',
+      network: this.network,
       credentialsSchema: CredentialsSchema,
       server: (c) => c.instanceUrl,
       connect: async (request, io) => {
-        if (request.network !== 'mastodon') throw new Error('fake speaks mastodon only');
+        if (request.method === 'x-oauth1') {
+          if (!this.validTokens.has(request.accessToken)) throw new ColonnadeError('auth-expired', 'The token was refused.');
+          return { instanceUrl: request.apiBase ?? 'https://api.x.com', accessToken: request.accessToken, generation: 1 };
+        }
+        if (request.network !== 'mastodon') throw new Error('fake speaks mastodon and x-oauth1 only');
         if (request.method === 'mastodon-token') {
           if (!this.validTokens.has(request.accessToken))
             throw new ColonnadeError('auth-expired', 'The token was refused.');
@@ -66,7 +72,7 @@ export class FakeNetwork {
       if (!this.validTokens.has(credentials.accessToken)) throw new ColonnadeError('auth-expired', 'Token revoked.');
     };
     return {
-      network: 'mastodon',
+      network: this.network,
       verify: async () => {
         check();
         return this.profile(credentials.accessToken);
@@ -79,8 +85,8 @@ export class FakeNetwork {
         this.failNextRead = null;
         if (failure) throw failure;
         const post: Post = {
-          id: 'mastodon:1',
-          network: 'mastodon',
+          id: `${this.network}:1`,
+          network: this.network,
           nativeId: '1',
           author: this.profile(credentials.accessToken),
           text: 'hello',
@@ -90,6 +96,7 @@ export class FakeNetwork {
           url: null,
           metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
         };
+        ctx.onReads?.({ posts: 100, ownPosts: 0 });
         return { items: [post], older: null, newer: '1' };
       },
       refreshMetrics: async () => new Map(),

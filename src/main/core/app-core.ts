@@ -15,6 +15,7 @@ import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-rou
 import { LayoutService } from './layout-service';
 import type { Ports } from './ports';
 import { SettingsService } from './settings-service';
+import { UsageService } from './usage-service';
 import { openVersionedDocument } from './versioned-document';
 
 const SandboxStateSchema = z.object({ seed: z.number().int(), anchorMs: z.number().int() });
@@ -50,6 +51,9 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
   const sandbox = new SandboxAdapter(world, clock);
   const practice = world.practiceProfile();
 
+  const usage = new UsageService(ports.documents.open('usage'), log, clock, (accountId) =>
+    bus.emit('usage.changed', usage.usage(accountId)),
+  );
   const connected = await AccountsService.open({
     store: ports.documents.open('accounts'),
     secrets: ports.secrets,
@@ -61,7 +65,9 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       ports.openExternal(url);
       bus.emit('accounts.authorize', { url });
     },
+    onReads: (accountId, reads) => usage.record(accountId, reads),
   });
+  const xAccounts = () => connected.list().filter((a) => a.network === 'x');
 
   const accounts = (): Account[] => [
     {
@@ -86,6 +92,17 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     deliver: (d) => deliveries.push(d),
     status: (s) => bus.emit('column.status', s),
     outcome: (profileId, error) => connected.noteOutcome(profileId, error),
+    paused: (profileId) => {
+      if (!xAccounts().some((a) => a.id === profileId)) return null;
+      const u = usage.usage(profileId);
+      return u.paused
+        ? {
+            code: 'not-allowed',
+            message: `The monthly X budget of $${u.monthlyBudget?.toFixed(2)} is spent: this account's columns stopped polling.`,
+            field: 'monthlyBudget',
+          }
+        : null;
+    },
   });
 
   const activeColumns = (layout: Layout) => layout.decks.find((d) => d.id === layout.activeDeckId)?.columns ?? [];
@@ -135,6 +152,16 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     'accounts.remove': ({ accountId }) => {
       connected.remove(accountId);
       return {};
+    },
+    'usage.get': () => xAccounts().map((a) => usage.usage(a.id)),
+    'usage.configure': ({ accountId, prices, monthlyBudget }) => {
+      if (!xAccounts().some((a) => a.id === accountId)) {
+        throw new ColonnadeError('not-found', 'The cost meter is for connected X accounts.');
+      }
+      return usage.configure(accountId, {
+        ...(prices ? { prices } : {}),
+        ...(monthlyBudget !== undefined ? { monthlyBudget } : {}),
+      });
     },
     'column.lists': async ({ profileId }) => {
       const adapter = adapterFor(profileId);

@@ -29,7 +29,12 @@ export interface ColumnFeedsDeps {
   status(status: ColumnStatus): void;
   /** What the network answered for a profile: null for success, else the error (account health). */
   outcome?(profileId: string, error: AppError | null): void;
+  /** Why a profile must not poll now (a spent budget), or null. */
+  paused?(profileId: string): AppError | null;
 }
+
+/** How often a paused column looks whether it may resume. */
+const PAUSE_CHECK_MS = 60_000;
 
 export class ColumnFeeds {
   private readonly feeds = new Map<string, Feed>();
@@ -91,6 +96,12 @@ export class ColumnFeeds {
         state: 'error',
         error: { code: 'not-found', message: 'The profile of this column is no longer connected.' },
       });
+      return;
+    }
+    const pause = this.deps.paused?.(feed.column.profileId) ?? null;
+    if (pause) {
+      this.deps.status({ columnId: feed.column.id, state: 'paused', error: pause });
+      feed.timer = clock.setTimeout(() => void this.poll(feed), PAUSE_CHECK_MS);
       return;
     }
     let delay = adapter.pollIntervalMs(feed.column.kind);

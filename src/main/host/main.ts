@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/app-core';
+import { NETWORKS } from '../networks/registry';
 import { fileLogger } from '../platform/file-logger';
 import { nodePorts } from './node-ports';
 import { startSocketServer } from './socket-server';
@@ -33,6 +34,7 @@ async function main() {
   const log = fileLogger(path.join(dataDir, 'logs'));
   const core = await createCore(
     nodePorts({ dataDir, log, version: __APP_VERSION__, sandboxSeed: intFromEnv('COLONNADE_SANDBOX_SEED') }),
+    { networks: NETWORKS },
   );
   const server = await startSocketServer({
     core,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as electron from 'electron';
 import ElectronStore from 'electron-store';
 import { electronPorts } from './electron-ports';
+import { NETWORKS } from '../networks/registry';
 import { startShell } from './shell';
 
 const outDir = path.dirname(fileURLToPath(import.meta.url));
@@ -14,4 +15,5 @@ startShell({
   outDir,
   devServerUrl: process.env.ELECTRON_RENDERER_URL,
   iconPath: path.join(outDir, '../../build/icon.png'),
+  networks: NETWORKS,
 });

@@ -10,6 +10,7 @@ import { useServices } from './context';
 import { Dialog } from './Dialog';
 import { describeThrown } from './errors';
 import { formatTime } from './time';
+import { UsagePanel } from './UsagePanel';
 
 type Network = ConnectRequest['network'];
 type Field =
@@ -75,6 +76,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
   const { actions } = useServices();
   const accounts = useAppStore((s) => s.accounts);
   const authorizeUrl = useAppStore((s) => s.authorizeUrl);
+  const usage = useAppStore((s) => s.usage);
   const [network, setNetwork] = useState<Network>('mastodon');
   const [method, setMethod] = useState<ConnectMethod>('mastodon-oauth');
   const [values, setValues] = useState<Partial<Record<Field, string>>>({ ...DEFAULTS });
@@ -175,6 +177,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
                   </button>
                 </>
               ))}
+            {usage[a.id] && <UsagePanel usage={usage[a.id]!} handle={a.profile.handle} language={props.language} />}
           </li>
         ))}
       </ul>

@@ -19,6 +19,9 @@ export function App() {
   const connected = useAppStore((s) => s.connected);
   const layout = useAppStore((s) => s.layout);
   const deck = useAppStore(activeDeck);
+  const accounts = useAppStore((s) => s.accounts);
+  const usage = useAppStore((s) => s.usage);
+  const overBudget = accounts.filter((a) => usage[a.id]?.paused);
   const [open, setOpen] = useState<Open>(null);
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
   const language = i18n.language;
@@ -115,6 +118,14 @@ export function App() {
           {t('app.connectionLost')}
         </p>
       )}
+      {overBudget.map((a) => (
+        <p key={a.id} className="banner" role="alert">
+          {t('usage.banner', { handle: a.profile.handle })}{' '}
+          <button type="button" onClick={() => setOpen('accounts')}>
+            {t('usage.change')}
+          </button>
+        </p>
+      ))}
       <main id="deck-panel" role="tabpanel" aria-labelledby={`deck-tab-${deck.id}`} className="deck-panel">
         <Deck deck={deck} language={language} onAddColumn={() => setOpen('add-column')} />
       </main>

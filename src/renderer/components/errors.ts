@@ -5,6 +5,7 @@ import { formatTime } from './time';
 
 /** An error of the shared taxonomy, in the UI's language. */
 export function describeError(t: TFunction, error: AppError, language: string): string {
+  if (error.field === 'monthlyBudget') return t('usage.pausedColumn');
   return t(`errors.${error.code}`, {
     message: error.message,
     time: error.resetAt ? formatTime(error.resetAt, language) : '',

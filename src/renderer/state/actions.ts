@@ -48,6 +48,13 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       await api('accounts.remove', { accountId });
       useAppStore.setState({ accounts: await api('accounts.list', {}) });
     },
+    configureUsage: async (
+      accountId: string,
+      change: { prices?: { post: number; ownPost: number }; monthlyBudget?: number | null },
+    ) => {
+      const usage = await api('usage.configure', { accountId, ...change });
+      useAppStore.setState((s) => ({ usage: { ...s.usage, [accountId]: usage } }));
+    },
     listsFor: (profileId: string) => api('column.lists', { profileId }),
     /** Act on a post as a profile, showing the result at once and undoing it if the network refuses. */
     act: async (profileId: string, post: Post, action: PostAction) => {

@@ -2,7 +2,7 @@
 // layout, settings, accounts and column statuses are refreshed by sync.ts from main's responses
 // and events; components read slices and call actions (actions.ts), never IPC.
 import { create } from 'zustand';
-import type { AppInfo, ColumnStatus } from '../../shared/ipc/contract';
+import type { AccountUsage, AppInfo, ColumnStatus } from '../../shared/ipc/contract';
 import type { Account, Layout } from '../../shared/model';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 
@@ -17,6 +17,8 @@ export interface AppState {
   statuses: Record<string, ColumnStatus>;
   /** The authorization page a connect flow waits on (shown as a link), or null. */
   authorizeUrl: string | null;
+  /** The X cost meter, by account id. */
+  usage: Record<string, AccountUsage>;
 }
 
 export const initialState: AppState = {
@@ -29,6 +31,7 @@ export const initialState: AppState = {
   accounts: [],
   statuses: {},
   authorizeUrl: null,
+  usage: {},
 };
 
 export const useAppStore = create<AppState>()(() => ({ ...initialState }));

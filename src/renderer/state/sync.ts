@@ -30,13 +30,20 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
   };
 
   const resync = async () => {
-    const [layout, settings, accounts, pending] = await Promise.all([
+    const [layout, settings, accounts, usage, pending] = await Promise.all([
       api('layout.get', {}),
       api('settings.get', {}),
       api('accounts.list', {}),
+      api('usage.get', {}),
       api('events.pending', {}),
     ]);
-    useAppStore.setState({ layout, settings, accounts, connected: true });
+    useAppStore.setState({
+      layout,
+      settings,
+      accounts,
+      usage: Object.fromEntries(usage.map((u) => [u.accountId, u])),
+      connected: true,
+    });
     for (const d of pending) void apply(d);
   };
 
@@ -49,6 +56,10 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
     }),
     bridge.on('feed.delivery', (p) => void apply(p as FeedDelivery)),
     bridge.on('accounts.changed', (p) => useAppStore.setState({ accounts: p as EventOf<'accounts.changed'> })),
+    bridge.on('usage.changed', (p) => {
+      const u = p as EventOf<'usage.changed'>;
+      useAppStore.setState((s) => ({ usage: { ...s.usage, [u.accountId]: u } }));
+    }),
     bridge.on('accounts.authorize', (p) =>
       useAppStore.setState({ authorizeUrl: (p as EventOf<'accounts.authorize'>).url }),
     ),

@@ -20,6 +20,8 @@ export const REQUEST_CHANNELS = [
   'accounts.remove',
   'column.lists',
   'post.act',
+  'usage.get',
+  'usage.configure',
   'column.fetch',
   'events.pending',
   'events.ack',
@@ -33,6 +35,7 @@ export const EVENT_CHANNELS = [
   'column.status',
   'accounts.changed',
   'accounts.authorize',
+  'usage.changed',
 ] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 

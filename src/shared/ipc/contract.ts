@@ -43,6 +43,29 @@ export const ColumnStatusSchema = z.object({
 });
 export type ColumnStatus = z.infer<typeof ColumnStatusSchema>;
 
+const ReadsSchema = z.object({
+  posts: z.number().int().nonnegative(),
+  ownPosts: z.number().int().nonnegative(),
+  /** Estimated cost in US dollars at the account's unit prices. */
+  cost: z.number().nonnegative(),
+});
+const PricesSchema = z.object({
+  /** Dollars per post read. */
+  post: z.number().nonnegative().max(10),
+  /** Dollars per read of the account's own posts. */
+  ownPost: z.number().nonnegative().max(10),
+});
+export const AccountUsageSchema = z.object({
+  accountId: Id,
+  today: ReadsSchema,
+  month: ReadsSchema,
+  prices: PricesSchema,
+  monthlyBudget: z.number().nonnegative().nullable(),
+  /** The month's estimate reached the budget: the account's columns stopped polling. */
+  paused: z.boolean(),
+});
+export type AccountUsage = z.infer<typeof AccountUsageSchema>;
+
 export const AppInfoSchema = z.object({
   version: z.string(),
   /** Which host runs the core: the Electron app or the headless host (tests, browsers). */
@@ -117,6 +140,19 @@ export const requestContract = {
       .strict(),
     z.object({}),
   ),
+  /** The X cost meter of every X account. */
+  'usage.get': channel(Empty, z.array(AccountUsageSchema)),
+  /** Change an X account's unit prices or monthly budget (null: no budget). */
+  'usage.configure': channel(
+    z
+      .object({
+        accountId: Id,
+        prices: PricesSchema.optional(),
+        monthlyBudget: z.number().nonnegative().max(1_000_000).nullable().optional(),
+      })
+      .strict(),
+    AccountUsageSchema,
+  ),
   /** One page of a column's timeline: the newest page, or older / newer than a cursor. */
   'column.fetch': channel(
     z.object({ columnId: Id, direction: z.enum(['older', 'newer']), cursor: CursorSchema.nullable() }).strict(),
@@ -139,6 +175,8 @@ export const eventContract = {
   'column.status': ColumnStatusSchema,
   /** Accounts were connected, removed, or changed health. */
   'accounts.changed': z.array(AccountSchema),
+  /** An X account's reads, cost estimate or budget changed. */
+  'usage.changed': AccountUsageSchema,
   /** A connect flow waits for the user at this authorization page (also opened in the browser). */
   'accounts.authorize': z.object({ url: z.string().url() }),
 } satisfies Record<EventChannel, z.ZodType>;

@@ -22,6 +22,7 @@ function fakeBridge(pending: FeedDelivery[]) {
         case 'settings.get':
           return { ok: true, value: { language: 'fr' } };
         case 'accounts.list':
+        case 'usage.get':
           return { ok: true, value: [] };
         case 'events.pending':
           return { ok: true, value: pending };

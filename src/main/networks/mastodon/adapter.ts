@@ -342,11 +342,14 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   async refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>> {
-    const ids = [...new Set(postIds.flatMap((id) => nativeIdOf(id) ?? []))];
+    // Answer under the ids we were given (they carry the instance's domain).
+    const globalOf = new Map(postIds.flatMap((id) => (nativeIdOf(id) ? [[nativeIdOf(id)!, id] as const] : [])));
+    const ids = [...globalOf.keys()];
     const out = new Map<string, Metrics>();
     const record = (raw: unknown) => {
       const status = parseStatus(raw, this.host);
-      if (ids.includes(status.id)) out.set(`mastodon:${status.id}`, toMetrics(status));
+      const global = globalOf.get(status.id);
+      if (global) out.set(global, toMetrics(status));
     };
     for (let i = 0; i < ids.length; i += METRICS_BATCH) {
       const batch = ids.slice(i, i + METRICS_BATCH);

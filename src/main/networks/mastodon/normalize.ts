@@ -72,11 +72,15 @@ export function parseAccount(value: unknown, instance: string): AccountData {
   return result.data;
 }
 
-export const postId = (nativeId: string) => `mastodon:${nativeId}`;
+/**
+ * Global ids carry the instance's domain: ids are only unique within one instance, and two
+ * accounts on different instances can have the same one.
+ */
+export const postId = (nativeId: string, domain: string) => `mastodon:${domain}/${nativeId}`;
 
 /** The native status id of a global post id, or undefined when it is not a Mastodon post. */
 export function nativeIdOf(globalId: string): string | undefined {
-  const match = /^mastodon:(.+)$/.exec(globalId);
+  const match = /^mastodon:[^/]+\/(.+)$/.exec(globalId);
   return match?.[1];
 }
 
@@ -87,7 +91,7 @@ export function fullHandle(acct: string, localDomain: string): string {
 
 export function toProfile(account: AccountData, localDomain: string): Profile {
   return {
-    id: postId(account.id),
+    id: postId(account.id, localDomain),
     network: 'mastodon',
     handle: fullHandle(account.acct, localDomain),
     displayName: account.displayName || account.username,
@@ -144,7 +148,7 @@ export function toPost(status: StatusData, localDomain: string): Post {
   const s: BaseStatusData = status.reblog ?? status;
   const { text, entities } = htmlToPlainText(s.content, { tags: s.tags ?? [], mentions: s.mentions ?? [] });
   return {
-    id: postId(s.id),
+    id: postId(s.id, localDomain),
     network: 'mastodon',
     nativeId: s.id,
     author: toProfile(s.account, localDomain),
@@ -155,6 +159,6 @@ export function toPost(status: StatusData, localDomain: string): Post {
     url: s.url ?? s.uri ?? null,
     metrics: toMetrics(s),
     viewer: { liked: s.favourited ?? false, reposted: s.reblogged ?? false },
-    ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId) } : {}),
+    ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId, localDomain) } : {}),
   };
 }

@@ -116,7 +116,11 @@ describe('Mastodon failures in words', () => {
 
   it('says not found for a deleted status (404)', async () => {
     const { adapter } = await setup();
-    expect((await failure(adapter.act('mastodon:123456789', 'like'))).code).toBe('not-found');
+    // Global ids carry the instance's domain: take it from a post the adapter returned.
+    const [known] = (await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 1 })).items;
+    const missing = known!.id.replace(/[^/]+$/, '123456789');
+    expect(missing).toMatch(/^mastodon:[^/]+\/123456789$/);
+    expect((await failure(adapter.act(missing, 'like'))).code).toBe('not-found');
   });
 
   it('passes on the instance’s own words when it refuses a post (422)', async () => {
