@@ -62,7 +62,9 @@ export interface BlueskyTestNetwork {
   appviewUrl: string;
   plcUrl: string;
   figures: BlueskyNetworkFigures;
-  /** `alice` becomes `alice.test`; answers a fresh account with an app password. */
+  /** Process ids serving the network: this one and the Postgres server. */
+  pids: number[];
+  /** `alice` becomes `alice.test` (at least 3 letters); answers a fresh account with an app password. */
   createAccount(handle: string): Promise<BlueskyTestAccount>;
   post(by: BlueskyTestAccount, post: SeedPost | string): Promise<StrongRef>;
   like(by: BlueskyTestAccount, subject: StrongRef): Promise<StrongRef>;
@@ -219,6 +221,7 @@ export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
       appviewUrl: network.bsky.url,
       plcUrl: network.plc.url,
       figures,
+      pids: [process.pid, pg.pid],
 
       async createAccount(name) {
         const handle = name.includes('.') ? name : `${name}.test`;
@@ -333,5 +336,58 @@ export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
   } catch (err) {
     await teardown().catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * Local addresses ("127.0.0.1:port") of the TCP sockets the given processes listen on, from
+ * /proc (Linux only; null elsewhere or when /proc cannot be read).
+ */
+export function listeningAddresses(pids: number[]): string[] | null {
+  if (os.platform() !== 'linux') return null;
+  try {
+    const inodes = new Set<string>();
+    for (const pid of pids) {
+      for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+        const target = (() => {
+          try {
+            return fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+          } catch {
+            return '';
+          }
+        })();
+        const m = /^socket:\[(\d+)\]$/.exec(target);
+        if (m?.[1]) inodes.add(m[1]);
+      }
+    }
+    const out: string[] = [];
+    for (const [file, v6] of [
+      ['/proc/net/tcp', false],
+      ['/proc/net/tcp6', true],
+    ] as const) {
+      if (!fs.existsSync(file)) continue;
+      for (const line of fs.readFileSync(file, 'utf8').split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        const [local, state, inode] = [cols[1], cols[3], cols[9]];
+        if (!local || state !== '0A' || !inode || !inodes.has(inode)) continue;
+        const [hex, portHex] = local.split(':');
+        const port = parseInt(portHex ?? '0', 16);
+        let host: string;
+        if (!v6 && hex) {
+          host = [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
+        } else {
+          host =
+            hex === '00000000000000000000000000000000'
+              ? '::'
+              : hex === '00000000000000000000000001000000'
+                ? '::1'
+                : `[${hex}]`;
+        }
+        out.push(`${host}:${port}`);
+      }
+    }
+    return out;
+  } catch {
+    return null;
   }
 }

@@ -130,7 +130,9 @@ function mediaOf(embed: EmbedView): Media[] {
 
 // ---- profiles and posts -----------------------------------------------------------------------
 
-export function profileOf(actor: Pick<AppBskyActorDefs.ProfileViewBasic, 'did' | 'handle' | 'displayName' | 'avatar'>): Profile {
+export function profileOf(
+  actor: Pick<AppBskyActorDefs.ProfileViewBasic, 'did' | 'handle' | 'displayName' | 'avatar'>,
+): Profile {
   return {
     id: `${NETWORK}:${actor.did}`,
     network: NETWORK,

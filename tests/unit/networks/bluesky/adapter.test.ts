@@ -4,13 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkAdapter, TimelineRequest } from '../../../../src/shared/adapter';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import { PostSchema, type Post } from '../../../../src/shared/model';
-import {
-  connectBluesky,
-  createBlueskyAdapter,
-  type BlueskyCredentials,
-} from '../../../../src/main/networks/bluesky';
+import { connectBluesky, createBlueskyAdapter, type BlueskyCredentials } from '../../../../src/main/networks/bluesky';
 import { BlueskyAdapter } from '../../../../src/main/networks/bluesky/adapter';
 import {
+  listeningAddresses,
   startBlueskyNetwork,
   type BlueskyTestAccount,
   type BlueskyTestNetwork,
@@ -94,6 +91,14 @@ afterAll(async () => {
   console.log('bluesky network figures', JSON.stringify(net?.figures));
 }, 60_000);
 
+describe('the local network', () => {
+  it.skipIf(process.platform !== 'linux')('listens on 127.0.0.1 only', () => {
+    const addresses = listeningAddresses(net.pids);
+    expect(addresses?.length).toBeGreaterThanOrEqual(5); // PLC, PDS, AppView, Ozone, Postgres, …
+    expect(addresses?.filter((a) => !a.startsWith('127.0.0.1:'))).toEqual([]);
+  });
+});
+
 describe('connecting', () => {
   it('signs in with an app password and answers a session to keep', () => {
     expect(creds.identifier).toBe('casey.test');
@@ -139,7 +144,9 @@ describe('columns', () => {
 
   it('mentions: mentions, replies and quotes of the account', async () => {
     const posts = await readAll({ kind: 'mentions', limit: 2 });
-    expect(texts(posts).sort()).toEqual(['Café 👋🏽 #tag https://example.com/page and @casey.test', 'dan quotes', 'dan replies'].sort());
+    expect(texts(posts).sort()).toEqual(
+      ['Café 👋🏽 #tag https://example.com/page and @casey.test', 'dan quotes', 'dan replies'].sort(),
+    );
     expect(posts.find((p) => p.text === 'dan replies')?.replyTo).toBe(idOf(refs.c1!));
   });
 
@@ -152,10 +159,16 @@ describe('columns', () => {
 
   it('hashtag and search: matching posts, newest first, paged', async () => {
     const tagged = await readAll({ kind: 'hashtag', query: 'colonnade', limit: 4 });
-    expect(tagged.map((p) => p.id).sort()).toEqual(['c1', 'a1', 'a2', 'a3', 'a4', 'a5'].map((k) => idOf(refs[k]!)).sort());
+    expect(tagged.map((p) => p.id).sort()).toEqual(
+      ['c1', 'a1', 'a2', 'a3', 'a4', 'a5'].map((k) => idOf(refs[k]!)).sort(),
+    );
     expect(newestFirst(tagged)).toBe(true);
     const found = await readAll({ kind: 'search', query: 'lighthouses', limit: 2 });
-    expect(texts(found)).toEqual(['bob note 3 about lighthouses', 'bob note 2 about lighthouses', 'bob note 1 about lighthouses']);
+    expect(texts(found)).toEqual([
+      'bob note 3 about lighthouses',
+      'bob note 2 about lighthouses',
+      'bob note 1 about lighthouses',
+    ]);
   });
 
   it('user: one account’s posts by handle, paged', async () => {
@@ -163,9 +176,9 @@ describe('columns', () => {
     expect(posts).toHaveLength(6);
     expect(posts.every((p) => p.author.handle === 'alice.test')).toBe(true);
     expect(newestFirst(posts)).toBe(true);
-    expect(await code(adapter.readTimeline({ kind: 'user', query: 'nobody.test', limit: 5, direction: 'older' }))).toMatch(
-      /not-found|invalid/,
-    );
+    expect(
+      await code(adapter.readTimeline({ kind: 'user', query: 'nobody.test', limit: 5, direction: 'older' })),
+    ).toMatch(/not-found|invalid/);
   });
 
   it('lists: the account’s lists and feeds open as columns', async () => {
@@ -265,11 +278,13 @@ describe('publishing', () => {
     });
     expect(post.replyTo).toBe(idOf(refs.dReply!));
     await net.sync();
-    const view = (await casey.agent.app.bsky.feed.getPosts({ uris: [decodeURIComponent(post.nativeId)] })).data.posts[0];
+    const view = (await casey.agent.app.bsky.feed.getPosts({ uris: [decodeURIComponent(post.nativeId)] })).data
+      .posts[0];
     const record = view?.record as { reply?: { root: { uri: string }; parent: { uri: string } } };
     expect(record.reply?.root.uri).toBe(refs.c1!.uri); // the thread's root, not the parent
     expect(record.reply?.parent.uri).toBe(refs.dReply!.uri);
-    const [read] = (await adapter.readTimeline({ kind: 'user', query: 'casey.test', limit: 1, direction: 'older' })).items;
+    const [read] = (await adapter.readTimeline({ kind: 'user', query: 'casey.test', limit: 1, direction: 'older' }))
+      .items;
     expect(read?.id).toBe(post.id);
     expect(read?.media).toEqual([
       expect.objectContaining({ kind: 'image', alt: 'A grey rectangle, wider than tall', width: 6, height: 4 }),
@@ -356,7 +371,12 @@ describe('sessions', () => {
   it('a dead session is replaced by signing in again with the app password', async () => {
     const stale: BlueskyCredentials = {
       ...creds,
-      session: { did: casey.did, handle: casey.handle, accessJwt: 'garbage.garbage.garbage', refreshJwt: 'nope.nope.nope' },
+      session: {
+        did: casey.did,
+        handle: casey.handle,
+        accessJwt: 'garbage.garbage.garbage',
+        refreshJwt: 'nope.nope.nope',
+      },
     };
     const own = recordingContext();
     expect((await createBlueskyAdapter(stale, own).verify()).handle).toBe('casey.test');
@@ -367,7 +387,12 @@ describe('sessions', () => {
     const wrong: BlueskyCredentials = {
       ...creds,
       appPassword: 'aaaa-bbbb-cccc-dddd',
-      session: { did: casey.did, handle: casey.handle, accessJwt: 'garbage.garbage.garbage', refreshJwt: 'nope.nope.nope' },
+      session: {
+        did: casey.did,
+        handle: casey.handle,
+        accessJwt: 'garbage.garbage.garbage',
+        refreshJwt: 'nope.nope.nope',
+      },
     };
     expect(await code(createBlueskyAdapter(wrong, recordingContext()).verify())).toBe('auth-expired');
 
@@ -402,7 +427,10 @@ describe('limits and failures', () => {
     const read = () => a.readTimeline({ kind: 'home', limit: 1, direction: 'older' });
 
     answer = timeline(json(429, { error: 'RateLimitExceeded', message: 'slow' }, { 'ratelimit-reset': '1900000000' }));
-    await expect(read()).rejects.toMatchObject({ code: 'rate-limited', resetAt: new Date(1_900_000_000_000).toISOString() });
+    await expect(read()).rejects.toMatchObject({
+      code: 'rate-limited',
+      resetAt: new Date(1_900_000_000_000).toISOString(),
+    });
     answer = timeline(json(400, { error: 'InvalidRequest', message: 'bad' }));
     expect(await code(read())).toBe('invalid');
     answer = timeline(json(404, { error: 'NotFound', message: 'gone' }));
