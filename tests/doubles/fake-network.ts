@@ -44,8 +44,13 @@ export class FakeNetwork {
       server: (c) => c.instanceUrl,
       connect: async (request, io) => {
         if (request.method === 'x-oauth1') {
-          if (!this.validTokens.has(request.accessToken)) throw new ColonnadeError('auth-expired', 'The token was refused.');
-          return { instanceUrl: request.apiBase ?? 'https://api.x.com', accessToken: request.accessToken, generation: 1 };
+          if (!this.validTokens.has(request.accessToken))
+            throw new ColonnadeError('auth-expired', 'The token was refused.');
+          return {
+            instanceUrl: request.apiBase ?? 'https://api.x.com',
+            accessToken: request.accessToken,
+            generation: 1,
+          };
         }
         if (request.network !== 'mastodon') throw new Error('fake speaks mastodon and x-oauth1 only');
         if (request.method === 'mastodon-token') {

@@ -3,6 +3,7 @@
 // adapter. Both hosts (Electron, headless) use this list.
 import { ColonnadeError } from '../../shared/errors';
 import type { ConnectRequest } from '../../shared/accounts';
+import { BlueskyCredentialsSchema, connectBluesky, createBlueskyAdapter, type BlueskyCredentials } from './bluesky';
 import {
   beginMastodonOAuth,
   completeMastodonOAuth,
@@ -97,5 +98,21 @@ export const mastodonNetwork: NetworkModule<MastodonCredentials> = {
   },
 };
 
+export const blueskyNetwork: NetworkModule<BlueskyCredentials> = {
+  network: 'bluesky',
+  credentialsSchema: BlueskyCredentialsSchema,
+  server: (c) => c.service,
+  createAdapter: (credentials, ctx) => createBlueskyAdapter(credentials, ctx),
+  connect: async (request, io) => {
+    if (request.method !== 'bluesky-app-password') return wrongMethod(request);
+    const { service, identifier, appPassword } = request;
+    return connectBluesky({ service, identifier, appPassword }, { now: io.clock.now });
+  },
+};
+
 /** Every network Colonnade can connect accounts on. */
-export const NETWORKS: readonly NetworkModule[] = [xNetwork, mastodonNetwork] as readonly NetworkModule[];
+export const NETWORKS: readonly NetworkModule[] = [
+  xNetwork,
+  blueskyNetwork,
+  mastodonNetwork,
+] as readonly NetworkModule[];

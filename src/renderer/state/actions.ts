@@ -35,7 +35,8 @@ export function makeActions(api: Api, db: ColonnadeDb) {
     connectAccount: async (request: ConnectRequest, allowWeakStorage: boolean) => {
       try {
         const account = await api('accounts.connect', { request, allowWeakStorage });
-        useAppStore.setState({ accounts: await api('accounts.list', {}) });
+        const [accounts, usage] = await Promise.all([api('accounts.list', {}), api('usage.get', {})]);
+        useAppStore.setState({ accounts, usage: Object.fromEntries(usage.map((u) => [u.accountId, u])) });
         return account;
       } finally {
         useAppStore.setState({ authorizeUrl: null });

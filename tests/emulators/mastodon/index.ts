@@ -63,6 +63,8 @@ export interface MastodonEmulator {
   /** The next matching request answers 200 with a body that is not JSON. */
   malformNext(pathIncludes?: string): void;
   setRateLimit(limit: number, windowMs: number): void;
+  /** Spend the rate limit of every token of an account (the owner by default) for `forMs`. */
+  exhaustRateLimit(forMs: number, username?: string): void;
   statusesBy(username: string): Array<{
     id: string;
     text: string;
@@ -897,6 +899,13 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     },
     failNext: (fault) => void faults.push({ ...fault }),
     malformNext: (pathIncludes) => void malformed.push(pathIncludes),
+    exhaustRateLimit: (forMs, username = OWNER_USERNAME) => {
+      const accountId = accountByUsername(username).id;
+      for (const record of world.tokens.values()) {
+        if (record.accountId === accountId)
+          buckets.set(`token:${record.token}`, { remaining: 0, resetAt: now() + forMs });
+      }
+    },
     setRateLimit: (limit, windowMs) => {
       rateLimit = { limit, windowMs };
       buckets.clear();
