@@ -2,13 +2,24 @@
 // emulator), Mastodon (OAuth through the instance, against the Mastodon emulator) and Bluesky (app
 // password, against a real local Bluesky network). Each account gets a column with its posts; a
 // post is liked; a rate-limited column recovers by itself after the reset time.
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startRemoteBlueskyNetwork, type RemoteBlueskyNetwork } from '../support/bluesky-network-client';
 import { startMastodonEmulator, type MastodonEmulator } from '../emulators/mastodon';
 import { ME_ID, startXEmulator, type XEmulator } from '../emulators/x';
 import { startHarness, type Harness } from './support/harness';
 import { expect, test } from '@playwright/test';
+
+/** Every file the host wrote in its data folder (settings, accounts, logs). */
+function dataFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).isFile())
+    .map((f) => fs.readFileSync(f, 'utf8'));
+}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -53,6 +64,35 @@ test.afterEach(() => {
 
 const column = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
 
+/** Everything the host sent the renderer over its socket, for the secret checks. */
+const framesFromHost: string[] = [];
+function recordFrames(page: Page) {
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => framesFromHost.push(String(payload))));
+}
+
+/** What the renderer keeps: IndexedDB (every table), both storages and the page itself. */
+async function rendererState(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const dump: unknown[] = [document.documentElement.outerHTML, { ...localStorage }, { ...sessionStorage }];
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(info.name!);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      for (const name of Array.from(db.objectStoreNames)) {
+        const rows = await new Promise<unknown[]>((resolve) => {
+          const req = db.transaction(name).objectStore(name).getAll();
+          req.onsuccess = () => resolve(req.result);
+        });
+        dump.push(rows);
+      }
+      db.close();
+    }
+    return JSON.stringify(dump);
+  });
+}
+
 async function openAccounts(page: Page) {
   await page.getByRole('button', { name: 'Accounts' }).click();
   return page.getByRole('dialog', { name: 'Accounts' });
@@ -77,6 +117,7 @@ async function addColumn(page: Page, profile: string, kind: RegExp, query?: { la
 }
 
 test('connect an X account with OAuth 2.0 in the browser, see its home column, like a post', async ({ page }) => {
+  recordFrames(page);
   await page.goto(harness.url);
   const dialog = await openAccounts(page);
   await dialog.getByRole('radio', { name: 'X' }).check();
@@ -112,6 +153,13 @@ test('connect an X account with OAuth 2.0 in the browser, see its home column, l
   // The cost meter counted what the column read.
   const meter = (await openAccounts(page)).getByRole('region', { name: 'X cost meter @colonnade_hq' });
   await expect(meter.getByText(/^Today: [1-9][\d,]* posts read/)).toBeVisible();
+
+  // The tokens X issued never left main: not in what the host sent, the renderer's storage, the
+  // logs, or the data files (where they are encrypted).
+  const tokens = [...new Set(x.requests.flatMap((r) => (r.auth ? [r.auth] : [])))];
+  expect(tokens.length).toBeGreaterThan(0);
+  const everywhere = [framesFromHost.join('\n'), await rendererState(page), ...dataFiles(harness.dataDir)].join('\n');
+  for (const token of tokens) expect(everywhere).not.toContain(token);
 });
 
 test('connect a Mastodon account through its instance; a rate-limited column recovers by itself', async ({ page }) => {
@@ -168,4 +216,16 @@ test('connect a Bluesky account with an app password, against a real local netwo
   await expect(launch.getByRole('link', { name: 'https://ifpower.example/launch' })).toBeVisible();
   await launch.getByRole('button', { name: /^Like, / }).click();
   await expect(launch.getByRole('button', { name: /^Like, 1 like$/ })).toHaveAttribute('aria-pressed', 'true');
+  const everywhere = [await rendererState(page), ...dataFiles(harness.dataDir)].join('\n');
+  expect(everywhere).not.toContain(ada.password);
+});
+
+test('a column whose server is gone says so and keeps showing its cached posts', async ({ page }) => {
+  await page.goto(harness.url);
+  const tag = column(page, '#community');
+  await expect(tag.getByRole('article').first()).toBeVisible();
+  const shown = await tag.getByRole('article').count();
+  await mastodon.close();
+  await expect(tag.getByRole('status')).toHaveText('Offline, showing cached posts.', { timeout: 45_000 });
+  await expect(tag.getByRole('article')).toHaveCount(shown);
 });

@@ -92,6 +92,16 @@ export function ColumnView(props: {
     }
   }, [actions, column.id, language, limit, loadingOlder, posts, reachedEnd, t]);
 
+  // A column this renderer has no cache for (a new browser profile, a cleared cache) starts from
+  // the newest page; live deliveries only bring what is newer than main's cursor.
+  const fetchedFirst = useRef(false);
+  useEffect(() => {
+    if (posts && posts.length === 0 && !fetchedFirst.current) {
+      fetchedFirst.current = true;
+      void loadOlder();
+    }
+  }, [posts, loadOlder]);
+
   const sortable = useSortable({ id: column.id });
   const style = {
     width: draftWidth ?? column.width,
