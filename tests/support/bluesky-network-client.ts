@@ -22,7 +22,9 @@ export interface RemoteBlueskyNetwork {
 
 export async function startRemoteBlueskyNetwork(): Promise<RemoteBlueskyNetwork> {
   const entry = path.join(import.meta.dirname, 'bluesky-network-process.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // tsx resolved from here, so the child starts whatever the current directory is.
+  const tsx = import.meta.resolve('tsx');
+  const child = spawn(process.execPath, ['--import', tsx, entry], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   const ready = new Promise<{ pdsUrl: string }>((resolve, reject) => {
