@@ -106,6 +106,17 @@ async function connect(page: Page) {
   await dialog.getByRole('button', { name: 'Store anyway' }).click();
 }
 
+/** The app waits for the browser: open the authorization page from its link, as the CM would. */
+async function authorizeInBrowser(page: Page) {
+  const dialog = page.getByRole('dialog', { name: 'Accounts' });
+  const [authorization] = await Promise.all([
+    page.waitForEvent('popup'),
+    dialog.getByRole('link', { name: 'Open the authorization page' }).click(),
+  ]);
+  await expect(authorization.getByRole('heading', { name: 'You can return to Colonnade' })).toBeVisible();
+  await authorization.close();
+}
+
 async function addColumn(page: Page, profile: string, kind: RegExp, query?: { label: string; value: string }) {
   await page.getByRole('button', { name: 'Add column' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a column' });
@@ -126,13 +137,7 @@ test('connect an X account with OAuth 2.0 in the browser, see its home column, l
   await dialog.getByRole('textbox', { name: /^API base URL/ }).fill(x.url);
   await connect(page);
 
-  // The app waits for the browser; the CM opens the authorization page from the link.
-  const [authorization] = await Promise.all([
-    page.waitForEvent('popup'),
-    dialog.getByRole('link', { name: 'Open the authorization page' }).click(),
-  ]);
-  await expect(authorization.getByRole('heading', { name: 'You can return to Colonnade' })).toBeVisible();
-  await authorization.close();
+  await authorizeInBrowser(page);
   await expect(dialog.getByRole('status').filter({ hasText: 'Connected @colonnade_hq.' })).toBeVisible();
   const row = dialog.getByRole('listitem').filter({ hasText: '@colonnade_hq' });
   await expect(row.getByText('Connected', { exact: true })).toBeVisible();
@@ -169,12 +174,7 @@ test('connect a Mastodon account through its instance; a rate-limited column rec
   await dialog.getByRole('textbox', { name: 'Instance address' }).fill(mastodon.url);
   await dialog.getByRole('spinbutton', { name: /^Callback port/ }).fill(String(await freePort()));
   await connect(page);
-  const [authorization] = await Promise.all([
-    page.waitForEvent('popup'),
-    dialog.getByRole('link', { name: 'Open the authorization page' }).click(),
-  ]);
-  await expect(authorization.getByRole('heading', { name: 'You can return to Colonnade' })).toBeVisible();
-  await authorization.close();
+  await authorizeInBrowser(page);
   const handle = `colonnade_team@${mastodon.domain}`;
   await expect(dialog.getByRole('status').filter({ hasText: `Connected @${handle}.` })).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();

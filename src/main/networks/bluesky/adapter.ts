@@ -21,7 +21,7 @@ import type {
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
-import type { Clock, Logger } from '../../core/ports';
+import type { AdapterContext as NetworkAdapterContext } from '../module';
 import type { BlueskyCredentials } from './credentials';
 import { decodeCursor, encodeCursor } from './cursor';
 import { isAuthFailure } from './errors';
@@ -41,11 +41,8 @@ import {
 import { AccountSession } from './session';
 import { tidFromKey } from './tid';
 
-export interface AdapterContext {
-  clock: Clock;
-  log: Logger;
-  saveCredentials(next: BlueskyCredentials): Promise<void>;
-}
+/** What the app gives the adapter (see networks/module.ts). */
+export type AdapterContext = NetworkAdapterContext<BlueskyCredentials>;
 
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
 /** app.bsky.feed.post: text maxGraphemes 300; embed.images: 4 images of at most 2 MB each. */

@@ -13,16 +13,13 @@ import type {
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
-import type { Clock, Logger } from '../../core/ports';
+import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
 import { responseHeadersOf, toColonnadeError } from './errors';
 import { nativeIdOf, parseAccount, parseStatus, toMetrics, toPost, toProfile, type StatusData } from './normalize';
 
-export interface AdapterContext {
-  clock: Clock;
-  log: Logger;
-  saveCredentials(next: MastodonCredentials): Promise<void>;
-}
+/** What the app gives the adapter (see networks/module.ts). */
+export type AdapterContext = NetworkAdapterContext<MastodonCredentials>;
 
 interface RawResponse<T> {
   headers: Headers;

@@ -13,7 +13,7 @@ import type {
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
-import type { Clock, Logger } from '../../core/ports';
+import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { TwitterApi } from 'twitter-api-v2';
 import { clientSettings, toColonnadeError, userClient, type XCredentials, type XOAuth2Credentials } from './client';
 import {
@@ -31,16 +31,11 @@ import {
 const twitterText =
   (twitterTextModule as unknown as { default?: typeof twitterTextModule }).default ?? twitterTextModule;
 
-export interface AdapterContext {
-  clock: Clock;
-  log: Logger;
-  saveCredentials(next: XCredentials): Promise<void>;
-}
+/** What the app gives the adapter (see networks/module.ts). */
+export type AdapterContext = NetworkAdapterContext<XCredentials>;
 
-export interface XAdapterContext extends AdapterContext {
-  /** How many posts each response returned (X bills per post read; own posts cost less). */
-  onReads?(reads: { posts: number; ownPosts: number }): void;
-}
+/** onReads reports how many posts each response returned (X bills per post read). */
+export type XAdapterContext = AdapterContext;
 
 /** Refresh an OAuth 2.0 access token this long before it expires. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
