@@ -174,5 +174,12 @@ export const AccountSchema = z.object({
   columnKinds: z.array(ColumnKindSchema),
   /** The API base URL, instance or service the account talks to (null for Sandbox). */
   server: z.string().nullable(),
+  /** How the network counts a post's length, and its limits (for the composer's counter). */
+  textRules: z.object({
+    counting: z.enum(['weighted', 'graphemes', 'characters']),
+    maxLength: z.number().int().positive(),
+    maxImages: z.number().int().nonnegative(),
+    maxAltLength: z.number().int().nonnegative(),
+  }),
 });
 export type Account = z.infer<typeof AccountSchema>;

@@ -225,3 +225,21 @@ test('the accounts dialog lists the practice profile and explains what to connec
   await dialog.getByRole('button', { name: 'Connect' }).click();
   await expect(dialog.getByRole('alert')).toHaveText('Enter a full address, like https://mastodon.social');
 });
+
+test('post as the practice profile; the counter follows the network’s rules and refuses too long a post', async ({
+  page,
+  harness,
+}) => {
+  await page.goto(harness.url);
+  await page.getByRole('button', { name: 'New post' }).click();
+  const compose = page.getByRole('dialog', { name: 'New post' });
+  const text = compose.getByRole('textbox', { name: 'Text' });
+  await text.fill('👩‍👩‍👧 family day #IFPower');
+  await expect(compose.getByText('21 / 500')).toBeVisible(); // one grapheme for the family emoji
+  await text.fill('x'.repeat(501));
+  await expect(compose.getByText('501 / 500')).toBeVisible();
+  await expect(compose.getByRole('button', { name: 'Post', exact: true })).toBeDisabled();
+  await text.fill('Practice makes perfect #IFPower');
+  await compose.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(compose).toBeHidden();
+});

@@ -189,6 +189,17 @@ test('connect a Mastodon account through its instance; a rate-limited column rec
   await expect(tag.getByRole('article').first()).toBeVisible({ timeout: 20_000 });
   await expect(tag.getByRole('status')).toHaveCount(0);
   for (const text of await tag.getByRole('article').allInnerTexts()) expect(text.toLowerCase()).toContain('#community');
+
+  // Post one, as this profile: it reaches the instance once.
+  await page.getByRole('button', { name: 'New post' }).click();
+  const compose = page.getByRole('dialog', { name: 'New post' });
+  await compose.getByRole('combobox', { name: 'Profile' }).selectOption({ label: `@${handle} (mastodon)` });
+  const text = 'Our #community call is on Thursday, notes at https://colonnade.example/notes';
+  await compose.getByRole('textbox', { name: 'Text' }).fill(text);
+  await expect(compose.getByText('68 / 500')).toBeVisible(); // the link counts 23, as Mastodon counts it
+  await compose.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(compose).toBeHidden();
+  expect(mastodon.statusesBy('colonnade_team').filter((st) => st.text.includes('Thursday'))).toHaveLength(1);
 });
 
 test('connect a Bluesky account with an app password, against a real local network', async ({ page }) => {

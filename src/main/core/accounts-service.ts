@@ -41,7 +41,7 @@ export interface AccountsDeps {
   onReads?(accountId: string, reads: { posts: number; ownPosts: number }): void;
 }
 
-export type AccountRecordView = Omit<Account, 'practice' | 'columnKinds'> & { server: string };
+export type AccountRecordView = Omit<Account, 'practice' | 'columnKinds' | 'textRules'> & { server: string };
 
 export class AccountsService {
   private readonly doc: VersionedDocument<AccountsDoc>;
@@ -219,5 +219,6 @@ export function accountView(record: AccountRecordView, adapter: NetworkAdapter |
     practice: false,
     columnKinds: adapter?.columnKinds() ?? [],
     server: record.server,
+    textRules: adapter?.textRules() ?? { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
   };
 }

@@ -78,6 +78,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       practice: true,
       columnKinds: sandbox.columnKinds(),
       server: null,
+      textRules: sandbox.textRules(),
     },
     ...connected.list().map((record) => accountView(record, connected.adapter(record.id))),
   ];
@@ -167,6 +168,11 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const adapter = adapterFor(profileId);
       if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
       return adapter.lists();
+    },
+    'post.publish': async ({ profileId, text, replyTo, idempotencyKey }) => {
+      const adapter = adapterFor(profileId);
+      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
+      return adapter.publish({ text, idempotencyKey, ...(replyTo ? { replyTo } : {}) });
     },
     'post.act': async ({ profileId, postId, action }) => {
       const adapter = adapterFor(profileId);

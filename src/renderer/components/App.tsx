@@ -1,5 +1,5 @@
-import { Columns3, Pencil, Plus, Settings as SettingsIcon, Trash2, Users } from 'lucide-react';
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { Columns3, PenSquare, Pencil, Plus, Settings as SettingsIcon, Trash2, Users } from 'lucide-react';
+import { lazy, Suspense, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { activeDeck, useAppStore } from '../state/store';
 import { AccountsDialog } from './AccountsDialog';
@@ -9,7 +9,10 @@ import { Deck } from './Deck';
 import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
 import { SettingsDialog } from './SettingsDialog';
 
-type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | null;
+// The composer carries twitter-text's large tables: loaded when first opened, not at start.
+const ComposeDialog = lazy(() => import('./ComposeDialog').then((m) => ({ default: m.ComposeDialog })));
+
+type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | 'compose' | null;
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -96,6 +99,9 @@ export function App() {
           >
             <Trash2 size={16} aria-hidden="true" />
           </button>
+          <button type="button" onClick={() => setOpen('compose')}>
+            <PenSquare size={16} aria-hidden="true" /> {t('compose.open')}
+          </button>
           <button type="button" onClick={() => setOpen('accounts')}>
             <Users size={16} aria-hidden="true" /> {t('accounts.open')}
           </button>
@@ -121,6 +127,9 @@ export function App() {
       {overBudget.map((a) => (
         <p key={a.id} className="banner" role="alert">
           {t('usage.banner', { handle: a.profile.handle })}{' '}
+          <button type="button" onClick={() => setOpen('compose')}>
+            <PenSquare size={16} aria-hidden="true" /> {t('compose.open')}
+          </button>
           <button type="button" onClick={() => setOpen('accounts')}>
             {t('usage.change')}
           </button>
@@ -142,6 +151,11 @@ export function App() {
       )}
       {open === 'settings' && <SettingsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'accounts' && <AccountsDialog onClose={() => setOpen(null)} language={language} />}
+      {open === 'compose' && (
+        <Suspense fallback={null}>
+          <ComposeDialog onClose={() => setOpen(null)} language={language} />
+        </Suspense>
+      )}
     </div>
   );
 }

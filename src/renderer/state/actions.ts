@@ -56,6 +56,8 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       const usage = await api('usage.configure', { accountId, ...change });
       useAppStore.setState((s) => ({ usage: { ...s.usage, [accountId]: usage } }));
     },
+    publish: (profileId: string, text: string, idempotencyKey: string) =>
+      api('post.publish', { profileId, text, idempotencyKey }),
     listsFor: (profileId: string) => api('column.lists', { profileId }),
     /** Act on a post as a profile, showing the result at once and undoing it if the network refuses. */
     act: async (profileId: string, post: Post, action: PostAction) => {

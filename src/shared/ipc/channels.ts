@@ -20,6 +20,7 @@ export const REQUEST_CHANNELS = [
   'accounts.remove',
   'column.lists',
   'post.act',
+  'post.publish',
   'usage.get',
   'usage.configure',
   'column.fetch',

@@ -133,6 +133,18 @@ export const requestContract = {
     z.object({ profileId: Id }).strict(),
     z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['list', 'feed']) })),
   ),
+  /** Publish a post now as one profile; the same idempotency key never posts twice. */
+  'post.publish': channel(
+    z
+      .object({
+        profileId: Id,
+        text: z.string().trim().min(1, 'Write something to post.').max(10_000),
+        replyTo: Id.optional(),
+        idempotencyKey: z.string().min(8).max(100),
+      })
+      .strict(),
+    PostSchema,
+  ),
   /** Like, repost (or undo) or delete a post as the profile of the column showing it. */
   'post.act': channel(
     z

@@ -175,4 +175,20 @@ describe('the core', () => {
     });
     core.stop();
   });
+
+  it('publishes as a profile once per idempotency key, and refuses an empty post in words', async () => {
+    const core = await createCore(memoryPorts());
+    const request = { profileId: 'sandbox:practice', text: 'Hello #IFPower', idempotencyKey: 'key-00000001' };
+    const first = await call<{ id: string; text: string }>(core, 'post.publish', request);
+    const retry = await call<{ id: string }>(core, 'post.publish', request);
+    expect(first.text).toBe('Hello #IFPower');
+    expect(retry.id).toBe(first.id);
+    expect(await core.dispatch('post.publish', { ...request, text: '   ' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', field: 'text', message: 'Write something to post.' },
+    });
+    const accounts = await call<Array<{ textRules: { maxLength: number } }>>(core, 'accounts.list');
+    expect(accounts[0]!.textRules.maxLength).toBe(500);
+    core.stop();
+  });
 });
