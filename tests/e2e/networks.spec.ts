@@ -155,6 +155,11 @@ test('connect an X account with OAuth 2.0 in the browser, see its home column, l
     .poll(() => x.requests.some((r) => r.method === 'POST' && r.path === `/2/users/${ME_ID}/likes`))
     .toBe(true);
 
+  // A column the X plan does not cover says so in words, in the column.
+  x.control.excludeFromPlan('GET /2/tweets/search/recent');
+  await addColumn(page, '@colonnade_hq (x)', /^Hashtag/, { label: 'Hashtag', value: '#launch' });
+  await expect(column(page, '#launch').getByRole('status')).toHaveText('Your X plan does not include search.');
+
   // The cost meter counted what the column read.
   const meter = (await openAccounts(page)).getByRole('region', { name: 'X cost meter @colonnade_hq' });
   await expect(meter.getByText(/^Today: [1-9][\d,]* posts read/)).toBeVisible();

@@ -115,8 +115,16 @@ export function codePointToUtf16(text: string): (cp: number) => number {
   return (cp) => offsets[Math.min(cp, offsets.length - 1)] ?? i;
 }
 
-function entitiesOf(tweet: XTweet): Entity[] {
-  const at = codePointToUtf16(tweet.text);
+/**
+ * X returns post text with &, < and > HTML-escaped, while its entity offsets count the plain text.
+ * Only those three are escaped (X's own rule), so only those are decoded, &amp; last.
+ */
+export function decodeXText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function entitiesOf(tweet: XTweet, text: string): Entity[] {
+  const at = codePointToUtf16(text);
   const out: Entity[] = [];
   for (const h of tweet.entities?.hashtags ?? []) {
     out.push({ kind: 'hashtag', start: at(h.start), end: at(h.end), value: h.tag });
@@ -186,13 +194,14 @@ export function toPosts(data: XTweet[], includes: z.infer<typeof XIncludesSchema
         };
     const created = tweet.created_at ? Date.parse(tweet.created_at) : NaN;
     const replyTo = tweet.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
+    const text = decodeXText(tweet.text);
     return {
       id: `x:${tweet.id}`,
       network: 'x',
       nativeId: tweet.id,
       author,
-      text: tweet.text,
-      entities: entitiesOf(tweet),
+      text,
+      entities: entitiesOf(tweet, text),
       media: mediaOf(tweet, media),
       createdAt: new Date(Number.isFinite(created) ? created : fallbackNow).toISOString(),
       url: user ? `https://x.com/${user.username}/status/${tweet.id}` : `https://x.com/i/status/${tweet.id}`,
