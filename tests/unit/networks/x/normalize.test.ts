@@ -12,8 +12,8 @@ describe('X normalization', () => {
           author_id: '7',
           created_at: '2026-11-25T08:00:00.000Z',
           entities: {
-            hashtags: [{ start: 23, end: 28, tag: 'food' }],
-            mentions: [{ start: 29, end: 33, username: 'ada' }],
+            hashtags: [{ start: 18, end: 23, tag: 'food' }],
+            mentions: [{ start: 24, end: 28, username: 'ada' }],
           },
         },
       ],
