@@ -68,6 +68,10 @@ export const PostSchema = z.object({
   viewer: z.object({ liked: z.boolean(), reposted: z.boolean() }).optional(),
   /** The post this one replies to (global id), when known. */
   replyTo: z.string().optional(),
+  /** Shown in this timeline because this profile reposted (boosted) it. */
+  repostedBy: ProfileSchema.optional(),
+  /** The author's content warning (Mastodon's spoiler text): the post is folded behind it. */
+  contentWarning: z.string().optional(),
 });
 export type Post = z.infer<typeof PostSchema>;
 

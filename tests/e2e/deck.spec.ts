@@ -4,6 +4,11 @@ import { startHarness } from './support/harness';
 import { expect, test } from './support/fixtures';
 
 const column = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
+/** Unfold every post shown behind a content warning, as a reader checking the column would. */
+async function unfoldAll(region: ReturnType<typeof column>) {
+  const show = region.getByRole('button', { name: 'Show post' });
+  while ((await show.count()) > 0) await show.first().click();
+}
 const regionTitles = (page: Page) =>
   page.locator('section.column').evaluateAll((els) => els.map((el) => el.querySelector('h2')?.textContent ?? ''));
 
@@ -31,10 +36,24 @@ test('first launch shows the Sandbox deck with live posts, clearly marked as pra
   const firstPost = tagged.first();
   await expect(firstPost.getByRole('img', { name: /^Avatar of / })).toBeVisible();
   await expect(firstPost.getByLabel(/\d+ likes?$/)).toBeVisible();
+  await unfoldAll(column(page, '#IFPower'));
   for (const text of await tagged.allInnerTexts()) expect(text).toContain('#IFPower');
 
-  // Live: a newer post arrives at the top of Home within a few seconds.
+  // Reposts say who reposted; a post behind a content warning is folded until asked for.
   const home = column(page, 'Home');
+  await expect(home.getByText(/ reposted$/).first()).toBeVisible();
+  const foldedId = await home
+    .getByRole('article')
+    .filter({ has: page.getByRole('button', { name: 'Show post' }) })
+    .first()
+    .getAttribute('data-post-id');
+  const folded = home.locator(`article[data-post-id="${foldedId}"]`);
+  const foldedText = await folded.innerText();
+  await folded.getByRole('button', { name: 'Show post' }).click();
+  await expect(folded.getByRole('button', { name: 'Hide post' })).toHaveAttribute('aria-expanded', 'true');
+  expect((await folded.innerText()).length).toBeGreaterThan(foldedText.length);
+
+  // Live: a newer post arrives at the top of Home within a few seconds.
   const firstId = await home.getByRole('article').first().getAttribute('data-post-id');
   await expect
     .poll(() => home.getByRole('article').first().getAttribute('data-post-id'), { timeout: 20_000 })
@@ -63,6 +82,7 @@ test('add a hashtag column through the picker, with a clear error when the hasht
   await expect(dialog).toBeHidden();
   const ebike = column(page, '#ebike');
   await expect(ebike.getByRole('article').first()).toBeVisible();
+  await unfoldAll(ebike);
   for (const text of await ebike.getByRole('article').allInnerTexts()) expect(text).toContain('#ebike');
   expect(await regionTitles(page)).toEqual(['Home', '#IFPower', '#ebike']);
 });

@@ -1,5 +1,5 @@
 import { Heart, MessageCircle, Repeat2 } from 'lucide-react';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Post } from '../../shared/model';
 import { segmentText } from './post-text';
@@ -15,6 +15,8 @@ export const PostCard = memo(function PostCard(props: {
   const { post, language, onAct } = props;
   const liked = post.viewer?.liked ?? false;
   const reposted = post.viewer?.reposted ?? false;
+  const [unfolded, setUnfolded] = useState(false);
+  const folded = post.contentWarning !== undefined && !unfolded;
   const { t } = useTranslation();
   const age = formatAge(post.createdAt, language) ?? t('post.now');
   return (
@@ -38,6 +40,11 @@ export const PostCard = memo(function PostCard(props: {
         <div className="avatar" aria-hidden="true" />
       )}
       <div className="post-main">
+        {post.repostedBy && (
+          <p className="post-reposted-by">
+            <Repeat2 size={13} aria-hidden="true" /> {t('post.repostedBy', { name: post.repostedBy.displayName })}
+          </p>
+        )}
         <header className="post-head">
           <span className="post-name">{post.author.displayName}</span>
           <span className="post-handle">@{post.author.handle}</span>
@@ -45,43 +52,54 @@ export const PostCard = memo(function PostCard(props: {
             {age}
           </time>
         </header>
-        <p className="post-text">
-          {segmentText(post.text, post.entities).map((s, i) => {
-            switch (s.kind) {
-              case 'text':
-                return <span key={i}>{s.text}</span>;
-              case 'link':
-                return (
-                  <a key={i} href={s.value} target="_blank" rel="noreferrer noopener" title={t('post.openLink')}>
-                    {s.text}
-                  </a>
-                );
-              case 'hashtag':
-                return (
-                  <span key={i} className="hashtag">
-                    {s.text}
-                  </span>
-                );
-              case 'mention':
-                return (
-                  <span key={i} className="mention">
-                    {s.text}
-                  </span>
-                );
-            }
-          })}
-        </p>
-        {post.media.map((m, i) => (
-          <div
-            key={i}
-            className="media"
-            role="img"
-            aria-label={t('post.media', { alt: m.alt })}
-            style={{ aspectRatio: `${m.width} / ${m.height}`, backgroundColor: m.placeholderColor }}
-          >
-            {m.url ? <img src={m.url} alt="" /> : <span className="media-alt">{m.alt}</span>}
-          </div>
-        ))}
+        {post.contentWarning !== undefined && (
+          <p className="post-cw">
+            <strong>{post.contentWarning}</strong>{' '}
+            <button type="button" aria-expanded={unfolded} onClick={() => setUnfolded((u) => !u)}>
+              {unfolded ? t('post.hide') : t('post.show')}
+            </button>
+          </p>
+        )}
+        {!folded && (
+          <p className="post-text">
+            {segmentText(post.text, post.entities).map((s, i) => {
+              switch (s.kind) {
+                case 'text':
+                  return <span key={i}>{s.text}</span>;
+                case 'link':
+                  return (
+                    <a key={i} href={s.value} target="_blank" rel="noreferrer noopener" title={t('post.openLink')}>
+                      {s.text}
+                    </a>
+                  );
+                case 'hashtag':
+                  return (
+                    <span key={i} className="hashtag">
+                      {s.text}
+                    </span>
+                  );
+                case 'mention':
+                  return (
+                    <span key={i} className="mention">
+                      {s.text}
+                    </span>
+                  );
+              }
+            })}
+          </p>
+        )}
+        {!folded &&
+          post.media.map((m, i) => (
+            <div
+              key={i}
+              className="media"
+              role="img"
+              aria-label={t('post.media', { alt: m.alt })}
+              style={{ aspectRatio: `${m.width} / ${m.height}`, backgroundColor: m.placeholderColor }}
+            >
+              {m.url ? <img src={m.url} alt="" /> : <span className="media-alt">{m.alt}</span>}
+            </div>
+          ))}
         <footer className="post-counts">
           <span aria-label={t('post.replies', { count: post.metrics.replies })}>
             <MessageCircle size={15} aria-hidden="true" /> {post.metrics.replies}

@@ -29,6 +29,8 @@ describe('the Sandbox world', () => {
     const kinds = new Set(page.items.flatMap((p) => p.entities.map((e) => e.kind)));
     expect(kinds).toEqual(new Set(['hashtag', 'link', 'mention']));
     expect(page.items.some((p) => p.media.length > 0)).toBe(true);
+    expect(page.items.some((p) => p.repostedBy && p.repostedBy.id !== p.author.id)).toBe(true);
+    expect(page.items.some((p) => p.contentWarning)).toBe(true);
     for (const post of page.items) {
       for (const e of post.entities) {
         const text = post.text.slice(e.start, e.end);

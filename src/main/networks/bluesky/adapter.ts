@@ -83,7 +83,11 @@ function feedEntries(feed: AppBskyFeedDefs.FeedViewPost[]): Entry[] {
   return feed.map((item) => {
     const reason = item.reason;
     if (AppBskyFeedDefs.isReasonRepost(reason)) {
-      return { key: reason.uri ?? `${item.post.uri}#${reason.by.did}`, at: reason.indexedAt, post: postOf(item.post) };
+      return {
+        key: reason.uri ?? `${item.post.uri}#${reason.by.did}`,
+        at: reason.indexedAt,
+        post: { ...postOf(item.post), repostedBy: profileOf(reason.by) },
+      };
     }
     return { key: item.post.uri, at: item.post.indexedAt, post: postOf(item.post) };
   });

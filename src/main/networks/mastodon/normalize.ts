@@ -49,6 +49,7 @@ const BaseStatusShape = z.object({
   repliesCount: count,
   favourited: z.boolean().nullish(),
   reblogged: z.boolean().nullish(),
+  spoilerText: z.string().nullish(),
 });
 
 export const StatusShape = BaseStatusShape.extend({ reblog: BaseStatusShape.nullish() });
@@ -142,7 +143,7 @@ export function toMetrics(s: BaseStatusData): Metrics {
 
 /**
  * A status as a Post. A boost is shown as the boosted status itself (its id, author, text and
- * counts): the model has no place for "boosted by", and adding it to the text would corrupt it.
+ * counts), with who boosted it in `repostedBy`.
  */
 export function toPost(status: StatusData, localDomain: string): Post {
   const s: BaseStatusData = status.reblog ?? status;
@@ -159,6 +160,8 @@ export function toPost(status: StatusData, localDomain: string): Post {
     url: s.url ?? s.uri ?? null,
     metrics: toMetrics(s),
     viewer: { liked: s.favourited ?? false, reposted: s.reblogged ?? false },
+    ...(status.reblog ? { repostedBy: toProfile(status.account, localDomain) } : {}),
+    ...(s.spoilerText ? { contentWarning: s.spoilerText } : {}),
     ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId, localDomain) } : {}),
   };
 }

@@ -110,3 +110,6 @@ export const IMAGE_ALTS: readonly string[] = [
 ];
 
 export const MEDIA_COLORS: readonly string[] = ['#5b8c6e', '#c47f4a', '#4a6fa5', '#8e5ba6', '#b5a642'];
+
+/** Content warnings some authors fold their posts behind. */
+export const CONTENT_WARNINGS: readonly string[] = ['Launch spoilers', 'Price talk', 'Long thread'];

@@ -10,6 +10,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Entity, Media, Metrics, Post, Profile } from '../../../shared/model';
 import {
   BRAND_TAG,
+  CONTENT_WARNINGS,
   IMAGE_ALTS,
   LINK_PATHS,
   LISTS,
@@ -36,6 +37,9 @@ interface Draft {
   media: Media[];
   hashtags: string[];
   mentionsPractice: boolean;
+  /** A followed persona who reposted it (how an unfollowed author reaches Home). */
+  repostedBy: Persona | null;
+  contentWarning: string | null;
   /** Final counts, reached as the post ages. */
   final: { likes: number; reposts: number; replies: number; quotes: number };
 }
@@ -98,7 +102,7 @@ export class SandboxWorld {
     const d = this.draft(n);
     switch (filter.kind) {
       case 'home':
-        return d.persona.followed;
+        return d.persona.followed || d.repostedBy !== null;
       case 'mentions':
         return d.mentionsPractice;
       case 'hashtag':
@@ -127,6 +131,8 @@ export class SandboxWorld {
       createdAt: new Date(this.timeOf(n)).toISOString(),
       url: null,
       metrics: this.metrics(n, nowMs),
+      ...(d.repostedBy ? { repostedBy: this.profile(d.repostedBy) } : {}),
+      ...(d.contentWarning ? { contentWarning: d.contentWarning } : {}),
     };
   }
 
@@ -218,6 +224,9 @@ export class SandboxWorld {
       if (part.entity) entities.push({ ...part.entity, start: text.length, end: text.length + part.text.length });
       text += part.text;
     }
+    const followed = PERSONAS.filter((p) => p.followed && p.handle !== persona.handle);
+    const repostedBy = chance(0.1) ? pick(followed) : null;
+    const contentWarning = chance(0.04) ? pick(CONTENT_WARNINGS) : null;
     // Most posts stay small; a few take off (a cubed uniform gives that long tail).
     const reach = uniformFloat64(rng) ** 3;
     const likes = Math.floor(reach * 400);
@@ -229,6 +238,8 @@ export class SandboxWorld {
       media,
       hashtags,
       mentionsPractice,
+      repostedBy,
+      contentWarning,
       final: {
         likes,
         reposts: Math.floor(likes * (0.1 + uniformFloat64(rng) * 0.2)),

@@ -142,6 +142,14 @@ describe('columns', () => {
     expect(after.items).toEqual([]);
   });
 
+  it('a repost shows the original post and who reposted it', async () => {
+    const posts = await readAll({ kind: 'user', query: dan.handle, limit: 10 });
+    const reposted = posts.find((p) => p.id === idOf(refs.c1!));
+    expect(reposted?.author.handle).toBe(casey.handle);
+    expect(reposted?.repostedBy?.handle).toBe(dan.handle);
+    expect(posts.find((p) => p.text === 'dan replies')?.repostedBy).toBeUndefined();
+  });
+
   it('mentions: mentions, replies and quotes of the account', async () => {
     const posts = await readAll({ kind: 'mentions', limit: 2 });
     expect(texts(posts).sort()).toEqual(

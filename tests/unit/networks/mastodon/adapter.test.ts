@@ -40,6 +40,10 @@ describe('Mastodon columns', () => {
     const ids = posts.map((p) => p.id);
     const boostRepeats = ids.length - new Set(ids).size;
     expect(boostRepeats).toBeLessThan(ids.length / 10);
+    // …with who boosted it.
+    const boosted = posts.filter((p) => p.repostedBy);
+    expect(boosted.length).toBeGreaterThan(0);
+    for (const p of boosted) expect(p.repostedBy!.id).not.toBe(p.author.id);
   });
 
   it('pages strictly by Link headers: no status appears on two consecutive pages', async () => {
