@@ -40,7 +40,7 @@ export class FakeNetwork {
   module(): NetworkModule<FakeCredentials> {
     return {
       network: this.network,
-      credentialsSchema: CredentialsSchema,
+      parseCredentials: async (raw) => CredentialsSchema.parse(raw),
       server: (c) => c.instanceUrl,
       connect: async (request, io) => {
         if (request.method === 'x-oauth1') {
@@ -65,7 +65,7 @@ export class FakeNetwork {
         });
         return { instanceUrl: request.instanceUrl, accessToken: token, generation: 1 };
       },
-      createAdapter: (credentials, ctx) => {
+      createAdapter: async (credentials, ctx) => {
         this.contexts.push(ctx);
         return this.adapter(credentials, ctx);
       },

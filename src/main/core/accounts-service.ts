@@ -98,7 +98,7 @@ export class AccountsService {
         authorize: (url) => this.deps.authorize(url),
         signal: flow.signal,
       });
-      const probe = module.createAdapter(
+      const probe = await module.createAdapter(
         credentials,
         this.context(`${request.network}:pending`, module, () => undefined),
       );
@@ -182,7 +182,7 @@ export class AccountsService {
       clock: this.deps.clock,
       log: this.deps.log,
       saveCredentials: async (next) => {
-        module.credentialsSchema.parse(next);
+        await module.parseCredentials(next);
         await save(next);
       },
       onReads: (reads) => this.deps.onReads?.(accountId, reads),
@@ -191,7 +191,7 @@ export class AccountsService {
 
   private async buildAdapter(record: AccountRecord, credentials: unknown): Promise<void> {
     const module = this.module(record.network);
-    const adapter = module.createAdapter(
+    const adapter = await module.createAdapter(
       credentials,
       this.context(record.id, module, async (next) =>
         this.patch(record.id, { credentials: await this.encrypt(next) }, false),
@@ -206,7 +206,7 @@ export class AccountsService {
 
   private async decrypt(record: AccountRecord): Promise<unknown> {
     const module = this.module(record.network);
-    return module.credentialsSchema.parse(JSON.parse(await this.deps.secrets.decrypt(record.credentials)));
+    return module.parseCredentials(JSON.parse(await this.deps.secrets.decrypt(record.credentials)));
   }
 }
 

@@ -1,6 +1,5 @@
 // What the accounts service needs from each network: how to connect (and reconnect) an account,
 // what its credentials look like, and how to build its adapter. One module per network.
-import type { z } from 'zod';
 import type { NetworkAdapter } from '../../shared/adapter';
 import type { ConnectRequest } from '../../shared/accounts';
 import type { Clock, Logger } from '../core/ports';
@@ -29,10 +28,12 @@ export interface ConnectIo {
 
 export interface NetworkModule<C = unknown> {
   network: ConnectRequest['network'];
-  credentialsSchema: z.ZodType<C>;
+  /** Checks stored or refreshed credentials, answering them typed; throws when they do not fit. */
+  parseCredentials(raw: unknown): Promise<C>;
   /** Run the connect flow for this request, answering the credentials to store. */
   connect(request: ConnectRequest, io: ConnectIo): Promise<C>;
-  createAdapter(credentials: C, ctx: AdapterContext<C>): NetworkAdapter;
+  /** Async so a network's library loads only once an account of it exists. */
+  createAdapter(credentials: C, ctx: AdapterContext<C>): Promise<NetworkAdapter>;
   /** The API base URL / instance / service the credentials point at, shown in the account list. */
   server(credentials: C): string;
 }

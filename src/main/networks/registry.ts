@@ -1,29 +1,15 @@
 // The networks accounts can be connected on, as NetworkModules for the accounts service: how each
 // connects (OAuth through a loopback callback, keys, app passwords, pasted tokens) and builds its
-// adapter. Both hosts (Electron, headless) use this list.
-import { ColonnadeError } from '../../shared/errors';
+// adapter. Both hosts (Electron, headless) use this list. Each network's code (and its library:
+// twitter-api-v2, @atproto/api, masto) loads on first use, so a start without accounts of a
+// network does not pay for it.
 import type { ConnectRequest } from '../../shared/accounts';
-import { BlueskyCredentialsSchema, connectBluesky, createBlueskyAdapter, type BlueskyCredentials } from './bluesky';
-import {
-  beginMastodonOAuth,
-  completeMastodonOAuth,
-  connectMastodonToken,
-  createMastodonAdapter,
-  MastodonCredentialsSchema,
-  registerMastodonApp,
-  type MastodonCredentials,
-} from './mastodon';
+import { ColonnadeError } from '../../shared/errors';
+import type { BlueskyCredentials } from './bluesky';
+import type { MastodonCredentials } from './mastodon';
 import type { ConnectIo, NetworkModule } from './module';
 import { startLoopbackCallback } from './oauth-loopback';
-import {
-  beginXOAuth2,
-  completeXOAuth2,
-  connectXOAuth1,
-  createXAdapter,
-  X_SCOPES,
-  XCredentialsSchema,
-  type XCredentials,
-} from './x';
+import type { XCredentials } from './x';
 
 /** How long a browser sign-in may take before Colonnade gives up waiting. */
 const AUTHORIZE_TIMEOUT_MS = 10 * 60_000;
@@ -58,55 +44,66 @@ const wrongMethod = (request: ConnectRequest): never => {
   throw new ColonnadeError('invalid', `Unknown way to connect: ${request.method}.`);
 };
 
+const loadX = () => import('./x');
+const loadBluesky = () => import('./bluesky');
+const loadMastodon = () => import('./mastodon');
+
 export const xNetwork: NetworkModule<XCredentials> = {
   network: 'x',
-  credentialsSchema: XCredentialsSchema,
+  parseCredentials: async (raw) => (await loadX()).XCredentialsSchema.parse(raw),
   server: (c) => c.apiBase,
-  createAdapter: (credentials, ctx) => createXAdapter(credentials, ctx),
+  createAdapter: async (credentials, ctx) => (await loadX()).createXAdapter(credentials, ctx),
   connect: async (request, io) => {
+    const x = await loadX();
     if (request.method === 'x-oauth1') {
       const { appKey, appSecret, accessToken, accessSecret, apiBase } = request;
-      return connectXOAuth1({ appKey, appSecret, accessToken, accessSecret, ...(apiBase ? { apiBase } : {}) });
+      return x.connectXOAuth1({ appKey, appSecret, accessToken, accessSecret, ...(apiBase ? { apiBase } : {}) });
     }
     if (request.method !== 'x-oauth2') return wrongMethod(request);
     return browserSignIn(io, request.callbackPort, async (redirectUri) => {
-      const begin = beginXOAuth2({
+      const begin = x.beginXOAuth2({
         clientId: request.clientId,
         clientSecret: request.clientSecret || undefined,
         apiBase: request.apiBase,
         redirectUri,
-        scopes: X_SCOPES,
+        scopes: x.X_SCOPES,
       });
-      return { url: begin.url, finish: (query) => completeXOAuth2(begin, query, io.clock.now) };
+      return { url: begin.url, finish: (query) => x.completeXOAuth2(begin, query, io.clock.now) };
     });
   },
 };
 
 export const mastodonNetwork: NetworkModule<MastodonCredentials> = {
   network: 'mastodon',
-  credentialsSchema: MastodonCredentialsSchema,
+  parseCredentials: async (raw) => (await loadMastodon()).MastodonCredentialsSchema.parse(raw),
   server: (c) => c.instanceUrl,
-  createAdapter: (credentials, ctx) => createMastodonAdapter(credentials, ctx),
+  createAdapter: async (credentials, ctx) => (await loadMastodon()).createMastodonAdapter(credentials, ctx),
   connect: async (request, io) => {
-    if (request.method === 'mastodon-token') return connectMastodonToken(request.instanceUrl, request.accessToken);
+    const mastodon = await loadMastodon();
+    if (request.method === 'mastodon-token')
+      return mastodon.connectMastodonToken(request.instanceUrl, request.accessToken);
     if (request.method !== 'mastodon-oauth') return wrongMethod(request);
     return browserSignIn(io, request.callbackPort, async (redirectUri) => {
-      const app = await registerMastodonApp(request.instanceUrl, redirectUri);
-      const begin = beginMastodonOAuth({ instanceUrl: request.instanceUrl, clientId: app.clientId, redirectUri });
-      return { url: begin.url, finish: (query) => completeMastodonOAuth(begin, query, app.clientSecret) };
+      const app = await mastodon.registerMastodonApp(request.instanceUrl, redirectUri);
+      const begin = mastodon.beginMastodonOAuth({
+        instanceUrl: request.instanceUrl,
+        clientId: app.clientId,
+        redirectUri,
+      });
+      return { url: begin.url, finish: (query) => mastodon.completeMastodonOAuth(begin, query, app.clientSecret) };
     });
   },
 };
 
 export const blueskyNetwork: NetworkModule<BlueskyCredentials> = {
   network: 'bluesky',
-  credentialsSchema: BlueskyCredentialsSchema,
+  parseCredentials: async (raw) => (await loadBluesky()).BlueskyCredentialsSchema.parse(raw),
   server: (c) => c.service,
-  createAdapter: (credentials, ctx) => createBlueskyAdapter(credentials, ctx),
+  createAdapter: async (credentials, ctx) => (await loadBluesky()).createBlueskyAdapter(credentials, ctx),
   connect: async (request, io) => {
     if (request.method !== 'bluesky-app-password') return wrongMethod(request);
     const { service, identifier, appPassword } = request;
-    return connectBluesky({ service, identifier, appPassword }, { now: io.clock.now });
+    return (await loadBluesky()).connectBluesky({ service, identifier, appPassword }, { now: io.clock.now });
   },
 };
 
