@@ -12,20 +12,26 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
   let queue: Promise<void> = Promise.resolve();
 
   const apply = (delivery: FeedDelivery) => {
-    queue = queue.then(async () => {
-      if (delivery.seq <= acked) return;
-      await storeColumnPosts(db, delivery.columnId, delivery.posts, delivery.metrics);
-      if (delivery.older !== undefined && !(await db.columnCursors.get(delivery.columnId))) {
-        // A column's first page says where its history continues; scrolling back starts there.
-        await db.columnCursors.put({
-          columnId: delivery.columnId,
-          older: delivery.older,
-          reachedEnd: delivery.older === null,
-        });
-      }
-      acked = delivery.seq;
-      await api('events.ack', { upTo: delivery.seq });
-    });
+    queue = queue
+      .then(async () => {
+        if (delivery.seq <= acked) return;
+        await storeColumnPosts(db, delivery.columnId, delivery.posts, delivery.metrics);
+        if (delivery.older !== undefined && !(await db.columnCursors.get(delivery.columnId))) {
+          // A column's first page says where its history continues; scrolling back starts there.
+          await db.columnCursors.put({
+            columnId: delivery.columnId,
+            older: delivery.older,
+            reachedEnd: delivery.older === null,
+          });
+        }
+        acked = delivery.seq;
+        await api('events.ack', { upTo: delivery.seq });
+      })
+      .catch((err: unknown) => {
+        // Not acknowledged, so main keeps it and sends it again after the next resync; the deliveries
+        // after it still go through.
+        console.error('A delivery could not be stored', err);
+      });
     return queue;
   };
 
@@ -44,7 +50,10 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
       usage: Object.fromEntries(usage.map((u) => [u.accountId, u])),
       connected: true,
     });
+    // Columns open once what main kept for us is in Dexie: they show it at once, and only a
+    // column still empty then fetches its first page itself.
     for (const d of pending) void apply(d);
+    await queue;
   };
 
   const offs = [

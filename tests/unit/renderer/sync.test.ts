@@ -117,3 +117,27 @@ describe('post text', () => {
     ]);
   });
 });
+
+describe('a delivery that cannot be stored', () => {
+  it('is not acknowledged (main keeps it), and does not hold back the ones after it', async () => {
+    const db = openDatabase('sync-failure');
+    const { bridge, acks, emit } = fakeBridge([]);
+    const stop = startSync(bridge, makeApi(bridge), db);
+    const broken = { ...samplePost(1, '2026-11-25T08:00:00.000Z'), id: undefined as unknown as string };
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      emit('feed.delivery', { seq: 1, columnId: 'c', posts: [broken], metrics: [] });
+      emit('feed.delivery', { seq: 2, columnId: 'c', posts: [samplePost(2, '2026-11-25T08:01:00.000Z')], metrics: [] });
+      await until(() => acks.includes(2));
+    } finally {
+      console.error = original;
+    }
+    expect(acks).toEqual([2]);
+    expect(errors.length).toBe(1);
+    expect((await columnPosts(db, 'c', 10)).map((p) => p.id)).toEqual(['sandbox:test-2']);
+    stop();
+    db.close();
+  });
+});
