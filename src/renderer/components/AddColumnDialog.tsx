@@ -6,6 +6,7 @@ import { QUERY_KINDS, type ColumnKind } from '../../shared/model';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
+import { ProfileSelect } from './ProfileSelect';
 import { describeThrown } from './errors';
 
 export function AddColumnDialog(props: { onClose: () => void; language: string }) {
@@ -69,16 +70,7 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
       submitLabel={t('actions.add')}
       submitDisabled={busy}
     >
-      <label className="field">
-        <span>{t('columns.profile')}</span>
-        <select value={profileId} onChange={(e) => setProfileId(e.target.value)}>
-          {accounts.map((a) => (
-            <option key={a.profile.id} value={a.profile.id}>
-              @{a.profile.handle} ({a.network === 'sandbox' ? 'Sandbox' : a.network})
-            </option>
-          ))}
-        </select>
-      </label>
+      <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
       <fieldset className="kinds">
         <legend>{t('columns.type')}</legend>
         {kinds.map((k) => (

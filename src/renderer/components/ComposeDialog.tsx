@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
+import { ProfileSelect } from './ProfileSelect';
 import { describeThrown } from './errors';
 import { countText } from './text-count';
 
@@ -48,16 +49,7 @@ export function ComposeDialog(props: { onClose: () => void; language: string }) 
       submitLabel={busy ? t('compose.posting') : t('compose.post')}
       submitDisabled={busy || over}
     >
-      <label className="field">
-        <span>{t('columns.profile')}</span>
-        <select value={profileId} onChange={(e) => setProfileId(e.target.value)}>
-          {accounts.map((a) => (
-            <option key={a.profile.id} value={a.profile.id}>
-              @{a.profile.handle} ({a.network === 'sandbox' ? 'Sandbox' : a.network})
-            </option>
-          ))}
-        </select>
-      </label>
+      <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
       <label className="field">
         <span>{t('compose.text')}</span>
         <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="compose-count" />
