@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { NetworkAdapter } from '../../shared/adapter';
 import type { ConnectRequest } from '../../shared/accounts';
 import { ColonnadeError, type AppError } from '../../shared/errors';
-import { AccountHealthSchema, ProfileSchema, type Account, type AccountHealth, type Profile } from '../../shared/model';
+import { AccountHealthSchema, ProfileSchema, type Account, type AccountHealth } from '../../shared/model';
 import type { AdapterContext, NetworkModule } from '../networks/module';
 import type { Clock, DocumentStore, Logger, SecretStore } from './ports';
 import { openVersionedDocument, type VersionedDocument } from './versioned-document';
@@ -214,7 +214,7 @@ export function accountView(record: AccountRecordView, adapter: NetworkAdapter |
   return {
     id: record.id,
     network: record.network,
-    profile: record.profile as Profile,
+    profile: record.profile,
     health: record.health,
     practice: false,
     columnKinds: adapter?.columnKinds() ?? [],

@@ -43,7 +43,6 @@ export class UsageService {
 
   record(accountId: string, reads: { posts: number; ownPosts: number }): void {
     if (reads.posts === 0 && reads.ownPosts === 0) return;
-    const wasOver = this.overBudget(accountId);
     const today = this.day(this.clock.now());
     this.update(accountId, (a) => {
       const day = a.days[today] ?? { posts: 0, ownPosts: 0 };
@@ -52,7 +51,7 @@ export class UsageService {
       for (const key of Object.keys(days)) if (key < cutoff) delete days[key];
       return { ...a, days };
     });
-    if (this.overBudget(accountId) !== wasOver || reads.posts + reads.ownPosts > 0) this.onChange(accountId);
+    this.onChange(accountId);
   }
 
   configure(
@@ -89,15 +88,6 @@ export class UsageService {
       monthlyBudget: a.monthlyBudget,
       paused: a.monthlyBudget !== null && monthCost >= a.monthlyBudget,
     };
-  }
-
-  overBudget(accountId: string): boolean {
-    return this.usage(accountId).paused;
-  }
-
-  forget(accountId: string): void {
-    const { [accountId]: _gone, ...rest } = this.doc.get().accounts;
-    this.doc.set({ accounts: rest });
   }
 
   private update(accountId: string, change: (a: AccountRecord) => AccountRecord): void {

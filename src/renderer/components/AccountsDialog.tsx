@@ -8,6 +8,7 @@ import { ApiError } from '../api';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
+import { useDialogAction } from './use-dialog-action';
 import { describeThrown } from './errors';
 import { formatTime } from './time';
 import { UsagePanel } from './UsagePanel';
@@ -80,8 +81,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
   const [network, setNetwork] = useState<Network>('mastodon');
   const [method, setMethod] = useState<ConnectMethod>('mastodon-oauth');
   const [values, setValues] = useState<Partial<Record<Field, string>>>({ ...DEFAULTS });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useDialogAction(props.language);
   const [notice, setNotice] = useState<string | null>(null);
   const [askWeak, setAskWeak] = useState(false);
   const [removing, setRemoving] = useState<string | null>(null);
@@ -93,20 +93,21 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
   };
 
   const submit = async (allowWeakStorage: boolean) => {
-    setBusy(true);
-    setError(null);
     setNotice(null);
     setAskWeak(false);
-    try {
-      const account = await actions.connectAccount(buildRequest(method, values), allowWeakStorage);
-      setValues({ ...DEFAULTS });
-      setNotice(t('accounts.connected', { handle: `@${account.profile.handle}` }));
-    } catch (err) {
-      if (err instanceof ApiError && err.error.field === 'allowWeakStorage') setAskWeak(true);
-      else setError(describeThrown(t, err, props.language));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const account = await actions.connectAccount(buildRequest(method, values), allowWeakStorage);
+        setValues({ ...DEFAULTS });
+        setNotice(t('accounts.connected', { handle: `@${account.profile.handle}` }));
+      },
+      // The keyring question is asked in the dialog itself, not shown as an error.
+      (err) => {
+        const weak = err instanceof ApiError && err.error.field === 'allowWeakStorage';
+        if (weak) setAskWeak(true);
+        return weak;
+      },
+    );
   };
 
   const health = (a: Account) =>

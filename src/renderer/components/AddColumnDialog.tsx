@@ -6,6 +6,7 @@ import { QUERY_KINDS, type ColumnKind } from '../../shared/model';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
+import { useDialogAction } from './use-dialog-action';
 import { ProfileSelect } from './ProfileSelect';
 import { describeThrown } from './errors';
 
@@ -18,8 +19,7 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   const kinds = account?.columnKinds ?? [];
   const [kind, setKind] = useState<ColumnKind>(kinds[0] ?? 'home');
   const [query, setQuery] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useDialogAction(props.language);
   const needsQuery = QUERY_KINDS.has(kind);
   const [lists, setLists] = useState<ListInfo[] | null>(null);
   useEffect(() => {
@@ -45,8 +45,7 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
       setError(t('columns.queryNeeded', { what: t(`columns.query.${queryKind}`) }));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const label = kind === 'list' ? lists?.find((l) => l.id === query)?.name : undefined;
       await actions.addColumn({
         kind,
@@ -55,11 +54,7 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
         ...(label ? { label } : {}),
       });
       props.onClose();
-    } catch (err) {
-      setError(describeThrown(t, err, props.language));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

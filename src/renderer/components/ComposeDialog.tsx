@@ -5,8 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
+import { useDialogAction } from './use-dialog-action';
 import { ProfileSelect } from './ProfileSelect';
-import { describeThrown } from './errors';
 import { countText } from './text-count';
 
 export function ComposeDialog(props: { onClose: () => void; language: string }) {
@@ -16,8 +16,7 @@ export function ComposeDialog(props: { onClose: () => void; language: string }) 
   const [profileId, setProfileId] = useState(accounts[0]?.profile.id ?? '');
   const account = accounts.find((a) => a.profile.id === profileId);
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useDialogAction(props.language);
   // One key per post being written: a retry after an uncertain failure cannot post twice.
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
   const length = useMemo(() => (account ? countText(text, account.textRules) : 0), [account, text]);
@@ -27,18 +26,12 @@ export function ComposeDialog(props: { onClose: () => void; language: string }) 
   const submit = async () => {
     if (!text.trim()) return setError(t('compose.empty'));
     if (over) return setError(t('compose.tooLong', { max }));
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await actions.publish(profileId, text.trim(), idempotencyKey);
       setText('');
       setKey(crypto.randomUUID());
       props.onClose();
-    } catch (err) {
-      setError(describeThrown(t, err, props.language));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

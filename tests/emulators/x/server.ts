@@ -923,19 +923,21 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     }
     const faultIndex = faults.findIndex((f) => f.endpoint === endpoint);
     const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0] : undefined;
-    if (fault?.mode === 'malformed') {
-      res.writeHead(200, { 'content-type': 'application/json', ...rate.headers });
-      res.end('{"data": [ {"id": "1", "text": "cut sh');
-      return;
-    }
-    if (fault?.mode === 'server-error') {
-      return send(
+    const unavailable = () =>
+      send(
         res,
         method,
         path,
         { ...problem(503, 'Service Unavailable', 'Service Unavailable'), headers: rate.headers },
         true,
       );
+    if (fault?.mode === 'malformed') {
+      res.writeHead(200, { 'content-type': 'application/json', ...rate.headers });
+      res.end('{"data": [ {"id": "1", "text": "cut sh');
+      return;
+    }
+    if (fault?.mode === 'server-error') {
+      return unavailable();
     }
     const ctx: Ctx = {
       method,
@@ -948,13 +950,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     };
     const reply = route(ctx);
     if (fault?.mode === 'commit-then-error') {
-      return send(
-        res,
-        method,
-        path,
-        { ...problem(503, 'Service Unavailable', 'Service Unavailable'), headers: rate.headers },
-        true,
-      );
+      return unavailable();
     }
     if (fault?.mode === 'commit-then-drop') {
       res.socket?.destroy();
