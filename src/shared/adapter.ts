@@ -1,7 +1,7 @@
 // The one interface every network implements (Sandbox first; X, Bluesky, Mastodon next).
 // Adapters run in main only: they hold tokens and talk to servers. Every failure they throw is a
 // ColonnadeError of the shared taxonomy (errors.ts), never a library's own error.
-import type { ColumnKind, Cursor, Metrics, Page, Post, Profile } from './model';
+import type { ColumnKind, Cursor, Metrics, Page, Post, Profile, TimelineEntry } from './model';
 
 export interface TimelineRequest {
   kind: ColumnKind;
@@ -67,8 +67,12 @@ export interface NetworkAdapter {
   /** Column kinds this account can show, in the order the picker lists them. */
   columnKinds(): ColumnKind[];
   textRules(): TextRules;
-  /** A page of a timeline, newest first. */
-  readTimeline(req: TimelineRequest): Promise<Page<Post>>;
+  /**
+   * A page of a timeline as the network orders it (newest entry first): reposts and
+   * notifications are entries of their own time. An item that cannot be read is left out,
+   * logged with its id, and counted in `skipped`; it never fails the page.
+   */
+  readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>>;
   /** Current counts for posts this adapter returned before. Unknown ids are left out. */
   refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>>;
   /** Lists (and custom feeds) this account can open as columns. */

@@ -26,6 +26,15 @@ export const AppErrorSchema = z.object({
   resetAt: z.string().optional(),
   /** For bad-request: which field was wrong, as a dotted path. */
   field: z.string().optional(),
+  /**
+   * Why, when Colonnade knows it: a key of the UI's `reasons` translations ("wrong-app-password",
+   * "duplicate-post", "blocked-by", "too-long"…), with its words in `params`. The UI says this
+   * instead of the code's generic text.
+   */
+  reason: z.string().max(100).optional(),
+  params: z.record(z.string(), z.string().max(500)).optional(),
+  /** The network's own words for the refusal (X problem `detail`, Mastodon `error`, XRPC `message`). */
+  detail: z.string().max(1000).optional(),
 });
 export type AppError = z.infer<typeof AppErrorSchema>;
 
@@ -34,13 +43,29 @@ export class ColonnadeError extends Error {
   readonly code: ErrorCode;
   readonly resetAt: string | undefined;
   readonly field: string | undefined;
+  readonly reason: string | undefined;
+  readonly params: Record<string, string> | undefined;
+  readonly detail: string | undefined;
 
-  constructor(code: ErrorCode, message: string, extra: { resetAt?: string; field?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: {
+      resetAt?: string | undefined;
+      field?: string | undefined;
+      reason?: string | undefined;
+      params?: Record<string, string> | undefined;
+      detail?: string | undefined;
+    } = {},
+  ) {
     super(message);
     this.name = 'ColonnadeError';
     this.code = code;
     this.resetAt = extra.resetAt;
     this.field = extra.field;
+    this.reason = extra.reason;
+    this.params = extra.params;
+    this.detail = extra.detail === undefined ? undefined : extra.detail.slice(0, 1000);
   }
 
   toJSON(): AppError {
@@ -49,6 +74,9 @@ export class ColonnadeError extends Error {
       message: this.message,
       ...(this.resetAt === undefined ? {} : { resetAt: this.resetAt }),
       ...(this.field === undefined ? {} : { field: this.field }),
+      ...(this.reason === undefined ? {} : { reason: this.reason }),
+      ...(this.params === undefined ? {} : { params: this.params }),
+      ...(this.detail === undefined ? {} : { detail: this.detail }),
     };
   }
 }

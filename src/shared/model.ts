@@ -9,6 +9,16 @@ export type NetworkId = z.infer<typeof NetworkIdSchema>;
 /** An ISO-8601 instant, always UTC ("2026-11-25T08:00:00.000Z"). */
 export const InstantSchema = z.iso.datetime();
 
+/**
+ * A server-defined emoji written `:shortcode:` in text (Mastodon `CustomEmoji`,
+ * app/serializers/rest/custom_emoji_serializer.rb); the UI shows the image with the shortcode as alt.
+ */
+export const CustomEmojiSchema = z.object({
+  shortcode: z.string().min(1).max(100),
+  url: z.string().min(1),
+});
+export type CustomEmoji = z.infer<typeof CustomEmojiSchema>;
+
 export const ProfileSchema = z.object({
   /** Globally unique: `${network}:${nativeId}`. */
   id: z.string().min(1),
@@ -17,6 +27,8 @@ export const ProfileSchema = z.object({
   displayName: z.string(),
   avatarUrl: z.string().nullable(),
   url: z.string().nullable(),
+  /** Custom emoji used in `displayName` (Mastodon). */
+  emojis: z.array(CustomEmojiSchema).optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -35,8 +47,10 @@ export const EntitySchema = z.object({
   kind: z.enum(['hashtag', 'link', 'mention']),
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
-  /** Hashtag without '#', full URL, or handle without '@'. */
+  /** Hashtag without '#', full URL (the link's target), or handle without '@'. */
   value: z.string(),
+  /** What the network shows instead of the span's text (X `display_url`: the `t.co` text stays the target). */
+  display: z.string().optional(),
 });
 export type Entity = z.infer<typeof EntitySchema>;
 
@@ -52,7 +66,20 @@ export const MediaSchema = z.object({
 });
 export type Media = z.infer<typeof MediaSchema>;
 
-export const PostSchema = z.object({
+/**
+ * Why part of a post is folded, in the viewer's moderation: `post` folds the whole post behind
+ * `text`, `media` hides its media until asked. Sources: a Mastodon filter with action `warn`
+ * (`filtered[].filter.title`), `sensitive: true`, a Bluesky self-label or labeller label, X
+ * `possibly_sensitive`. `text` is the network's words (a filter's title, a label's value).
+ */
+export const ModerationSchema = z.object({
+  scope: z.enum(['post', 'media']),
+  source: z.enum(['filter', 'label', 'sensitive']),
+  text: z.string().max(500),
+});
+export type Moderation = z.infer<typeof ModerationSchema>;
+
+const PostFields = {
   /** Globally unique: `${network}:${nativeId}`. */
   id: z.string().min(1),
   network: NetworkIdSchema,
@@ -68,12 +95,69 @@ export const PostSchema = z.object({
   viewer: z.object({ liked: z.boolean(), reposted: z.boolean() }).optional(),
   /** The post this one replies to (global id), when known. */
   replyTo: z.string().optional(),
-  /** Shown in this timeline because this profile reposted (boosted) it. */
-  repostedBy: ProfileSchema.optional(),
   /** The author's content warning (Mastodon's spoiler text): the post is folded behind it. */
   contentWarning: z.string().optional(),
+  /** Custom emoji used in `text` and `contentWarning` (Mastodon). */
+  emojis: z.array(CustomEmojiSchema).optional(),
+  /** The viewer's moderation: what is folded or hidden, and why (in the network's words). */
+  moderation: z.array(ModerationSchema).optional(),
+};
+
+/** A post shown inside another (a quote): a whole post, but it quotes nothing itself. */
+export const QuotedPostSchema = z.object(PostFields);
+export type QuotedPost = z.infer<typeof QuotedPostSchema>;
+
+export const PostSchema = z.object({
+  ...PostFields,
+  /** The post this one quotes (X `quoted`, Bluesky `embed.record`, Mastodon `quote`), when readable. */
+  quote: QuotedPostSchema.optional(),
+  /** Why the quoted post cannot be shown ("deleted", "blocked"…), when it quotes one that is not readable. */
+  quoteUnavailable: z.string().max(200).optional(),
 });
 export type Post = z.infer<typeof PostSchema>;
+
+export const NOTIFICATION_KINDS = ['like', 'repost', 'follow', 'mention', 'reply', 'quote', 'other'] as const;
+export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof NotificationKindSchema>;
+
+/**
+ * A timeline entry: how one column met a post (design: "Posts and timeline entries"). Columns
+ * order entries by `at`, the time the entry entered the timeline (a repost's time, a
+ * notification's time), the way the network orders its timeline; the post itself is shared by
+ * every column and updated in place.
+ */
+export const TimelineEntrySchema = z.object({
+  /**
+   * Unique within a column: the post's id for a plain post, the network's id of a repost or
+   * notification, or a group key (`like:<postId>`) for notifications grouped by post. An entry
+   * delivered again with the same key replaces (for groups: merges into) the stored one.
+   */
+  key: z.string().min(1).max(600),
+  /** When the entry entered the timeline (ISO instant). */
+  at: InstantSchema,
+  /** The post, or null where there is none (a follow). */
+  post: PostSchema.nullable(),
+  /** Shown in this column because this profile reposted (boosted) the post. */
+  repostedBy: ProfileSchema.optional(),
+  /** For notification columns: who did what ("Gina and 3 others liked your post"). */
+  notification: z
+    .object({
+      kind: NotificationKindSchema,
+      /** Who did it, most recent first (may be a sample of them). */
+      actors: z.array(ProfileSchema).min(1).max(100),
+      /** How many did it in all (at least `actors.length`). */
+      count: z.number().int().positive(),
+      /** The network's own word for an `other` kind (poll ended, edited, follow request…). */
+      type: z.string().max(100).optional(),
+    })
+    .optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/** A plain timeline entry for a post met in a column at the time it was posted. */
+export function entryOf(post: Post, extra: Partial<Omit<TimelineEntry, 'post'>> = {}): TimelineEntry {
+  return { key: post.id, at: post.createdAt, post, ...extra };
+}
 
 /** Opaque to everyone but the adapter that made it. */
 export const CursorSchema = z.string().min(1).max(2048);
@@ -86,11 +170,15 @@ export const pageSchema = <T extends z.ZodType>(item: T) =>
     older: CursorSchema.nullable(),
     /** Where to continue towards newer items. */
     newer: CursorSchema.nullable(),
+    /** Items of this page that could not be read (logged with their ids by main). */
+    skipped: z.number().int().nonnegative().optional(),
   });
 export interface Page<T> {
   items: T[];
   older: Cursor | null;
   newer: Cursor | null;
+  /** Items of this page the adapter could not read: left out, logged with their ids, counted here. */
+  skipped?: number;
 }
 
 export const COLUMN_KINDS = [

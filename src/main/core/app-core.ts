@@ -9,7 +9,7 @@ import type { NetworkModule } from '../networks/module';
 import { AccountsService, accountView } from './accounts-service';
 import { SandboxAdapter } from '../networks/sandbox/adapter';
 import { SandboxWorld } from '../networks/sandbox/world';
-import { ColumnFeeds } from './column-feeds';
+import { ColumnFeeds, postIdsOf } from './column-feeds';
 import { DeliveryLog } from './delivery-log';
 import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-router';
 import { LayoutService } from './layout-service';
@@ -186,11 +186,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const adapter = adapterFor(column.profileId);
       if (!adapter) throw new ColonnadeError('not-found', 'The profile of this column is no longer connected.');
       const page = await adapter.readTimeline({ kind: column.kind, query: column.query, cursor, direction, limit: 40 });
-      feeds.notePage(
-        columnId,
-        page.newer,
-        page.items.map((p) => p.id),
-      );
+      feeds.notePage(columnId, page.newer, postIdsOf(page.items));
       return page;
     },
     'events.pending': () => deliveries.unacknowledged(),

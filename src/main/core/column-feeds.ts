@@ -4,7 +4,7 @@
 import type { NetworkAdapter } from '../../shared/adapter';
 import { ColonnadeError, toAppError, type AppError } from '../../shared/errors';
 import type { ColumnStatus, FeedDelivery } from '../../shared/ipc/contract';
-import type { Column } from '../../shared/model';
+import type { Column, TimelineEntry } from '../../shared/model';
 import type { Clock, Logger } from './ports';
 
 /** Counts are refreshed for this many of a column's newest posts. */
@@ -31,6 +31,13 @@ export interface ColumnFeedsDeps {
   outcome?(profileId: string, error: AppError | null): void;
   /** Why a profile must not poll now (a spent budget), or null. */
   paused?(profileId: string): AppError | null;
+}
+
+/** The ids of the posts a page of entries carries (a follow notification carries none). */
+export function postIdsOf(entries: readonly TimelineEntry[]): string[] {
+  const ids: string[] = [];
+  for (const e of entries) if (e.post && !ids.includes(e.post.id)) ids.push(e.post.id);
+  return ids;
 }
 
 /** How often a paused column looks whether it may resume. */
@@ -114,26 +121,29 @@ export class ColumnFeeds {
         limit: PAGE,
       });
       const first = feed.newer === null;
-      const known = feed.recent.filter((id) => !page.items.some((p) => p.id === id));
+      const pageIds = postIdsOf(page.items);
+      const known = feed.recent.filter((id) => !pageIds.includes(id));
       const counts = known.length > 0 ? await adapter.refreshMetrics(known) : new Map();
       if (feed.stopped) return;
       if (page.newer) feed.newer = page.newer;
-      this.remember(
-        feed,
-        page.items.map((p) => p.id),
-      );
+      this.remember(feed, pageIds);
       const metrics = [...counts].map(([postId, m]) => ({ postId, metrics: m }));
       if (page.items.length > 0 || metrics.length > 0) {
         this.deps.deliver({
           columnId: feed.column.id,
-          posts: page.items,
+          entries: page.items,
           metrics,
           ...(first ? { older: page.older } : {}),
         });
       }
       feed.failures = 0;
       this.deps.outcome?.(feed.column.profileId, null);
-      this.deps.status({ columnId: feed.column.id, state: 'live', checkedAt: new Date(clock.now()).toISOString() });
+      this.deps.status({
+        columnId: feed.column.id,
+        state: 'live',
+        checkedAt: new Date(clock.now()).toISOString(),
+        ...(page.skipped ? { skipped: page.skipped } : {}),
+      });
     } catch (err) {
       if (feed.stopped) return;
       const error: AppError = toAppError(err);

@@ -13,6 +13,7 @@ import {
   MetricsSchema,
   pageSchema,
   PostSchema,
+  TimelineEntrySchema,
 } from '../model';
 import { SettingsSchema } from '../settings';
 import { ConnectRequestSchema } from '../accounts';
@@ -25,8 +26,10 @@ export const FeedDeliverySchema = z.object({
   /** Increases by one per delivery; the renderer acknowledges after its Dexie commit. */
   seq: z.number().int().positive(),
   columnId: Id,
-  /** New posts, or posts whose content changed. */
-  posts: z.array(PostSchema),
+  /** New timeline entries (with their posts), or entries whose post changed. */
+  entries: z.array(TimelineEntrySchema),
+  /** Posts the network says no longer exist: they leave every column. */
+  removed: z.array(Id).optional(),
   /** Fresh counts for posts the column already holds. */
   metrics: z.array(z.object({ postId: Id, metrics: MetricsSchema })),
   /** On a column's first page: where its history continues (null at the end of history). */
@@ -40,6 +43,8 @@ export const ColumnStatusSchema = z.object({
   error: AppErrorSchema.optional(),
   /** When main last heard from the network for this column. */
   checkedAt: z.string().optional(),
+  /** Items of the last page that could not be read (left out and logged). */
+  skipped: z.number().int().nonnegative().optional(),
 });
 export type ColumnStatus = z.infer<typeof ColumnStatusSchema>;
 
@@ -168,7 +173,7 @@ export const requestContract = {
   /** One page of a column's timeline: the newest page, or older / newer than a cursor. */
   'column.fetch': channel(
     z.object({ columnId: Id, direction: z.enum(['older', 'newer']), cursor: CursorSchema.nullable() }).strict(),
-    pageSchema(PostSchema),
+    pageSchema(TimelineEntrySchema),
   ),
   /** Deliveries not yet acknowledged (after a reload the renderer asks for them). */
   'events.pending': channel(Empty, z.array(FeedDeliverySchema)),

@@ -20,7 +20,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
+import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import type { BlueskyCredentials } from './credentials';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -59,11 +59,7 @@ const MENTION_REASONS = ['mention', 'reply', 'quote'];
 const SUBJECT_REASONS = new Set(['like', 'repost', 'like-via-repost', 'repost-via-repost']);
 
 /** One timeline entry before paging: what it shows, when it arrived, and a key unique in its feed. */
-interface Entry {
-  key: string;
-  at: string;
-  post: Post;
-}
+type Entry = TimelineEntry & { post: Post };
 
 interface RawPage {
   entries: Entry[];
@@ -86,7 +82,8 @@ function feedEntries(feed: AppBskyFeedDefs.FeedViewPost[]): Entry[] {
       return {
         key: reason.uri ?? `${item.post.uri}#${reason.by.did}`,
         at: reason.indexedAt,
-        post: { ...postOf(item.post), repostedBy: profileOf(reason.by) },
+        post: postOf(item.post),
+        repostedBy: profileOf(reason.by),
       };
     }
     return { key: item.post.uri, at: item.post.indexedAt, post: postOf(item.post) };
@@ -244,7 +241,7 @@ export class BlueskyAdapter implements NetworkAdapter {
     }
   }
 
-  async readTimeline(req: TimelineRequest): Promise<Page<Post>> {
+  async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(req.limit)));
     const state = req.cursor ? decodeCursor(req.cursor) : null;
 
@@ -548,13 +545,13 @@ export class BlueskyAdapter implements NetworkAdapter {
   }
 }
 
-function dedupe(entries: Entry[]): Post[] {
+function dedupe(entries: Entry[]): TimelineEntry[] {
   const seen = new Set<string>();
-  const out: Post[] = [];
+  const out: TimelineEntry[] = [];
   for (const e of entries) {
-    if (seen.has(e.post.id)) continue;
-    seen.add(e.post.id);
-    out.push(e.post);
+    if (seen.has(e.key)) continue;
+    seen.add(e.key);
+    out.push(e);
   }
   return out;
 }

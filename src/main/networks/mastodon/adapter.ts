@@ -12,11 +12,11 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
+import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
 import { responseHeadersOf, toColonnadeError } from './errors';
-import { nativeIdOf, parseAccount, parseStatus, toMetrics, toPost, toProfile, type StatusData } from './normalize';
+import { nativeIdOf, parseAccount, parseStatus, toMetrics, toEntry, toPost, toProfile, type StatusData } from './normalize';
 
 /** What the app gives the adapter (see networks/module.ts). */
 export type AdapterContext = NetworkAdapterContext<MastodonCredentials>;
@@ -192,15 +192,14 @@ export class MastodonAdapter implements NetworkAdapter {
     return this.instanceInfo;
   }
 
-  private posts(statuses: unknown[], domain: string): Post[] {
+  private posts(statuses: unknown[], domain: string): TimelineEntry[] {
     const seen = new Set<string>();
-    const out: Post[] = [];
+    const out: TimelineEntry[] = [];
     for (const raw of statuses) {
-      const post = toPost(parseStatus(raw, this.host), domain);
-      // A status and a boost of it (or two boosts) in one page show once.
-      if (seen.has(post.id)) continue;
-      seen.add(post.id);
-      out.push(post);
+      const entry = toEntry(parseStatus(raw, this.host), domain);
+      if (seen.has(entry.key)) continue;
+      seen.add(entry.key);
+      out.push(entry);
     }
     return out;
   }
@@ -254,7 +253,7 @@ export class MastodonAdapter implements NetworkAdapter {
     }
   }
 
-  async readTimeline(req: TimelineRequest): Promise<Page<Post>> {
+  async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const { domain } = await this.instance();
     const limit = Math.min(Math.max(Math.floor(req.limit) || 20, 1), MAX_PAGE);
     const position = req.cursor ? decodeCursor(req.cursor) : undefined;

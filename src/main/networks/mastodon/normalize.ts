@@ -3,7 +3,7 @@
 // of a broken post in a column.
 import { z } from 'zod';
 import { ColonnadeError } from '../../../shared/errors';
-import type { Media, Metrics, Post, Profile } from '../../../shared/model';
+import { entryOf, type Media, type Metrics, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
 import { htmlToPlainText } from './html';
 
 const AccountShape = z.object({
@@ -142,9 +142,21 @@ export function toMetrics(s: BaseStatusData): Metrics {
 }
 
 /**
- * A status as a Post. A boost is shown as the boosted status itself (its id, author, text and
- * counts), with who boosted it in `repostedBy`.
+ * A status as a timeline entry: a boost is an entry of its own (the boost's id and time) showing
+ * the boosted status, with who boosted it.
  */
+export function toEntry(status: StatusData, localDomain: string): TimelineEntry {
+  const post = toPost(status, localDomain);
+  if (!status.reblog) return entryOf(post);
+  return {
+    key: postId(status.id, localDomain),
+    at: new Date(status.createdAt).toISOString(),
+    post,
+    repostedBy: toProfile(status.account, localDomain),
+  };
+}
+
+/** A status as a Post. A boost is the boosted status itself (its id, author, text and counts). */
 export function toPost(status: StatusData, localDomain: string): Post {
   const s: BaseStatusData = status.reblog ?? status;
   const { text, entities } = htmlToPlainText(s.content, { tags: s.tags ?? [], mentions: s.mentions ?? [] });
@@ -160,7 +172,6 @@ export function toPost(status: StatusData, localDomain: string): Post {
     url: s.url ?? s.uri ?? null,
     metrics: toMetrics(s),
     viewer: { liked: s.favourited ?? false, reposted: s.reblogged ?? false },
-    ...(status.reblog ? { repostedBy: toProfile(status.account, localDomain) } : {}),
     ...(s.spoilerText ? { contentWarning: s.spoilerText } : {}),
     ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId, localDomain) } : {}),
   };

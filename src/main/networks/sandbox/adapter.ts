@@ -1,7 +1,7 @@
 // Sandbox as a network adapter: the same interface X, Bluesky and Mastodon implement.
 import type { ListInfo, NetworkAdapter, PostAction, PublishRequest, TimelineRequest } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
+import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
 import type { Clock } from '../../core/ports';
 import { LISTS } from './cast';
 import type { PostFilter, SandboxWorld } from './world';
@@ -145,19 +145,19 @@ export class SandboxAdapter implements NetworkAdapter {
     return null;
   }
 
-  async readTimeline(req: TimelineRequest): Promise<Page<Post>> {
+  async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const now = this.clock.now();
     const filter = filterFor(req, this.world);
     const latest = this.world.latestAt(now);
     const oldest = this.world.oldest();
-    const items: Post[] = [];
+    const items: TimelineEntry[] = [];
 
     if (req.direction === 'newer' && req.cursor) {
       // Everything after the cursor, newest first, up to the limit.
       const from = parseCursor(req.cursor);
       const floor = Math.max(from + 1, latest - SCAN_BUDGET);
       for (let n = latest; n >= floor && items.length < req.limit; n--) {
-        if (this.world.matches(n, filter)) items.push(this.withViewer(this.world.post(n, now)));
+        if (this.world.matches(n, filter)) items.push(this.world.entry(n, now, (p) => this.withViewer(p)));
       }
       return { items, older: null, newer: String(Math.max(latest, from)) };
     }
@@ -166,7 +166,7 @@ export class SandboxAdapter implements NetworkAdapter {
     let n = start;
     const stop = Math.max(oldest, start - SCAN_BUDGET);
     for (; n >= stop && items.length < req.limit; n--) {
-      if (this.world.matches(n, filter)) items.push(this.withViewer(this.world.post(n, now)));
+      if (this.world.matches(n, filter)) items.push(this.world.entry(n, now, (p) => this.withViewer(p)));
     }
     // n is now one below the last number looked at.
     const older = n >= oldest ? String(n + 1) : null;

@@ -7,7 +7,7 @@ import { personas } from '@dicebear/collection';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { Entity, Media, Metrics, Post, Profile } from '../../../shared/model';
+import type { Entity, Media, Metrics, Post, Profile, TimelineEntry } from '../../../shared/model';
 import {
   BRAND_TAG,
   CONTENT_WARNINGS,
@@ -131,9 +131,15 @@ export class SandboxWorld {
       createdAt: new Date(this.timeOf(n)).toISOString(),
       url: null,
       metrics: this.metrics(n, nowMs),
-      ...(d.repostedBy ? { repostedBy: this.profile(d.repostedBy) } : {}),
       ...(d.contentWarning ? { contentWarning: d.contentWarning } : {}),
     };
+  }
+
+  /** Post number `n` as the timeline entry it makes (a repost names who reposted it). */
+  entry(n: number, nowMs: number, view: (post: Post) => Post = (p) => p): TimelineEntry {
+    const d = this.draft(n);
+    const post = view(this.post(n, nowMs));
+    return { key: post.id, at: post.createdAt, post, ...(d.repostedBy ? { repostedBy: this.profile(d.repostedBy) } : {}) };
   }
 
   metrics(n: number, nowMs: number): Metrics {

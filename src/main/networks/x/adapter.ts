@@ -12,7 +12,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import type { ColumnKind, Metrics, Page, Post, Profile } from '../../../shared/model';
+import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { TwitterApi } from 'twitter-api-v2';
 import { clientSettings, toColonnadeError, userClient, type XCredentials, type XOAuth2Credentials } from './client';
@@ -220,7 +220,7 @@ export class XAdapter implements NetworkAdapter {
     return parsed.data.data.id;
   }
 
-  async readTimeline(req: TimelineRequest): Promise<Page<Post>> {
+  async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const query = (req.query ?? '').trim();
     const feature = FEATURE[req.kind] ?? 'this column';
     const me = await this.myId();
@@ -291,7 +291,7 @@ export class XAdapter implements NetworkAdapter {
     let data = t.data ?? [];
     if (newer && !supportsIds) data = data.filter((p) => BigInt(p.id) > BigInt(value));
     const sliced = data.slice(0, limit);
-    const items = toPosts(sliced, t.includes, this.ctx.clock.now());
+    const items = toPosts(sliced, t.includes, this.ctx.clock.now()).map((p) => entryOf(p));
     const newestId = sliced[0]?.id ?? (newer ? value : null);
 
     let older: string | null = null;
