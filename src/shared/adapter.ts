@@ -15,9 +15,14 @@ export interface TimelineRequest {
 }
 
 export interface TextRules {
-  /** How the network counts: X weights characters, Bluesky counts graphemes, Mastodon characters. */
+  /**
+   * How the network counts: X weights characters (twitter-text), Bluesky counts graphemes,
+   * Mastodon counts the graphemes of its "countable text" (status_length_validator.rb).
+   */
   counting: 'weighted' | 'graphemes' | 'characters';
   maxLength: number;
+  /** A second limit in bytes of UTF-8, where the network has one (Bluesky: 3,000). */
+  maxBytes?: number | undefined;
   maxImages: number;
   /** Longest alt text an image may carry. */
   maxAltLength: number;

@@ -270,6 +270,8 @@ export const AccountSchema = z.object({
   textRules: z.object({
     counting: z.enum(['weighted', 'graphemes', 'characters']),
     maxLength: z.number().int().positive(),
+    /** A second limit in bytes of UTF-8 (Bluesky: 3,000). */
+    maxBytes: z.number().int().positive().optional(),
     maxImages: z.number().int().nonnegative(),
     maxAltLength: z.number().int().nonnegative(),
   }),
