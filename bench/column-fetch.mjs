@@ -3,7 +3,7 @@
 //
 //   xPageMs, blueskyPageMs, mastodonPageMs
 //       a fresh column's first 100 home posts: from calling the adapter's readTimeline until the
-//       renderer's storeColumnPosts (Dexie, on fake-indexeddb, a fresh database each run) has
+//       renderer's storeColumnEntries (Dexie, on fake-indexeddb, a fresh database each run) has
 //       resolved. Against the local servers: the X emulator, the Mastodon emulator (both check
 //       every request and answer against the API description, which is part of the time) and a
 //       real local Bluesky network (PDS + AppView). One adapter per network serves every run, so
@@ -217,7 +217,7 @@ function seedText(i) {
 
 /**
  * One warm-up, then `runs` timed fills of a fresh column: readTimeline (paging on while the
- * network gives fewer than 100) and storeColumnPosts after each answer.
+ * network gives fewer than 100) and storeColumnEntries after each answer.
  */
 async function timePages(network, adapter, { db, log, runs }) {
   const pageMs = [];
@@ -233,13 +233,13 @@ async function timePages(network, adapter, { db, log, runs }) {
       while (stored < PAGE) {
         const page = await adapter.readTimeline({ kind: 'home', direction: 'older', cursor, limit: PAGE - stored });
         sizes.push(page.items.length);
-        await db.storeColumnPosts(database, COLUMN, page.items);
+        await db.storeColumnEntries(database, COLUMN, page.items);
         stored += page.items.length;
         cursor = page.older;
         if (!cursor || page.items.length === 0) break;
       }
       const ms = performance.now() - t0;
-      const count = await db.countColumnPosts(database, COLUMN);
+      const count = await db.countColumnEntries(database, COLUMN);
       if (count < PAGE) throw new Error(`${network}: the column holds ${count} posts, not ${PAGE}.`);
       if (i === 0) {
         pageSizes = sizes;

@@ -5,9 +5,9 @@ import { z } from 'zod';
 const HttpUrl = z
   .string()
   .trim()
-  .url('Enter a full address, like https://mastodon.social')
-  .refine((u) => /^https?:\/\//i.test(u), 'The address must start with https:// (or http:// for a local server).');
-const Secret = z.string().trim().min(1, 'This field is required.').max(4096);
+  .url('address-full') // keys of the UI's `reasons`, translated there
+  .refine((u) => /^https?:\/\//i.test(u), 'address-scheme');
+const Secret = z.string().trim().min(1, 'field-required').max(4096);
 /** Loopback port for OAuth callbacks; X needs it registered exactly in the developer app. */
 const CallbackPort = z.number().int().min(1024).max(65535);
 
@@ -41,7 +41,7 @@ export const ConnectRequestSchema = z.discriminatedUnion('method', [
       network: z.literal('bluesky'),
       method: z.literal('bluesky-app-password'),
       service: HttpUrl.default('https://bsky.social'),
-      identifier: z.string().trim().min(1, 'Enter your handle or email.').max(256),
+      identifier: z.string().trim().min(1, 'handle-required').max(256),
       appPassword: Secret,
     })
     .strict(),
@@ -64,3 +64,11 @@ export const ConnectRequestSchema = z.discriminatedUnion('method', [
 ]);
 export type ConnectRequest = z.infer<typeof ConnectRequestSchema>;
 export type ConnectMethod = ConnectRequest['method'];
+/** How an account was connected: "Reconnect" offers the same form again. */
+export const ConnectMethodSchema = z.enum([
+  'x-oauth2',
+  'x-oauth1',
+  'bluesky-app-password',
+  'mastodon-oauth',
+  'mastodon-token',
+] as const satisfies readonly ConnectMethod[]);

@@ -23,6 +23,11 @@ export interface TextRules {
   maxLength: number;
   /** A second limit in bytes of UTF-8, where the network has one (Bluesky: 3,000). */
   maxBytes?: number | undefined;
+  /**
+   * What one link counts, where the network counts links at a fixed length other than the
+   * default (Mastodon: `configuration.statuses.characters_reserved_per_url`, 23 if absent).
+   */
+  urlLength?: number | undefined;
   maxImages: number;
   /** Longest alt text an image may carry. */
   maxAltLength: number;

@@ -1,6 +1,7 @@
 // The normalized model every network adapter speaks, and the deck layout main owns.
 // Plain zod schemas: main validates with them at the IPC boundary, both sides take their types.
 import { z } from 'zod';
+import { ConnectMethodSchema } from './accounts';
 
 export const NETWORKS = ['sandbox', 'x', 'bluesky', 'mastodon'] as const;
 export const NetworkIdSchema = z.enum(NETWORKS);
@@ -209,7 +210,7 @@ export const ColumnSpecSchema = z
     label: z.string().trim().max(100).optional(),
   })
   .refine((spec) => !QUERY_KINDS.has(spec.kind) || (spec.query ?? '').replace(/^[#@]/, '').length > 0, {
-    message: 'This column type needs a hashtag, keywords, handle or list.',
+    message: 'column-needs-query', // a key of the UI's `reasons` (ipc-router's badRequestOf)
     path: ['query'],
   });
 export type ColumnSpec = z.infer<typeof ColumnSpecSchema>;
@@ -227,8 +228,8 @@ export type Column = z.infer<typeof ColumnSchema>;
 export const DeckNameSchema = z
   .string()
   .trim()
-  .min(1, 'A deck needs a name.')
-  .max(60, 'Deck names are at most 60 characters.');
+  .min(1, 'deck-name-empty') // keys of the UI's `reasons`, translated there
+  .max(60, 'deck-name-too-long');
 
 export const DeckSchema = z.object({
   id: z.string().min(1),
@@ -243,7 +244,7 @@ export const LayoutSchema = z
     activeDeckId: z.string().min(1),
   })
   .refine((l) => l.decks.some((d) => d.id === l.activeDeckId), {
-    message: 'The active deck must exist.',
+    message: 'active-deck-missing',
   });
 export type Layout = z.infer<typeof LayoutSchema>;
 
@@ -266,12 +267,16 @@ export const AccountSchema = z.object({
   columnKinds: z.array(ColumnKindSchema),
   /** The API base URL, instance or service the account talks to (null for Sandbox). */
   server: z.string().nullable(),
+  /** How it was connected (absent for Sandbox): "Reconnect" offers that form again. */
+  connectedWith: ConnectMethodSchema.optional(),
   /** How the network counts a post's length, and its limits (for the composer's counter). */
   textRules: z.object({
     counting: z.enum(['weighted', 'graphemes', 'characters']),
     maxLength: z.number().int().positive(),
     /** A second limit in bytes of UTF-8 (Bluesky: 3,000). */
     maxBytes: z.number().int().positive().optional(),
+    /** What one link counts (Mastodon's characters_reserved_per_url), where not the default. */
+    urlLength: z.number().int().nonnegative().optional(),
     maxImages: z.number().int().nonnegative(),
     maxAltLength: z.number().int().nonnegative(),
   }),

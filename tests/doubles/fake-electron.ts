@@ -156,14 +156,21 @@ export class FakeWebContents extends EventEmitter {
     this.url = url;
   }
 
-  /** Plays a link with target=_blank or window.open(url): the answer of the shell's handler. */
-  openWindow(url: string): Electron.WindowOpenHandlerResponse {
+  /**
+   * Plays a link with target=_blank or window.open(url): the answer of the shell's handler.
+   * `disposition` is how Chromium asks: 'foreground-tab' for a click, 'background-tab' for a
+   * middle-click (auxclick) or Ctrl+click, 'new-window' for Shift+click or window.open.
+   */
+  openWindow(
+    url: string,
+    disposition: Electron.HandlerDetails['disposition'] = 'foreground-tab',
+  ): Electron.WindowOpenHandlerResponse {
     if (!this.windowOpenHandler) return { action: 'allow' };
     return this.windowOpenHandler({
       url,
       frameName: '',
       features: '',
-      disposition: 'foreground-tab',
+      disposition,
       referrer: { url: this.url, policy: 'strict-origin-when-cross-origin' },
     });
   }
@@ -446,6 +453,47 @@ export class FakeWebRequest {
   }
 }
 
+type PermissionRequestHandler = (
+  webContents: FakeWebContents,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: { requestingUrl: string },
+) => void;
+type PermissionCheckHandler = (
+  webContents: FakeWebContents | null,
+  permission: string,
+  requestingOrigin: string,
+  details: { requestingUrl?: string },
+) => boolean;
+
+/**
+ * session.defaultSession's permission handlers. Like Electron, without a handler every request
+ * and check is granted (Electron's default), so a shell that sets none fails the tests.
+ */
+export class FakePermissions {
+  requestHandler: PermissionRequestHandler | undefined;
+  checkHandler: PermissionCheckHandler | undefined;
+  setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
+    this.requestHandler = handler ?? undefined;
+  }
+  setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
+    this.checkHandler = handler ?? undefined;
+  }
+  /** Plays a page asking for `permission` (navigator.mediaDevices, Notification.requestPermission…). */
+  request(contents: FakeWebContents, permission: string): Promise<boolean> {
+    const handler = this.requestHandler;
+    if (!handler) return Promise.resolve(true);
+    return new Promise((resolve) => handler(contents, permission, resolve, { requestingUrl: contents.getURL() }));
+  }
+  /** Plays Chromium checking whether a page holds `permission` (navigator.permissions.query…). */
+  check(contents: FakeWebContents | null, permission: string): boolean {
+    if (!this.checkHandler) return true;
+    const url = contents?.getURL() ?? '';
+    const origin = URL.canParse(url) ? new URL(url).origin : '';
+    return this.checkHandler(contents, permission, origin, { requestingUrl: url });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // the whole fake
 
@@ -463,6 +511,7 @@ export interface FakeElectron {
   trays: FakeTray[];
   notifications: Electron.NotificationConstructorOptions[];
   webRequest: FakeWebRequest;
+  permissions: FakePermissions;
   net: { online: boolean; isOnline(): boolean };
 }
 
@@ -475,6 +524,7 @@ export function createFakeElectron(opts: FakeElectronOptions = {}): FakeElectron
   const trays: FakeTray[] = [];
   const notifications: Electron.NotificationConstructorOptions[] = [];
   const webRequest = new FakeWebRequest();
+  const permissions = new FakePermissions();
   const net = {
     online: opts.online ?? true,
     isOnline(): boolean {
@@ -516,7 +566,13 @@ export function createFakeElectron(opts: FakeElectronOptions = {}): FakeElectron
     nativeImage: { createFromPath: (file: string) => new FakeNativeImage(file) },
     Notification,
     net,
-    session: { defaultSession: { webRequest } },
+    session: {
+      defaultSession: {
+        webRequest,
+        setPermissionRequestHandler: (h: PermissionRequestHandler | null) => permissions.setPermissionRequestHandler(h),
+        setPermissionCheckHandler: (h: PermissionCheckHandler | null) => permissions.setPermissionCheckHandler(h),
+      },
+    },
   };
 
   return {
@@ -533,6 +589,7 @@ export function createFakeElectron(opts: FakeElectronOptions = {}): FakeElectron
     trays,
     notifications,
     webRequest,
+    permissions,
     net,
   };
 }

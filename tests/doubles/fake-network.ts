@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { NetworkAdapter } from '../../src/shared/adapter';
 import { ColonnadeError } from '../../src/shared/errors';
-import type { Post, Profile } from '../../src/shared/model';
+import { entryOf, type Post, type Profile } from '../../src/shared/model';
 import type { AdapterContext, NetworkModule } from '../../src/main/networks/module';
 
 const CredentialsSchema = z.object({ instanceUrl: z.string(), accessToken: z.string(), generation: z.number() });
@@ -102,7 +102,7 @@ export class FakeNetwork {
           metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
         };
         ctx.onReads?.({ posts: 100, ownPosts: 0 });
-        return { items: [post], older: null, newer: '1' };
+        return { items: [entryOf(post)], older: null, newer: '1' };
       },
       refreshMetrics: async () => new Map(),
       lists: async () => [{ id: '7', name: 'Press', kind: 'list' }],

@@ -263,3 +263,120 @@ test('post as the practice profile; the counter follows the network’s rules an
   await compose.getByRole('button', { name: 'Post', exact: true }).click();
   await expect(compose).toBeHidden();
 });
+
+/** Add a column of this kind (and query) through the picker, as a CM would. */
+async function addColumn(page: Page, kind: RegExp, query?: { label: string; value: string }) {
+  await page.getByRole('button', { name: 'Add column' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a column' });
+  await dialog.getByRole('radio', { name: kind }).check();
+  if (query) await dialog.getByRole('textbox', { name: query.label }).fill(query.value);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test('a repost of an old post appears at the top, at the time it was reposted, saying who reposted', async ({
+  page,
+  harness,
+}) => {
+  await page.goto(harness.url);
+  const home = column(page, 'Home');
+  await expect(home.getByRole('article').first()).toBeVisible();
+  const articles = home.getByRole('article');
+  // Among the newest entries: a repost made a moment ago of a post hours or days old.
+  const old = /\b(hours?|days?) ago$/;
+  let found = -1;
+  for (let i = 0; i < 15 && found < 0; i++) {
+    const article = articles.nth(i);
+    const label = article.locator('.post-reposted-by');
+    if ((await label.count()) === 0) continue;
+    if (old.test(await article.locator('.post-head time').innerText())) found = i;
+  }
+  expect(found, 'a repost of an old post among the first 15 entries of Home').toBeGreaterThanOrEqual(0);
+  const repost = articles.nth(found);
+  await expect(repost.getByText(/^.+ reposted$/)).toBeVisible();
+  const repostedBy = (await repost.getByText(/^.+ reposted$/).innerText()).replace(/ reposted$/, '');
+  const author = await repost.locator('.post-head .post-name').innerText();
+  expect(author).not.toBe(repostedBy);
+  // The entries around it are minutes old: it sits where its repost time puts it, not days down.
+  const next = await articles
+    .nth(found + 1)
+    .locator('time')
+    .first()
+    .innerText();
+  expect(next).toMatch(/^(now|\d+ minutes? ago)$/);
+  // Acting on it acts on the original post (its id), not on the repost.
+  const postId = await repost.getAttribute('data-post-id');
+  expect(await repost.getAttribute('data-entry-key')).not.toBe(postId);
+});
+
+test('a sensitive image is hidden until clicked, then shown', async ({ page, harness }) => {
+  await page.goto(harness.url);
+  const home = column(page, 'Home');
+  await expect(home.getByRole('article').first()).toBeVisible();
+  const show = home.getByRole('button', { name: 'Show media' }).first();
+  await expect(show).toBeVisible();
+  await expect(show).toHaveAttribute('aria-expanded', 'false');
+  const article = home
+    .getByRole('article')
+    .filter({ has: page.getByRole('button', { name: 'Show media' }) })
+    .first();
+  const id = await article.getAttribute('data-entry-key');
+  const post = home.locator(`article[data-entry-key="${id}"]`);
+  await expect(post.getByText(/^(Sensitive media|Label: Graphic media)$/)).toBeVisible();
+  await expect(post.getByRole('img', { name: /^Image: / })).toHaveCount(0);
+  await expect(post.locator('.media img')).toHaveCount(0);
+  await post.getByRole('button', { name: 'Show media' }).click();
+  await expect(post.getByRole('img', { name: /^Image: / }).first()).toBeVisible();
+  await expect(post.locator('.media img').first()).toHaveAttribute('src', /^data:image\/svg\+xml,/);
+  await expect(post.getByRole('button', { name: 'Hide media' })).toHaveAttribute('aria-expanded', 'true');
+});
+
+test('a Hebrew post is laid out right to left, an English one left to right, in the same column', async ({
+  page,
+  harness,
+}) => {
+  await page.goto(harness.url);
+  await addColumn(page, /^User/, { label: 'Handle', value: '@noa.rides' });
+  const noa = column(page, '@noa.rides');
+  const hebrew = noa
+    .getByRole('article')
+    .filter({ hasNot: page.locator('.post-reposted-by') })
+    .first();
+  await expect(hebrew).toBeVisible();
+  const text = hebrew.locator('.post-text');
+  expect(await text.innerText()).toMatch(/^[\u0590-\u05FF]/);
+  expect(await text.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+  expect(await hebrew.locator('.post-name').evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+  // Its punctuation ends on the left, where a right-to-left sentence ends.
+  const box = await text.boundingBox();
+  const end = await text.evaluate((el) => {
+    const range = document.createRange();
+    const node = [...el.childNodes].find((n) => n.textContent?.trim())!;
+    const first = node.firstChild ?? node;
+    range.setStart(first, 0);
+    range.setEnd(first, 1);
+    return range.getBoundingClientRect().right;
+  });
+  expect(end).toBeGreaterThan(box!.x + box!.width / 2); // the first letter is on the right
+  const english = column(page, 'Home').locator('.post-text').first();
+  expect(await english.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+});
+
+test('a notifications column says who liked, reposted and followed', async ({ page, harness }) => {
+  await page.goto(harness.url);
+  await addColumn(page, /^Notifications/);
+  const notes = column(page, 'Notifications');
+  await expect(notes.getByRole('article').first()).toBeVisible();
+  const feed = notes.getByRole('feed', { name: 'Posts in Notifications' });
+  await expect(feed.getByRole('article', { name: / liked your post, / }).first()).toBeAttached();
+  const liked = feed.getByRole('article', { name: / liked your post, / }).first();
+  await liked.scrollIntoViewIfNeeded();
+  await expect(liked.getByText(/^.+ liked your post$/)).toBeVisible();
+  // The post that was liked is the practice profile's own.
+  await expect(liked).toContainText('#IFPower');
+  const followed = feed.getByRole('article', { name: / followed you, / }).first();
+  await followed.scrollIntoViewIfNeeded();
+  await expect(followed.getByText(/^.+ followed you$/)).toBeVisible();
+  await expect(followed.locator('.post-text')).toHaveCount(0);
+  await expect(feed.getByRole('article', { name: / reposted your post, / }).first()).toBeAttached();
+});

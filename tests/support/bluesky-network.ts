@@ -43,6 +43,10 @@ export interface SeedPost {
   images?: Array<{ data: Uint8Array; mimeType: string; alt: string }>;
   /** Backdate the record (default: now). */
   createdAt?: string;
+  /** Facets written as they are (app.bsky.richtext.facet), instead of detected ones. */
+  rawFacets?: unknown[];
+  /** Self-labels (com.atproto.label.defs#selfLabels): 'porn', 'graphic-media'… */
+  labels?: string[];
 }
 
 export interface BlueskyNetworkFigures {
@@ -80,6 +84,14 @@ export interface BlueskyTestNetwork {
   /** Saves a feed in the account's preferences (so it shows among its feeds). */
   saveFeed(by: BlueskyTestAccount, feedUri: string): Promise<void>;
   revokeAppPassword(by: BlueskyTestAccount): Promise<void>;
+  block(by: BlueskyTestAccount, subject: BlueskyTestAccount): Promise<StrongRef>;
+  deleteRecord(by: BlueskyTestAccount, uri: string): Promise<void>;
+  /** The author of `post` detaches the quote `quoteUri` from it (app.bsky.feed.postgate). */
+  detachQuote(by: BlueskyTestAccount, post: StrongRef, quoteUri: string): Promise<void>;
+  /** The DID of the network's labeller (its Ozone service), whose labels the AppView carries. */
+  labelerDid: string;
+  /** The labeller labels a record (`subject` a post) with `vals`, or withdraws them (`negate`). */
+  label(subject: StrongRef, vals: string[], negate?: string[]): Promise<void>;
   /** Waits until the AppView has indexed everything written so far. */
   sync(): Promise<void>;
   close(): Promise<void>;
@@ -248,6 +260,7 @@ export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
         if (spec.facets !== false) await rt.detectFacets(by.agent);
         const record: Partial<AppBskyFeedPost.Record> = { text: rt.text };
         if (rt.facets?.length) record.facets = rt.facets;
+        if (spec.rawFacets) record.facets = spec.rawFacets as typeof record.facets;
         if (spec.replyTo) record.reply = spec.replyTo;
         let images: Array<{ image: BlobRef; alt: string }> = [];
         if (spec.images?.length) {
@@ -269,8 +282,12 @@ export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
         } else if (images.length) {
           record.embed = imageEmbed;
         }
+        const labels = spec.labels?.length
+          ? { labels: { $type: 'com.atproto.label.defs#selfLabels', values: spec.labels.map((val) => ({ val })) } }
+          : {};
         return create(by, 'app.bsky.feed.post', {
           ...record,
+          ...labels,
           createdAt: spec.createdAt ?? new Date().toISOString(),
         });
       },
@@ -323,6 +340,41 @@ export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
         for (const p of list.data.passwords) {
           await by.agent.com.atproto.server.revokeAppPassword({ name: p.name });
         }
+      },
+
+      block: (by, subject) => create(by, 'app.bsky.graph.block', { subject: subject.did }),
+
+      async deleteRecord(by, uri) {
+        const [, , , collection, rkey] = uri.split('/');
+        await by.agent.com.atproto.repo.deleteRecord({ repo: by.did, collection: collection!, rkey: rkey! });
+      },
+
+      async detachQuote(by, post, quoteUri) {
+        const rkey = post.uri.split('/').pop()!;
+        await by.agent.com.atproto.repo.putRecord({
+          repo: by.did,
+          collection: 'app.bsky.feed.postgate',
+          rkey,
+          record: {
+            $type: 'app.bsky.feed.postgate',
+            post: post.uri,
+            detachedEmbeddingUris: [quoteUri],
+            createdAt: new Date().toISOString(),
+          },
+        });
+      },
+
+      labelerDid: network.ozone.ctx.cfg.service.did,
+
+      async label(subject, vals, negate = []) {
+        await network.ozone.getModClient().emitEvent({
+          event: {
+            $type: 'tools.ozone.moderation.defs#modEventLabel',
+            createLabelVals: vals,
+            negateLabelVals: negate,
+          },
+          subject: { $type: 'com.atproto.repo.strongRef', uri: subject.uri, cid: subject.cid },
+        });
       },
 
       sync: () => network.processAll(),

@@ -5,10 +5,10 @@
 // app, and its columns stay.
 import { z } from 'zod';
 import type { NetworkAdapter } from '../../shared/adapter';
-import type { ConnectRequest } from '../../shared/accounts';
+import { ConnectMethodSchema, type ConnectRequest } from '../../shared/accounts';
 import { ColonnadeError, type AppError } from '../../shared/errors';
 import { AccountHealthSchema, ProfileSchema, type Account, type AccountHealth } from '../../shared/model';
-import type { AdapterContext, NetworkModule } from '../networks/module';
+import type { AdapterContext, AdapterMemory, NetworkModule } from '../networks/module';
 import type { Clock, DocumentStore, Logger, SecretStore } from './ports';
 import { openVersionedDocument, type VersionedDocument } from './versioned-document';
 
@@ -19,6 +19,8 @@ const AccountRecordSchema = z.object({
   server: z.string(),
   health: AccountHealthSchema,
   addedAt: z.string(),
+  /** How it was connected ("Reconnect" offers that form again); absent in records from before. */
+  method: ConnectMethodSchema.optional(),
   /** Ciphertext of the credentials' JSON, from the SecretStore. */
   credentials: z.string(),
 });
@@ -39,6 +41,14 @@ export interface AccountsDeps {
   /** Show an authorization page (system browser / renderer link). */
   authorize(url: string): void;
   onReads?(accountId: string, reads: { posts: number; ownPosts: number }): void;
+  /** The document an account's adapter keeps across restarts (AdapterContext.memory). */
+  memory?(accountId: string): AdapterMemory;
+  /**
+   * The account was just (re)connected (`connected`), or its health came back from "needs
+   * reconnect" (`recovered`): its columns should poll now rather than sleep out their back-off.
+   * Never called while `open` runs.
+   */
+  onConnected?(accountId: string, how: 'connected' | 'recovered'): void;
 }
 
 export type AccountRecordView = Omit<Account, 'practice' | 'columnKinds' | 'textRules'> & { server: string };
@@ -61,7 +71,10 @@ export class AccountsService {
     const service = new AccountsService(deps);
     for (const record of service.records()) {
       try {
-        await service.buildAdapter(record, await service.decrypt(record));
+        const credentials = await service.decrypt(record);
+        const method = record.method ?? service.module(record.network).connectMethod?.(credentials);
+        if (method && !record.method) service.patch(record.id, { method }, false);
+        await service.buildAdapter(record, credentials);
       } catch (err) {
         // Keep the account (and its columns); the user can reconnect it.
         deps.log.warn('an account could not be opened', { accountId: record.id, error: String(err) });
@@ -72,7 +85,14 @@ export class AccountsService {
   }
 
   list(): AccountRecordView[] {
-    return this.records().map(({ id, network, profile, server, health }) => ({ id, network, profile, server, health }));
+    return this.records().map(({ id, network, profile, server, health, method }) => ({
+      id,
+      network,
+      profile,
+      server,
+      health,
+      ...(method ? { connectedWith: method } : {}),
+    }));
   }
 
   adapter(accountId: string): NetworkAdapter | undefined {
@@ -98,19 +118,40 @@ export class AccountsService {
         authorize: (url) => this.deps.authorize(url),
         signal: flow.signal,
       });
-      const probe = await module.createAdapter(
-        credentials,
-        this.context(`${request.network}:pending`, module, () => undefined),
+      // The adapter that checks the account becomes the account's adapter: a pair it renews while
+      // checking (X refresh tokens are single-use) is the one stored, and no second adapter
+      // ever holds the spent one.
+      let accountId = `${request.network}:pending`;
+      let latest: unknown = credentials;
+      const self: { adapter?: NetworkAdapter } = {};
+      const ctx = this.context(
+        () => accountId,
+        module,
+        async (next) => {
+          latest = next;
+          if (self.adapter && this.adapters.get(accountId) === self.adapter) {
+            await this.storeCredentials(accountId, next);
+          }
+        },
       );
-      const profile = await probe.verify();
+      const adapter = await module.createAdapter(credentials, ctx);
+      self.adapter = adapter;
+      const profile = await adapter.verify();
+      let stored: unknown;
+      let cipher: string;
+      do {
+        stored = latest;
+        cipher = await this.encrypt(stored);
+      } while (stored !== latest);
       const record: AccountRecord = {
         id: profile.id,
         network: request.network,
         profile,
-        server: module.server(credentials),
+        server: module.server(stored),
         health: { state: 'connected' },
         addedAt: new Date(this.deps.clock.now()).toISOString(),
-        credentials: await this.encrypt(credentials),
+        method: request.method,
+        credentials: cipher,
       };
       const doc = this.doc.get();
       const existing = doc.accounts.some((a) => a.id === record.id);
@@ -119,9 +160,12 @@ export class AccountsService {
           ? doc.accounts.map((a) => (a.id === record.id ? { ...record, addedAt: a.addedAt } : a))
           : [...doc.accounts, record],
       });
-      await this.buildAdapter(record, credentials);
+      accountId = record.id;
+      // Replaces (retires) the adapter of a reconnected account: what it saves from now on is ignored.
+      this.adapters.set(record.id, adapter);
       this.deps.log.info(existing ? 'account reconnected' : 'account connected', { accountId: record.id });
       this.changed();
+      this.deps.onConnected?.(record.id, 'connected');
       return this.list().find((a) => a.id === record.id)!;
     } finally {
       if (this.flow === flow) this.flow = undefined;
@@ -151,7 +195,11 @@ export class AccountsService {
     else if (error?.code === 'rate-limited' && error.resetAt) health = { state: 'rate-limited', until: error.resetAt };
     else if (error?.code === 'not-allowed') health = { state: 'not-allowed', reason: error.message };
     else if (error) return; // transient trouble does not change the account's health
-    if (JSON.stringify(health) !== JSON.stringify(record.health)) this.patch(accountId, { health }, true);
+    if (JSON.stringify(health) === JSON.stringify(record.health)) return;
+    this.patch(accountId, { health }, true);
+    if (health.state === 'connected' && record.health.state === 'needs-reconnect') {
+      this.deps.onConnected?.(accountId, 'recovered');
+    }
   }
 
   private records(): AccountRecord[] {
@@ -174,7 +222,7 @@ export class AccountsService {
   }
 
   private context(
-    accountId: string,
+    accountId: () => string,
     module: NetworkModule,
     save: (c: unknown) => Promise<void> | void,
   ): AdapterContext<unknown> {
@@ -185,19 +233,40 @@ export class AccountsService {
         await module.parseCredentials(next);
         await save(next);
       },
-      onReads: (reads) => this.deps.onReads?.(accountId, reads),
+      onReads: (reads) => this.deps.onReads?.(accountId(), reads),
+      memory: {
+        read: () => this.deps.memory?.(accountId()).read(),
+        write: (d) => this.deps.memory?.(accountId()).write(d),
+      },
     };
   }
 
   private async buildAdapter(record: AccountRecord, credentials: unknown): Promise<void> {
     const module = this.module(record.network);
+    const self: { adapter?: NetworkAdapter } = {};
     const adapter = await module.createAdapter(
       credentials,
-      this.context(record.id, module, async (next) =>
-        this.patch(record.id, { credentials: await this.encrypt(next) }, false),
+      this.context(
+        () => record.id,
+        module,
+        async (next) => {
+          // Only the account's current adapter stores credentials: one replaced by a reconnect
+          // (or removed) must not write its pair over the new one.
+          if (self.adapter && this.adapters.get(record.id) !== self.adapter) {
+            this.deps.log.info('credentials from a replaced connection ignored', { accountId: record.id });
+            return;
+          }
+          await this.storeCredentials(record.id, next);
+        },
       ),
     );
+    self.adapter = adapter;
     this.adapters.set(record.id, adapter);
+  }
+
+  /** Encrypts and stores renewed credentials of an account (awaited before they are used). */
+  private async storeCredentials(accountId: string, next: unknown): Promise<void> {
+    this.patch(accountId, { credentials: await this.encrypt(next) }, false);
   }
 
   private async encrypt(credentials: unknown): Promise<string> {
@@ -219,6 +288,7 @@ export function accountView(record: AccountRecordView, adapter: NetworkAdapter |
     practice: false,
     columnKinds: adapter?.columnKinds() ?? [],
     server: record.server,
+    ...(record.connectedWith ? { connectedWith: record.connectedWith } : {}),
     textRules: adapter?.textRules() ?? { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
   };
 }

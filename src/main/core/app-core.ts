@@ -2,7 +2,7 @@
 // contract. The Electron shell and the headless host each call createCore with their own ports.
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import type { NetworkAdapter } from '../../shared/adapter';
+import type { NetworkAdapter, TextRules } from '../../shared/adapter';
 import { ColonnadeError, type Result } from '../../shared/errors';
 import type { Account, Layout } from '../../shared/model';
 import type { NetworkModule } from '../networks/module';
@@ -13,10 +13,12 @@ import { ColumnFeeds, postIdsOf } from './column-feeds';
 import { DeliveryLog } from './delivery-log';
 import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-router';
 import { LayoutService } from './layout-service';
-import type { Ports } from './ports';
+import type { DocumentStores, Ports } from './ports';
+import type { Notice } from '../../shared/ipc/contract';
+import { measureText } from '../../shared/text-length';
 import { SettingsService } from './settings-service';
 import { UsageService } from './usage-service';
-import { openVersionedDocument } from './versioned-document';
+import { openVersionedDocument, resetWhy } from './versioned-document';
 
 const SandboxStateSchema = z.object({ seed: z.number().int(), anchorMs: z.number().int() });
 
@@ -35,9 +37,35 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
   const { log, clock } = ports;
   const bus = new EventBus(log);
 
+  // Every data file the core opens: one moved aside (damaged, newer, unreadable) becomes a notice
+  // the UI shows until dismissed, saying which file, where the old copy is and what was reset.
+  const notices: Notice[] = [];
+  const documents: DocumentStores = {
+    open: (name) => {
+      const store = ports.documents.open(name);
+      return {
+        read: () => store.read(),
+        write: (document) => store.write(document),
+        moveAside: (reason) => {
+          const keptAs = store.moveAside(reason);
+          notices.push({
+            id: `reset-${name}-${clock.now()}-${notices.length}`,
+            kind: 'document-reset',
+            document: name,
+            why: resetWhy(reason),
+            keptAs,
+            at: new Date(clock.now()).toISOString(),
+          });
+          bus.emit('notices.changed', [...notices]);
+          return keptAs;
+        },
+      };
+    },
+  };
+
   // Sandbox: one world per data folder, fixed at first launch (or by the host for tests).
   const sandboxState = openVersionedDocument(
-    ports.documents.open('sandbox'),
+    documents.open('sandbox'),
     {
       name: 'sandbox',
       schema: SandboxStateSchema,
@@ -51,11 +79,11 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
   const sandbox = new SandboxAdapter(world, clock);
   const practice = world.practiceProfile();
 
-  const usage = new UsageService(ports.documents.open('usage'), log, clock, (accountId) =>
+  const usage = new UsageService(documents.open('usage'), log, clock, (accountId) =>
     bus.emit('usage.changed', usage.usage(accountId)),
   );
   const connected = await AccountsService.open({
-    store: ports.documents.open('accounts'),
+    store: documents.open('accounts'),
     secrets: ports.secrets,
     clock,
     log,
@@ -66,6 +94,9 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       bus.emit('accounts.authorize', { url });
     },
     onReads: (accountId, reads) => usage.record(accountId, reads),
+    // A (re)connected account's columns poll at once, not after their back-off.
+    onConnected: (accountId, how) => feeds.wake(accountId, how === 'connected' ? 'all' : 'signed-out'),
+    memory: (accountId) => documents.open(`memory-${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}`),
   });
   const xAccounts = () => connected.list().filter((a) => a.network === 'x');
 
@@ -100,18 +131,18 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
         ? {
             code: 'not-allowed',
             message: `The monthly X budget of $${u.monthlyBudget?.toFixed(2)} is spent: this account's columns stopped polling.`,
-            field: 'monthlyBudget',
+            reason: 'monthly-budget',
           }
         : null;
     },
   });
 
   const activeColumns = (layout: Layout) => layout.decks.find((d) => d.id === layout.activeDeckId)?.columns ?? [];
-  const layout = new LayoutService(ports.documents.open('layout'), log, practice.id, (l) => {
+  const layout = new LayoutService(documents.open('layout'), log, practice.id, (l) => {
     feeds.follow(activeColumns(l));
     bus.emit('layout.changed', l);
   });
-  const settings = new SettingsService(ports.documents.open('settings'), log, (s) => bus.emit('settings.changed', s));
+  const settings = new SettingsService(documents.open('settings'), log, (s) => bus.emit('settings.changed', s));
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -172,11 +203,27 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     'post.publish': async ({ profileId, text, replyTo, idempotencyKey }) => {
       const adapter = adapterFor(profileId);
       if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
+      // Never send what the network would refuse for its length (the composer says so first).
+      // The server's own limits: a Mastodon instance's are fetched first if not yet known, so a
+      // post a 5,000-character instance accepts is never held to the 500 default.
+      const loader = adapter as Partial<{ loadTextRules(): Promise<TextRules> }>;
+      const rules = loader.loadTextRules
+        ? await loader.loadTextRules.call(adapter).catch(() => adapter.textRules())
+        : adapter.textRules();
+      const measure = measureText(text, rules);
+      if (measure.over) {
+        const limit = measure.limits.find((l) => l.length > l.max) ?? measure.binding;
+        throw new ColonnadeError('bad-request', `The post is too long: ${limit.length} / ${limit.max} ${limit.unit}.`, {
+          field: 'text',
+          reason: 'too-long',
+          params: { max: String(limit.max), unit: limit.unit, length: String(limit.length) },
+        });
+      }
       return adapter.publish({ text, idempotencyKey, ...(replyTo ? { replyTo } : {}) });
     },
     'post.act': async ({ profileId, postId, action }) => {
       const adapter = adapterFor(profileId);
-      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
+      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.', { field: 'profileId' });
       await adapter.act(postId, action);
       return {};
     },
@@ -188,6 +235,15 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const page = await adapter.readTimeline({ kind: column.kind, query: column.query, cursor, direction, limit: 40 });
       feeds.notePage(columnId, page.newer, postIdsOf(page.items));
       return page;
+    },
+    'notices.list': () => [...notices],
+    'notices.dismiss': ({ id }) => {
+      const at = notices.findIndex((n) => n.id === id);
+      if (at >= 0) {
+        notices.splice(at, 1);
+        bus.emit('notices.changed', [...notices]);
+      }
+      return [...notices];
     },
     'events.pending': () => deliveries.unacknowledged(),
     'events.ack': ({ upTo }) => {

@@ -19,6 +19,12 @@ interface Feed {
   timer: unknown;
   failures: number;
   stopped: boolean;
+  /** A poll is under way. */
+  polling: boolean;
+  /** Poll again as soon as the one under way ends (it was woken meanwhile). */
+  woken: boolean;
+  /** The code of the error the last poll ended with, or null after a success. */
+  lastError: AppError['code'] | null;
 }
 
 export interface ColumnFeedsDeps {
@@ -65,7 +71,17 @@ export class ColumnFeeds {
     }
     for (const column of columns) {
       if (this.feeds.has(column.id)) continue;
-      const feed: Feed = { column, newer: null, recent: [], timer: undefined, failures: 0, stopped: false };
+      const feed: Feed = {
+        column,
+        newer: null,
+        recent: [],
+        timer: undefined,
+        failures: 0,
+        stopped: false,
+        polling: false,
+        woken: false,
+        lastError: null,
+      };
       this.feeds.set(column.id, feed);
       void this.poll(feed);
     }
@@ -74,6 +90,27 @@ export class ColumnFeeds {
   stop(): void {
     for (const feed of this.feeds.values()) this.stopFeed(feed);
     this.feeds.clear();
+  }
+
+  /**
+   * Polls a profile's columns now, forgetting their back-off, so they do not sleep out a delay of
+   * up to MAX_BACKOFF_MS after "Connected". `all` (the account was just (re)connected): every
+   * column; `signed-out` (its health came back): only the columns whose last poll ended in
+   * `auth-expired`. A column whose poll is under way polls again as soon as it ends.
+   */
+  wake(profileId: string, which: 'all' | 'signed-out' = 'all'): void {
+    for (const feed of this.feeds.values()) {
+      if (feed.stopped || feed.column.profileId !== profileId) continue;
+      if (which === 'signed-out' && feed.lastError !== 'auth-expired') continue;
+      feed.failures = 0;
+      if (feed.polling) {
+        feed.woken = true;
+        continue;
+      }
+      if (feed.timer !== undefined) this.deps.clock.clearTimeout(feed.timer);
+      feed.timer = undefined;
+      void this.poll(feed);
+    }
   }
 
   /** A page the renderer fetched itself also tells us where "newer" starts. */
@@ -95,6 +132,23 @@ export class ColumnFeeds {
   }
 
   private async poll(feed: Feed): Promise<void> {
+    if (feed.polling || feed.stopped) return;
+    feed.polling = true;
+    feed.woken = false;
+    feed.timer = undefined;
+    let delay: number | null;
+    try {
+      delay = await this.pollOnce(feed);
+    } finally {
+      feed.polling = false;
+    }
+    if (feed.stopped || delay === null) return;
+    if (feed.woken) delay = 0;
+    feed.timer = this.deps.clock.setTimeout(() => void this.poll(feed), delay);
+  }
+
+  /** One poll; answers the delay before the next one (null: none, the profile is gone). */
+  private async pollOnce(feed: Feed): Promise<number | null> {
     const adapter = this.deps.adapterFor(feed.column.profileId);
     const { clock } = this.deps;
     if (!adapter) {
@@ -103,13 +157,12 @@ export class ColumnFeeds {
         state: 'error',
         error: { code: 'not-found', message: 'The profile of this column is no longer connected.' },
       });
-      return;
+      return null;
     }
     const pause = this.deps.paused?.(feed.column.profileId) ?? null;
     if (pause) {
       this.deps.status({ columnId: feed.column.id, state: 'paused', error: pause });
-      feed.timer = clock.setTimeout(() => void this.poll(feed), PAUSE_CHECK_MS);
-      return;
+      return PAUSE_CHECK_MS;
     }
     let delay = adapter.pollIntervalMs(feed.column.kind);
     try {
@@ -124,7 +177,7 @@ export class ColumnFeeds {
       const pageIds = postIdsOf(page.items);
       const known = feed.recent.filter((id) => !pageIds.includes(id));
       const counts = known.length > 0 ? await adapter.refreshMetrics(known) : new Map();
-      if (feed.stopped) return;
+      if (feed.stopped) return null;
       if (page.newer) feed.newer = page.newer;
       this.remember(feed, pageIds);
       const metrics = [...counts].map(([postId, m]) => ({ postId, metrics: m }));
@@ -137,6 +190,7 @@ export class ColumnFeeds {
         });
       }
       feed.failures = 0;
+      feed.lastError = null;
       this.deps.outcome?.(feed.column.profileId, null);
       this.deps.status({
         columnId: feed.column.id,
@@ -145,8 +199,14 @@ export class ColumnFeeds {
         ...(page.skipped ? { skipped: page.skipped } : {}),
       });
     } catch (err) {
-      if (feed.stopped) return;
+      if (feed.stopped) return null;
+      if (this.deps.adapterFor(feed.column.profileId) !== adapter) {
+        // The account was reconnected while this poll ran on its old connection: what that
+        // connection answered says nothing about the new one. Poll again with the new one.
+        return 0;
+      }
       const error: AppError = toAppError(err);
+      feed.lastError = error.code;
       if (!(err instanceof ColonnadeError)) {
         this.deps.log.error('column poll failed', { columnId: feed.column.id, error: String(err) });
       }
@@ -158,6 +218,6 @@ export class ColumnFeeds {
       this.deps.outcome?.(feed.column.profileId, error);
       this.deps.status({ columnId: feed.column.id, state: 'error', error });
     }
-    if (!feed.stopped) feed.timer = clock.setTimeout(() => void this.poll(feed), delay);
+    return delay;
   }
 }

@@ -11,6 +11,17 @@ export interface AdapterContext<C> {
   saveCredentials(next: C): Promise<void>;
   /** X only: how many posts each response returned, for the cost meter. */
   onReads?(reads: { posts: number; ownPosts: number }): void;
+  /**
+   * A small document of this account's own, kept across restarts (X: the CM's own likes and
+   * reposts, which X timelines do not carry). Absent where the app keeps none (tests).
+   */
+  memory?: AdapterMemory;
+}
+
+/** One JSON document per account (a DocumentStore of the app): read answers undefined when empty. */
+export interface AdapterMemory {
+  read(): unknown;
+  write(document: Record<string, unknown>): void;
 }
 
 /** What a connect flow may need from the app while it runs. */
@@ -36,4 +47,6 @@ export interface NetworkModule<C = unknown> {
   createAdapter(credentials: C, ctx: AdapterContext<C>): Promise<NetworkAdapter>;
   /** The API base URL / instance / service the credentials point at, shown in the account list. */
   server(credentials: C): string;
+  /** How credentials of this shape were obtained (for accounts stored before that was recorded). */
+  connectMethod?(credentials: C): ConnectRequest['method'];
 }

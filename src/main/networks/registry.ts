@@ -52,6 +52,7 @@ export const xNetwork: NetworkModule<XCredentials> = {
   network: 'x',
   parseCredentials: async (raw) => (await loadX()).XCredentialsSchema.parse(raw),
   server: (c) => c.apiBase,
+  connectMethod: (c) => (c.kind === 'oauth1' ? 'x-oauth1' : 'x-oauth2'),
   createAdapter: async (credentials, ctx) => (await loadX()).createXAdapter(credentials, ctx),
   connect: async (request, io) => {
     const x = await loadX();
@@ -77,6 +78,7 @@ export const mastodonNetwork: NetworkModule<MastodonCredentials> = {
   network: 'mastodon',
   parseCredentials: async (raw) => (await loadMastodon()).MastodonCredentialsSchema.parse(raw),
   server: (c) => c.instanceUrl,
+  connectMethod: (c) => (c.clientId ? 'mastodon-oauth' : 'mastodon-token'),
   createAdapter: async (credentials, ctx) => (await loadMastodon()).createMastodonAdapter(credentials, ctx),
   connect: async (request, io) => {
     const mastodon = await loadMastodon();
@@ -99,6 +101,7 @@ export const blueskyNetwork: NetworkModule<BlueskyCredentials> = {
   network: 'bluesky',
   parseCredentials: async (raw) => (await loadBluesky()).BlueskyCredentialsSchema.parse(raw),
   server: (c) => c.service,
+  connectMethod: () => 'bluesky-app-password',
   createAdapter: async (credentials, ctx) => (await loadBluesky()).createBlueskyAdapter(credentials, ctx),
   connect: async (request, io) => {
     if (request.method !== 'bluesky-app-password') return wrongMethod(request);

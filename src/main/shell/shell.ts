@@ -35,18 +35,20 @@ export interface Shell {
   window(): BrowserWindow | undefined;
 }
 
-export function secureWebPreferences(preload: string) {
-  return {
-    preload,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    spellcheck: true,
-  } as const;
-}
+/**
+ * The only permission a page may hold: notifications, and only the app's own page. Everything
+ * else (camera, microphone, geolocation, clipboard read and write, MIDI, HID, serial, USB,
+ * fullscreen, pointer lock, idle detection, storage access…) is denied, asked or checked. The
+ * renderer writes nothing to the clipboard, so no clipboard permission is granted either.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+
+/**
+ * How a link may leave the app: a plain click on a `target=_blank` link or `window.open`
+ * ('foreground-tab', 'new-window'). A middle-click (auxclick) or Ctrl+click asks for a
+ * 'background-tab'; 'default' and 'other' are neither: those open nothing.
+ */
+export const OPENING_DISPOSITIONS: ReadonlySet<string> = new Set(['foreground-tab', 'new-window']);
 
 /** Only http(s) links leave the app, and only to the system browser. */
 export function isExternalLink(url: string): boolean {
@@ -101,10 +103,12 @@ export function startShell(opts: ShellOptions): Shell {
     contents.on('will-navigate', (event, url) => {
       if (!isAppUrl(url)) event.preventDefault();
     });
-    contents.setWindowOpenHandler(({ url }) => {
-      if (isExternalLink(url)) void desktop.openExternal(url);
+    contents.setWindowOpenHandler(({ url, disposition }) => {
+      if (isExternalLink(url) && OPENING_DISPOSITIONS.has(disposition)) void desktop.openExternal(url);
       return { action: 'deny' };
     });
+    // No <webview> may be attached, whatever the page asks.
+    contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
   const trayLabels = (settings: Settings) => {
@@ -149,7 +153,23 @@ export function startShell(opts: ShellOptions): Shell {
       title: 'Colonnade',
       icon: opts.iconPath,
       backgroundColor: '#14171c',
-      webPreferences: secureWebPreferences(path.join(opts.outDir, '../preload/index.cjs')),
+      // Written out here, where a reviewer or a scanner reads them: a sandboxed, isolated renderer
+      // without Node, with web security, and nothing experimental.
+      webPreferences: {
+        preload: path.join(opts.outDir, '../preload/index.cjs'),
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        safeDialogs: true,
+        spellcheck: true,
+      },
     });
     win.once('ready-to-show', () => win?.show());
     win.on('close', (event) => {
@@ -179,7 +199,11 @@ export function startShell(opts: ShellOptions): Shell {
       ipcMain.handle(ipcRequestName(channel), async (event, payload: unknown) => {
         if (!trusted(event)) {
           log?.warn('refused a request from an untrusted frame', { channel });
-          return fail({ code: 'bad-request', message: 'Request refused.' });
+          return fail({
+            code: 'bad-request',
+            message: 'Request refused: it did not come from Colonnade’s own window.',
+            reason: 'request-refused',
+          });
         }
         return started.dispatch(channel, payload);
       });
@@ -189,7 +213,17 @@ export function startShell(opts: ShellOptions): Shell {
         win.webContents.send(ipcEventName(channel), payload);
       }
     });
-    opts.electron.session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    // Permissions: notifications for the app's own page, nothing else, whether asked or checked.
+    const session = opts.electron.session.defaultSession;
+    const mayHold = (permission: string, contents: { getURL(): string } | null) =>
+      ALLOWED_PERMISSIONS.has(permission) && contents !== null && isAppUrl(contents.getURL());
+    session.setPermissionRequestHandler((contents, permission, callback) => {
+      const granted = mayHold(permission, contents);
+      if (!granted) log?.warn('denied a permission request', { permission });
+      callback(granted);
+    });
+    session.setPermissionCheckHandler((contents, permission) => mayHold(permission, contents));
+    session.webRequest.onHeadersReceived((details, callback) => {
       callback({
         responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
       });

@@ -2,37 +2,17 @@
 // What the user types goes to main once; nothing secret is kept in the renderer's state after.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_CALLBACK_PORT, type ConnectMethod, type ConnectRequest } from '../../shared/accounts';
+import type { ConnectMethod, ConnectRequest } from '../../shared/accounts';
 import type { Account } from '../../shared/model';
 import { ApiError } from '../api';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
+import { DEFAULTS, METHODS, reconnectForm, type Field, type Network } from './connect-forms';
 import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
 import { describeThrown } from './errors';
 import { formatTime } from './time';
 import { UsagePanel } from './UsagePanel';
-
-type Network = ConnectRequest['network'];
-type Field =
-  | 'clientId'
-  | 'clientSecret'
-  | 'callbackPort'
-  | 'apiBase'
-  | 'appKey'
-  | 'appSecret'
-  | 'accessToken'
-  | 'accessSecret'
-  | 'service'
-  | 'identifier'
-  | 'appPassword'
-  | 'instanceUrl';
-
-const METHODS: Record<Network, ConnectMethod[]> = {
-  x: ['x-oauth2', 'x-oauth1'],
-  bluesky: ['bluesky-app-password'],
-  mastodon: ['mastodon-oauth', 'mastodon-token'],
-};
 
 /** The fields of each method, in order; `optional` ones may stay empty. */
 const FIELDS: Record<ConnectMethod, Array<{ name: Field; secret?: boolean; optional?: boolean }>> = {
@@ -52,11 +32,6 @@ const FIELDS: Record<ConnectMethod, Array<{ name: Field; secret?: boolean; optio
   'bluesky-app-password': [{ name: 'service' }, { name: 'identifier' }, { name: 'appPassword', secret: true }],
   'mastodon-oauth': [{ name: 'instanceUrl' }, { name: 'callbackPort' }],
   'mastodon-token': [{ name: 'instanceUrl' }, { name: 'accessToken', secret: true }],
-};
-
-const DEFAULTS: Partial<Record<Field, string>> = {
-  callbackPort: String(DEFAULT_CALLBACK_PORT),
-  service: 'https://bsky.social',
 };
 
 const NETWORK_NAMES: Record<Network, string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon' };
@@ -81,14 +56,27 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
   const [network, setNetwork] = useState<Network>('mastodon');
   const [method, setMethod] = useState<ConnectMethod>('mastodon-oauth');
   const [values, setValues] = useState<Partial<Record<Field, string>>>({ ...DEFAULTS });
-  const { busy, error, setError, run } = useDialogAction(props.language);
+  const { busy, error, setError, run } = useDialogAction(props.language, 'accounts');
   const [notice, setNotice] = useState<string | null>(null);
   const [askWeak, setAskWeak] = useState(false);
   const [removing, setRemoving] = useState<string | null>(null);
+  /** The account "Reconnect" was pressed for, while its form is shown. */
+  const [reconnecting, setReconnecting] = useState<Account | null>(null);
 
   const choose = (next: Network) => {
     setNetwork(next);
     setMethod(METHODS[next][0]!);
+    setReconnecting(null);
+    setError(null);
+  };
+
+  const reconnect = (account: Account) => {
+    const form = reconnectForm(account);
+    setNetwork(account.network as Network);
+    setMethod(form.method);
+    setValues(form.values);
+    setReconnecting(account);
+    setNotice(null);
     setError(null);
   };
 
@@ -99,6 +87,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
       async () => {
         const account = await actions.connectAccount(buildRequest(method, values), allowWeakStorage);
         setValues({ ...DEFAULTS });
+        setReconnecting(null);
         setNotice(t('accounts.connected', { handle: `@${account.profile.handle}` }));
       },
       // The keyring question is asked in the dialog itself, not shown as an error.
@@ -134,7 +123,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
               <span className="avatar small" aria-hidden="true" />
             )}
             <div className="account-main">
-              <strong>{a.profile.displayName}</strong> <span className="muted">@{a.profile.handle}</span>
+              <strong>{a.profile.displayName}</strong> <span className="muted handle">@{a.profile.handle}</span>
               <div className="muted small">
                 {a.practice ? t('accounts.practice') : `${NETWORK_NAMES[a.network as Network]} · ${a.server ?? ''}`}
               </div>
@@ -154,7 +143,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
                     onClick={() =>
                       void actions.removeAccount(a.id).then(
                         () => setRemoving(null),
-                        (err: unknown) => setError(describeThrown(t, err, props.language)),
+                        (err: unknown) => setError(describeThrown(t, err, props.language, 'accounts')),
                       )
                     }
                   >
@@ -166,7 +155,11 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
                 </span>
               ) : (
                 <>
-                  <button type="button" onClick={() => choose(a.network as Network)}>
+                  <button
+                    type="button"
+                    aria-label={`${t('accounts.reconnect')} @${a.profile.handle}`}
+                    onClick={() => reconnect(a)}
+                  >
                     {t('accounts.reconnect')}
                   </button>
                   <button
@@ -184,7 +177,9 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
       </ul>
       {accounts.every((a) => a.practice) && <p className="muted">{t('accounts.none')}</p>}
 
-      <h3 className="section-title">{t('accounts.add')}</h3>
+      <h3 className="section-title">
+        {reconnecting ? t('accounts.reconnectTitle', { handle: `@${reconnecting.profile.handle}` }) : t('accounts.add')}
+      </h3>
       <fieldset className="segmented">
         <legend>{t('accounts.network')}</legend>
         {(Object.keys(METHODS) as Network[]).map((n) => (

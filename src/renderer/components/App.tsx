@@ -1,5 +1,7 @@
 import { Columns3, PenSquare, Pencil, Plus, Settings as SettingsIcon, Trash2, Users } from 'lucide-react';
-import { lazy, Suspense, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { TFunction } from 'i18next';
+import type { Notice } from '../../shared/ipc/contract';
 import { useTranslation } from 'react-i18next';
 import { activeDeck, useAppStore } from '../state/store';
 import { AccountsDialog } from './AccountsDialog';
@@ -11,6 +13,21 @@ import { SettingsDialog } from './SettingsDialog';
 
 // The composer carries twitter-text's large tables: loaded when first opened, not at start.
 const ComposeDialog = lazy(() => import('./ComposeDialog').then((m) => ({ default: m.ComposeDialog })));
+
+/** A notice in words: which file, why it could not be read, what was reset, where the old copy is. */
+export function noticeText(t: TFunction, notice: Notice): string {
+  const known = ['settings', 'layout', 'accounts', 'usage', 'sandbox'];
+  const key = known.includes(notice.document) ? notice.document : 'other';
+  return t(`notices.reset.${key}`, { name: notice.document, why: t(`notices.why.${notice.why}`), kept: notice.keptAs });
+}
+
+/**
+ * A middle-click (auxclick) opens nothing: not a post's link in the browser, not a new window.
+ * (The shell also denies the background tab it would ask for.)
+ */
+function preventMiddleClick(e: MouseEvent) {
+  if (e.button === 1) e.preventDefault();
+}
 
 type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | 'compose' | null;
 
@@ -26,6 +43,21 @@ export function App() {
   const usage = useAppStore((s) => s.usage);
   const overBudget = accounts.filter((a) => usage[a.id]?.paused);
   const [open, setOpen] = useState<Open>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  useEffect(() => {
+    let live = true;
+    actions.notices().then(
+      (list) => live && setNotices(list),
+      () => undefined, // no notices to show is not worth an error of its own
+    );
+    return () => {
+      live = false;
+    };
+  }, [actions]);
+  useEffect(() => {
+    document.addEventListener('auxclick', preventMiddleClick, true);
+    return () => document.removeEventListener('auxclick', preventMiddleClick, true);
+  }, []);
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
   const language = i18n.language;
 
@@ -124,6 +156,19 @@ export function App() {
           {t('app.connectionLost')}
         </p>
       )}
+      {notices.map((n) => (
+        <div key={n.id} className="banner notice-banner" role="alert">
+          <span>{noticeText(t, n)}</span>
+          <button
+            type="button"
+            onClick={() =>
+              void actions.dismissNotice(n.id).then(setNotices, () => setNotices((l) => l.filter((x) => x.id !== n.id)))
+            }
+          >
+            {t('notices.dismiss')}
+          </button>
+        </div>
+      ))}
       {overBudget.map((a) => (
         <p key={a.id} className="banner" role="alert">
           {t('usage.banner', { handle: a.profile.handle })}{' '}

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Virtuoso, type ListProps, type VirtuosoHandle } from 'react-virtuoso';
 import type { PostAction } from '../../shared/adapter';
 import { COLUMN_WIDTH, type Account, type Column, type Post } from '../../shared/model';
-import { columnPosts, type CachedPost } from '../db/database';
+import { columnEntries, olderStep, type ShownEntry } from '../db/database';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { describeError, describeThrown } from './errors';
@@ -64,21 +64,22 @@ export function ColumnView(props: {
   useEffect(() => setDraftWidth(null), [column.width]);
   useTick(30_000);
 
-  const posts = useLiveQuery(() => columnPosts(db, column.id, limit), [db, column.id, limit]);
-  // While the user reads further down, new posts wait behind a marker instead of shifting the list.
+  const entries = useLiveQuery(() => columnEntries(db, column.id, limit), [db, column.id, limit]);
+  // While the user reads further down, new entries wait behind a marker instead of shifting the
+  // list. "New" is by the time an entry entered the timeline (a repost made now of an old post is new).
   const { shown, waiting } = useMemo(() => {
-    const all = posts ?? [];
+    const all = entries ?? [];
     if (!frozenAt) return { shown: all, waiting: 0 };
-    const shownPosts = all.filter((p) => p.createdAt <= frozenAt);
-    return { shown: shownPosts, waiting: all.length - shownPosts.length };
-  }, [posts, frozenAt]);
+    const shownEntries = all.filter((e) => e.at <= frozenAt);
+    return { shown: shownEntries, waiting: all.length - shownEntries.length };
+  }, [entries, frozenAt]);
 
   const loadOlder = useCallback(async () => {
-    if (loadingOlder || reachedEnd || !posts) return;
-    if (posts.length >= limit) {
-      setLimit((l) => l + PAGE);
-      return;
-    }
+    if (loadingOlder || !entries) return;
+    // The cache first: everything it holds is shown, even after history reached its beginning.
+    const step = olderStep(entries.length, limit, reachedEnd);
+    if (step === 'show-more') setLimit((l) => l + PAGE);
+    if (step !== 'fetch') return;
     setLoadingOlder(true);
     setOlderError(null);
     try {
@@ -86,21 +87,21 @@ export function ColumnView(props: {
       if (!more) setReachedEnd(true);
       setLimit((l) => l + PAGE);
     } catch (err) {
-      setOlderError(describeThrown(t, err, language));
+      setOlderError(describeThrown(t, err, language, 'dialog', account?.network));
     } finally {
       setLoadingOlder(false);
     }
-  }, [actions, column.id, language, limit, loadingOlder, posts, reachedEnd, t]);
+  }, [actions, column.id, entries, language, limit, loadingOlder, reachedEnd, t]);
 
   // A column this renderer has no cache for (a new browser profile, a cleared cache) starts from
   // the newest page; live deliveries only bring what is newer than main's cursor.
   const fetchedFirst = useRef(false);
   useEffect(() => {
-    if (posts && posts.length === 0 && !fetchedFirst.current) {
+    if (entries && entries.length === 0 && !fetchedFirst.current) {
       fetchedFirst.current = true;
       void loadOlder();
     }
-  }, [posts, loadOlder]);
+  }, [entries, loadOlder]);
 
   const sortable = useSortable({ id: column.id });
   const style = {
@@ -109,16 +110,26 @@ export function ColumnView(props: {
     transition: sortable.transition,
   };
 
-  const [actError, setActError] = useState<string | null>(null);
+  // An action's error (a like on a deleted post) is the action's, not the column's: it shows
+  // beside the column's status, until dismissed or until the column is next live.
+  const [actError, setActError] = useState<{ text: string; since: string } | null>(null);
   const onAct = useCallback(
     (post: Post, action: PostAction) => {
       setActError(null);
-      actions
-        .act(column.profileId, post, action)
-        .catch((err: unknown) => setActError(describeThrown(t, err, language)));
+      actions.act(column.profileId, post, action).catch((err: unknown) =>
+        setActError({
+          text: describeThrown(t, err, language, 'dialog', account?.network),
+          since: useAppStore.getState().statuses[column.id]?.checkedAt ?? new Date(0).toISOString(),
+        }),
+      );
     },
-    [actions, column.profileId, language, t],
+    [actions, column.id, column.profileId, language, t],
   );
+  useEffect(() => {
+    if (actError && status?.state === 'live' && status.checkedAt && status.checkedAt > actError.since) {
+      setActError(null);
+    }
+  }, [actError, status]);
 
   const showNew = () => {
     setFrozenAt(null);
@@ -126,7 +137,9 @@ export function ColumnView(props: {
   };
 
   const statusText =
-    actError ?? (status?.state === 'error' && status.error ? describeError(t, status.error, language) : null);
+    (status?.state === 'error' || status?.state === 'paused') && status.error
+      ? describeError(t, status.error, language, 'column', account?.network)
+      : null;
 
   return (
     <section
@@ -199,33 +212,58 @@ export function ColumnView(props: {
           {statusText}
         </p>
       )}
+      {status?.skipped ? (
+        <p className="column-status warn" role="status">
+          {t('columns.skipped', { count: status.skipped })}
+        </p>
+      ) : null}
+      {actError && (
+        <div className="column-status error action-error" role="alert">
+          <span>{actError.text}</span>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('columns.dismiss')}
+            title={t('columns.dismiss')}
+            onClick={() => setActError(null)}
+          >
+            <X size={14} aria-hidden="true" />
+          </button>
+        </div>
+      )}
       {waiting > 0 && (
         <button type="button" className="new-posts" onClick={showNew}>
           {t('columns.newPosts', { count: waiting })}
         </button>
       )}
       <div className="column-body">
-        {posts === undefined ? (
+        {entries === undefined ? (
           <p className="column-note">{t('columns.loading')}</p>
-        ) : posts.length === 0 && !statusText ? (
+        ) : entries.length === 0 && !statusText ? (
           <p className="column-note">{status?.state === 'live' ? t('columns.empty') : t('columns.loading')}</p>
         ) : (
-          <Virtuoso<CachedPost, FeedContext>
+          <Virtuoso<ShownEntry, FeedContext>
             ref={virtuoso}
             data={shown}
             context={{ label: t('columns.feed', { title }), busy: loadingOlder }}
             components={{
               List: FeedList,
-              Footer: () => <FeedFooter loading={loadingOlder} end={reachedEnd} error={olderError} />,
+              Footer: () => (
+                <FeedFooter
+                  loading={loadingOlder}
+                  end={reachedEnd && (entries?.length ?? 0) < limit}
+                  error={olderError}
+                />
+              ),
             }}
-            computeItemKey={(_, post) => post.id}
-            itemContent={(i, post) => (
-              <PostCard post={post} position={i + 1} total={shown.length} language={language} onAct={onAct} />
+            computeItemKey={(_, entry) => entry.key}
+            itemContent={(i, entry) => (
+              <PostCard entry={entry} position={i + 1} total={shown.length} language={language} onAct={onAct} />
             )}
             endReached={() => void loadOlder()}
             atTopStateChange={(atTop) => {
               if (atTop) setFrozenAt(null);
-              else setFrozenAt((f) => f ?? shown[0]?.createdAt ?? null);
+              else setFrozenAt((f) => f ?? shown[0]?.at ?? null);
             }}
             increaseViewportBy={400}
           />
@@ -269,6 +307,8 @@ function ResizeHandle(props: { column: Column; title: string; width: number; set
               : null;
     if (next === null) return;
     e.preventDefault();
+    // Shown at once, so a key pressed before main answers steps from here, not from the old width.
+    setDraft(clamp(next));
     commit(clamp(next));
   };
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {

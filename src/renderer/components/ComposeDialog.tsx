@@ -7,7 +7,7 @@ import { useServices } from './context';
 import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
 import { ProfileSelect } from './ProfileSelect';
-import { countText } from './text-count';
+import { measureText } from '../../shared/text-length';
 
 export function ComposeDialog(props: { onClose: () => void; language: string }) {
   const { t } = useTranslation();
@@ -16,16 +16,32 @@ export function ComposeDialog(props: { onClose: () => void; language: string }) 
   const [profileId, setProfileId] = useState(accounts[0]?.profile.id ?? '');
   const account = accounts.find((a) => a.profile.id === profileId);
   const [text, setText] = useState('');
-  const { busy, error, setError, run } = useDialogAction(props.language);
+  // The composer retries nothing by itself: its failures say so (no "Retrying…").
+  const { busy, error, setError, run } = useDialogAction(props.language, 'composer', account?.network);
   // One key per post being written: a retry after an uncertain failure cannot post twice.
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
-  const length = useMemo(() => (account ? countText(text, account.textRules) : 0), [account, text]);
-  const max = account?.textRules.maxLength ?? 0;
-  const over = length > max;
+  // Counted as the network counts; the counter shows the limit that binds (Bluesky: bytes when
+  // emoji fill the 3,000 bytes before the 300 graphemes), turns red at 90 %, and Post is off past it.
+  const measure = useMemo(() => (account ? measureText(text, account.textRules) : null), [account, text]);
+  const over = measure?.over ?? false;
+  const numbers = new Intl.NumberFormat(props.language);
+  const binding = measure?.binding;
+  const countParams = { length: numbers.format(binding?.length ?? 0), max: numbers.format(binding?.max ?? 0) };
+  const countText = !binding
+    ? ''
+    : binding.unit === 'bytes'
+      ? t('compose.countBytes', countParams)
+      : (measure?.limits.length ?? 0) > 1
+        ? t('compose.countCharacters', countParams)
+        : t('compose.count', countParams);
 
   const submit = async () => {
     if (!text.trim()) return setError(t('compose.empty'));
-    if (over) return setError(t('compose.tooLong', { max }));
+    if (over && binding) {
+      return setError(
+        t(binding.unit === 'bytes' ? 'compose.tooLongBytes' : 'compose.tooLong', { max: countParams.max }),
+      );
+    }
     await run(async () => {
       await actions.publish(profileId, text.trim(), idempotencyKey);
       setText('');
@@ -45,10 +61,21 @@ export function ComposeDialog(props: { onClose: () => void; language: string }) 
       <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
       <label className="field">
         <span>{t('compose.text')}</span>
-        <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="compose-count" />
+        <textarea
+          rows={5}
+          dir="auto"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-describedby="compose-count"
+        />
       </label>
-      <p id="compose-count" className={`counter${over ? ' error' : ''}`} aria-live="polite">
-        {t('compose.count', { length, max })}
+      <p
+        id="compose-count"
+        className={`counter${over ? ' error' : measure?.near ? ' near' : ''}`}
+        aria-live="polite"
+        title={measure?.near ? t('compose.nearLimit') : undefined}
+      >
+        {countText}
       </p>
       {error && (
         <p className="form-error" role="alert">

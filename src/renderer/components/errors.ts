@@ -1,18 +1,115 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
 import type { AppError } from '../../shared/errors';
+import type { NetworkId } from '../../shared/model';
 import { formatTime } from './time';
 
-/** An error of the shared taxonomy, in the UI's language. */
-export function describeError(t: TFunction, error: AppError, language: string): string {
-  if (error.field === 'monthlyBudget') return t('usage.pausedColumn');
-  return t(`errors.${error.code}`, {
-    message: error.message,
-    time: error.resetAt ? formatTime(error.resetAt, language) : '',
-  });
+/**
+ * Where an error is shown, which decides what the generic words may promise: a column polls
+ * again by itself ("Retrying…", "showing cached posts"); the Accounts dialog talks to a server
+ * the user just typed; the composer sent (or tried to send) one post; any other dialog did one
+ * action that the user may try again.
+ */
+export type ErrorPlace = 'column' | 'accounts' | 'composer' | 'dialog';
+
+/** The network's display name, for "X said: …" ("The network said: …" when unknown). */
+const NETWORK_NAMES: Record<NetworkId, string> = {
+  x: 'X',
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  sandbox: 'Sandbox',
+};
+
+const isNumber = (value: string) => /^-?\d+(\.\d+)?$/.test(value);
+
+/**
+ * The reason's params ready for the UI language: digit-only values are formatted as numbers
+ * (3000 → "3,000" / "3 000"), a `unit` ('characters' | 'bytes'; 'characters' when a `max`
+ * comes alone) and a `field` (a request field name) are translated when the UI knows them.
+ */
+function localParams(t: TFunction, params: Record<string, string> | undefined, language: string) {
+  const out: Record<string, string> = {};
+  const numbers = new Intl.NumberFormat(language);
+  for (const [key, value] of Object.entries(params ?? {})) {
+    out[key] = isNumber(value) ? numbers.format(Number(value)) : value;
+  }
+  // A limit without its unit is in characters (Mastodon's "character limit of 500").
+  if (params?.unit || params?.max) {
+    const unit = params.unit ?? 'characters';
+    out.unit = t(`units.${unit}`, { count: Number(params.max ?? 2), defaultValue: unit });
+  }
+  if (params?.field) out.field = t(`fields.${params.field}`, { defaultValue: params.field });
+  return out;
 }
 
-export function describeThrown(t: TFunction, err: unknown, language: string): string {
-  if (err instanceof ApiError) return describeError(t, err.error, language);
+/** The code's generic words for this place (no promise of a retry where nothing retries). */
+function generic(t: TFunction, error: AppError, where: ErrorPlace, time: string): string {
+  switch (error.code) {
+    case 'transient':
+      return where === 'column'
+        ? t('errors.transient')
+        : where === 'composer'
+          ? t('errors.transientPost')
+          : t('errors.transientOnce');
+    case 'offline':
+      return where === 'column'
+        ? t('errors.offline')
+        : where === 'accounts'
+          ? t('errors.unreachable')
+          : where === 'composer'
+            ? t('errors.offlinePost')
+            : t('errors.offlineOnce');
+    case 'rate-limited': {
+      const place =
+        where === 'column' ? 'Column' : where === 'composer' ? 'Post' : where === 'accounts' ? 'Signin' : '';
+      return time ? t(`errors.rateLimited${place}`, { time }) : t(`errors.rateLimited${place}NoTime`);
+    }
+    default:
+      return t(`errors.${error.code}`, { message: error.message, time });
+  }
+}
+
+/**
+ * An error of the shared taxonomy, in the UI's language, for the place it is shown: the reason's
+ * own words (`reasons.<reason>` filled with `params`) when the UI has them, else the code's
+ * generic words for that place; then the network's own words (`detail`) as "X said: “…”".
+ * `network` names who said it (the account's network), when known.
+ */
+export function describeError(
+  t: TFunction,
+  error: AppError,
+  language: string,
+  where: ErrorPlace = 'dialog',
+  network?: NetworkId,
+): string {
+  const time = error.resetAt ? formatTime(error.resetAt, language) : '';
+  let text: string | undefined;
+  if (error.reason) {
+    const key = `reasons.${error.reason}`;
+    const said = t(key, { ...localParams(t, error.params, language), time, defaultValue: '' });
+    // A reason the UI does not know, or whose params did not all come: the generic words instead.
+    if (said && said !== key && !said.includes('{{')) text = said;
+  }
+  text ??= generic(t, error, where, time);
+  const detail = error.detail?.trim();
+  if (detail && !text.includes(detail)) {
+    text +=
+      ' ' +
+      (network
+        ? t('errors.networkSaid', { network: NETWORK_NAMES[network], detail })
+        : t('errors.someoneSaid', { detail }));
+  }
+  return text;
+}
+
+/** Anything thrown by an action, in words (an unknown failure is the 'internal' text). */
+export function describeThrown(
+  t: TFunction,
+  err: unknown,
+  language: string,
+  where: ErrorPlace = 'dialog',
+  network?: NetworkId,
+): string {
+  if (err instanceof ApiError) return describeError(t, err.error, language, where, network);
   return t('errors.internal');
 }

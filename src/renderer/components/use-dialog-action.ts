@@ -2,9 +2,11 @@
 // shown in words where it happened (unless the dialog handles that failure itself).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { describeThrown } from './errors';
+import type { NetworkId } from '../../shared/model';
+import { describeThrown, type ErrorPlace } from './errors';
 
-export function useDialogAction(language: string) {
+/** `where` tells the error words where they are shown (the composer, Accounts, another dialog). */
+export function useDialogAction(language: string, where: ErrorPlace = 'dialog', network?: NetworkId) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -15,7 +17,7 @@ export function useDialogAction(language: string) {
     try {
       await work();
     } catch (err) {
-      if (!handled?.(err)) setError(describeThrown(t, err, language));
+      if (!handled?.(err)) setError(describeThrown(t, err, language, where, network));
     } finally {
       setBusy(false);
     }

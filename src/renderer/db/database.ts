@@ -1,19 +1,37 @@
 // The renderer's own data. Owner: the renderer (Dexie / IndexedDB).
 // v1: the post cache of every column. v2: entries indexed by post (a deleted post leaves every
-// column at once). Each schema version gets an upgrade test in tests/unit/renderer.
+// column at once). v3: timeline entries (design: "Posts and timeline entries"): a column holds
+// entries keyed by the network's entry key and ordered by the time each entered the timeline (a
+// repost's time, a notification's time); posts stay shared in `posts`, updated in place.
+// Each schema version gets an upgrade test in tests/unit/renderer.
 import Dexie, { type EntityTable } from 'dexie';
-import type { Metrics, Post } from '../../shared/model';
+import type { Metrics, Post, Profile, TimelineEntry } from '../../shared/model';
 
 export interface CachedPost extends Post {
   /** When this copy was last written (ms since epoch). */
   cachedAt: number;
 }
 
-/** A post's place in a column (a post can sit in several columns). */
+/** How one column met a post (or, for a follow, met nobody's post): a stored `TimelineEntry`. */
 export interface ColumnEntry {
   columnId: string;
-  postId: string;
-  createdAt: string;
+  /** Unique within the column (`TimelineEntry.key`). */
+  key: string;
+  /** When the entry entered the timeline, as `Date.toISOString()` (so strings sort as instants). */
+  at: string;
+  /** The post shown, in `posts`; null for an entry without a post (a follow). */
+  postId: string | null;
+  repostedBy?: Profile;
+  notification?: TimelineEntry['notification'];
+}
+
+/** An entry as a column shows it: the stored entry with its post read from `posts`. */
+export interface ShownEntry {
+  key: string;
+  at: string;
+  post: CachedPost | null;
+  repostedBy?: Profile;
+  notification?: TimelineEntry['notification'];
 }
 
 /** How far back a column's cache reaches, and whether history ended there. */
@@ -25,11 +43,18 @@ export interface ColumnCursor {
 
 export type ColonnadeDb = Dexie & {
   posts: EntityTable<CachedPost, 'id'>;
-  columnEntries: Dexie.Table<ColumnEntry, [string, string]>;
+  entries: Dexie.Table<ColumnEntry, [string, string]>;
   columnCursors: EntityTable<ColumnCursor, 'columnId'>;
 };
 
 export const DB_NAME = 'colonnade';
+
+/** The v1/v2 row: a post's place in a column, by post (kept for the upgrade). */
+interface LegacyColumnEntry {
+  columnId: string;
+  postId: string;
+  createdAt: string;
+}
 
 export function openDatabase(name = DB_NAME): ColonnadeDb {
   const db = new Dexie(name) as ColonnadeDb;
@@ -41,62 +66,173 @@ export function openDatabase(name = DB_NAME): ColonnadeDb {
   db.version(2).stores({
     columnEntries: '&[columnId+postId], [columnId+createdAt], postId',
   });
+  // IndexedDB cannot change a store's key, so v3 moves the rows to a new store: an old entry was
+  // a plain post met at its own time (key = post id, at = createdAt). "Reposted by" was stored on
+  // the shared post row, so no column can tell whose it was: it is dropped.
+  db.version(3)
+    .stores({
+      columnEntries: null,
+      entries: '&[columnId+key], [columnId+at], postId',
+    })
+    .upgrade(async (tx) => {
+      const old = (await tx.table('columnEntries').toArray()) as LegacyColumnEntry[];
+      await tx.table('entries').bulkPut(
+        old.map((e): ColumnEntry => ({
+          columnId: e.columnId,
+          key: e.postId,
+          at: instant(e.createdAt),
+          postId: e.postId,
+        })),
+      );
+      await tx
+        .table('posts')
+        .toCollection()
+        .modify((p: Record<string, unknown>) => {
+          delete p.repostedBy;
+        });
+    });
   return db;
 }
 
-/** Store posts for a column (insert or replace) and apply fresh counts, in one transaction. */
-export async function storeColumnPosts(
+/** An ISO instant in the one form that sorts as time (`2026-11-25T08:00:00.000Z`). */
+function instant(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
+}
+
+/** Notification actors kept per entry (the shared model's maximum). */
+const MAX_ACTORS = 100;
+
+/**
+ * The stored entry after `incoming` arrives with the key of `stored`: the new one replaces the
+ * old, except that a notification group merges: actors unique by id, most recent first (the
+ * entry with the later `at` is the more recent), count = max(old count, new count, actors),
+ * and the group keeps the later of the two times.
+ */
+export function mergeEntry(stored: ColumnEntry | undefined, incoming: ColumnEntry): ColumnEntry {
+  if (!stored?.notification || !incoming.notification || stored.notification.kind !== incoming.notification.kind) {
+    return incoming;
+  }
+  const newer = incoming.at >= stored.at ? incoming : stored;
+  const older = newer === incoming ? stored : incoming;
+  const actors: Profile[] = [];
+  const seen = new Set<string>();
+  for (const a of [...newer.notification!.actors, ...older.notification!.actors]) {
+    if (seen.has(a.id)) continue;
+    seen.add(a.id);
+    actors.push(a);
+  }
+  const count = Math.max(stored.notification.count, incoming.notification.count, actors.length);
+  return {
+    ...incoming,
+    at: newer.at,
+    postId: incoming.postId ?? stored.postId,
+    notification: { ...incoming.notification, actors: actors.slice(0, MAX_ACTORS), count },
+  };
+}
+
+/**
+ * Store timeline entries for a column, apply fresh counts and forget removed posts, in one
+ * transaction. Each entry's post replaces the shared row in `posts` (every column sees it); an
+ * entry with a key the column already holds replaces it (notification groups merge, see
+ * `mergeEntry`); a post in `removed` leaves every column, even one stored by this same call.
+ */
+export async function storeColumnEntries(
   db: ColonnadeDb,
   columnId: string,
-  posts: readonly Post[],
+  entries: readonly TimelineEntry[],
   metrics: ReadonlyArray<{ postId: string; metrics: Metrics }> = [],
+  removed: readonly string[] = [],
   now = Date.now(),
 ): Promise<void> {
-  await db.transaction('rw', db.posts, db.columnEntries, async () => {
-    if (posts.length > 0) {
-      await db.posts.bulkPut(posts.map((p) => ({ ...p, cachedAt: now })));
-      await db.columnEntries.bulkPut(posts.map((p) => ({ columnId, postId: p.id, createdAt: p.createdAt })));
+  await db.transaction('rw', db.posts, db.entries, async () => {
+    if (entries.length > 0) {
+      const posts = new Map<string, CachedPost>();
+      const rows = new Map<string, ColumnEntry>();
+      for (const e of entries) {
+        if (e.post) posts.set(e.post.id, { ...e.post, cachedAt: now });
+        const row: ColumnEntry = {
+          columnId,
+          key: e.key,
+          at: instant(e.at),
+          postId: e.post?.id ?? null,
+          ...(e.repostedBy ? { repostedBy: e.repostedBy } : {}),
+          ...(e.notification ? { notification: e.notification } : {}),
+        };
+        rows.set(e.key, mergeEntry(rows.get(e.key), row));
+      }
+      const keys = [...rows.keys()];
+      const stored = await db.entries.bulkGet(keys.map((k) => [columnId, k] as [string, string]));
+      await db.posts.bulkPut([...posts.values()]);
+      await db.entries.bulkPut(keys.map((k, i) => mergeEntry(stored[i], rows.get(k)!)));
     }
     for (const { postId, metrics: m } of metrics) {
       await db.posts.update(postId, { metrics: m, cachedAt: now });
     }
+    if (removed.length > 0) {
+      await db.entries
+        .where('postId')
+        .anyOf([...removed])
+        .delete();
+      await db.posts.bulkDelete([...removed]);
+    }
   });
 }
 
-/** The newest `limit` posts of a column, newest first. */
-export async function columnPosts(db: ColonnadeDb, columnId: string, limit: number): Promise<CachedPost[]> {
-  const entries = await db.columnEntries
-    .where('[columnId+createdAt]')
-    .between([columnId, Dexie.minKey], [columnId, Dexie.maxKey])
-    .reverse()
-    .limit(limit)
-    .toArray();
-  const posts = await db.posts.bulkGet(entries.map((e) => e.postId));
-  return posts.filter((p): p is CachedPost => p !== undefined);
+const ofColumn = (db: ColonnadeDb, columnId: string) =>
+  db.entries.where('[columnId+at]').between([columnId, Dexie.minKey], [columnId, Dexie.maxKey]);
+
+/**
+ * The newest `limit` entries of a column, newest `at` first, each with its post. An entry whose
+ * post is no longer cached is left out.
+ */
+export async function columnEntries(db: ColonnadeDb, columnId: string, limit: number): Promise<ShownEntry[]> {
+  const rows = await ofColumn(db, columnId).reverse().limit(limit).toArray();
+  const ids = rows.map((r) => r.postId).filter((id): id is string => id !== null);
+  const posts = new Map((await db.posts.bulkGet(ids)).filter((p) => p !== undefined).map((p) => [p.id, p]));
+  const out: ShownEntry[] = [];
+  for (const r of rows) {
+    const post = r.postId === null ? null : posts.get(r.postId);
+    if (post === undefined) continue;
+    out.push({
+      key: r.key,
+      at: r.at,
+      post,
+      ...(r.repostedBy ? { repostedBy: r.repostedBy } : {}),
+      ...(r.notification ? { notification: r.notification } : {}),
+    });
+  }
+  return out;
 }
 
-export async function countColumnPosts(db: ColonnadeDb, columnId: string): Promise<number> {
-  return db.columnEntries
-    .where('[columnId+createdAt]')
-    .between([columnId, Dexie.minKey], [columnId, Dexie.maxKey])
-    .count();
+/**
+ * What scrolling to the end of a column's list does next: show more of what the cache holds
+ * (while the list shows as many entries as its limit, the cache may hold more), fetch the page
+ * before the cache from the network, or nothing (history reached its beginning and everything
+ * cached is shown). Reaching the beginning never stops the cache paging.
+ */
+export function olderStep(shown: number, limit: number, reachedEnd: boolean): 'show-more' | 'fetch' | 'end' {
+  if (shown >= limit) return 'show-more';
+  return reachedEnd ? 'end' : 'fetch';
+}
+
+/** How many entries a column's cache holds. */
+export async function countColumnEntries(db: ColonnadeDb, columnId: string): Promise<number> {
+  return ofColumn(db, columnId).count();
 }
 
 /** Remove a post from the cache and from every column that shows it. */
 export async function forgetPost(db: ColonnadeDb, postId: string): Promise<void> {
-  await db.transaction('rw', db.posts, db.columnEntries, async () => {
-    await db.columnEntries.where('postId').equals(postId).delete();
+  await db.transaction('rw', db.posts, db.entries, async () => {
+    await db.entries.where('postId').equals(postId).delete();
     await db.posts.delete(postId);
   });
 }
 
 /** Drop a removed column's entries (posts other columns hold stay). */
 export async function forgetColumn(db: ColonnadeDb, columnId: string): Promise<void> {
-  await db.transaction('rw', db.columnEntries, db.columnCursors, async () => {
-    await db.columnEntries
-      .where('[columnId+createdAt]')
-      .between([columnId, Dexie.minKey], [columnId, Dexie.maxKey])
-      .delete();
+  await db.transaction('rw', db.entries, db.columnCursors, async () => {
+    await ofColumn(db, columnId).delete();
     await db.columnCursors.delete(columnId);
   });
 }

@@ -4,8 +4,8 @@ import type { PostAction } from '../../shared/adapter';
 import type { ConnectRequest } from '../../shared/accounts';
 import type { ColumnSpec, Post } from '../../shared/model';
 import type { Settings } from '../../shared/settings';
-import type { Api } from '../api';
-import { forgetColumn, forgetPost, storeColumnPosts, type ColonnadeDb } from '../db/database';
+import { ApiError, type Api } from '../api';
+import { forgetColumn, forgetPost, storeColumnEntries, type ColonnadeDb } from '../db/database';
 import { useAppStore } from './store';
 
 export type Actions = ReturnType<typeof makeActions>;
@@ -56,10 +56,17 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       const usage = await api('usage.configure', { accountId, ...change });
       useAppStore.setState((s) => ({ usage: { ...s.usage, [accountId]: usage } }));
     },
+    /** Notices not yet dismissed (a data file reset at start…), and dismissing one. */
+    notices: () => api('notices.list', {}),
+    dismissNotice: (id: string) => api('notices.dismiss', { id }),
     publish: (profileId: string, text: string, idempotencyKey: string) =>
       api('post.publish', { profileId, text, idempotencyKey }),
     listsFor: (profileId: string) => api('column.lists', { profileId }),
-    /** Act on a post as a profile, showing the result at once and undoing it if the network refuses. */
+    /**
+     * Act on a post as a profile, showing the result at once and undoing it if the network
+     * refuses. When the network answers that the post no longer exists (`not-found`), the post
+     * leaves every column; the error is thrown still, for the column to say what happened.
+     */
     act: async (profileId: string, post: Post, action: PostAction) => {
       const before = await db.posts.get(post.id);
       if (before && action !== 'delete') {
@@ -80,7 +87,10 @@ export function makeActions(api: Api, db: ColonnadeDb) {
         await api('post.act', { profileId, postId: post.id, action });
         if (action === 'delete') await forgetPost(db, post.id);
       } catch (err) {
-        if (before) await db.posts.put(before);
+        // `not-found` about the post itself (not about the profile, which names its field).
+        if (err instanceof ApiError && err.error.code === 'not-found' && !err.error.field)
+          await forgetPost(db, post.id);
+        else if (before) await db.posts.put(before);
         throw err;
       }
     },
@@ -91,7 +101,7 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       const cursor = await db.columnCursors.get(columnId);
       if (cursor?.reachedEnd) return false;
       const page = await api('column.fetch', { columnId, direction: 'older', cursor: cursor?.older ?? null });
-      await storeColumnPosts(db, columnId, page.items);
+      await storeColumnEntries(db, columnId, page.items);
       await db.columnCursors.put({ columnId, older: page.older, reachedEnd: page.older === null });
       return page.older !== null;
     },

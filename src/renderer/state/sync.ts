@@ -3,7 +3,7 @@
 import type { EventOf, FeedDelivery } from '../../shared/ipc/contract';
 import type { Api } from '../api';
 import type { Bridge } from '../bridge';
-import { storeColumnPosts, type ColonnadeDb } from '../db/database';
+import { storeColumnEntries, type ColonnadeDb } from '../db/database';
 import { useAppStore } from './store';
 
 export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void {
@@ -15,7 +15,8 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
     queue = queue
       .then(async () => {
         if (delivery.seq <= acked) return;
-        await storeColumnPosts(db, delivery.columnId, delivery.posts, delivery.metrics);
+        // Entries and counts, then the posts the network says are gone leave every column.
+        await storeColumnEntries(db, delivery.columnId, delivery.entries, delivery.metrics, delivery.removed ?? []);
         if (delivery.older !== undefined && !(await db.columnCursors.get(delivery.columnId))) {
           // A column's first page says where its history continues; scrolling back starts there.
           await db.columnCursors.put({

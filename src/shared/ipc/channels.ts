@@ -26,6 +26,8 @@ export const REQUEST_CHANNELS = [
   'column.fetch',
   'events.pending',
   'events.ack',
+  'notices.list',
+  'notices.dismiss',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -37,6 +39,7 @@ export const EVENT_CHANNELS = [
   'accounts.changed',
   'accounts.authorize',
   'usage.changed',
+  'notices.changed',
 ] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 

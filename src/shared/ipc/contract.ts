@@ -81,6 +81,25 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+/**
+ * Something the user must know about that happened to her data, shown as a banner until
+ * dismissed: today a settings, layout, accounts (or other) file that could not be read, was moved
+ * aside (`keptAs`) and started again from defaults.
+ */
+export const NoticeSchema = z.object({
+  id: Id,
+  kind: z.literal('document-reset'),
+  /** The document's name: 'settings', 'layout', 'accounts', 'usage', 'sandbox', or another. */
+  document: z.string(),
+  /** Why it could not be read: damaged JSON, written by a newer Colonnade, or not what is expected. */
+  why: z.enum(['damaged', 'newer', 'unreadable']),
+  /** Where the old file was kept. */
+  keptAs: z.string(),
+  /** When it happened (ISO instant). */
+  at: z.string(),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
+
 const channel = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
 
 export const requestContract = {
@@ -143,7 +162,7 @@ export const requestContract = {
     z
       .object({
         profileId: Id,
-        text: z.string().trim().min(1, 'Write something to post.').max(10_000),
+        text: z.string().trim().min(1, 'post-empty').max(10_000),
         replyTo: Id.optional(),
         idempotencyKey: z.string().min(8).max(100),
       })
@@ -175,6 +194,10 @@ export const requestContract = {
     z.object({ columnId: Id, direction: z.enum(['older', 'newer']), cursor: CursorSchema.nullable() }).strict(),
     pageSchema(TimelineEntrySchema),
   ),
+  /** Notices not yet dismissed (a data file reset at start…). */
+  'notices.list': channel(Empty, z.array(NoticeSchema)),
+  /** Dismiss one notice; answers the notices left. */
+  'notices.dismiss': channel(z.object({ id: Id }).strict(), z.array(NoticeSchema)),
   /** Deliveries not yet acknowledged (after a reload the renderer asks for them). */
   'events.pending': channel(Empty, z.array(FeedDeliverySchema)),
   /** Acknowledge every delivery up to and including `upTo`. */
@@ -194,6 +217,8 @@ export const eventContract = {
   'accounts.changed': z.array(AccountSchema),
   /** An X account's reads, cost estimate or budget changed. */
   'usage.changed': AccountUsageSchema,
+  /** The notices not yet dismissed changed. */
+  'notices.changed': z.array(NoticeSchema),
   /** A connect flow waits for the user at this authorization page (also opened in the browser). */
   'accounts.authorize': z.object({ url: z.string().url() }),
 } satisfies Record<EventChannel, z.ZodType>;

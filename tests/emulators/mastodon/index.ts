@@ -9,7 +9,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MastodonSpec, type ParsedRequest, type Violation } from './spec-validator';
-import { compareIds, isId, OWNER_USERNAME, World, type StatusRecord } from './world';
+import {
+  compareIds,
+  GROUPABLE_TYPES,
+  isId,
+  OWNER_USERNAME,
+  STATUS_TYPES,
+  World,
+  type FilterRecord,
+  type NotificationRecord,
+  type StatusRecord,
+} from './world';
 
 export type { Violation } from './spec-validator';
 export { SPEC_PATCHES } from './spec-validator';
@@ -21,8 +31,18 @@ export interface MastodonEmulatorOptions {
   maxCharacters?: number;
   maxMediaAttachments?: number;
   descriptionLimit?: number;
-  /** `api_versions.mastodon`: 7 and later (Mastodon 4.5+) accept `quoted_status_id`. */
+  /**
+   * `api_versions.mastodon`: 2 and later (Mastodon 4.3+) serve grouped notifications at
+   * /api/v2/notifications; 7 and later (Mastodon 4.5+) accept `quoted_status_id`.
+   */
   apiVersion?: number;
+  /**
+   * Where the instance publishes its limits: `v2` (Mastodon 4.0+, the default); `v1` only (older
+   * Mastodon, GoToSocial: /api/v2/instance and /api/v2/notifications answer 404); `pleroma` (v1
+   * only, without `configuration`, with Pleroma's `max_toot_chars`, `max_media_attachments`,
+   * `description_limit` and `uri` as a URL); `none` (neither answers).
+   */
+  instanceApi?: 'v2' | 'v1' | 'pleroma' | 'none';
   /** Requests per window per token (Mastodon: 300 per 5 minutes). */
   rateLimit?: { limit: number; windowMs: number };
   now?: () => number;
@@ -62,6 +82,37 @@ export interface MastodonEmulator {
   failNext(fault: FaultSpec): void;
   /** The next matching request answers 200 with a body that is not JSON. */
   malformNext(pathIncludes?: string): void;
+  /**
+   * The next matching answer is changed by `mutate` before it is sent, and not checked against the
+   * description (it is broken on purpose: a status with `account: null`, an unknown media type…).
+   */
+  corruptNext(pathIncludes: string, mutate: (body: unknown) => void): void;
+  /** A status with options (content warning, sensitive media, a quote and its state). */
+  postWith(
+    username: string,
+    text: string,
+    options?: {
+      spoilerText?: string;
+      sensitive?: boolean;
+      /** Attach this many images (with alt text "image N"). */
+      images?: number;
+      quoteOf?: string;
+      quoteState?: string;
+      at?: number;
+    },
+  ): { id: string };
+  /** `username` likes a status (and its author gets the notification). */
+  favouriteAs(username: string, statusId: string, at?: number): void;
+  /** `username` boosts a status now (or at `at`); answers the boost's id. */
+  boostAs(username: string, statusId: string, at?: number): { id: string };
+  /** `username` follows `target` (the owner by default), with its notification. */
+  followAs(username: string, target?: string, at?: number): void;
+  /** A notification of any Mastodon type (status, poll, update, follow_request…) for the owner. */
+  notifyOwner(type: string, fromUsername: string, statusId: string | null, at?: number): { id: string };
+  /** A filter of the owner's (v2 filters: title, context, action, keywords). */
+  addFilter(filter: Omit<FilterRecord, 'id' | 'accountId' | 'expiresAt'> & { expiresAt?: number | null }): void;
+  /** Renames an account (display names may carry `:shortcode:` custom emoji). */
+  setDisplayName(username: string, name: string): void;
   setRateLimit(limit: number, windowMs: number): void;
   /** Spend the rate limit of every token of an account (the owner by default) for `forMs`. */
   exhaustRateLimit(forMs: number, username?: string): void;
@@ -162,6 +213,8 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const maxMedia = options.maxMediaAttachments ?? 4;
   const descriptionLimit = options.descriptionLimit ?? 1500;
   const apiVersion = options.apiVersion ?? 7;
+  const instanceApi = options.instanceApi ?? 'v2';
+  const corruptions: Array<{ pathIncludes: string; mutate: (body: unknown) => void }> = [];
 
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => [...protocols][0] ?? false });
@@ -169,7 +222,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   const domain = `127.0.0.1:${port}`;
-  const world = new World(origin, domain);
+  const world = new World(origin, domain, now);
   world.seed(options.statusCount ?? 260);
 
   const violation = (method: string, path: string, message: string) => violations.push({ method, path, message });
@@ -381,41 +434,211 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
 
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-  const handlers: Record<string, (c: Context) => Reply | Promise<Reply>> = {
-    getInstanceV2: () => ({
-      status: 200,
-      body: {
-        domain,
-        title: 'Colonnade test instance',
-        version: apiVersion >= 7 ? '4.5.0' : '4.3.0',
-        source_url: 'https://github.com/mastodon/mastodon',
-        description: 'An emulated Mastodon instance for tests.',
-        usage: { users: { active_month: world.accounts.size } },
-        thumbnail: { url: `${origin}/packs/media/images/preview.png` },
-        icon: [],
-        languages: ['en', 'fr'],
-        configuration: {
-          urls: { streaming: `ws://${domain}`, status: null },
-          accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
-          statuses: { max_characters: maxCharacters, max_media_attachments: maxMedia, characters_reserved_per_url: 23 },
-          media_attachments: {
-            supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
-            image_size_limit: 16_777_216,
-            image_matrix_limit: 33_177_600,
-            video_size_limit: 103_809_024,
-            video_frame_rate_limit: 120,
-            video_matrix_limit: 8_294_400,
-            description_limit: descriptionLimit,
-          },
-          polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
-          translation: { enabled: false },
+  const v1Instance = () => {
+    const common = {
+      title: 'Colonnade test instance',
+      description: 'An emulated instance for tests.',
+      short_description: 'An emulated instance for tests.',
+      email: 'admin@colonnade.test',
+      languages: ['en'],
+      registrations: false,
+      approval_required: false,
+      invites_enabled: false,
+      rules: [],
+      stats: { user_count: world.accounts.size, status_count: world.statuses.size, domain_count: 2 },
+      thumbnail: null,
+      contact_account: null,
+    };
+    if (instanceApi === 'pleroma') {
+      // Pleroma's InstanceView (lib/pleroma/web/mastodon_api/views/instance_view.ex, before 2.5).
+      return {
+        ...common,
+        uri: origin,
+        version: '2.7.2 (compatible; Pleroma 2.4.5)',
+        urls: { streaming_api: `ws://${domain}` },
+        max_toot_chars: maxCharacters,
+        max_media_attachments: maxMedia,
+        description_limit: descriptionLimit,
+      };
+    }
+    return {
+      ...common,
+      uri: domain,
+      version: '3.5.19',
+      urls: { streaming_api: `ws://${domain}` },
+      configuration: {
+        accounts: { max_featured_tags: 10 },
+        statuses: { max_characters: maxCharacters, max_media_attachments: maxMedia, characters_reserved_per_url: 23 },
+        media_attachments: {
+          supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+          image_size_limit: 16_777_216,
+          image_matrix_limit: 33_177_600,
+          video_size_limit: 103_809_024,
+          video_frame_rate_limit: 120,
+          video_matrix_limit: 8_294_400,
         },
-        registrations: { enabled: false, approval_required: false, message: null },
-        api_versions: { mastodon: apiVersion },
-        contact: { email: 'admin@colonnade.test', account: null },
-        rules: [],
+        polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
       },
-    }),
+    };
+  };
+
+  /** Notifications of an account, newest first, as GET /api/v{1,2}/notifications select them. */
+  const notificationsOf = (c: Context): NotificationRecord[] => {
+    const list = (name: string) => {
+      const v = c.query[name];
+      return v === undefined ? undefined : Array.isArray(v) ? v : [v];
+    };
+    const wanted = list('types');
+    const excluded = list('exclude_types') ?? [];
+    return world.notifications
+      .filter((n) => n.forAccountId === c.accountId && (!wanted || wanted.includes(n.type)))
+      .filter((n) => !excluded.includes(n.type))
+      .filter((n) => !n.statusId || !world.statuses.get(n.statusId)?.deleted)
+      .sort((a, b) => compareIds(b.id, a.id));
+  };
+
+  /**
+   * GET /api/v2/notifications as Api::V2::NotificationsController#index answers it: the page's
+   * notifications deduplicated by group key (one per group, its most recent), each group counted
+   * and sampled over the group's notifications up to the page's newest id
+   * (NotificationGroup.load_groups_data), with the accounts and statuses side by side.
+   */
+  const groupedNotifications = (c: Context): Reply => {
+    const limit = Math.min(Math.max(Number(num(c.query, 'limit') ?? 40), 1), 80);
+    const maxId = num(c.query, 'max_id');
+    const minId = num(c.query, 'min_id');
+    const sinceId = num(c.query, 'since_id');
+    const groupedTypesParam = c.query.grouped_types;
+    const groupedTypes =
+      groupedTypesParam === undefined
+        ? GROUPABLE_TYPES
+        : new Set(Array.isArray(groupedTypesParam) ? groupedTypesParam : [groupedTypesParam]);
+    const all = notificationsOf(c);
+    const keyOf = (n: NotificationRecord) => (groupedTypes.has(n.type) ? n.groupKey : `ungrouped-${n.id}`);
+    const candidates = all.filter(
+      (n) =>
+        (maxId === undefined || compareIds(n.id, maxId) < 0) &&
+        (sinceId === undefined || compareIds(n.id, sinceId) > 0) &&
+        (minId === undefined || compareIds(n.id, minId) > 0),
+    );
+    // min_id: the groups just after it (walk up from the oldest), still listed newest first.
+    const ordered = minId !== undefined ? [...candidates].reverse() : candidates;
+    const picked: NotificationRecord[] = [];
+    const seen = new Set<string>();
+    for (const n of ordered) {
+      const key = keyOf(n);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      picked.push(n);
+      if (picked.length >= limit) break;
+    }
+    if (minId !== undefined) picked.reverse();
+    const first = picked[0];
+    const last = picked[picked.length - 1];
+    const accountIds = new Set<string>();
+    const statusIds = new Set<string>();
+    const groups = picked.map((n) => {
+      const key = keyOf(n);
+      const members = key.startsWith('ungrouped-')
+        ? [n]
+        : all.filter((m) => keyOf(m) === key && first && compareIds(m.id, first.id) <= 0);
+      const newest = members[0] ?? n;
+      const inPage = members.filter((m) => last && compareIds(m.id, last.id) >= 0);
+      const sample: string[] = [];
+      for (const m of members) {
+        if (!sample.includes(m.fromAccountId)) sample.push(m.fromAccountId);
+        if (sample.length >= 8) break;
+      }
+      for (const id of sample) accountIds.add(id);
+      if (n.statusId && STATUS_TYPES.has(n.type)) statusIds.add(n.statusId);
+      return {
+        group_key: key,
+        notifications_count: members.length,
+        type: n.type,
+        most_recent_notification_id: Number(newest.id),
+        page_min_id: (inPage[inPage.length - 1] ?? n).id,
+        page_max_id: newest.id,
+        latest_page_notification_at: new Date(newest.createdAt).toISOString(),
+        sample_account_ids: sample,
+        ...(STATUS_TYPES.has(n.type) ? { status_id: n.statusId } : {}),
+      };
+    });
+    const statuses = [...statusIds].flatMap((id) => {
+      const s = world.statuses.get(id);
+      return s && !s.deleted ? [world.statusJson(s, c.accountId)] : [];
+    });
+    const accounts = [...accountIds].flatMap((id) => {
+      const a = world.accounts.get(id);
+      return a ? [world.accountJson(a)] : [];
+    });
+    let link: string | undefined;
+    if (first && last) {
+      const keep = new URLSearchParams(c.req.query);
+      for (const k of ['max_id', 'min_id', 'since_id']) keep.delete(k);
+      const make = (key: string, id: string) => {
+        const params = new URLSearchParams(keep);
+        params.set(key, id);
+        return `<${origin}${c.req.path}?${params.toString()}>`;
+      };
+      link = `${make('max_id', last.id)}; rel="next", ${make('min_id', first.id)}; rel="prev"`;
+    }
+    return {
+      status: 200,
+      body: { accounts, statuses, notification_groups: groups },
+      ...(link ? { headers: { Link: link } } : {}),
+    };
+  };
+
+  const instanceV2 = (): Reply => ({
+    status: 200,
+    body: {
+      domain,
+      title: 'Colonnade test instance',
+      version: apiVersion >= 7 ? '4.5.0' : '4.3.0',
+      source_url: 'https://github.com/mastodon/mastodon',
+      description: 'An emulated Mastodon instance for tests.',
+      usage: { users: { active_month: world.accounts.size } },
+      thumbnail: { url: `${origin}/packs/media/images/preview.png` },
+      icon: [],
+      languages: ['en', 'fr'],
+      configuration: {
+        urls: { streaming: `ws://${domain}`, status: null },
+        accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
+        statuses: { max_characters: maxCharacters, max_media_attachments: maxMedia, characters_reserved_per_url: 23 },
+        media_attachments: {
+          supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+          image_size_limit: 16_777_216,
+          image_matrix_limit: 33_177_600,
+          video_size_limit: 103_809_024,
+          video_frame_rate_limit: 120,
+          video_matrix_limit: 8_294_400,
+          description_limit: descriptionLimit,
+        },
+        polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
+        translation: { enabled: false },
+      },
+      registrations: { enabled: false, approval_required: false, message: null },
+      api_versions: { mastodon: apiVersion },
+      contact: { email: 'admin@colonnade.test', account: null },
+      rules: [],
+    },
+  });
+
+  const handlers: Record<string, (c: Context) => Reply | Promise<Reply>> = {
+    getInstance: () => {
+      if (instanceApi === 'none') throw new HttpFailure(404, 'Record not found');
+      return { status: 200, body: v1Instance() };
+    },
+
+    getNotificationsV2: (c) => {
+      if (instanceApi !== 'v2' || apiVersion < 2) throw new HttpFailure(404, 'Record not found');
+      return groupedNotifications(c);
+    },
+
+    getInstanceV2: () => {
+      if (instanceApi !== 'v2') throw new HttpFailure(404, 'Record not found');
+      return instanceV2();
+    },
 
     createApp: (c) => {
       const redirect = c.body.redirect_uris;
@@ -540,13 +763,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     },
 
     getNotifications: (c) => {
-      const types = c.query.types;
-      const wanted = types === undefined ? undefined : Array.isArray(types) ? types : [types];
-      const items = world.notifications
-        .filter((n) => n.forAccountId === c.accountId && (!wanted || wanted.includes(n.type)))
-        .filter((n) => !n.statusId || !world.statuses.get(n.statusId)?.deleted)
-        .sort((a, b) => compareIds(b.id, a.id));
-      const { page, link } = paginate(items, (n) => n.id, c.query, c.req.path, c.req.query, 80);
+      const { page, link } = paginate(notificationsOf(c), (n) => n.id, c.query, c.req.path, c.req.query, 80);
       return {
         status: 200,
         body: page.map((n) => world.notificationJson(n, c.accountId)),
@@ -676,6 +893,15 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       );
       if (!boost) {
         boost = world.addStatus(c.accountId, '', now(), { reblogOf: target.id });
+        if (target.accountId !== c.accountId) {
+          world.notify({
+            type: 'reblog',
+            forAccountId: target.accountId,
+            fromAccountId: c.accountId,
+            statusId: target.id,
+            at: now(),
+          });
+        }
         broadcastStatus(boost);
       }
       return { status: 200, body: world.statusJson(boost, c.accountId) };
@@ -723,7 +949,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     },
   };
 
-  const PUBLIC = new Set(['getInstanceV2', 'createApp', 'getOauthAuthorize', 'postOauthToken']);
+  const PUBLIC = new Set(['getInstanceV2', 'getInstance', 'createApp', 'getOauthAuthorize', 'postOauthToken']);
 
   // ---- the HTTP loop ------------------------------------------------------------------------
 
@@ -851,6 +1077,15 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       reply = { status: err.status, body: { error: err.message } };
     }
     reply.headers = { ...rateHeaders, ...(reply.headers ?? {}) };
+    const corruptionIndex = corruptions.findIndex((x) => url.pathname.includes(x.pathIncludes));
+    const corruption = corruptions[corruptionIndex];
+    if (corruption && reply.status < 300 && reply.text === undefined) {
+      corruptions.splice(corruptionIndex, 1);
+      // Broken on purpose: not checked against the description.
+      corruption.mutate(reply.body);
+      respond(res, reply);
+      return;
+    }
     const responseProblems = spec.checkResponse(
       match.operationId,
       reply.status,
@@ -899,6 +1134,92 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     },
     failNext: (fault) => void faults.push({ ...fault }),
     malformNext: (pathIncludes) => void malformed.push(pathIncludes),
+    corruptNext: (pathIncludes, mutate) => void corruptions.push({ pathIncludes, mutate }),
+    postWith: (username, text, opts = {}) => {
+      const accountId = accountByUsername(username).id;
+      const at = opts.at ?? now();
+      const mediaIds: string[] = [];
+      for (let i = 0; i < (opts.images ?? 0); i++) {
+        const id = world.newStatusId();
+        world.media.set(id, {
+          id,
+          accountId,
+          description: `image ${i + 1}`,
+          mimeType: 'image/png',
+          size: 100,
+          statusId: null,
+        });
+        mediaIds.push(id);
+      }
+      const status = world.addStatus(accountId, text, at, {
+        mediaIds,
+        ...(opts.spoilerText ? { spoilerText: opts.spoilerText } : {}),
+        ...(opts.sensitive ? { sensitive: true } : {}),
+        ...(opts.quoteOf ? { quotedStatusId: opts.quoteOf, quoteState: opts.quoteState ?? 'accepted' } : {}),
+      });
+      for (const id of mediaIds) {
+        const m = world.media.get(id);
+        if (m) m.statusId = status.id;
+      }
+      newStatusSideEffects(status);
+      return { id: status.id };
+    },
+    favouriteAs: (username, statusId, at) => {
+      const account = accountByUsername(username);
+      const status = world.statuses.get(statusId);
+      if (!status) throw new Error(`no status ${statusId} in the emulator`);
+      status.favouritedBy.add(account.id);
+      if (status.accountId !== account.id) {
+        world.notify({
+          type: 'favourite',
+          forAccountId: status.accountId,
+          fromAccountId: account.id,
+          statusId,
+          at: at ?? now(),
+        });
+      }
+    },
+    boostAs: (username, statusId, at) => {
+      const account = accountByUsername(username);
+      const status = world.statuses.get(statusId);
+      if (!status) throw new Error(`no status ${statusId} in the emulator`);
+      const when = at ?? now();
+      const boost = world.addStatus(account.id, '', when, { reblogOf: statusId });
+      if (status.accountId !== account.id) {
+        world.notify({ type: 'reblog', forAccountId: status.accountId, fromAccountId: account.id, statusId, at: when });
+      }
+      broadcastStatus(boost);
+      return { id: boost.id };
+    },
+    followAs: (username, target = OWNER_USERNAME, at) => {
+      const from = accountByUsername(username);
+      const to = accountByUsername(target);
+      const followed = world.follows.get(from.id) ?? new Set<string>();
+      followed.add(to.id);
+      world.follows.set(from.id, followed);
+      world.notify({ type: 'follow', forAccountId: to.id, fromAccountId: from.id, statusId: null, at: at ?? now() });
+    },
+    notifyOwner: (type, fromUsername, statusId, at) => {
+      const record = world.notify({
+        type,
+        forAccountId: world.ownerId,
+        fromAccountId: accountByUsername(fromUsername).id,
+        statusId,
+        at: at ?? now(),
+      });
+      return { id: record.id };
+    },
+    addFilter: (filter) => {
+      world.filters.push({
+        ...filter,
+        id: world.newId(),
+        accountId: world.ownerId,
+        expiresAt: filter.expiresAt ?? null,
+      });
+    },
+    setDisplayName: (username, name) => {
+      accountByUsername(username).displayName = name;
+    },
     exhaustRateLimit: (forMs, username = OWNER_USERNAME) => {
       const accountId = accountByUsername(username).id;
       for (const record of world.tokens.values()) {

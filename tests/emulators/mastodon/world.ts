@@ -13,6 +13,24 @@ export interface AccountRecord {
   suspended: boolean;
 }
 
+/** A custom emoji of the instance (REST::CustomEmojiSerializer). */
+export interface EmojiRecord {
+  shortcode: string;
+  /** Animated where the image is (a GIF); `static_url` is always a still PNG. */
+  animated: boolean;
+}
+
+/** One of an account's filters (CustomFilter with its keywords; Mastodon 4.0+ filters v2). */
+export interface FilterRecord {
+  id: string;
+  accountId: string;
+  title: string;
+  context: Array<'home' | 'notifications' | 'public' | 'thread' | 'account'>;
+  action: 'warn' | 'hide' | 'blur';
+  keywords: string[];
+  expiresAt: number | null;
+}
+
 export interface StatusRecord {
   id: string;
   accountId: string;
@@ -24,6 +42,11 @@ export interface StatusRecord {
   /** Set on a boost: the boosted status's id. */
   reblogOf: string | null;
   quotedStatusId: string | null;
+  /** The quote's state as Mastodon serializes it (QuoteStateEnum); accepted unless told. */
+  quoteState: string;
+  /** `sensitive` as the author marked it (Mastodon forces it on with a content warning). */
+  sensitive: boolean;
+  spoilerText: string;
   mediaIds: string[];
   tags: string[];
   mentionIds: string[];
@@ -45,12 +68,30 @@ export interface MediaRecord {
 
 export interface NotificationRecord {
   id: string;
-  type: 'mention' | 'favourite' | 'reblog' | 'follow';
+  /** Mastodon's NotificationTypeEnum. */
+  type: string;
   forAccountId: string;
   fromAccountId: string;
   statusId: string | null;
   createdAt: number;
+  /** Mastodon's group key (Notification::Groups#set_group_key!), `ungrouped-<id>` otherwise. */
+  groupKey: string;
 }
+
+/** Notification types Mastodon groups (Notification::Groups::GROUPABLE_NOTIFICATION_TYPES). */
+export const GROUPABLE_TYPES = new Set(['favourite', 'reblog', 'follow', 'admin.sign_up']);
+/** Types whose notification carries a status (REST::NotificationGroupSerializer#status_type?). */
+export const STATUS_TYPES = new Set([
+  'favourite',
+  'reblog',
+  'status',
+  'mention',
+  'poll',
+  'update',
+  'quote',
+  'quoted_update',
+]);
+const GROUP_SPAN_HOURS = 12;
 
 export interface ListRecord {
   id: string;
@@ -118,6 +159,10 @@ export class World {
   readonly follows = new Map<string, Set<string>>();
   /** `${accountId}:${key}` → status id, for Idempotency-Key. */
   readonly idempotency = new Map<string, string>();
+  readonly emojis = new Map<string, EmojiRecord>();
+  readonly filters: FilterRecord[] = [];
+  /** Notification group buckets: `${accountId}/${typePrefix}` → hour bucket (Mastodon keeps it in redis). */
+  private readonly groupBuckets = new Map<string, number>();
   ownerId = '';
   private nextStatus = 110_000_000_000_000_000n;
   private nextOther = 1_000;
@@ -125,6 +170,7 @@ export class World {
   constructor(
     readonly origin: string,
     readonly domain: string,
+    readonly now: () => number = () => Date.now(),
   ) {}
 
   newStatusId(): string {
@@ -190,7 +236,8 @@ export class World {
         last = m.index + m[0].length;
         if (m[1]) {
           const url = m[1];
-          const display = url.replace(/^https?:\/\//, '');
+          // TextFormatter#link_to_url: the scheme and "www." are invisible, 30 characters shown.
+          const display = url.replace(/^https?:\/\/(www\.)?/, '');
           const scheme = url.slice(0, url.length - display.length);
           const shown =
             display.length > 30
@@ -213,6 +260,66 @@ export class World {
       .split(/\n{2,}/)
       .map((para) => `<p>${para.split('\n').map(renderLine).join('<br />')}</p>`)
       .join('');
+  }
+
+  emojiJson(shortcode: string): Json | undefined {
+    const e = this.emojis.get(shortcode);
+    if (!e) return undefined;
+    const base = `${this.origin}/system/custom_emojis/images/${encodeURIComponent(shortcode)}`;
+    return {
+      shortcode,
+      url: `${base}/original.${e.animated ? 'gif' : 'png'}`,
+      static_url: `${base}/static.png`,
+      visible_in_picker: true,
+      category: null,
+    };
+  }
+
+  /** The custom emoji a text uses (`:shortcode:` of a known emoji), as Mastodon lists them. */
+  emojisIn(...texts: string[]): Json[] {
+    const found: Json[] = [];
+    const seen = new Set<string>();
+    for (const text of texts) {
+      for (const m of text.matchAll(/:([a-zA-Z0-9_]{2,}):/g)) {
+        const code = m[1] ?? '';
+        if (seen.has(code)) continue;
+        const json = this.emojiJson(code);
+        if (json) {
+          seen.add(code);
+          found.push(json);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** FilterResults of the viewer's active filters matching a status (Account#status_matches_filters). */
+  filteredFor(s: StatusRecord, viewerId: string, at: number): Json[] {
+    const text = s.text.toLowerCase();
+    return this.filters
+      .filter((f) => f.accountId === viewerId && (f.expiresAt === null || f.expiresAt > at))
+      .flatMap((f) => {
+        const matches = f.keywords.filter((k) =>
+          new RegExp(
+            `(?<![\\p{L}\\p{N}_])${k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}_])`,
+            'u',
+          ).test(text),
+        );
+        if (matches.length === 0) return [];
+        return [
+          {
+            filter: {
+              id: f.id,
+              title: f.title,
+              context: f.context,
+              expires_at: f.expiresAt === null ? null : new Date(f.expiresAt).toISOString(),
+              filter_action: f.action,
+            },
+            keyword_matches: matches,
+            status_matches: [],
+          },
+        ];
+      });
   }
 
   accountJson(a: AccountRecord): Json {
@@ -243,7 +350,7 @@ export class World {
       following_count: following,
       statuses_count: statuses.length,
       last_status_at: last ? new Date(last).toISOString().slice(0, 10) : null,
-      emojis: [],
+      emojis: this.emojisIn(a.displayName),
       fields: [],
       roles: [],
     };
@@ -282,8 +389,24 @@ export class World {
     };
   }
 
-  /** A status as `viewerId` sees it. */
-  statusJson(s: StatusRecord, viewerId: string): Json {
+  /** What a quote of `s` looks like (REST::BaseQuoteSerializer): the state, and the status when accepted. */
+  private quoteJson(s: StatusRecord, viewerId: string, shallow: boolean): Json | null {
+    if (!s.quotedStatusId) return null;
+    const quoted = this.statuses.get(s.quotedStatusId);
+    const gone = !quoted || quoted.deleted;
+    const state = s.quoteState === 'accepted' && gone ? 'deleted' : s.quoteState;
+    if (shallow) return { state, quoted_status_id: state === 'accepted' && quoted ? quoted.id : null };
+    return {
+      state,
+      quoted_status: state === 'accepted' && quoted ? this.statusJson(quoted, viewerId, { shallow: true }) : null,
+    };
+  }
+
+  /**
+   * A status as `viewerId` sees it (REST::StatusSerializer; a quoted status as
+   * REST::ShallowStatusSerializer, whose own quote is a ShallowQuote).
+   */
+  statusJson(s: StatusRecord, viewerId: string, options: { shallow?: boolean } = {}): Json {
     const account = this.accounts.get(s.accountId);
     if (!account) throw new Error(`status ${s.id} has no author`);
     const base = {
@@ -291,8 +414,8 @@ export class World {
       created_at: new Date(s.createdAt).toISOString(),
       in_reply_to_id: s.inReplyToId,
       in_reply_to_account_id: s.inReplyToAccountId,
-      sensitive: false,
-      spoiler_text: '',
+      sensitive: s.sensitive || s.spoilerText !== '',
+      spoiler_text: s.spoilerText,
       visibility: 'public',
       language: 'en',
       uri: `${this.origin}/users/${account.username}/statuses/${s.id}`,
@@ -300,10 +423,8 @@ export class World {
       edited_at: null,
       muted: false,
       bookmarked: false,
-      filtered: [],
       application: { name: 'Web', website: null },
       account: this.accountJson(account),
-      emojis: [],
       card: null,
       poll: null,
     };
@@ -312,7 +433,12 @@ export class World {
       if (!original) throw new Error(`boost ${s.id} has no original`);
       return {
         ...base,
+        sensitive: false,
+        spoiler_text: '',
         content: '',
+        emojis: [],
+        // The filters of the boosted status (CustomFilter.apply_cached_filters reads status.proper).
+        filtered: this.filteredFor(original, viewerId, this.now()),
         replies_count: 0,
         reblogs_count: 0,
         favourites_count: 0,
@@ -328,13 +454,26 @@ export class World {
     }
     const boosts = [...this.statuses.values()].filter((b) => b.reblogOf === s.id && !b.deleted);
     const quoted = s.quotedStatusId ? this.statuses.get(s.quotedStatusId) : undefined;
+    const quotes = [...this.statuses.values()].filter(
+      (q) => q.quotedStatusId === s.id && !q.deleted && q.quoteState === 'accepted',
+    );
+    // Mastodon 4.5 adds a "RE: <link>" paragraph for clients without quotes, when the text has no link to it.
+    const quotedUrl = quoted
+      ? `${this.origin}/@${this.accounts.get(quoted.accountId)?.username ?? ''}/${quoted.id}`
+      : '';
+    const fallback =
+      quoted && !s.text.includes(quotedUrl)
+        ? `<p class="quote-inline">RE: ${this.renderHtml(quotedUrl).replace(/^<p>|<\/p>$/g, '')}</p>`
+        : '';
     return {
       ...base,
-      content: this.renderHtml(s.text),
+      content: fallback + this.renderHtml(s.text),
+      emojis: this.emojisIn(s.spoilerText, s.text),
+      filtered: this.filteredFor(s, viewerId, this.now()),
       replies_count: s.replies,
       reblogs_count: s.baseReblogs + boosts.length,
       favourites_count: s.baseFavourites + s.favouritedBy.size,
-      quotes_count: 0,
+      quotes_count: quotes.length,
       favourited: s.favouritedBy.has(viewerId),
       reblogged: boosts.some((b) => b.accountId === viewerId),
       reblog: null,
@@ -347,7 +486,7 @@ export class World {
         return a ? [{ id: a.id, username: a.username, url: this.accountUrl(a), acct: this.acct(a) }] : [];
       }),
       tags: s.tags.map((name) => ({ name, url: `${this.origin}/tags/${encodeURIComponent(name)}` })),
-      quote: quoted ? { state: 'accepted', quoted_status: this.statusJson(quoted, viewerId) } : null,
+      quote: this.quoteJson(s, viewerId, options.shallow ?? false),
     };
   }
 
@@ -358,7 +497,7 @@ export class World {
     return {
       id: n.id,
       type: n.type,
-      group_key: `ungrouped-${n.id}`,
+      group_key: n.groupKey,
       created_at: new Date(n.createdAt).toISOString(),
       account: this.accountJson(from),
       ...(status && !status.deleted ? { status: this.statusJson(status, viewerId) } : {}),
@@ -369,7 +508,12 @@ export class World {
     accountId: string,
     text: string,
     at: number,
-    extra: Partial<Pick<StatusRecord, 'inReplyToId' | 'reblogOf' | 'quotedStatusId' | 'mediaIds'>> = {},
+    extra: Partial<
+      Pick<
+        StatusRecord,
+        'inReplyToId' | 'reblogOf' | 'quotedStatusId' | 'quoteState' | 'mediaIds' | 'sensitive' | 'spoilerText'
+      >
+    > = {},
   ): StatusRecord {
     const { tags, mentionIds } = extra.reblogOf ? { tags: [], mentionIds: [] } : this.parse(text);
     const parent = extra.inReplyToId ? this.statuses.get(extra.inReplyToId) : undefined;
@@ -382,6 +526,9 @@ export class World {
       inReplyToAccountId: parent?.accountId ?? null,
       reblogOf: extra.reblogOf ?? null,
       quotedStatusId: extra.quotedStatusId ?? null,
+      quoteState: extra.quoteState ?? 'accepted',
+      sensitive: extra.sensitive ?? false,
+      spoilerText: extra.spoilerText ?? '',
       mediaIds: extra.mediaIds ?? [],
       tags,
       mentionIds,
@@ -398,6 +545,10 @@ export class World {
         this.notify({ type: 'mention', forAccountId: mentioned, fromAccountId: accountId, statusId: status.id, at });
       }
     }
+    const quoted = extra.quotedStatusId ? this.statuses.get(extra.quotedStatusId) : undefined;
+    if (quoted && quoted.accountId !== accountId) {
+      this.notify({ type: 'quote', forAccountId: quoted.accountId, fromAccountId: accountId, statusId: status.id, at });
+    }
     return status;
   }
 
@@ -408,16 +559,33 @@ export class World {
     statusId: string | null;
     at: number;
   }): NotificationRecord {
+    const id = this.newId();
     const record: NotificationRecord = {
-      id: this.newId(),
+      id,
       type: n.type,
       forAccountId: n.forAccountId,
       fromAccountId: n.fromAccountId,
       statusId: n.statusId,
       createdAt: n.at,
+      groupKey: this.groupKey(n.forAccountId, n.type, n.statusId, n.at) ?? `ungrouped-${id}`,
     };
     this.notifications.push(record);
     return record;
+  }
+
+  /**
+   * Notification::Groups#set_group_key!: favourites and boosts of one status, follows, sign-ups,
+   * in hour buckets reused while the group spans less than 12 hours.
+   */
+  private groupKey(forAccountId: string, type: string, statusId: string | null, at: number): string | undefined {
+    if (!GROUPABLE_TYPES.has(type)) return undefined;
+    const prefix = type === 'favourite' || type === 'reblog' ? `${type}-${statusId ?? ''}` : type;
+    const key = `${forAccountId}/${prefix}`;
+    let bucket = Math.floor(at / 3_600_000);
+    const previous = this.groupBuckets.get(key);
+    if (previous !== undefined && bucket < previous + GROUP_SPAN_HOURS && bucket >= previous) bucket = previous;
+    this.groupBuckets.set(key, bucket);
+    return `${prefix}-${bucket}`;
   }
 
   /** Statuses (boosts included) in `viewerId`'s home timeline, newest first. */
@@ -463,6 +631,8 @@ export class World {
       });
     }
     this.ownerId = '100';
+    this.emojis.set('colonnade', { shortcode: 'colonnade', animated: false });
+    this.emojis.set('blobwave', { shortcode: 'blobwave', animated: true });
     const others = [...this.accounts.keys()].filter((id) => id !== this.ownerId);
     this.follows.set(this.ownerId, new Set(others.filter((id) => this.accounts.get(id)?.username !== 'zed')));
     this.lists.set('1', { id: '1', title: 'Partners', ownerId: this.ownerId, memberIds: ['101', '102', '109'] });
@@ -519,7 +689,11 @@ export class World {
     this.notifications.sort((a, b) => a.createdAt - b.createdAt);
     // Notification ids follow time, as Mastodon's do.
     let n = 5_000;
-    for (const record of this.notifications) record.id = String((n += 1));
+    for (const record of this.notifications) {
+      const ungrouped = record.groupKey.startsWith('ungrouped-');
+      record.id = String((n += 1));
+      if (ungrouped) record.groupKey = `ungrouped-${record.id}`;
+    }
     this.nextOther = Math.max(this.nextOther, n);
   }
 }

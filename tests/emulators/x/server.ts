@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as twitterTextModule from 'twitter-text';
 import { SpecValidator, type Violation } from './spec-validator';
-import { ME_ID, XState, type XTweet, type XUser } from './state';
+import { ME_ID, XState, extractEntities, type XTweet, type XUser } from './state';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export interface XEmulatorClient {
   clientId: string;
@@ -27,7 +27,10 @@ export interface XEmulatorOptions {
   /** Roughly how many posts the signed-in user's home timeline holds (default 160). */
   homePosts?: number;
   clients?: XEmulatorClient[];
-  /** Lifetime of access tokens in seconds (X: 7200). */
+  /**
+   * Lifetime of access tokens in seconds (X: 7200), counted on `now`: with a fake clock, a test
+   * lives through many lifetimes in moments.
+   */
   accessTokenTtlSec?: number;
 }
 
@@ -46,9 +49,11 @@ interface Fault {
   mode: FaultMode;
 }
 
+/** One authorization (a sign-in) and every token pair refreshed from it share a grant id. */
 interface AccessToken {
   userId: string;
   clientId: string;
+  grant: string;
   expiresAt: number;
   scopes: string[];
   revoked: boolean;
@@ -57,6 +62,7 @@ interface AccessToken {
 interface RefreshToken {
   userId: string;
   clientId: string;
+  grant: string;
   scopes: string[];
   used: boolean;
   revoked: boolean;
@@ -131,6 +137,19 @@ const fieldsOf = (query: URLSearchParams, name: string) =>
 
 const token = (bytes = 24) => randomBytes(bytes).toString('base64url');
 
+/**
+ * X's escaping of post text: `&`, `<` and `>` as HTML entities, nothing else; entity indices
+ * stay counted in code points of the text as written (the adapter checks both ways).
+ */
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** X's `display_url`: no scheme nor `www.`, cut with `…` past 26 characters. */
+function displayUrl(url: string): string {
+  const bare = url.replace(/^https?:\/\//, '').replace(/^www\./, '');
+  const chars = Array.from(bare);
+  return chars.length > 26 ? chars.slice(0, 25).join('') + '…' : bare;
+}
+
 /** Pagination tokens: opaque to clients, here the id of the last post returned, in base 36. */
 const encodePage = (id: string) => `p${BigInt(id).toString(36)}`;
 function decodePage(token: string): bigint | null {
@@ -195,8 +214,18 @@ export interface XEmulatorControl {
   };
   /** Issues OAuth 1.0a user keys for a user. */
   issueOAuth1(userId?: string): { appKey: string; appSecret: string; accessToken: string; accessSecret: string };
-  /** Revokes an access token and the refresh tokens of the same grant. */
+  /** Revokes an access token and the refresh tokens of the same user and app (the user removed the app). */
   revoke(accessToken: string): void;
+  /** X stops accepting this one access token before its expiry (its refresh token stays valid). */
+  rejectAccessToken(accessToken: string): void;
+  /** The next `count` access tokens issued (by code or refresh) are refused from the start. */
+  refuseNextIssuedAccessTokens(count: number): void;
+  /** Lifetime in seconds of access tokens issued from now on. */
+  setAccessTokenTtl(ttlSec: number): void;
+  /** Every refresh token presented to the token endpoint, in order (repeats included). */
+  refreshTokensPresented(): string[];
+  /** How many grants were revoked because a spent refresh token was presented again. */
+  grantsRevokedForReuse(): number;
   /** Limit for an endpoint ("GET /2/tweets/search/recent"), per token, per 15-minute window. */
   setRateLimit(endpoint: string, limit: number): void;
   /** The app's plan does not include this endpoint: 403 client-not-enrolled. */
@@ -204,6 +233,13 @@ export interface XEmulatorControl {
   /** The next request to `endpoint` fails this way. */
   failNext(endpoint: string, mode: FaultMode): void;
   addTweet(input: { authorId: string; text: string; createdAt?: number }): XTweet;
+  /** `userId` retweets `tweetId` now (or at `createdAt`), as POST /2/users/{id}/retweets does. */
+  retweet(userId: string, tweetId: string, createdAt?: number): XTweet;
+  /**
+   * The next answer of `endpoint` is checked against the spec as usual, then changed by
+   * `alter` before it is sent: a server answering outside its spec (a malformed item…).
+   */
+  alterNext(endpoint: string, alter: (body: JsonObject) => void): void;
   /** How many refresh_token grants succeeded. */
   refreshCount(): number;
 }
@@ -213,7 +249,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   const validator = new SpecValidator();
   const state = new XState(now, { seed: options.seed, homePosts: options.homePosts });
   const clients = new Map((options.clients ?? []).map((c) => [c.clientId, c]));
-  const ttl = options.accessTokenTtlSec ?? 7200;
+  let ttl = options.accessTokenTtlSec ?? 7200;
   const accessTokens = new Map<string, AccessToken>();
   const refreshTokens = new Map<string, RefreshToken>();
   const codes = new Map<string, AuthCode>();
@@ -222,16 +258,28 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   const usage = new Map<string, { windowStart: number; used: number }>();
   const notInPlan = new Set<string>();
   const faults: Fault[] = [];
+  const alterations: { endpoint: string; alter: (body: JsonObject) => void }[] = [];
   const requests: XEmulator['requests'] = [];
   let refreshes = 0;
+  const presented: string[] = [];
+  let reuseRevocations = 0;
+  let refuseIssued = 0;
 
-  const issue = (userId: string, clientId: string, scopes: string[], ttlSec = ttl) => {
+  const issue = (userId: string, clientId: string, scopes: string[], ttlSec = ttl, grant = token(8)) => {
     const accessToken = token();
     const refreshToken = token();
     const expiresAt = now() + ttlSec * 1000;
-    accessTokens.set(accessToken, { userId, clientId, expiresAt, scopes, revoked: false });
-    refreshTokens.set(refreshToken, { userId, clientId, scopes, used: false, revoked: false });
+    const revoked = refuseIssued > 0;
+    if (revoked) refuseIssued--;
+    accessTokens.set(accessToken, { userId, clientId, grant, expiresAt, scopes, revoked });
+    refreshTokens.set(refreshToken, { userId, clientId, grant, scopes, used: false, revoked: false });
     return { accessToken, refreshToken, expiresAt, ttlSec };
+  };
+
+  /** Presenting a spent refresh token again revokes every token of its grant (X's rotation rule). */
+  const revokeGrant = (grant: string) => {
+    for (const t of accessTokens.values()) if (t.grant === grant) t.revoked = true;
+    for (const t of refreshTokens.values()) if (t.grant === grant) t.revoked = true;
   };
 
   // ---- serializers -------------------------------------------------------------------------
@@ -256,7 +304,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   };
 
   const tweetJson = (t: XTweet, fields: Set<string>): JsonObject => {
-    const o: JsonObject = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
+    const o: JsonObject = { id: t.id, text: escapeText(t.text), edit_history_tweet_ids: [t.id] };
     if (fields.has('author_id')) o['author_id'] = t.authorId;
     if (fields.has('created_at')) o['created_at'] = new Date(t.createdAt).toISOString();
     if (fields.has('conversation_id')) o['conversation_id'] = t.id;
@@ -264,6 +312,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     if (fields.has('in_reply_to_user_id') && t.inReplyToUserId) o['in_reply_to_user_id'] = t.inReplyToUserId;
     if (fields.has('referenced_tweets') && t.referenced.length) o['referenced_tweets'] = t.referenced;
     if (fields.has('attachments') && t.mediaKeys.length) o['attachments'] = { media_keys: t.mediaKeys };
+    if (fields.has('possibly_sensitive')) o['possibly_sensitive'] = t.sensitive ?? false;
     if (fields.has('entities') && t.entities.length) {
       const e: JsonObject = {};
       const tags = t.entities.filter((x) => x.kind === 'hashtag');
@@ -284,7 +333,9 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
           end: x.end,
           url: x.value,
           expanded_url: x.expanded ?? x.value,
-          display_url: (x.expanded ?? x.value).replace(/^https?:\/\//, '').slice(0, 25),
+          // The link of attached media reads pic.x.com/… and names the medium.
+          display_url: x.mediaKey ? `pic.x.com/${x.value.slice(-10)}` : displayUrl(x.expanded ?? x.value),
+          ...(x.mediaKey ? { media_key: x.mediaKey } : {}),
         }));
       }
       o['entities'] = e;
@@ -315,28 +366,46 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     return o;
   };
 
-  /** data + includes for a list of posts, honouring tweet.fields, expansions, user/media fields. */
+  /**
+   * data + includes for a list of posts, honouring tweet.fields, expansions, user/media fields.
+   * As X: `referenced_tweets.id` includes the posts the listed ones refer to (one level only),
+   * `author_id` the authors of the listed posts, `referenced_tweets.id.author_id` the authors
+   * of the included ones; what cannot be included (a deleted post, an unknown user) is named
+   * in `errors` (resource-not-found) instead.
+   */
   const tweetsPayload = (tweets: XTweet[], query: URLSearchParams): JsonObject => {
     const fields = fieldsOf(query, 'tweet.fields');
     const expansions = fieldsOf(query, 'expansions');
     const userFields = fieldsOf(query, 'user.fields');
     const mediaFields = fieldsOf(query, 'media.fields');
     const out: JsonObject = {};
+    const errors: Json[] = [];
     if (tweets.length) out['data'] = tweets.map((t) => tweetJson(t, fields));
     const includes: JsonObject = {};
     const referenced: XTweet[] = [];
     if (expansions.has('referenced_tweets.id')) {
+      const gone = new Set<string>();
       for (const t of tweets) {
         for (const r of t.referenced) {
           const ref = state.tweets.get(r.id);
-          if (ref && !ref.deleted && !referenced.includes(ref)) referenced.push(ref);
+          if (ref && !ref.deleted) {
+            if (!referenced.includes(ref)) referenced.push(ref);
+          } else if (!gone.has(r.id)) {
+            gone.add(r.id);
+            errors.push(notFound('tweet', 'referenced_tweets.id', r.id));
+          }
         }
       }
       if (referenced.length) includes['tweets'] = referenced.map((t) => tweetJson(t, fields));
     }
-    if (expansions.has('author_id')) {
-      const ids = [...new Set([...tweets, ...referenced].map((t) => t.authorId))];
+    const authorIds = [
+      ...(expansions.has('author_id') ? tweets.map((t) => t.authorId) : []),
+      ...(expansions.has('referenced_tweets.id.author_id') ? referenced.map((t) => t.authorId) : []),
+    ];
+    if (authorIds.length) {
+      const ids = [...new Set(authorIds)];
       const users = ids.map((id) => state.users.get(id)).filter((u): u is XUser => !!u);
+      for (const id of ids) if (!state.users.has(id)) errors.push(notFound('user', 'author_id', id));
       if (users.length) includes['users'] = users.map((u) => userJson(u, userFields));
     }
     if (expansions.has('attachments.media_keys')) {
@@ -355,6 +424,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       }
     }
     if (Object.keys(includes).length) out['includes'] = includes;
+    if (errors.length) out['errors'] = errors;
     return out;
   };
 
@@ -535,7 +605,8 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
         found.push(t);
       }
       const body = tweetsPayload(found, ctx.query);
-      if (errors.length) body['errors'] = errors;
+      const all = [...errors, ...((body['errors'] as Json[] | undefined) ?? [])];
+      if (all.length) body['errors'] = all;
       return { status: 200, body };
     },
     'POST /2/tweets': (ctx): Reply => {
@@ -580,8 +651,23 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
           },
         };
       }
+      // X refuses a text the user posted already (live API: 403 about:blank, this detail).
+      const stored = extractEntities(text, (u) => state.tco(u)).text;
+      const dayAgo = now() - 24 * 3600_000;
+      const duplicate =
+        text !== '' &&
+        state
+          .timeline(
+            (o) =>
+              o.authorId === ctx.userId && o.createdAt >= dayAgo && !o.referenced.some((r) => r.type === 'retweeted'),
+          )
+          .some((o) => state.typedText(o) === stored);
+      if (duplicate) return problem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
       const t = state.addTweet({ authorId: ctx.userId, text });
-      t.mediaKeys = media.map((m) => m!.mediaKey);
+      state.attachMedia(
+        t,
+        media.map((m) => m!),
+      );
       if (parent) {
         t.referenced.push({ type: 'replied_to', id: parent.id });
         t.inReplyToUserId = parent.authorId;
@@ -591,7 +677,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
         t.referenced.push({ type: 'quoted', id: quoted.id });
         quoted.quotes++;
       }
-      return { status: 201, body: { data: { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] } } };
+      return { status: 201, body: { data: { id: t.id, text: escapeText(t.text), edit_history_tweet_ids: [t.id] } } };
     },
     'DELETE /2/tweets/{id}': (ctx): Reply => {
       const t = state.tweets.get(ctx.params[0] ?? '');
@@ -620,12 +706,15 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       const id = String(ctx.body?.['tweet_id'] ?? '');
       const t = state.tweets.get(id);
       if (!t || t.deleted) return { status: 200, body: { errors: [notFound('tweet', 'tweet_id', id)] } };
-      t.retweets.add(ctx.userId);
-      return { status: 200, body: { data: { retweeted: true, rest_id: t.id } } };
+      const mine = state.timeline(
+        (o) => o.authorId === ctx.userId && o.referenced.some((r) => r.type === 'retweeted' && r.id === id),
+      )[0];
+      const rt = mine ?? state.retweet(ctx.userId, id);
+      return { status: 200, body: { data: { retweeted: true, rest_id: rt?.id ?? t.id } } };
     },
     'DELETE /2/users/{id}/retweets/{source_tweet_id}': (ctx): Reply => {
       if (ctx.params[0] !== ctx.userId) return forbiddenForUser();
-      state.tweets.get(ctx.params[1] ?? '')?.retweets.delete(ctx.userId);
+      state.unretweet(ctx.userId, ctx.params[1] ?? '');
       return { status: 200, body: { data: { retweeted: false } } };
     },
     'POST /2/media/upload/initialize': (ctx): Reply => {
@@ -734,8 +823,8 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
           body: { error: 'unauthorized_client', error_description: 'Missing valid authorization header' },
         };
     }
-    const answer = (userId: string, scopes: string[]): Reply => {
-      const pair = issue(userId, clientId, scopes);
+    const answer = (userId: string, scopes: string[], grant?: string): Reply => {
+      const pair = issue(userId, clientId, scopes, ttl, grant);
       return {
         status: 200,
         body: {
@@ -762,13 +851,24 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       return answer(ME_ID, code.scopes);
     }
     if (grant === 'refresh_token') {
-      const rt = refreshTokens.get(String(body['refresh_token'] ?? ''));
-      if (!rt || rt.used || rt.revoked || rt.clientId !== clientId) {
-        return oauthError('invalid_grant', 'Value passed for the token was invalid.');
+      const presentedToken = String(body['refresh_token'] ?? '');
+      presented.push(presentedToken);
+      const rt = refreshTokens.get(presentedToken);
+      // X answers `invalid_request` for a spent, unknown or foreign refresh token, and revokes
+      // the whole grant when a spent one comes back (refresh token rotation).
+      if (!rt || rt.clientId !== clientId) {
+        return oauthError('invalid_request', 'Value passed for the token was invalid.');
       }
+      if (rt.used) {
+        if (!rt.revoked) reuseRevocations++;
+        revokeGrant(rt.grant);
+        return oauthError('invalid_request', 'Value passed for the token was invalid.');
+      }
+      // A token of a grant the user revoked: the RFC 6749 §5.2 answer.
+      if (rt.revoked) return oauthError('invalid_grant', 'The grant was revoked.');
       rt.used = true;
       refreshes++;
-      return answer(rt.userId, rt.scopes.length ? rt.scopes : ['tweet.read', 'users.read', 'offline.access']);
+      return answer(rt.userId, rt.scopes.length ? rt.scopes : ['tweet.read', 'users.read', 'offline.access'], rt.grant);
     }
     return oauthError('unsupported_grant_type', 'grant_type not supported');
   };
@@ -956,6 +1056,14 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       res.socket?.destroy();
       return;
     }
+    const alteration = alterations.findIndex((a) => a.endpoint === endpoint);
+    if (alteration >= 0 && typeof reply.body === 'object' && reply.body !== null && !Array.isArray(reply.body)) {
+      const { alter } = alterations.splice(alteration, 1)[0]!;
+      validator.checkResponse(method, path, reply.status, reply.type ?? 'application/json', reply.body);
+      const body = JSON.parse(JSON.stringify(reply.body)) as JsonObject;
+      alter(body);
+      return send(res, method, path, { ...reply, body, headers: { ...rate.headers, ...(reply.headers ?? {}) } }, false);
+    }
     send(res, method, path, { ...reply, headers: { ...rate.headers, ...(reply.headers ?? {}) } }, true);
   };
 
@@ -1005,10 +1113,28 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       for (const rt of refreshTokens.values())
         if (rt.userId === access.userId && rt.clientId === access.clientId) rt.revoked = true;
     },
+    rejectAccessToken: (accessToken) => {
+      const access = accessTokens.get(accessToken);
+      if (access) access.revoked = true;
+    },
+    refuseNextIssuedAccessTokens: (count) => {
+      refuseIssued = count;
+    },
+    setAccessTokenTtl: (ttlSec) => {
+      ttl = ttlSec;
+    },
+    refreshTokensPresented: () => [...presented],
+    grantsRevokedForReuse: () => reuseRevocations,
     setRateLimit: (endpoint, limit) => void limits.set(endpoint, limit),
     excludeFromPlan: (endpoint) => void notInPlan.add(endpoint),
     failNext: (endpoint, mode) => void faults.push({ endpoint, mode }),
     addTweet: (input) => state.addTweet(input),
+    retweet: (userId, tweetId, createdAt) => {
+      const rt = state.retweet(userId, tweetId, createdAt);
+      if (!rt) throw new Error(`There is no post ${tweetId} to retweet.`);
+      return rt;
+    },
+    alterNext: (endpoint, alter) => void alterations.push({ endpoint, alter }),
     refreshCount: () => refreshes,
   };
 

@@ -39,6 +39,8 @@ const VALUE_RENAMES: Record<string, Record<string, string | null>> = {
   },
   expansions: {
     'referenced_tweets.id': 'referenced_posts',
+    // Documented (docs.x.com "Expansions"), absent from the spec's enum.
+    'referenced_tweets.id.author_id': null,
     edit_history_tweet_ids: 'edit_history_post_ids',
   },
   'user.fields': { pinned_tweet_id: null, most_recent_tweet_id: null },

@@ -17,6 +17,8 @@ export interface XEntity {
   value: string;
   /** For urls: the t.co link in the text and where it leads. */
   expanded?: string;
+  /** For the link X appends for attached media: the medium's key (the url entity's `media_key`). */
+  mediaKey?: string;
 }
 
 export interface XTweet {
@@ -35,6 +37,8 @@ export interface XTweet {
   bookmarks: number;
   impressions: number;
   deleted: boolean;
+  /** `possibly_sensitive`: X marks the post's media or links as sensitive. */
+  sensitive?: boolean;
 }
 
 export interface XMedia {
@@ -183,22 +187,15 @@ export class XState {
         const photo = this.addMedia(author.id, 'image/png', 1200, 675);
         photo.altText = 'A photo from the event';
         photo.finalized = true;
-        tweet.mediaKeys.push(photo.mediaKey);
+        this.attachMedia(tweet, [photo]);
       }
     }
     // A few reposts, so -is:retweet has something to leave out.
     const originals = [...this.tweets.values()].slice(0, 5);
     originals.forEach((orig, i) => {
       const by = others[(i + 1) % others.length]!;
-      const author = this.users.get(orig.authorId)!;
-      const rt = this.addTweet({
-        authorId: by.id,
-        text: `RT @${author.username}: ${orig.text}`,
-        // Added last, so their ids are the highest: their times must be too.
-        createdAt: now() - 50_000 + i * 1000,
-      });
-      rt.referenced.push({ type: 'retweeted', id: orig.id });
-      orig.retweets.add(by.id);
+      // Added last, so their ids are the highest: their times must be too.
+      this.retweet(by.id, orig.id, now() - 50_000 + i * 1000);
     });
     this.lists.set('1600000000000000001', {
       id: '1600000000000000001',
@@ -260,6 +257,86 @@ export class XState {
     };
     this.tweets.set(tweet.id, tweet);
     return tweet;
+  }
+
+  /**
+   * A retweet as X stores it: its own id and time, text `RT @author: …` (the original's text,
+   * cut at 140 characters with `…` as X cuts it), the original's entities shifted after the
+   * prefix, and the original's media keys. Answers undefined when the original is gone.
+   */
+  retweet(userId: string, tweetId: string, createdAt?: number): XTweet | undefined {
+    const orig = this.tweets.get(tweetId);
+    const author = orig ? this.users.get(orig.authorId) : undefined;
+    if (!orig || orig.deleted || !author) return undefined;
+    const prefix = `RT @${author.username}: `;
+    const shift = codePoints(prefix).length;
+    const body = codePoints(orig.text);
+    const room = 140 - shift;
+    const cut = body.length > room ? body.slice(0, room - 1).join('') + '…' : orig.text;
+    const cutLength = codePoints(cut).length;
+    this.nextId += 1000n;
+    const rt: XTweet = {
+      id: String(this.nextId),
+      authorId: userId,
+      text: prefix + cut,
+      createdAt: createdAt ?? this.now(),
+      entities: [
+        { kind: 'mention', start: 3, end: 4 + codePoints(author.username).length, value: author.username },
+        ...orig.entities
+          .filter((e) => e.end + shift <= shift + cutLength && !e.mediaKey)
+          .map((e) => ({ ...e, start: e.start + shift, end: e.end + shift })),
+      ],
+      mediaKeys: [...orig.mediaKeys],
+      referenced: [{ type: 'retweeted', id: orig.id }],
+      likes: new Set(),
+      retweets: new Set(),
+      replies: 0,
+      quotes: 0,
+      bookmarks: 0,
+      impressions: 0,
+      deleted: false,
+      ...(orig.sensitive ? { sensitive: true } : {}),
+    };
+    this.tweets.set(rt.id, rt);
+    orig.retweets.add(userId);
+    return rt;
+  }
+
+  /** Undoes a user's retweet of a post (the retweet is deleted). */
+  unretweet(userId: string, tweetId: string): void {
+    this.tweets.get(tweetId)?.retweets.delete(userId);
+    for (const t of this.tweets.values()) {
+      if (t.authorId === userId && !t.deleted && t.referenced.some((r) => r.type === 'retweeted' && r.id === tweetId))
+        t.deleted = true;
+    }
+  }
+
+  /**
+   * Attaches media to a post as X does: their keys, and one `t.co` link appended to the text
+   * (display `pic.x.com/…`, leading to the post's photo page) whose url entity carries the key.
+   */
+  attachMedia(tweet: XTweet, media: readonly XMedia[]): void {
+    if (!media.length) return;
+    tweet.mediaKeys.push(...media.map((m) => m.mediaKey));
+    const author = this.users.get(tweet.authorId);
+    const target = `https://x.com/${author?.username ?? 'i'}/status/${tweet.id}/photo/1`;
+    const link = this.tco(target);
+    const start = codePoints(tweet.text).length + (tweet.text ? 1 : 0);
+    tweet.text = tweet.text ? `${tweet.text} ${link}` : link;
+    tweet.entities.push({
+      kind: 'url',
+      start,
+      end: start + codePoints(link).length,
+      value: link,
+      expanded: target,
+      mediaKey: media[0]!.mediaKey,
+    });
+  }
+
+  /** The text as its author typed it (t.co links kept, the appended media link left out). */
+  typedText(tweet: XTweet): string {
+    const link = tweet.entities.find((e) => e.mediaKey);
+    return link ? codePoints(tweet.text).slice(0, link.start).join('').trimEnd() : tweet.text;
   }
 
   addMedia(ownerId: string, mimeType: string, width: number, height: number, totalBytes = 0): XMedia {

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app-core';
 import { ColonnadeError } from '../../../src/shared/errors';
 import type { Account, Layout } from '../../../src/shared/model';
+import type { NetworkAdapter } from '../../../src/shared/adapter';
+import type { ColumnStatus } from '../../../src/shared/ipc/contract';
+import type { AdapterContext, NetworkModule } from '../../../src/main/networks/module';
+import { xNetwork } from '../../../src/main/networks/registry';
 import { FakeNetwork } from '../../doubles/fake-network';
 import { flush, memoryPorts } from '../../doubles/ports';
 
@@ -222,6 +226,176 @@ describe('accounts', () => {
       ok: false,
       error: { code: 'not-allowed', message: 'Colonnade cannot connect bluesky accounts yet.' },
     });
+    core.stop();
+  });
+
+  it('remembers how each account was connected, so Reconnect offers that form', async () => {
+    const { core, fake, connectToken } = await setup();
+    await connectToken();
+    const oauth = core.dispatch('accounts.connect', {
+      request: { network: 'mastodon', method: 'mastodon-oauth', instanceUrl: 'https://social.example' },
+    });
+    await flush();
+    fake.approveAs('studio-token');
+    await oauth;
+    const accounts = await call<Account[]>(core, 'accounts.list');
+    expect(accounts.map((a) => [a.id, a.connectedWith])).toEqual([
+      ['sandbox:practice', undefined],
+      ['mastodon:brand', 'mastodon-token'],
+      ['mastodon:studio', 'mastodon-oauth'],
+    ]);
+    core.stop();
+  });
+
+  it('an account stored before that was recorded gets it from its credentials (X OAuth 1.0a keys)', async () => {
+    const ports = memoryPorts();
+    const creds = {
+      kind: 'oauth1',
+      appKey: 'k',
+      appSecret: 's',
+      accessToken: 't',
+      accessSecret: 'a',
+      apiBase: 'http://127.0.0.1:9',
+    };
+    ports.documents.files.set(
+      'accounts',
+      JSON.stringify({
+        schemaVersion: 1,
+        data: {
+          accounts: [
+            {
+              id: 'x:42',
+              network: 'x',
+              profile: { id: 'x:42', network: 'x', handle: 'brand', displayName: 'Brand', avatarUrl: null, url: null },
+              server: 'http://127.0.0.1:9',
+              health: { state: 'connected' },
+              addedAt: '2026-01-01T00:00:00.000Z',
+              credentials: await ports.secrets.encrypt(JSON.stringify(creds)),
+            },
+          ],
+        },
+      }),
+    );
+    const core = await createCore(ports, { networks: [xNetwork] });
+    const x = (await call<Account[]>(core, 'accounts.list')).find((a) => a.id === 'x:42');
+    expect(x?.connectedWith).toBe('x-oauth1');
+    core.stop();
+  });
+
+  it('stores the credentials renewed while checking the account, and ignores what a replaced connection saves', async () => {
+    // A network whose tokens are single-use: checking the account renews them.
+    const spent = new Set<string>();
+    const contexts: AdapterContext<{ token: string }>[] = [];
+    let renewals = 0;
+    const rotating: NetworkModule<{ token: string }> = {
+      network: 'mastodon',
+      parseCredentials: async (raw) => raw as { token: string },
+      server: () => 'https://rotating.example',
+      connect: async (request) => ({ token: request.method === 'mastodon-token' ? request.accessToken : 'oauth' }),
+      createAdapter: async (credentials, ctx) => {
+        contexts.push(ctx);
+        let creds = credentials;
+        const use = async () => {
+          if (spent.has(creds.token)) throw new ColonnadeError('auth-expired', 'spent token presented');
+          spent.add(creds.token);
+          creds = { token: `${creds.token.split('#')[0]}#${++renewals}` };
+          await ctx.saveCredentials(creds);
+        };
+        const adapter: NetworkAdapter = {
+          network: 'mastodon',
+          verify: async () => {
+            await use();
+            return {
+              id: 'mastodon:brand',
+              network: 'mastodon',
+              handle: 'brand',
+              displayName: 'Brand',
+              avatarUrl: null,
+              url: null,
+            };
+          },
+          columnKinds: () => ['home'],
+          textRules: () => ({ counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1500 }),
+          readTimeline: async () => {
+            await use();
+            return { items: [], older: null, newer: null };
+          },
+          refreshMetrics: async () => new Map(),
+          lists: async () => [],
+          act: async () => undefined,
+          publish: async () => {
+            throw new Error('unused');
+          },
+          pollIntervalMs: () => 60_000,
+          rateLimit: () => null,
+        };
+        return adapter;
+      },
+    };
+    const ports = memoryPorts();
+    const core = await createCore(ports, { networks: [rotating] });
+    const request = { network: 'mastodon', method: 'mastodon-token', instanceUrl: 'https://rotating.example' };
+    await call(core, 'accounts.connect', { request: { ...request, accessToken: 'first' } });
+    const storedToken = async () => {
+      const doc = JSON.parse(ports.documents.files.get('accounts')!) as {
+        data: { accounts: { credentials: string }[] };
+      };
+      return (JSON.parse(await ports.secrets.decrypt(doc.data.accounts[0]!.credentials)) as { token: string }).token;
+    };
+    // The check spent "first": what is stored is its successor, not the spent token.
+    expect(await storedToken()).toBe('first#1');
+    expect(contexts).toHaveLength(1); // no second adapter holding the spent token
+
+    // Columns read with the stored pair, and a restart goes on from it.
+    const deckId = (await call<Layout>(core, 'layout.get')).decks[0]!.id;
+    await call(core, 'column.add', { deckId, spec: { kind: 'home', profileId: 'mastodon:brand' } });
+    await ports.clock.advance(0);
+    expect(await storedToken()).toBe('first#2');
+    core.stop();
+    const again = await createCore(ports, { networks: [rotating] });
+    await ports.clock.advance(0);
+    expect(await storedToken()).toBe('first#3');
+    expect((await call<Account[]>(again, 'accounts.list'))[1]!.health).toEqual({ state: 'connected' });
+
+    // Reconnected: the old connection's late save must not overwrite the new pair.
+    const old = contexts.at(-1)!;
+    await call(again, 'accounts.connect', { request: { ...request, accessToken: 'second' } });
+    await ports.clock.advance(0);
+    const current = await storedToken();
+    expect(current).toMatch(/^second#/);
+    await old.saveCredentials({ token: 'first#99' });
+    expect(await storedToken()).toBe(current);
+    again.stop();
+  });
+
+  it('reconnecting wakes the account’s columns at once, not after their back-off', async () => {
+    const { core, ports, fake, seen, connectToken } = await setup();
+    await connectToken();
+    const deck = (await call<Layout>(core, 'layout.get')).decks[0]!;
+    const layout = await call<Layout>(core, 'column.add', {
+      deckId: deck.id,
+      spec: { kind: 'home', profileId: 'mastodon:brand' },
+    });
+    const columnId = layout.decks[0]!.columns.at(-1)!.id;
+    fake.validTokens.delete(TOKEN);
+    // Signed out for a few minutes: the column's back-off has grown far beyond a second.
+    await ports.clock.advance(240_000);
+    const statuses = () =>
+      seen
+        .map((e) => JSON.parse(e) as { channel: string; payload: ColumnStatus })
+        .filter((e) => e.channel === 'column.status' && e.payload.columnId === columnId)
+        .map((e) => e.payload);
+    expect(statuses().at(-1)).toMatchObject({ state: 'error', error: { code: 'auth-expired' } });
+    const before = statuses().length;
+
+    fake.validTokens.add(TOKEN);
+    expect((await connectToken()).ok).toBe(true);
+    await ports.clock.advance(1_000);
+    expect(
+      statuses()
+        .slice(before)
+        .map((s) => s.state),
+    ).toContain('live');
     core.stop();
   });
 });

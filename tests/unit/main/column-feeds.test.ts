@@ -95,4 +95,140 @@ describe('column feeds', () => {
       },
     ]);
   });
+
+  it('wakes a profile’s columns at once on reconnect, instead of sleeping out their back-off', async () => {
+    const clock = new FakeClock();
+    const statuses: ColumnStatus[] = [];
+    const signedOut = () => new ColonnadeError('auth-expired', 'Reconnect it.', { reason: 'x-refresh-refused' });
+    const failures: Error[] = Array.from({ length: 100 }, signedOut);
+    const adapter = flakyAdapter(clock, failures);
+    const other = flakyAdapter(clock, []);
+    let reads = 0;
+    const counted: NetworkAdapter = {
+      ...adapter,
+      readTimeline: (r) => {
+        reads++;
+        return adapter.readTimeline(r);
+      },
+    };
+    const feeds = new ColumnFeeds({
+      clock,
+      log: new MemoryLogger(),
+      adapterFor: (profileId) => (profileId === 'x:1' ? counted : other),
+      deliver: () => undefined,
+      status: (s) => statuses.push(s),
+    });
+    feeds.follow([
+      { id: 'c1', kind: 'home', profileId: 'x:1', width: 340 },
+      { id: 'c2', kind: 'mentions', profileId: 'x:1', width: 340 },
+      { id: 'c3', kind: 'home', profileId: 'x:2', width: 340 },
+    ]);
+    // Signed out for a while: the back-off has grown to minutes (1 s interval, doubling).
+    await clock.advance(200_000);
+    const byColumn = (id: string) => statuses.filter((s) => s.columnId === id);
+    expect(byColumn('c1').at(-1)).toMatchObject({ state: 'error', error: { code: 'auth-expired' } });
+    failures.splice(0);
+    const before = reads;
+    const seen = statuses.length;
+    feeds.wake('x:1');
+    await clock.advance(0);
+    // Both columns of x:1 polled with no time passing; x:2's column was left alone.
+    expect(reads - before).toBe(2);
+    expect(statuses.slice(seen).map((s) => [s.columnId, s.state])).toEqual([
+      ['c1', 'live'],
+      ['c2', 'live'],
+    ]);
+    // And they are back on their normal pace.
+    await clock.advance(1_000);
+    expect(reads - before).toBe(4);
+    feeds.stop();
+  });
+
+  it('after a health recovery, wakes only the columns that were signed out', async () => {
+    const clock = new FakeClock();
+    const statuses: ColumnStatus[] = [];
+    const adapter = flakyAdapter(clock, [
+      new ColonnadeError('auth-expired', 'Reconnect it.'),
+      new ColonnadeError('not-allowed', 'Not in your plan.'),
+    ]);
+    const feeds = new ColumnFeeds({
+      clock,
+      log: new MemoryLogger(),
+      adapterFor: () => adapter,
+      deliver: () => undefined,
+      status: (s) => statuses.push(s),
+    });
+    feeds.follow([
+      { id: 'c1', kind: 'home', profileId: 'x:1', width: 340 },
+      { id: 'c2', kind: 'search', query: 'x', profileId: 'x:1', width: 340 },
+    ]);
+    await clock.advance(0);
+    const seen = statuses.length;
+    feeds.wake('x:1', 'signed-out');
+    await clock.advance(0);
+    expect(statuses.slice(seen).map((s) => [s.columnId, s.state])).toEqual([['c1', 'live']]);
+    feeds.stop();
+  });
+
+  it('a column woken while its poll is under way polls again as soon as that poll ends', async () => {
+    const clock = new FakeClock();
+    let release!: () => void;
+    let reads = 0;
+    const adapter: NetworkAdapter = {
+      ...flakyAdapter(clock, []),
+      readTimeline: async () => {
+        reads++;
+        if (reads === 1) await new Promise<void>((resolve) => (release = resolve));
+        return { items: [], older: null, newer: String(reads) };
+      },
+    };
+    const feeds = new ColumnFeeds({
+      clock,
+      log: new MemoryLogger(),
+      adapterFor: () => adapter,
+      deliver: () => undefined,
+      status: () => undefined,
+    });
+    feeds.follow([{ id: 'c1', kind: 'home', profileId: 'x:1', width: 340 }]);
+    await clock.advance(0);
+    feeds.wake('x:1');
+    await clock.advance(0);
+    expect(reads).toBe(1); // no second poll beside the one under way
+    release();
+    await clock.advance(0);
+    expect(reads).toBe(2);
+    feeds.stop();
+  });
+
+  it('what a replaced connection answered is not reported: the column polls again with the new one', async () => {
+    const clock = new FakeClock();
+    const statuses: ColumnStatus[] = [];
+    const outcomes: Array<string | null> = [];
+    let release!: () => void;
+    const old: NetworkAdapter = {
+      ...flakyAdapter(clock, []),
+      readTimeline: async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        throw new ColonnadeError('auth-expired', 'Reconnect it.');
+      },
+    };
+    const fresh = flakyAdapter(clock, []);
+    let current = old;
+    const feeds = new ColumnFeeds({
+      clock,
+      log: new MemoryLogger(),
+      adapterFor: () => current,
+      deliver: () => undefined,
+      status: (s) => statuses.push(s),
+      outcome: (_, error) => outcomes.push(error?.code ?? null),
+    });
+    feeds.follow([{ id: 'c1', kind: 'home', profileId: 'x:1', width: 340 }]);
+    await clock.advance(0);
+    current = fresh; // reconnected while the old connection's poll was under way
+    release();
+    await clock.advance(0);
+    expect(outcomes).toEqual([null]);
+    expect(statuses.map((s) => s.state)).toEqual(['live']);
+    feeds.stop();
+  });
 });

@@ -70,7 +70,7 @@ describe('the X cost meter', () => {
     expect(statuses.filter((s) => s.columnId === columnId).at(-1)).toMatchObject({
       state: 'paused',
       error: {
-        field: 'monthlyBudget',
+        reason: 'monthly-budget',
         message: "The monthly X budget of $1.00 is spent: this account's columns stopped polling.",
       },
     });

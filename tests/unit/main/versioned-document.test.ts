@@ -66,3 +66,28 @@ describe('versioned documents', () => {
     expect(doc.get()).toEqual({ name: 'default', size: 1 });
   });
 });
+
+describe('versioned documents tell who opened them what was reset', () => {
+  it.each([
+    ['damaged', '{not json', 'damaged'],
+    ['from a newer Colonnade', JSON.stringify({ schemaVersion: 9, data: {} }), 'newer'],
+    ['not fitting the schema', JSON.stringify({ schemaVersion: 2, data: { name: 3 } }), 'unreadable'],
+    ['without a schema version', JSON.stringify({ data: {} }), 'unreadable'],
+  ])('reports a file %s with where its old copy was kept', (_what, content, why) => {
+    const docs = new MemoryDocuments();
+    docs.files.set('things', content);
+    const resets: unknown[] = [];
+    const doc = openVersionedDocument(docs.open('things'), spec, new MemoryLogger(), (r) => resets.push(r));
+    expect(doc.get()).toEqual({ name: 'default', size: 1 });
+    expect(resets).toEqual([{ name: 'things', why, keptAs: 'things.json.1.bad' }]);
+    expect(docs.aside.get('things.json.1.bad')).toBe(content);
+  });
+
+  it('reports nothing for a missing or a good file', () => {
+    const docs = new MemoryDocuments();
+    const resets: unknown[] = [];
+    openVersionedDocument(docs.open('things'), spec, new MemoryLogger(), (r) => resets.push(r));
+    openVersionedDocument(docs.open('things'), spec, new MemoryLogger(), (r) => resets.push(r));
+    expect(resets).toEqual([]);
+  });
+});

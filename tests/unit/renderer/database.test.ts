@@ -2,15 +2,17 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  columnPosts,
-  countColumnPosts,
+  columnEntries,
+  countColumnEntries,
   forgetColumn,
   forgetPost,
+  olderStep,
   openDatabase,
-  storeColumnPosts,
+  storeColumnEntries,
   type ColonnadeDb,
 } from '../../../src/renderer/db/database';
-import { samplePost } from './samples';
+import type { TimelineEntry } from '../../../src/shared/model';
+import { sampleEntry, samplePost, sampleProfile } from './samples';
 
 const opened: ColonnadeDb[] = [];
 const open = (name: string) => {
@@ -25,37 +27,181 @@ afterEach(async () => {
   }
 });
 
-describe('the post cache (Dexie)', () => {
-  it('keeps a column’s posts newest first, and a post shared by two columns once', async () => {
+const keys = async (db: ColonnadeDb, columnId: string, limit = 100) =>
+  (await columnEntries(db, columnId, limit)).map((e) => e.key);
+
+/** A grouped like notification on post 1, at `at`, by these people. */
+const likes = (at: string, handles: string[], count = handles.length): TimelineEntry => ({
+  key: 'like:sandbox:test-1',
+  at,
+  post: samplePost(1, '2026-11-20T08:00:00.000Z'),
+  notification: { kind: 'like', actors: handles.map((h) => sampleProfile(h)), count },
+});
+
+describe('the entry cache (Dexie)', () => {
+  it('keeps a column’s entries newest first, and a post shared by two columns once', async () => {
     const db = open('cache-order');
-    const older = samplePost(1, '2026-11-25T08:00:00.000Z');
-    const newer = samplePost(2, '2026-11-25T08:05:00.000Z');
-    await storeColumnPosts(db, 'home', [older, newer]);
-    await storeColumnPosts(db, 'tag', [newer]);
-    expect((await columnPosts(db, 'home', 10)).map((p) => p.id)).toEqual([newer.id, older.id]);
-    expect((await columnPosts(db, 'tag', 10)).map((p) => p.id)).toEqual([newer.id]);
+    const older = sampleEntry(1, '2026-11-25T08:00:00.000Z');
+    const newer = sampleEntry(2, '2026-11-25T08:05:00.000Z');
+    await storeColumnEntries(db, 'home', [older, newer]);
+    await storeColumnEntries(db, 'tag', [newer]);
+    expect(await keys(db, 'home')).toEqual([newer.key, older.key]);
+    expect(await keys(db, 'tag')).toEqual([newer.key]);
     expect(await db.posts.count()).toBe(2);
-    expect(await columnPosts(db, 'home', 1)).toHaveLength(1);
+    expect(await columnEntries(db, 'home', 1)).toHaveLength(1);
   });
 
-  it('applies fresh counts to cached posts', async () => {
-    const db = open('cache-metrics');
-    const post = samplePost(1, '2026-11-25T08:00:00.000Z');
-    await storeColumnPosts(db, 'home', [post]);
-    await storeColumnPosts(db, 'home', [], [{ postId: post.id, metrics: { ...post.metrics, likes: 99 } }]);
-    expect((await columnPosts(db, 'home', 1))[0]!.metrics.likes).toBe(99);
+  it('orders by when the entry entered the timeline: a repost made a minute ago of a 3-day-old post is on top', async () => {
+    const db = open('cache-at');
+    const now = Date.parse('2026-11-25T08:00:00.000Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const recent = sampleEntry(2, iso(now - 10 * 60_000));
+    const old = samplePost(1, iso(now - 3 * 86_400_000));
+    const repost: TimelineEntry = {
+      key: 'sandbox:repost-9',
+      at: iso(now - 60_000),
+      post: old,
+      repostedBy: sampleProfile('bob', 'Bob'),
+    };
+    await storeColumnEntries(db, 'home', [recent, repost]);
+    const shown = await columnEntries(db, 'home', 10);
+    expect(shown.map((e) => [e.key, e.post?.id])).toEqual([
+      ['sandbox:repost-9', old.id],
+      [recent.key, recent.post!.id],
+    ]);
+    expect(shown[0]!.repostedBy?.displayName).toBe('Bob');
+    // Instants written without milliseconds or with an offset sort as the same instants.
+    await storeColumnEntries(db, 'home', [
+      { ...sampleEntry(3, '2026-11-25T07:59:30Z'), at: '2026-11-25T08:59:30+01:00' },
+    ]);
+    expect(await keys(db, 'home')).toEqual(['sandbox:test-3', 'sandbox:repost-9', recent.key]);
+  });
+
+  it('labels "reposted by" per column: the same post in its author’s own column has no label, and counts are shared', async () => {
+    const db = open('cache-label');
+    const post = samplePost(1, '2026-11-24T08:00:00.000Z');
+    await storeColumnEntries(db, 'home', [
+      { key: 'sandbox:repost-1', at: '2026-11-25T08:00:00.000Z', post, repostedBy: sampleProfile('bob', 'Bob') },
+    ]);
+    await storeColumnEntries(db, 'ada', [sampleEntry(1, post.createdAt)]);
+    const [inHome] = await columnEntries(db, 'home', 10);
+    const [inAda] = await columnEntries(db, 'ada', 10);
+    expect(inHome!.repostedBy?.handle).toBe('bob');
+    expect(inAda!.repostedBy).toBeUndefined();
+    expect(await db.posts.count()).toBe(1);
+    await storeColumnEntries(db, 'ada', [], [{ postId: post.id, metrics: { ...post.metrics, likes: 42 } }]);
+    expect((await columnEntries(db, 'home', 10))[0]!.post!.metrics.likes).toBe(42);
+  });
+
+  it('replaces an entry delivered again with the same key, and updates its post in place', async () => {
+    const db = open('cache-replace');
+    const first = sampleEntry(1, '2026-11-25T08:00:00.000Z');
+    await storeColumnEntries(db, 'home', [first]);
+    const edited = { ...first, post: { ...first.post!, text: 'Post 1, edited' } };
+    await storeColumnEntries(db, 'tag', [edited]);
+    expect(await countColumnEntries(db, 'home')).toBe(1);
+    expect((await columnEntries(db, 'home', 10))[0]!.post!.text).toBe('Post 1, edited');
+  });
+
+  it('merges a notification group: actors once each, most recent first, the larger count and the later time', async () => {
+    const db = open('cache-group');
+    await storeColumnEntries(db, 'notes', [likes('2026-11-25T08:00:00.000Z', ['gina', 'hal'])]);
+    await storeColumnEntries(db, 'notes', [likes('2026-11-25T08:05:00.000Z', ['ivy', 'gina'], 3)]);
+    let [group] = await columnEntries(db, 'notes', 10);
+    expect(group!.at).toBe('2026-11-25T08:05:00.000Z');
+    expect(group!.notification!.actors.map((a) => a.handle)).toEqual(['ivy', 'gina', 'hal']);
+    expect(group!.notification!.count).toBe(3);
+    // The network may name only a sample of the actors: the count stays the larger one.
+    await storeColumnEntries(db, 'notes', [likes('2026-11-25T08:06:00.000Z', ['jo'], 12)]);
+    [group] = await columnEntries(db, 'notes', 10);
+    expect(group!.notification!.actors.map((a) => a.handle)).toEqual(['jo', 'ivy', 'gina', 'hal']);
+    expect(group!.notification!.count).toBe(12);
+    // An older page met later merges behind, and never moves the group back in time.
+    await storeColumnEntries(db, 'notes', [likes('2026-11-25T07:00:00.000Z', ['kim', 'hal'])]);
+    [group] = await columnEntries(db, 'notes', 10);
+    expect(group!.at).toBe('2026-11-25T08:06:00.000Z');
+    expect(group!.notification!.actors.map((a) => a.handle)).toEqual(['jo', 'ivy', 'gina', 'hal', 'kim']);
+    expect(group!.notification!.count).toBe(12);
+    expect(await countColumnEntries(db, 'notes')).toBe(1);
+    // Two deliveries of one group in a single page merge the same way.
+    await storeColumnEntries(db, 'other', [
+      likes('2026-11-25T08:00:00.000Z', ['gina']),
+      likes('2026-11-25T08:01:00.000Z', ['hal']),
+    ]);
+    expect((await columnEntries(db, 'other', 10))[0]!.notification!.actors.map((a) => a.handle)).toEqual([
+      'hal',
+      'gina',
+    ]);
+  });
+
+  it('keeps a follow (an entry without a post) and shows it in its place', async () => {
+    const db = open('cache-follow');
+    const follow: TimelineEntry = {
+      key: 'follow:7',
+      at: '2026-11-25T08:02:00.000Z',
+      post: null,
+      notification: { kind: 'follow', actors: [sampleProfile('hal', 'Hal')], count: 1 },
+    };
+    await storeColumnEntries(db, 'notes', [sampleEntry(1, '2026-11-25T08:00:00.000Z'), follow]);
+    const shown = await columnEntries(db, 'notes', 10);
+    expect(shown.map((e) => [e.key, e.post])).toEqual([
+      ['follow:7', null],
+      ['sandbox:test-1', expect.objectContaining({ id: 'sandbox:test-1' })],
+    ]);
+  });
+
+  it('forgets removed posts in every column, even one stored in the same delivery', async () => {
+    const db = open('cache-removed');
+    const a = sampleEntry(1, '2026-11-25T08:00:00.000Z');
+    const b = sampleEntry(2, '2026-11-25T08:01:00.000Z');
+    await storeColumnEntries(db, 'home', [a, b]);
+    await storeColumnEntries(db, 'tag', [
+      a,
+      { key: 'sandbox:repost-1', at: '2026-11-25T08:03:00.000Z', post: a.post, repostedBy: sampleProfile('bob') },
+    ]);
+    await storeColumnEntries(db, 'notes', [likes('2026-11-25T08:04:00.000Z', ['gina'])], [], [a.post!.id]);
+    expect(await keys(db, 'home')).toEqual([b.key]);
+    expect(await keys(db, 'tag')).toEqual([]);
+    expect(await keys(db, 'notes')).toEqual([]);
+    expect(await db.posts.get(a.post!.id)).toBeUndefined();
+    await forgetPost(db, b.post!.id);
+    expect(await countColumnEntries(db, 'home')).toBe(0);
   });
 
   it('forgets a removed column but keeps posts and other columns', async () => {
     const db = open('cache-forget');
-    const post = samplePost(1, '2026-11-25T08:00:00.000Z');
-    await storeColumnPosts(db, 'a', [post]);
-    await storeColumnPosts(db, 'b', [post]);
+    const entry = sampleEntry(1, '2026-11-25T08:00:00.000Z');
+    await storeColumnEntries(db, 'a', [entry]);
+    await storeColumnEntries(db, 'b', [entry]);
     await db.columnCursors.put({ columnId: 'a', older: '10', reachedEnd: false });
     await forgetColumn(db, 'a');
-    expect(await countColumnPosts(db, 'a')).toBe(0);
-    expect(await countColumnPosts(db, 'b')).toBe(1);
+    expect(await countColumnEntries(db, 'a')).toBe(0);
+    expect(await countColumnEntries(db, 'b')).toBe(1);
     expect(await db.columnCursors.get('a')).toBeUndefined();
+  });
+
+  it('pages through everything the cache holds, after history reached its beginning too', async () => {
+    const db = open('cache-paging');
+    const base = Date.parse('2026-11-25T08:00:00.000Z');
+    const all = Array.from({ length: 140 }, (_, i) => sampleEntry(i + 1, new Date(base + i * 1000).toISOString()));
+    await storeColumnEntries(db, 'home', all);
+    await db.columnCursors.put({ columnId: 'home', older: null, reachedEnd: true });
+    const reachedEnd = (await db.columnCursors.get('home'))!.reachedEnd;
+    let limit = 40;
+    const steps: string[] = [];
+    for (;;) {
+      const shown = await columnEntries(db, 'home', limit);
+      const step = olderStep(shown.length, limit, reachedEnd);
+      steps.push(step);
+      if (step !== 'show-more') break;
+      limit += 40;
+    }
+    expect(steps).toEqual(['show-more', 'show-more', 'show-more', 'end']);
+    const shown = await columnEntries(db, 'home', limit);
+    expect(shown).toHaveLength(140);
+    expect(shown.at(-1)!.key).toBe('sandbox:test-1');
+    // Without the end of history, the step after the cache is the network.
+    expect(olderStep(20, 40, false)).toBe('fetch');
   });
 });
 
@@ -64,21 +210,23 @@ describe('database versions', () => {
     const name = 'upgrade-fresh';
     const first = openDatabase(name);
     await first.open();
-    expect(first.verno).toBe(2);
-    expect(first.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'columnEntries', 'posts']);
+    expect(first.verno).toBe(3);
+    expect(first.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts']);
     expect(first.posts.schema.indexes.map((i) => i.name).sort()).toEqual([
       '[network+createdAt]',
       'createdAt',
       'network',
     ]);
-    await storeColumnPosts(first, 'home', [samplePost(1, '2026-11-25T08:00:00.000Z')]);
+    expect(first.entries.schema.primKey.name).toBe('[columnId+key]');
+    expect(first.entries.schema.indexes.map((i) => i.name).sort()).toEqual(['[columnId+at]', 'postId']);
+    await storeColumnEntries(first, 'home', [sampleEntry(1, '2026-11-25T08:00:00.000Z')]);
     first.close();
     const again = open(name);
-    expect(await countColumnPosts(again, 'home')).toBe(1);
+    expect(await countColumnEntries(again, 'home')).toBe(1);
   });
 
-  it('v1 → v2: keeps every cached post and column entry, and finds entries by post', async () => {
-    const name = 'upgrade-v1-v2';
+  it('v1 → v3: keeps every cached post and column entry, and finds entries by post', async () => {
+    const name = 'upgrade-v1-v3';
     // The v1 schema exactly as it shipped.
     const v1 = new Dexie(name);
     v1.version(1).stores({
@@ -95,14 +243,68 @@ describe('database versions', () => {
     await v1.table('columnCursors').put({ columnId: 'home', older: '42', reachedEnd: false });
     v1.close();
 
-    const v2 = open(name);
-    await v2.open();
-    expect(v2.verno).toBe(2);
-    expect((await columnPosts(v2, 'home', 10)).map((p) => p.id)).toEqual([post.id]);
-    expect(await v2.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
-    expect(await v2.columnEntries.where('postId').equals(post.id).count()).toBe(2);
-    await forgetPost(v2, post.id);
-    expect(await countColumnPosts(v2, 'home')).toBe(0);
-    expect(await countColumnPosts(v2, 'tag')).toBe(0);
+    const v3 = open(name);
+    await v3.open();
+    expect(v3.verno).toBe(3);
+    expect(await keys(v3, 'home')).toEqual([post.id]);
+    expect(await v3.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
+    expect(await v3.entries.where('postId').equals(post.id).count()).toBe(2);
+    await forgetPost(v3, post.id);
+    expect(await countColumnEntries(v3, 'home')).toBe(0);
+    expect(await countColumnEntries(v3, 'tag')).toBe(0);
+  });
+
+  it('v2 → v3: every entry becomes a plain entry at its post’s time, in the same order, ready for new ones', async () => {
+    const name = 'upgrade-v2-v3';
+    // The v2 schema exactly as it shipped.
+    const v2 = new Dexie(name);
+    v2.version(1).stores({
+      posts: '&id, network, createdAt, [network+createdAt]',
+      columnEntries: '&[columnId+postId], [columnId+createdAt]',
+      columnCursors: '&columnId',
+    });
+    v2.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
+    const a = samplePost(1, '2026-11-25T08:00:00.000Z');
+    const b = samplePost(2, '2026-11-25T08:05:00.000Z');
+    // v2 stored `repostedBy` on the shared post row; it moves to entries from now on.
+    const legacy = { ...b, repostedBy: sampleProfile('bob') };
+    await v2.table('posts').bulkPut([
+      { ...a, cachedAt: 1 },
+      { ...legacy, cachedAt: 1 },
+    ]);
+    await v2.table('columnEntries').bulkPut([
+      { columnId: 'home', postId: a.id, createdAt: a.createdAt },
+      { columnId: 'home', postId: b.id, createdAt: b.createdAt },
+      { columnId: 'tag', postId: b.id, createdAt: b.createdAt },
+    ]);
+    await v2.table('columnCursors').put({ columnId: 'home', older: '7', reachedEnd: true });
+    v2.close();
+
+    const v3 = open(name);
+    await v3.open();
+    expect(v3.verno).toBe(3);
+    expect(v3.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts']);
+    expect(await v3.entries.toArray()).toEqual(
+      expect.arrayContaining([
+        { columnId: 'home', key: a.id, at: a.createdAt, postId: a.id },
+        { columnId: 'home', key: b.id, at: b.createdAt, postId: b.id },
+        { columnId: 'tag', key: b.id, at: b.createdAt, postId: b.id },
+      ]),
+    );
+    const home = await columnEntries(v3, 'home', 10);
+    expect(home.map((e) => [e.key, e.post?.text])).toEqual([
+      [b.id, b.text],
+      [a.id, a.text],
+    ]);
+    expect(home[0]!.repostedBy).toBeUndefined();
+    expect(await v3.posts.get(b.id)).not.toHaveProperty('repostedBy');
+    expect(await v3.columnCursors.get('home')).toEqual({ columnId: 'home', older: '7', reachedEnd: true });
+    // New entries (a repost of post a) sit beside the upgraded ones.
+    await storeColumnEntries(v3, 'home', [
+      { key: 'sandbox:repost-1', at: '2026-11-25T09:00:00.000Z', post: a, repostedBy: sampleProfile('bob') },
+    ]);
+    expect(await keys(v3, 'home')).toEqual(['sandbox:repost-1', b.id, a.id]);
+    await forgetPost(v3, a.id);
+    expect(await keys(v3, 'home')).toEqual([b.id]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Post } from '../../../src/shared/model';
+import { entryOf, type Post, type Profile, type TimelineEntry } from '../../../src/shared/model';
 
 export function samplePost(n: number, createdAt: string): Post {
   return {
@@ -13,4 +13,13 @@ export function samplePost(n: number, createdAt: string): Post {
     url: null,
     metrics: { likes: n, reposts: 0, replies: 0, quotes: 0, impressions: null },
   };
+}
+
+/** A plain entry: post n met at the time it was posted. */
+export function sampleEntry(n: number, createdAt: string): TimelineEntry {
+  return entryOf(samplePost(n, createdAt));
+}
+
+export function sampleProfile(handle: string, displayName = handle): Profile {
+  return { id: `sandbox:${handle}`, network: 'sandbox', handle, displayName, avatarUrl: null, url: null };
 }

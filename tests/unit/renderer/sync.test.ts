@@ -4,11 +4,12 @@ import type { EventChannel } from '../../../src/shared/ipc/channels';
 import type { FeedDelivery } from '../../../src/shared/ipc/contract';
 import { makeApi } from '../../../src/renderer/api';
 import type { Bridge } from '../../../src/renderer/bridge';
-import { columnPosts, openDatabase } from '../../../src/renderer/db/database';
+import { columnEntries, openDatabase, storeColumnEntries } from '../../../src/renderer/db/database';
+import { makeActions } from '../../../src/renderer/state/actions';
 import { useAppStore } from '../../../src/renderer/state/store';
 import { startSync } from '../../../src/renderer/state/sync';
-import { segmentText } from '../../../src/renderer/components/post-text';
-import { samplePost } from './samples';
+import { initialsOf, segmentText, splitEmoji } from '../../../src/renderer/components/post-text';
+import { sampleEntry, samplePost, sampleProfile } from './samples';
 
 function fakeBridge(pending: FeedDelivery[]) {
   const handlers = new Map<string, (p: unknown) => void>();
@@ -54,12 +55,12 @@ describe('syncing with main', () => {
   it('stores what was pending before a reload, then acknowledges it, and mirrors layout and settings', async () => {
     const db = openDatabase('sync-pending');
     const pending: FeedDelivery[] = [
-      { seq: 4, columnId: 'home', posts: [samplePost(1, '2026-11-25T08:00:00.000Z')], metrics: [], older: '123' },
+      { seq: 4, columnId: 'home', entries: [sampleEntry(1, '2026-11-25T08:00:00.000Z')], metrics: [], older: '123' },
     ];
     const { bridge, acks } = fakeBridge(pending);
     const stop = startSync(bridge, makeApi(bridge), db);
     await until(() => acks.includes(4));
-    expect(await columnPosts(db, 'home', 10)).toHaveLength(1);
+    expect(await columnEntries(db, 'home', 10)).toHaveLength(1);
     expect(await db.columnCursors.get('home')).toEqual({ columnId: 'home', older: '123', reachedEnd: false });
     expect(useAppStore.getState().settings.language).toBe('fr');
     expect(useAppStore.getState().phase).toBe('ready');
@@ -71,24 +72,29 @@ describe('syncing with main', () => {
     const db = openDatabase('sync-live');
     const { bridge, acks, emit } = fakeBridge([]);
     const stop = startSync(bridge, makeApi(bridge), db);
-    emit('feed.delivery', { seq: 1, columnId: 'tag', posts: [samplePost(1, '2026-11-25T08:00:00.000Z')], metrics: [] });
+    emit('feed.delivery', {
+      seq: 1,
+      columnId: 'tag',
+      entries: [sampleEntry(1, '2026-11-25T08:00:00.000Z')],
+      metrics: [],
+    });
     emit('feed.delivery', {
       seq: 2,
       columnId: 'tag',
-      posts: [samplePost(2, '2026-11-25T08:01:00.000Z')],
+      entries: [sampleEntry(2, '2026-11-25T08:01:00.000Z')],
       metrics: [
         { postId: 'sandbox:test-1', metrics: { likes: 7, reposts: 1, replies: 0, quotes: 0, impressions: null } },
       ],
     });
     await until(() => acks.includes(2));
     expect(acks).toEqual([1, 2]);
-    const posts = await columnPosts(db, 'tag', 10);
-    expect(posts.map((p) => [p.id, p.metrics.likes])).toEqual([
+    const shown = await columnEntries(db, 'tag', 10);
+    expect(shown.map((e) => [e.key, e.post!.metrics.likes])).toEqual([
       ['sandbox:test-2', 2],
       ['sandbox:test-1', 7],
     ]);
     // A repeated delivery (after a reconnect) is not applied twice.
-    emit('feed.delivery', { seq: 2, columnId: 'tag', posts: [], metrics: [] });
+    emit('feed.delivery', { seq: 2, columnId: 'tag', entries: [], metrics: [] });
     await new Promise((r) => setTimeout(r, 30));
     expect(acks).toEqual([1, 2]);
     stop();
@@ -123,21 +129,120 @@ describe('a delivery that cannot be stored', () => {
     const db = openDatabase('sync-failure');
     const { bridge, acks, emit } = fakeBridge([]);
     const stop = startSync(bridge, makeApi(bridge), db);
-    const broken = { ...samplePost(1, '2026-11-25T08:00:00.000Z'), id: undefined as unknown as string };
+    const broken = { ...sampleEntry(1, '2026-11-25T08:00:00.000Z'), key: undefined as unknown as string };
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => void errors.push(args);
     try {
-      emit('feed.delivery', { seq: 1, columnId: 'c', posts: [broken], metrics: [] });
-      emit('feed.delivery', { seq: 2, columnId: 'c', posts: [samplePost(2, '2026-11-25T08:01:00.000Z')], metrics: [] });
+      emit('feed.delivery', { seq: 1, columnId: 'c', entries: [broken], metrics: [] });
+      emit('feed.delivery', {
+        seq: 2,
+        columnId: 'c',
+        entries: [sampleEntry(2, '2026-11-25T08:01:00.000Z')],
+        metrics: [],
+      });
       await until(() => acks.includes(2));
     } finally {
       console.error = original;
     }
     expect(acks).toEqual([2]);
     expect(errors.length).toBe(1);
-    expect((await columnPosts(db, 'c', 10)).map((p) => p.id)).toEqual(['sandbox:test-2']);
+    expect((await columnEntries(db, 'c', 10)).map((e) => e.key)).toEqual(['sandbox:test-2']);
     stop();
     db.close();
+  });
+});
+
+describe('posts the network says are gone', () => {
+  it('leave every column when a delivery lists them as removed', async () => {
+    const db = openDatabase('sync-removed');
+    const { bridge, acks, emit } = fakeBridge([]);
+    const stop = startSync(bridge, makeApi(bridge), db);
+    const gone = sampleEntry(1, '2026-11-25T08:00:00.000Z');
+    await storeColumnEntries(db, 'home', [gone, sampleEntry(2, '2026-11-25T08:01:00.000Z')]);
+    await storeColumnEntries(db, 'bob', [
+      { key: 'sandbox:r-1', at: '2026-11-25T08:02:00.000Z', post: gone.post, repostedBy: sampleProfile('bob') },
+    ]);
+    emit('feed.delivery', {
+      seq: 1,
+      columnId: 'home',
+      entries: [sampleEntry(3, '2026-11-25T08:03:00.000Z')],
+      removed: [gone.post!.id],
+      metrics: [],
+    });
+    await until(() => acks.includes(1));
+    expect((await columnEntries(db, 'home', 10)).map((e) => e.key)).toEqual(['sandbox:test-3', 'sandbox:test-2']);
+    expect(await columnEntries(db, 'bob', 10)).toEqual([]);
+    stop();
+    db.close();
+  });
+
+  it('leave every column when liking or reposting answers not-found; the error still reaches the column', async () => {
+    const db = openDatabase('act-not-found');
+    const answers: Record<string, { code: 'not-found'; message: string; field?: string }> = {
+      'sandbox:test-1': { code: 'not-found', message: 'That post is not in the Sandbox.' },
+      'sandbox:test-2': { code: 'not-found', message: 'That profile is not connected.', field: 'profileId' },
+    };
+    const api = makeApi({
+      invoke: async (channel, payload) => {
+        const { postId } = payload as { postId: string };
+        return channel === 'post.act' ? { ok: false, error: answers[postId]! } : { ok: true, value: {} };
+      },
+    });
+    const actions = makeActions(api, db);
+    const deleted = samplePost(1, '2026-11-25T08:00:00.000Z');
+    const kept = samplePost(2, '2026-11-25T08:01:00.000Z');
+    await storeColumnEntries(db, 'home', [sampleEntry(1, deleted.createdAt), sampleEntry(2, kept.createdAt)]);
+    await storeColumnEntries(db, 'tag', [sampleEntry(1, deleted.createdAt)]);
+
+    await expect(actions.act('sandbox:practice', deleted, 'like')).rejects.toMatchObject({
+      error: { code: 'not-found' },
+    });
+    expect((await columnEntries(db, 'home', 10)).map((e) => e.key)).toEqual(['sandbox:test-2']);
+    expect(await columnEntries(db, 'tag', 10)).toEqual([]);
+    expect(await db.posts.get(deleted.id)).toBeUndefined();
+
+    // "Not found" about the profile is not about the post: the post stays, its repost undone.
+    await expect(actions.act('sandbox:gone', kept, 'repost')).rejects.toMatchObject({ error: { field: 'profileId' } });
+    const [still] = await columnEntries(db, 'home', 10);
+    expect(still!.post!.metrics.reposts).toBe(0);
+    expect(still!.post!.viewer).toBeUndefined();
+    db.close();
+  });
+});
+
+describe('post text, as the network shows it', () => {
+  it('shows a link’s display text (X display_url) and keeps its target', () => {
+    const text = 'Read https://t.co/abc123 now';
+    expect(
+      segmentText(text, [
+        { kind: 'link', start: 5, end: 24, value: 'https://t.co/abc123', display: 'example.com/launch…' },
+      ]),
+    ).toEqual([
+      { kind: 'text', text: 'Read ' },
+      { kind: 'link', text: 'example.com/launch…', value: 'https://t.co/abc123' },
+      { kind: 'text', text: ' now' },
+    ]);
+  });
+
+  it('finds custom emoji the way Mastodon does, only those the post lists', () => {
+    const blob = { shortcode: 'blobcat', url: 'https://files.example/blobcat.png' };
+    const party = { shortcode: 'party_parrot', url: 'https://files.example/pp.gif' };
+    expect(splitEmoji('Hi :blobcat: and :party_parrot:!', [blob, party])).toEqual(['Hi ', blob, ' and ', party, '!']);
+    // Not listed, too short, or touching a letter, digit or colon: stays text.
+    expect(splitEmoji(':unknown: :a: x:blobcat: :blobcat:x ::blobcat::', [blob])).toEqual([
+      ':unknown: :a: x:blobcat: :blobcat:x ::blobcat::',
+    ]);
+    expect(splitEmoji(':blobcat::blobcat:', [blob])).toEqual([':blobcat::blobcat:']);
+    expect(splitEmoji('שלום :blobcat:\n:blobcat:', [blob])).toEqual(['שלום ', blob, '\n', blob]);
+    expect(splitEmoji('No emoji here', undefined)).toEqual(['No emoji here']);
+  });
+
+  it('makes initials for a missing avatar, from the name or else the handle', () => {
+    expect(initialsOf('Gina Rossi', 'gina')).toBe('GR');
+    expect(initialsOf('Élodie', 'elodie.tech')).toBe('É');
+    expect(initialsOf('IF Power :ifpower:', 'ifpower')).toBe('IP');
+    expect(initialsOf('', 'bikelane_bea')).toBe('BB');
+    expect(initialsOf('נועה כהן', 'noa.rides')).toBe('נכ');
   });
 });

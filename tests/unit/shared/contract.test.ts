@@ -24,7 +24,10 @@ describe('the IPC contract', () => {
   it('refuses a hashtag column without a hashtag, in words', () => {
     const result = ColumnSpecSchema.safeParse({ kind: 'hashtag', profileId: 'sandbox:practice', query: '#' });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toMatch(/needs a hashtag/);
+    // The schema's message is a key of the UI's reasons (translated there, en and fr).
+    expect(result.error?.issues[0]?.message).toBe('column-needs-query');
+    expect(en.reasons['column-needs-query']).toMatch(/needs a hashtag/);
+    expect(fr.reasons['column-needs-query']).toMatch(/besoin d’un hashtag/);
     expect(ColumnSpecSchema.safeParse({ kind: 'home', profileId: 'sandbox:practice' }).success).toBe(true);
   });
 

@@ -18,6 +18,7 @@ import {
 } from '../../../src/shared/ipc/channels';
 import {
   createFakeElectron,
+  FakeEvent,
   FakeSafeStorage,
   FakeWebContents,
   type FakeBrowserWindow,
@@ -120,6 +121,35 @@ describe('the window', () => {
     expect(win.loads).toEqual([{ kind: 'file', target: path.join(outDir, '../renderer/index.html') }]);
   });
 
+  it('has its web preferences written out at the new BrowserWindow call, for a reviewer or scanner', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'src/main/shell/shell.ts'), 'utf8');
+    const call = source.slice(source.indexOf('new BrowserWindow({'));
+    const prefs = call.slice(call.indexOf('webPreferences: {'), call.indexOf('},', call.indexOf('webPreferences: {')));
+    for (const line of [
+      'sandbox: true',
+      'contextIsolation: true',
+      'nodeIntegration: false',
+      'nodeIntegrationInWorker: false',
+      'nodeIntegrationInSubFrames: false',
+      'webSecurity: true',
+      'allowRunningInsecureContent: false',
+      'experimentalFeatures: false',
+      'webviewTag: false',
+    ]) {
+      expect(prefs).toContain(line);
+    }
+  });
+
+  it('gives the window every hardening preference (no webview, no experimental features)', async () => {
+    const { win } = await start();
+    expect(win.options.webPreferences).toMatchObject({
+      nodeIntegrationInSubFrames: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+    });
+  });
+
   it('stays hidden until the page is ready to show', async () => {
     const { win } = await start();
     expect(win.options.show).toBe(false);
@@ -153,7 +183,7 @@ describe('IPC', () => {
   it('refuses requests from another webContents, from a foreign frame, or with no frame', async () => {
     const { win, log, requestFrom } = await start();
     const appUrl = win.webContents.getURL();
-    const refused = { ok: false, error: { code: 'bad-request' } };
+    const refused = { ok: false, error: { code: 'bad-request', reason: 'request-refused' } };
     expect(await requestFrom(new FakeWebContents(), appUrl, 'layout.get', {})).toMatchObject(refused);
     expect(await requestFrom(win.webContents, 'https://evil.example/', 'layout.get', {})).toMatchObject(refused);
     expect(await requestFrom(win.webContents, 'file:///etc/passwd', 'layout.get', {})).toMatchObject(refused);
@@ -307,6 +337,25 @@ describe('links and navigation', () => {
     expect(fake.shell.opened).toEqual(['https://example.com/post/1', 'http://example.org/']);
   });
 
+  it('opens nothing on a middle-click (auxclick) or Ctrl+click: a background tab is denied and stays closed', async () => {
+    const { fake, win } = await start();
+    expect(win.webContents.openWindow('https://example.com/post/1', 'background-tab')).toEqual({ action: 'deny' });
+    expect(win.webContents.openWindow('https://example.com/post/2', 'default')).toEqual({ action: 'deny' });
+    expect(win.webContents.openWindow('https://example.com/post/3', 'other')).toEqual({ action: 'deny' });
+    expect(fake.shell.opened).toEqual([]);
+    // A plain click (and Shift+click) on a post's link still opens it in the browser.
+    win.webContents.openWindow('https://example.com/post/4', 'foreground-tab');
+    win.webContents.openWindow('https://example.com/post/5', 'new-window');
+    expect(fake.shell.opened).toEqual(['https://example.com/post/4', 'https://example.com/post/5']);
+  });
+
+  it('refuses to attach a <webview>', async () => {
+    const { win } = await start();
+    const event = new FakeEvent();
+    win.webContents.emit('will-attach-webview', event, {}, {});
+    expect(event.defaultPrevented).toBe(true);
+  });
+
   it('prevents navigation away from the app', async () => {
     const { win } = await start();
     const appUrl = win.webContents.getURL();
@@ -329,6 +378,48 @@ describe('links and navigation', () => {
     for (const url of ['file:///x', 'javascript:void 0', 'mailto:a@b.c', '', 'https//no-colon']) {
       expect(isExternalLink(url)).toBe(false);
     }
+  });
+});
+
+describe('permissions', () => {
+  const DENIED = [
+    'media',
+    'geolocation',
+    'clipboard-read',
+    'clipboard-sanitized-write',
+    'midi',
+    'midiSysex',
+    'hid',
+    'serial',
+    'usb',
+    'fullscreen',
+    'pointerLock',
+    'idle-detection',
+    'openExternal',
+    'storage-access',
+    'display-capture',
+    'unknown',
+  ];
+
+  it('denies every permission request but notifications from the app’s own page', async () => {
+    const { fake, win } = await start();
+    for (const permission of DENIED) expect(await fake.permissions.request(win.webContents, permission)).toBe(false);
+    expect(await fake.permissions.request(win.webContents, 'notifications')).toBe(true);
+  });
+
+  it('answers permission checks the same way', async () => {
+    const { fake, win } = await start();
+    for (const permission of DENIED) expect(fake.permissions.check(win.webContents, permission)).toBe(false);
+    expect(fake.permissions.check(win.webContents, 'notifications')).toBe(true);
+    expect(fake.permissions.check(null, 'notifications')).toBe(false);
+  });
+
+  it('denies even notifications to a page that is not the app', async () => {
+    const { fake } = await start();
+    const foreign = new FakeWebContents();
+    foreign.didLoad('https://evil.example/');
+    expect(await fake.permissions.request(foreign, 'notifications')).toBe(false);
+    expect(fake.permissions.check(foreign, 'notifications')).toBe(false);
   });
 });
 

@@ -4,11 +4,14 @@
 import {
   AppBskyFeedDefs,
   RichText,
+  lexicons,
   type Agent,
   type AppBskyEmbedImages,
   type AppBskyFeedPost,
+  type AppBskyNotificationListNotifications,
   type AppBskyRichtextFacet,
   type ComAtprotoRepoStrongRef,
+  type ModerationOpts,
 } from '@atproto/api';
 import type {
   ListInfo,
@@ -20,20 +23,23 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
+import type { ColumnKind, Metrics, NotificationKind, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import type { BlueskyCredentials } from './credentials';
 import { decodeCursor, encodeCursor } from './cursor';
-import { isAuthFailure } from './errors';
+import { isAuthFailure, isInvalidResponse, type ErrorContext } from './errors';
 import { imageSize } from './image-size';
 import {
   NETWORK,
+  UnreadableItem,
   entitiesFromFacets,
+  metricsOf,
   parseAtUri,
   postIdOf,
   postOf,
   profileOf,
   recordFields,
+  sortTimeOf,
   uriOfPostId,
   nativeIdOf,
   webUrlOf,
@@ -45,25 +51,37 @@ import { tidFromKey } from './tid';
 export type AdapterContext = NetworkAdapterContext<BlueskyCredentials>;
 
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
-/** app.bsky.feed.post: text maxGraphemes 300; embed.images: 4 images of at most 2 MB each. */
-const RULES: TextRules = { counting: 'graphemes', maxLength: 300, maxImages: 4, maxAltLength: 2000 };
+/**
+ * Lexicon app.bsky.feed.post: `text` maxGraphemes 300 AND maxLength 3000 (bytes of UTF-8: the
+ * lexicon's string maxLength counts UTF-8 bytes); embed.images: 4 images of at most 2 MB
+ * (image maxSize 2000000); alt text has no grapheme limit in the lexicon, 2000 is what the app allows.
+ */
+const RULES: TextRules = { counting: 'graphemes', maxLength: 300, maxBytes: 3000, maxImages: 4, maxAltLength: 2000 };
 const MAX_IMAGE_BYTES = 2_000_000;
-/** app.bsky.feed.post text maxLength: 3000 bytes of UTF-8, whatever the grapheme count. */
-const MAX_TEXT_BYTES = 3000;
 const MAX_PAGE = 100;
 const GET_POSTS_BATCH = 25;
 /** Keys of the newest items a 'newer' cursor remembers. */
 const NEWER_KEYS = 3;
 const POST = 'app.bsky.feed.post';
 const MENTION_REASONS = ['mention', 'reply', 'quote'];
+/** Notifications about a record of the viewer's (the like's or repost's `subject`), grouped by it. */
 const SUBJECT_REASONS = new Set(['like', 'repost', 'like-via-repost', 'repost-via-repost']);
+/** How long the viewer's moderation preferences are trusted before being read again. */
+const MODERATION_TTL_MS = 10 * 60_000;
 
-/** One timeline entry before paging: what it shows, when it arrived, and a key unique in its feed. */
-type Entry = TimelineEntry & { post: Post };
+/**
+ * One timeline entry before paging: what it shows, when it arrived, a key unique in its feed,
+ * and for notifications about one post the group it merges into (`like:<postId>`).
+ */
+type Entry = TimelineEntry & { group?: string };
 
 interface RawPage {
   entries: Entry[];
   cursor: string | undefined;
+  /** Items left out because they could not be read (logged with their URIs). */
+  skipped: number;
+  /** How many items the server's answer held (some may be left out by the viewer's moderation). */
+  served: number;
 }
 
 const segmenter = new Intl.Segmenter();
@@ -75,20 +93,21 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function feedEntries(feed: AppBskyFeedDefs.FeedViewPost[]): Entry[] {
-  return feed.map((item) => {
-    const reason = item.reason;
-    if (AppBskyFeedDefs.isReasonRepost(reason)) {
-      return {
-        key: reason.uri ?? `${item.post.uri}#${reason.by.did}`,
-        at: reason.indexedAt,
-        post: postOf(item.post),
-        repostedBy: profileOf(reason.by),
-      };
-    }
-    return { key: item.post.uri, at: item.post.indexedAt, post: postOf(item.post) };
-  });
+/** Validates an answer's list item by item (lexicon `def`), keeping the readable ones. */
+interface ItemList<T> {
+  items: T[];
+  cursor: string | undefined;
+  skipped: number;
 }
+
+const NOTIFICATION_KINDS: Record<string, NotificationKind> = {
+  like: 'like',
+  repost: 'repost',
+  follow: 'follow',
+  mention: 'mention',
+  reply: 'reply',
+  quote: 'quote',
+};
 
 export class BlueskyAdapter implements NetworkAdapter {
   readonly network = NETWORK;
@@ -98,6 +117,8 @@ export class BlueskyAdapter implements NetworkAdapter {
   /** Like/repost records this adapter made, by post URI, until the AppView shows them. */
   private readonly myLikes = new Map<string, string>();
   private readonly myReposts = new Map<string, string>();
+  private moderation: { opts: ModerationOpts; at: number } | null = null;
+  private moderationLoading: Promise<ModerationOpts> | null = null;
 
   constructor(
     credentials: BlueskyCredentials,
@@ -122,8 +143,8 @@ export class BlueskyAdapter implements NetworkAdapter {
     this.lastRateLimit = { limit, remaining, resetAt: new Date(reset * 1000).toISOString() };
   }
 
-  private call<T>(fn: (agent: Agent) => Promise<T>): Promise<T> {
-    return this.account.call(fn);
+  private call<T>(fn: (agent: Agent) => Promise<T>, context?: ErrorContext): Promise<T> {
+    return this.account.call(fn, context);
   }
 
   // ---- account ---------------------------------------------------------------------------------
@@ -138,6 +159,7 @@ export class BlueskyAdapter implements NetworkAdapter {
     return [...COLUMN_KINDS];
   }
 
+  /** Graphemes (300) and bytes of UTF-8 (3,000), both binding (lexicon app.bsky.feed.post). */
   textRules(): TextRules {
     return { ...RULES };
   }
@@ -152,56 +174,241 @@ export class BlueskyAdapter implements NetworkAdapter {
     return this.lastRateLimit;
   }
 
-  // ---- reading ---------------------------------------------------------------------------------
+  // ---- moderation ------------------------------------------------------------------------------
 
-  /** Posts by URI, in the order asked, leaving out those the AppView does not know. */
-  private async hydrate(uris: readonly string[]): Promise<Map<string, AppBskyFeedDefs.PostView>> {
-    const unique = [...new Set(uris)];
-    const out = new Map<string, AppBskyFeedDefs.PostView>();
-    const pages = await Promise.all(
-      chunks(unique, GET_POSTS_BATCH).map((batch) =>
-        this.call((agent) => agent.app.bsky.feed.getPosts({ uris: batch })),
-      ),
-    );
-    for (const page of pages) for (const view of page.data.posts) out.set(view.uri, view);
-    return out;
+  /**
+   * The viewer's moderation options for @atproto/api's moderatePost: preferences
+   * (app.bsky.actor.getPreferences: adult content, label settings, subscribed labellers, muted
+   * words, hidden posts) and the labellers' own label definitions. The agent is told which
+   * labellers to ask labels of (`atproto-accept-labelers`), as the official app does. Read again
+   * every 10 minutes; a labeller whose definitions cannot be read is ignored, not fatal.
+   */
+  private async moderationOpts(): Promise<ModerationOpts> {
+    const now = this.ctx.clock.now();
+    if (this.moderation && now - this.moderation.at < MODERATION_TTL_MS) return this.moderation.opts;
+    this.moderationLoading ??= (async () => {
+      const prefs = await this.call((agent) => agent.getPreferences());
+      const agent = this.account.agent;
+      const appLabelers = new Set<string>(agent.appLabelers);
+      agent.configureLabelers(
+        prefs.moderationPrefs.labelers
+          .map((l) => l.did)
+          .filter((did) => !appLabelers.has(did)) as `did:${string}:${string}`[],
+      );
+      const labelDefs = await this.call((a) => a.getLabelDefinitions(prefs)).catch((err: unknown) => {
+        if (err instanceof ColonnadeError && err.code === 'auth-expired') throw err;
+        this.ctx.log.warn('bluesky: labeller definitions could not be read', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return {};
+      });
+      const opts: ModerationOpts = { userDid: this.account.did, prefs: prefs.moderationPrefs, labelDefs };
+      this.moderation = { opts, at: this.ctx.clock.now() };
+      return opts;
+    })().finally(() => {
+      this.moderationLoading = null;
+    });
+    return this.moderationLoading;
   }
 
-  private async notificationPage(limit: number, cursor: string | undefined, mentionsOnly: boolean): Promise<RawPage> {
-    const res = await this.call((agent) =>
-      agent.app.bsky.notification.listNotifications({
-        limit,
-        ...(cursor ? { cursor } : {}),
-        ...(mentionsOnly ? { reasons: MENTION_REASONS } : {}),
-      }),
-    );
-    const wanted: Array<{ key: string; at: string; uri: string }> = [];
-    for (const n of res.data.notifications) {
-      if (MENTION_REASONS.includes(n.reason)) {
-        wanted.push({ key: n.uri, at: n.indexedAt, uri: n.uri });
-      } else if (!mentionsOnly && SUBJECT_REASONS.has(n.reason) && n.reasonSubject) {
-        if (parseAtUri(n.reasonSubject)?.collection === POST) {
-          wanted.push({ key: n.uri, at: n.indexedAt, uri: n.reasonSubject });
+  // ---- reading ---------------------------------------------------------------------------------
+
+  /**
+   * Runs a list call and answers its items. When the answer as a whole fails the lexicon
+   * (@atproto/xrpc validates every answer; one post without an author fails the page), reads it
+   * again item by item against the lexicon definition `def`, leaving out and logging the bad ones.
+   */
+  private async items<T>(
+    fetch: (agent: Agent) => Promise<{ data: object }>,
+    key: string,
+    def: string,
+    context?: ErrorContext,
+  ): Promise<ItemList<T>> {
+    return this.call(async (agent) => {
+      try {
+        const data = (await fetch(agent)).data as { cursor?: string } & Record<string, unknown>;
+        return { items: data[key] as T[], cursor: data.cursor, skipped: 0 };
+      } catch (err) {
+        if (!isInvalidResponse(err)) throw err;
+        const body = err.responseBody as Record<string, unknown> | null;
+        const list = body && typeof body === 'object' ? body[key] : undefined;
+        const cursor = body?.cursor;
+        if (!Array.isArray(list) || (cursor !== undefined && typeof cursor !== 'string')) throw err;
+        const items: T[] = [];
+        let skipped = 0;
+        for (const item of list) {
+          const valid = lexicons.validate(def, item);
+          if (valid.success) {
+            items.push(item as T);
+          } else {
+            skipped++;
+            this.ctx.log.warn('bluesky: left out an item that does not match its lexicon', {
+              uri: uriIn(item),
+              problem: valid.error.message,
+            });
+          }
         }
+        return { items, cursor, skipped };
       }
+    }, context);
+  }
+
+  /** Reads one item; an unreadable one is logged with its URI and counted, never thrown. */
+  private readOne<T>(uri: string, read: () => T, counter: { skipped: number }): T | undefined {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof UnreadableItem)) throw err;
+      counter.skipped++;
+      this.ctx.log.warn('bluesky: left out a post Colonnade cannot read', {
+        uri: err.uri || uri,
+        problem: err.message,
+      });
+      return undefined;
     }
-    const views = await this.hydrate(wanted.map((w) => w.uri));
+  }
+
+  /** Feed items (timeline, author feed, list, custom feed) as entries: a repost is an entry of its own time. */
+  private async feedPage(
+    fetch: (agent: Agent) => Promise<{ data: object }>,
+    kind: ColumnKind,
+    context?: ErrorContext,
+  ): Promise<RawPage> {
+    const [list, opts] = await Promise.all([
+      this.items<AppBskyFeedDefs.FeedViewPost>(fetch, 'feed', 'app.bsky.feed.defs#feedViewPost', context),
+      this.moderationOpts(),
+    ]);
+    const counter = { skipped: list.skipped };
     const entries: Entry[] = [];
-    for (const w of wanted) {
-      const view = views.get(w.uri);
-      if (view) entries.push({ key: w.key, at: w.at, post: postOf(view) });
+    for (const item of list.items) {
+      const uri = uriIn(item);
+      const entry = this.readOne(
+        uri,
+        () => {
+          if (!AppBskyFeedDefs.isPostView(item.post) && item.post?.$type !== undefined) {
+            throw new UnreadableItem(uri, `feed item is a ${String(item.post?.$type)}, not a post`);
+          }
+          const post = postOf(item.post, opts, { ignoreMutes: kind === 'user' });
+          if (!post) return null;
+          const reason = item.reason;
+          if (AppBskyFeedDefs.isReasonRepost(reason)) {
+            return {
+              key: reason.uri ?? `${item.post.uri}#repost-by-${reason.by.did}`,
+              at: new Date(reason.indexedAt).toISOString(),
+              post,
+              repostedBy: profileOf(reason.by),
+            } satisfies Entry;
+          }
+          return { key: post.id, at: sortTimeOf(item.post), post } satisfies Entry;
+        },
+        counter,
+      );
+      if (entry) entries.push(entry);
     }
-    return { entries, cursor: res.data.cursor };
+    return { entries, cursor: list.cursor, skipped: counter.skipped, served: list.items.length + list.skipped };
+  }
+
+  /** Posts by URI, leaving out those the AppView does not know (deleted) or that fail the lexicon. */
+  private async hydrate(
+    uris: readonly string[],
+  ): Promise<{ views: Map<string, AppBskyFeedDefs.PostView>; skipped: number }> {
+    const unique = [...new Set(uris)];
+    const views = new Map<string, AppBskyFeedDefs.PostView>();
+    let skipped = 0;
+    const pages = await Promise.all(
+      chunks(unique, GET_POSTS_BATCH).map((batch) =>
+        this.items<AppBskyFeedDefs.PostView>(
+          (agent) => agent.app.bsky.feed.getPosts({ uris: batch }),
+          'posts',
+          'app.bsky.feed.defs#postView',
+        ),
+      ),
+    );
+    for (const page of pages) {
+      skipped += page.skipped;
+      for (const view of page.items) views.set(view.uri, view);
+    }
+    return { views, skipped };
+  }
+
+  /**
+   * Notifications as entries that say who did what (app.bsky.notification.listNotifications):
+   * like / repost → that kind, with the liked post (the like's or repost's `subject`, hydrated with
+   * getPosts), grouped by post within the page (`like:<postId>`); follow → follow, no post;
+   * mention / reply / quote → that kind, with the notifying post; anything else (like-via-repost,
+   * repost-via-repost, starterpack-joined, verified, unverified, subscribed-post, contact-match…)
+   * → `other` with the network's `type`, and its post when it has one.
+   */
+  private async notificationPage(limit: number, cursor: string | undefined, mentionsOnly: boolean): Promise<RawPage> {
+    const [list, opts] = await Promise.all([
+      this.items<AppBskyNotificationListNotifications.Notification>(
+        (agent) =>
+          agent.app.bsky.notification.listNotifications({
+            limit,
+            ...(cursor ? { cursor } : {}),
+            ...(mentionsOnly ? { reasons: MENTION_REASONS } : {}),
+          }),
+        'notifications',
+        'app.bsky.notification.listNotifications#notification',
+      ),
+      this.moderationOpts(),
+    ]);
+    const counter = { skipped: list.skipped };
+    const notifications = list.items.filter((n) => !mentionsOnly || MENTION_REASONS.includes(n.reason));
+    const postUri = (n: AppBskyNotificationListNotifications.Notification): string | undefined => {
+      if (MENTION_REASONS.includes(n.reason) || n.reason === 'subscribed-post') return n.uri;
+      if (SUBJECT_REASONS.has(n.reason)) {
+        // The like's or repost's subject is the post (for *-via-repost, reasonSubject is the viewer's repost).
+        const subject = (n.record as { subject?: { uri?: unknown } } | undefined)?.subject?.uri;
+        const uri = typeof subject === 'string' ? subject : n.reasonSubject;
+        return uri && parseAtUri(uri)?.collection === POST ? uri : undefined;
+      }
+      return undefined;
+    };
+    const hydrated = await this.hydrate(notifications.map(postUri).filter((u): u is string => Boolean(u)));
+    counter.skipped += hydrated.skipped;
+    const entries: Entry[] = [];
+    for (const n of notifications) {
+      const entry = this.readOne(
+        n.uri,
+        (): Entry | null => {
+          const actor = profileOf(n.author);
+          const kind = NOTIFICATION_KINDS[n.reason] ?? 'other';
+          const notification = {
+            kind,
+            actors: [actor],
+            count: 1,
+            ...(kind === 'other' ? { type: n.reason.slice(0, 100) } : {}),
+          };
+          const at = new Date(n.indexedAt).toISOString();
+          const uri = postUri(n);
+          if (!uri) {
+            if (kind !== 'follow' && kind !== 'other' && SUBJECT_REASONS.has(n.reason)) {
+              // A like or repost of something that is not a post (a feed, a list): said as what it is.
+              return { key: n.uri, at, post: null, notification: { ...notification, kind: 'other', type: n.reason } };
+            }
+            return { key: n.uri, at, post: null, notification };
+          }
+          const view = hydrated.views.get(uri);
+          if (!view) return null; // deleted since, or unreadable (counted by hydrate)
+          const post = postOf(view, opts);
+          if (!post) return null;
+          const group = SUBJECT_REASONS.has(n.reason) ? `${n.reason}:${post.id}` : undefined;
+          return { key: n.uri, at, post, notification, ...(group ? { group } : {}) };
+        },
+        counter,
+      );
+      if (entry) entries.push(entry);
+    }
+    return { entries, cursor: list.cursor, skipped: counter.skipped, served: list.items.length + list.skipped };
   }
 
   private async rawPage(req: TimelineRequest, limit: number, cursor: string | undefined): Promise<RawPage> {
     const query = (req.query ?? '').trim();
     const c = cursor ? { cursor } : {};
     switch (req.kind) {
-      case 'home': {
-        const res = await this.call((agent) => agent.app.bsky.feed.getTimeline({ limit, ...c }));
-        return { entries: feedEntries(res.data.feed), cursor: res.data.cursor };
-      }
+      case 'home':
+        return this.feedPage((agent) => agent.app.bsky.feed.getTimeline({ limit, ...c }), req.kind);
       case 'mentions':
         return this.notificationPage(limit, cursor, true);
       case 'notifications':
@@ -210,30 +417,44 @@ export class BlueskyAdapter implements NetworkAdapter {
       case 'search': {
         const q = req.kind === 'hashtag' ? `#${query.replace(/^#+/, '')}` : query;
         if (q.replace(/^#/, '').length === 0)
-          throw new ColonnadeError('invalid', 'This column needs a hashtag or words.');
-        const res = await this.call((agent) => agent.app.bsky.feed.searchPosts({ q, sort: 'latest', limit, ...c }));
-        const entries = res.data.posts.map((view) => ({ key: view.uri, at: view.indexedAt, post: postOf(view) }));
-        return { entries, cursor: res.data.cursor };
+          throw new ColonnadeError('invalid', 'This column needs a hashtag or words.', {
+            reason: 'column-needs-query',
+          });
+        const [list, opts] = await Promise.all([
+          this.items<AppBskyFeedDefs.PostView>(
+            (agent) => agent.app.bsky.feed.searchPosts({ q, sort: 'latest', limit, ...c }),
+            'posts',
+            'app.bsky.feed.defs#postView',
+          ),
+          this.moderationOpts(),
+        ]);
+        const counter = { skipped: list.skipped };
+        const entries: Entry[] = [];
+        for (const view of list.items) {
+          const post = this.readOne(view.uri, () => postOf(view, opts), counter);
+          if (post) entries.push({ key: post.id, at: sortTimeOf(view), post });
+        }
+        return { entries, cursor: list.cursor, skipped: counter.skipped, served: list.items.length + list.skipped };
       }
       case 'user': {
         const actor = query.replace(/^@+/, '');
-        if (!actor) throw new ColonnadeError('invalid', 'This column needs a handle.');
-        const res = await this.call((agent) =>
-          agent.app.bsky.feed.getAuthorFeed({ actor, limit, filter: 'posts_with_replies', ...c }),
+        if (!actor)
+          throw new ColonnadeError('invalid', 'This column needs a handle.', { reason: 'column-needs-query' });
+        return this.feedPage(
+          (agent) => agent.app.bsky.feed.getAuthorFeed({ actor, limit, filter: 'posts_with_replies', ...c }),
+          req.kind,
+          { actor: actor.startsWith('did:') ? actor : `@${actor}` },
         );
-        return { entries: feedEntries(res.data.feed), cursor: res.data.cursor };
       }
       case 'list': {
         const collection = parseAtUri(query)?.collection;
         if (collection === 'app.bsky.graph.list') {
-          const res = await this.call((agent) => agent.app.bsky.feed.getListFeed({ list: query, limit, ...c }));
-          return { entries: feedEntries(res.data.feed), cursor: res.data.cursor };
+          return this.feedPage((agent) => agent.app.bsky.feed.getListFeed({ list: query, limit, ...c }), req.kind);
         }
         if (collection === 'app.bsky.feed.generator') {
-          const res = await this.call((agent) => agent.app.bsky.feed.getFeed({ feed: query, limit, ...c }));
-          return { entries: feedEntries(res.data.feed), cursor: res.data.cursor };
+          return this.feedPage((agent) => agent.app.bsky.feed.getFeed({ feed: query, limit, ...c }), req.kind);
         }
-        throw new ColonnadeError('not-found', 'That is not a Bluesky list or feed.');
+        throw new ColonnadeError('not-found', 'That is not a Bluesky list or feed.', { reason: 'list-not-found' });
       }
       case 'scheduled':
       case 'drafts':
@@ -244,6 +465,7 @@ export class BlueskyAdapter implements NetworkAdapter {
   async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(req.limit)));
     const state = req.cursor ? decodeCursor(req.cursor) : null;
+    const skipped = (n: number) => (n > 0 ? { skipped: n } : {});
 
     if (req.direction === 'newer' && state && 'newerThan' in state) {
       const { at, keys } = state.newerThan;
@@ -255,9 +477,10 @@ export class BlueskyAdapter implements NetworkAdapter {
           ? page.entries.slice(0, firstKnown)
           : page.entries.filter((e) => e.at > at || (e.at === at && !known.has(e.key)));
       return {
-        items: dedupe(fresh),
+        items: finish(fresh),
         older: null,
         newer: fresh.length ? newerCursor(fresh) : (req.cursor ?? newerCursor([])),
+        ...skipped(page.skipped),
       };
     }
     if (req.direction === 'newer' && state) {
@@ -266,12 +489,14 @@ export class BlueskyAdapter implements NetworkAdapter {
 
     const serverCursor = state && 'older' in state ? state.older : undefined;
     const page = await this.rawPage(req, limit, serverCursor);
-    // A server cursor that does not move (or a page with nothing) is the end of history.
-    const more = page.cursor && page.cursor !== serverCursor && page.entries.length > 0;
+    // A server cursor that does not move (or an answer with nothing) is the end of history; a page
+    // whose items were all left out by the viewer's moderation is not.
+    const more = page.cursor && page.cursor !== serverCursor && page.served > 0;
     return {
-      items: dedupe(page.entries),
+      items: finish(page.entries),
       older: more && page.cursor ? encodeCursor({ older: page.cursor }) : null,
       newer: serverCursor ? null : newerCursor(page.entries),
+      ...skipped(page.skipped),
     };
   }
 
@@ -284,11 +509,11 @@ export class BlueskyAdapter implements NetworkAdapter {
         // not ours: left out
       }
     }
-    const views = await this.hydrate([...uris.keys()]);
+    const { views } = await this.hydrate([...uris.keys()]);
     const out = new Map<string, Metrics>();
     for (const [uri, view] of views) {
       const id = uris.get(uri);
-      if (id) out.set(id, postOf(view).metrics);
+      if (id) out.set(id, metricsOf(view));
     }
     return out;
   }
@@ -333,8 +558,8 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   private async viewOf(postId: string): Promise<AppBskyFeedDefs.PostView> {
     const uri = uriOfPostId(postId);
-    const view = (await this.hydrate([uri])).get(uri);
-    if (!view) throw new ColonnadeError('not-found', 'That Bluesky post no longer exists.');
+    const view = (await this.hydrate([uri])).views.get(uri);
+    if (!view) throw new ColonnadeError('not-found', 'That Bluesky post no longer exists.', { reason: 'deleted' });
     return view;
   }
 
@@ -350,7 +575,9 @@ export class BlueskyAdapter implements NetworkAdapter {
     const { did } = await this.ready();
     if (action === 'delete') {
       const uri = uriOfPostId(postId);
-      if (parseAtUri(uri)?.did !== did) throw new ColonnadeError('not-allowed', 'Only your own posts can be deleted.');
+      if (parseAtUri(uri)?.did !== did) {
+        throw new ColonnadeError('not-allowed', 'Only your own posts can be deleted.', { reason: 'not-your-post' });
+      }
       await this.deleteRecordAt(uri);
       return;
     }
@@ -387,36 +614,60 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   // ---- publishing ------------------------------------------------------------------------------
 
+  /**
+   * Refuses, before sending, what the PDS would refuse (lexicon app.bsky.feed.post and
+   * app.bsky.embed.images): text over 300 graphemes or over 3,000 bytes of UTF-8 (`too-long`,
+   * `{ max, unit: 'characters' | 'bytes', length }`, as the core's own length check says it), more than 4 images, images over 2 MB, alt text over
+   * 2,000 graphemes, nothing to post. Each a ColonnadeError `invalid` with `field` and `reason`.
+   */
   private validate(request: PublishRequest): void {
-    if (graphemes(request.text) > RULES.maxLength) {
+    const length = graphemes(request.text);
+    if (length > RULES.maxLength) {
       throw new ColonnadeError('invalid', `Bluesky posts are at most ${RULES.maxLength} characters.`, {
         field: 'text',
+        reason: 'too-long',
+        params: { max: String(RULES.maxLength), unit: 'characters', length: String(length) },
       });
     }
-    if (Buffer.byteLength(request.text, 'utf8') > MAX_TEXT_BYTES) {
-      throw new ColonnadeError('invalid', 'This post holds too many complex characters (emoji) for Bluesky.', {
-        field: 'text',
-      });
+    const bytes = Buffer.byteLength(request.text, 'utf8');
+    const maxBytes = RULES.maxBytes ?? 3000;
+    if (bytes > maxBytes) {
+      throw new ColonnadeError(
+        'invalid',
+        `Bluesky posts are at most ${maxBytes} bytes; this one holds ${bytes} (emoji and many scripts take several bytes each).`,
+        { field: 'text', reason: 'too-long', params: { max: String(maxBytes), unit: 'bytes', length: String(bytes) } },
+      );
     }
     const media = request.media ?? [];
     if (media.length > RULES.maxImages) {
       throw new ColonnadeError('invalid', `A Bluesky post carries at most ${RULES.maxImages} images.`, {
         field: 'media',
+        reason: 'too-many-images',
+        params: { max: String(RULES.maxImages) },
       });
     }
     if (request.text.trim().length === 0 && media.length === 0) {
-      throw new ColonnadeError('invalid', 'There is nothing to post.', { field: 'text' });
+      throw new ColonnadeError('invalid', 'There is nothing to post.', { field: 'text', reason: 'post-empty' });
     }
     for (const m of media) {
       if (!m.mimeType.startsWith('image/')) {
-        throw new ColonnadeError('invalid', 'Bluesky takes images here (PNG, JPEG, GIF, WebP).', { field: 'media' });
+        throw new ColonnadeError('invalid', 'Bluesky takes images here (PNG, JPEG, GIF, WebP).', {
+          field: 'media',
+          reason: 'media-type',
+        });
       }
       if (m.data.byteLength > MAX_IMAGE_BYTES) {
-        throw new ColonnadeError('invalid', 'Images on Bluesky are at most 2 MB each.', { field: 'media' });
+        throw new ColonnadeError('invalid', 'Images on Bluesky are at most 2 MB each.', {
+          field: 'media',
+          reason: 'image-too-large',
+          params: { max: '2 MB' },
+        });
       }
       if (graphemes(m.alt) > RULES.maxAltLength) {
         throw new ColonnadeError('invalid', `Alt text on Bluesky is at most ${RULES.maxAltLength} characters.`, {
           field: 'media',
+          reason: 'alt-too-long',
+          params: { max: String(RULES.maxAltLength) },
         });
       }
     }
@@ -511,12 +762,15 @@ export class BlueskyAdapter implements NetworkAdapter {
   private async published(uri: string, record: Record<string, unknown>, request: PublishRequest): Promise<Post> {
     const fields = recordFields(record);
     if (fields.text !== request.text) {
-      throw new ColonnadeError('invalid', 'This idempotency key was already used for a different post.');
+      throw new ColonnadeError('invalid', 'This idempotency key was already used for a different post.', {
+        reason: 'idempotency-key-reused',
+      });
     }
     for (const wait of [0, 300, 700]) {
       if (wait) await new Promise<void>((resolve) => this.ctx.clock.setTimeout(resolve, wait));
-      const view = (await this.hydrate([uri]).catch(() => new Map<string, AppBskyFeedDefs.PostView>())).get(uri);
-      if (view) return postOf(view);
+      const view = (await this.hydrate([uri]).catch(() => null))?.views.get(uri);
+      const post = view ? this.readOne(uri, () => postOf(view), { skipped: 0 }) : undefined;
+      if (post) return post;
     }
     const author = this.profile ?? (await this.verify());
     const createdAt =
@@ -545,17 +799,45 @@ export class BlueskyAdapter implements NetworkAdapter {
   }
 }
 
-function dedupe(entries: Entry[]): TimelineEntry[] {
-  const seen = new Set<string>();
+/** The AT-URI an item names (a feed item's post, a notification, a post), for the log. */
+function uriIn(item: unknown): string {
+  const i = item as { uri?: unknown; post?: { uri?: unknown } } | null;
+  const uri = i?.post?.uri ?? i?.uri;
+  return typeof uri === 'string' ? uri : '(no uri)';
+}
+
+/**
+ * Entries as a column gets them: each key once, and notifications about one post merged into
+ * one entry per group (`like:<postId>`): its newest time, its actors most recent first (each
+ * once, at most 100), `count` = how many did it.
+ */
+function finish(entries: Entry[]): TimelineEntry[] {
   const out: TimelineEntry[] = [];
-  for (const e of entries) {
+  const seen = new Set<string>();
+  const groups = new Map<string, TimelineEntry & { notification: NonNullable<TimelineEntry['notification']> }>();
+  for (const { group, ...e } of entries) {
+    if (group && e.notification) {
+      const existing = groups.get(group);
+      if (existing) {
+        const actor = e.notification.actors[0];
+        if (actor && !existing.notification.actors.some((a) => a.id === actor.id)) {
+          existing.notification.count++;
+          if (existing.notification.actors.length < 100) existing.notification.actors.push(actor);
+        }
+        continue;
+      }
+      const entry = { ...e, key: group, notification: { ...e.notification, actors: [...e.notification.actors] } };
+      groups.set(group, entry);
+      seen.add(group);
+      out.push(entry);
+      continue;
+    }
     if (seen.has(e.key)) continue;
     seen.add(e.key);
     out.push(e);
   }
   return out;
 }
-
 function newerCursor(entries: Entry[]): string {
   const first = entries[0];
   return encodeCursor({

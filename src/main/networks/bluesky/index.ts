@@ -1,5 +1,5 @@
 // Bluesky for Colonnade: connect with an app password, then the adapter.
-import { CredentialSession } from '@atproto/api';
+import { Agent, CredentialSession, XRPCError } from '@atproto/api';
 import type { NetworkAdapter } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import { BlueskyAdapter, type AdapterContext } from './adapter';
@@ -33,9 +33,70 @@ function scopeOf(accessJwt: string): string | undefined {
 }
 
 /**
+ * App passwords are four groups of four letters or digits ("abcd-2345-efgh-6789"): what
+ * com.atproto.server.createAppPassword makes (pds account-manager/helpers/password.ts).
+ */
+export const APP_PASSWORD_SHAPE = /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/i;
+
+/**
+ * Why a sign-in was refused, in words. The PDS answers the same 401 AuthenticationRequired
+ * "Invalid identifier or password" for an unknown handle and for a wrong password
+ * (pds api/com/atproto/server/createSession.ts, account-manager `login`); so a handle is then
+ * resolved (com.atproto.identity.resolveHandle answers InvalidRequest "Unable to resolve handle"
+ * when no account has it), and a password that is not shaped like an app password is said to be
+ * probably the account password (an old one: the current one signs in, and is refused after).
+ */
+async function refusedSignIn(
+  err: unknown,
+  service: string,
+  identifier: string,
+  password: string,
+  fetchFn: typeof globalThis.fetch,
+): Promise<ColonnadeError> {
+  const detail = err instanceof Error && err.message ? err.message : undefined;
+  const withDetail = detail ? { detail } : {};
+  const name = `@${identifier}`;
+  const isHandle = !identifier.includes('@') && !identifier.startsWith('did:');
+  if (isHandle) {
+    const resolves = await new Agent(new CredentialSession(new URL(service), fetchFn)).com.atproto.identity
+      .resolveHandle({ handle: identifier })
+      .then(
+        () => true,
+        (e: unknown) => (e instanceof XRPCError && e.status === 400 ? false : null),
+      );
+    if (resolves === false) {
+      return new ColonnadeError('invalid', `No Bluesky account is called ${name} on this server.`, {
+        field: 'identifier',
+        reason: 'unknown-handle',
+        params: { name },
+        ...withDetail,
+      });
+    }
+  }
+  if (!APP_PASSWORD_SHAPE.test(password.trim())) {
+    return new ColonnadeError(
+      'invalid',
+      'Bluesky refused this password, and it is not an app password (they look like xxxx-xxxx-xxxx-xxxx): it may be the account password. Create an app password and use it here.',
+      { field: 'appPassword', reason: 'not-an-app-password', params: { name }, ...withDetail },
+    );
+  }
+  return new ColonnadeError('invalid', `Bluesky did not accept this app password for ${name}.`, {
+    field: 'appPassword',
+    reason: 'wrong-app-password',
+    params: { name },
+    ...withDetail,
+  });
+}
+
+/**
  * Signs in once with the handle (or email, or DID) and an app password, and answers the
- * credentials to keep. Refuses the account's main password: an app password can be revoked on
- * its own and cannot change the account's email, password or deletion.
+ * credentials to keep. Refuses the account's main password (the session's token then has the
+ * scope `com.atproto.access`, not `com.atproto.appPass`): an app password can be revoked on its
+ * own and cannot change the account's email, password or deletion. Errors (ColonnadeError,
+ * code `invalid` with `field` unless the server cannot be reached): reasons `unknown-handle`,
+ * `wrong-app-password`, `not-an-app-password`, `account-password`, `two-factor-required`
+ * (AuthFactorTokenRequired: only the account password asks for the emailed code),
+ * `account-takedown`, `unreachable` (offline).
  */
 export async function connectBluesky(
   request: BlueskyConnectRequest,
@@ -46,28 +107,34 @@ export async function connectBluesky(
     const field = parsed.error.issues[0]?.path.join('.') ?? undefined;
     throw new ColonnadeError('invalid', 'Enter a Bluesky server address, a handle and an app password.', {
       ...(field ? { field } : {}),
+      reason: 'bluesky-fields',
     });
   }
   const { service, appPassword } = parsed.data;
   const identifier = parsed.data.identifier.replace(/^@/, '');
-  const session = new CredentialSession(new URL(service), options.fetch ?? globalThis.fetch);
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const session = new CredentialSession(new URL(service), fetchFn);
   let res: Awaited<ReturnType<CredentialSession['login']>>;
   try {
     res = await session.login({ identifier, password: appPassword });
   } catch (err) {
-    if (isAuthFailure(err)) {
-      throw new ColonnadeError('invalid', 'Bluesky did not accept this handle and app password.', {
-        field: 'appPassword',
+    if (isAuthFailure(err)) throw await refusedSignIn(err, service, identifier, appPassword, fetchFn);
+    const mapped = toColonnadeError(err, (options.now ?? Date.now)(), { what: 'that server', actor: `@${identifier}` });
+    if (mapped.code === 'offline') {
+      throw new ColonnadeError('offline', 'Colonnade cannot reach that server; check the address.', {
+        field: 'service',
+        reason: 'unreachable',
+        params: { server: new URL(service).host },
       });
     }
-    throw toColonnadeError(err, (options.now ?? Date.now)());
+    throw mapped;
   }
   if (scopeOf(res.data.accessJwt) === 'com.atproto.access') {
-    await session.logout();
+    await session.logout().catch(() => undefined);
     throw new ColonnadeError(
       'invalid',
       'That is the account password. Create an app password in Bluesky (Settings → Privacy and security → App passwords) and use it here.',
-      { field: 'appPassword' },
+      { field: 'appPassword', reason: 'account-password' },
     );
   }
   return BlueskyCredentialsSchema.parse({

@@ -1,12 +1,44 @@
 // Bluesky's views as Colonnade's normalized Post and Profile.
-import { AppBskyEmbedImages, AppBskyEmbedRecordWithMedia, AppBskyEmbedVideo, AtUri } from '@atproto/api';
-import type { AppBskyActorDefs, AppBskyFeedDefs } from '@atproto/api';
+//
+// Views follow the lexicons of @atproto/api (app.bsky.feed.defs#postView, app.bsky.embed.*#view).
+// A post Colonnade cannot read faithfully (its record is not a valid app.bsky.feed.post, its author
+// is missing, its embed is of a type Colonnade does not know) throws UnreadableItem: the caller
+// leaves it out, logs it with its URI, and counts it (Page.skipped).
+import {
+  AppBskyEmbedExternal,
+  AppBskyEmbedGallery,
+  AppBskyEmbedImages,
+  AppBskyEmbedRecord,
+  AppBskyEmbedRecordWithMedia,
+  AppBskyEmbedVideo,
+  AppBskyFeedDefs,
+  AppBskyFeedPost,
+  AppBskyGraphDefs,
+  AppBskyLabelerDefs,
+  AtUri,
+  moderatePost,
+  type AppBskyActorDefs,
+  type ComAtprotoLabelDefs,
+  type ModerationOpts,
+} from '@atproto/api';
 import { ColonnadeError } from '../../../shared/errors';
-import type { Entity, Media, Post, Profile } from '../../../shared/model';
+import type { Entity, Media, Metrics, Moderation, Post, Profile, QuotedPost } from '../../../shared/model';
 
 export const NETWORK = 'bluesky' as const;
 const WEB = 'https://bsky.app';
 const PLACEHOLDER = '#1f3b57';
+const POST = 'app.bsky.feed.post';
+
+/** A post (or feed item) that cannot be shown as the network has it; `uri` names it in the log. */
+export class UnreadableItem extends Error {
+  constructor(
+    readonly uri: string,
+    why: string,
+  ) {
+    super(why);
+    this.name = 'UnreadableItem';
+  }
+}
 
 // ---- ids ------------------------------------------------------------------------------------
 
@@ -25,14 +57,14 @@ export function uriOfPostId(postId: string): string {
     throw new ColonnadeError('not-found', 'That Bluesky post id is not valid.');
   }
   const parsed = parseAtUri(uri);
-  if (!parsed || parsed.collection !== 'app.bsky.feed.post' || !parsed.rkey) {
+  if (!parsed || parsed.collection !== POST || !parsed.rkey) {
     throw new ColonnadeError('not-found', 'That Bluesky post id is not valid.');
   }
   return uri;
 }
 
 export function parseAtUri(uri: string): { did: string; collection: string; rkey: string } | null {
-  if (!uri.startsWith('at://')) return null;
+  if (typeof uri !== 'string' || !uri.startsWith('at://')) return null;
   try {
     const at = new AtUri(uri);
     return { did: at.host, collection: at.collection, rkey: at.rkey };
@@ -66,7 +98,11 @@ interface FacetLike {
   features?: unknown;
 }
 
-/** Facets (UTF-8 byte ranges) as entities (UTF-16 ranges); malformed facets are skipped. */
+/**
+ * Facets (app.bsky.richtext.facet: UTF-8 byte ranges) as entities (UTF-16 ranges). A link keeps
+ * its full URI as `value` while the text shows what the author wrote (often shortened); malformed
+ * facets, or ones that split a character, are skipped.
+ */
 export function entitiesFromFacets(text: string, facets: unknown): Entity[] {
   if (!Array.isArray(facets) || facets.length === 0) return [];
   const at = utf16IndexOfByte(text);
@@ -77,7 +113,7 @@ export function entitiesFromFacets(text: string, facets: unknown): Entity[] {
     if (start === undefined || end === undefined || end <= start) continue;
     const features = Array.isArray(facet.features) ? (facet.features as Array<Record<string, unknown>>) : [];
     for (const f of features) {
-      const type = typeof f.$type === 'string' ? f.$type : '';
+      const type = typeof f?.$type === 'string' ? f.$type : '';
       if (type === 'app.bsky.richtext.facet#link' && typeof f.uri === 'string') {
         out.push({ kind: 'link', start, end, value: f.uri });
       } else if (type === 'app.bsky.richtext.facet#tag' && typeof f.tag === 'string') {
@@ -101,22 +137,33 @@ function size(ratio: { width?: number; height?: number } | undefined): { width: 
   return w > 0 && h > 0 ? { width: w, height: h } : { width: 1, height: 1 };
 }
 
-type EmbedView = AppBskyFeedDefs.PostView['embed'] | AppBskyEmbedRecordWithMedia.View['media'];
+const image = (img: { alt: string; fullsize: string; aspectRatio?: { width: number; height: number } }): Media => ({
+  kind: 'image',
+  alt: img.alt ?? '',
+  ...size(img.aspectRatio),
+  url: img.fullsize,
+  placeholderColor: PLACEHOLDER,
+});
 
-function mediaOf(embed: EmbedView): Media[] {
-  if (AppBskyEmbedImages.isView(embed)) {
-    return embed.images.map((img) => ({
-      kind: 'image' as const,
-      alt: img.alt,
-      ...size(img.aspectRatio),
-      url: img.fullsize,
-      placeholderColor: PLACEHOLDER,
-    }));
+/**
+ * The media of an embed view (images, gallery, video; recordWithMedia's `media`). External link
+ * cards and quotes carry none. Throws UnreadableItem for an embed type Colonnade does not know.
+ */
+type EmbedView =
+  | AppBskyFeedDefs.PostView['embed']
+  | AppBskyEmbedRecordWithMedia.View['media']
+  | NonNullable<AppBskyEmbedRecord.ViewRecord['embeds']>[number];
+
+function mediaOf(embed: EmbedView, uri: string): Media[] {
+  if (embed === undefined || embed === null) return [];
+  if (AppBskyEmbedImages.isView(embed)) return embed.images.map((i) => image(i));
+  if (AppBskyEmbedGallery.isView(embed)) {
+    return embed.items.filter((i) => AppBskyEmbedGallery.isViewImage(i)).map((i) => image(i));
   }
   if (AppBskyEmbedVideo.isView(embed)) {
     return [
       {
-        kind: embed.presentation === 'gif' ? ('gif' as const) : ('video' as const),
+        kind: embed.presentation === 'gif' ? 'gif' : 'video',
         alt: embed.alt ?? '',
         ...size(embed.aspectRatio),
         url: embed.thumbnail ?? null,
@@ -124,8 +171,10 @@ function mediaOf(embed: EmbedView): Media[] {
       },
     ];
   }
-  if (AppBskyEmbedRecordWithMedia.isView(embed)) return mediaOf(embed.media);
-  return [];
+  if (AppBskyEmbedRecordWithMedia.isView(embed)) return mediaOf(embed.media, uri);
+  if (AppBskyEmbedExternal.isView(embed) || AppBskyEmbedRecord.isView(embed)) return [];
+  const type = (embed as { $type?: unknown }).$type;
+  throw new UnreadableItem(uri, `embed of unknown type ${typeof type === 'string' ? type : '(none)'}`);
 }
 
 // ---- profiles and posts -----------------------------------------------------------------------
@@ -157,6 +206,18 @@ function isoOr(value: unknown, fallback: string): string {
   return new Date(Number.isFinite(f) ? f : 0).toISOString();
 }
 
+/**
+ * When a post entered timelines, as the AppView sorts it: the earlier of its `createdAt` and the
+ * time it was indexed (bsky data-plane indexing/plugins/post.js: `sortAt`), so a backdated post
+ * sorts where its date says and a post dated in the future sorts at the time it arrived.
+ */
+export function sortTimeOf(view: AppBskyFeedDefs.PostView): string {
+  const indexed = isoOr(view.indexedAt, '1970-01-01T00:00:00Z');
+  const created = (view.record as { createdAt?: unknown } | undefined)?.createdAt;
+  const c = typeof created === 'string' ? Date.parse(created) : NaN;
+  return Number.isFinite(c) && c < Date.parse(indexed) ? new Date(c).toISOString() : indexed;
+}
+
 export interface PostRecordFields {
   text: string;
   facets: unknown;
@@ -175,8 +236,220 @@ export function recordFields(record: Record<string, unknown>): PostRecordFields 
   };
 }
 
-export function postOf(view: AppBskyFeedDefs.PostView): Post {
-  const fields = recordFields(view.record);
+export function metricsOf(view: {
+  likeCount?: number;
+  repostCount?: number;
+  replyCount?: number;
+  quoteCount?: number;
+}): Metrics {
+  const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
+  return {
+    likes: n(view.likeCount),
+    reposts: n(view.repostCount),
+    replies: n(view.replyCount),
+    quotes: n(view.quoteCount),
+    impressions: null,
+  };
+}
+
+function assertAuthor(author: unknown, uri: string): asserts author is AppBskyActorDefs.ProfileViewBasic {
+  const a = author as { did?: unknown; handle?: unknown } | null | undefined;
+  if (!a || typeof a.did !== 'string' || typeof a.handle !== 'string' || !a.handle) {
+    throw new UnreadableItem(uri, 'author missing');
+  }
+}
+
+/** The record as a valid app.bsky.feed.post (lexicon validation of @atproto/api), else UnreadableItem. */
+function postRecord(record: unknown, uri: string): AppBskyFeedPost.Record {
+  if ((record as { $type?: unknown } | null)?.$type !== POST) {
+    throw new UnreadableItem(uri, 'record is not an app.bsky.feed.post');
+  }
+  const valid = AppBskyFeedPost.validateRecord(record);
+  if (!valid.success) throw new UnreadableItem(uri, `record fails validation: ${valid.error.message}`);
+  return valid.value;
+}
+
+// ---- moderation ------------------------------------------------------------------------------
+
+/**
+ * English names of Bluesky's global labels, as the official app names them (the library's LABELS
+ * carry no words). Labeller-defined labels use their own definition's English name.
+ */
+const LABEL_NAMES: Record<string, string> = {
+  '!hide': 'Hidden by moderators',
+  '!warn': 'Content warning',
+  '!no-unauthenticated': 'Only for signed-in users',
+  porn: 'Adult content',
+  sexual: 'Sexually suggestive',
+  nudity: 'Non-sexual nudity',
+  'graphic-media': 'Graphic media',
+  gore: 'Graphic media',
+};
+
+type Cause = ReturnType<ReturnType<typeof moderatePost>['ui']>['blurs'][number];
+
+function causeText(cause: Cause): string {
+  switch (cause.type) {
+    case 'label': {
+      const def = cause.labelDef;
+      const global = LABEL_NAMES[cause.label.val];
+      if (global && !def.definedBy) return global;
+      const locale = def.locales?.find((l) => l.lang.toLowerCase().startsWith('en')) ?? def.locales?.[0];
+      return locale?.name?.trim() || global || cause.label.val;
+    }
+    case 'mute-word':
+      return 'Muted word';
+    case 'muted':
+      return 'Muted account';
+    case 'hidden':
+      return 'Post you hid';
+    case 'blocking':
+      return 'Account you blocked';
+    case 'blocked-by':
+      return 'Account that blocked you';
+    case 'block-other':
+      return 'Blocked account';
+    default:
+      return 'Moderation';
+  }
+}
+
+/**
+ * Labels with negations applied: a label with `neg: true` withdraws the same `src`/`uri`/`val`
+ * given before it (atproto spec, "Labels": negation), and is itself no label.
+ */
+export function effectiveLabels(labels: readonly ComAtprotoLabelDefs.Label[] | undefined): ComAtprotoLabelDefs.Label[] {
+  if (!labels?.length) return [];
+  const id = (l: ComAtprotoLabelDefs.Label) => `${l.src} ${l.uri} ${l.val}`;
+  const negatedAt = new Map<string, number>();
+  for (const l of labels) {
+    if (l.neg) negatedAt.set(id(l), Math.max(negatedAt.get(id(l)) ?? -Infinity, Date.parse(l.cts) || Infinity));
+  }
+  return labels.filter((l) => {
+    if (l.neg) return false;
+    const neg = negatedAt.get(id(l));
+    return neg === undefined || (Date.parse(l.cts) || 0) > neg;
+  });
+}
+
+export interface Moderated {
+  /** Leave the post out: the viewer's preferences hide it (`!hide`, a label set to hide, a muted word…). */
+  hide: boolean;
+  moderation: Moderation[];
+}
+
+/**
+ * The viewer's moderation of a post, decided by @atproto/api's `moderatePost` with the viewer's
+ * preferences (label settings, subscribed labellers and their definitions, adult content, muted
+ * words, hidden posts): `contentList` filters leave it out; `contentList` blurs fold the post
+ * (`!warn`, a labeller's label that blurs content); `contentMedia` blurs hide its media (porn,
+ * sexual, nudity, graphic-media). Self-labels come in `labels` from the AppView with `src` = author.
+ */
+export function moderationOf(
+  view: AppBskyFeedDefs.PostView,
+  opts: ModerationOpts | undefined,
+  options: { ignoreMutes?: boolean } = {},
+): Moderated {
+  if (!opts) return { hide: false, moderation: [] };
+  const decision = moderatePost({ ...view, labels: effectiveLabels(view.labels) }, opts);
+  const list = decision.ui('contentList');
+  const media = decision.ui('contentMedia');
+  const filters = options.ignoreMutes ? list.filters.filter((c) => c.type !== 'muted') : list.filters;
+  const out: Moderation[] = [];
+  const seen = new Set<string>();
+  const add = (scope: Moderation['scope'], cause: Cause) => {
+    const text = causeText(cause).slice(0, 500);
+    const key = `${scope} ${text}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ scope, source: cause.type === 'label' ? 'label' : 'filter', text });
+  };
+  for (const cause of list.blurs) add('post', cause);
+  for (const cause of media.blurs) add('media', cause);
+  return { hide: filters.length > 0, moderation: out };
+}
+
+// ---- quotes ----------------------------------------------------------------------------------
+
+/** The record#view inside an embed view (record or recordWithMedia), if any. */
+function quotedOf(embed: AppBskyFeedDefs.PostView['embed']): AppBskyEmbedRecord.View['record'] | undefined {
+  if (AppBskyEmbedRecord.isView(embed)) return embed.record;
+  if (AppBskyEmbedRecordWithMedia.isView(embed)) return embed.record.record;
+  return undefined;
+}
+
+const by = (creator: { handle?: string } | undefined) => (creator?.handle ? ` by @${creator.handle}` : '');
+
+/**
+ * A quoted record as a QuotedPost, or the words saying why it cannot be shown: deleted
+ * (viewNotFound), blocked (viewBlocked: who blocked whom when the view says), detached by its
+ * author (viewDetached, app.bsky.feed.postgate), or a record that is not a post (a custom feed,
+ * a list, a starter pack, a labeller), named.
+ */
+export function quoteOf(
+  record: AppBskyEmbedRecord.View['record'],
+  opts: ModerationOpts | undefined,
+): { quote: QuotedPost } | { unavailable: string } {
+  if (AppBskyEmbedRecord.isViewRecord(record)) {
+    try {
+      assertAuthor(record.author, record.uri);
+      if (parseAtUri(record.uri)?.collection !== POST) return { unavailable: 'The quoted record is not a post.' };
+      const value = postRecord(record.value, record.uri);
+      const asView: AppBskyFeedDefs.PostView = {
+        $type: 'app.bsky.feed.defs#postView',
+        uri: record.uri,
+        cid: record.cid,
+        author: record.author,
+        record: value,
+        indexedAt: record.indexedAt,
+        ...(record.labels ? { labels: record.labels } : {}),
+        ...(record.embeds?.[0] ? { embed: record.embeds[0] as AppBskyFeedDefs.PostView['embed'] } : {}),
+      };
+      const moderated = moderationOf(asView, opts);
+      if (moderated.hide) return { unavailable: 'The quoted post is hidden by your moderation settings.' };
+      const quote: QuotedPost = {
+        ...basePost(asView, value),
+        metrics: metricsOf(record),
+        ...(moderated.moderation.length ? { moderation: moderated.moderation } : {}),
+      };
+      return { quote };
+    } catch (err) {
+      if (err instanceof UnreadableItem) return { unavailable: 'The quoted post could not be read.' };
+      throw err;
+    }
+  }
+  if (AppBskyEmbedRecord.isViewNotFound(record)) return { unavailable: 'The quoted post was deleted.' };
+  if (AppBskyEmbedRecord.isViewBlocked(record)) {
+    const viewer = record.author?.viewer;
+    if (viewer?.blocking) return { unavailable: 'You blocked the author of the quoted post.' };
+    if (viewer?.blockedBy) return { unavailable: 'The author of the quoted post has blocked you.' };
+    return { unavailable: 'The quoted post is unavailable: a block stands between you and its author.' };
+  }
+  if (AppBskyEmbedRecord.isViewDetached(record)) {
+    return { unavailable: 'The author of the quoted post detached it from this post.' };
+  }
+  if (AppBskyFeedDefs.isGeneratorView(record)) {
+    return { unavailable: `A custom feed: “${record.displayName}”${by(record.creator)}.` };
+  }
+  if (AppBskyGraphDefs.isListView(record)) {
+    const kind = record.purpose === 'app.bsky.graph.defs#modlist' ? 'A moderation list' : 'A list';
+    return { unavailable: `${kind}: “${record.name}”${by(record.creator)}.` };
+  }
+  if (AppBskyGraphDefs.isStarterPackViewBasic(record)) {
+    const name = (record.record as { name?: unknown } | undefined)?.name;
+    return { unavailable: `A starter pack${typeof name === 'string' ? `: “${name}”` : ''}${by(record.creator)}.` };
+  }
+  if (AppBskyLabelerDefs.isLabelerView(record)) {
+    return { unavailable: `A labeller${by(record.creator)}.` };
+  }
+  return { unavailable: 'The quoted record is of a kind Colonnade cannot show.' };
+}
+
+// ---- posts -----------------------------------------------------------------------------------
+
+/** The fields a post and a quoted post share (no metrics, no viewer, no moderation yet). */
+function basePost(view: AppBskyFeedDefs.PostView, record: AppBskyFeedPost.Record): Post {
+  const fields = recordFields(record as unknown as Record<string, unknown>);
   const post: Post = {
     id: postIdOf(view.uri),
     network: NETWORK,
@@ -184,18 +457,42 @@ export function postOf(view: AppBskyFeedDefs.PostView): Post {
     author: profileOf(view.author),
     text: fields.text,
     entities: entitiesFromFacets(fields.text, fields.facets),
-    media: mediaOf(view.embed),
+    media: mediaOf(view.embed, view.uri),
     createdAt: isoOr(fields.createdAt, view.indexedAt),
     url: webUrlOf(view.author.handle, view.uri),
-    metrics: {
-      likes: view.likeCount ?? 0,
-      reposts: view.repostCount ?? 0,
-      replies: view.replyCount ?? 0,
-      quotes: view.quoteCount ?? 0,
-      impressions: null,
-    },
-    viewer: { liked: Boolean(view.viewer?.like), reposted: Boolean(view.viewer?.repost) },
+    metrics: metricsOf(view),
   };
   if (fields.replyParentUri) post.replyTo = postIdOf(fields.replyParentUri);
+  return post;
+}
+
+/**
+ * A post view as a Post: text with facets as entities, media, counts, what the viewer did
+ * (`viewer.like` / `viewer.repost`), the quoted post (or why it cannot be shown), and the
+ * viewer's moderation. Answers null when the viewer's moderation leaves it out. Throws
+ * UnreadableItem when the view cannot be read faithfully.
+ */
+export function postOf(
+  view: AppBskyFeedDefs.PostView,
+  opts?: ModerationOpts,
+  options: { ignoreMutes?: boolean } = {},
+): Post | null {
+  const uri = typeof view?.uri === 'string' ? view.uri : '(no uri)';
+  if (!parseAtUri(uri)) throw new UnreadableItem(uri, 'no valid AT-URI');
+  assertAuthor(view.author, uri);
+  const record = postRecord(view.record, uri);
+  const moderated = moderationOf(view, opts, options);
+  if (moderated.hide) return null;
+  const post: Post = {
+    ...basePost(view, record),
+    viewer: { liked: Boolean(view.viewer?.like), reposted: Boolean(view.viewer?.repost) },
+  };
+  const quoted = quotedOf(view.embed);
+  if (quoted) {
+    const q = quoteOf(quoted, opts);
+    if ('quote' in q) post.quote = q.quote;
+    else post.quoteUnavailable = q.unavailable.slice(0, 200);
+  }
+  if (moderated.moderation.length) post.moderation = moderated.moderation;
   return post;
 }

@@ -8,7 +8,7 @@ import { Agent, CredentialSession, type AtpPersistSessionHandler, type AtpSessio
 import { ColonnadeError } from '../../../shared/errors';
 import type { Clock, Logger } from '../../core/ports';
 import type { BlueskyCredentials, BlueskySession } from './credentials';
-import { isAuthFailure, toColonnadeError } from './errors';
+import { isAuthFailure, toColonnadeError, type ErrorContext } from './errors';
 
 export class SaveFailedError extends Error {
   constructor(cause: unknown) {
@@ -127,16 +127,21 @@ export class AccountSession {
 
   get did(): string {
     const did = this.session.did;
-    if (!did) throw new ColonnadeError('auth-expired', 'This Bluesky account is not signed in: reconnect it.');
+    if (!did)
+      throw new ColonnadeError('auth-expired', 'This Bluesky account is not signed in: reconnect it.', {
+        reason: 'session-expired',
+      });
     return did;
   }
 
-  private fail(err: unknown): ColonnadeError {
+  private fail(err: unknown, context?: ErrorContext): ColonnadeError {
     if (err instanceof SaveFailedError) {
       this.options.log.error('bluesky: saving the refreshed session failed', { account: this.credentials.identifier });
-      return new ColonnadeError('transient', 'Colonnade could not save the refreshed Bluesky session; try again.');
+      return new ColonnadeError('transient', 'Colonnade could not save the refreshed Bluesky session; try again.', {
+        reason: 'session-not-saved',
+      });
     }
-    return toColonnadeError(err, this.options.clock.now());
+    return toColonnadeError(err, this.options.clock.now(), context);
   }
 
   private async login(): Promise<void> {
@@ -146,9 +151,16 @@ export class AccountSession {
       await this.persister.flush();
     } catch (err) {
       if (isAuthFailure(err)) {
+        // The saved session is gone and the app password no longer signs in: revoked, most likely.
+        const detail = err instanceof Error ? err.message : undefined;
         throw new ColonnadeError(
           'auth-expired',
           'Bluesky did not accept the app password for this account: create a new app password and reconnect.',
+          {
+            reason: 'app-password-revoked',
+            params: { name: `@${identifier.replace(/^@/, '')}` },
+            ...(detail ? { detail } : {}),
+          },
         );
       }
       throw this.fail(err);
@@ -184,19 +196,22 @@ export class AccountSession {
     if (!this.session.hasSession) await this.relogin();
   }
 
-  /** Runs `fn` signed in; when the server rejects the session, signs in again once and retries. */
-  async call<T>(fn: (agent: Agent) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` signed in; when the server rejects the session, signs in again once and retries.
+   * Failures are ColonnadeErrors (errors.ts), named with `context` (who a block is about…).
+   */
+  async call<T>(fn: (agent: Agent) => Promise<T>, context?: ErrorContext): Promise<T> {
     await this.ready();
     try {
       return await fn(this.agent);
     } catch (err) {
-      if (!isAuthFailure(err)) throw this.fail(err);
+      if (!isAuthFailure(err)) throw this.fail(err, context);
     }
     await this.relogin();
     try {
       return await fn(this.agent);
     } catch (err) {
-      throw this.fail(err);
+      throw this.fail(err, context);
     }
   }
 

@@ -12,11 +12,26 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
+import type { ColumnKind, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
-import { responseHeadersOf, toColonnadeError } from './errors';
-import { nativeIdOf, parseAccount, parseStatus, toMetrics, toEntry, toPost, toProfile, type StatusData } from './normalize';
+import { fromErrorBody, responseHeadersOf, toColonnadeError } from './errors';
+import {
+  nativeIdOf,
+  notificationEntriesV1,
+  notificationEntriesV2,
+  parseAccount,
+  parseStatus,
+  rawIdOf,
+  statusEntries,
+  toMetrics,
+  toPost,
+  toProfile,
+  type EntriesRead,
+  type FilterContext,
+  type NormalizeContext,
+  type StatusData,
+} from './normalize';
 
 /** What the app gives the adapter (see networks/module.ts). */
 export type AdapterContext = NetworkAdapterContext<MastodonCredentials>;
@@ -44,30 +59,97 @@ const POLL_SHARE = 0.5;
 const ASSUMED_COLUMNS = 10;
 /** First version of Mastodon's API (4.5) that takes `quoted_status_id`. */
 const QUOTES_API_VERSION = 7;
+/** First version of Mastodon's API (4.3, `api_versions.mastodon` 2) with grouped notifications. */
+const GROUPED_NOTIFICATIONS_API_VERSION = 2;
 
+/**
+ * Mastodon's defaults where a server publishes no limits: 500 characters
+ * (StatusLengthValidator::MAX_CHARS), 4 attachments (Status::MEDIA_ATTACHMENTS_LIMIT), 1,500
+ * characters of description (MediaAttachment::MAX_DESCRIPTION_LENGTH), 23 per URL.
+ */
 const DEFAULT_RULES: TextRules = { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1500 };
+const DEFAULT_URL_LENGTH = 23;
 
-const InstanceShape = z.object({
+/** The column's Mastodon filter context (as Mastodon's web app maps its timelines to them). */
+const FILTER_CONTEXT: Partial<Record<ColumnKind, FilterContext>> = {
+  home: 'home',
+  list: 'home',
+  notifications: 'notifications',
+  mentions: 'notifications',
+  hashtag: 'public',
+  search: 'public',
+  user: 'account',
+};
+
+const positive = z.coerce.number().int().positive().nullish().catch(null);
+const nonNegative = z.coerce.number().int().nonnegative().nullish().catch(null);
+const StatusLimits = z
+  .object({
+    max_characters: positive,
+    max_media_attachments: nonNegative,
+    characters_reserved_per_url: positive,
+  })
+  .nullish()
+  .catch(null);
+const MediaLimits = z.object({ description_limit: positive }).nullish().catch(null);
+
+/** GET /api/v2/instance (Mastodon 4.0+; REST::InstanceSerializer), read leniently field by field. */
+const V2InstanceShape = z.object({
   domain: z.string().min(1),
-  apiVersions: z.object({ mastodon: z.coerce.number().nullish() }).nullish(),
-  configuration: z.object({
-    urls: z.object({ streaming: z.string().nullish() }).nullish(),
-    statuses: z.object({
-      maxCharacters: z.number().int().positive(),
-      maxMediaAttachments: z.number().int().nonnegative(),
-    }),
-    mediaAttachments: z.object({ descriptionLimit: z.number().int().positive().nullish() }).nullish(),
-  }),
+  api_versions: z
+    .object({ mastodon: z.coerce.number().nullish().catch(null) })
+    .nullish()
+    .catch(null),
+  configuration: z
+    .object({
+      urls: z
+        .object({ streaming: z.string().nullish().catch(null) })
+        .nullish()
+        .catch(null),
+      statuses: StatusLimits,
+      media_attachments: MediaLimits,
+    })
+    .nullish()
+    .catch(null),
 });
 
-interface InstanceInfo {
+/**
+ * GET /api/v1/instance (REST::V1::InstanceSerializer; Pleroma and Akkoma's InstanceView, which
+ * publish `max_toot_chars`, `max_media_attachments` and `description_limit` at the top level, and
+ * `uri` as a URL on older versions).
+ */
+const V1InstanceShape = z.object({
+  uri: z.string().nullish().catch(null),
+  urls: z
+    .object({ streaming_api: z.string().nullish().catch(null) })
+    .nullish()
+    .catch(null),
+  configuration: z.object({ statuses: StatusLimits, media_attachments: MediaLimits }).nullish().catch(null),
+  max_toot_chars: positive,
+  max_media_attachments: nonNegative,
+  description_limit: positive,
+});
+
+export interface InstanceInfo {
+  /** The instance's own domain (LOCAL_DOMAIN): global ids and local handles carry it. */
   domain: string;
+  /** `api_versions.mastodon` (Mastodon 4.3+), 0 where the server does not say. */
   apiVersion: number;
   streamingUrl: string;
   rules: TextRules;
+  /** What every URL counts for (`characters_reserved_per_url`; Mastodon: 23). */
+  urlLength: number;
+  /** Where the limits came from. */
+  source: 'v2' | 'v1' | 'default';
 }
 
-const NotificationShape = z.object({ id: z.string().min(1), type: z.string(), status: z.unknown().nullish() });
+/**
+ * What each instance published, shared by every adapter of this process: the adapter that checks
+ * a new account while connecting learns the instance's limits, and the account's adapter, built
+ * right after, has them at once (a 300-character instance shows "/ 300" straight away).
+ */
+const knownInstances = new Map<string, InstanceInfo>();
+
 const ListShape = z.object({ id: z.string().min(1), title: z.string() });
 const MediaUploadShape = z.object({ id: z.string().min(1), url: z.string().nullish() });
 
@@ -112,6 +194,16 @@ function idsOf(items: unknown[]): string[] {
   });
 }
 
+/** Paging ids of a grouped notifications page: its newest and oldest notification ids. */
+function groupIds(groups: unknown[]): string[] {
+  const first = groups[0] as { pageMaxId?: unknown; mostRecentNotificationId?: unknown } | undefined;
+  const last = groups[groups.length - 1] as { pageMinId?: unknown; mostRecentNotificationId?: unknown } | undefined;
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  const newest = text(first?.pageMaxId) ?? text(first?.mostRecentNotificationId);
+  const oldest = text(last?.pageMinId) ?? text(last?.mostRecentNotificationId);
+  return newest && oldest ? [newest, oldest] : [];
+}
+
 export interface HashtagStream {
   close(): void;
 }
@@ -121,8 +213,11 @@ export class MastodonAdapter implements NetworkAdapter {
   private readonly client: mastodon.rest.Client;
   private readonly host: string;
   private instanceInfo: Promise<InstanceInfo> | undefined;
-  private cachedRules: TextRules | undefined;
   private lastRateLimit: RateLimitState | null = null;
+  /** The viewer's own account id (tells a reply to her from a mention), once verified. */
+  private viewerId: string | undefined;
+  /** Set when the server answered 404 to GET /api/v2/notifications: v1 from then on. */
+  private noGroupedNotifications = false;
   private readonly accountIds = new Map<string, string>();
 
   constructor(
@@ -167,41 +262,170 @@ export class MastodonAdapter implements NetworkAdapter {
     }
   }
 
+  /**
+   * A public instance document, or undefined where the server does not publish it (404 or 410, or
+   * a page that is not JSON, as a server without the route may answer). Plain fetch rather than
+   * masto: masto cannot tell a missing route answered with an HTML page from a proxy's 502 page.
+   */
+  private async instanceDocument(path: string): Promise<unknown> {
+    const url = new URL(path, this.credentials.instanceUrl);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: { Accept: 'application/json', Authorization: `Bearer ${this.credentials.accessToken}` },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      const mapped = toColonnadeError(err, this.host);
+      this.ctx.log.warn('Mastodon request failed', { instance: this.host, what: path, code: mapped.code });
+      throw mapped;
+    }
+    this.noteRateLimit(response.headers);
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (response.status === 404 || response.status === 410) return undefined;
+    if (!response.ok) {
+      const { error, error_description: description } = (body ?? {}) as {
+        error?: unknown;
+        error_description?: unknown;
+      };
+      const mapped = fromErrorBody(
+        {
+          status: response.status,
+          error: typeof error === 'string' ? error : undefined,
+          description: typeof description === 'string' ? description : undefined,
+          headers: response.headers,
+        },
+        this.host,
+      );
+      this.ctx.log.warn('Mastodon request failed', {
+        instance: this.host,
+        what: path,
+        code: mapped.code,
+        status: response.status,
+      });
+      throw mapped;
+    }
+    return body;
+  }
+
+  /**
+   * The instance's limits from where it publishes them: GET /api/v2/instance
+   * (`configuration.statuses.max_characters`, `max_media_attachments`,
+   * `characters_reserved_per_url`, `configuration.media_attachments.description_limit`), else GET
+   * /api/v1/instance (`configuration.statuses.max_characters`, or Pleroma/Akkoma's
+   * `max_toot_chars`), else Mastodon's defaults (500). A server without /api/v2/instance (Mastodon
+   * before 4.0, Pleroma, Akkoma, GoToSocial) works all the same. Fetched once; a failure (offline,
+   * 5xx) is not remembered, so the next call asks again.
+   */
   private instance(): Promise<InstanceInfo> {
-    this.instanceInfo ??= this.request('instance', () => this.client.v2.instance.fetch.$raw())
-      .then(({ data }) => {
-        const parsed = InstanceShape.safeParse(data);
-        if (!parsed.success)
-          throw new ColonnadeError('invalid', `${this.host} describes itself in a way Colonnade cannot read.`);
-        const info = parsed.data;
-        const streaming = info.configuration.urls?.streaming || this.credentials.instanceUrl.replace(/^http/, 'ws');
-        const rules: TextRules = {
-          counting: 'characters',
-          maxLength: info.configuration.statuses.maxCharacters,
-          maxImages: info.configuration.statuses.maxMediaAttachments,
-          maxAltLength: info.configuration.mediaAttachments?.descriptionLimit ?? DEFAULT_RULES.maxAltLength,
-        };
-        this.cachedRules = rules;
-        return { domain: info.domain, apiVersion: info.apiVersions?.mastodon ?? 0, streamingUrl: streaming, rules };
+    this.instanceInfo ??= this.loadInstance()
+      .then((info) => {
+        knownInstances.set(this.credentials.instanceUrl, info);
+        return info;
       })
       .catch((err: unknown) => {
-        // Not cached: the next call asks again.
         this.instanceInfo = undefined;
         throw err;
       });
     return this.instanceInfo;
   }
 
-  private posts(statuses: unknown[], domain: string): TimelineEntry[] {
-    const seen = new Set<string>();
-    const out: TimelineEntry[] = [];
-    for (const raw of statuses) {
-      const entry = toEntry(parseStatus(raw, this.host), domain);
-      if (seen.has(entry.key)) continue;
-      seen.add(entry.key);
-      out.push(entry);
+  private async loadInstance(): Promise<InstanceInfo> {
+    const fallbackStreaming = this.credentials.instanceUrl.replace(/^http/, 'ws');
+    const v2 = await this.instanceDocument('/api/v2/instance');
+    if (v2 !== undefined) {
+      const parsed = V2InstanceShape.safeParse(v2);
+      if (parsed.success) {
+        const c = parsed.data.configuration;
+        return {
+          domain: parsed.data.domain,
+          apiVersion: parsed.data.api_versions?.mastodon ?? 0,
+          streamingUrl: c?.urls?.streaming || fallbackStreaming,
+          rules: {
+            counting: 'characters',
+            maxLength: c?.statuses?.max_characters ?? DEFAULT_RULES.maxLength,
+            maxImages: c?.statuses?.max_media_attachments ?? DEFAULT_RULES.maxImages,
+            maxAltLength: c?.media_attachments?.description_limit ?? DEFAULT_RULES.maxAltLength,
+          },
+          urlLength: c?.statuses?.characters_reserved_per_url ?? DEFAULT_URL_LENGTH,
+          source: 'v2',
+        };
+      }
+      this.ctx.log.warn('Mastodon instance (v2) unreadable, trying v1', { instance: this.host });
     }
-    return out;
+    const v1 = await this.instanceDocument('/api/v1/instance');
+    const parsed = v1 === undefined ? undefined : V1InstanceShape.safeParse(v1);
+    if (parsed?.success) {
+      const i = parsed.data;
+      // Mastodon's `uri` is the domain; older Pleroma's is the instance's URL.
+      let domain = this.host;
+      if (i.uri) {
+        try {
+          domain = i.uri.includes('://') ? new URL(i.uri).host : i.uri;
+        } catch {
+          domain = this.host;
+        }
+      }
+      return {
+        domain,
+        apiVersion: 0,
+        streamingUrl: i.urls?.streaming_api || fallbackStreaming,
+        rules: {
+          counting: 'characters',
+          maxLength: i.configuration?.statuses?.max_characters ?? i.max_toot_chars ?? DEFAULT_RULES.maxLength,
+          maxImages:
+            i.configuration?.statuses?.max_media_attachments ?? i.max_media_attachments ?? DEFAULT_RULES.maxImages,
+          maxAltLength:
+            i.configuration?.media_attachments?.description_limit ?? i.description_limit ?? DEFAULT_RULES.maxAltLength,
+        },
+        urlLength: i.configuration?.statuses?.characters_reserved_per_url ?? DEFAULT_URL_LENGTH,
+        source: 'v1',
+      };
+    }
+    this.ctx.log.warn('Mastodon instance publishes no limits; using Mastodon defaults', { instance: this.host });
+    return {
+      domain: this.host,
+      apiVersion: 0,
+      streamingUrl: fallbackStreaming,
+      rules: { ...DEFAULT_RULES },
+      urlLength: DEFAULT_URL_LENGTH,
+      source: 'default',
+    };
+  }
+
+  private normalizeContext(domain: string, kind?: ColumnKind): NormalizeContext {
+    return { domain, filterContext: kind ? FILTER_CONTEXT[kind] : undefined, now: this.ctx.clock.now() };
+  }
+
+  /** Logs the items of a page that could not be read (their ids, never their content). */
+  private noteUnreadable(what: string, read: EntriesRead): number {
+    for (const item of read.unreadable) {
+      this.ctx.log.warn('Mastodon item skipped: Colonnade cannot read it', {
+        instance: this.host,
+        what,
+        id: item.id,
+        problem: item.problem,
+      });
+    }
+    return read.unreadable.length;
+  }
+
+  /** The viewer's own account id, from verify_credentials (asked once). */
+  private async viewer(): Promise<string | undefined> {
+    if (this.viewerId) return this.viewerId;
+    try {
+      await this.verify();
+    } catch (err) {
+      // Without it a reply reads as a mention; the column itself still works.
+      if (err instanceof ColonnadeError && err.code === 'auth-expired') throw err;
+    }
+    return this.viewerId;
   }
 
   // ---- NetworkAdapter -----------------------------------------------------------------------
@@ -209,21 +433,32 @@ export class MastodonAdapter implements NetworkAdapter {
   async verify(): Promise<Profile> {
     const { domain } = await this.instance();
     const { data } = await this.request('verify', () => this.client.v1.accounts.verifyCredentials.$raw());
-    return toProfile(parseAccount(data, this.host), domain);
+    const account = parseAccount(data, this.host);
+    this.viewerId = account.id;
+    return toProfile(account, domain);
   }
 
   columnKinds(): ColumnKind[] {
     return [...COLUMN_KINDS];
   }
 
-  /** The instance's limits once known (verify and every read fetch them), Mastodon's defaults before. */
+  /**
+   * The instance's limits once known (verify and every read fetch them, and an adapter of the same
+   * instance that already did shares them: the account checked while connecting), Mastodon's
+   * defaults before.
+   */
   textRules(): TextRules {
-    return { ...(this.cachedRules ?? DEFAULT_RULES) };
+    return { ...(knownInstances.get(this.credentials.instanceUrl)?.rules ?? DEFAULT_RULES) };
   }
 
   /** The instance's limits, fetched once and cached. */
   async loadTextRules(): Promise<TextRules> {
     return { ...(await this.instance()).rules };
+  }
+
+  /** What the instance published (limits, domain, API version, where from), fetched once. */
+  async instanceDetails(): Promise<InstanceInfo> {
+    return { ...(await this.instance()) };
   }
 
   async lists(): Promise<ListInfo[]> {
@@ -253,8 +488,16 @@ export class MastodonAdapter implements NetworkAdapter {
     }
   }
 
+  /**
+   * A page of a column, newest entry first. Statuses are read one by one: one that cannot be read
+   * (an `account: null`, no `created_at`, a media type Mastodon does not have…) is left out, logged
+   * with its id and counted in `skipped`; one a `hide` filter of the viewer catches (in the
+   * column's filter context) is left out and not counted. Notifications come grouped from GET
+   * /api/v2/notifications where the server has it (Mastodon 4.3+), else from /api/v1 grouped per
+   * page here (see normalize.ts).
+   */
   async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
-    const { domain } = await this.instance();
+    const { domain, apiVersion } = await this.instance();
     const limit = Math.min(Math.max(Math.floor(req.limit) || 20, 1), MAX_PAGE);
     const position = req.cursor ? decodeCursor(req.cursor) : undefined;
     const params = {
@@ -263,43 +506,49 @@ export class MastodonAdapter implements NetworkAdapter {
       ...(position && req.direction === 'newer' ? { minId: position.id } : {}),
     };
     const query = (req.query ?? '').trim();
+    const ctx = this.normalizeContext(domain, req.kind);
 
-    let response: RawResponse<unknown[]>;
-    let statuses: unknown[];
+    /** What a page holds; `ids` are its paging ids, newest first (when there is no Link header). */
+    interface Fetched {
+      headers: Headers;
+      read: EntriesRead;
+      ids: string[];
+      empty: boolean;
+    }
+    let fetched: Fetched;
+    const statusPage = (response: RawResponse<unknown>): Fetched => {
+      if (!Array.isArray(response.data))
+        throw new ColonnadeError('invalid', `${this.host} sent a timeline Colonnade cannot read.`);
+      return {
+        headers: response.headers,
+        read: statusEntries(response.data, ctx),
+        ids: idsOf(response.data),
+        empty: response.data.length === 0,
+      };
+    };
     switch (req.kind) {
       case 'home':
-        response = await this.request('home', () => this.client.v1.timelines.home.list.$raw(params));
-        statuses = response.data;
+        fetched = statusPage(await this.request('home', () => this.client.v1.timelines.home.list.$raw(params)));
         break;
       case 'hashtag': {
         const tag = query.replace(/^#+/, '');
         if (!tag) throw new ColonnadeError('invalid', 'A hashtag column needs a hashtag.', { field: 'query' });
-        response = await this.request('hashtag', () => this.client.v1.timelines.tag.$select(tag).list.$raw(params));
-        statuses = response.data;
+        fetched = statusPage(
+          await this.request('hashtag', () => this.client.v1.timelines.tag.$select(tag).list.$raw(params)),
+        );
         break;
       }
       case 'list':
         if (!query) throw new ColonnadeError('invalid', 'A list column needs a list.', { field: 'query' });
-        response = await this.request('list', () => this.client.v1.timelines.list.$select(query).list.$raw(params));
-        statuses = response.data;
+        fetched = statusPage(
+          await this.request('list', () => this.client.v1.timelines.list.$select(query).list.$raw(params)),
+        );
         break;
       case 'user': {
         const id = await this.accountIdFor(query, domain);
-        response = await this.request('user', () => this.client.v1.accounts.$select(id).statuses.list.$raw(params));
-        statuses = response.data;
-        break;
-      }
-      case 'mentions':
-      case 'notifications': {
-        const types: mastodon.v1.NotificationType[] | undefined = req.kind === 'mentions' ? ['mention'] : undefined;
-        response = await this.request(req.kind, () =>
-          this.client.v1.notifications.list.$raw({ ...params, ...(types ? { types } : {}) }),
+        fetched = statusPage(
+          await this.request('user', () => this.client.v1.accounts.$select(id).statuses.list.$raw(params)),
         );
-        const parsed = z.array(NotificationShape).safeParse(response.data);
-        if (!parsed.success)
-          throw new ColonnadeError('invalid', `${this.host} sent notifications Colonnade cannot read.`);
-        // Follows and other notifications without a status have no post to show.
-        statuses = parsed.data.flatMap((n) => (n.status ? [n.status] : []));
         break;
       }
       case 'search': {
@@ -310,8 +559,45 @@ export class MastodonAdapter implements NetworkAdapter {
         const found = z.object({ statuses: z.array(z.unknown()) }).safeParse(searched.data);
         if (!found.success)
           throw new ColonnadeError('invalid', `${this.host} sent search results Colonnade cannot read.`);
-        statuses = found.data.statuses;
-        response = { headers: searched.headers, data: statuses };
+        fetched = statusPage({ headers: searched.headers, data: found.data.statuses });
+        break;
+      }
+      case 'notifications':
+      case 'mentions': {
+        const viewerId = await this.viewer();
+        const grouped =
+          req.kind === 'notifications' &&
+          apiVersion >= GROUPED_NOTIFICATIONS_API_VERSION &&
+          !this.noGroupedNotifications
+            ? await this.groupedNotifications(params)
+            : undefined;
+        if (grouped) {
+          const groups = (grouped.data as { notificationGroups?: unknown } | null)?.notificationGroups;
+          const result = notificationEntriesV2(grouped.data, ctx, viewerId);
+          if (!result || !Array.isArray(groups))
+            throw new ColonnadeError('invalid', `${this.host} sent notifications Colonnade cannot read.`);
+          fetched = { headers: grouped.headers, read: result, ids: groupIds(groups), empty: groups.length === 0 };
+          break;
+        }
+        const types: mastodon.v1.NotificationType[] | undefined = req.kind === 'mentions' ? ['mention'] : undefined;
+        const response = await this.request(req.kind, () =>
+          this.client.v1.notifications.list.$raw({ ...params, ...(types ? { types } : {}) }),
+        );
+        if (!Array.isArray(response.data))
+          throw new ColonnadeError('invalid', `${this.host} sent notifications Colonnade cannot read.`);
+        // A mentions column keeps mentions only, whatever a server that ignores `types` sends (an
+        // item without a type stays, to be counted as unreadable).
+        const typeOf = (n: unknown) => (n as { type?: unknown } | null)?.type;
+        const raws =
+          req.kind === 'mentions'
+            ? response.data.filter((n) => typeof typeOf(n) !== 'string' || typeOf(n) === 'mention')
+            : response.data;
+        fetched = {
+          headers: response.headers,
+          read: notificationEntriesV1(raws, ctx, viewerId),
+          ids: idsOf(response.data),
+          empty: response.data.length === 0,
+        };
         break;
       }
       case 'scheduled':
@@ -319,22 +605,39 @@ export class MastodonAdapter implements NetworkAdapter {
         throw new ColonnadeError('invalid', 'Scheduled posts and drafts are not network timelines.');
     }
 
-    if (!Array.isArray(response.data))
-      throw new ColonnadeError('invalid', `${this.host} sent a timeline Colonnade cannot read.`);
-    const items = this.posts(statuses, domain);
-    const links = linkIds(response.headers.get('link'));
-    const ids = idsOf(response.data);
+    const { headers, read, ids, empty } = fetched;
+    const skipped = this.noteUnreadable(req.kind, read);
+    const page = (p: Page<TimelineEntry>): Page<TimelineEntry> => (skipped > 0 ? { ...p, skipped } : p);
+    const items = read.items;
+    if (empty) {
+      // Nothing older is the end of history; nothing newer keeps the place for the next poll.
+      return page({ items, older: null, newer: req.direction === 'newer' ? (req.cursor ?? null) : null });
+    }
+    const links = linkIds(headers.get('link'));
     const oldest = links.next ?? ids[ids.length - 1];
     const newest = links.prev ?? ids[0];
-    if (response.data.length === 0) {
-      // Nothing older is the end of history; nothing newer keeps the place for the next poll.
-      return { items, older: null, newer: req.direction === 'newer' ? (req.cursor ?? null) : null };
-    }
-    return {
+    return page({
       items,
       older: oldest ? encodeCursor('max', oldest) : null,
       newer: newest ? encodeCursor('min', newest) : null,
-    };
+    });
+  }
+
+  /** GET /api/v2/notifications, or undefined when the server has no such route (then v1 for good). */
+  private async groupedNotifications(params: {
+    limit: number;
+    maxId?: string;
+    minId?: string;
+  }): Promise<RawResponse<unknown> | undefined> {
+    try {
+      return await this.request('notifications', () => this.client.v2.notifications.list.$raw(params));
+    } catch (err) {
+      if (err instanceof ColonnadeError && err.code === 'not-found') {
+        this.noGroupedNotifications = true;
+        return undefined;
+      }
+      throw err;
+    }
   }
 
   async refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>> {
@@ -343,7 +646,18 @@ export class MastodonAdapter implements NetworkAdapter {
     const ids = [...globalOf.keys()];
     const out = new Map<string, Metrics>();
     const record = (raw: unknown) => {
-      const status = parseStatus(raw, this.host);
+      // One status that cannot be read leaves its counts as they were; the others still refresh.
+      let status: StatusData;
+      try {
+        status = parseStatus(raw, this.host);
+      } catch {
+        this.ctx.log.warn('Mastodon item skipped: Colonnade cannot read it', {
+          instance: this.host,
+          what: 'metrics',
+          id: rawIdOf(raw),
+        });
+        return;
+      }
       const global = globalOf.get(status.id);
       if (global) out.set(global, toMetrics(status));
     };
@@ -458,7 +772,7 @@ export class MastodonAdapter implements NetworkAdapter {
         requestInit: { headers: { 'Idempotency-Key': request.idempotencyKey } },
       }),
     );
-    return toPost(parseStatus(data, this.host), info.domain);
+    return toPost(parseStatus(data, this.host), this.normalizeContext(info.domain));
   }
 
   pollIntervalMs(kind: ColumnKind): number {
@@ -504,12 +818,15 @@ export class MastodonAdapter implements NetworkAdapter {
           let status: StatusData;
           try {
             status = parseStatus(event.payload, this.host);
-          } catch (err) {
-            this.ctx.log.warn('Mastodon stream sent an unreadable status', { instance: this.host, tag: clean });
-            void err;
+          } catch {
+            this.ctx.log.warn('Mastodon stream sent an unreadable status', {
+              instance: this.host,
+              tag: clean,
+              id: rawIdOf(event.payload),
+            });
             continue;
           }
-          onPost(toPost(status, domain));
+          onPost(toPost(status, { domain, filterContext: 'public', now: this.ctx.clock.now() }));
         }
       } catch (err) {
         if (!closed) onError(toColonnadeError(err, this.host));

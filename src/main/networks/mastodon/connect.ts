@@ -176,7 +176,9 @@ export async function completeMastodonOAuth(
     const mapped = toColonnadeError(err, host);
     // A refused code is the sign-in failing, not an old session expiring.
     throw mapped.code === 'auth-expired'
-      ? new ColonnadeError('invalid', `${host} refused the sign-in. Try connecting again.`)
+      ? new ColonnadeError('invalid', `${host} refused the sign-in. Try connecting again.`, {
+          ...(mapped.detail ? { detail: mapped.detail } : {}),
+        })
       : mapped;
   }
   const credentials: MastodonCredentials = {

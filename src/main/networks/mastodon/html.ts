@@ -10,6 +10,12 @@ export interface StatusRefs {
   tags: ReadonlyArray<{ name: string; url: string }>;
   /** Mentioned accounts (`acct` is `user` or `user@domain`, `url` their profile). */
   mentions: ReadonlyArray<{ acct: string; url: string; username: string }>;
+  /**
+   * The status carries a `quote` (Mastodon 4.4+): hide its `quote-inline` fallback ("RE: <link>",
+   * which Mastodon adds to the content for clients without quotes and its web app hides), since
+   * the quoted post is shown itself.
+   */
+  hideQuoteFallback?: boolean | undefined;
 }
 
 export interface PlainText {
@@ -50,8 +56,12 @@ function sameUrl(a: string, b: string): boolean {
 
 /**
  * Converts status HTML to plain text. Paragraphs become blank lines, `<br>` a newline; link text is
- * kept as Mastodon displays it (no scheme, long URLs shortened with "…") while the entity keeps the
- * full URL. Offsets are UTF-16 code units, end exclusive.
+ * kept as Mastodon displays it while the entity keeps the full URL: Mastodon's link formatting
+ * (app/lib/text_formatter.rb `link_html`) wraps the scheme and the tail past 30 characters in
+ * `<span class="invisible">` (hidden on screen) and the shown part in `<span class="ellipsis">`
+ * (drawn with a trailing "…"), so the text holds exactly what Mastodon shows
+ * ("example.com/blog/release-notes…") and no `Entity.display` is needed. Custom emoji stay as
+ * `:shortcode:` (the renderer replaces them). Offsets are UTF-16 code units, end exclusive.
  */
 export function htmlToPlainText(html: string, refs: StatusRefs): PlainText {
   let text = '';
@@ -106,7 +116,7 @@ export function htmlToPlainText(html: string, refs: StatusRefs): PlainText {
         if (skipDepth > 0) return;
         if (name === 'br') {
           // A line break inside a paragraph: written even before more text, as a browser shows it.
-          if (text.length > 0) {
+          if (text.length > 0 && !hidden()) {
             text += pendingBreak || '\n';
             pendingBreak = '';
           }
@@ -117,7 +127,8 @@ export function htmlToPlainText(html: string, refs: StatusRefs): PlainText {
         const classes = (attribs.class ?? '').split(/\s+/).filter(Boolean);
         const element: OpenElement = {
           name,
-          invisible: classes.includes('invisible'),
+          invisible:
+            classes.includes('invisible') || (refs.hideQuoteFallback === true && classes.includes('quote-inline')),
           ellipsis: classes.includes('ellipsis'),
         };
         if (name === 'a') {

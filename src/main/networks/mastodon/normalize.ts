@@ -1,10 +1,42 @@
 // Mastodon entities (as masto hands them over: camelCase keys, no runtime checks) → the shared
-// model. What we read is checked with zod first, so a malformed answer becomes 'invalid' instead
-// of a broken post in a column.
+// model. What we read is checked with zod first, one item at a time: a status or notification that
+// cannot be read is left out of its page (logged with its id and counted by the adapter) instead of
+// failing the page or breaking a column.
+//
+// Shapes follow Mastodon's serializers (app/serializers/rest/status_serializer.rb,
+// account_serializer.rb, custom_emoji_serializer.rb, filter_result_serializer.rb,
+// base_quote_serializer.rb, notification_serializer.rb, notification_group_serializer.rb) and the
+// API description (Status, Account, CustomEmoji, FilterResult, Quote, ShallowQuote, Notification,
+// NotificationGroup, GroupedNotificationsResults).
 import { z } from 'zod';
 import { ColonnadeError } from '../../../shared/errors';
-import { entryOf, type Media, type Metrics, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
+import {
+  entryOf,
+  type CustomEmoji,
+  type Media,
+  type Metrics,
+  type Moderation,
+  type NotificationKind,
+  type Post,
+  type Profile,
+  type QuotedPost,
+  type TimelineEntry,
+} from '../../../shared/model';
 import { htmlToPlainText } from './html';
+
+// ---- shapes ---------------------------------------------------------------------------------
+
+const EmojiShape = z.object({
+  shortcode: z.string().min(1).max(100),
+  url: z.string().min(1),
+  staticUrl: z.string().nullish(),
+});
+
+/** Custom emoji, each checked on its own: a malformed one is dropped, the rest kept. */
+const Emojis = z
+  .array(z.unknown())
+  .nullish()
+  .transform((list) => (list ?? []).flatMap((e) => EmojiShape.safeParse(e).data ?? []));
 
 const AccountShape = z.object({
   id: z.string().min(1),
@@ -13,11 +45,15 @@ const AccountShape = z.object({
   displayName: z.string().nullish(),
   avatar: z.string().nullish(),
   url: z.string().nullish(),
+  emojis: Emojis,
 });
+
+/** Mastodon's media types (MediaAttachment `type` enum); anything else is not a Mastodon status. */
+const MEDIA_TYPES = ['unknown', 'image', 'gifv', 'video', 'audio'] as const;
 
 const MediaShape = z.object({
   id: z.string(),
-  type: z.string(),
+  type: z.enum(MEDIA_TYPES),
   url: z.string().nullish(),
   previewUrl: z.string().nullish(),
   remoteUrl: z.string().nullish(),
@@ -31,6 +67,25 @@ const MediaShape = z.object({
     .nullish(),
 });
 
+/** FilterResult (Mastodon 4.0+): which of the viewer's filters matched, with its title and action. */
+const FilterResultShape = z.object({
+  filter: z.object({
+    id: z.string(),
+    title: z.string(),
+    context: z.array(z.string()).nullish(),
+    /** warn | hide | blur (blur: Mastodon 4.4+). Missing on nothing Mastodon sends; read as warn. */
+    filterAction: z.string().nullish(),
+    expiresAt: z.string().nullish(),
+  }),
+});
+
+/** Quote (Mastodon 4.4+): `{ state, quoted_status }`, or ShallowQuote `{ state, quoted_status_id }`. */
+const QuoteShape = z.object({
+  state: z.string(),
+  quotedStatus: z.unknown().nullish(),
+  quotedStatusId: z.string().nullish(),
+});
+
 const count = z.number().int().nonnegative().nullish();
 
 const BaseStatusShape = z.object({
@@ -41,15 +96,21 @@ const BaseStatusShape = z.object({
   uri: z.string().nullish(),
   account: AccountShape,
   inReplyToId: z.string().nullish(),
+  inReplyToAccountId: z.string().nullish(),
   mediaAttachments: z.array(MediaShape).nullish(),
   tags: z.array(z.object({ name: z.string(), url: z.string() })).nullish(),
   mentions: z.array(z.object({ acct: z.string(), url: z.string(), username: z.string() })).nullish(),
   favouritesCount: count,
   reblogsCount: count,
   repliesCount: count,
+  quotesCount: count,
   favourited: z.boolean().nullish(),
   reblogged: z.boolean().nullish(),
   spoilerText: z.string().nullish(),
+  sensitive: z.boolean().nullish(),
+  emojis: Emojis,
+  filtered: z.array(FilterResultShape).nullish(),
+  quote: QuoteShape.nullish(),
 });
 
 export const StatusShape = BaseStatusShape.extend({ reblog: BaseStatusShape.nullish() });
@@ -57,10 +118,26 @@ export type StatusData = z.infer<typeof StatusShape>;
 type BaseStatusData = z.infer<typeof BaseStatusShape>;
 export type AccountData = z.infer<typeof AccountShape>;
 
+/** The id of a raw item, for logging an item that cannot be read. */
+export function rawIdOf(value: unknown): string {
+  const id = (value as { id?: unknown; groupKey?: unknown } | null)?.id ?? (value as { groupKey?: unknown })?.groupKey;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '(no id)';
+}
+
+/** What was wrong with an item, in a few words for the log (zod's first issues, no data). */
+export function problemOf(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
 export function parseStatus(value: unknown, instance: string): StatusData {
   const result = StatusShape.safeParse(value);
   if (!result.success) {
-    throw new ColonnadeError('invalid', `${instance} sent a post Colonnade cannot read.`);
+    throw new ColonnadeError('invalid', `${instance} sent a post Colonnade cannot read.`, {
+      detail: problemOf(result.error),
+    });
   }
   return result.data;
 }
@@ -72,6 +149,8 @@ export function parseAccount(value: unknown, instance: string): AccountData {
   }
   return result.data;
 }
+
+// ---- ids and profiles -----------------------------------------------------------------------
 
 /**
  * Global ids carry the instance's domain: ids are only unique within one instance, and two
@@ -90,7 +169,22 @@ export function fullHandle(acct: string, localDomain: string): string {
   return acct.includes('@') ? acct : `${acct}@${localDomain}`;
 }
 
+/**
+ * Custom emoji as the model keeps them: the shortcode and `url` (the original image, animated
+ * where the emoji is; whether to animate is the renderer's choice, as Mastodon's own "auto-play
+ * animated emoji" setting is the web app's).
+ */
+function toEmojis(emojis: ReadonlyArray<z.infer<typeof EmojiShape>>): CustomEmoji[] {
+  const seen = new Set<string>();
+  return emojis.flatMap((e) => {
+    if (seen.has(e.shortcode)) return [];
+    seen.add(e.shortcode);
+    return [{ shortcode: e.shortcode, url: e.url }];
+  });
+}
+
 export function toProfile(account: AccountData, localDomain: string): Profile {
+  const emojis = toEmojis(account.emojis);
   return {
     id: postId(account.id, localDomain),
     network: 'mastodon',
@@ -98,8 +192,11 @@ export function toProfile(account: AccountData, localDomain: string): Profile {
     displayName: account.displayName || account.username,
     avatarUrl: account.avatar ?? null,
     url: account.url ?? null,
+    ...(emojis.length > 0 ? { emojis } : {}),
   };
 }
+
+// ---- media and metrics ----------------------------------------------------------------------
 
 const BASE83 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~';
 
@@ -115,6 +212,7 @@ export function blurhashColor(hash: string | null | undefined): string | undefin
   return `#${value.toString(16).padStart(6, '0').slice(-6)}`;
 }
 
+/** An attachment as model media; audio and `unknown` (remote media not fetched) have no kind here. */
 function toMedia(m: z.infer<typeof MediaShape>): Media | undefined {
   const kind = m.type === 'image' ? 'image' : m.type === 'gifv' ? 'gif' : m.type === 'video' ? 'video' : undefined;
   if (!kind) return undefined;
@@ -136,43 +234,424 @@ export function toMetrics(s: BaseStatusData): Metrics {
     likes: s.favouritesCount ?? 0,
     reposts: s.reblogsCount ?? 0,
     replies: s.repliesCount ?? 0,
-    quotes: 0,
+    quotes: s.quotesCount ?? 0,
     impressions: null,
   };
 }
 
+// ---- the viewer's moderation ----------------------------------------------------------------
+
+/** Where a status is shown, as Mastodon's filter contexts name it (CustomFilter::VALID_CONTEXTS). */
+export type FilterContext = 'home' | 'notifications' | 'public' | 'thread' | 'account';
+
+export interface NormalizeContext {
+  /** The instance's domain (global ids and handles). */
+  domain: string;
+  /**
+   * The column's filter context. Mastodon sends every matching filter in `filtered` whatever the
+   * context; clients apply only those whose `context` includes theirs, as Mastodon's web app does.
+   * Absent: every filter applies.
+   */
+  filterContext?: FilterContext | undefined;
+  /** Now, in ms: filters past their `expires_at` no longer apply. */
+  now: number;
+}
+
+/** Mastodon's web app's word for media hidden by `sensitive` ("Sensitive content"). */
+export const SENSITIVE_TEXT = 'Sensitive media';
+/** Mastodon's web app's words for a quote hidden by one of the viewer's filters. */
+export const QUOTE_FILTERED_TEXT = 'Hidden due to one of your filters';
+
 /**
- * A status as a timeline entry: a boost is an entry of its own (the boost's id and time) showing
- * the boosted status, with who boosted it.
+ * The viewer's moderation of one status: `hidden` when a filter with action `hide` applies (the
+ * status stays out of the page); a `warn` filter folds the post behind its title; a `blur` filter
+ * (Mastodon 4.4+) and `sensitive: true` hide its media until asked, even without a content warning.
  */
-export function toEntry(status: StatusData, localDomain: string): TimelineEntry {
-  const post = toPost(status, localDomain);
-  if (!status.reblog) return entryOf(post);
+function moderationOf(
+  s: BaseStatusData,
+  hasMedia: boolean,
+  ctx: NormalizeContext,
+): { hidden: boolean; moderation: Moderation[] } {
+  const out: Moderation[] = [];
+  const add = (m: Moderation) => {
+    if (!out.some((o) => o.scope === m.scope && o.source === m.source && o.text === m.text)) out.push(m);
+  };
+  let hidden = false;
+  for (const { filter } of s.filtered ?? []) {
+    if (ctx.filterContext && filter.context && !filter.context.includes(ctx.filterContext)) continue;
+    if (filter.expiresAt && Date.parse(filter.expiresAt) <= ctx.now) continue;
+    const action = filter.filterAction ?? 'warn';
+    const text = filter.title.slice(0, 500);
+    if (action === 'hide') hidden = true;
+    else if (action === 'blur') {
+      if (hasMedia) add({ scope: 'media', source: 'filter', text });
+    } else add({ scope: 'post', source: 'filter', text });
+  }
+  if (s.sensitive && hasMedia) add({ scope: 'media', source: 'sensitive', text: SENSITIVE_TEXT });
+  return { hidden, moderation: out };
+}
+
+/**
+ * Why a quoted post is not shown, in the words of Mastodon's web app
+ * (app/javascript/mastodon/components/status_quoted.tsx) for each Quote `state`
+ * (QuoteStateEnum: pending, accepted, rejected, revoked, deleted, unauthorized, blocked_account,
+ * blocked_domain, muted_account).
+ */
+export const QUOTE_STATE_TEXT: Readonly<Record<string, string>> = {
+  pending: 'This post is pending approval from the original author.',
+  rejected: 'This post cannot be displayed as the original author does not allow it to be quoted.',
+  revoked: 'Post removed by author',
+  deleted: 'This post was removed by its author.',
+  unauthorized: 'This post cannot be displayed as you are not authorized to view it.',
+  blocked_account: 'Hidden because you blocked its author.',
+  blocked_domain: 'Hidden because you blocked its server.',
+  muted_account: 'Hidden because you muted its author.',
+};
+export const QUOTE_NOT_FOUND_TEXT = 'This post cannot be displayed.';
+
+// ---- statuses -------------------------------------------------------------------------------
+
+interface Built {
+  post: Post;
+  /** A `hide` filter applies: the status stays out of the page. */
+  hidden: boolean;
+}
+
+function basePost(s: BaseStatusData, ctx: NormalizeContext): { fields: QuotedPost; hidden: boolean } {
+  const { text, entities } = htmlToPlainText(s.content, {
+    tags: s.tags ?? [],
+    mentions: s.mentions ?? [],
+    hideQuoteFallback: Boolean(s.quote),
+  });
+  const media = (s.mediaAttachments ?? []).flatMap((m) => toMedia(m) ?? []);
+  const { hidden, moderation } = moderationOf(s, media.length > 0, ctx);
+  const emojis = toEmojis(s.emojis);
   return {
-    key: postId(status.id, localDomain),
-    at: new Date(status.createdAt).toISOString(),
-    post,
-    repostedBy: toProfile(status.account, localDomain),
+    hidden,
+    fields: {
+      id: postId(s.id, ctx.domain),
+      network: 'mastodon',
+      nativeId: s.id,
+      author: toProfile(s.account, ctx.domain),
+      text,
+      entities: entities.map((e) => (e.kind === 'mention' ? { ...e, value: fullHandle(e.value, ctx.domain) } : e)),
+      media,
+      createdAt: new Date(s.createdAt).toISOString(),
+      url: s.url ?? s.uri ?? null,
+      metrics: toMetrics(s),
+      viewer: { liked: s.favourited ?? false, reposted: s.reblogged ?? false },
+      ...(s.spoilerText ? { contentWarning: s.spoilerText } : {}),
+      ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId, ctx.domain) } : {}),
+      ...(emojis.length > 0 ? { emojis } : {}),
+      ...(moderation.length > 0 ? { moderation } : {}),
+    },
   };
 }
 
-/** A status as a Post. A boost is the boosted status itself (its id, author, text and counts). */
-export function toPost(status: StatusData, localDomain: string): Post {
+/** The quote of a status: the quoted post when accepted and readable, else why not, in words. */
+function quoteOf(s: BaseStatusData, ctx: NormalizeContext): Pick<Post, 'quote' | 'quoteUnavailable'> {
+  const quote = s.quote;
+  if (!quote) return {};
+  if (quote.state !== 'accepted') return { quoteUnavailable: QUOTE_STATE_TEXT[quote.state] ?? QUOTE_NOT_FOUND_TEXT };
+  // A ShallowQuote (quoted_status_id only) or a quoted status we cannot read shows as unavailable.
+  const quoted = BaseStatusShape.safeParse(quote.quotedStatus);
+  if (!quoted.success) return { quoteUnavailable: QUOTE_NOT_FOUND_TEXT };
+  const built = basePost(quoted.data, ctx);
+  if (built.hidden) return { quoteUnavailable: QUOTE_FILTERED_TEXT };
+  return { quote: built.fields };
+}
+
+function build(status: StatusData, ctx: NormalizeContext): Built {
   const s: BaseStatusData = status.reblog ?? status;
-  const { text, entities } = htmlToPlainText(s.content, { tags: s.tags ?? [], mentions: s.mentions ?? [] });
+  const { fields, hidden } = basePost(s, ctx);
+  return { post: { ...fields, ...quoteOf(s, ctx) }, hidden };
+}
+
+/** A context from just a domain: every filter applies (no column), as of now. */
+const contextOf = (ctx: NormalizeContext | string): NormalizeContext =>
+  typeof ctx === 'string' ? { domain: ctx, now: Date.now() } : ctx;
+
+/**
+ * A status as a Post. A boost is the boosted status itself (its id, author, text, counts, viewer).
+ * `ctx` may be just the instance's domain (no column: every filter applies).
+ */
+export function toPost(status: StatusData, ctx: NormalizeContext | string): Post {
+  return build(status, contextOf(ctx)).post;
+}
+
+/**
+ * A status as a timeline entry, or null when one of the viewer's `hide` filters applies (the
+ * boosted status's filters, for a boost). A boost is an entry of its own: the boost's id as key,
+ * the boost's time as `at` (Mastodon orders home by it), who boosted in `repostedBy`; the post is
+ * the boosted status, with the viewer's `favourited`/`reblogged` of that status.
+ */
+export function toEntry(status: StatusData, context: NormalizeContext | string): TimelineEntry | null {
+  const ctx = contextOf(context);
+  const { post, hidden } = build(status, ctx);
+  if (hidden) return null;
+  if (!status.reblog) return entryOf(post);
   return {
-    id: postId(s.id, localDomain),
-    network: 'mastodon',
-    nativeId: s.id,
-    author: toProfile(s.account, localDomain),
-    text,
-    entities: entities.map((e) => (e.kind === 'mention' ? { ...e, value: fullHandle(e.value, localDomain) } : e)),
-    media: (s.mediaAttachments ?? []).flatMap((m) => toMedia(m) ?? []),
-    createdAt: new Date(s.createdAt).toISOString(),
-    url: s.url ?? s.uri ?? null,
-    metrics: toMetrics(s),
-    viewer: { liked: s.favourited ?? false, reposted: s.reblogged ?? false },
-    ...(s.spoilerText ? { contentWarning: s.spoilerText } : {}),
-    ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId, localDomain) } : {}),
+    key: postId(status.id, ctx.domain),
+    at: new Date(status.createdAt).toISOString(),
+    post,
+    repostedBy: toProfile(status.account, ctx.domain),
   };
+}
+
+// ---- notifications --------------------------------------------------------------------------
+
+/** Notification (v1, and the v1 form inside streaming). `group_key` exists since Mastodon 4.3. */
+const NotificationShape = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  createdAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
+  account: AccountShape,
+  status: z.unknown().nullish(),
+  groupKey: z.string().nullish(),
+});
+
+/** NotificationGroup of GET /api/v2/notifications (Mastodon 4.3+). */
+const NotificationGroupShape = z.object({
+  groupKey: z.string().min(1).max(500),
+  notificationsCount: z.number().int().positive(),
+  type: z.string().min(1),
+  sampleAccountIds: z.array(z.string()).min(1),
+  statusId: z.string().nullish(),
+  latestPageNotificationAt: z.string().nullish(),
+});
+
+const GroupedResultsShape = z.object({
+  accounts: z.array(z.unknown()),
+  statuses: z.array(z.unknown()),
+  notificationGroups: z.array(z.unknown()),
+});
+
+/** Kinds whose notification is about a post: without a readable post there is nothing to show. */
+const NEEDS_POST = new Set<NotificationKind>(['like', 'repost', 'mention', 'reply', 'quote']);
+
+/**
+ * Mastodon's notification types as the model's kinds: favourite → like, reblog → repost, follow,
+ * mention (reply when it answers one of the viewer's posts: `in_reply_to_account_id` is hers),
+ * quote (4.5); everything else (status, poll, update, follow_request, admin.sign_up, admin.report,
+ * severed_relationships, moderation_warning, quoted_update…) is `other` with Mastodon's word.
+ */
+export function notificationKind(type: string, status: BaseStatusData | undefined, viewerId: string | undefined) {
+  switch (type) {
+    case 'favourite':
+      return 'like' as const;
+    case 'reblog':
+      return 'repost' as const;
+    case 'follow':
+      return 'follow' as const;
+    case 'quote':
+      return 'quote' as const;
+    case 'mention':
+      return viewerId && status?.inReplyToAccountId === viewerId ? ('reply' as const) : ('mention' as const);
+    default:
+      return 'other' as const;
+  }
+}
+
+/** One item of a page that could not be read: its id and why, for the adapter's log. */
+export interface Unreadable {
+  id: string;
+  problem: string;
+}
+
+export interface EntriesRead {
+  items: TimelineEntry[];
+  /** Items left out because they could not be read (not those a `hide` filter removed). */
+  unreadable: Unreadable[];
+}
+
+/** Statuses of a timeline page → entries, one at a time (see toEntry); repeated keys kept once. */
+export function statusEntries(raws: readonly unknown[], ctx: NormalizeContext): EntriesRead {
+  const items: TimelineEntry[] = [];
+  const unreadable: Unreadable[] = [];
+  const seen = new Set<string>();
+  for (const raw of raws) {
+    const parsed = StatusShape.safeParse(raw);
+    if (!parsed.success) {
+      unreadable.push({ id: rawIdOf(raw), problem: problemOf(parsed.error) });
+      continue;
+    }
+    const entry = toEntry(parsed.data, ctx);
+    if (!entry || seen.has(entry.key)) continue;
+    seen.add(entry.key);
+    items.push(entry);
+  }
+  return { items, unreadable };
+}
+
+interface Draft {
+  key: string;
+  at: string;
+  post: Post | null;
+  kind: NotificationKind;
+  type: string;
+  actors: Profile[];
+  count: number;
+}
+
+function draftToEntry(d: Draft): TimelineEntry {
+  return {
+    key: d.key,
+    at: d.at,
+    post: d.post,
+    notification: {
+      kind: d.kind,
+      actors: d.actors.slice(0, 100),
+      count: Math.max(d.count, d.actors.length),
+      ...(d.kind === 'other' ? { type: d.type.slice(0, 100) } : {}),
+    },
+  };
+}
+
+/**
+ * The post of a notification, or why there is none: `unreadable` when the status is there but
+ * cannot be read (or is missing where the kind needs one), `hidden` when a `hide` filter applies.
+ */
+function notificationPost(
+  raw: unknown,
+  ctx: NormalizeContext,
+): { post: Post | null; status?: BaseStatusData; hidden?: boolean; problem?: string } {
+  if (raw === undefined || raw === null) return { post: null };
+  const parsed = StatusShape.safeParse(raw);
+  if (!parsed.success) return { post: null, problem: `status: ${problemOf(parsed.error)}` };
+  const built = build(parsed.data, ctx);
+  return { post: built.post, status: parsed.data.reblog ?? parsed.data, hidden: built.hidden };
+}
+
+/**
+ * A page of GET /api/v1/notifications → entries, newest first. Likes and boosts of the same post
+ * within the page become one entry keyed `like:<postId>` / `repost:<postId>` (actors most recent
+ * first, count = how many), the way Mastodon 4.3+ groups them itself; every other notification is
+ * its own entry keyed `ungrouped-<id>` (Mastodon's key for an ungrouped one). A notification whose
+ * status a `hide` filter catches (context "notifications") stays out, uncounted.
+ */
+export function notificationEntriesV1(
+  raws: readonly unknown[],
+  ctx: NormalizeContext,
+  viewerId: string | undefined,
+): EntriesRead {
+  const drafts: Draft[] = [];
+  const byKey = new Map<string, Draft>();
+  const unreadable: Unreadable[] = [];
+  for (const raw of raws) {
+    const parsed = NotificationShape.safeParse(raw);
+    if (!parsed.success) {
+      unreadable.push({ id: rawIdOf(raw), problem: problemOf(parsed.error) });
+      continue;
+    }
+    const n = parsed.data;
+    const { post, status, hidden, problem } = notificationPost(n.status, ctx);
+    if (problem) {
+      unreadable.push({ id: n.id, problem });
+      continue;
+    }
+    if (hidden) continue;
+    const kind = notificationKind(n.type, status, viewerId);
+    if (NEEDS_POST.has(kind) && !post) {
+      unreadable.push({ id: n.id, problem: `a ${n.type} notification without its status` });
+      continue;
+    }
+    const actor = toProfile(n.account, ctx.domain);
+    const at = new Date(n.createdAt).toISOString();
+    const groupKey = (kind === 'like' || kind === 'repost') && post ? `${kind}:${post.id}` : undefined;
+    const existing = groupKey ? byKey.get(groupKey) : undefined;
+    if (existing) {
+      existing.count += 1;
+      if (!existing.actors.some((a) => a.id === actor.id)) existing.actors.push(actor);
+      continue;
+    }
+    const draft: Draft = {
+      key: groupKey ?? `ungrouped-${n.id}`,
+      at,
+      post,
+      kind,
+      type: n.type,
+      actors: [actor],
+      count: 1,
+    };
+    if (groupKey) byKey.set(groupKey, draft);
+    drafts.push(draft);
+  }
+  return { items: drafts.map(draftToEntry), unreadable };
+}
+
+/**
+ * A page of GET /api/v2/notifications (grouped, Mastodon 4.3+) → entries, newest first: one per
+ * `notification_groups[]`, keyed by its `group_key` (`favourite-<statusId>-<hour>`,
+ * `ungrouped-<id>`…), actors from `sample_account_ids` looked up in `accounts` (most recent
+ * first, as Mastodon orders them), count = `notifications_count`, time =
+ * `latest_page_notification_at`, post from `status_id` looked up in `statuses`.
+ */
+export function notificationEntriesV2(
+  body: unknown,
+  ctx: NormalizeContext,
+  viewerId: string | undefined,
+): EntriesRead | undefined {
+  const page = GroupedResultsShape.safeParse(body);
+  if (!page.success) return undefined;
+  const accounts = new Map<string, Profile>();
+  for (const raw of page.data.accounts) {
+    const account = AccountShape.safeParse(raw);
+    if (account.success) accounts.set(account.data.id, toProfile(account.data, ctx.domain));
+  }
+  const statuses = new Map<string, unknown>();
+  for (const raw of page.data.statuses) {
+    const id = (raw as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') statuses.set(id, raw);
+  }
+  const items: TimelineEntry[] = [];
+  const unreadable: Unreadable[] = [];
+  const seen = new Set<string>();
+  for (const raw of page.data.notificationGroups) {
+    const parsed = NotificationGroupShape.safeParse(raw);
+    if (!parsed.success) {
+      unreadable.push({ id: rawIdOf(raw), problem: problemOf(parsed.error) });
+      continue;
+    }
+    const g = parsed.data;
+    const actors = g.sampleAccountIds.flatMap((id) => accounts.get(id) ?? []);
+    if (actors.length === 0) {
+      unreadable.push({ id: g.groupKey, problem: 'none of its accounts is in the page' });
+      continue;
+    }
+    const rawStatus = g.statusId ? statuses.get(g.statusId) : undefined;
+    if (g.statusId && rawStatus === undefined) {
+      unreadable.push({ id: g.groupKey, problem: `status ${g.statusId} is not in the page` });
+      continue;
+    }
+    const { post, status, hidden, problem } = notificationPost(rawStatus, ctx);
+    if (problem) {
+      unreadable.push({ id: g.groupKey, problem });
+      continue;
+    }
+    if (hidden) continue;
+    const kind = notificationKind(g.type, status, viewerId);
+    if (NEEDS_POST.has(kind) && !post) {
+      unreadable.push({ id: g.groupKey, problem: `a ${g.type} group without its status` });
+      continue;
+    }
+    const at = g.latestPageNotificationAt ?? null;
+    if (!at || Number.isNaN(Date.parse(at))) {
+      unreadable.push({ id: g.groupKey, problem: 'no latest_page_notification_at' });
+      continue;
+    }
+    if (seen.has(g.groupKey)) continue;
+    seen.add(g.groupKey);
+    items.push(
+      draftToEntry({
+        key: g.groupKey,
+        at: new Date(at).toISOString(),
+        post,
+        kind,
+        type: g.type,
+        actors,
+        count: g.notificationsCount,
+      }),
+    );
+  }
+  return { items, unreadable };
 }

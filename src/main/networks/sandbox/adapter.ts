@@ -1,7 +1,7 @@
 // Sandbox as a network adapter: the same interface X, Bluesky and Mastodon implement.
 import type { ListInfo, NetworkAdapter, PostAction, PublishRequest, TimelineRequest } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
+import type { ColumnKind, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { Clock } from '../../core/ports';
 import { LISTS } from './cast';
 import type { PostFilter, SandboxWorld } from './world';
@@ -17,8 +17,9 @@ function filterFor(req: TimelineRequest, world: SandboxWorld): PostFilter {
     case 'home':
       return { kind: 'home' };
     case 'mentions':
-    case 'notifications':
       return { kind: 'mentions' };
+    case 'notifications':
+      return { kind: 'notifications' };
     case 'hashtag':
       return { kind: 'hashtag', tag: query.replace(/^#+/, '') };
     case 'search':
@@ -145,20 +146,30 @@ export class SandboxAdapter implements NetworkAdapter {
     return null;
   }
 
+  /**
+   * A page of entries, newest first, by slot number: cursors are slot numbers ("older" restarts
+   * below it, "newer" brings what came after it). A notification group met twice in one page
+   * (likes of one post at two slots) is given once, at its newest slot, with every actor so far.
+   */
   async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const now = this.clock.now();
     const filter = filterFor(req, this.world);
     const latest = this.world.latestAt(now);
     const oldest = this.world.oldest();
     const items: TimelineEntry[] = [];
+    const seen = new Set<string>();
+    const at = (n: number) =>
+      this.world.entriesAt(n, filter, now, (p) => this.withViewer(p)).filter((e) => !seen.has(e.key));
+    const take = (found: TimelineEntry[]) => {
+      for (const e of found) seen.add(e.key);
+      items.push(...found);
+    };
 
     if (req.direction === 'newer' && req.cursor) {
       // Everything after the cursor, newest first, up to the limit.
       const from = parseCursor(req.cursor);
       const floor = Math.max(from + 1, latest - SCAN_BUDGET);
-      for (let n = latest; n >= floor && items.length < req.limit; n--) {
-        if (this.world.matches(n, filter)) items.push(this.world.entry(n, now, (p) => this.withViewer(p)));
-      }
+      for (let n = latest; n >= floor && items.length < req.limit; n--) take(at(n));
       return { items, older: null, newer: String(Math.max(latest, from)) };
     }
 
@@ -166,9 +177,12 @@ export class SandboxAdapter implements NetworkAdapter {
     let n = start;
     const stop = Math.max(oldest, start - SCAN_BUDGET);
     for (; n >= stop && items.length < req.limit; n--) {
-      if (this.world.matches(n, filter)) items.push(this.world.entry(n, now, (p) => this.withViewer(p)));
+      const found = at(n);
+      // A slot's entries go in one page (so the cursor never splits a slot).
+      if (items.length > 0 && items.length + found.length > req.limit) break;
+      take(found);
     }
-    // n is now one below the last number looked at.
+    // n is now the next slot to look at.
     const older = n >= oldest ? String(n + 1) : null;
     return { items, older, newer: String(latest) };
   }

@@ -19,7 +19,7 @@ export const PERSONAS: readonly Persona[] = [
   { handle: 'farah.k', name: 'Farah Khan', followed: true },
   { handle: 'gus_commutes', name: 'Gus Olsen', followed: true },
   { handle: 'hana.design', name: 'Hana Sato', followed: true },
-  { handle: 'ifpower', name: 'IF Power', followed: true },
+  { handle: 'ifpower', name: 'IF Power :ifpower:', followed: true },
   { handle: 'ifpower_support', name: 'IF Power Support', followed: true },
   { handle: 'jules.reviews', name: 'Jules Bernard', followed: true },
   { handle: 'kofi.makes', name: 'Kofi Mensah', followed: true },
@@ -112,4 +112,82 @@ export const IMAGE_ALTS: readonly string[] = [
 export const MEDIA_COLORS: readonly string[] = ['#5b8c6e', '#c47f4a', '#4a6fa5', '#8e5ba6', '#b5a642'];
 
 /** Content warnings some authors fold their posts behind. */
-export const CONTENT_WARNINGS: readonly string[] = ['Launch spoilers', 'Price talk', 'Long thread'];
+export const CONTENT_WARNINGS: readonly string[] = ['Launch spoilers :ifpower:', 'Price talk', 'Long thread'];
+
+/**
+ * People who write right to left (Hebrew, Arabic): their posts and names take their direction
+ * from their own first strong character in the UI.
+ */
+export const RTL_PERSONAS: ReadonlyArray<Persona & { phrases: readonly string[] }> = [
+  {
+    handle: 'noa.rides',
+    name: 'נועה כהן',
+    followed: true,
+    phrases: [
+      'הסוללה החזיקה כל הדרך לעבודה ובחזרה!',
+      'מישהו יודע מתי מגיע העדכון החדש?',
+      'נסיעת בוקר לאורך הים, 40 ק״מ בטעינה אחת.',
+    ],
+  },
+  {
+    handle: 'karim.velo',
+    name: 'كريم حداد',
+    followed: true,
+    phrases: [
+      'رحلة الصباح على الدراجة الجديدة كانت رائعة!',
+      'هل يعرف أحد متى يصل التحديث الجديد؟',
+      'خدمة العملاء حلّت مشكلتي في رسالة واحدة.',
+    ],
+  },
+];
+
+/** What the practice profile (the user's brand) posts now and then; others like and repost it. */
+export const PRACTICE_PHRASES: readonly string[] = [
+  'Thanks for riding with us this week!',
+  'Firmware 4.2 is out: smoother assist and better range estimates',
+  'Which colour should we bring back next spring?',
+  'Our pop-up store is open downtown until Sunday',
+  'Show us your commute: the best photo wins a new helmet',
+];
+
+/** Titles of the viewer's filters that fold a post (a Mastodon filter with action "warn"). */
+export const FILTER_TITLES: readonly string[] = ['Giveaway spam', 'Price rumours'];
+
+const svg = (body: string) => `data:image/svg+xml,${encodeURIComponent(body)}`;
+
+/** The Sandbox's custom emoji (Mastodon-style `:shortcode:`), drawn inline so nothing is fetched. */
+export const CUSTOM_EMOJI: Readonly<Record<string, string>> = {
+  ifpower: svg(
+    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><circle cx='16' cy='16' r='15' fill='#2f6fca'/>" +
+      "<path d='M18 4 8 18h7l-2 10 11-15h-7z' fill='#ffd43b'/></svg>",
+  ),
+  ebike: svg(
+    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='7' fill='#5b8c6e'/>" +
+      "<g fill='none' stroke='#fff' stroke-width='2.5' stroke-linecap='round'><circle cx='9' cy='21' r='5'/>" +
+      "<circle cx='23' cy='21' r='5'/><path d='M9 21l5-9h7l2 9M14 12l-2-3h-3'/></g></svg>",
+  ),
+};
+
+/** A picture for a Sandbox image: a city-bike scene in the media's colour (an inline SVG). */
+export function sceneImage(width: number, height: number, color: string, variant: number): string {
+  const w = width;
+  const h = height;
+  const r = Math.round(Math.min(w, h) * 0.16);
+  const y = Math.round(h * 0.7);
+  const x1 = Math.round(w * 0.5 - r * 1.6);
+  const x2 = Math.round(w * 0.5 + r * 1.6);
+  const sun =
+    variant % 2 === 0
+      ? `<circle cx='${Math.round(w * 0.8)}' cy='${Math.round(h * 0.22)}' r='${r}' fill='#fff' opacity='.35'/>`
+      : '';
+  return svg(
+    `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 ${w} ${h}'><rect width='${w}' height='${h}' fill='${color}'/>${sun}` +
+      `<path d='M0 ${y} Q${w * 0.3} ${y - r} ${w * 0.6} ${y} T${w} ${y - r / 2} V${h} H0Z' fill='#0003'/>` +
+      `<g fill='none' stroke='#fff' stroke-width='${Math.max(4, r / 6)}' stroke-linecap='round' stroke-linejoin='round'>` +
+      `<circle cx='${x1}' cy='${y - r}' r='${r}'/><circle cx='${x2}' cy='${y - r}' r='${r}'/>` +
+      `<path d='M${x1} ${y - r} L${w / 2 - r / 3} ${y - 2.4 * r} H${x2 - r / 2} L${x2} ${y - r} M${w / 2 - r / 3} ${y - 2.4 * r} L${w / 2 - r / 2} ${y - 2.9 * r}'/></g></svg>`,
+  );
+}
+
+/** An image address that no longer answers (an expired link): the UI shows the alt text instead. */
+export const EXPIRED_IMAGE = 'data:image/png;base64,AAAA';

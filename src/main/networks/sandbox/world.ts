@@ -1,16 +1,33 @@
-// The Sandbox world: a practice network simulated inside main. Post number n (any integer, the
-// negative ones being history) is a pure function of (seed, n): its author, text, hashtags,
-// links, media and the time it appears. Its counts are a pure function of its age, so they grow
-// as time passes. The same seed and anchor always give the same world, which tests rely on.
+// The Sandbox world: a practice network simulated inside main. Slot n (any integer, the negative
+// ones being history) is a pure function of (seed, n): a post (its author, text, hashtags, links,
+// media, quote, moderation), a repost of an older post, or one of the practice profile's own
+// posts, at the time the slot appears. Around the practice profile's posts, other people like,
+// repost, reply, quote and follow: the notifications column. Counts are a pure function of age,
+// so they grow as time passes. The same seed and anchor always give the same world, which tests
+// rely on.
 import { createAvatar } from '@dicebear/core';
 import { personas } from '@dicebear/collection';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { Entity, Media, Metrics, Post, Profile, TimelineEntry } from '../../../shared/model';
+import type {
+  CustomEmoji,
+  Entity,
+  Media,
+  Metrics,
+  Moderation,
+  NotificationKind,
+  Post,
+  Profile,
+  QuotedPost,
+  TimelineEntry,
+} from '../../../shared/model';
 import {
   BRAND_TAG,
   CONTENT_WARNINGS,
+  CUSTOM_EMOJI,
+  EXPIRED_IMAGE,
+  FILTER_TITLES,
   IMAGE_ALTS,
   LINK_PATHS,
   LISTS,
@@ -19,34 +36,58 @@ import {
   PERSONAS,
   PHRASES,
   PRACTICE_HANDLE,
+  PRACTICE_PHRASES,
+  RTL_PERSONAS,
+  sceneImage,
   type Persona,
 } from './cast';
 
-/** Mean time between two posts of the world. */
+/** Mean time between two slots of the world. */
 export const POST_GAP_MS = 4_000;
-/** How far back history goes, in posts (about a day at POST_GAP_MS). */
+/** How far back history goes, in slots (about a day at POST_GAP_MS). */
 export const HISTORY_POSTS = 20_000;
+/** Every this many slots, the practice profile posts (about every 10 minutes). */
+export const PRACTICE_EVERY = 150;
+/** Reposts reach back up to this many slots (three days): an old post boosted now. */
+const REPOST_REACH = 65_000;
 /** Counts reach about 63% of their final value after this long. */
 const GROWTH_MS = 4 * 60_000;
 
+const PRACTICE: Persona = { handle: PRACTICE_HANDLE, name: 'Practice profile', followed: false };
+const EVERYONE: readonly Persona[] = [...PERSONAS, ...RTL_PERSONAS];
+
 interface Draft {
   n: number;
+  /** A post, a repost (by `persona`) of post `repostOf`, or the practice profile's own post. */
+  kind: 'post' | 'repost' | 'practice';
+  /** The author, or who reposted for a repost. */
   persona: Persona;
   text: string;
   entities: Entity[];
   media: Media[];
   hashtags: string[];
   mentionsPractice: boolean;
-  /** A followed persona who reposted it (how an unfollowed author reaches Home). */
-  repostedBy: Persona | null;
+  repostOf: number | null;
+  /** The practice post this one replies to (its slot), for a reply. */
+  replyTo: number | null;
+  /** The slot of the post this one quotes, and whether that post is gone (deleted). */
+  quoteOf: number | null;
+  quoteGone: boolean;
   contentWarning: string | null;
+  moderation: Moderation[];
   /** Final counts, reached as the post ages. */
   final: { likes: number; reposts: number; replies: number; quotes: number };
 }
 
+/** Likes and reposts of one practice post: who, at which slot (ascending). */
+interface Reactions {
+  like: Array<{ slot: number; persona: Persona }>;
+  repost: Array<{ slot: number; persona: Persona }>;
+}
+
 export interface SandboxWorldOptions {
   seed: number;
-  /** The instant post 0 appears (the first launch); history lies before it. */
+  /** The instant slot 0 appears (the first launch); history lies before it. */
   anchorMs: number;
 }
 
@@ -55,6 +96,7 @@ export class SandboxWorld {
   readonly anchorMs: number;
   private readonly key: string;
   private readonly cache = new Map<number, Draft>();
+  private readonly reactionCache = new Map<number, Reactions>();
   private readonly avatars = new Map<string, string>();
 
   constructor(options: SandboxWorldOptions) {
@@ -65,16 +107,16 @@ export class SandboxWorld {
 
   /** The practice profile: the user's own Sandbox identity. */
   practiceProfile(): Profile {
-    return this.profile({ handle: PRACTICE_HANDLE, name: 'Practice profile', followed: false });
+    return this.profile(PRACTICE);
   }
 
-  /** The instant post n appears. Strictly increasing in n. */
+  /** The instant slot n appears. Strictly increasing in n. */
   timeOf(n: number): number {
     const rng = xoroshiro128plus(this.mix(n, 0x7f4a7c15));
     return this.anchorMs + n * POST_GAP_MS + Math.floor(uniformFloat64(rng) * POST_GAP_MS * 0.9);
   }
 
-  /** The newest post number visible at `nowMs`. */
+  /** The newest slot visible at `nowMs`. */
   latestAt(nowMs: number): number {
     let n = Math.floor((nowMs - this.anchorMs) / POST_GAP_MS);
     while (this.timeOf(n) > nowMs) n--;
@@ -90,7 +132,7 @@ export class SandboxWorld {
     return `sandbox:${this.key}-${n}`;
   }
 
-  /** The post number of one of this world's ids, or undefined for any other id. */
+  /** The slot of one of this world's post ids, or undefined for any other id. */
   numberOf(postId: string): number | undefined {
     const prefix = `sandbox:${this.key}-`;
     if (!postId.startsWith(prefix)) return undefined;
@@ -98,28 +140,43 @@ export class SandboxWorld {
     return Number.isInteger(n) ? n : undefined;
   }
 
+  /** Whether slot n brings an entry to a (non-notification) column. */
   matches(n: number, filter: PostFilter): boolean {
     const d = this.draft(n);
     switch (filter.kind) {
       case 'home':
-        return d.persona.followed || d.repostedBy !== null;
+        return d.kind === 'practice' || d.persona.followed;
       case 'mentions':
-        return d.mentionsPractice;
+        return d.kind === 'post' && d.mentionsPractice;
       case 'hashtag':
-        return d.hashtags.some((t) => t.toLowerCase() === filter.tag.toLowerCase());
+        return d.kind !== 'repost' && d.hashtags.some((t) => t.toLowerCase() === filter.tag.toLowerCase());
       case 'search': {
+        if (d.kind === 'repost') return false;
         const text = d.text.toLowerCase();
         return filter.words.every((w) => text.includes(w));
       }
       case 'user':
+        // A user's timeline holds their posts and what they reposted.
         return d.persona.handle.toLowerCase() === filter.handle.toLowerCase();
       case 'list':
         return LISTS[filter.listId]?.members.includes(d.persona.handle) ?? false;
+      case 'notifications':
+        return this.notificationsAt(n, 0).length > 0;
     }
   }
 
+  /** What slot n brings to a column with this filter, newest first (several for notifications). */
+  entriesAt(n: number, filter: PostFilter, nowMs: number, view: (post: Post) => Post = (p) => p): TimelineEntry[] {
+    if (filter.kind === 'notifications') return this.notificationsAt(n, nowMs, view);
+    return this.matches(n, filter) ? [this.entry(n, nowMs, view)] : [];
+  }
+
+  /** Slot n's post (for a repost slot: the post it reposted). */
   post(n: number, nowMs: number): Post {
     const d = this.draft(n);
+    if (d.kind === 'repost') return this.post(d.repostOf!, nowMs);
+    const quote = d.quoteOf !== null && !d.quoteGone ? this.quoted(d.quoteOf, nowMs) : undefined;
+    const emojis = this.emojisIn(d.text, d.contentWarning ?? '');
     return {
       id: this.postId(n),
       network: 'sandbox',
@@ -131,33 +188,123 @@ export class SandboxWorld {
       createdAt: new Date(this.timeOf(n)).toISOString(),
       url: null,
       metrics: this.metrics(n, nowMs),
+      ...(d.replyTo !== null ? { replyTo: this.postId(d.replyTo) } : {}),
       ...(d.contentWarning ? { contentWarning: d.contentWarning } : {}),
+      ...(emojis.length > 0 ? { emojis } : {}),
+      ...(d.moderation.length > 0 ? { moderation: d.moderation } : {}),
+      ...(quote ? { quote } : {}),
+      ...(d.quoteOf !== null && d.quoteGone ? { quoteUnavailable: 'deleted' } : {}),
     };
   }
 
-  /** Post number `n` as the timeline entry it makes (a repost names who reposted it). */
+  /**
+   * Slot n as the timeline entry it makes: a post met at its own time, or a repost: the original
+   * post met at the time of the repost (key: the repost's own id), naming who reposted.
+   */
   entry(n: number, nowMs: number, view: (post: Post) => Post = (p) => p): TimelineEntry {
     const d = this.draft(n);
-    const post = view(this.post(n, nowMs));
-    return { key: post.id, at: post.createdAt, post, ...(d.repostedBy ? { repostedBy: this.profile(d.repostedBy) } : {}) };
+    const at = new Date(this.timeOf(n)).toISOString();
+    if (d.kind === 'repost') {
+      return {
+        key: `sandbox:${this.key}-r${n}`,
+        at,
+        post: view(this.post(n, nowMs)),
+        repostedBy: this.profile(d.persona),
+      };
+    }
+    return { key: this.postId(n), at, post: view(this.post(n, nowMs)) };
+  }
+
+  /**
+   * The notifications slot n brings the practice profile, as a network's notifications column
+   * shows them: likes and reposts of one of its posts grouped by post (key `like:<postId>`,
+   * every actor so far, most recent first), a mention, reply or quote with its post, a follow.
+   */
+  notificationsAt(n: number, nowMs: number, view: (post: Post) => Post = (p) => p): TimelineEntry[] {
+    const out: TimelineEntry[] = [];
+    const at = new Date(this.timeOf(n)).toISOString();
+    const target = Math.floor(n / PRACTICE_EVERY) * PRACTICE_EVERY;
+    if (target !== n) {
+      const reactions = this.reactions(target);
+      for (const kind of ['repost', 'like'] as const) {
+        const soFar = reactions[kind].filter((r) => r.slot <= n);
+        if (soFar.at(-1)?.slot !== n) continue;
+        const actors = soFar.reverse().map((r) => this.profile(r.persona));
+        out.push({
+          key: `${kind}:${this.postId(target)}`,
+          at,
+          post: view(this.post(target, nowMs)),
+          notification: { kind, actors, count: actors.length },
+        });
+      }
+    }
+    const d = this.draft(n);
+    if (d.kind === 'post') {
+      let kind: NotificationKind | null = null;
+      if (d.mentionsPractice) kind = d.replyTo !== null ? 'reply' : 'mention';
+      else if (d.quoteOf !== null && !d.quoteGone && this.draft(d.quoteOf).kind === 'practice') kind = 'quote';
+      if (kind) {
+        out.push({
+          key: this.postId(n),
+          at,
+          post: view(this.post(n, nowMs)),
+          notification: { kind, actors: [this.profile(d.persona)], count: 1 },
+        });
+      }
+    }
+    const follower = this.followerAt(n);
+    if (follower) {
+      out.push({
+        key: `follow:${this.key}-${n}`,
+        at,
+        post: null,
+        notification: { kind: 'follow', actors: [this.profile(follower)], count: 1 },
+      });
+    }
+    return out;
   }
 
   metrics(n: number, nowMs: number): Metrics {
-    const { final } = this.draft(n);
+    const d = this.draft(n);
+    if (d.kind === 'repost') return this.metrics(d.repostOf!, nowMs);
+    if (d.kind === 'practice') {
+      // The practice profile's posts count exactly the likes and reposts its notifications show.
+      const latest = this.latestAt(nowMs);
+      const { like, repost } = this.reactions(n);
+      return {
+        likes: like.filter((r) => r.slot <= latest).length,
+        reposts: repost.filter((r) => r.slot <= latest).length,
+        replies: 0,
+        quotes: 0,
+        impressions: null,
+      };
+    }
     const age = Math.max(0, nowMs - this.timeOf(n));
     const share = 1 - Math.exp(-age / GROWTH_MS);
     const grow = (v: number) => Math.floor(v * share);
     return {
-      likes: grow(final.likes),
-      reposts: grow(final.reposts),
-      replies: grow(final.replies),
-      quotes: grow(final.quotes),
+      likes: grow(d.final.likes),
+      reposts: grow(d.final.reposts),
+      replies: grow(d.final.replies),
+      quotes: grow(d.final.quotes),
       impressions: null,
     };
   }
 
   handles(): string[] {
-    return PERSONAS.map((p) => p.handle);
+    return EVERYONE.map((p) => p.handle);
+  }
+
+  /** Post m as a quote shows it: the whole post, quoting nothing itself. */
+  private quoted(m: number, nowMs: number): QuotedPost {
+    const { quote: _quote, quoteUnavailable: _gone, ...post } = this.post(m, nowMs);
+    return post;
+  }
+
+  private emojisIn(...texts: string[]): CustomEmoji[] {
+    return Object.entries(CUSTOM_EMOJI)
+      .filter(([code]) => texts.some((t) => t.includes(`:${code}:`)))
+      .map(([shortcode, url]) => ({ shortcode, url }));
   }
 
   private profile(persona: Persona): Profile {
@@ -166,6 +313,7 @@ export class SandboxWorld {
       avatar = createAvatar(personas, { seed: persona.handle, size: 64, radius: 50 }).toDataUri();
       this.avatars.set(persona.handle, avatar);
     }
+    const emojis = this.emojisIn(persona.name);
     return {
       id: `sandbox:${persona.handle}`,
       network: 'sandbox',
@@ -173,6 +321,7 @@ export class SandboxWorld {
       displayName: persona.name,
       avatarUrl: avatar,
       url: null,
+      ...(emojis.length > 0 ? { emojis } : {}),
     };
   }
 
@@ -185,23 +334,62 @@ export class SandboxWorld {
     return (h ^ (h >>> 16)) | 0;
   }
 
+  /** Who follows the practice profile at slot n, if anyone (about one slot in 60). */
+  private followerAt(n: number): Persona | null {
+    const rng = xoroshiro128plus(this.mix(n, 0x1b873593));
+    if (uniformFloat64(rng) >= 0.017) return null;
+    return EVERYONE[uniformInt(rng, 0, EVERYONE.length - 1)]!;
+  }
+
+  /** The likes and reposts practice post `t` receives within the slots before the next one. */
+  private reactions(t: number): Reactions {
+    const cached = this.reactionCache.get(t);
+    if (cached) return cached;
+    const rng = xoroshiro128plus(this.mix(t, 0x68e31da4));
+    const people = [...EVERYONE];
+    const draw = (count: number) => {
+      const out: Array<{ slot: number; persona: Persona }> = [];
+      for (let i = 0; i < count && people.length > 0; i++) {
+        const persona = people.splice(uniformInt(rng, 0, people.length - 1), 1)[0]!;
+        out.push({ slot: t + uniformInt(rng, 1, PRACTICE_EVERY - 1), persona });
+      }
+      return out.sort((a, b) => a.slot - b.slot);
+    };
+    const like = draw(uniformInt(rng, 1, 9));
+    people.splice(0, people.length, ...EVERYONE);
+    const repost = draw(uniformInt(rng, 0, 3));
+    const reactions = { like, repost };
+    if (this.reactionCache.size > 5_000) this.reactionCache.clear();
+    this.reactionCache.set(t, reactions);
+    return reactions;
+  }
+
   private draft(n: number): Draft {
     const cached = this.cache.get(n);
     if (cached) return cached;
     const rng = xoroshiro128plus(this.mix(n, 0x2545f491));
     const pick = <T>(items: readonly T[]): T => items[uniformInt(rng, 0, items.length - 1)] as T;
     const chance = (p: number) => uniformFloat64(rng) < p;
+    // The features added later draw from their own generator, so the rest of a slot stays the same.
+    const more = xoroshiro128plus(this.mix(n, 0x3c6ef372));
+    const morePick = <T>(items: readonly T[]): T => items[uniformInt(more, 0, items.length - 1)] as T;
+    const moreChance = (p: number) => uniformFloat64(more) < p;
 
+    const practice = n % PRACTICE_EVERY === 0;
+    const rtl = !practice && moreChance(0.06) ? morePick(RTL_PERSONAS) : null;
     const persona = pick(PERSONAS);
+    const author = practice ? PRACTICE : (rtl ?? persona);
     const parts: Array<{ text: string; entity?: Omit<Entity, 'start' | 'end'> }> = [];
     const hashtags: string[] = [];
-    const mentionsPractice = chance(0.08);
+    const mentionsPractice = chance(0.08) && !practice && !rtl;
     if (mentionsPractice) {
       parts.push({ text: `@${PRACTICE_HANDLE}`, entity: { kind: 'mention', value: PRACTICE_HANDLE } }, { text: ' ' });
     }
-    parts.push({ text: pick(PHRASES) });
+    const phrase = pick(PHRASES);
+    parts.push({ text: practice ? morePick(PRACTICE_PHRASES) : rtl ? morePick(rtl.phrases) : phrase });
+    if (!rtl && moreChance(0.08)) parts.push({ text: morePick([' :ifpower:', ' :ebike:', ' :ebike: :ifpower:']) });
     const tags = new Set<string>();
-    if (chance(0.4)) tags.add(BRAND_TAG);
+    if (chance(0.4) || practice) tags.add(BRAND_TAG);
     const extra = uniformInt(rng, 0, 2);
     for (let i = 0; i < extra; i++) tags.add(pick(OTHER_TAGS));
     for (const tag of tags) {
@@ -215,13 +403,17 @@ export class SandboxWorld {
     const media: Media[] = [];
     if (chance(0.2)) {
       const landscape = chance(0.7);
+      const width = landscape ? 1200 : 900;
+      const height = landscape ? 675 : 1200;
+      const color = pick(MEDIA_COLORS);
       media.push({
         kind: 'image',
         alt: pick(IMAGE_ALTS),
-        width: landscape ? 1200 : 900,
-        height: landscape ? 675 : 1200,
-        url: null,
-        placeholderColor: pick(MEDIA_COLORS),
+        width,
+        height,
+        // Now and then an address that no longer answers, as an expired media link would.
+        url: moreChance(0.05) ? EXPIRED_IMAGE : sceneImage(width, height, color, n),
+        placeholderColor: color,
       });
     }
     let text = '';
@@ -231,21 +423,69 @@ export class SandboxWorld {
       text += part.text;
     }
     const followed = PERSONAS.filter((p) => p.followed && p.handle !== persona.handle);
-    const repostedBy = chance(0.1) ? pick(followed) : null;
-    const contentWarning = chance(0.04) ? pick(CONTENT_WARNINGS) : null;
+    const reposter = chance(0.1) ? pick(followed) : null;
+    const contentWarning = chance(0.04) && !practice ? pick(CONTENT_WARNINGS) : null;
     // Most posts stay small; a few take off (a cubed uniform gives that long tail).
     const reach = uniformFloat64(rng) ** 3;
     const likes = Math.floor(reach * 400);
+
+    const moderation: Moderation[] = [];
+    if (media.length > 0 && moreChance(0.3)) {
+      // Sensitive media: hidden until asked (Mastodon `sensitive`, a Bluesky self-label).
+      moderation.push(
+        moreChance(0.35)
+          ? { scope: 'media', source: 'label', text: 'graphic-media' }
+          : { scope: 'media', source: 'sensitive', text: '' },
+      );
+    }
+    if (!practice && moreChance(0.025)) {
+      moderation.push({ scope: 'post', source: 'filter', text: morePick(FILTER_TITLES) });
+    }
+
+    const kind: Draft['kind'] = practice ? 'practice' : reposter ? 'repost' : 'post';
+    const latestPractice = Math.floor(n / PRACTICE_EVERY) * PRACTICE_EVERY;
+    let repostOf: number | null = null;
+    if (kind === 'repost') {
+      // Reposts reach back from a minute to three days: an old post boosted now is new again.
+      let m = n - Math.floor(15 * (REPOST_REACH / 15) ** uniformFloat64(more));
+      // Not a practice post, not a repost, and nobody reposts their own post here.
+      while (
+        m % PRACTICE_EVERY === 0 ||
+        this.draft(m).kind === 'repost' ||
+        this.draft(m).persona.handle === reposter!.handle
+      ) {
+        m--;
+      }
+      repostOf = m;
+    }
+    let quoteOf: number | null = null;
+    let quoteGone = false;
+    if (kind === 'post' && !mentionsPractice && moreChance(0.06)) {
+      if (moreChance(0.3)) quoteOf = latestPractice;
+      else {
+        let m = n - Math.floor(5 * (HISTORY_POSTS / 5) ** uniformFloat64(more));
+        while (this.draft(m).kind === 'repost') m--;
+        quoteOf = m;
+      }
+      quoteGone = moreChance(0.1);
+    }
+    const replyTo = mentionsPractice && moreChance(0.5) ? latestPractice : null;
+
     const draft: Draft = {
       n,
-      persona,
+      kind,
+      persona: kind === 'repost' ? reposter! : author,
       text,
       entities,
       media,
       hashtags,
       mentionsPractice,
-      repostedBy,
+      repostOf,
+      replyTo,
+      quoteOf,
+      quoteGone,
       contentWarning,
+      moderation,
       final: {
         likes,
         reposts: Math.floor(likes * (0.1 + uniformFloat64(rng) * 0.2)),
@@ -262,6 +502,7 @@ export class SandboxWorld {
 export type PostFilter =
   | { kind: 'home' }
   | { kind: 'mentions' }
+  | { kind: 'notifications' }
   | { kind: 'hashtag'; tag: string }
   | { kind: 'search'; words: string[] }
   | { kind: 'user'; handle: string }

@@ -12,20 +12,38 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import { entryOf, type ColumnKind, type Metrics, type Page, type Post, type Profile, type TimelineEntry } from '../../../shared/model';
+import {
+  type ColumnKind,
+  type Metrics,
+  type Page,
+  type Post,
+  type Profile,
+  type TimelineEntry,
+} from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
-import { TwitterApi } from 'twitter-api-v2';
-import { clientSettings, toColonnadeError, userClient, type XCredentials, type XOAuth2Credentials } from './client';
+import { ApiResponseError } from 'twitter-api-v2';
+import { toColonnadeError, userClient, type XCredentials } from './client';
+import { TokenKeeper } from './token-keeper';
 import {
   TWEET_QUERY,
   XTimelineSchema,
+  XTweetSchema,
   XUserResponseSchema,
-  expandedText,
+  createdAtOf,
+  decodeXText,
+  indexIncludes,
+  isSameText,
+  mergeIncluded,
   metricsOf,
-  toPosts,
+  missingQuotes,
+  rawIdOf,
+  toEntries,
   toProfile,
+  type Included,
   type XTimeline,
+  type XTweet,
 } from './normalize';
+import { ViewerMemory } from './viewer-memory';
 
 // twitter-text is CommonJS: under Node's ESM its functions sit on the default export.
 const twitterText =
@@ -37,10 +55,12 @@ export type AdapterContext = NetworkAdapterContext<XCredentials>;
 /** onReads reports how many posts each response returned (X bills per post read). */
 export type XAdapterContext = AdapterContext;
 
-/** Refresh an OAuth 2.0 access token this long before it expires. */
-export const REFRESH_MARGIN_MS = 5 * 60_000;
+export { REFRESH_MARGIN_MS } from './token-keeper';
 
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
+
+/** How far X's clock and ours may differ when looking for a post made since a time. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Smallest and largest max_results each timeline endpoint takes. */
 const PAGE_BOUNDS = {
@@ -82,20 +102,31 @@ const nativeId = (postId: string): string => {
 
 export class XAdapter implements NetworkAdapter {
   readonly network = 'x' as const;
-  private creds: XCredentials;
-  private client: TwitterApiReadWrite | null = null;
-  private refreshing: Promise<void> | null = null;
+  /** The account's sign-in (OAuth 2.0 pair kept fresh, or OAuth 1.0a keys): see token-keeper.ts. */
+  private readonly keeper: TokenKeeper;
+  /** The client for the access token it was made with. */
+  private client: { accessToken: string; api: TwitterApiReadWrite } | null = null;
   private me: Profile | null = null;
   private lastRate: RateLimitState | null = null;
   private readonly userIds = new Map<string, string>();
-  /** Idempotency keys of publishes whose outcome is unknown: look before sending again. */
-  private readonly uncertain = new Set<string>();
+  /**
+   * Publishes whose outcome is unknown, by idempotency key, with when the first attempt started
+   * (ms): look for the post (made since then) before sending again.
+   */
+  private readonly uncertain = new Map<string, number>();
+  /** The CM's own likes and reposts, which X timelines do not carry (see viewer-memory.ts). */
+  private readonly viewer: ViewerMemory;
 
   constructor(
     credentials: XCredentials,
     private readonly ctx: XAdapterContext,
   ) {
-    this.creds = credentials;
+    this.viewer = new ViewerMemory(ctx.memory, ctx.log);
+    this.keeper = new TokenKeeper(credentials, {
+      clock: ctx.clock,
+      log: ctx.log,
+      save: (next) => ctx.saveCredentials(next),
+    });
   }
 
   // ---- plumbing ---------------------------------------------------------------------------
@@ -104,50 +135,46 @@ export class XAdapter implements NetworkAdapter {
     this.lastRate = { limit: r.limit, remaining: r.remaining, resetAt: new Date(r.reset * 1000).toISOString() };
   };
 
-  /** Refreshes the OAuth 2.0 pair once for all concurrent callers, saving it before use. */
-  private refresh(creds: XOAuth2Credentials): Promise<void> {
-    this.refreshing ??= (async () => {
-      try {
-        const api = new TwitterApi(
-          { clientId: creds.clientId, ...(creds.clientSecret ? { clientSecret: creds.clientSecret } : {}) },
-          clientSettings(creds.apiBase),
-        );
-        const result = await api.refreshOAuth2Token(creds.refreshToken);
-        const next: XOAuth2Credentials = {
-          ...creds,
-          accessToken: result.accessToken,
-          refreshToken: result.refreshToken ?? creds.refreshToken,
-          expiresAt: this.ctx.clock.now() + result.expiresIn * 1000,
-        };
-        await this.ctx.saveCredentials(next);
-        this.creds = next;
-        this.client = null;
-        this.ctx.log.info('x: access token refreshed', { expiresAt: new Date(next.expiresAt).toISOString() });
-      } catch (err) {
-        throw toColonnadeError(err, 'renewing the sign-in');
-      }
-    })().finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
-  }
-
-  private async api(): Promise<TwitterApiReadWrite> {
-    if (this.refreshing) await this.refreshing;
-    const creds = this.creds;
-    if (creds.kind === 'oauth2' && creds.expiresAt - this.ctx.clock.now() < REFRESH_MARGIN_MS) {
-      await this.refresh(creds);
+  private clientFor(creds: XCredentials): TwitterApiReadWrite {
+    if (this.client?.accessToken !== creds.accessToken) {
+      this.client = { accessToken: creds.accessToken, api: userClient(creds, this.onRateLimit) };
     }
-    this.client ??= userClient(this.creds, this.onRateLimit);
-    return this.client;
+    return this.client.api;
   }
 
-  /** Runs one call with a fresh client, mapping every failure to the shared taxonomy. */
+  /**
+   * Runs one call with credentials fit for it, mapping every failure to the shared taxonomy.
+   * A 401 on an OAuth 2.0 token renews the pair once (TokenKeeper.afterRejection) and retries the
+   * call once; a second 401 is `auth-expired` with reason `x-token-refused`.
+   */
   private async call<T>(feature: string, fn: (api: TwitterApiReadWrite) => Promise<T>): Promise<T> {
+    let creds: XCredentials;
     try {
-      return await fn(await this.api());
+      creds = await this.keeper.current();
     } catch (err) {
       throw toColonnadeError(err, feature);
+    }
+    try {
+      return await fn(this.clientFor(creds));
+    } catch (err) {
+      if (!(err instanceof ApiResponseError && err.code === 401)) throw toColonnadeError(err, feature);
+      let retry: XCredentials | null;
+      try {
+        retry = await this.keeper.afterRejection(creds.accessToken);
+      } catch (renewal) {
+        throw toColonnadeError(renewal, feature);
+      }
+      if (!retry) throw toColonnadeError(err, feature);
+      try {
+        return await fn(this.clientFor(retry));
+      } catch (again) {
+        if (again instanceof ApiResponseError && again.code === 401) {
+          throw new ColonnadeError('auth-expired', 'X no longer accepts this account’s sign-in. Reconnect it.', {
+            reason: 'x-token-refused',
+          });
+        }
+        throw toColonnadeError(again, feature);
+      }
     }
   }
 
@@ -159,7 +186,8 @@ export class XAdapter implements NetworkAdapter {
   private countReads(t: XTimeline, me: string): void {
     const data = t.data ?? [];
     if (!data.length || !this.ctx.onReads) return;
-    this.ctx.onReads({ posts: data.length, ownPosts: data.filter((p) => p.author_id === me).length });
+    const own = data.filter((p) => typeof p === 'object' && p !== null && (p as XTweet).author_id === me).length;
+    this.ctx.onReads({ posts: data.length, ownPosts: own });
   }
 
   private async getTimeline(feature: string, path: string, query: Record<string, string | number>): Promise<XTimeline> {
@@ -286,23 +314,77 @@ export class XAdapter implements NetworkAdapter {
     if (t.errors?.length && !t.data) {
       const what =
         req.kind === 'user' ? `There is no @${query.replace(/^@+/, '')} on X.` : 'That X list does not exist.';
-      throw new ColonnadeError('not-found', what);
+      const handle = `@${query.replace(/^@+/, '')}`;
+      throw new ColonnadeError(
+        'not-found',
+        what,
+        req.kind === 'user' ? { reason: 'profile-not-found', params: { name: handle } } : { reason: 'list-not-found' },
+      );
     }
     let data = t.data ?? [];
-    if (newer && !supportsIds) data = data.filter((p) => BigInt(p.id) > BigInt(value));
+    if (newer && !supportsIds) {
+      data = data.filter((p) => {
+        const id = rawIdOf(p);
+        return id !== null && BigInt(id) > BigInt(value);
+      });
+    }
     const sliced = data.slice(0, limit);
-    const items = toPosts(sliced, t.includes, this.ctx.clock.now()).map((p) => entryOf(p));
-    const newestId = sliced[0]?.id ?? (newer ? value : null);
+    const inc = await this.included(t, sliced);
+    const read = toEntries(sliced, inc, {
+      me,
+      viewer: (id) => this.viewer.of(id),
+      notifications: req.kind === 'notifications',
+    });
+    for (const skipped of read.skipped) {
+      this.ctx.log.warn('x: a post could not be read and was left out', {
+        id: skipped.id,
+        why: skipped.why,
+        kind: req.kind,
+      });
+    }
+    const ids = sliced.map(rawIdOf).filter((id): id is string => id !== null);
+    const newestId = ids[0] ?? (newer ? value : null);
 
     let older: string | null = null;
-    const last = sliced[sliced.length - 1];
-    if (!newer && last && (sliced.length < data.length || t.meta?.next_token)) {
+    const lastId = ids[ids.length - 1];
+    if (!newer && lastId && (sliced.length < data.length || t.meta?.next_token)) {
       // Lists page only by X's token (and are never cut short: their smallest page is 1).
-      if (supportsIds) older = `u:${last.id}`;
+      if (supportsIds) older = `u:${lastId}`;
       else if (t.meta?.next_token) older = `p:${t.meta.next_token}`;
     }
     const newerCursor = newestId ? `s:${newestId}` : null;
-    return { items, older, newer: req.direction === 'older' && req.cursor ? null : newerCursor };
+    return {
+      items: read.entries,
+      older,
+      newer: req.direction === 'older' && req.cursor ? null : newerCursor,
+      ...(read.skipped.length ? { skipped: read.skipped.length } : {}),
+    };
+  }
+
+  /**
+   * The includes of a page, completed: X expands referenced posts one level deep, so the post a
+   * reposted post quotes is looked up here (one `GET /2/tweets`, billed like any read). When
+   * that lookup fails the quotes read as unavailable; the page still shows.
+   */
+  private async included(t: XTimeline, data: readonly unknown[]): Promise<Included> {
+    const inc = indexIncludes(t.includes, t.errors);
+    const tweets = data.flatMap((d) => {
+      const r = XTweetSchema.safeParse(d);
+      return r.success ? [r.data] : [];
+    });
+    const missing = missingQuotes(tweets, inc).slice(0, 100);
+    if (!missing.length) return inc;
+    try {
+      const more = await this.getTimeline('reading quoted posts', 'tweets', { ids: missing.join(',') });
+      const found = (more.data ?? []).flatMap((d) => {
+        const r = XTweetSchema.safeParse(d);
+        return r.success ? [r.data] : [];
+      });
+      mergeIncluded(inc, indexIncludes(more.includes, more.errors), found);
+    } catch (err) {
+      this.ctx.log.warn('x: quoted posts could not be looked up', { ids: missing, error: String(err) });
+    }
+    return inc;
   }
 
   async refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>> {
@@ -318,8 +400,9 @@ export class XAdapter implements NetworkAdapter {
       if (!parsed.success)
         throw new ColonnadeError('invalid', 'X answered metrics with data Colonnade does not understand.');
       this.countReads(parsed.data, me);
-      for (const tweet of parsed.data.data ?? []) {
-        if (tweet.public_metrics) out.set(`x:${tweet.id}`, metricsOf(tweet));
+      for (const item of parsed.data.data ?? []) {
+        const tweet = XTweetSchema.safeParse(item);
+        if (tweet.success && tweet.data.public_metrics) out.set(`x:${tweet.data.id}`, metricsOf(tweet.data));
       }
     }
     return out;
@@ -336,6 +419,11 @@ export class XAdapter implements NetworkAdapter {
     return (parsed.data.data ?? []).map((l) => ({ id: l.id, name: l.name, kind: 'list' as const }));
   }
 
+  /**
+   * Likes, reposts (and undoes them) or deletes a post. A repost entry's post is the original,
+   * so these act on the original. What X accepted is remembered (viewer-memory.ts): the post
+   * shows liked or reposted in every later read, also after a restart.
+   */
   async act(postId: string, action: PostAction): Promise<void> {
     const id = nativeId(postId);
     const me = await this.myId();
@@ -357,15 +445,38 @@ export class XAdapter implements NetworkAdapter {
     const parsed = ActionSchema.safeParse(raw);
     if (!parsed.success) throw new ColonnadeError('invalid', 'X answered with data Colonnade does not understand.');
     if (!parsed.data.data && parsed.data.errors?.length)
-      throw new ColonnadeError('not-found', 'That post is no longer on X.');
+      throw new ColonnadeError('not-found', 'That post is no longer on X.', { reason: 'deleted' });
+    this.viewer.record(id, action);
   }
 
-  /** The profile's recent post with this text, if X has it (used before retrying a send). */
-  private async findRecent(text: string): Promise<Post | null> {
+  /**
+   * The post of `request` if X already has it: one of the profile's 20 latest posts, made since
+   * `since` (less five minutes of clock skew), with the same decoded text (links expanded, see
+   * normalize `isSameText`), the same reply target, quote and number of images. Used before
+   * sending again after an uncertain send (X has no idempotency key).
+   */
+  private async findRecent(request: PublishRequest, since: number): Promise<Post | null> {
     const me = await this.myId();
     const t = await this.getTimeline('checking your recent posts', `users/${me}/tweets`, { max_results: 20 });
-    const match = (t.data ?? []).find((p) => p.text === text || expandedText(p) === text);
-    return match ? (toPosts([match], t.includes, this.ctx.clock.now())[0] ?? null) : null;
+    const inc = indexIncludes(t.includes, t.errors);
+    const replyTo = request.replyTo ? nativeId(request.replyTo) : undefined;
+    const quoteOf = request.quoteOf ? nativeId(request.quoteOf) : undefined;
+    for (const raw of t.data ?? []) {
+      const parsed = XTweetSchema.safeParse(raw);
+      if (!parsed.success) continue;
+      const tweet = parsed.data;
+      const at = createdAtOf(tweet);
+      if (at !== null && at < since - CLOCK_SKEW_MS) continue;
+      const refs = tweet.referenced_tweets ?? [];
+      if (refs.some((r) => r.type === 'retweeted')) continue;
+      if (refs.find((r) => r.type === 'replied_to')?.id !== replyTo) continue;
+      if (refs.find((r) => r.type === 'quoted')?.id !== quoteOf) continue;
+      if ((tweet.attachments?.media_keys?.length ?? 0) !== (request.media?.length ?? 0)) continue;
+      if (!isSameText(tweet, request.text)) continue;
+      const post = toEntries([raw], inc, { me, viewer: (id) => this.viewer.of(id) }).entries[0]?.post;
+      if (post) return post;
+    }
+    return null;
   }
 
   async publish(request: PublishRequest): Promise<Post> {
@@ -374,19 +485,30 @@ export class XAdapter implements NetworkAdapter {
       throw new ColonnadeError(
         'invalid',
         `X posts are at most 280 characters (this one counts ${parsed.weightedLength}).`,
+        { reason: 'too-long', params: { max: '280', unit: 'characters', length: String(parsed.weightedLength) } },
       );
     }
     const media = request.media ?? [];
-    if (media.length > 4) throw new ColonnadeError('invalid', 'X posts carry at most 4 images.');
-    if (!request.text && media.length === 0) throw new ColonnadeError('invalid', 'A post needs text or an image.');
+    if (media.length > 4) {
+      throw new ColonnadeError('invalid', 'X posts carry at most 4 images.', {
+        reason: 'too-many-images',
+        params: { max: '4' },
+      });
+    }
+    if (!request.text && media.length === 0) {
+      throw new ColonnadeError('invalid', 'A post needs text or an image.', { reason: 'post-empty' });
+    }
 
-    if (this.uncertain.has(request.idempotencyKey)) {
-      const found = await this.findRecent(request.text);
+    const key = request.idempotencyKey;
+    const earlier = this.uncertain.get(key);
+    if (earlier !== undefined) {
+      const found = await this.findRecent(request, earlier);
       if (found) {
-        this.uncertain.delete(request.idempotencyKey);
+        this.uncertain.delete(key);
         return found;
       }
     }
+    const started = earlier ?? this.ctx.clock.now();
 
     const mediaIds: string[] = [];
     for (const m of media) {
@@ -409,9 +531,9 @@ export class XAdapter implements NetworkAdapter {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) {
         // X has no idempotency key: the last send may have landed. Look before sending again.
-        const found = await this.findRecent(request.text);
+        const found = await this.findRecent(request, started);
         if (found) {
-          this.uncertain.delete(request.idempotencyKey);
+          this.uncertain.delete(key);
           return found;
         }
       }
@@ -420,34 +542,44 @@ export class XAdapter implements NetworkAdapter {
         const created = CreatedSchema.safeParse(raw);
         if (!created.success)
           throw new ColonnadeError('invalid', 'X answered the post with data Colonnade does not understand.');
-        this.uncertain.delete(request.idempotencyKey);
+        this.uncertain.delete(key);
         return await this.lookupOwn(created.data.data.id, created.data.data.text);
       } catch (err) {
         const e = toColonnadeError(err, 'posting');
+        if (e.reason === 'duplicate-post' && (attempt > 1 || earlier !== undefined)) {
+          // X refuses the same text twice: the uncertain send landed after all (X may show it late).
+          const found = await this.findRecent(request, started);
+          if (found) {
+            this.uncertain.delete(key);
+            return found;
+          }
+        }
         if (e.code !== 'transient') throw e;
-        this.uncertain.add(request.idempotencyKey);
+        this.uncertain.set(key, started);
         this.ctx.log.warn('x: post send uncertain', { attempt });
         if (attempt >= attempts) throw e;
       }
     }
   }
 
-  /** The post as X now shows it (falls back to what the create call answered). */
+  /** The post as X now shows it (falls back to what the create call answered, decoded). */
   private async lookupOwn(id: string, text: string): Promise<Post> {
+    const me = await this.myId();
     const t = await this.getTimeline('posting', 'tweets', { ids: id });
-    const post = toPosts(t.data ?? [], t.includes, this.ctx.clock.now())[0];
+    const inc = await this.included(t, t.data ?? []);
+    const post = toEntries(t.data ?? [], inc, { me, viewer: (pid) => this.viewer.of(pid) }).entries[0]?.post;
     if (post) return post;
-    const me = this.me ?? (await this.verify());
+    const author = this.me ?? (await this.verify());
     return {
       id: `x:${id}`,
       network: 'x',
       nativeId: id,
-      author: me,
-      text,
+      author,
+      text: decodeXText(text),
       entities: [],
       media: [],
       createdAt: new Date(this.ctx.clock.now()).toISOString(),
-      url: `https://x.com/${me.handle}/status/${id}`,
+      url: `https://x.com/${author.handle}/status/${id}`,
       metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
     };
   }

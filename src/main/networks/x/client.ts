@@ -29,6 +29,13 @@ export const XOAuth2CredentialsSchema = z.object({
   refreshToken: z.string().min(1),
   /** When the access token expires (ms since the epoch). */
   expiresAt: z.number().int(),
+  /** When X issued the access token (ms since the epoch); with expiresAt, its lifetime. */
+  issuedAt: z.number().int().optional(),
+  /**
+   * When X refused to renew the sign-in with `refreshToken` (ms since the epoch). That refresh
+   * token is never presented again: the account needs reconnecting (see token-keeper.ts).
+   */
+  refusedAt: z.number().int().optional(),
   apiBase: ApiBaseSchema,
 });
 
@@ -119,47 +126,203 @@ export function userClient(creds: XCredentials, onRateLimit?: RateLimitSink): Tw
 
 const NETWORK_DOWN = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
-function problemOf(data: unknown): { type?: string; reason?: string; detail?: string; error?: string } {
-  return typeof data === 'object' && data !== null ? (data as Record<string, string>) : {};
+/**
+ * An X error body, read loosely: a Problem (RFC 7807; the spec's `components/schemas/Problem`
+ * union, plus the types the live API sends that the spec no longer lists: `about:blank` with
+ * `title`/`detail`/`status`, `client-forbidden` with `reason`, `usage-capped` with
+ * `period`/`scope`, `unsupported-authentication`, `conflict`, the stream types), or an OAuth
+ * 2.0 error of the token endpoint (RFC 6749 §5.2: `error`, `error_description`).
+ * `type` is the last part of the problem's URI (`https://api.x.com/2/problems/<type>`).
+ */
+interface XProblem {
+  type: string;
+  reason?: string;
+  detail?: string;
+  /** `errors[].message` of an invalid-request (one per refused parameter). */
+  messages: string[];
+  error?: string;
+}
+
+function problemOf(data: unknown): XProblem {
+  const o = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const str = (key: string): string | undefined => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
+  const errors = Array.isArray(o['errors']) ? (o['errors'] as unknown[]) : [];
+  const messages = errors.flatMap((e) => {
+    const m = typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {};
+    const text = m['message'] ?? m['detail'];
+    return typeof text === 'string' ? [text] : [];
+  });
+  const type = (str('type') ?? 'about:blank').replace(/^https?:\/\/api\.(?:x|twitter)\.com\/2\/problems\//, '');
+  const detail = str('detail') ?? str('error_description');
+  const reason = str('reason');
+  const error = str('error');
+  return {
+    type,
+    messages,
+    ...(detail === undefined ? {} : { detail }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** Refusals X words only in `detail` (any problem type), by what they say: reason and code. */
+const REFUSALS_BY_WORDS: { words: RegExp; code: ColonnadeError['code']; reason: string; message: string }[] = [
+  {
+    // 403 about:blank "You are not allowed to create a Tweet with duplicate content."
+    words: /duplicate content/i,
+    code: 'invalid',
+    reason: 'duplicate-post',
+    message: 'X refuses a post with the same text as one this account just posted.',
+  },
+  {
+    // "Your Tweet text is too long." (400 invalid-request; also worded with the text's length)
+    words: /too long|text.{0,40}\blength\b|\blength\b.{0,40}text/i,
+    code: 'invalid',
+    reason: 'too-long',
+    message: 'X refuses this post: its text is too long.',
+  },
+  {
+    // 403 "You attempted to reply to a Tweet that is deleted or not visible to you."
+    words: /deleted or not visible/i,
+    code: 'not-found',
+    reason: 'x-deleted-or-hidden',
+    message: 'That post is deleted or not visible to this account.',
+  },
+  {
+    // 403 "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint."
+    words: /app permissions/i,
+    code: 'not-allowed',
+    reason: 'x-app-permissions',
+    message: 'The X developer app does not have the permissions this needs (read and write).',
+  },
+];
+
+/** When a 429 says the limit resets (x-rate-limit-reset, epoch seconds). */
+function resetOf(err: ApiResponseError): string | undefined {
+  const reset = err.rateLimit?.reset ?? Number(err.headers?.['x-rate-limit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : undefined;
+}
+
+/**
+ * An X error answer in the shared taxonomy, with a `reason` (a key of the UI's `reasons`
+ * translations) and X's own words as `detail`. Refusals X words in `detail` come first (a 403
+ * "duplicate content" is a duplicate post, not a missing permission), then the problem type,
+ * then the HTTP status for `about:blank` and types X may add later.
+ */
+function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
+  const p = problemOf(err.data);
+  const detail = p.detail ?? p.messages[0];
+  const make = (code: ColonnadeError['code'], message: string, reason: string, extra: { resetAt?: string } = {}) =>
+    new ColonnadeError(code, message, { reason, ...(detail ? { detail } : {}), ...extra });
+  const status = err.code;
+
+  if (p.error) {
+    // OAuth 2.0 token endpoint (RFC 6749 §5.2); the refresh itself is handled in token-keeper.ts.
+    if (p.error === 'invalid_client' || p.error === 'unauthorized_client')
+      return make(
+        'auth-expired',
+        'X no longer accepts this developer app’s keys. Reconnect the account.',
+        'x-app-refused',
+      );
+    return make('auth-expired', 'X refused the sign-in. Reconnect the account.', 'x-sign-in-refused');
+  }
+  const words = [p.detail ?? '', ...p.messages].join('\n');
+  const known = REFUSALS_BY_WORDS.find((r) => r.words.test(words));
+  if (known && status !== 401 && status !== 429 && status < 500) {
+    const e = make(known.code, known.message, known.reason);
+    // X's limit for accounts without a subscription (the composer's rule, textRules).
+    if (known.reason !== 'too-long') return e;
+    return new ColonnadeError(e.code, e.message, {
+      reason: e.reason,
+      detail: e.detail,
+      params: { max: '280', unit: 'characters' },
+    });
+  }
+
+  if (status === 401) {
+    return make('auth-expired', 'X no longer accepts this account’s sign-in. Reconnect it.', 'session-expired');
+  }
+  if (p.type === 'usage-capped') {
+    const resetAt = resetOf(err);
+    return make(
+      'rate-limited',
+      `The X app has used up its plan’s posts for now (${feature}).`,
+      'x-usage-capped',
+      resetAt ? { resetAt } : {},
+    );
+  }
+  if (status === 429) {
+    const resetAt = resetOf(err);
+    return make(
+      'rate-limited',
+      `X asks Colonnade to slow down on ${feature}.`,
+      'rate-limited',
+      resetAt ? { resetAt } : {},
+    );
+  }
+  switch (p.type) {
+    case 'client-forbidden':
+      return p.reason === 'official-client-forbidden'
+        ? make('not-allowed', `X does not allow this app ${feature}.`, 'x-official-client-forbidden')
+        : make('not-allowed', `Your X plan does not include ${feature}.`, 'x-plan-excludes');
+    case 'unsupported-authentication':
+      return make(
+        'not-allowed',
+        `X does not accept this kind of sign-in for ${feature}.`,
+        'x-unsupported-authentication',
+      );
+    case 'not-authorized-for-resource':
+      return make('not-allowed', `X does not allow this account ${feature}.`, 'x-not-authorized');
+    case 'not-authorized-for-field':
+    case 'field-unauthorized':
+      return make('not-allowed', `X does not show this account some data ${feature} needs.`, 'x-field-not-authorized');
+    case 'disallowed-resource':
+      return make('not-allowed', `X does not allow ${feature} on this.`, 'x-disallowed');
+    case 'resource-not-found':
+      return make('not-found', `X could not find what ${feature} needs.`, 'x-not-found');
+    case 'resource-unavailable':
+      return make('not-found', `What ${feature} needs is not available on X (suspended or withheld).`, 'x-unavailable');
+    case 'field-hydration-failure':
+    case 'internal-error':
+      return make('transient', `X had a problem with ${feature}. Colonnade will try again.`, 'server-error');
+    case 'operational-disconnect':
+    case 'client-disconnected':
+    case 'streaming-connection':
+      return make('transient', `X closed the connection during ${feature}.`, 'connection-broken');
+    case 'conflict':
+      return make('invalid', `X refused ${feature}: it conflicts with the account’s current state.`, 'x-conflict');
+    case 'rule-cap':
+    case 'invalid-rules':
+    case 'duplicate-rules':
+    case 'noncompliant-rules':
+      return make('invalid', `X refused the search rules of ${feature}.`, 'x-stream-rules');
+    case 'invalid-request':
+      return make('invalid', `X refused ${feature}${detail ? `: ${detail}` : '.'}`, 'invalid-request');
+  }
+  // about:blank, and types X may add later: by the HTTP status.
+  if (status === 402)
+    return make('not-allowed', `The X developer account has no credit left for ${feature}.`, 'x-payment-required');
+  if (status === 403) return make('not-allowed', `X does not allow this account ${feature}.`, 'forbidden');
+  if (status === 404) return make('not-found', `X could not find what ${feature} needs.`, 'x-not-found');
+  if (status === 409)
+    return make('invalid', `X refused ${feature}: it conflicts with the account’s current state.`, 'x-conflict');
+  if (status >= 500)
+    return make('transient', `X had a problem with ${feature}. Colonnade will try again.`, 'server-error');
+  return make('invalid', `X refused ${feature}${detail ? `: ${detail}` : '.'}`, 'invalid-request');
 }
 
 /**
  * Maps anything twitter-api-v2 (or our response checks) threw to the shared taxonomy.
- * `feature` names what was being done, in words ("search", "your home timeline").
+ * `feature` names what was being done, in words ("search", "your home timeline"). Every error
+ * body X documents carries a `reason` (see `fromResponse`); `invalid` without a reason is kept
+ * for answers Colonnade cannot read at all.
  */
 export function toColonnadeError(err: unknown, feature: string): ColonnadeError {
   if (err instanceof ColonnadeError) return err;
   if (err instanceof z.ZodError) {
     return new ColonnadeError('invalid', `X answered ${feature} with data Colonnade does not understand.`);
   }
-  if (err instanceof ApiResponseError) {
-    const p = problemOf(err.data);
-    switch (true) {
-      case err.code === 401:
-        return new ColonnadeError('auth-expired', 'X no longer accepts this account’s sign-in. Reconnect it.');
-      case err.code === 403 && (p.reason === 'client-not-enrolled' || (p.type ?? '').endsWith('client-forbidden')):
-        return new ColonnadeError('not-allowed', `Your X plan does not include ${feature}.`);
-      case err.code === 403:
-        return new ColonnadeError('not-allowed', `X does not allow this account ${feature}.`);
-      case err.code === 429: {
-        const reset = err.rateLimit?.reset ?? Number(err.headers?.['x-rate-limit-reset']);
-        const resetAt = Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : undefined;
-        return new ColonnadeError(
-          'rate-limited',
-          `X asks Colonnade to slow down on ${feature}.`,
-          resetAt ? { resetAt } : {},
-        );
-      }
-      case err.code === 404:
-        return new ColonnadeError('not-found', `X could not find what ${feature} needs.`);
-      case err.code === 400 && p.error === 'invalid_grant':
-        return new ColonnadeError('auth-expired', 'X no longer accepts this account’s sign-in. Reconnect it.');
-      case err.code >= 500:
-        return new ColonnadeError('transient', `X had a problem with ${feature}. Colonnade will try again.`);
-      default:
-        return new ColonnadeError('invalid', `X refused ${feature}${p.detail ? `: ${p.detail}` : '.'}`);
-    }
-  }
+  if (err instanceof ApiResponseError) return fromResponse(err, feature);
   if (err instanceof ApiPartialResponseError) {
     if (err.responseError instanceof SyntaxError) {
       return new ColonnadeError('invalid', `X answered ${feature} with data Colonnade does not understand.`);

@@ -1,8 +1,30 @@
 // X API v2 payloads (the parts Colonnade uses, checked with zod) to the normalized model.
+//
+// Items are checked one by one: a page whose envelope is readable always shows every readable
+// post, and an item that cannot be read (no id, author missing from `includes.users`, reposted
+// post missing from `includes.tweets`…) is left out and reported with its id and why.
+import * as twitterTextModule from 'twitter-text';
 import { z } from 'zod';
-import type { Entity, Media, Metrics, Post, Profile } from '../../../shared/model';
+import type {
+  Entity,
+  Media,
+  Metrics,
+  Moderation,
+  NotificationKind,
+  Post,
+  Profile,
+  QuotedPost,
+  TimelineEntry,
+} from '../../../shared/model';
 
-const Indices = { start: z.number().int().nonnegative(), end: z.number().int().nonnegative() };
+// twitter-text is CommonJS: under Node's ESM its functions sit on the default export.
+const twitterText =
+  (twitterTextModule as unknown as { default?: typeof twitterTextModule }).default ?? twitterTextModule;
+
+// ---- schemas -------------------------------------------------------------------------------------
+
+const Index = z.number().int().nonnegative();
+const Indices = { start: Index, end: Index };
 
 export const XUserSchema = z.object({
   id: z.string().min(1),
@@ -12,31 +34,51 @@ export const XUserSchema = z.object({
 });
 export type XUser = z.infer<typeof XUserSchema>;
 
-export const XPublicMetricsSchema = z.object({
-  retweet_count: z.number().int().nonnegative(),
-  reply_count: z.number().int().nonnegative(),
-  like_count: z.number().int().nonnegative(),
-  quote_count: z.number().int().nonnegative(),
+/** Spec `PostEntities` items (hashtags, mentions, urls); `username`, `url`… are nullable there. */
+const XHashtagSchema = z.object({ ...Indices, tag: z.string().min(1) });
+const XMentionSchema = z.object({ ...Indices, username: z.string().min(1) });
+const XUrlSchema = z.object({
+  ...Indices,
+  url: z.string().nullish(),
+  expanded_url: z.string().nullish(),
+  display_url: z.string().nullish(),
+  unwound_url: z.string().nullish(),
+  media_key: z.string().nullish(),
+});
+type XHashtag = z.infer<typeof XHashtagSchema>;
+type XMention = z.infer<typeof XMentionSchema>;
+type XUrl = z.infer<typeof XUrlSchema>;
+
+const XPublicMetricsSchema = z.object({
+  retweet_count: z.number().int().nonnegative().optional(),
+  reply_count: z.number().int().nonnegative().optional(),
+  like_count: z.number().int().nonnegative().optional(),
+  quote_count: z.number().int().nonnegative().optional(),
   impression_count: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * A post as X sends it. Entities are kept unchecked here and read one by one (an unreadable
+ * entity is dropped, never the post). `type` of a reference stays a string so that a new kind
+ * of reference does not make the post unreadable.
+ */
 export const XTweetSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().regex(/^[0-9]{1,19}$/),
   text: z.string(),
   author_id: z.string().optional(),
   created_at: z.string().optional(),
   entities: z
     .object({
-      hashtags: z.array(z.object({ ...Indices, tag: z.string() })).optional(),
-      mentions: z.array(z.object({ ...Indices, username: z.string() })).optional(),
-      urls: z.array(z.object({ ...Indices, url: z.string(), expanded_url: z.string().optional() })).optional(),
+      hashtags: z.array(z.unknown()).nullish(),
+      mentions: z.array(z.unknown()).nullish(),
+      urls: z.array(z.unknown()).nullish(),
     })
-    .optional(),
-  public_metrics: XPublicMetricsSchema.optional(),
-  attachments: z.object({ media_keys: z.array(z.string()).optional() }).optional(),
-  referenced_tweets: z
-    .array(z.object({ type: z.enum(['retweeted', 'quoted', 'replied_to']), id: z.string() }))
-    .optional(),
+    .nullish(),
+  public_metrics: XPublicMetricsSchema.nullish(),
+  attachments: z.object({ media_keys: z.array(z.string()).nullish() }).nullish(),
+  referenced_tweets: z.array(z.object({ type: z.string(), id: z.string() })).nullish(),
+  in_reply_to_user_id: z.string().nullish(),
+  possibly_sensitive: z.boolean().nullish(),
 });
 export type XTweet = z.infer<typeof XTweetSchema>;
 
@@ -51,18 +93,29 @@ export const XMediaSchema = z.object({
 });
 export type XMedia = z.infer<typeof XMediaSchema>;
 
+/** `includes`: each list is read item by item (see `indexIncludes`). */
 export const XIncludesSchema = z
   .object({
-    users: z.array(XUserSchema).optional(),
-    media: z.array(XMediaSchema).optional(),
-    tweets: z.array(XTweetSchema).optional(),
+    users: z.array(z.unknown()).optional(),
+    media: z.array(z.unknown()).optional(),
+    tweets: z.array(z.unknown()).optional(),
   })
   .optional();
+export type XIncludes = z.infer<typeof XIncludesSchema>;
 
-const XProblemSchema = z.object({ type: z.string().optional(), detail: z.string().optional() });
+/** A partial error of a 200 answer (spec `Problem`): which resource could not be returned, and why. */
+const XPartialErrorSchema = z.object({
+  type: z.string().optional(),
+  detail: z.string().optional(),
+  resource_id: z.string().optional(),
+  resource_type: z.string().optional(),
+  parameter: z.string().optional(),
+  value: z.string().optional(),
+});
 
+/** The envelope of a page of posts: `data` items and `includes` are checked one by one later. */
 export const XTimelineSchema = z.object({
-  data: z.array(XTweetSchema).optional(),
+  data: z.array(z.unknown()).optional(),
   includes: XIncludesSchema,
   meta: z
     .object({
@@ -72,22 +125,30 @@ export const XTimelineSchema = z.object({
       next_token: z.string().optional(),
     })
     .optional(),
-  errors: z.array(XProblemSchema).optional(),
+  errors: z.array(z.unknown()).optional(),
 });
 export type XTimeline = z.infer<typeof XTimelineSchema>;
 
 export const XUserResponseSchema = z.object({
   data: XUserSchema.optional(),
-  errors: z.array(XProblemSchema).optional(),
+  errors: z.array(z.unknown()).optional(),
 });
 
-/** Fields asked for on every post read. */
+/**
+ * Fields asked for on every post read. `referenced_tweets.id` brings the reposted, quoted and
+ * replied-to posts into `includes.tweets`, `referenced_tweets.id.author_id` their authors into
+ * `includes.users` (docs.x.com "Expansions"). X expands one level only: the post a reposted post
+ * quotes is looked up separately (adapter).
+ */
 export const TWEET_QUERY = {
-  'tweet.fields': 'author_id,created_at,entities,public_metrics,attachments,referenced_tweets,conversation_id',
-  expansions: 'author_id,attachments.media_keys',
+  'tweet.fields':
+    'author_id,created_at,entities,public_metrics,attachments,referenced_tweets,conversation_id,in_reply_to_user_id,possibly_sensitive',
+  expansions: 'author_id,attachments.media_keys,referenced_tweets.id,referenced_tweets.id.author_id',
   'user.fields': 'name,username,profile_image_url',
   'media.fields': 'url,preview_image_url,width,height,alt_text,type',
 } as const;
+
+// ---- small readers -----------------------------------------------------------------------------
 
 export function toProfile(user: XUser): Profile {
   return {
@@ -100,43 +161,248 @@ export function toProfile(user: XUser): Profile {
   };
 }
 
-/**
- * X gives entity offsets in code points; the model wants UTF-16 offsets. Answers a function from
- * one to the other for `text`.
- */
-export function codePointToUtf16(text: string): (cp: number) => number {
-  const offsets: number[] = [];
-  let i = 0;
-  for (const ch of text) {
-    offsets.push(i);
-    i += ch.length;
+/** The items of `list` that `schema` accepts (unreadable ones are dropped). */
+function valid<T>(schema: z.ZodType<T>, list: readonly unknown[] | null | undefined): T[] {
+  const out: T[] = [];
+  for (const item of list ?? []) {
+    const r = schema.safeParse(item);
+    if (r.success) out.push(r.data);
   }
-  offsets.push(i);
-  return (cp) => offsets[Math.min(cp, offsets.length - 1)] ?? i;
+  return out;
 }
 
+/** The id of a raw item, when it has one, for logs and cursors. */
+export function rawIdOf(item: unknown): string | null {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && /^[0-9]{1,19}$/.test(id) ? id : null;
+}
+
+/** X's epoch for snowflake ids (ms): an id's upper bits are its creation time since then. */
+const SNOWFLAKE_EPOCH_MS = 1288834974657;
+
 /**
- * X returns post text with &, < and > HTML-escaped, while its entity offsets count the plain text.
- * Only those three are escaped (X's own rule), so only those are decoded, &amp; last.
+ * When a post was created: `created_at`, else the time its snowflake id carries (ids made since
+ * November 2010: `(id >> 22) + 1288834974657` ms). Null when neither can be read.
+ */
+export function createdAtOf(tweet: Pick<XTweet, 'id' | 'created_at'>): number | null {
+  const parsed = tweet.created_at ? Date.parse(tweet.created_at) : NaN;
+  if (Number.isFinite(parsed)) return parsed;
+  const ms = Number(BigInt(tweet.id) >> 22n);
+  // Ids from before snowflakes are small sequential numbers: their upper bits are not a time.
+  return ms > 3_600_000 ? SNOWFLAKE_EPOCH_MS + ms : null;
+}
+
+// ---- text ----------------------------------------------------------------------------------------
+
+const ESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+
+/**
+ * X returns post text with `&`, `<` and `>` HTML-escaped (and only those). Decodes them in one
+ * pass, so `&amp;lt;` (someone who wrote `&lt;`) stays `&lt;`.
  */
 export function decodeXText(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text.replace(/&(?:amp|lt|gt);/g, (m) => ESCAPES[m] ?? m);
 }
 
-function entitiesOf(tweet: XTweet, text: string): Entity[] {
-  const at = codePointToUtf16(text);
-  const out: Entity[] = [];
-  for (const h of tweet.entities?.hashtags ?? []) {
-    out.push({ kind: 'hashtag', start: at(h.start), end: at(h.end), value: h.tag });
-  }
-  for (const m of tweet.entities?.mentions ?? []) {
-    out.push({ kind: 'mention', start: at(m.start), end: at(m.end), value: m.username });
-  }
-  for (const u of tweet.entities?.urls ?? []) {
-    out.push({ kind: 'link', start: at(u.start), end: at(u.end), value: u.expanded_url ?? u.url });
-  }
-  return out.sort((a, b) => a.start - b.start);
+/** X's escaping, the inverse of `decodeXText` (used to compare with what X stored). */
+export function encodeXText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+interface DecodedText {
+  text: string;
+  /** UTF-16 offset in `text` of a code-point index counted on the decoded text. */
+  fromDecoded(cp: number): number;
+  /** UTF-16 offset in `text` of a code-point index counted on the escaped text X sent. */
+  fromEscaped(cp: number): number;
+}
+
+/**
+ * Decodes once and keeps both ways X may count entity indices. X counts indices in Unicode code
+ * points (twitter-text's rule: an emoji outside the BMP is one, not two UTF-16 units). Whether
+ * they count the escaped or the decoded text is not written in the v2 reference (v1.1 counted the
+ * escaped text: Twitter4J `HTMLEntity.unescapeAndSlideEntityIncdices`), so each entity is checked
+ * against the text it should cover (see `spanOf`).
+ */
+function decode(raw: string): DecodedText {
+  const escaped: number[] = [];
+  const decodedCps: number[] = [];
+  let out = '';
+  const chars = Array.from(raw);
+  for (let i = 0; i < chars.length;) {
+    const ch = chars[i]!;
+    let entity = '';
+    if (ch === '&') {
+      const ahead = chars.slice(i, i + 5).join('');
+      entity = ahead.startsWith('&amp;')
+        ? '&amp;'
+        : ahead.startsWith('&lt;') || ahead.startsWith('&gt;')
+          ? ahead.slice(0, 4)
+          : '';
+    }
+    decodedCps.push(out.length);
+    if (entity) {
+      for (let k = 0; k < entity.length; k++) escaped.push(out.length);
+      out += ESCAPES[entity]!;
+      i += entity.length;
+    } else {
+      escaped.push(out.length);
+      out += ch;
+      i += 1;
+    }
+  }
+  escaped.push(out.length);
+  decodedCps.push(out.length);
+  const at = (table: number[]) => (cp: number) => table[Math.min(cp, table.length - 1)] ?? out.length;
+  return { text: out, fromDecoded: at(decodedCps), fromEscaped: at(escaped) };
+}
+
+/**
+ * The UTF-16 span of an entity in the decoded text, or null when neither way of counting lands on
+ * text that looks like it (`looks`), e.g. an index past the end.
+ */
+function spanOf(
+  d: DecodedText,
+  e: { start: number; end: number },
+  looks: (span: string) => boolean,
+): [number, number] | null {
+  if (e.end <= e.start) return null;
+  for (const at of [d.fromDecoded, d.fromEscaped]) {
+    const s = at(e.start);
+    const t = at(e.end);
+    if (t > s && looks(d.text.slice(s, t))) return [s, t];
+  }
+  return null;
+}
+
+const HASH = /^[#＃]/;
+const AT = /^[@＠]/;
+const MEDIA_LINK = /^https?:\/\/(?:www\.)?(?:x|twitter)\.com\/[^/]+\/status\/[0-9]+\/(?:photo|video)\/[0-9]+/i;
+const MEDIA_DISPLAY = /^pic\.(?:x|twitter)\.com\//i;
+
+interface TextLink {
+  start: number;
+  end: number;
+  url: XUrl;
+}
+
+export interface PostText {
+  text: string;
+  entities: Entity[];
+}
+
+/**
+ * The text a person reads, with its entities (UTF-16 offsets into that text): decoded once,
+ * links with X's `display_url`, and the `t.co` link X appends for attached media removed (a url
+ * entity with a `media_key`, else the last link when it leads to the post's own photo or video),
+ * as is the link to a quoted post that is shown inside (`quotedId`).
+ */
+export function textOf(tweet: XTweet, options: { quotedId?: string | undefined } = {}): PostText {
+  const d = decode(tweet.text);
+  const entities: Entity[] = [];
+  for (const h of valid<XHashtag>(XHashtagSchema, tweet.entities?.hashtags)) {
+    const span = spanOf(d, h, (s) => HASH.test(s) && s.slice(1).toLowerCase() === h.tag.toLowerCase());
+    if (span) entities.push({ kind: 'hashtag', start: span[0], end: span[1], value: h.tag });
+  }
+  for (const m of valid<XMention>(XMentionSchema, tweet.entities?.mentions)) {
+    const span = spanOf(d, m, (s) => AT.test(s) && s.slice(1).toLowerCase() === m.username.toLowerCase());
+    if (span) entities.push({ kind: 'mention', start: span[0], end: span[1], value: m.username });
+  }
+  const links: TextLink[] = [];
+  for (const u of valid<XUrl>(XUrlSchema, tweet.entities?.urls)) {
+    const span = spanOf(d, u, (s) => (u.url ? s === u.url : /^https?:\/\//i.test(s)));
+    if (span) links.push({ start: span[0], end: span[1], url: u });
+  }
+  links.sort((a, b) => a.start - b.start);
+
+  // Links X shows as something else: the attached media's own link, the quoted post's link.
+  const hidden = new Set<TextLink>();
+  const hasMedia = (tweet.attachments?.media_keys ?? []).length > 0;
+  const keyed = links.filter((l) => l.url.media_key);
+  for (const l of keyed) hidden.add(l);
+  const last = links[links.length - 1];
+  const atEnd = (l: TextLink) => d.text.slice(l.end).trim() === '';
+  if (last && !keyed.length && hasMedia && atEnd(last)) {
+    const target = last.url.expanded_url ?? '';
+    if (MEDIA_LINK.test(target) || MEDIA_DISPLAY.test(last.url.display_url ?? '')) hidden.add(last);
+  }
+  if (options.quotedId) {
+    const quoteLink = new RegExp(`/status(?:es)?/${options.quotedId}(?:[/?#].*)?$`);
+    const trailing = [...links].reverse().find((l) => !hidden.has(l));
+    if (trailing && atEnd(trailing) && quoteLink.test(trailing.url.expanded_url ?? '')) hidden.add(trailing);
+  }
+  for (const l of links) {
+    if (hidden.has(l)) continue;
+    const value = l.url.expanded_url ?? l.url.unwound_url ?? l.url.url ?? d.text.slice(l.start, l.end);
+    entities.push({
+      kind: 'link',
+      start: l.start,
+      end: l.end,
+      value,
+      ...(l.url.display_url ? { display: l.url.display_url } : {}),
+    });
+  }
+
+  // Cut the hidden links (last first), with the space before them, and move what follows.
+  let text = d.text;
+  const cuts = [...hidden].sort((a, b) => b.start - a.start);
+  let kept = entities.filter((e) => !cuts.some((c) => e.start < c.end && e.end > c.start));
+  for (const c of cuts) {
+    let from = c.start;
+    let to = c.end;
+    if (text.slice(to).trim() === '') {
+      while (from > 0 && /\s/.test(text[from - 1] ?? '')) from--;
+      to = text.length;
+    } else if (from === 0 || /\s/.test(text[from - 1] ?? '')) {
+      while (to < text.length && text[to] === ' ') to++;
+    }
+    text = text.slice(0, from) + text.slice(to);
+    const gone = to - from;
+    kept = kept.map((e) => (e.start >= to ? { ...e, start: e.start - gone, end: e.end - gone } : e));
+  }
+  return { text, entities: kept.sort((a, b) => a.start - b.start) };
+}
+
+/**
+ * The text as its author typed it, for comparing with what was sent: links put back as the
+ * addresses they lead to, the media link X appends removed (see `textOf`).
+ */
+export function sentTextOf(tweet: XTweet): string {
+  const { text, entities } = textOf(tweet);
+  let out = text;
+  for (const e of [...entities].sort((a, b) => b.start - a.start)) {
+    if (e.kind === 'link') out = out.slice(0, e.start) + e.value + out.slice(e.end);
+  }
+  return out;
+}
+
+/** An address without what X may change in it (scheme, `www.`, trailing slash, case). */
+function canonicalUrl(url: string): string {
+  return url
+    .replace(/^https?:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+}
+
+/** Text made comparable: NFC, `\n` line ends, no outer blanks, every address canonical (twitter-text finds them). */
+function comparable(text: string): string {
+  const plain = text.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  const urls = twitterText.extractUrlsWithIndices(plain).sort((a, b) => b.indices[0] - a.indices[0]);
+  let out = plain;
+  for (const u of urls) out = out.slice(0, u.indices[0]) + canonicalUrl(u.url) + out.slice(u.indices[1]);
+  return out;
+}
+
+/**
+ * Whether `tweet` is the post of `sent` (the text given to publish): compares the decoded text
+ * with links expanded, so `Q&A tonight` (which X stores as `Q&amp;A tonight`) matches.
+ */
+export function isSameText(tweet: XTweet, sent: string): boolean {
+  return comparable(sentTextOf(tweet)) === comparable(sent);
+}
+
+// ---- posts ---------------------------------------------------------------------------------------
 
 const MEDIA_KIND: Record<string, Media['kind']> = { photo: 'image', video: 'video', animated_gif: 'gif' };
 
@@ -146,26 +412,7 @@ function placeholderColor(key: string): string {
   return `hsl(${h % 360} 35% 45%)`;
 }
 
-function mediaOf(tweet: XTweet, media: Map<string, XMedia>): Media[] {
-  return (tweet.attachments?.media_keys ?? []).flatMap((key) => {
-    const m = media.get(key);
-    if (!m) return [];
-    const width = m.width && m.width > 0 ? m.width : 1200;
-    const height = m.height && m.height > 0 ? m.height : 675;
-    return [
-      {
-        kind: MEDIA_KIND[m.type] ?? 'image',
-        alt: m.alt_text ?? '',
-        width,
-        height,
-        url: m.url ?? m.preview_image_url ?? null,
-        placeholderColor: placeholderColor(key),
-      },
-    ];
-  });
-}
-
-export function metricsOf(tweet: XTweet): Metrics {
+export function metricsOf(tweet: Pick<XTweet, 'public_metrics'>): Metrics {
   const pm = tweet.public_metrics;
   return {
     likes: pm?.like_count ?? 0,
@@ -176,45 +423,247 @@ export function metricsOf(tweet: XTweet): Metrics {
   };
 }
 
-/** Normalizes the posts of one response, in the order X gave them. */
-export function toPosts(data: XTweet[], includes: z.infer<typeof XIncludesSchema>, fallbackNow: number): Post[] {
-  const users = new Map((includes?.users ?? []).map((u) => [u.id, u]));
-  const media = new Map((includes?.media ?? []).map((m) => [m.media_key, m]));
-  return data.map((tweet) => {
-    const user = tweet.author_id ? users.get(tweet.author_id) : undefined;
-    const author: Profile = user
-      ? toProfile(user)
-      : {
-          id: `x:${tweet.author_id ?? 'unknown'}`,
-          network: 'x',
-          handle: tweet.author_id ?? 'unknown',
-          displayName: '',
-          avatarUrl: null,
-          url: null,
-        };
-    const created = tweet.created_at ? Date.parse(tweet.created_at) : NaN;
-    const replyTo = tweet.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
-    const text = decodeXText(tweet.text);
+/** The words X's `possibly_sensitive` folds media behind (the renderer translates by `source`). */
+export const SENSITIVE_MEDIA: Moderation = { scope: 'media', source: 'sensitive', text: 'Sensitive media' };
+
+/** What the account did with a post, as far as Colonnade knows (X timelines carry no viewer state). */
+export type ViewerOf = (nativeId: string) => { liked: boolean; reposted: boolean } | undefined;
+
+/** A partial error of the answer about one resource (spec `Problem` in `errors`). */
+export interface PartialError {
+  type: string;
+  resourceId: string;
+  resourceType: string;
+}
+
+/** The `includes` of an answer, indexed, with the partial errors X gave about resources. */
+export interface Included {
+  users: Map<string, XUser>;
+  media: Map<string, XMedia>;
+  tweets: Map<string, XTweet>;
+  errors: Map<string, PartialError>;
+}
+
+export function indexIncludes(includes: XIncludes, errors?: readonly unknown[]): Included {
+  return {
+    users: new Map(valid(XUserSchema, includes?.users).map((u) => [u.id, u])),
+    media: new Map(valid(XMediaSchema, includes?.media).map((m) => [m.media_key, m])),
+    tweets: new Map(valid(XTweetSchema, includes?.tweets).map((t) => [t.id, t])),
+    errors: new Map(
+      valid(XPartialErrorSchema, errors).flatMap((e) => {
+        const id = e.resource_id ?? e.value;
+        return id ? [[id, { type: e.type ?? '', resourceId: id, resourceType: e.resource_type ?? '' }]] : [];
+      }),
+    ),
+  };
+}
+
+/** Merges a second answer's includes (a follow-up lookup) into `into`. */
+export function mergeIncluded(into: Included, more: Included, data: readonly XTweet[] = []): void {
+  for (const [k, v] of more.users) into.users.set(k, v);
+  for (const [k, v] of more.media) into.media.set(k, v);
+  for (const [k, v] of more.tweets) into.tweets.set(k, v);
+  for (const t of data) into.tweets.set(t.id, t);
+  for (const [k, v] of more.errors) if (!into.tweets.has(k)) into.errors.set(k, v);
+}
+
+/** Why an item could not be read (logged with its id). */
+export class Unreadable extends Error {
+  constructor(
+    readonly id: string | null,
+    why: string,
+  ) {
+    super(why);
+    this.name = 'Unreadable';
+  }
+}
+
+function mediaOf(keys: readonly string[], inc: Included): Media[] {
+  return keys.map((key) => {
+    const m = inc.media.get(key);
+    // A key X did not describe still shows as a placeholder: the post has an image there.
+    const width = m?.width && m.width > 0 ? m.width : 1200;
+    const height = m?.height && m.height > 0 ? m.height : 675;
     return {
-      id: `x:${tweet.id}`,
-      network: 'x',
-      nativeId: tweet.id,
-      author,
-      text,
-      entities: entitiesOf(tweet, text),
-      media: mediaOf(tweet, media),
-      createdAt: new Date(Number.isFinite(created) ? created : fallbackNow).toISOString(),
-      url: user ? `https://x.com/${user.username}/status/${tweet.id}` : `https://x.com/i/status/${tweet.id}`,
-      metrics: metricsOf(tweet),
-      ...(replyTo ? { replyTo: `x:${replyTo}` } : {}),
+      kind: MEDIA_KIND[m?.type ?? ''] ?? 'image',
+      alt: m?.alt_text ?? '',
+      width,
+      height,
+      url: m?.url ?? m?.preview_image_url ?? null,
+      placeholderColor: placeholderColor(key),
     };
   });
 }
 
-/** The text a post had when it was sent: t.co links put back as the links they lead to. */
-export function expandedText(tweet: XTweet): string {
-  const urls = [...(tweet.entities?.urls ?? [])].sort((a, b) => b.start - a.start);
-  const chars = Array.from(tweet.text);
-  for (const u of urls) chars.splice(u.start, u.end - u.start, u.expanded_url ?? u.url);
-  return chars.join('');
+/** Why a quoted post is not shown, from X's partial error about it. */
+function unavailableWhy(inc: Included, id: string): string {
+  const type = inc.errors.get(id)?.type ?? '';
+  if (type.endsWith('/resource-not-found')) return 'deleted';
+  if (type.endsWith('/not-authorized-for-resource')) return 'protected';
+  if (type.endsWith('/resource-unavailable')) return 'suspended';
+  return 'unavailable';
+}
+
+interface ReadOptions {
+  viewer?: ViewerOf | undefined;
+  /** Media keys to use when the post lists none (a retweet carries its original's). */
+  fallbackMediaKeys?: readonly string[] | undefined;
+}
+
+function basePost(tweet: XTweet, inc: Included, opts: ReadOptions, quotedId?: string): QuotedPost {
+  const user = tweet.author_id ? inc.users.get(tweet.author_id) : undefined;
+  if (!user) throw new Unreadable(tweet.id, `its author (${tweet.author_id ?? 'none'}) is not in includes.users`);
+  const created = createdAtOf(tweet);
+  if (created === null) throw new Unreadable(tweet.id, 'it has no readable created_at');
+  const keys = tweet.attachments?.media_keys?.length ? tweet.attachments.media_keys : (opts.fallbackMediaKeys ?? []);
+  const { text, entities } = textOf(
+    keys === tweet.attachments?.media_keys ? tweet : { ...tweet, attachments: { media_keys: [...keys] } },
+    { quotedId },
+  );
+  const media = mediaOf(keys, inc);
+  const replyTo = tweet.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
+  const viewer = opts.viewer?.(tweet.id);
+  return {
+    id: `x:${tweet.id}`,
+    network: 'x',
+    nativeId: tweet.id,
+    author: toProfile(user),
+    text,
+    entities,
+    media,
+    createdAt: new Date(created).toISOString(),
+    url: `https://x.com/${user.username}/status/${tweet.id}`,
+    metrics: metricsOf(tweet),
+    ...(viewer ? { viewer } : {}),
+    ...(replyTo ? { replyTo: `x:${replyTo}` } : {}),
+    ...(tweet.possibly_sensitive && media.length ? { moderation: [SENSITIVE_MEDIA] } : {}),
+  };
+}
+
+/**
+ * One post with the post it quotes (from `includes.tweets`), or `quoteUnavailable` ('deleted',
+ * 'protected', 'suspended' or 'unavailable', from X's partial errors) when X did not include it.
+ * Throws `Unreadable` when the post itself cannot be shown.
+ */
+export function toPost(tweet: XTweet, inc: Included, opts: ReadOptions = {}): Post {
+  const quotedId = tweet.referenced_tweets?.find((r) => r.type === 'quoted')?.id;
+  const quoted = quotedId ? inc.tweets.get(quotedId) : undefined;
+  let quote: QuotedPost | undefined;
+  let quoteUnavailable: string | undefined;
+  if (quotedId) {
+    try {
+      if (!quoted) throw new Unreadable(quotedId, 'not in includes.tweets');
+      quote = basePost(quoted, inc, { viewer: opts.viewer });
+    } catch (err) {
+      if (!(err instanceof Unreadable)) throw err;
+      quoteUnavailable = unavailableWhy(inc, quotedId);
+    }
+  }
+  const post = basePost(tweet, inc, opts, quote ? quotedId : undefined);
+  return { ...post, ...(quote ? { quote } : {}), ...(quoteUnavailable ? { quoteUnavailable } : {}) };
+}
+
+/** Ids of posts quoted by included posts that X did not include (it expands one level only). */
+export function missingQuotes(data: readonly XTweet[], inc: Included): string[] {
+  const out = new Set<string>();
+  for (const t of data) {
+    const rt = t.referenced_tweets?.find((r) => r.type === 'retweeted');
+    const original = rt ? inc.tweets.get(rt.id) : undefined;
+    const q = original?.referenced_tweets?.find((r) => r.type === 'quoted')?.id;
+    if (q && !inc.tweets.has(q) && !inc.errors.has(q)) out.add(q);
+  }
+  return [...out];
+}
+
+export interface EntryOptions {
+  viewer?: ViewerOf | undefined;
+  /** The signed-in user's id: her own reposts show as reposted, notifications say who did what. */
+  me: string;
+  /** Read as notifications: mentions, replies and quotes of hers, reposts of her posts. */
+  notifications?: boolean | undefined;
+}
+
+function notificationOf(post: Post, actor: Profile, tweet: XTweet, me: string, inc: Included): NotificationKind {
+  const replied = tweet.referenced_tweets?.find((r) => r.type === 'replied_to');
+  const repliedTo = replied ? inc.tweets.get(replied.id) : undefined;
+  if (replied && (tweet.in_reply_to_user_id === me || repliedTo?.author_id === me)) return 'reply';
+  if (post.quote?.author.id === `x:${me}` && actor.id !== `x:${me}`) return 'quote';
+  return 'mention';
+}
+
+/**
+ * One `data` item as a timeline entry. A retweet is an entry of its own time whose post is the
+ * original in full (its id, author, text, counts and media) with `repostedBy` the retweeter and
+ * `key` the retweet's id; anything else is an entry of the post's own time.
+ */
+export function toEntry(raw: unknown, inc: Included, opts: EntryOptions): TimelineEntry {
+  const parsed = XTweetSchema.safeParse(raw);
+  if (!parsed.success) throw new Unreadable(rawIdOf(raw), 'it is not a post X documents');
+  const tweet = parsed.data;
+  const rt = tweet.referenced_tweets?.find((r) => r.type === 'retweeted');
+  if (rt) {
+    const original = inc.tweets.get(rt.id);
+    if (!original) throw new Unreadable(tweet.id, `the reposted post ${rt.id} is not in includes.tweets`);
+    const by = tweet.author_id ? inc.users.get(tweet.author_id) : undefined;
+    if (!by) throw new Unreadable(tweet.id, `the reposter (${tweet.author_id ?? 'none'}) is not in includes.users`);
+    const at = createdAtOf(tweet);
+    if (at === null) throw new Unreadable(tweet.id, 'it has no readable created_at');
+    const mine = tweet.author_id === opts.me;
+    const viewer: ViewerOf = (id) => {
+      const known = opts.viewer?.(id);
+      return mine && id === original.id ? { liked: known?.liked ?? false, reposted: true } : known;
+    };
+    let post: Post;
+    try {
+      post = toPost(original, inc, { viewer, fallbackMediaKeys: tweet.attachments?.media_keys ?? [] });
+    } catch (err) {
+      if (err instanceof Unreadable) throw new Unreadable(tweet.id, `its reposted post ${rt.id}: ${err.message}`);
+      throw err;
+    }
+    const repostedBy = toProfile(by);
+    const entry: TimelineEntry = { key: `x:${tweet.id}`, at: new Date(at).toISOString(), post, repostedBy };
+    if (opts.notifications) {
+      const kind: NotificationKind = original.author_id === opts.me ? 'repost' : 'mention';
+      entry.notification = { kind, actors: [kind === 'repost' ? repostedBy : post.author], count: 1 };
+    }
+    return entry;
+  }
+  const post = toPost(tweet, inc, { viewer: opts.viewer });
+  const entry: TimelineEntry = { key: post.id, at: post.createdAt, post };
+  if (opts.notifications) {
+    entry.notification = {
+      kind: notificationOf(post, post.author, tweet, opts.me, inc),
+      actors: [post.author],
+      count: 1,
+    };
+  }
+  return entry;
+}
+
+export interface ReadPage {
+  entries: TimelineEntry[];
+  /** Items left out, with their ids (null when the item had none) and why. */
+  skipped: { id: string | null; why: string }[];
+}
+
+/** Every readable item of `data`, in X's order; the others are listed in `skipped`. */
+export function toEntries(data: readonly unknown[], inc: Included, opts: EntryOptions): ReadPage {
+  const out: ReadPage = { entries: [], skipped: [] };
+  for (const raw of data) {
+    try {
+      out.entries.push(toEntry(raw, inc, opts));
+    } catch (err) {
+      if (!(err instanceof Unreadable)) throw err;
+      out.skipped.push({ id: err.id ?? rawIdOf(raw), why: err.message });
+    }
+  }
+  return out;
+}
+
+/**
+ * The readable posts of one response, in the order X gave them (retweets as their originals).
+ * `now` is unused and kept for callers of the former signature.
+ */
+export function toPosts(data: readonly unknown[], includes: XIncludes, _now?: number, viewer?: ViewerOf): Post[] {
+  return toEntries(data, indexIncludes(includes), { me: '', viewer }).entries.flatMap((e) => (e.post ? [e.post] : []));
 }

@@ -71,7 +71,12 @@ export function beginXOAuth2(options: XOAuth2BeginOptions): XOAuth2Begin {
   };
 }
 
-/** Finishes the OAuth 2.0 flow with the query the browser brought back to the loopback callback. */
+/**
+ * Finishes the OAuth 2.0 flow with the query the browser brought back to the loopback callback:
+ * exchanges the code (POST /2/oauth2/token, grant_type=authorization_code) for the first pair.
+ * `now` is the app's clock (ms), which dates the pair (`issuedAt`, `expiresAt`) for the refresh
+ * margin. Store exactly what this answers: its refresh token is the only live one of the grant.
+ */
 export async function completeXOAuth2(
   begin: XOAuth2Begin,
   callbackQuery: URLSearchParams,
@@ -94,13 +99,15 @@ export async function completeXOAuth2(
     if (!result.refreshToken) {
       throw new ColonnadeError('invalid', 'X did not grant offline access; Colonnade needs it to stay signed in.');
     }
+    const issuedAt = now();
     return XCredentialsSchema.parse({
       kind: 'oauth2',
       clientId: begin.clientId,
       ...(begin.clientSecret ? { clientSecret: begin.clientSecret } : {}),
       accessToken: result.accessToken,
       refreshToken: result.refreshToken,
-      expiresAt: now() + result.expiresIn * 1000,
+      expiresAt: issuedAt + result.expiresIn * 1000,
+      issuedAt,
       apiBase: begin.apiBase,
     });
   } catch (err) {

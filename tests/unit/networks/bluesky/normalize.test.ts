@@ -6,7 +6,16 @@ import { BlueskyCredentialsSchema } from '../../../../src/main/networks/bluesky'
 import { decodeCursor, encodeCursor } from '../../../../src/main/networks/bluesky/cursor';
 import { toColonnadeError } from '../../../../src/main/networks/bluesky/errors';
 import { imageSize } from '../../../../src/main/networks/bluesky/image-size';
-import { entitiesFromFacets, postIdOf, uriOfPostId } from '../../../../src/main/networks/bluesky/normalize';
+import {
+  UnreadableItem,
+  effectiveLabels,
+  entitiesFromFacets,
+  postIdOf,
+  postOf,
+  quoteOf,
+  uriOfPostId,
+} from '../../../../src/main/networks/bluesky/normalize';
+import { DEFAULT_LABEL_SETTINGS, type AppBskyFeedDefs, type ModerationOpts } from '@atproto/api';
 import { TID_PATTERN, tidFromKey } from '../../../../src/main/networks/bluesky/tid';
 import { png } from '../../../support/bluesky-fixtures';
 
@@ -112,6 +121,201 @@ describe('image sizes', () => {
   });
 });
 
+const DID = 'did:plc:alice';
+const URI = `at://${DID}/app.bsky.feed.post/3kabcdefghij2`;
+const view = (extra: Record<string, unknown> = {}): AppBskyFeedDefs.PostView =>
+  ({
+    $type: 'app.bsky.feed.defs#postView',
+    uri: URI,
+    cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm',
+    author: { did: DID, handle: 'alice.test', displayName: 'Alice' },
+    record: { $type: 'app.bsky.feed.post', text: 'hello', createdAt: '2026-11-25T08:00:00.000Z' },
+    indexedAt: '2026-11-25T08:00:01.000Z',
+    ...extra,
+  }) as AppBskyFeedDefs.PostView;
+const LABELER = 'did:plc:labeller';
+const opts = (prefs: Partial<ModerationOpts['prefs']> = {}): ModerationOpts => ({
+  userDid: 'did:plc:viewer',
+  prefs: {
+    adultContentEnabled: false,
+    labels: { ...DEFAULT_LABEL_SETTINGS },
+    labelers: [{ did: LABELER, labels: {} }],
+    mutedWords: [],
+    hiddenPosts: [],
+    ...prefs,
+  },
+  labelDefs: {},
+});
+const label = (val: string, src = LABELER, extra: Record<string, unknown> = {}) => ({
+  src,
+  uri: URI,
+  val,
+  cts: '2026-11-25T08:00:00.000Z',
+  ...extra,
+});
+
+describe('posts that cannot be read', () => {
+  it('throw UnreadableItem with the post’s uri: unknown embed, invalid record, missing author', () => {
+    const cases = [
+      view({ embed: { $type: 'app.bsky.embed.unknownThing#view', thing: 1 } }),
+      view({ record: { $type: 'app.bsky.feed.post', text: 42, createdAt: 'yesterday' } }),
+      view({ record: { $type: 'app.bsky.feed.like', subject: {}, createdAt: '2026-11-25T08:00:00.000Z' } }),
+      view({ author: undefined }),
+      view({ author: { did: DID } }),
+    ];
+    for (const v of cases) {
+      expect(() => postOf(v)).toThrow(UnreadableItem);
+      try {
+        postOf(v);
+      } catch (err) {
+        expect((err as UnreadableItem).uri).toBe(URI);
+      }
+    }
+    expect(postOf(view())?.text).toBe('hello');
+  });
+
+  it('reads what the viewer did with a post', () => {
+    const post = postOf(view({ viewer: { like: `at://did:plc:viewer/app.bsky.feed.like/3k`, repost: undefined } }));
+    expect(post?.viewer).toEqual({ liked: true, reposted: false });
+  });
+});
+
+describe('quoted records in words', () => {
+  const author = { did: 'did:plc:bob', handle: 'bob.test' };
+  const words = (record: Record<string, unknown>) => {
+    const q = quoteOf(record as Parameters<typeof quoteOf>[0], undefined);
+    return 'unavailable' in q ? q.unavailable : `quote: ${q.quote.text}`;
+  };
+  it('says why a quoted post cannot be shown, and names records that are not posts', () => {
+    expect(words({ $type: 'app.bsky.embed.record#viewNotFound', uri: URI, notFound: true })).toBe(
+      'The quoted post was deleted.',
+    );
+    const blocked = (viewer: Record<string, unknown>) =>
+      words({ $type: 'app.bsky.embed.record#viewBlocked', uri: URI, blocked: true, author: { did: DID, viewer } });
+    expect(blocked({ blockedBy: true })).toBe('The author of the quoted post has blocked you.');
+    expect(blocked({ blocking: 'at://did:plc:viewer/app.bsky.graph.block/3k' })).toBe(
+      'You blocked the author of the quoted post.',
+    );
+    expect(blocked({})).toBe('The quoted post is unavailable: a block stands between you and its author.');
+    expect(words({ $type: 'app.bsky.embed.record#viewDetached', uri: URI, detached: true })).toBe(
+      'The author of the quoted post detached it from this post.',
+    );
+    expect(
+      words({
+        $type: 'app.bsky.feed.defs#generatorView',
+        uri: 'at://did:plc:bob/app.bsky.feed.generator/x',
+        cid: 'c',
+        did: 'did:web:feed',
+        creator: author,
+        displayName: 'Cats',
+        indexedAt: '2026-11-25T08:00:00.000Z',
+      }),
+    ).toBe('A custom feed: “Cats” by @bob.test.');
+    expect(
+      words({
+        $type: 'app.bsky.graph.defs#listView',
+        uri: 'at://did:plc:bob/app.bsky.graph.list/x',
+        cid: 'c',
+        creator: author,
+        name: 'Trolls',
+        purpose: 'app.bsky.graph.defs#modlist',
+        indexedAt: '2026-11-25T08:00:00.000Z',
+      }),
+    ).toBe('A moderation list: “Trolls” by @bob.test.');
+    expect(
+      words({
+        $type: 'app.bsky.graph.defs#starterPackViewBasic',
+        uri: 'at://did:plc:bob/app.bsky.graph.starterpack/x',
+        cid: 'c',
+        record: { name: 'Photographers' },
+        creator: author,
+        indexedAt: '2026-11-25T08:00:00.000Z',
+      }),
+    ).toBe('A starter pack: “Photographers” by @bob.test.');
+    expect(
+      words({
+        $type: 'app.bsky.labeler.defs#labelerView',
+        uri: 'at://did:plc:bob/app.bsky.labeler.service/self',
+        cid: 'c',
+        creator: author,
+        indexedAt: '2026-11-25T08:00:00.000Z',
+      }),
+    ).toBe('A labeller by @bob.test.');
+    expect(words({ $type: 'app.bsky.embed.somethingNew#view' })).toBe(
+      'The quoted record is of a kind Colonnade cannot show.',
+    );
+    expect(
+      words({
+        $type: 'app.bsky.embed.record#viewRecord',
+        uri: URI,
+        cid: 'c',
+        author,
+        value: { $type: 'app.bsky.feed.post', text: 7 },
+        indexedAt: '2026-11-25T08:00:00.000Z',
+      }),
+    ).toBe('The quoted post could not be read.');
+  });
+});
+
+describe('labels as the viewer’s moderation', () => {
+  const moderated = (labels: unknown[], o = opts()) => postOf(view({ labels }), o);
+
+  it('a labeller’s !warn folds the post, !hide leaves it out; labellers the viewer does not use are ignored', () => {
+    expect(moderated([label('!warn')])?.moderation).toEqual([
+      { scope: 'post', source: 'label', text: 'Content warning' },
+    ]);
+    expect(moderated([label('!hide')])).toBeNull();
+    expect(moderated([label('!hide', 'did:plc:stranger')])?.moderation).toBeUndefined();
+    // Self-labels of !warn / !hide mean nothing (no-self).
+    expect(moderated([label('!hide', DID)])?.moderation).toBeUndefined();
+  });
+
+  it('adult media labels: left out with adult content off; media folded and named when set to warn', () => {
+    expect(moderated([label('porn', DID)])).toBeNull();
+    expect(moderated([label('graphic-media', DID)])).toBeNull();
+    expect(moderated([label('nudity', DID)])?.moderation).toBeUndefined();
+    const warn = opts({
+      adultContentEnabled: true,
+      labels: { porn: 'warn', sexual: 'warn', nudity: 'warn', 'graphic-media': 'warn' },
+    });
+    const media = (val: string) => moderated([label(val, DID)], warn)?.moderation;
+    expect(media('porn')).toEqual([{ scope: 'media', source: 'label', text: 'Adult content' }]);
+    expect(media('sexual')).toEqual([{ scope: 'media', source: 'label', text: 'Sexually suggestive' }]);
+    expect(media('nudity')).toEqual([{ scope: 'media', source: 'label', text: 'Non-sexual nudity' }]);
+    expect(media('graphic-media')).toEqual([{ scope: 'media', source: 'label', text: 'Graphic media' }]);
+    expect(media('gore')).toEqual([{ scope: 'media', source: 'label', text: 'Graphic media' }]);
+  });
+
+  it('a labeller’s own label is named from its definition', () => {
+    const o = opts();
+    o.labelDefs = {
+      [LABELER]: [
+        {
+          identifier: 'spoiler',
+          severity: 'inform',
+          blurs: 'content',
+          defaultSetting: 'warn',
+          configurable: true,
+          flags: [],
+          definedBy: LABELER,
+          behaviors: { content: { contentList: 'blur', contentView: 'blur' } },
+          locales: [{ lang: 'en', name: 'Spoiler', description: 'Plot details' }],
+        },
+      ],
+    };
+    expect(moderated([label('spoiler')], o)?.moderation).toEqual([{ scope: 'post', source: 'label', text: 'Spoiler' }]);
+  });
+
+  it('a negation withdraws the label it names (neg)', () => {
+    const given = label('!warn', LABELER, { cts: '2026-11-25T08:00:00.000Z' });
+    const withdrawn = label('!warn', LABELER, { cts: '2026-11-25T09:00:00.000Z', neg: true });
+    expect(effectiveLabels([given, withdrawn])).toEqual([]);
+    const again = label('!warn', LABELER, { cts: '2026-11-25T10:00:00.000Z' });
+    expect(effectiveLabels([given, withdrawn, again])).toEqual([again]);
+    expect(moderated([given, withdrawn])?.moderation).toBeUndefined();
+  });
+});
+
 describe('errors in words', () => {
   const now = Date.UTC(2026, 10, 25);
   const map = (err: unknown) => toColonnadeError(err, now);
@@ -138,14 +342,67 @@ describe('errors in words', () => {
     const refused = new TypeError('fetch failed', {
       cause: new AggregateError([Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })]),
     });
-    expect(map(XRPCError.from(refused)).code).toBe('offline');
+    expect(map(XRPCError.from(refused))).toMatchObject({ code: 'offline', reason: 'unreachable' });
     const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
     expect(map(XRPCError.from(reset)).code).toBe('transient');
   });
 
-  it('never repeats what the server or library said (it may hold secrets)', () => {
+  it('keeps the server’s words as detail, with tokens cut out', () => {
     const err = map(new XRPCError(400, 'InvalidRequest', 'token eyJhbGciOi.secret.sig was bad'));
     expect(err.message).not.toContain('eyJ');
+    expect(err.detail).toBe('token [token] was bad');
+    expect(err.reason).toBe('invalid-request');
+  });
+
+  it('says who blocked whom, by the name the column asked for, else by the DID the server names', () => {
+    const by = new XRPCError(400, 'BlockedByActor', 'Requester is blocked by actor: did:plc:bob');
+    expect(toColonnadeError(by, now, { actor: '@bob.test' }).toJSON()).toMatchObject({
+      code: 'not-allowed',
+      reason: 'blocked-by',
+      params: { name: '@bob.test' },
+      detail: 'Requester is blocked by actor: did:plc:bob',
+    });
+    expect(map(by).params).toEqual({ name: 'did:plc:bob' });
+    const blocking = new XRPCError(400, 'BlockedActor', 'Requester has blocked actor: did:plc:bob');
+    expect(toColonnadeError(blocking, now, { actor: '@bob.test' })).toMatchObject({
+      reason: 'blocking',
+      params: { name: '@bob.test' },
+    });
+  });
+
+  it('gives every documented error its reason', () => {
+    const reason = (err: XRPCError) => [map(err).code, map(err).reason];
+    expect(reason(new XRPCError(400, 'ExpiredToken', 'Token has expired'))).toEqual([
+      'auth-expired',
+      'session-expired',
+    ]);
+    expect(reason(new XRPCError(400, 'AccountTakedown', 'Account has been taken down'))).toEqual([
+      'not-allowed',
+      'account-takedown',
+    ]);
+    expect(reason(new XRPCError(401, 'AuthFactorTokenRequired', 'A sign in code has been sent'))).toEqual([
+      'invalid',
+      'two-factor-required',
+    ]);
+    expect(reason(new XRPCError(400, 'RecordNotFound', 'Could not locate record'))).toEqual(['not-found', 'deleted']);
+    expect(reason(new XRPCError(400, 'InvalidRequest', 'Profile not found'))).toEqual([
+      'not-found',
+      'profile-not-found',
+    ]);
+    expect(reason(new XRPCError(400, 'InvalidRequest', 'Unable to resolve handle'))).toEqual([
+      'not-found',
+      'unknown-handle',
+    ]);
+    expect(reason(new XRPCError(400, 'RepoTakendown', 'Repo has been takendown'))).toEqual([
+      'not-found',
+      'account-unavailable',
+    ]);
+    expect(reason(new XRPCError(413, 'PayloadTooLarge', 'request entity too large'))).toEqual(['invalid', 'too-large']);
+    expect(reason(new XRPCError(503, 'NotEnoughResources', 'busy'))).toEqual(['transient', 'server-error']);
+    expect(reason(new XRPCError(429, 'RateLimitExceeded', 'Rate Limit Exceeded'))).toEqual([
+      'rate-limited',
+      'rate-limited',
+    ]);
   });
 });
 

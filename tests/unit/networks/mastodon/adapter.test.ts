@@ -2,18 +2,18 @@
 // publishing with idempotency, quotes, text rules, rate limits and streaming.
 import { describe, expect, it } from 'vitest';
 import type { TimelineRequest } from '../../../../src/shared/adapter';
-import { PostSchema, type Post } from '../../../../src/shared/model';
-import { failure, setup } from './support';
+import { TimelineEntrySchema, type Post, type TimelineEntry } from '../../../../src/shared/model';
+import { failure, postsOf, setup } from './support';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 
-/** Reads a column back to its end, page by page. */
-async function readAll(
+/** Reads a column's entries back to its end, page by page. */
+async function readEntries(
   adapter: Awaited<ReturnType<typeof setup>>['adapter'],
   kind: TimelineRequest['kind'],
   query?: string,
-): Promise<Post[]> {
-  const all: Post[] = [];
+): Promise<TimelineEntry[]> {
+  const all: TimelineEntry[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 50; pages++) {
     const page = await adapter.readTimeline({ kind, query, cursor, direction: 'older', limit: 40 });
@@ -22,6 +22,15 @@ async function readAll(
     cursor = page.older;
   }
   throw new Error('the column never ended');
+}
+
+/** The posts of a whole column. */
+async function readAll(
+  adapter: Awaited<ReturnType<typeof setup>>['adapter'],
+  kind: TimelineRequest['kind'],
+  query?: string,
+): Promise<Post[]> {
+  return (await readEntries(adapter, kind, query)).flatMap((e) => (e.post ? [e.post] : []));
 }
 
 /** How Mastodon shows a link: no scheme, cut after 30 characters with an ellipsis. */
@@ -33,28 +42,28 @@ const shownLink = (url: string) => {
 describe('Mastodon columns', () => {
   it('pages back through more than 100 home posts, newest first, without repeats', async () => {
     const { adapter } = await setup();
-    const posts = await readAll(adapter, 'home');
-    expect(posts.length).toBeGreaterThan(100);
-    for (const post of posts) PostSchema.parse(post);
-    // A boost shows as the boosted status; the same status boosted twice may sit on two pages.
-    const ids = posts.map((p) => p.id);
-    const boostRepeats = ids.length - new Set(ids).size;
-    expect(boostRepeats).toBeLessThan(ids.length / 10);
-    // …with who boosted it.
-    const boosted = posts.filter((p) => p.repostedBy);
+    const entries = await readEntries(adapter, 'home');
+    expect(entries.length).toBeGreaterThan(100);
+    for (const entry of entries) TimelineEntrySchema.parse(entry);
+    // Every entry once: a boost is keyed by the boost's own id, a post by its id.
+    expect(new Set(entries.map((e) => e.key)).size).toBe(entries.length);
+    // Newest entry first, by the time each entered the timeline.
+    for (let i = 1; i < entries.length; i++) expect(entries[i - 1]!.at >= entries[i]!.at).toBe(true);
+    // A boost shows the boosted status with who boosted it.
+    const boosted = entries.filter((e) => e.repostedBy);
     expect(boosted.length).toBeGreaterThan(0);
-    for (const p of boosted) expect(p.repostedBy!.id).not.toBe(p.author.id);
+    for (const e of boosted) expect(e.repostedBy!.id).not.toBe(e.post!.author.id);
   });
 
   it('pages strictly by Link headers: no status appears on two consecutive pages', async () => {
     const { adapter } = await setup();
     const first = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 20 });
     const second = await adapter.readTimeline({ kind: 'home', cursor: first.older, direction: 'older', limit: 20 });
-    const firstIds = new Set(first.items.map((p) => p.nativeId));
+    const firstIds = new Set(postsOf(first).map((p) => p.nativeId));
     expect(second.items.length).toBeGreaterThan(0);
     // Pages go back in time: every status of page two is older than page one's oldest.
     const oldestFirst = [...firstIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0] ?? '0';
-    for (const post of second.items) {
+    for (const post of postsOf(second)) {
       if (firstIds.has(post.nativeId)) continue; // a boost of a newer status may repeat it
       expect(BigInt(post.nativeId) < BigInt(oldestFirst)).toBe(true);
     }
@@ -69,7 +78,7 @@ describe('Mastodon columns', () => {
     emulator.postAs('alice', 'Fresh from the press #colonnade');
     emulator.postAs('bob', 'And another one');
     const fresh = await adapter.readTimeline({ kind: 'home', cursor: first.newer, direction: 'newer', limit: 20 });
-    expect(fresh.items.map((p) => p.text)).toEqual(['And another one', 'Fresh from the press #colonnade']);
+    expect(postsOf(fresh).map((p) => p.text)).toEqual(['And another one', 'Fresh from the press #colonnade']);
     const after = await adapter.readTimeline({ kind: 'home', cursor: fresh.newer, direction: 'newer', limit: 20 });
     expect(after.items).toEqual([]);
   });
@@ -84,15 +93,23 @@ describe('Mastodon columns', () => {
     }
   });
 
-  it('shows the statuses behind notifications (likes, boosts, mentions), skipping follows', async () => {
+  it('shows every notification with who did what: likes and boosts of her posts, mentions, follows', async () => {
     const { adapter } = await setup();
     const me = await adapter.verify();
-    const posts = await readAll(adapter, 'notifications');
-    const mine = posts.filter((p) => p.author.id === me.id);
-    const mentioning = posts.filter((p) => p.entities.some((e) => e.kind === 'mention' && e.value === me.handle));
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mentioning.length).toBeGreaterThan(0);
-    expect(mine.length + mentioning.length).toBe(posts.length);
+    const entries = await readEntries(adapter, 'notifications');
+    const kinds = new Set(entries.map((e) => e.notification?.kind));
+    // Seeded replies to her posts read as replies, other mentions as mentions.
+    expect([...kinds].sort()).toEqual(['follow', 'like', 'mention', 'reply', 'repost']);
+    for (const e of entries) {
+      TimelineEntrySchema.parse(e);
+      const n = e.notification!;
+      expect(n.actors.length).toBeGreaterThan(0);
+      if (n.kind === 'like' || n.kind === 'repost') expect(e.post?.author.id).toBe(me.id);
+      if (n.kind === 'mention' || n.kind === 'reply')
+        expect(e.post?.entities).toContainEqual(expect.objectContaining({ kind: 'mention', value: me.handle }));
+      if (n.kind === 'reply') expect(e.post?.replyTo).toBeDefined();
+      if (n.kind === 'follow') expect(e.post).toBeNull();
+    }
   });
 
   it('shows a hashtag column whose every post carries the tag', async () => {
@@ -127,7 +144,7 @@ describe('Mastodon columns', () => {
       direction: 'older',
       limit: 5,
     });
-    expect(remote.items.some((p) => p.author.handle === 'ines@other.example')).toBe(true);
+    expect(postsOf(remote).some((p) => p.author.handle === 'ines@other.example')).toBe(true);
     const missing = await failure(
       adapter.readTimeline({ kind: 'user', query: 'nobody', direction: 'older', limit: 5 }),
     );
@@ -160,7 +177,7 @@ describe('Mastodon columns', () => {
       'alice',
       'Hi @colonnade_team & @ines@other.example: read https://example.com/blog/release-notes-for-the-autumn-update #Coffee',
     );
-    const [post] = (await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 1 })).items;
+    const [post] = postsOf(await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 1 }));
     expect(post?.text).toBe('Hi @colonnade_team & @ines: read example.com/blog/release-notes… #Coffee');
     const spans = post?.entities.map((e) => [e.kind, post.text.slice(e.start, e.end), e.value]);
     expect(spans).toEqual([
@@ -175,8 +192,8 @@ describe('Mastodon columns', () => {
 describe('Mastodon metrics and actions', () => {
   it('refreshes likes, boosts and replies; quotes 0 and impressions unknown', async () => {
     const { adapter } = await setup();
-    const { items } = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 10 });
-    const ids = items.map((p) => p.id);
+    const items = postsOf(await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 10 }));
+    const ids = [...new Set(items.map((p) => p.id))];
     const metrics = await adapter.refreshMetrics([...ids, 'mastodon:999', 'bluesky:at://x']);
     expect([...metrics.keys()].sort()).toEqual([...ids].sort());
     for (const post of items) {
@@ -186,8 +203,9 @@ describe('Mastodon metrics and actions', () => {
 
   it('likes, boosts, undoes both and the counts follow', async () => {
     const { adapter, emulator } = await setup();
-    const [post] = (await adapter.readTimeline({ kind: 'hashtag', query: 'opensource', direction: 'older', limit: 1 }))
-      .items;
+    const [post] = postsOf(
+      await adapter.readTimeline({ kind: 'hashtag', query: 'opensource', direction: 'older', limit: 1 }),
+    );
     if (!post) throw new Error('no post');
     await adapter.act(post.id, 'like');
     await adapter.act(post.id, 'repost');
@@ -195,8 +213,9 @@ describe('Mastodon metrics and actions', () => {
     expect(emulator.boostedBy(post.nativeId)).toContain('colonnade_team');
     const after = (await adapter.refreshMetrics([post.id])).get(post.id);
     expect(after).toMatchObject({ likes: post.metrics.likes + 1, reposts: post.metrics.reposts + 1 });
-    const seen = (await adapter.readTimeline({ kind: 'hashtag', query: 'opensource', direction: 'older', limit: 1 }))
-      .items[0];
+    const [seen] = postsOf(
+      await adapter.readTimeline({ kind: 'hashtag', query: 'opensource', direction: 'older', limit: 1 }),
+    );
     expect(seen?.viewer).toEqual({ liked: true, reposted: true });
     await adapter.act(post.id, 'unlike');
     await adapter.act(post.id, 'unrepost');
@@ -210,7 +229,7 @@ describe('Mastodon metrics and actions', () => {
     const post = await adapter.publish({ text: 'Soon gone', idempotencyKey: 'delete-me' });
     await adapter.act(post.id, 'delete');
     expect(emulator.statusExists(post.nativeId)).toBe(false);
-    const [other] = (await adapter.readTimeline({ kind: 'user', query: 'alice', direction: 'older', limit: 1 })).items;
+    const [other] = postsOf(await adapter.readTimeline({ kind: 'user', query: 'alice', direction: 'older', limit: 1 }));
     expect((await failure(adapter.act(other?.id ?? '', 'delete'))).code).toBe('not-found');
     expect((await failure(adapter.act('x:1', 'like'))).code).toBe('invalid');
   });
@@ -246,7 +265,7 @@ describe('Mastodon publishing', () => {
 
   it('replies to a post', async () => {
     const { adapter, emulator } = await setup();
-    const [target] = (await adapter.readTimeline({ kind: 'mentions', direction: 'older', limit: 1 })).items;
+    const [target] = postsOf(await adapter.readTimeline({ kind: 'mentions', direction: 'older', limit: 1 }));
     if (!target) throw new Error('no mention');
     const reply = await adapter.publish({ text: 'Thanks!', replyTo: target.id, idempotencyKey: 'reply-1' });
     expect(reply.replyTo).toBe(target.id);
@@ -257,16 +276,18 @@ describe('Mastodon publishing', () => {
 
   it('quotes with quoted_status_id on Mastodon 4.5+, and with a link before', async () => {
     const modern = await setup({ apiVersion: 7 });
-    const [quoted] = (await modern.adapter.readTimeline({ kind: 'user', query: 'bob', direction: 'older', limit: 1 }))
-      .items;
+    const [quoted] = postsOf(
+      await modern.adapter.readTimeline({ kind: 'user', query: 'bob', direction: 'older', limit: 1 }),
+    );
     if (!quoted) throw new Error('no post');
     const quote = await modern.adapter.publish({ text: 'Worth reading', quoteOf: quoted.id, idempotencyKey: 'q1' });
     expect(quote.text).toBe('Worth reading');
     expect(modern.emulator.statusesBy('colonnade_team')[0]?.quotedStatusId).toBe(quoted.nativeId);
 
     const older = await setup({ apiVersion: 6 });
-    const [quoted2] = (await older.adapter.readTimeline({ kind: 'user', query: 'bob', direction: 'older', limit: 1 }))
-      .items;
+    const [quoted2] = postsOf(
+      await older.adapter.readTimeline({ kind: 'user', query: 'bob', direction: 'older', limit: 1 }),
+    );
     if (!quoted2) throw new Error('no post');
     const linked = await older.adapter.publish({ text: 'Worth reading', quoteOf: quoted2.id, idempotencyKey: 'q2' });
     expect(linked.text).toBe(`Worth reading\n\n${shownLink(quoted2.url ?? '')}`);

@@ -13,7 +13,7 @@ import {
   registerMastodonApp,
 } from '../../../../src/main/networks/mastodon';
 import { MemoryLogger } from '../../../doubles/ports';
-import { failure, setup, startEmulator } from './support';
+import { failure, postsOf, setup, startEmulator } from './support';
 
 const REDIRECT = 'http://127.0.0.1:53682/callback';
 
@@ -117,7 +117,7 @@ describe('Mastodon failures in words', () => {
   it('says not found for a deleted status (404)', async () => {
     const { adapter } = await setup();
     // Global ids carry the instance's domain: take it from a post the adapter returned.
-    const [known] = (await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 1 })).items;
+    const [known] = postsOf(await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 1 }));
     const missing = known!.id.replace(/[^/]+$/, '123456789');
     expect(missing).toMatch(/^mastodon:[^/]+\/123456789$/);
     expect((await failure(adapter.act(missing, 'like'))).code).toBe('not-found');

@@ -61,4 +61,34 @@ describe('Mastodon HTML to text', () => {
       '<blockquote><p>quoted</p></blockquote><ul><li>one</li><li>two</li></ul><script>alert(1)</script><p><b>bold <i>and open';
     expect(htmlToPlainText(html, none).text).toBe('quoted\n\none\ntwo\n\nbold and open');
   });
+
+  it('shows a link as Mastodon does: scheme and "www." hidden, short links whole, the href as the value', () => {
+    const short =
+      '<p><a href="https://www.example.org/a" rel="nofollow noopener" target="_blank"><span class="invisible">https://www.</span><span class="">example.org/a</span><span class="invisible"></span></a>.</p>';
+    expect(spans(short)).toEqual({
+      text: 'example.org/a.',
+      spans: [['link', 'example.org/a', 'https://www.example.org/a']],
+    });
+  });
+
+  it('keeps a link from a server without Mastodon’s spans as it is written', () => {
+    const html = '<p>Read <a href="https://pleroma.example/notice/1">https://pleroma.example/notice/1</a></p>';
+    expect(spans(html).spans).toEqual([
+      ['link', 'https://pleroma.example/notice/1', 'https://pleroma.example/notice/1'],
+    ]);
+  });
+
+  it('hides the "RE:" quote fallback only when the quote itself is shown', () => {
+    const html =
+      '<p class="quote-inline">RE: <a href="https://social.example/@cyd/5"><span class="invisible">https://</span><span class="">social.example/@cyd/5</span><span class="invisible"></span></a></p><p>So true</p>';
+    expect(htmlToPlainText(html, { ...none, hideQuoteFallback: true })).toEqual({ text: 'So true', entities: [] });
+    expect(htmlToPlainText(html, none).text).toBe('RE: social.example/@cyd/5\n\nSo true');
+    const akkoma =
+      '<p>So true<span class="quote-inline"><br/><br/>RE: <a href="https://akkoma.example/objects/1">https://akkoma.example/objects/1</a></span></p>';
+    expect(htmlToPlainText(akkoma, { ...none, hideQuoteFallback: true }).text).toBe('So true');
+  });
+
+  it('keeps custom emoji as :shortcode: for the renderer to replace', () => {
+    expect(htmlToPlainText('<p>Launch :blobcat: day</p>', none).text).toBe('Launch :blobcat: day');
+  });
 });

@@ -12,6 +12,7 @@ import {
   type MastodonEmulator,
   type MastodonEmulatorOptions,
 } from '../../../emulators/mastodon';
+import type { Page, Post, TimelineEntry } from '../../../../src/shared/model';
 import { MemoryLogger } from '../../../doubles/ports';
 
 export interface Setup {
@@ -60,4 +61,21 @@ export async function failure(promise: Promise<unknown>): Promise<{ code: string
     return err as { code: string; message: string; resetAt?: string };
   }
   throw new Error('expected a failure, got a result');
+}
+
+/** The posts of a page's entries, in order (follows and other post-less entries left out). */
+export function postsOf(page: Page<TimelineEntry>): Post[] {
+  return page.items.flatMap((e) => (e.post ? [e.post] : []));
+}
+
+/** The ColonnadeError a promise rejects with, with every field the UI reads. */
+export async function refusal(promise: Promise<unknown>): Promise<{
+  code: string;
+  message: string;
+  reason?: string;
+  params?: Record<string, string>;
+  detail?: string;
+  resetAt?: string;
+}> {
+  return (await failure(promise)) as Awaited<ReturnType<typeof refusal>>;
 }

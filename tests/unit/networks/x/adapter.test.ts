@@ -1,7 +1,7 @@
 // The X adapter's contract against the X emulator, through the account's API base URL.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ColonnadeError } from '../../../../src/shared/errors';
-import { PostSchema, type ColumnKind, type Post } from '../../../../src/shared/model';
+import { TimelineEntrySchema, type ColumnKind, type Post, type TimelineEntry } from '../../../../src/shared/model';
 import { connectXOAuth1, createXAdapter } from '../../../../src/main/networks/x';
 import { ME_ID, ME_USERNAME, type XEmulator } from '../../../emulators/x';
 import { clock, memoryLogger, png, rig, startEmulator, type Rig } from './harness';
@@ -31,7 +31,7 @@ async function caught(p: Promise<unknown>): Promise<ColonnadeError> {
 }
 
 async function readAll(kind: ColumnKind, query: string | undefined, limit: number) {
-  const pages: Post[][] = [];
+  const pages: TimelineEntry[][] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 30; i++) {
     const page = await r.adapter.readTimeline({ kind, query, cursor, direction: 'older', limit });
@@ -42,12 +42,20 @@ async function readAll(kind: ColumnKind, query: string | undefined, limit: numbe
   return pages;
 }
 
-function expectNewestFirst(posts: Post[]) {
-  for (let i = 1; i < posts.length; i++) {
-    expect(BigInt(posts[i - 1]!.nativeId) > BigInt(posts[i]!.nativeId)).toBe(true);
-    expect(posts[i - 1]!.createdAt >= posts[i]!.createdAt).toBe(true);
+/** Entries in X's order: by the id of what entered the timeline (a retweet's own id), and by time. */
+function expectNewestFirst(entries: TimelineEntry[]) {
+  for (let i = 1; i < entries.length; i++) {
+    expect(BigInt(entries[i - 1]!.key.slice(2)) > BigInt(entries[i]!.key.slice(2))).toBe(true);
+    expect(entries[i - 1]!.at >= entries[i]!.at).toBe(true);
   }
 }
+
+const postOf = (e: TimelineEntry): Post => {
+  expect(e.post).not.toBeNull();
+  return e.post!;
+};
+/** Who put the entry in the timeline: the reposter, else the author. */
+const byOf = (e: TimelineEntry) => e.repostedBy ?? postOf(e).author;
 
 describe('X adapter: columns', () => {
   it('verifies the account as the signed-in user', async () => {
@@ -60,12 +68,14 @@ describe('X adapter: columns', () => {
     const all = pages.flat();
     expect(all.length).toBeGreaterThan(100);
     expect(pages.length).toBeGreaterThan(3);
-    expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
+    expect(new Set(all.map((e) => e.key)).size).toBe(all.length);
     expectNewestFirst(all);
-    for (const p of all) PostSchema.parse(p);
-    // Every post is by the user or someone they follow.
+    for (const e of all) TimelineEntrySchema.parse(e);
+    // Every entry is by the user or someone they follow (a repost: the reposter).
     const follows = emu.state.follows.get(ME_ID)!;
-    for (const p of all) expect(p.author.id === `x:${ME_ID}` || follows.has(p.author.id.slice(2))).toBe(true);
+    for (const e of all) expect(byOf(e).id === `x:${ME_ID}` || follows.has(byOf(e).id.slice(2))).toBe(true);
+    // The seeded retweets are at the top, as reposts of the originals.
+    expect(all.slice(0, 3).every((e) => e.repostedBy && e.key !== e.post?.id)).toBe(true);
   });
 
   it.each([
@@ -80,23 +90,33 @@ describe('X adapter: columns', () => {
     const pages = await readAll(kind, query, 7);
     const all = pages.flat();
     expect(all.length).toBeGreaterThan(7);
-    expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
+    expect(new Set(all.map((e) => e.key)).size).toBe(all.length);
     expectNewestFirst(all);
-    for (const p of all) {
-      PostSchema.parse(p);
+    for (const e of all) {
+      TimelineEntrySchema.parse(e);
+      const p = postOf(e);
       const text = p.text.toLowerCase();
-      if (kind === 'mentions' || kind === 'notifications') expect(text).toContain(`@${ME_USERNAME}`);
+      if (kind === 'mentions' || kind === 'notifications') {
+        // A mention, or a retweet of one of her posts (its text `RT @colonnade_hq: …` mentions her).
+        if (e.repostedBy && p.author.handle === ME_USERNAME) {
+          if (kind === 'notifications')
+            expect(e.notification).toMatchObject({ kind: 'repost', actors: [e.repostedBy] });
+        } else expect(text).toContain(`@${ME_USERNAME}`);
+      }
       if (kind === 'hashtag') {
         const tag = query!.replace('#', '');
-        expect(p.entities.some((e) => e.kind === 'hashtag' && e.value.toLowerCase() === tag)).toBe(true);
-        expect(text.startsWith('rt @')).toBe(false);
+        expect(p.entities.some((x) => x.kind === 'hashtag' && x.value.toLowerCase() === tag)).toBe(true);
+        expect(e.repostedBy).toBeUndefined();
       }
       if (kind === 'search') expect(text).toContain('community meetup');
-      if (kind === 'user') expect(p.author.handle).toBe('brew_lab');
+      if (kind === 'user') expect(byOf(e).handle).toBe('brew_lab');
+      if (kind === 'notifications') expect(e.notification?.actors.length).toBe(1);
+      else expect(e.notification).toBeUndefined();
+      expect(text.startsWith('rt @')).toBe(false);
     }
     if (kind === 'list') {
       const members = emu.state.lists.get(query!)!.memberIds;
-      for (const p of all) expect(members).toContain(p.author.id.slice(2));
+      for (const e of all) expect(members).toContain(byOf(e).id.slice(2));
     }
   });
 
@@ -107,7 +127,7 @@ describe('X adapter: columns', () => {
     expect(empty.items).toEqual([]);
     const fresh = emu.control.addTweet({ authorId: ME_ID, text: 'Fresh off the press #launch' });
     const next = await r.adapter.readTimeline({ kind: 'home', cursor: empty.newer, direction: 'newer', limit: 20 });
-    expect(next.items.map((p) => p.nativeId)).toEqual([fresh.id]);
+    expect(next.items.map((e) => e.post?.nativeId)).toEqual([fresh.id]);
   });
 
   it('lists owned lists as columns', async () => {
@@ -137,12 +157,17 @@ describe('X adapter: columns', () => {
     photo.finalized = true;
     t.mediaKeys.push(photo.mediaKey);
     const page = await r.adapter.readTimeline({ kind: 'user', query: ME_USERNAME, direction: 'older', limit: 5 });
-    const post = page.items.find((p) => p.nativeId === t.id)!;
-    const slices = post.entities.map((e) => [e.kind, post.text.slice(e.start, e.end), e.value]);
+    const post = page.items.map(postOf).find((p) => p.nativeId === t.id)!;
+    const slices = post.entities.map((e) => [e.kind, post.text.slice(e.start, e.end), e.value, e.display]);
     expect(slices).toEqual([
-      ['hashtag', '#launch', 'launch'],
-      ['mention', '@brew_lab', 'brew_lab'],
-      ['link', expect.stringMatching(/^https:\/\/t\.co\//), 'https://example.com/a/very/long/path'],
+      ['hashtag', '#launch', 'launch', undefined],
+      ['mention', '@brew_lab', 'brew_lab', undefined],
+      [
+        'link',
+        expect.stringMatching(/^https:\/\/t\.co\//),
+        'https://example.com/a/very/long/path',
+        'example.com/a/very/long/p…',
+      ],
     ]);
     expect(post.media).toEqual([
       expect.objectContaining({ kind: 'image', alt: 'Team photo', width: 800, height: 600, url: photo.url }),
@@ -154,11 +179,12 @@ describe('X adapter: columns', () => {
 describe('X adapter: metrics and actions', () => {
   it('refreshes metrics with impressions and leaves unknown posts out', async () => {
     const page = await r.adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 });
-    const ids = page.items.map((p) => p.id);
+    const ids = [...new Set(page.items.map((e) => postOf(e).id))];
     const metrics = await r.adapter.refreshMetrics([...ids, 'x:1', 'bluesky:abc']);
     expect([...metrics.keys()].sort()).toEqual([...ids].sort());
-    const first = emu.state.tweets.get(page.items[0]!.nativeId)!;
-    expect(metrics.get(page.items[0]!.id)).toEqual({
+    const top = postOf(page.items[0]!);
+    const first = emu.state.tweets.get(top.nativeId)!;
+    expect(metrics.get(top.id)).toEqual({
       likes: first.likes.size,
       reposts: first.retweets.size,
       replies: first.replies,
@@ -224,7 +250,11 @@ describe('X adapter: publishing', () => {
   it('counts text as X does (weighted, links as 23) and refuses too long', async () => {
     expect(r.adapter.textRules()).toEqual({ counting: 'weighted', maxLength: 280, maxImages: 4, maxAltLength: 1000 });
     const err = await caught(r.adapter.publish({ text: '界'.repeat(141), idempotencyKey: 'k-long' }));
-    expect(err.code).toBe('invalid');
+    expect(err).toMatchObject({
+      code: 'invalid',
+      reason: 'too-long',
+      params: { max: '280', unit: 'characters', length: '282' },
+    });
     const ok = await r.adapter.publish({
       text: `${'a'.repeat(250)} https://example.com/${'x'.repeat(80)}`,
       idempotencyKey: 'k-url',
@@ -308,11 +338,11 @@ describe('X adapter: reads for the cost meter', () => {
     await own.adapter.verify();
     const page = await own.adapter.readTimeline({ kind: 'home', direction: 'older', limit: 30 });
     expect(own.reads).toEqual([
-      { posts: page.items.length, ownPosts: page.items.filter((p) => p.author.id === `x:${ME_ID}`).length },
+      { posts: page.items.length, ownPosts: page.items.filter((e) => byOf(e).id === `x:${ME_ID}`).length },
     ]);
     expect(own.reads[0]!.ownPosts).toBeGreaterThan(0);
     expect(own.reads[0]!.ownPosts).toBeLessThan(own.reads[0]!.posts);
-    await own.adapter.refreshMetrics(page.items.slice(0, 3).map((p) => p.id));
+    await own.adapter.refreshMetrics(page.items.slice(0, 3).map((e) => postOf(e).id));
     expect(own.reads[1]?.posts).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 // Shared set-up for the X adapter tests: an emulator and an adapter pointed at it.
 import { createXAdapter, type XAdapter, type XCredentials } from '../../../../src/main/networks/x';
 import type { Clock, Logger } from '../../../../src/main/core/ports';
+import type { AdapterMemory } from '../../../../src/main/networks/module';
 import { startXEmulator, type XEmulator, type XEmulatorOptions } from '../../../emulators/x';
 
 export const CLIENT = { clientId: 'colonnade-test-client', redirectUri: 'http://127.0.0.1:53682/x/callback' };
@@ -51,7 +52,21 @@ export function oauth2Creds(emu: XEmulator, ttlSec?: number): XCredentials {
   };
 }
 
-export function rig(emu: XEmulator, creds: XCredentials = oauth2Creds(emu)): Rig {
+/** An account memory document held in memory (what the app keeps in a per-account file). */
+export function memoryDocument(): AdapterMemory & { document: Record<string, unknown> | undefined; writes: number } {
+  const doc = {
+    document: undefined as Record<string, unknown> | undefined,
+    writes: 0,
+    read: () => (doc.document === undefined ? undefined : structuredClone(doc.document)),
+    write: (next: Record<string, unknown>) => {
+      doc.writes++;
+      doc.document = structuredClone(next);
+    },
+  };
+  return doc;
+}
+
+export function rig(emu: XEmulator, creds: XCredentials = oauth2Creds(emu), memory?: AdapterMemory): Rig {
   const saved: XCredentials[] = [];
   const reads: Rig['reads'] = [];
   const log = memoryLogger();
@@ -62,6 +77,7 @@ export function rig(emu: XEmulator, creds: XCredentials = oauth2Creds(emu)): Rig
       saved.push(next);
     },
     onReads: (r) => void reads.push(r),
+    ...(memory ? { memory } : {}),
   });
   return { emu, adapter, creds, saved, reads, log };
 }

@@ -156,15 +156,40 @@ describe('X OAuth 2.0 refresh', () => {
         client_id: CLIENT.clientId,
       }).toString(),
     });
+    // X's answer to a spent refresh token, and the whole grant goes with it (rotation rule).
     expect(reuse.status).toBe(400);
-    expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await reuse.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'Value passed for the token was invalid.',
+    });
+    expect(emu.control.grantsRevokedForReuse()).toBe(1);
+    await expect(adapter.verify()).rejects.toMatchObject({ code: 'auth-expired', reason: 'x-refresh-refused' });
   });
 
-  it('a refresh X refuses is auth-expired', async () => {
+  it('a refresh X refuses is auth-expired, with the reason', async () => {
     const creds = oauth2Creds(emu, 10);
     emu.control.revoke(creds.kind === 'oauth2' ? creds.accessToken : '');
     const adapter = createXAdapter(creds, { clock, log: memoryLogger(), saveCredentials: async () => {} });
-    await expect(adapter.verify()).rejects.toMatchObject({ code: 'auth-expired' });
+    await expect(adapter.verify()).rejects.toMatchObject({ code: 'auth-expired', reason: 'x-refresh-refused' });
+  });
+
+  it('the pair X answers to the code is dated, so a 60 s token gets a margin that fits it', async () => {
+    const begin = beginXOAuth2({
+      clientId: 'pkce-app',
+      apiBase: emu.url,
+      redirectUri: `http://127.0.0.1:${port}${redirectPath}`,
+      scopes: X_SCOPES,
+    });
+    emu.control.setAccessTokenTtl(60);
+    try {
+      const res = await fetch(begin.url, { redirect: 'manual' });
+      const query = new URL(res.headers.get('location')!).searchParams;
+      const at = Date.UTC(2026, 10, 25, 9, 0, 0);
+      const creds = await completeXOAuth2(begin, query, () => at);
+      expect(creds).toMatchObject({ kind: 'oauth2', issuedAt: at, expiresAt: at + 60_000 });
+    } finally {
+      emu.control.setAccessTokenTtl(7200);
+    }
   });
 });
 

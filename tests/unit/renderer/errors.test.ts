@@ -1,0 +1,160 @@
+// Errors in words: the reason's translation with its params, else the code's generic words for
+// the place they are shown; the network's own words after; English and French.
+import { describe, expect, it } from 'vitest';
+import { createInstance, type TFunction } from 'i18next';
+import en from '../../../src/shared/i18n/en.json';
+import fr from '../../../src/shared/i18n/fr.json';
+import type { AppError } from '../../../src/shared/errors';
+import { describeError, describeThrown } from '../../../src/renderer/components/errors';
+import { ApiError } from '../../../src/renderer/api';
+import { createCore } from '../../../src/main/core/app-core';
+import { memoryPorts } from '../../doubles/ports';
+
+function tFor(lng: 'en' | 'fr'): TFunction {
+  const i18n = createInstance();
+  void i18n.init({
+    initAsync: false,
+    lng,
+    fallbackLng: 'en',
+    resources: { en: { translation: en }, fr: { translation: fr } },
+    interpolation: { escapeValue: false },
+  });
+  return i18n.t;
+}
+const tEn = tFor('en');
+const tFr = tFor('fr');
+
+const error = (e: Partial<AppError> & Pick<AppError, 'code'>): AppError => ({ message: 'English words', ...e });
+
+describe('describeError', () => {
+  it('says the reason, filled with its params, numbers in the UI’s language', () => {
+    const tooLong = error({ code: 'bad-request', reason: 'too-long', params: { max: '3000', unit: 'bytes' } });
+    expect(describeError(tEn, tooLong, 'en', 'composer')).toBe(
+      'This post is longer than the network allows (3,000 bytes): shorten it.',
+    );
+    expect(describeError(tFr, tooLong, 'fr', 'composer')).toBe(
+      `Cette publication dépasse ce que le réseau accepte (3\u202f000 octets) : raccourcissez-la.`,
+    );
+  });
+
+  it('adds the network’s own words, naming the network when known', () => {
+    const refused = error({
+      code: 'not-allowed',
+      reason: 'too-long',
+      params: { max: '280', unit: 'characters' },
+      detail: 'Tweet text is too long.',
+    });
+    expect(describeError(tEn, refused, 'en', 'composer', 'x')).toBe(
+      'This post is longer than the network allows (280 characters): shorten it. X said: “Tweet text is too long.”',
+    );
+    expect(describeError(tFr, refused, 'fr', 'composer', 'x')).toContain('X a répondu : « Tweet text is too long. »');
+    expect(describeError(tEn, error({ code: 'invalid', detail: 'Validation failed' }), 'en')).toBe(
+      'The network sent something Colonnade could not read. The network said: “Validation failed”',
+    );
+  });
+
+  it('falls back to the code’s words for a reason the UI does not know, or one missing its params', () => {
+    expect(describeError(tEn, error({ code: 'auth-expired', reason: 'no-such-reason' }), 'en')).toBe(
+      'This profile needs to be reconnected.',
+    );
+    expect(describeError(tEn, error({ code: 'bad-request', reason: 'too-long' }), 'en')).toBe('English words');
+  });
+
+  it('in Accounts, an address nobody answers on says to check the address, not "showing cached posts"', () => {
+    const offline = error({ code: 'offline' });
+    expect(describeError(tEn, offline, 'en', 'accounts')).toBe(
+      'Colonnade cannot reach that server; check the address.',
+    );
+    expect(describeError(tFr, offline, 'fr', 'accounts')).toBe(
+      'Colonnade ne parvient pas à joindre ce serveur ; vérifiez l’adresse.',
+    );
+    expect(describeError(tEn, offline, 'en', 'column')).toBe('Offline, showing cached posts.');
+    expect(describeError(tEn, offline, 'en', 'composer')).not.toMatch(/cached/);
+  });
+
+  it('says "Retrying…" only in a column, which does retry by itself', () => {
+    const transient = error({ code: 'transient' });
+    expect(describeError(tEn, transient, 'en', 'column')).toMatch(/Retrying…/);
+    for (const where of ['composer', 'accounts', 'dialog'] as const) {
+      expect(describeError(tEn, transient, 'en', where)).not.toMatch(/Retrying/);
+      expect(describeError(tFr, transient, 'fr', where)).not.toMatch(/Nouvel essai/);
+    }
+    expect(describeError(tEn, transient, 'en', 'composer')).toMatch(/will not be posted twice/);
+  });
+
+  it('names what a rate limit limits, with or without a reset time', () => {
+    const limited = error({ code: 'rate-limited', resetAt: '2026-11-25T09:30:00.000Z' });
+    expect(describeError(tEn, limited, 'en', 'column')).toMatch(/how often this column can be read, until \d\d:\d\d/);
+    expect(describeError(tEn, limited, 'en', 'composer')).toMatch(/limits posting from this profile until/);
+    expect(describeError(tEn, limited, 'en', 'accounts')).toMatch(/limits sign-in attempts until/);
+    expect(describeError(tFr, error({ code: 'rate-limited' }), 'fr', 'composer')).toBe(
+      'Le réseau limite les publications de ce profil pour le moment ; réessayez plus tard.',
+    );
+  });
+
+  it('says the spent X budget through its reason', () => {
+    const budget = error({ code: 'not-allowed', reason: 'monthly-budget' });
+    expect(describeError(tEn, budget, 'en', 'column')).toBe(en.usage.pausedColumn);
+    expect(describeError(tFr, budget, 'fr', 'column')).toBe(fr.usage.pausedColumn);
+  });
+
+  it('describes anything thrown that is not an API error as internal', () => {
+    expect(describeThrown(tEn, new Error('boom'), 'en')).toBe(en.errors.internal);
+    expect(describeThrown(tEn, new ApiError(error({ code: 'offline' })), 'en', 'accounts')).toBe(en.errors.unreachable);
+  });
+});
+
+describe('bad requests reach the French UI in French', () => {
+  it.each([
+    [{ channel: 'deck.create', payload: { name: ' ' } }, 'A deck needs a name.', 'Un tableau a besoin d’un nom.'],
+    [
+      { channel: 'deck.create', payload: { name: 'x'.repeat(61) } },
+      'Deck names are at most 60 characters.',
+      'Le nom d’un tableau fait au plus 60 caractères.',
+    ],
+    [
+      { channel: 'post.publish', payload: { profileId: 'p', text: '  ', idempotencyKey: 'key-00000009' } },
+      'Write something to post.',
+      'Écrivez quelque chose à publier.',
+    ],
+    [
+      { channel: 'column.move', payload: { deckId: 'd', columnId: 'c', toIndex: 99 } },
+      '“Position” must be at most 49.',
+      '« Position » doit valoir au plus 49.',
+    ],
+    [
+      {
+        channel: 'accounts.connect',
+        payload: {
+          request: { network: 'mastodon', method: 'mastodon-token', instanceUrl: 'mastodon.social', accessToken: 't' },
+        },
+      },
+      'Enter a full address, like https://mastodon.social',
+      'Saisissez une adresse complète, comme https://mastodon.social',
+    ],
+    [
+      {
+        channel: 'accounts.connect',
+        payload: {
+          request: { network: 'bluesky', method: 'bluesky-app-password', identifier: 'ada.example', appPassword: ' ' },
+        },
+      },
+      'Fill in “App password”.',
+      'Remplissez « Mot de passe d’application ».',
+    ],
+    [
+      { channel: 'usage.configure', payload: { accountId: 'a', monthlyBudget: -1 } },
+      '“Monthly budget” must be at least 0.',
+      '« Budget mensuel » doit valoir au moins 0.',
+    ],
+  ])('%o', async ({ channel, payload }, english, french) => {
+    const core = await createCore(memoryPorts());
+    const result = await core.dispatch(channel, payload);
+    core.stop();
+    if (result.ok) throw new Error('expected a refusal');
+    expect(result.error.code).toBe('bad-request');
+    expect(result.error.message).toBe(english);
+    expect(describeError(tEn, result.error, 'en')).toBe(english);
+    expect(describeError(tFr, result.error, 'fr')).toBe(french);
+  });
+});
