@@ -78,6 +78,11 @@ export interface NetworkAdapter {
   columnKinds(): ColumnKind[];
   textRules(): TextRules;
   /**
+   * Fetches the limits the server publishes when they are not known yet (a Mastodon instance's
+   * `/api/v2/instance`, else `/api/v1/instance`); `textRules()` answers them afterwards.
+   */
+  loadTextRules?(): Promise<TextRules>;
+  /**
    * A page of a timeline as the network orders it (newest entry first): reposts and
    * notifications are entries of their own time. An item that cannot be read is left out,
    * logged with its id, and counted in `skipped`; it never fails the page.

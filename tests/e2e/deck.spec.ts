@@ -1,4 +1,7 @@
 // The deck as a CM meets it, in Chromium against the headless host.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startHarness } from './support/harness';
 import { expect, test } from './support/fixtures';
@@ -379,4 +382,30 @@ test('a notifications column says who liked, reposted and followed', async ({ pa
   await expect(followed.getByText(/^.+ followed you$/)).toBeVisible();
   await expect(followed.locator('.post-text')).toHaveCount(0);
   await expect(feed.getByRole('article', { name: / reposted your post, / }).first()).toBeAttached();
+});
+
+test('a damaged layout file: the deck starts from the default and a notice says which file and where the old copy is', async ({
+  page,
+}) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colonnade-e2e-damaged-'));
+  fs.writeFileSync(path.join(dataDir, 'layout.json'), '{"schemaVersion": 1, "decks": [ {"id": "d1", "na');
+  const harness = await startHarness({ dataDir });
+  try {
+    await page.goto(harness.url);
+    const notice = page.getByRole('alert').filter({ hasText: 'Your decks and columns could not be read' });
+    await expect(notice).toBeVisible();
+    await expect(notice).toContainText('reset to the starting one');
+    const kept = fs.readdirSync(dataDir).find((f) => f.startsWith('layout') && f !== 'layout.json');
+    expect(kept).toBeDefined();
+    await expect(notice).toContainText(kept!);
+    await expect(column(page, 'Home').getByRole('article').first()).toBeVisible();
+
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notice).toHaveCount(0);
+    await page.reload();
+    await expect(column(page, 'Home')).toBeVisible();
+    await expect(page.getByText('Your decks and columns could not be read')).toHaveCount(0);
+  } finally {
+    await harness.stop();
+  }
 });

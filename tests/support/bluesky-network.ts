@@ -88,10 +88,6 @@ export interface BlueskyTestNetwork {
   deleteRecord(by: BlueskyTestAccount, uri: string): Promise<void>;
   /** The author of `post` detaches the quote `quoteUri` from it (app.bsky.feed.postgate). */
   detachQuote(by: BlueskyTestAccount, post: StrongRef, quoteUri: string): Promise<void>;
-  /** The DID of the network's labeller (its Ozone service), whose labels the AppView carries. */
-  labelerDid: string;
-  /** The labeller labels a record (`subject` a post) with `vals`, or withdraws them (`negate`). */
-  label(subject: StrongRef, vals: string[], negate?: string[]): Promise<void>;
   /** Waits until the AppView has indexed everything written so far. */
   sync(): Promise<void>;
   close(): Promise<void>;
@@ -361,19 +357,6 @@ export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
             detachedEmbeddingUris: [quoteUri],
             createdAt: new Date().toISOString(),
           },
-        });
-      },
-
-      labelerDid: network.ozone.ctx.cfg.service.did,
-
-      async label(subject, vals, negate = []) {
-        await network.ozone.getModClient().emitEvent({
-          event: {
-            $type: 'tools.ozone.moderation.defs#modEventLabel',
-            createLabelVals: vals,
-            negateLabelVals: negate,
-          },
-          subject: { $type: 'com.atproto.repo.strongRef', uri: subject.uri, cid: subject.cid },
         });
       },
 

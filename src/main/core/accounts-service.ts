@@ -262,6 +262,17 @@ export class AccountsService {
     );
     self.adapter = adapter;
     this.adapters.set(record.id, adapter);
+    // A server that publishes its own limits (a Mastodon instance) gets them in the composer at
+    // once after a restart, not only after its first column read.
+    if (adapter.loadTextRules) {
+      const before = JSON.stringify(adapter.textRules());
+      adapter.loadTextRules().then(
+        (rules) => {
+          if (this.adapters.get(record.id) === adapter && JSON.stringify(rules) !== before) this.changed();
+        },
+        (err: unknown) => this.deps.log.warn('server limits not loaded', { accountId: record.id, error: String(err) }),
+      );
+    }
   }
 
   /** Encrypts and stores renewed credentials of an account (awaited before they are used). */

@@ -2,7 +2,7 @@
 // contract. The Electron shell and the headless host each call createCore with their own ports.
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import type { NetworkAdapter, TextRules } from '../../shared/adapter';
+import type { NetworkAdapter } from '../../shared/adapter';
 import { ColonnadeError, type Result } from '../../shared/errors';
 import type { Account, Layout } from '../../shared/model';
 import type { NetworkModule } from '../networks/module';
@@ -206,9 +206,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       // Never send what the network would refuse for its length (the composer says so first).
       // The server's own limits: a Mastodon instance's are fetched first if not yet known, so a
       // post a 5,000-character instance accepts is never held to the 500 default.
-      const loader = adapter as Partial<{ loadTextRules(): Promise<TextRules> }>;
-      const rules = loader.loadTextRules
-        ? await loader.loadTextRules.call(adapter).catch(() => adapter.textRules())
+      const rules = adapter.loadTextRules
+        ? await adapter.loadTextRules().catch(() => adapter.textRules())
         : adapter.textRules();
       const measure = measureText(text, rules);
       if (measure.over) {

@@ -43,17 +43,7 @@ export function App() {
   const usage = useAppStore((s) => s.usage);
   const overBudget = accounts.filter((a) => usage[a.id]?.paused);
   const [open, setOpen] = useState<Open>(null);
-  const [notices, setNotices] = useState<Notice[]>([]);
-  useEffect(() => {
-    let live = true;
-    actions.notices().then(
-      (list) => live && setNotices(list),
-      () => undefined, // no notices to show is not worth an error of its own
-    );
-    return () => {
-      live = false;
-    };
-  }, [actions]);
+  const notices = useAppStore((s) => s.notices);
   useEffect(() => {
     document.addEventListener('auxclick', preventMiddleClick, true);
     return () => document.removeEventListener('auxclick', preventMiddleClick, true);
@@ -162,7 +152,9 @@ export function App() {
           <button
             type="button"
             onClick={() =>
-              void actions.dismissNotice(n.id).then(setNotices, () => setNotices((l) => l.filter((x) => x.id !== n.id)))
+              void actions
+                .dismissNotice(n.id)
+                .catch(() => useAppStore.setState((s) => ({ notices: s.notices.filter((x) => x.id !== n.id) })))
             }
           >
             {t('notices.dismiss')}

@@ -57,8 +57,7 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       useAppStore.setState((s) => ({ usage: { ...s.usage, [accountId]: usage } }));
     },
     /** Notices not yet dismissed (a data file reset at start…), and dismissing one. */
-    notices: () => api('notices.list', {}),
-    dismissNotice: (id: string) => api('notices.dismiss', { id }),
+    dismissNotice: async (id: string) => useAppStore.setState({ notices: await api('notices.dismiss', { id }) }),
     publish: (profileId: string, text: string, idempotencyKey: string) =>
       api('post.publish', { profileId, text, idempotencyKey }),
     listsFor: (profileId: string) => api('column.lists', { profileId }),

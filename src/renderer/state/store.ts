@@ -2,7 +2,7 @@
 // layout, settings, accounts and column statuses are refreshed by sync.ts from main's responses
 // and events; components read slices and call actions (actions.ts), never IPC.
 import { create } from 'zustand';
-import type { AccountUsage, AppInfo, ColumnStatus } from '../../shared/ipc/contract';
+import type { AccountUsage, AppInfo, ColumnStatus, Notice } from '../../shared/ipc/contract';
 import type { Account, Layout } from '../../shared/model';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 
@@ -19,6 +19,8 @@ export interface AppState {
   authorizeUrl: string | null;
   /** The X cost meter, by account id. */
   usage: Record<string, AccountUsage>;
+  /** Data files main had to reset (damaged, newer, unreadable), until the user dismisses them. */
+  notices: Notice[];
 }
 
 export const initialState: AppState = {
@@ -32,6 +34,7 @@ export const initialState: AppState = {
   statuses: {},
   authorizeUrl: null,
   usage: {},
+  notices: [],
 };
 
 export const useAppStore = create<AppState>()(() => ({ ...initialState }));

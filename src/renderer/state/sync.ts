@@ -37,17 +37,19 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
   };
 
   const resync = async () => {
-    const [layout, settings, accounts, usage, pending] = await Promise.all([
+    const [layout, settings, accounts, usage, notices, pending] = await Promise.all([
       api('layout.get', {}),
       api('settings.get', {}),
       api('accounts.list', {}),
       api('usage.get', {}),
+      api('notices.list', {}),
       api('events.pending', {}),
     ]);
     useAppStore.setState({
       layout,
       settings,
       accounts,
+      notices,
       usage: Object.fromEntries(usage.map((u) => [u.accountId, u])),
       connected: true,
     });
@@ -65,6 +67,7 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
       useAppStore.setState((s) => ({ statuses: { ...s.statuses, [status.columnId]: status } }));
     }),
     bridge.on('feed.delivery', (p) => void apply(p as FeedDelivery)),
+    bridge.on('notices.changed', (p) => useAppStore.setState({ notices: p as EventOf<'notices.changed'> })),
     bridge.on('accounts.changed', (p) => useAppStore.setState({ accounts: p as EventOf<'accounts.changed'> })),
     bridge.on('usage.changed', (p) => {
       const u = p as EventOf<'usage.changed'>;

@@ -24,6 +24,7 @@ function fakeBridge(pending: FeedDelivery[]) {
           return { ok: true, value: { language: 'fr' } };
         case 'accounts.list':
         case 'usage.get':
+        case 'notices.list':
           return { ok: true, value: [] };
         case 'events.pending':
           return { ok: true, value: pending };

@@ -143,13 +143,6 @@ export interface InstanceInfo {
   source: 'v2' | 'v1' | 'default';
 }
 
-/**
- * What each instance published, shared by every adapter of this process: the adapter that checks
- * a new account while connecting learns the instance's limits, and the account's adapter, built
- * right after, has them at once (a 300-character instance shows "/ 300" straight away).
- */
-const knownInstances = new Map<string, InstanceInfo>();
-
 const ListShape = z.object({ id: z.string().min(1), title: z.string() });
 const MediaUploadShape = z.object({ id: z.string().min(1), url: z.string().nullish() });
 
@@ -213,6 +206,8 @@ export class MastodonAdapter implements NetworkAdapter {
   private readonly client: mastodon.rest.Client;
   private readonly host: string;
   private instanceInfo: Promise<InstanceInfo> | undefined;
+  /** What the instance published, once fetched. */
+  private knownInstance: InstanceInfo | undefined;
   private lastRateLimit: RateLimitState | null = null;
   /** The viewer's own account id (tells a reply to her from a mention), once verified. */
   private viewerId: string | undefined;
@@ -326,7 +321,7 @@ export class MastodonAdapter implements NetworkAdapter {
   private instance(): Promise<InstanceInfo> {
     this.instanceInfo ??= this.loadInstance()
       .then((info) => {
-        knownInstances.set(this.credentials.instanceUrl, info);
+        this.knownInstance = info;
         return info;
       })
       .catch((err: unknown) => {
@@ -443,12 +438,12 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   /**
-   * The instance's limits once known (verify and every read fetch them, and an adapter of the same
-   * instance that already did shares them: the account checked while connecting), Mastodon's
-   * defaults before.
+   * The instance's limits once known (verify, every read and `loadTextRules` fetch them; the
+   * accounts service keeps the adapter that checked a new account, and loads them for the others
+   * at start), Mastodon's defaults before.
    */
   textRules(): TextRules {
-    return { ...(knownInstances.get(this.credentials.instanceUrl)?.rules ?? DEFAULT_RULES) };
+    return { ...(this.knownInstance?.rules ?? DEFAULT_RULES) };
   }
 
   /** The instance's limits, fetched once and cached. */

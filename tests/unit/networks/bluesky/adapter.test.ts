@@ -93,20 +93,6 @@ const inTimelineOrder = (entries: TimelineEntry[]) =>
   entries.every((e, i) => i === 0 || Date.parse(entries[i - 1]?.at ?? '') >= Date.parse(e.at));
 const THREE_DAYS = 3 * 24 * 3600_000;
 
-/** Labels reach the AppView from the labeller asynchronously: waits until `ref` has (or has no) labeller label. */
-async function labelsSettle(ref: StrongRef, present: boolean): Promise<void> {
-  for (let tries = 0; tries < 60; tries++) {
-    await net.sync();
-    const url = `${net.appviewUrl}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(ref.uri)}`;
-    const res = await fetch(url, { headers: { 'atproto-accept-labelers': net.labelerDid } });
-    const body = (await res.json()) as { posts?: Array<{ labels?: Array<{ src: string }> }> };
-    const has = (body.posts?.[0]?.labels ?? []).some((l) => l.src === net.labelerDid);
-    if (has === present) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`labels of ${ref.uri} did not settle`);
-}
-
 beforeAll(async () => {
   net = await startBlueskyNetwork();
   casey = await net.createAccount('casey');
@@ -183,22 +169,13 @@ beforeAll(async () => {
     ],
   });
 
-  // Labelled posts, by lara. casey subscribes to the network's labeller.
+  // Self-labelled posts, by lara. (Labeller labels: normalize.test.ts.)
   const image = [{ data: png(4, 4), mimeType: 'image/png', alt: 'a labelled picture' }];
   refs.lPlain = await net.post(lara, 'lara plain');
   refs.lPorn = await net.post(lara, { text: 'lara porn', labels: ['porn'], images: image });
   refs.lGraphic = await net.post(lara, { text: 'lara graphic', labels: ['graphic-media'], images: image });
   refs.lNudity = await net.post(lara, { text: 'lara nudity', labels: ['nudity'], images: image });
-  refs.lWarned = await net.post(lara, 'lara warned by the labeller');
-  refs.lNegated = await net.post(lara, { text: 'lara labelled then cleared', images: image });
-  await casey.agent.addLabeler(net.labelerDid);
   await net.sync();
-  await net.label(refs.lWarned, ['!warn']);
-  await net.label(refs.lNegated, ['porn']);
-  await labelsSettle(refs.lWarned, true);
-  await labelsSettle(refs.lNegated, true);
-  await net.label(refs.lNegated, [], ['porn']);
-  await labelsSettle(refs.lNegated, false);
 
   creds = await connectBluesky({ service: net.pdsUrl, identifier: casey.handle, appPassword: casey.password });
   ctx = recordingContext();
@@ -434,10 +411,8 @@ describe('columns', () => {
 
 describe('quotes', () => {
   let quinnPosts: Post[];
-  let mentions: TimelineEntry[];
   beforeAll(async () => {
     quinnPosts = await readAll({ kind: 'user', query: 'quinn.test', limit: 50 });
-    mentions = await readEntries({ kind: 'mentions', limit: 50 });
   });
   const quoting = (key: string) => quinnPosts.find((p) => p.id === idOf(refs[key]!));
 
@@ -484,17 +459,11 @@ describe('the viewer’s moderation', () => {
     return new Map(page.items.map((e) => [e.post!.text, e.post!]));
   };
 
-  it('with Bluesky’s defaults: adult and graphic media left out, a labeller’s warning folds the post', async () => {
+  it('with Bluesky’s defaults: adult and graphic media left out, nudity shown', async () => {
     const posts = await laraColumn(adapter);
-    expect([...posts.keys()].sort()).toEqual(
-      ['lara plain', 'lara nudity', 'lara warned by the labeller', 'lara labelled then cleared'].sort(),
-    );
+    expect([...posts.keys()].sort()).toEqual(['lara nudity', 'lara plain']);
     expect(posts.get('lara plain')?.moderation).toBeUndefined();
     expect(posts.get('lara nudity')?.moderation).toBeUndefined(); // nudity: 'ignore' by default
-    expect(posts.get('lara warned by the labeller')?.moderation).toEqual([
-      { scope: 'post', source: 'label', text: 'Content warning' },
-    ]);
-    expect(posts.get('lara labelled then cleared')?.moderation).toBeUndefined();
   });
 
   it('with adult content on and labels set to warn: media hidden behind the label’s name', async () => {

@@ -105,6 +105,39 @@ describe('A freshly connected Mastodon account', () => {
     const account = (listed.value as Account[]).find((a) => a.network === 'mastodon');
     expect(account?.textRules.maxLength).toBe(300);
   });
+
+  it('still shows 300 after a restart, before any column reads, and tells the renderer', async () => {
+    const emulator = await startEmulator({ maxCharacters: 300 });
+    const ports = memoryPorts();
+    const first = await createCore(ports, { networks: [mastodonNetwork as unknown as NetworkModule] });
+    const connected = await first.dispatch('accounts.connect', {
+      request: {
+        network: 'mastodon',
+        method: 'mastodon-token',
+        instanceUrl: emulator.url,
+        accessToken: emulator.issueToken(),
+      },
+      allowWeakStorage: true,
+    });
+    expect(connected.ok).toBe(true);
+    first.stop();
+
+    const second = await createCore(ports, { networks: [mastodonNetwork as unknown as NetworkModule] });
+    const announced = new Promise<Account[]>((resolve) =>
+      second.subscribe((event, payload) => {
+        const accounts = payload as Account[];
+        if (event === 'accounts.changed' && accounts.some((a) => a.textRules.maxLength === 300)) resolve(accounts);
+      }),
+    );
+    const listed = await second.dispatch('accounts.list', {});
+    if (!listed.ok) throw new Error(listed.error.message);
+    const before = (listed.value as Account[]).find((a) => a.network === 'mastodon');
+    const after = (await announced).find((a) => a.network === 'mastodon');
+    expect(after?.textRules.maxLength).toBe(300);
+    // Either the limits were already there when listed, or they came by the accounts.changed event.
+    expect([300, 500]).toContain(before?.textRules.maxLength);
+    second.stop();
+  });
 });
 
 describe('Mastodon boosts as timeline entries', () => {
