@@ -70,6 +70,20 @@ export interface PublishRequest {
   idempotencyKey: string;
 }
 
+/** What one `refreshMetrics` learnt about posts shown before. */
+export interface MetricsRefresh {
+  /** Current counts by post id; a post the network did not answer about is left out. */
+  metrics: Map<string, Metrics>;
+  /**
+   * Post ids the network says no longer exist or are no longer available (deleted, taken down,
+   * their author's account gone or suspended): they leave every column. Not a post the network
+   * says it only withholds from this viewer (a Bluesky block, an X protected author), nor one
+   * whose answer could not be read. Each adapter's `refreshMetrics` says how its network tells
+   * them apart (Mastodon does not: it answers 404 alike on purpose).
+   */
+  gone: string[];
+}
+
 export interface NetworkAdapter {
   readonly network: Post['network'];
   /** The profile behind the credentials; throws auth-expired when they no longer work. */
@@ -88,8 +102,11 @@ export interface NetworkAdapter {
    * logged with its id, and counted in `skipped`; it never fails the page.
    */
   readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>>;
-  /** Current counts for posts this adapter returned before. Unknown ids are left out. */
-  refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>>;
+  /**
+   * Current counts for posts this adapter returned before, and which of them the network says
+   * are gone, from the same requests. Ids of other networks or accounts are left out of both.
+   */
+  refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh>;
   /** Lists (and custom feeds) this account can open as columns. */
   lists(): Promise<ListInfo[]>;
   act(postId: string, action: PostAction): Promise<void>;

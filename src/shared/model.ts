@@ -16,7 +16,10 @@ export const InstantSchema = z.iso.datetime();
  */
 export const CustomEmojiSchema = z.object({
   shortcode: z.string().min(1).max(100),
+  /** The image as uploaded: animated where the emoji is. */
   url: z.string().min(1),
+  /** A still image of it (Mastodon `static_url`), where it differs from `url`: shown to who prefers reduced motion. */
+  staticUrl: z.string().min(1).optional(),
 });
 export type CustomEmoji = z.infer<typeof CustomEmojiSchema>;
 

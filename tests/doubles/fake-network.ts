@@ -8,12 +8,15 @@ import type { AdapterContext, NetworkModule } from '../../src/main/networks/modu
 
 const CredentialsSchema = z.object({ instanceUrl: z.string(), accessToken: z.string(), generation: z.number() });
 export type FakeCredentials = z.infer<typeof CredentialsSchema>;
+const NO_COUNTS = { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null };
 
 export class FakeNetwork {
   /** Tokens the fake server accepts. */
   validTokens = new Set<string>();
   /** What the next timeline read throws, if anything. */
   failNextRead: ColonnadeError | null = null;
+  /** Post ids deleted on the fake server: timelines leave them out, refreshMetrics says they are gone. */
+  deleted = new Set<string>();
   contexts: Array<AdapterContext<FakeCredentials>> = [];
   private approve: ((token: string) => void) | undefined;
 
@@ -89,8 +92,10 @@ export class FakeNetwork {
         const failure = this.failNextRead;
         this.failNextRead = null;
         if (failure) throw failure;
+        const id = `${this.network}:1`;
+        if (this.deleted.has(id)) return { items: [], older: null, newer: '1' };
         const post: Post = {
-          id: `${this.network}:1`,
+          id,
           network: this.network,
           nativeId: '1',
           author: this.profile(credentials.accessToken),
@@ -99,12 +104,17 @@ export class FakeNetwork {
           media: [],
           createdAt: new Date(ctx.clock.now()).toISOString(),
           url: null,
-          metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
+          metrics: NO_COUNTS,
         };
         ctx.onReads?.({ posts: 100, ownPosts: 0 });
         return { items: [entryOf(post)], older: null, newer: '1' };
       },
-      refreshMetrics: async () => new Map(),
+      refreshMetrics: async (ids) => {
+        check();
+        const asked = ids.filter((id) => id.startsWith(`${this.network}:`));
+        const metrics = new Map(asked.filter((id) => !this.deleted.has(id)).map((id) => [id, NO_COUNTS] as const));
+        return { metrics, gone: asked.filter((id) => this.deleted.has(id)) };
+      },
       lists: async () => [{ id: '7', name: 'Press', kind: 'list' }],
       act: async () => check(),
       publish: async () => {

@@ -81,6 +81,7 @@ export class MemoryDocuments implements DocumentStores {
         this.files.delete(name);
         return where;
       },
+      delete: () => void this.files.delete(name),
     };
   }
 }

@@ -41,8 +41,11 @@ export interface AccountsDeps {
   /** Show an authorization page (system browser / renderer link). */
   authorize(url: string): void;
   onReads?(accountId: string, reads: { posts: number; ownPosts: number }): void;
-  /** The document an account's adapter keeps across restarts (AdapterContext.memory). */
-  memory?(accountId: string): AdapterMemory;
+  /**
+   * The document an account's adapter keeps across restarts (AdapterContext.memory); `delete`
+   * removes it when the account is removed.
+   */
+  memory?(accountId: string): AdapterMemory & { delete(): void };
   /**
    * The account was just (re)connected (`connected`), or its health came back from "needs
    * reconnect" (`recovered`): its columns should poll now rather than sleep out their back-off.
@@ -182,6 +185,12 @@ export class AccountsService {
       throw new ColonnadeError('not-found', 'That account is not connected.');
     this.doc.set({ accounts: doc.accounts.filter((a) => a.id !== accountId) });
     this.adapters.delete(accountId);
+    // What the adapter remembered for this account (X: the CM's likes and reposts) goes with it.
+    try {
+      this.deps.memory?.(accountId).delete();
+    } catch (err) {
+      this.deps.log.warn('the memory of a removed account could not be deleted', { accountId, error: String(err) });
+    }
     this.deps.log.info('account removed', { accountId });
     this.changed();
   }
@@ -236,7 +245,11 @@ export class AccountsService {
       onReads: (reads) => this.deps.onReads?.(accountId(), reads),
       memory: {
         read: () => this.deps.memory?.(accountId()).read(),
-        write: (d) => this.deps.memory?.(accountId()).write(d),
+        // A like answered after the account was removed must not bring its memory file back.
+        write: (d) => {
+          const id = accountId();
+          if (this.records().some((a) => a.id === id)) this.deps.memory?.(id).write(d);
+        },
       },
     };
   }

@@ -46,6 +46,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       return {
         read: () => store.read(),
         write: (document) => store.write(document),
+        delete: () => store.delete(),
         moveAside: (reason) => {
           const keptAs = store.moveAside(reason);
           notices.push({

@@ -1,6 +1,7 @@
 // Keeps the active deck's columns live: polls each column's network for what is newer than its
-// cursor and refreshes the counts of its recent posts, within the adapter's pace, and reports each
-// column's state (live, or the error that stopped it, in the shared taxonomy).
+// cursor and refreshes the counts of its recent posts, within the adapter's pace, delivers the
+// posts the network says are gone (`removed`: they leave every column), and reports each column's
+// state (live, or the error that stopped it, in the shared taxonomy).
 import type { NetworkAdapter } from '../../shared/adapter';
 import { ColonnadeError, toAppError, type AppError } from '../../shared/errors';
 import type { ColumnStatus, FeedDelivery } from '../../shared/ipc/contract';
@@ -126,6 +127,12 @@ export class ColumnFeeds {
     if (feed.timer !== undefined) this.deps.clock.clearTimeout(feed.timer);
   }
 
+  /** Posts the network says are gone: no column refreshes their counts again. */
+  private forget(postIds: readonly string[]): void {
+    if (postIds.length === 0) return;
+    for (const feed of this.feeds.values()) feed.recent = feed.recent.filter((id) => !postIds.includes(id));
+  }
+
   private remember(feed: Feed, postIds: readonly string[]): void {
     const merged = [...postIds, ...feed.recent.filter((id) => !postIds.includes(id))];
     feed.recent = merged.slice(0, METRICS_WINDOW);
@@ -176,16 +183,19 @@ export class ColumnFeeds {
       const first = feed.newer === null;
       const pageIds = postIdsOf(page.items);
       const known = feed.recent.filter((id) => !pageIds.includes(id));
-      const counts = known.length > 0 ? await adapter.refreshMetrics(known) : new Map();
+      const counts = known.length > 0 ? await adapter.refreshMetrics(known) : { metrics: new Map(), gone: [] };
       if (feed.stopped) return null;
       if (page.newer) feed.newer = page.newer;
       this.remember(feed, pageIds);
-      const metrics = [...counts].map(([postId, m]) => ({ postId, metrics: m }));
-      if (page.items.length > 0 || metrics.length > 0) {
+      const metrics = [...counts.metrics].map(([postId, m]) => ({ postId, metrics: m }));
+      const removed = counts.gone.filter((id) => known.includes(id));
+      this.forget(removed);
+      if (page.items.length > 0 || metrics.length > 0 || removed.length > 0) {
         this.deps.deliver({
           columnId: feed.column.id,
           entries: page.items,
           metrics,
+          ...(removed.length > 0 ? { removed } : {}),
           ...(first ? { older: page.older } : {}),
         });
       }

@@ -38,6 +38,8 @@ export interface DocumentStore {
   write(document: Record<string, unknown>): void;
   /** Move the current file aside (kept for the user), answering where it went. */
   moveAside(reason: string): string;
+  /** Remove the document's file (nothing is kept); reading then answers undefined. No file: nothing to do. */
+  delete(): void;
 }
 
 export interface DocumentStores {

@@ -49,6 +49,10 @@ export function confDocuments(cwd: string, make: ConfFactory, now: () => number 
           conf = undefined;
           return target;
         },
+        delete() {
+          fs.rmSync(file, { force: true });
+          conf = undefined;
+        },
       };
     },
   };

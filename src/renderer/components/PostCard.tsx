@@ -171,24 +171,36 @@ function fillName(sentence: string, name: ReactNode): ReactNode {
   );
 }
 
-function notificationKey(n: Notification): { key: string; count: number } {
+/**
+ * The notification in words, with `name` for the lead actor: a kind of its own ("Gina liked your
+ * post", "Gina and 3 others liked your post"); else the type the network names, when Colonnade has
+ * words for it (`notifications.types`: Mastodon `poll`, `follow_request`, `admin.sign_up`…,
+ * Bluesky `starterpack-joined`, `like-via-repost`…), with "Gina and 2 others" as the name when
+ * several did it; else a generic sentence that names who and gives the network's word.
+ */
+function sentence(t: TFunction, n: Notification, name: string): string {
   const others = Math.max(n.count, n.actors.length) - 1;
+  if (n.kind === 'other' && n.type) {
+    // i18next reads '.' in a key as nesting: `admin.sign_up` is the key `admin_sign_up`.
+    const key = `notifications.types.${n.type.replace(/[^A-Za-z0-9]/g, '_')}`;
+    const who = others > 0 ? t('notifications.several', { name, count: others }) : name;
+    const said = t(key, { name: who, defaultValue: '' });
+    if (said) return said;
+  }
   return others > 0
-    ? { key: `notifications.${n.kind}Many`, count: others }
-    : { key: `notifications.${n.kind}`, count: 1 };
+    ? t(`notifications.${n.kind}Many`, { name, count: others, type: n.type ?? n.kind })
+    : t(`notifications.${n.kind}`, { name, type: n.type ?? n.kind });
 }
 
 /** "Gina liked your post", "Gina and 3 others liked your post": the notification in words. */
 export function notificationText(t: TFunction, n: Notification): string {
-  const { key, count } = notificationKey(n);
   const lead = n.actors[0]!;
-  return t(key, { name: lead.displayName || `@${lead.handle}`, count, type: n.type ?? n.kind });
+  return sentence(t, n, lead.displayName || `@${lead.handle}`);
 }
 
 function NotificationSentence(props: { t: TFunction; notification: Notification }) {
   const { t, notification: n } = props;
-  const { key, count } = notificationKey(n);
-  return fillName(t(key, { name: MARK, count, type: n.type ?? n.kind }), <ProfileName profile={n.actors[0]!} />);
+  return fillName(sentence(t, n, MARK), <ProfileName profile={n.actors[0]!} />);
 }
 
 /** A display name as written (custom emoji as images), isolated in its own direction. */
@@ -334,19 +346,25 @@ function EmojiText(props: { text: string; emojis: readonly CustomEmoji[] | undef
   );
 }
 
+/**
+ * A custom emoji's image, with the shortcode as alt (and as text if it cannot load). Where the
+ * network gives a still image, who prefers reduced motion (`prefers-reduced-motion: reduce`, an OS
+ * setting) gets it instead of the animated one: the browser picks, no script.
+ */
 function EmojiImage(props: { emoji: CustomEmoji }) {
   const [broken, setBroken] = useState(false);
-  const code = `:${props.emoji.shortcode}:`;
+  const { shortcode, url, staticUrl } = props.emoji;
+  const code = `:${shortcode}:`;
   if (broken) return <>{code}</>;
+  const img = (
+    <img className="emoji" src={url} alt={code} title={code} draggable={false} onError={() => setBroken(true)} />
+  );
+  if (!staticUrl) return img;
   return (
-    <img
-      className="emoji"
-      src={props.emoji.url}
-      alt={code}
-      title={code}
-      draggable={false}
-      onError={() => setBroken(true)}
-    />
+    <picture>
+      <source media="(prefers-reduced-motion: reduce)" srcSet={staticUrl} />
+      {img}
+    </picture>
   );
 }
 

@@ -20,12 +20,19 @@ const NETWORK_NAMES: Record<NetworkId, string> = {
   sandbox: 'Sandbox',
 };
 
+/**
+ * Reasons whose place's generic words say more (the reset time; who retries). An unreachable
+ * server in a column: that the cached posts stay (the address is checked in Accounts).
+ */
+const PLACE_WORDS_REASONS = new Set(['rate-limited', 'server-error', 'connection-broken', 'timeout']);
+
 const isNumber = (value: string) => /^-?\d+(\.\d+)?$/.test(value);
 
 /**
  * The reason's params ready for the UI language: digit-only values are formatted as numbers
  * (3000 → "3,000" / "3 000"), a `unit` ('characters' | 'bytes'; 'characters' when a `max`
- * comes alone) and a `field` (a request field name) are translated when the UI knows them.
+ * comes alone), a `field` (a request field name) and a `feature` (what was being done) are
+ * translated when the UI knows them.
  */
 function localParams(t: TFunction, params: Record<string, string> | undefined, language: string) {
   const out: Record<string, string> = {};
@@ -39,6 +46,8 @@ function localParams(t: TFunction, params: Record<string, string> | undefined, l
     out.unit = t(`units.${unit}`, { count: Number(params.max ?? 2), defaultValue: unit });
   }
   if (params?.field) out.field = t(`fields.${params.field}`, { defaultValue: params.field });
+  // What was being done ("search", "posting"), named by a key of `features`.
+  if (params?.feature) out.feature = t(`features.${params.feature}`, { defaultValue: t('features.other') });
   return out;
 }
 
@@ -84,7 +93,12 @@ export function describeError(
 ): string {
   const time = error.resetAt ? formatTime(error.resetAt, language) : '';
   let text: string | undefined;
-  if (error.reason) {
+  // A reason that only restates the code (slow down, server trouble, broken connection) says
+  // less than the place's own words: when it resets, and whether anything retries by itself.
+  const placeSaysMore =
+    error.reason !== undefined &&
+    (PLACE_WORDS_REASONS.has(error.reason) || (error.reason === 'unreachable' && where === 'column'));
+  if (error.reason && !placeSaysMore) {
     const key = `reasons.${error.reason}`;
     const said = t(key, { ...localParams(t, error.params, language), time, defaultValue: '' });
     // A reason the UI does not know, or whose params did not all come: the generic words instead.

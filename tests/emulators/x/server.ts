@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as twitterTextModule from 'twitter-text';
 import { SpecValidator, type Violation } from './spec-validator';
-import { ME_ID, XState, extractEntities, type XTweet, type XUser } from './state';
+import { ME_ID, XState, codePoints, extractEntities, type XEntity, type XTweet, type XUser } from './state';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -150,6 +150,35 @@ function displayUrl(url: string): string {
   return chars.length > 26 ? chars.slice(0, 25).join('') + '…' : bare;
 }
 
+/** X Premium long posts: over this weighted length a post's `text` is cut and `note_tweet` holds it. */
+const LONG_POST_LIMIT = 280;
+/** Where X cuts the `text` of a long post (weighted characters, then back to a blank). */
+const LONG_POST_CUT = 270;
+
+/**
+ * Code points of a long post's text that X sends in `text` (cut before a word, at most 270
+ * weighted characters), or null for a post of 280 or fewer (the appended media link not counted).
+ */
+function longPostCut(t: XTweet): number | null {
+  const typed = codePoints(t.text);
+  const mediaLink = t.entities.find((e) => e.mediaKey);
+  const own = mediaLink ? typed.slice(0, mediaLink.start) : typed;
+  if (parseTweet(own.join('').trimEnd()).weightedLength <= LONG_POST_LIMIT) return null;
+  let lo = 0;
+  let hi = own.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (parseTweet(own.slice(0, mid).join('')).weightedLength <= LONG_POST_CUT) lo = mid;
+    else hi = mid - 1;
+  }
+  const blank = own
+    .slice(0, lo + 1)
+    .join('')
+    .search(/\s\S*$/);
+  const cut = blank > 0 ? codePoints(own.join('').slice(0, blank)).length : lo;
+  return codePoints(own.slice(0, cut).join('').trimEnd()).length;
+}
+
 /** Pagination tokens: opaque to clients, here the id of the last post returned, in base 36. */
 const encodePage = (id: string) => `p${BigInt(id).toString(36)}`;
 function decodePage(token: string): bigint | null {
@@ -232,7 +261,11 @@ export interface XEmulatorControl {
   excludeFromPlan(endpoint: string): void;
   /** The next request to `endpoint` fails this way. */
   failNext(endpoint: string, mode: FaultMode): void;
-  addTweet(input: { authorId: string; text: string; createdAt?: number }): XTweet;
+  /**
+   * Seeds a post. Any length: one over 280 is a long post (the author's plan allows it), served
+   * as X serves them (`text` cut, the whole in `note_tweet`). `replyTo`: the post it answers.
+   */
+  addTweet(input: { authorId: string; text: string; createdAt?: number; replyTo?: string }): XTweet;
   /** `userId` retweets `tweetId` now (or at `createdAt`), as POST /2/users/{id}/retweets does. */
   retweet(userId: string, tweetId: string, createdAt?: number): XTweet;
   /**
@@ -303,8 +336,41 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     return o;
   };
 
+  /** Spec `PostEntities` of `entities` (urls of a note carry no `media_key` in the spec). */
+  const entitiesJson = (entities: readonly XEntity[], note = false): JsonObject => {
+    const e: JsonObject = {};
+    const tags = entities.filter((x) => x.kind === 'hashtag');
+    const mentions = entities.filter((x) => x.kind === 'mention');
+    const urls = entities.filter((x) => x.kind === 'url');
+    if (tags.length) e['hashtags'] = tags.map((x) => ({ start: x.start, end: x.end, tag: x.value }));
+    if (mentions.length) {
+      e['mentions'] = mentions.map((x) => ({
+        start: x.start,
+        end: x.end,
+        username: x.value,
+        ...(state.userByName(x.value) ? { id: state.userByName(x.value)!.id } : {}),
+      }));
+    }
+    if (urls.length) {
+      e['urls'] = urls.map((x) => ({
+        start: x.start,
+        end: x.end,
+        url: x.value,
+        expanded_url: x.expanded ?? x.value,
+        // The link of attached media reads pic.x.com/… and names the medium.
+        display_url: x.mediaKey ? `pic.x.com/${x.value.slice(-10)}` : displayUrl(x.expanded ?? x.value),
+        ...(x.mediaKey && !note ? { media_key: x.mediaKey } : {}),
+      }));
+    }
+    return e;
+  };
+
   const tweetJson = (t: XTweet, fields: Set<string>): JsonObject => {
-    const o: JsonObject = { id: t.id, text: escapeText(t.text), edit_history_tweet_ids: [t.id] };
+    // A long post (over 280, an X Premium "note"): `text` is cut at a word before 270 and
+    // carries the entities of that part; the whole text and all its entities are in `note_tweet`.
+    const long = longPostCut(t);
+    const shown = long === null ? t.text : codePoints(t.text).slice(0, long).join('');
+    const o: JsonObject = { id: t.id, text: escapeText(shown), edit_history_tweet_ids: [t.id] };
     if (fields.has('author_id')) o['author_id'] = t.authorId;
     if (fields.has('created_at')) o['created_at'] = new Date(t.createdAt).toISOString();
     if (fields.has('conversation_id')) o['conversation_id'] = t.id;
@@ -313,32 +379,21 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     if (fields.has('referenced_tweets') && t.referenced.length) o['referenced_tweets'] = t.referenced;
     if (fields.has('attachments') && t.mediaKeys.length) o['attachments'] = { media_keys: t.mediaKeys };
     if (fields.has('possibly_sensitive')) o['possibly_sensitive'] = t.sensitive ?? false;
-    if (fields.has('entities') && t.entities.length) {
-      const e: JsonObject = {};
-      const tags = t.entities.filter((x) => x.kind === 'hashtag');
-      const mentions = t.entities.filter((x) => x.kind === 'mention');
-      const urls = t.entities.filter((x) => x.kind === 'url');
-      if (tags.length) e['hashtags'] = tags.map((x) => ({ start: x.start, end: x.end, tag: x.value }));
-      if (mentions.length) {
-        e['mentions'] = mentions.map((x) => ({
-          start: x.start,
-          end: x.end,
-          username: x.value,
-          ...(state.userByName(x.value) ? { id: state.userByName(x.value)!.id } : {}),
-        }));
-      }
-      if (urls.length) {
-        e['urls'] = urls.map((x) => ({
-          start: x.start,
-          end: x.end,
-          url: x.value,
-          expanded_url: x.expanded ?? x.value,
-          // The link of attached media reads pic.x.com/… and names the medium.
-          display_url: x.mediaKey ? `pic.x.com/${x.value.slice(-10)}` : displayUrl(x.expanded ?? x.value),
-          ...(x.mediaKey ? { media_key: x.mediaKey } : {}),
-        }));
-      }
-      o['entities'] = e;
+    const shownEntities = long === null ? t.entities : t.entities.filter((x) => x.end <= long);
+    if (fields.has('entities') && shownEntities.length) o['entities'] = entitiesJson(shownEntities);
+    if (fields.has('note_tweet') && long !== null) {
+      o['note_tweet'] = {
+        text: escapeText(t.text),
+        ...(t.entities.length ? { entities: entitiesJson(t.entities, true) } : {}),
+      };
+    }
+    if (fields.has('display_text_range')) {
+      // What X displays: after a reply's leading @mentions, before the appended media link.
+      const prefix = t.referenced.some((r) => r.type === 'replied_to')
+        ? codePoints(/^(?:@[A-Za-z0-9_]{1,15}\s+)*(?:@[A-Za-z0-9_]{1,15}\s*$)?/.exec(shown)?.[0] ?? '').length
+        : 0;
+      const end = Math.min(codePoints(state.typedText(t)).length, codePoints(shown).length);
+      o['display_text_range'] = [Math.min(prefix, end), end];
     }
     if (fields.has('public_metrics')) {
       o['public_metrics'] = {
@@ -1128,7 +1183,17 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     setRateLimit: (endpoint, limit) => void limits.set(endpoint, limit),
     excludeFromPlan: (endpoint) => void notInPlan.add(endpoint),
     failNext: (endpoint, mode) => void faults.push({ endpoint, mode }),
-    addTweet: (input) => state.addTweet(input),
+    addTweet: ({ replyTo, ...input }) => {
+      const parent = replyTo === undefined ? undefined : state.tweets.get(replyTo);
+      if (replyTo !== undefined && !parent) throw new Error(`There is no post ${replyTo} to reply to.`);
+      const t = state.addTweet(input);
+      if (parent) {
+        t.referenced.push({ type: 'replied_to', id: parent.id });
+        t.inReplyToUserId = parent.authorId;
+        parent.replies++;
+      }
+      return t;
+    },
     retweet: (userId, tweetId, createdAt) => {
       const rt = state.retweet(userId, tweetId, createdAt);
       if (!rt) throw new Error(`There is no post ${tweetId} to retweet.`);

@@ -36,6 +36,8 @@ const VALUE_RENAMES: Record<string, Record<string, string | null>> = {
     in_reply_to_user_id: null,
     referenced_tweets: null,
     edit_history_tweet_ids: null,
+    // The whole text of a long post: `note_tweet` live (docs.x.com "Post object"), `note_post` in the spec.
+    note_tweet: 'note_post',
   },
   expansions: {
     'referenced_tweets.id': 'referenced_posts',
@@ -54,6 +56,7 @@ const KEY_RENAMES: Record<string, string> = {
   edit_history_tweet_ids: 'edit_history_post_ids',
   pinned_tweet_id: 'pinned_post_id',
   most_recent_tweet_id: 'most_recent_post_id',
+  note_tweet: 'note_post',
 };
 
 /** Error bodies the live API sends that the spec's Problem union does not describe. */

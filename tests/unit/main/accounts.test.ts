@@ -8,6 +8,7 @@ import type { AdapterContext, NetworkModule } from '../../../src/main/networks/m
 import { xNetwork } from '../../../src/main/networks/registry';
 import { FakeNetwork } from '../../doubles/fake-network';
 import { flush, memoryPorts } from '../../doubles/ports';
+import { ME_ID, startXEmulator } from '../../emulators/x';
 
 const TOKEN = 'brand-token-SECRET-123';
 
@@ -206,6 +207,37 @@ describe('accounts', () => {
     core.stop();
   });
 
+  it('removing an X account deletes what was remembered of the CM’s likes and reposts, and only that', async () => {
+    const emu = await startXEmulator();
+    try {
+      const ports = memoryPorts();
+      const core = await createCore(ports, { networks: [xNetwork] });
+      const keys = emu.control.issueOAuth1();
+      const account = await call<Account>(core, 'accounts.connect', {
+        request: { network: 'x', method: 'x-oauth1', ...keys, apiBase: emu.url },
+      });
+      expect(account.id).toBe(`x:${ME_ID}`);
+      const post = emu.control.addTweet({ authorId: '1500000000000000010', text: 'Like me' });
+      await call(core, 'post.act', { profileId: account.id, postId: `x:${post.id}`, action: 'like' });
+      // The like is remembered on disk (X timelines carry no viewer state)…
+      const memory = `memory-x_${ME_ID}`;
+      expect(ports.documents.files.get(memory)).toContain(post.id);
+      // …beside another account's memory, which is not this account's to delete.
+      ports.documents.files.set(
+        'memory-x_42',
+        JSON.stringify({ viewer: { version: 1, posts: [{ id: '9', liked: true }] } }),
+      );
+
+      await call(core, 'accounts.remove', { accountId: account.id });
+      expect(ports.documents.files.has(memory)).toBe(false);
+      expect(ports.documents.files.has('memory-x_42')).toBe(true);
+      expect(emu.violations).toEqual([]);
+      core.stop();
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('validates what the user typed, with words they understand', async () => {
     const { core } = await setup();
     const bad = await core.dispatch('accounts.connect', {
@@ -320,7 +352,7 @@ describe('accounts', () => {
             await use();
             return { items: [], older: null, newer: null };
           },
-          refreshMetrics: async () => new Map(),
+          refreshMetrics: async () => ({ metrics: new Map(), gone: [] }),
           lists: async () => [],
           act: async () => undefined,
           publish: async () => {

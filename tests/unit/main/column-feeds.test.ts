@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkAdapter } from '../../../src/shared/adapter';
 import { ColonnadeError } from '../../../src/shared/errors';
-import type { ColumnStatus } from '../../../src/shared/ipc/contract';
+import type { ColumnStatus, FeedDelivery } from '../../../src/shared/ipc/contract';
 import { ColumnFeeds } from '../../../src/main/core/column-feeds';
+import { FakeNetwork } from '../../doubles/fake-network';
 import { FakeClock, MemoryLogger } from '../../doubles/ports';
 
 function flakyAdapter(clock: FakeClock, failures: Error[]): NetworkAdapter {
@@ -20,7 +21,7 @@ function flakyAdapter(clock: FakeClock, failures: Error[]): NetworkAdapter {
     },
     pollIntervalMs: () => 1_000,
     rateLimit: () => null,
-    refreshMetrics: async () => new Map(),
+    refreshMetrics: async () => ({ metrics: new Map(), gone: [] }),
     readTimeline: async () => {
       const failure = failures.shift();
       if (failure) throw failure;
@@ -229,6 +230,58 @@ describe('column feeds', () => {
     await clock.advance(0);
     expect(outcomes).toEqual([null]);
     expect(statuses.map((s) => s.state)).toEqual(['live']);
+    feeds.stop();
+  });
+
+  it('a post the network says is deleted leaves every column, and its counts are not asked again', async () => {
+    const clock = new FakeClock();
+    const log = new MemoryLogger();
+    const fake = new FakeNetwork('mastodon');
+    fake.validTokens.add('cm-token');
+    const credentials = { instanceUrl: 'https://social.example', accessToken: 'cm-token', generation: 1 };
+    const real = await fake.module().createAdapter(credentials, { clock, log, saveCredentials: async () => undefined });
+    const asked: string[][] = [];
+    const adapter: NetworkAdapter = {
+      ...real,
+      refreshMetrics: (ids) => {
+        asked.push([...ids]);
+        return real.refreshMetrics(ids);
+      },
+    };
+    const deliveries: Array<Omit<FeedDelivery, 'seq'>> = [];
+    const feeds = new ColumnFeeds({
+      clock,
+      log,
+      adapterFor: () => adapter,
+      deliver: (d) => deliveries.push(d),
+      status: () => undefined,
+    });
+    feeds.follow([
+      { id: 'c1', kind: 'home', profileId: 'mastodon:cm', width: 340 },
+      { id: 'c2', kind: 'hashtag', query: 'news', profileId: 'mastodon:cm', width: 340 },
+    ]);
+    await clock.advance(0);
+    expect(deliveries.map((d) => [d.columnId, d.entries.map((e) => e.post?.id), d.removed])).toEqual([
+      ['c1', ['mastodon:1'], undefined],
+      ['c2', ['mastodon:1'], undefined],
+    ]);
+
+    // While it exists, later polls remove nothing.
+    deliveries.length = 0;
+    await clock.advance(1_000);
+    expect(deliveries.every((d) => d.removed === undefined)).toBe(true);
+
+    fake.deleted.add('mastodon:1');
+    deliveries.length = 0;
+    asked.length = 0;
+    await clock.advance(1_000);
+    // The first column that hears it delivers it as removed (the renderer drops it from every column)…
+    expect(deliveries).toEqual([{ columnId: 'c1', entries: [], metrics: [], removed: ['mastodon:1'] }]);
+    // …and no column asks about it again.
+    expect(asked).toEqual([['mastodon:1']]);
+    await clock.advance(5_000);
+    expect(deliveries).toHaveLength(1);
+    expect(asked).toHaveLength(1);
     feeds.stop();
   });
 });

@@ -65,7 +65,7 @@ describe('the Sandbox world', () => {
     expect(reposts.some((r) => Date.parse(r.at) - Date.parse(r.post!.createdAt) > 24 * hour)).toBe(true);
     // The original keeps its own counts, which refreshMetrics finds by its id.
     const old = reposts[0]!.post!;
-    expect((await adapter.refreshMetrics([old.id])).get(old.id)).toEqual(old.metrics);
+    expect((await adapter.refreshMetrics([old.id])).metrics.get(old.id)).toEqual(old.metrics);
     expect(world.numberOf(old.id)).toBeDefined();
     // Plain posts are met at their own time.
     for (const e of page.items.filter((x) => !x.repostedBy)) expect(e.at).toBe(e.post!.createdAt);
@@ -175,14 +175,14 @@ describe('the Sandbox world', () => {
     const { adapter, clock } = setup();
     const page = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 100 });
     const ids = [...new Set(page.items.map((e) => e.post!.id))];
-    const before = await adapter.refreshMetrics(ids);
+    const before = (await adapter.refreshMetrics(ids)).metrics;
     clock.time += 30 * 60_000;
-    const after = await adapter.refreshMetrics(ids);
+    const after = (await adapter.refreshMetrics(ids)).metrics;
     const sum = (m: Map<string, { likes: number; reposts: number; replies: number }>) =>
       [...m.values()].reduce((s, v) => s + v.likes + v.reposts + v.replies, 0);
     expect(sum(after)).toBeGreaterThan(sum(before));
     for (const id of ids) expect(after.get(id)!.likes).toBeGreaterThanOrEqual(before.get(id)!.likes);
-    expect((await adapter.refreshMetrics(['x:123'])).size).toBe(0);
+    expect(await adapter.refreshMetrics(['x:123'])).toEqual({ metrics: new Map(), gone: [] });
   });
 
   it('answers an unknown user or list with not-found, in words', async () => {
@@ -238,7 +238,7 @@ describe('the Sandbox notifications column', () => {
     }
     // The liked post counts at least the likes its notification names.
     const liked = likes[0]!;
-    const counts = await adapter.refreshMetrics([liked.post!.id]);
+    const counts = (await adapter.refreshMetrics([liked.post!.id])).metrics;
     expect(counts.get(liked.post!.id)!.likes).toBeGreaterThanOrEqual(liked.notification!.count);
     expect(world.numberOf(liked.post!.id)).toBeDefined();
   });
@@ -313,6 +313,10 @@ describe('acting and publishing in the Sandbox', () => {
     expect(retry.id).toBe(first.id);
     await expect(adapter.act(target.id, 'delete')).rejects.toMatchObject({ code: 'not-allowed' });
     await adapter.act(first.id, 'delete');
+    // Deleted, it is gone for every column; the world's posts still answer their counts.
+    const refresh = await adapter.refreshMetrics([first.id, target.id]);
+    expect(refresh.gone).toEqual([first.id]);
+    expect([...refresh.metrics.keys()]).toEqual([target.id]);
     await expect(adapter.publish({ text: 'x'.repeat(501), idempotencyKey: 'k-2' })).rejects.toMatchObject({
       code: 'invalid',
     });

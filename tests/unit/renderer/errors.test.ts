@@ -37,6 +37,37 @@ describe('describeError', () => {
     );
   });
 
+  it('a reason that only restates the code gives way to the place’s words: the reset time, who retries', () => {
+    const limited = error({ code: 'rate-limited', reason: 'rate-limited', resetAt: '2026-11-29T14:05:00.000Z' });
+    expect(describeError(tEn, limited, 'en', 'column', 'mastodon')).toMatch(
+      /until \d\d:\d\d\. Colonnade will resume by itself\./,
+    );
+    const trouble = error({ code: 'transient', reason: 'server-error', detail: 'Bad gateway' });
+    expect(describeError(tEn, trouble, 'en', 'composer', 'mastodon')).not.toMatch(/will try again|Retrying/);
+    expect(describeError(tEn, trouble, 'en', 'composer', 'mastodon')).toContain('Mastodon said: “Bad gateway”');
+    const gone = error({ code: 'offline', reason: 'unreachable' });
+    expect(describeError(tEn, gone, 'en', 'column', 'mastodon')).toBe('Offline, showing cached posts.');
+    expect(describeError(tEn, gone, 'en', 'accounts', 'mastodon')).toMatch(
+      /^Colonnade cannot reach that server; check the address/,
+    );
+  });
+
+  it('names what the X plan lacks, in the UI’s language, then X’s own words', () => {
+    const plan = error({
+      code: 'not-allowed',
+      reason: 'x-plan-excludes',
+      params: { feature: 'search' },
+      detail: 'This endpoint is not in your plan.',
+    });
+    expect(describeError(tEn, plan, 'en', 'column', 'x')).toBe(
+      'Your X plan does not include search. X said: “This endpoint is not in your plan.”',
+    );
+    expect(describeError(tFr, plan, 'fr', 'column', 'x')).toMatch(/^Votre offre X ne comprend pas la recherche\./);
+    // A feature the UI has no words for still reads as a sentence.
+    const unknown = error({ code: 'not-allowed', reason: 'x-plan-excludes', params: { feature: 'telepathy' } });
+    expect(describeError(tEn, unknown, 'en', 'column', 'x')).toBe('Your X plan does not include this.');
+  });
+
   it('adds the network’s own words, naming the network when known', () => {
     const refused = error({
       code: 'not-allowed',

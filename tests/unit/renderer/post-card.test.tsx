@@ -78,6 +78,60 @@ describe('notifications in words', () => {
   });
 });
 
+describe('notifications Colonnade has no kind for', () => {
+  const other = (type: string, names = ['Gina']) => ({ ...notification('other', names), type });
+
+  it('says each type the network names in a sentence, in English and French', () => {
+    for (const [type, en, fr] of [
+      // Mastodon (app/models/notification.rb TYPES)
+      ['status', 'Gina just posted', 'Nouvelle publication de Gina'],
+      ['update', 'Gina edited a post', 'Publication modifiée par Gina'],
+      ['poll', 'A poll by Gina has ended', 'Le sondage de Gina est terminé'],
+      ['follow_request', 'Gina asked to follow you', 'Demande d’abonnement de Gina'],
+      ['admin.sign_up', 'Gina signed up', 'Nouvelle inscription : Gina'],
+      ['admin.report', 'Gina filed a report', 'Nouveau signalement de Gina'],
+      ['severed_relationships', 'You lost follows or followers through a moderation decision', 'Vous avez perdu'],
+      ['moderation_warning', 'Your account received a warning from the moderators', 'un avertissement'],
+      ['annual_report', 'Your year in review (#Wrapstodon) is ready', 'Votre bilan de l’année'],
+      ['quoted_update', 'Gina edited a post you quoted', 'Une publication que vous avez citée a été modifiée par Gina'],
+      ['added_to_collection', 'Gina added you to a collection', 'dans une collection de Gina'],
+      ['collection_update', 'Gina updated a collection you are in', 'Une collection de Gina'],
+      // Bluesky (app.bsky.notification.listNotifications `reason` knownValues)
+      ['starterpack-joined', 'Gina signed up with your starter pack', 'votre kit de démarrage : Gina'],
+      ['verified', 'Gina verified your account', 'Votre compte a été vérifié par Gina'],
+      ['unverified', 'Gina removed your account’s verification', 'retirée par Gina'],
+      ['like-via-repost', 'Gina liked your repost', 'Votre partage a été aimé par Gina'],
+      ['repost-via-repost', 'Gina reposted your repost', 'Votre partage a été partagé à nouveau par Gina'],
+      ['subscribed-post', 'Gina just posted', 'Nouvelle publication de Gina'],
+      ['contact-match', 'From your contacts, now on Bluesky: Gina', 'De vos contacts, désormais sur Bluesky : Gina'],
+    ] as const) {
+      const entry = { key: 'n', post: null, notification: other(type) };
+      expect(words(render(entry)), type).toContain(en);
+      expect(words(render(entry, 'fr')), type).toContain(fr);
+      expect(words(render(entry)), type).not.toContain(`: ${type}`);
+    }
+  });
+
+  it('names who, with the post it is about, and the article is named by the same sentence', () => {
+    const html = render({ key: 'n', post: post({ text: 'Which colour?' }), notification: other('poll') });
+    expect(words(html)).toContain('A poll by Gina has ended');
+    expect(words(html)).toContain('Which colour?');
+    expect(html).toMatch(/<article[^>]*aria-label="A poll by Gina has ended, 5 minutes ago"/);
+    expect(html).toMatch(/A poll by <bdi class="profile-name" dir="auto">Gina<\/bdi> has ended/);
+  });
+
+  it('names several who did it, and falls back to a sentence naming who for a word it does not know', () => {
+    const several = { key: 'n', post: null, notification: other('follow_request', ['Gina', 'Hal', 'Ivy']) };
+    expect(words(render(several))).toContain('Gina and 2 others asked to follow you');
+    expect(words(render(several, 'fr'))).toContain('Demande d’abonnement de Gina et 2 autres personnes');
+    const unknown = { key: 'n', post: null, notification: other('made_up.thing') };
+    expect(words(render(unknown))).toContain('New notification from Gina (made_up.thing)');
+    expect(words(render(unknown, 'fr'))).toContain('Nouvelle notification de Gina (made_up.thing)');
+    const unknownMany = { key: 'n', post: null, notification: other('made_up', ['Gina', 'Hal']) };
+    expect(words(render(unknownMany))).toContain('New notification from Gina and 1 other (made_up)');
+  });
+});
+
 describe('the post card', () => {
   it('labels a repost from its entry, and not the same post met plainly', () => {
     const shown = post();
@@ -166,6 +220,23 @@ describe('the post card', () => {
     expect(folded).toMatch(/<strong>Launch <img class="emoji"[^>]*alt=":ifpower:"/);
     // Without the list, a shortcode is just text.
     expect(render({ key: 'e', post: post({ text: 'Go :ifpower:', entities: [] }) })).not.toContain('class="emoji"');
+  });
+
+  it('shows the still image of an animated emoji to who prefers reduced motion, with no script', () => {
+    const emojis = [
+      { shortcode: 'blobwave', url: 'https://m.example/blobwave.gif', staticUrl: 'https://m.example/blobwave.png' },
+      { shortcode: 'ifpower', url: 'https://m.example/ifpower.png' },
+    ];
+    const author = { ...sampleProfile('ada', 'Ada :blobwave:'), emojis };
+    const html = render({ key: 'e', post: post({ text: 'Hi :blobwave: :ifpower:', entities: [], emojis, author }) });
+    const animated =
+      '<picture><source media="(prefers-reduced-motion: reduce)" srcSet="https://m.example/blobwave.png"/>' +
+      '<img class="emoji" src="https://m.example/blobwave.gif" alt=":blobwave:"';
+    expect(html.split(animated)).toHaveLength(3); // in the name and in the text
+    // An emoji without a still image is the image alone.
+    expect(html).toMatch(/ <img class="emoji" src="https:\/\/m.example\/ifpower.png" alt=":ifpower:"/);
+    expect(html.match(/<picture>/g)).toHaveLength(2);
+    expect(words(html)).toContain('Hi :blobwave: :ifpower:');
   });
 
   it('gives user-written text its own direction, and links their display text', () => {

@@ -4,6 +4,7 @@
 import {
   AppBskyFeedDefs,
   RichText,
+  type AppBskyActorDefs,
   lexicons,
   type Agent,
   type AppBskyEmbedImages,
@@ -15,6 +16,7 @@ import {
 } from '@atproto/api';
 import type {
   ListInfo,
+  MetricsRefresh,
   NetworkAdapter,
   PostAction,
   PublishRequest,
@@ -60,6 +62,8 @@ const RULES: TextRules = { counting: 'graphemes', maxLength: 300, maxBytes: 3000
 const MAX_IMAGE_BYTES = 2_000_000;
 const MAX_PAGE = 100;
 const GET_POSTS_BATCH = 25;
+/** Lexicon app.bsky.actor.getProfiles: `actors` maxLength 25. */
+const GET_PROFILES_BATCH = 25;
 /** Keys of the newest items a 'newer' cursor remembers. */
 const NEWER_KEYS = 3;
 const POST = 'app.bsky.feed.post';
@@ -500,7 +504,18 @@ export class BlueskyAdapter implements NetworkAdapter {
     };
   }
 
-  async refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>> {
+  /**
+   * Counts from app.bsky.feed.getPosts (25 URIs a request). getPosts leaves a post out without
+   * saying why: its record deleted or taken down, its author's account deleted, taken down or
+   * deactivated, or a block either way between its author and the viewer (AppView getPosts.ts
+   * `noBlocks`, views.post). A block only withholds the post, so the authors of the left-out posts
+   * are looked up (app.bsky.actor.getProfiles, 25 a request): a post whose author answers with a
+   * block (`viewer.blocking`, `blockedBy`, `blockingByList`) stays; any other left-out post is gone
+   * (author present: the record is deleted or taken down; author absent: the account is gone or
+   * unavailable). While an answer had an item that could not be read, an absent one might be that
+   * item: then only what is known for sure is gone.
+   */
+  async refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh> {
     const uris = new Map<string, string>();
     for (const id of postIds) {
       try {
@@ -509,13 +524,36 @@ export class BlueskyAdapter implements NetworkAdapter {
         // not ours: left out
       }
     }
-    const { views } = await this.hydrate([...uris.keys()]);
-    const out = new Map<string, Metrics>();
+    const { views, skipped } = await this.hydrate([...uris.keys()]);
+    const metrics = new Map<string, Metrics>();
     for (const [uri, view] of views) {
       const id = uris.get(uri);
-      if (id) out.set(id, metricsOf(view));
+      if (id) metrics.set(id, metricsOf(view));
     }
-    return out;
+    const missing = [...uris.keys()].filter((uri) => !views.has(uri));
+    if (missing.length === 0 || skipped > 0) return { metrics, gone: [] };
+    const authors = [...new Set(missing.flatMap((uri) => parseAtUri(uri)?.did ?? []))];
+    const found = new Set<string>();
+    const blocked = new Set<string>();
+    let unsure = false;
+    for (const batch of chunks(authors, GET_PROFILES_BATCH)) {
+      const page = await this.items<AppBskyActorDefs.ProfileViewDetailed>(
+        (agent) => agent.app.bsky.actor.getProfiles({ actors: batch }),
+        'profiles',
+        'app.bsky.actor.defs#profileViewDetailed',
+      );
+      if (page.skipped > 0) unsure = true;
+      for (const p of page.items) {
+        found.add(p.did);
+        if (p.viewer?.blocking || p.viewer?.blockedBy || p.viewer?.blockingByList) blocked.add(p.did);
+      }
+    }
+    const gone = missing.flatMap((uri) => {
+      const did = parseAtUri(uri)?.did;
+      if (!did || blocked.has(did) || (unsure && !found.has(did))) return [];
+      return [uris.get(uri)!];
+    });
+    return { metrics, gone };
   }
 
   async lists(): Promise<ListInfo[]> {

@@ -4,6 +4,7 @@ import { createRestAPIClient, createStreamingAPIClient, MastoHttpError, type mas
 import { z } from 'zod';
 import type {
   ListInfo,
+  MetricsRefresh,
   NetworkAdapter,
   PostAction,
   PublishRequest,
@@ -18,6 +19,7 @@ import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
 import { fromErrorBody, responseHeadersOf, toColonnadeError } from './errors';
 import {
   nativeIdOf,
+  postId as globalPostId,
   notificationEntriesV1,
   notificationEntriesV2,
   parseAccount,
@@ -635,11 +637,28 @@ export class MastodonAdapter implements NetworkAdapter {
     }
   }
 
-  async refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>> {
+  /**
+   * Counts from GET /api/v1/statuses?id[]= (Mastodon 4.3+, 20 ids a request), else from GET
+   * /api/v1/statuses/:id one by one. Gone: a status the instance answers 404 for, or leaves out of
+   * a batch answer when it is Mastodon 4.3+ (`api_versions.mastodon` ≥ 2); another server's batch
+   * omissions are asked one by one (Pleroma-family servers read `ids[]`, not `id[]`). Mastodon
+   * answers a status its viewer may no longer see (its author blocks the viewer or is suspended, a
+   * private post after an unfollow) exactly as a deleted one, 404 instead of 403 on purpose
+   * (StatusesController#set_status, Status.permitted_statuses_from_ids): both are gone, as Mastodon
+   * itself takes a blocker's statuses out of the blocked account's home. Ids of another instance
+   * are left out.
+   */
+  async refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh> {
+    const { domain, apiVersion } = await this.instance();
     // Answer under the ids we were given (they carry the instance's domain).
-    const globalOf = new Map(postIds.flatMap((id) => (nativeIdOf(id) ? [[nativeIdOf(id)!, id] as const] : [])));
+    const globalOf = new Map<string, string>();
+    for (const id of postIds) {
+      const native = nativeIdOf(id);
+      if (native && globalPostId(native, domain) === id) globalOf.set(native, id);
+    }
     const ids = [...globalOf.keys()];
-    const out = new Map<string, Metrics>();
+    const metrics = new Map<string, Metrics>();
+    const gone: string[] = [];
     const record = (raw: unknown) => {
       // One status that cannot be read leaves its counts as they were; the others still refresh.
       let status: StatusData;
@@ -654,28 +673,41 @@ export class MastodonAdapter implements NetworkAdapter {
         return;
       }
       const global = globalOf.get(status.id);
-      if (global) out.set(global, toMetrics(status));
+      if (global) metrics.set(global, toMetrics(status));
+    };
+    const one = async (id: string) => {
+      try {
+        record((await this.request('metrics', () => this.client.v1.statuses.$select(id).fetch.$raw())).data);
+      } catch (err) {
+        if (!(err instanceof ColonnadeError) || err.code !== 'not-found') throw err;
+        gone.push(globalOf.get(id)!);
+      }
     };
     for (let i = 0; i < ids.length; i += METRICS_BATCH) {
       const batch = ids.slice(i, i + METRICS_BATCH);
+      let data: unknown[] | undefined;
       try {
-        const { data } = await this.request('metrics', () => this.client.v1.statuses.fetch.$raw({ id: batch }));
-        if (!Array.isArray(data))
+        const answer = (await this.request('metrics', () => this.client.v1.statuses.fetch.$raw({ id: batch }))).data;
+        if (!Array.isArray(answer))
           throw new ColonnadeError('invalid', `${this.host} sent statuses Colonnade cannot read.`);
-        data.forEach(record);
+        data = answer;
       } catch (err) {
         // Before Mastodon 4.3 there is no batch endpoint: one request per status.
         if (!(err instanceof ColonnadeError) || err.code !== 'not-found') throw err;
-        for (const id of batch) {
-          try {
-            record((await this.request('metrics', () => this.client.v1.statuses.$select(id).fetch.$raw())).data);
-          } catch (inner) {
-            if (!(inner instanceof ColonnadeError) || inner.code !== 'not-found') throw inner;
-          }
-        }
+      }
+      if (!data) {
+        for (const id of batch) await one(id);
+        continue;
+      }
+      data.forEach(record);
+      const answered = new Set(data.map(rawIdOf));
+      for (const id of batch) {
+        if (answered.has(id)) continue;
+        if (apiVersion >= 2) gone.push(globalOf.get(id)!);
+        else await one(id);
       }
     }
-    return out;
+    return { metrics, gone };
   }
 
   private nativeStatusId(postId: string): string {

@@ -170,16 +170,18 @@ export function fullHandle(acct: string, localDomain: string): string {
 }
 
 /**
- * Custom emoji as the model keeps them: the shortcode and `url` (the original image, animated
- * where the emoji is; whether to animate is the renderer's choice, as Mastodon's own "auto-play
- * animated emoji" setting is the web app's).
+ * Custom emoji as the model keeps them: the shortcode, `url` (the original image, animated where
+ * the emoji is) and `staticUrl` (Mastodon's `static_url`, a still PNG) when it differs; whether
+ * to animate is the renderer's choice, as Mastodon's own "auto-play animated emoji" setting is the
+ * web app's. One list serves the status's text and content warning; an account's its name.
  */
 function toEmojis(emojis: ReadonlyArray<z.infer<typeof EmojiShape>>): CustomEmoji[] {
   const seen = new Set<string>();
   return emojis.flatMap((e) => {
     if (seen.has(e.shortcode)) return [];
     seen.add(e.shortcode);
-    return [{ shortcode: e.shortcode, url: e.url }];
+    const still = e.staticUrl && e.staticUrl !== e.url ? { staticUrl: e.staticUrl } : {};
+    return [{ shortcode: e.shortcode, url: e.url, ...still }];
   });
 }
 

@@ -1,5 +1,12 @@
 // Sandbox as a network adapter: the same interface X, Bluesky and Mastodon implement.
-import type { ListInfo, NetworkAdapter, PostAction, PublishRequest, TimelineRequest } from '../../../shared/adapter';
+import type {
+  ListInfo,
+  MetricsRefresh,
+  NetworkAdapter,
+  PostAction,
+  PublishRequest,
+  TimelineRequest,
+} from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import type { ColumnKind, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { Clock } from '../../core/ports';
@@ -75,6 +82,8 @@ export class SandboxAdapter implements NetworkAdapter {
   private readonly reposted = new Set<string>();
   /** Posts the practice profile published, newest first, by idempotency key. */
   private readonly own = new Map<string, Post>();
+  /** Ids of the posts the practice profile deleted. */
+  private readonly deleted = new Set<string>();
 
   async act(postId: string, action: PostAction): Promise<void> {
     const known = this.world.numberOf(postId) !== undefined || [...this.own.values()].some((p) => p.id === postId);
@@ -96,6 +105,7 @@ export class SandboxAdapter implements NetworkAdapter {
         const entry = [...this.own.entries()].find(([, p]) => p.id === postId);
         if (!entry) throw new ColonnadeError('not-allowed', 'Only your own posts can be deleted.');
         this.own.delete(entry[0]);
+        this.deleted.add(postId);
         return;
       }
     }
@@ -187,13 +197,16 @@ export class SandboxAdapter implements NetworkAdapter {
     return { items, older, newer: String(latest) };
   }
 
-  async refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>> {
+  /** Counts of this world's posts as they are now; the posts the practice profile deleted are gone. */
+  async refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh> {
     const now = this.clock.now();
-    const out = new Map<string, Metrics>();
+    const metrics = new Map<string, Metrics>();
+    const gone: string[] = [];
     for (const id of postIds) {
       const n = this.world.numberOf(id);
-      if (n !== undefined) out.set(id, this.world.metrics(n, now));
+      if (this.deleted.has(id)) gone.push(id);
+      else if (n !== undefined) metrics.set(id, this.world.metrics(n, now));
     }
-    return out;
+    return { metrics, gone };
   }
 }

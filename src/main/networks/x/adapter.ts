@@ -4,6 +4,7 @@ import * as twitterTextModule from 'twitter-text';
 import { z } from 'zod';
 import type {
   ListInfo,
+  MetricsRefresh,
   NetworkAdapter,
   PostAction,
   PublishRequest,
@@ -387,8 +388,15 @@ export class XAdapter implements NetworkAdapter {
     return inc;
   }
 
-  async refreshMetrics(postIds: readonly string[]): Promise<Map<string, Metrics>> {
-    const out = new Map<string, Metrics>();
+  /**
+   * Counts from GET /2/tweets?ids= (100 ids a request). A post is gone when X answers it in
+   * `errors[]` (spec `Problem`, per id, `resource_type: tweet`) with type `…/resource-not-found`
+   * (deleted) or `…/resource-unavailable` (its author suspended); `…/not-authorized-for-resource`
+   * (a protected author) only withholds it from this account, and it stays.
+   */
+  async refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh> {
+    const metrics = new Map<string, Metrics>();
+    const gone: string[] = [];
     const ids = postIds.flatMap((id) => (/^x:[0-9]{1,19}$/.test(id) ? [id.slice(2)] : []));
     const me = await this.myId();
     for (let i = 0; i < ids.length; i += 100) {
@@ -400,12 +408,19 @@ export class XAdapter implements NetworkAdapter {
       if (!parsed.success)
         throw new ColonnadeError('invalid', 'X answered metrics with data Colonnade does not understand.');
       this.countReads(parsed.data, me);
+      const answered = new Set<string>();
       for (const item of parsed.data.data ?? []) {
         const tweet = XTweetSchema.safeParse(item);
-        if (tweet.success && tweet.data.public_metrics) out.set(`x:${tweet.data.id}`, metricsOf(tweet.data));
+        if (!tweet.success) continue;
+        answered.add(tweet.data.id);
+        if (tweet.data.public_metrics) metrics.set(`x:${tweet.data.id}`, metricsOf(tweet.data));
+      }
+      for (const [id, error] of indexIncludes(undefined, parsed.data.errors).errors) {
+        const missing = error.resourceType === 'tweet' && chunk.includes(id) && !answered.has(id);
+        if (missing && /\/(resource-not-found|resource-unavailable)$/.test(error.type)) gone.push(`x:${id}`);
       }
     }
-    return out;
+    return { metrics, gone };
   }
 
   async lists(): Promise<ListInfo[]> {

@@ -197,6 +197,28 @@ const REFUSALS_BY_WORDS: { words: RegExp; code: ColonnadeError['code']; reason: 
   },
 ];
 
+/**
+ * What was being done, as a key of the UI's `features` translations, by the English words the
+ * adapter names it with (those stay in the logs): "Your X plan does not include search."
+ */
+const FEATURE_KEYS: Record<string, string> = {
+  'your home timeline': 'home',
+  mentions: 'mentions',
+  search: 'search',
+  'user timelines': 'user-timelines',
+  lists: 'lists',
+  'this column': 'column',
+  'checking the account': 'account-check',
+  'describing images': 'media-alt',
+  posting: 'posting',
+  'uploading images': 'media-upload',
+  metrics: 'metrics',
+  'deleting posts': 'deleting',
+  likes: 'likes',
+  reposts: 'reposts',
+  'renewing the sign-in': 'sign-in',
+};
+
 /** When a 429 says the limit resets (x-rate-limit-reset, epoch seconds). */
 function resetOf(err: ApiResponseError): string | undefined {
   const reset = err.rateLimit?.reset ?? Number(err.headers?.['x-rate-limit-reset']);
@@ -212,8 +234,9 @@ function resetOf(err: ApiResponseError): string | undefined {
 function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
   const p = problemOf(err.data);
   const detail = p.detail ?? p.messages[0];
+  const params = { feature: FEATURE_KEYS[feature] ?? 'other' };
   const make = (code: ColonnadeError['code'], message: string, reason: string, extra: { resetAt?: string } = {}) =>
-    new ColonnadeError(code, message, { reason, ...(detail ? { detail } : {}), ...extra });
+    new ColonnadeError(code, message, { reason, params, ...(detail ? { detail } : {}), ...extra });
   const status = err.code;
 
   if (p.error) {

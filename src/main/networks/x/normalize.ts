@@ -57,23 +57,34 @@ const XPublicMetricsSchema = z.object({
   impression_count: z.number().int().nonnegative().optional(),
 });
 
+/** Spec `PostEntities` (and the `entities` of `PostNotePost`), each list read item by item. */
+const XEntitiesSchema = z
+  .object({
+    hashtags: z.array(z.unknown()).nullish(),
+    mentions: z.array(z.unknown()).nullish(),
+    urls: z.array(z.unknown()).nullish(),
+  })
+  .nullish();
+
 /**
  * A post as X sends it. Entities are kept unchecked here and read one by one (an unreadable
  * entity is dropped, never the post). `type` of a reference stays a string so that a new kind
  * of reference does not make the post unreadable.
+ *
+ * `note_tweet` (the spec's `PostNotePost`, named `note_post` there): the whole text of a post
+ * longer than 280 characters with its own entities, `text` then being cut short.
+ * `display_text_range` (spec `PostDisplayTextRange`): [start, end) in code points of `text`, the
+ * part X shows (the leading `@mentions` of a reply and the trailing media link are outside it).
+ * Either one unreadable is ignored (the post reads from `text`), never the post.
  */
 export const XTweetSchema = z.object({
   id: z.string().regex(/^[0-9]{1,19}$/),
   text: z.string(),
   author_id: z.string().optional(),
   created_at: z.string().optional(),
-  entities: z
-    .object({
-      hashtags: z.array(z.unknown()).nullish(),
-      mentions: z.array(z.unknown()).nullish(),
-      urls: z.array(z.unknown()).nullish(),
-    })
-    .nullish(),
+  entities: XEntitiesSchema,
+  note_tweet: z.object({ text: z.string(), entities: XEntitiesSchema }).nullish().catch(undefined),
+  display_text_range: z.tuple([Index, Index]).nullish().catch(undefined),
   public_metrics: XPublicMetricsSchema.nullish(),
   attachments: z.object({ media_keys: z.array(z.string()).nullish() }).nullish(),
   referenced_tweets: z.array(z.object({ type: z.string(), id: z.string() })).nullish(),
@@ -138,11 +149,13 @@ export const XUserResponseSchema = z.object({
  * Fields asked for on every post read. `referenced_tweets.id` brings the reposted, quoted and
  * replied-to posts into `includes.tweets`, `referenced_tweets.id.author_id` their authors into
  * `includes.users` (docs.x.com "Expansions"). X expands one level only: the post a reposted post
- * quotes is looked up separately (adapter).
+ * quotes is looked up separately (adapter). `tweet.fields` apply to the posts of `includes.tweets`
+ * too, so `note_tweet` (whole text of long posts; the spec's `note_post`) and
+ * `display_text_range` reach reposted and quoted posts as well.
  */
 export const TWEET_QUERY = {
   'tweet.fields':
-    'author_id,created_at,entities,public_metrics,attachments,referenced_tweets,conversation_id,in_reply_to_user_id,possibly_sensitive',
+    'author_id,created_at,entities,public_metrics,attachments,referenced_tweets,conversation_id,in_reply_to_user_id,possibly_sensitive,note_tweet,display_text_range',
   expansions: 'author_id,attachments.media_keys,referenced_tweets.id,referenced_tweets.id.author_id',
   'user.fields': 'name,username,profile_image_url',
   'media.fields': 'url,preview_image_url,width,height,alt_text,type',
@@ -291,25 +304,59 @@ export interface PostText {
   entities: Entity[];
 }
 
+/** The leading `@mentions` of a reply, as X's display leaves them out: mentions and blanks only. */
+const REPLY_PREFIX = /^(?:[@＠][A-Za-z0-9_]{1,15}(?:\s+|$))+$/;
+
 /**
- * The text a person reads, with its entities (UTF-16 offsets into that text): decoded once,
- * links with X's `display_url`, and the `t.co` link X appends for attached media removed (a url
- * entity with a `media_key`, else the last link when it leads to the post's own photo or video),
- * as is the link to a quoted post that is shown inside (`quotedId`).
+ * How many UTF-16 units at the start of `shown` X's display leaves out: the `@mentions` a reply
+ * starts with, before `display_text_range[0]` (code points of `text`). Zero unless what lies before
+ * the range is mentions and blanks only (a range that would cut into words is not trusted). When
+ * `shown` is the note text of a long post, the same mentions must start it.
  */
-export function textOf(tweet: XTweet, options: { quotedId?: string | undefined } = {}): PostText {
-  const d = decode(tweet.text);
+function hiddenPrefix(tweet: XTweet, shown: DecodedText, isNote: boolean): number {
+  const start = tweet.display_text_range?.[0] ?? 0;
+  if (start <= 0) return 0;
+  const d = isNote ? decode(tweet.text) : shown;
+  // Mentions and blanks hold no escapes: both ways of counting agree up to the range's start.
+  const at = d.fromDecoded(start);
+  const prefix = d.text.slice(0, at);
+  if (!REPLY_PREFIX.test(prefix)) return 0;
+  if (!/\s$/.test(prefix) && /^[A-Za-z0-9_]/.test(d.text.slice(at))) return 0;
+  if (isNote && !shown.text.startsWith(prefix)) return 0;
+  return prefix.length;
+}
+
+interface TextOptions {
+  /** The quoted post shown inside: its trailing link is left out of the text. */
+  quotedId?: string | undefined;
+  /** The whole text as stored, ignoring `display_text_range` (for comparing with what was sent). */
+  full?: boolean | undefined;
+}
+
+/**
+ * The text a person reads, with its entities (UTF-16 offsets into that text): the whole text of a
+ * long post (`note_tweet` with its own entities, else `text`), decoded once, links with X's
+ * `display_url`, and the `t.co` link X appends for attached media removed (a url entity with a
+ * `media_key`, else the last link when it leads to the post's own photo or video), as is the link
+ * to a quoted post that is shown inside (`quotedId`). As X displays it (unless `full`), the part
+ * outside `display_text_range` is left out: the `@mentions` a reply starts with (entities shifted,
+ * the reply itself stays known by `replyTo`) and links after the range's end.
+ */
+export function textOf(tweet: XTweet, options: TextOptions = {}): PostText {
+  const note = tweet.note_tweet?.text ? tweet.note_tweet : undefined;
+  const source = note ?? tweet;
+  const d = decode(source.text);
   const entities: Entity[] = [];
-  for (const h of valid<XHashtag>(XHashtagSchema, tweet.entities?.hashtags)) {
+  for (const h of valid<XHashtag>(XHashtagSchema, source.entities?.hashtags)) {
     const span = spanOf(d, h, (s) => HASH.test(s) && s.slice(1).toLowerCase() === h.tag.toLowerCase());
     if (span) entities.push({ kind: 'hashtag', start: span[0], end: span[1], value: h.tag });
   }
-  for (const m of valid<XMention>(XMentionSchema, tweet.entities?.mentions)) {
+  for (const m of valid<XMention>(XMentionSchema, source.entities?.mentions)) {
     const span = spanOf(d, m, (s) => AT.test(s) && s.slice(1).toLowerCase() === m.username.toLowerCase());
     if (span) entities.push({ kind: 'mention', start: span[0], end: span[1], value: m.username });
   }
   const links: TextLink[] = [];
-  for (const u of valid<XUrl>(XUrlSchema, tweet.entities?.urls)) {
+  for (const u of valid<XUrl>(XUrlSchema, source.entities?.urls)) {
     const span = spanOf(d, u, (s) => (u.url ? s === u.url : /^https?:\/\//i.test(s)));
     if (span) links.push({ start: span[0], end: span[1], url: u });
   }
@@ -330,6 +377,21 @@ export function textOf(tweet: XTweet, options: { quotedId?: string | undefined }
     const quoteLink = new RegExp(`/status(?:es)?/${options.quotedId}(?:[/?#].*)?$`);
     const trailing = [...links].reverse().find((l) => !hidden.has(l));
     if (trailing && atEnd(trailing) && quoteLink.test(trailing.url.expanded_url ?? '')) hidden.add(trailing);
+  }
+  // Links past the end of the displayed range (counted on `text`, so not for a note), when only
+  // links and blanks lie there: X does not show them.
+  const rangeEnd = tweet.display_text_range?.[1];
+  if (!note && !options.full && rangeEnd !== undefined) {
+    for (const at of [d.fromDecoded, d.fromEscaped]) {
+      const end = at(rangeEnd);
+      const after = links.filter((l) => l.start >= end);
+      let rest = d.text.slice(end);
+      for (const l of [...after].reverse()) rest = rest.slice(0, l.start - end) + rest.slice(l.end - end);
+      if (after.length && rest.trim() === '' && links.every((l) => l.start >= end || l.end <= end)) {
+        for (const l of after) hidden.add(l);
+        break;
+      }
+    }
   }
   for (const l of links) {
     if (hidden.has(l)) continue;
@@ -360,15 +422,23 @@ export function textOf(tweet: XTweet, options: { quotedId?: string | undefined }
     const gone = to - from;
     kept = kept.map((e) => (e.start >= to ? { ...e, start: e.start - gone, end: e.end - gone } : e));
   }
+
+  // The reply's leading mentions (never where a hidden link was: they are mentions only).
+  const prefix = options.full ? 0 : hiddenPrefix(tweet, d, note !== undefined);
+  if (prefix > 0) {
+    text = text.slice(prefix);
+    kept = kept.filter((e) => e.start >= prefix).map((e) => ({ ...e, start: e.start - prefix, end: e.end - prefix }));
+  }
   return { text, entities: kept.sort((a, b) => a.start - b.start) };
 }
 
 /**
- * The text as its author typed it, for comparing with what was sent: links put back as the
- * addresses they lead to, the media link X appends removed (see `textOf`).
+ * The text as its author typed it, for comparing with what was sent: the whole text (a long
+ * post's `note_tweet`), links put back as the addresses they lead to, the media link X appends
+ * removed (see `textOf`). `display` reads it as X displays it instead (reply mentions left out).
  */
-export function sentTextOf(tweet: XTweet): string {
-  const { text, entities } = textOf(tweet);
+export function sentTextOf(tweet: XTweet, display = false): string {
+  const { text, entities } = textOf(tweet, { full: !display });
   let out = text;
   for (const e of [...entities].sort((a, b) => b.start - a.start)) {
     if (e.kind === 'link') out = out.slice(0, e.start) + e.value + out.slice(e.end);
@@ -395,11 +465,15 @@ function comparable(text: string): string {
 }
 
 /**
- * Whether `tweet` is the post of `sent` (the text given to publish): compares the decoded text
- * with links expanded, so `Q&A tonight` (which X stores as `Q&amp;A tonight`) matches.
+ * Whether `tweet` is the post of `sent` (the text given to publish): compares the whole decoded
+ * text (a long post's `note_tweet`, not its cut `text`) with links expanded, so `Q&A tonight`
+ * (which X stores as `Q&amp;A tonight`) matches. A reply also matches by its displayed text, for
+ * X adding the `@mentions` of the people replied to in front of what was sent.
  */
 export function isSameText(tweet: XTweet, sent: string): boolean {
-  return comparable(sentTextOf(tweet)) === comparable(sent);
+  const wanted = comparable(sent);
+  if (comparable(sentTextOf(tweet)) === wanted) return true;
+  return (tweet.display_text_range?.[0] ?? 0) > 0 && comparable(sentTextOf(tweet, true)) === wanted;
 }
 
 // ---- posts ---------------------------------------------------------------------------------------

@@ -482,19 +482,42 @@ describe('the viewer’s moderation', () => {
   });
 });
 
+describe('posts the network no longer has', () => {
+  it('a deleted post and a deactivated author’s are gone; a post hidden by a block either way is not', async () => {
+    const vic = await net.createAccount('vic'); // leaves Bluesky (deactivates her account)
+    const kept = await net.post(bob, 'bob keeps this one');
+    const deleted = await net.post(bob, 'bob deletes this one');
+    const vicPost = await net.post(vic, 'vic, before leaving');
+    const frankPost = await net.post(frank, 'frank, whom casey blocks');
+    await net.sync();
+    // erin blocks casey, casey blocks frank: getPosts leaves their posts out, but they exist.
+    const ids = [kept, deleted, vicPost, frankPost, refs.eNote!].map(idOf);
+    const before = await adapter.refreshMetrics(ids);
+    expect(before.gone).toEqual([]);
+    expect([...before.metrics.keys()].sort()).toEqual([kept, deleted, vicPost].map(idOf).sort());
+
+    await net.deleteRecord(bob, deleted.uri);
+    await vic.agent.com.atproto.server.deactivateAccount({});
+    await net.sync();
+    const after = await adapter.refreshMetrics(ids);
+    expect([...after.metrics.keys()]).toEqual([idOf(kept)]);
+    expect(after.gone.sort()).toEqual([deleted, vicPost].map(idOf).sort());
+  });
+});
+
 describe('metrics and actions', () => {
   it('refreshMetrics follows likes, reposts, replies and quotes', async () => {
     const id = idOf(refs.a1!);
-    const before = (await adapter.refreshMetrics([id, 'x:elsewhere']).then((m) => m.get(id)))!;
+    const before = (await adapter.refreshMetrics([id, 'x:elsewhere']).then((m) => m.metrics.get(id)))!;
     expect(before).toEqual({ likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null });
     await net.like(bob, refs.a1!);
     await net.like(dan, refs.a1!);
     await net.repost(dan, refs.a1!);
     await net.sync();
-    const after = await adapter.refreshMetrics([id, 'x:elsewhere']);
+    const after = (await adapter.refreshMetrics([id, 'x:elsewhere'])).metrics;
     expect([...after.keys()]).toEqual([id]);
     expect(after.get(id)).toMatchObject({ likes: 2, reposts: 1 });
-    const c1 = (await adapter.refreshMetrics([idOf(refs.c1!)])).get(idOf(refs.c1!));
+    const c1 = (await adapter.refreshMetrics([idOf(refs.c1!)])).metrics.get(idOf(refs.c1!));
     expect(c1).toMatchObject({ likes: 2, reposts: 1, replies: 1, quotes: 1 });
   });
 
@@ -516,7 +539,7 @@ describe('metrics and actions', () => {
     await adapter.act(id, 'unlike');
     await adapter.act(id, 'unrepost');
     await net.sync();
-    expect((await adapter.refreshMetrics([id])).get(id)).toMatchObject({ likes: 0, reposts: 0 });
+    expect((await adapter.refreshMetrics([id])).metrics.get(id)).toMatchObject({ likes: 0, reposts: 0 });
   });
 
   it('deletes its own posts only', async () => {
@@ -524,7 +547,7 @@ describe('metrics and actions', () => {
     await net.sync();
     await adapter.act(idOf(mine), 'delete');
     await net.sync();
-    expect((await adapter.refreshMetrics([idOf(mine)])).size).toBe(0);
+    expect(await adapter.refreshMetrics([idOf(mine)])).toEqual({ metrics: new Map(), gone: [idOf(mine)] });
     expect(await failure(adapter.act(idOf(refs.a3!), 'delete'))).toMatchObject({
       code: 'not-allowed',
       reason: 'not-your-post',
@@ -587,9 +610,9 @@ describe('publishing', () => {
     });
     const embeds = views.data.posts.map((p) => (p.record as { embed?: { $type?: string } }).embed?.$type);
     expect(embeds.sort()).toEqual(['app.bsky.embed.record', 'app.bsky.embed.recordWithMedia']);
-    const metrics = await adapter.refreshMetrics([idOf(refs.a4!), idOf(refs.a5!)]);
+    const { metrics } = await adapter.refreshMetrics([idOf(refs.a4!), idOf(refs.a5!)]);
     expect(metrics.get(idOf(refs.a4!))?.quotes).toBe(1);
-    const read = (await adapter.refreshMetrics([withImage.id])).get(withImage.id);
+    const read = (await adapter.refreshMetrics([withImage.id])).metrics.get(withImage.id);
     expect(read).toBeDefined();
   });
 

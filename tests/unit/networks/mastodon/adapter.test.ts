@@ -39,6 +39,29 @@ const shownLink = (url: string) => {
   return bare.length > 30 ? `${bare.slice(0, 30)}…` : bare;
 };
 
+/** Two fresh statuses of alice's, as the adapter reads them (the newest first). */
+async function twoStatusesOf(
+  adapter: Awaited<ReturnType<typeof setup>>['adapter'],
+  emulator: Awaited<ReturnType<typeof setup>>['emulator'],
+): Promise<{ kept: Post; doomed: Post }> {
+  emulator.postAs('alice', 'Still here tomorrow');
+  emulator.postAs('alice', 'Deleted in a minute');
+  const [doomed, kept] = postsOf(
+    await adapter.readTimeline({ kind: 'user', query: 'alice', direction: 'older', limit: 2 }),
+  );
+  if (!kept || !doomed) throw new Error('no statuses');
+  return { kept, doomed };
+}
+
+/** `username` deletes one of their statuses through the API, as their own app would. */
+async function deleteAs(emulator: Awaited<ReturnType<typeof setup>>['emulator'], username: string, id: string) {
+  const res = await fetch(`${emulator.url}/api/v1/statuses/${id}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${emulator.issueToken(username)}` },
+  });
+  expect(res.status).toBe(200);
+}
+
 describe('Mastodon columns', () => {
   it('pages back through more than 100 home posts, newest first, without repeats', async () => {
     const { adapter } = await setup();
@@ -194,11 +217,47 @@ describe('Mastodon metrics and actions', () => {
     const { adapter } = await setup();
     const items = postsOf(await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 10 }));
     const ids = [...new Set(items.map((p) => p.id))];
-    const metrics = await adapter.refreshMetrics([...ids, 'mastodon:999', 'bluesky:at://x']);
+    const { metrics, gone } = await adapter.refreshMetrics([...ids, 'mastodon:999', 'bluesky:at://x']);
+    expect(gone).toEqual([]);
     expect([...metrics.keys()].sort()).toEqual([...ids].sort());
     for (const post of items) {
       expect(metrics.get(post.id)).toEqual({ ...post.metrics, quotes: 0, impressions: null });
     }
+  });
+
+  it('says which statuses are gone once their author deleted them (Mastodon 4.3+: one batch request)', async () => {
+    const { adapter, emulator } = await setup();
+    const { kept, doomed } = await twoStatusesOf(adapter, emulator);
+    expect(await adapter.refreshMetrics([kept.id, doomed.id])).toMatchObject({ gone: [] });
+    await deleteAs(emulator, 'alice', doomed.nativeId);
+    const asked = emulator.requests.length;
+    const { metrics, gone } = await adapter.refreshMetrics([kept.id, doomed.id]);
+    expect(gone).toEqual([doomed.id]);
+    expect([...metrics.keys()]).toEqual([kept.id]);
+    // Left out of GET /api/v1/statuses?id[]= by Mastodon 4.3+: that is its answer, nothing more asked.
+    expect(emulator.requests.slice(asked).map((r) => r.path)).toEqual(['/api/v1/statuses']);
+  });
+
+  it('before Mastodon 4.3, asks each left-out status itself: a 404 is gone, an answer is not', async () => {
+    const { adapter, emulator } = await setup({ instanceApi: 'pleroma' });
+    const { kept, doomed } = await twoStatusesOf(adapter, emulator);
+    await deleteAs(emulator, 'alice', doomed.nativeId);
+    // A Pleroma-family server reads `ids[]`, not `id[]`: its batch answer may leave everything out.
+    emulator.corruptNext('/api/v1/statuses', (body) => void (body as unknown[]).splice(0));
+    const asked = emulator.requests.length;
+    const lenient = await adapter.refreshMetrics([kept.id, doomed.id]);
+    expect(lenient.gone).toEqual([doomed.id]);
+    expect([...lenient.metrics.keys()]).toEqual([kept.id]);
+    expect(emulator.requests.slice(asked).map((r) => r.path)).toEqual([
+      '/api/v1/statuses',
+      `/api/v1/statuses/${kept.nativeId}`,
+      `/api/v1/statuses/${doomed.nativeId}`,
+    ]);
+    // A server without the batch route (404) is asked status by status.
+    emulator.failNext({ status: 404, pathIncludes: '/api/v1/statuses', error: 'Record not found' });
+    const oneByOne = await adapter.refreshMetrics([kept.id, doomed.id]);
+    expect(oneByOne.gone).toEqual([doomed.id]);
+    expect([...oneByOne.metrics.keys()]).toEqual([kept.id]);
   });
 
   it('likes, boosts, undoes both and the counts follow', async () => {
@@ -211,7 +270,7 @@ describe('Mastodon metrics and actions', () => {
     await adapter.act(post.id, 'repost');
     expect(emulator.favouritedBy(post.nativeId)).toContain('colonnade_team');
     expect(emulator.boostedBy(post.nativeId)).toContain('colonnade_team');
-    const after = (await adapter.refreshMetrics([post.id])).get(post.id);
+    const after = (await adapter.refreshMetrics([post.id])).metrics.get(post.id);
     expect(after).toMatchObject({ likes: post.metrics.likes + 1, reposts: post.metrics.reposts + 1 });
     const [seen] = postsOf(
       await adapter.readTimeline({ kind: 'hashtag', query: 'opensource', direction: 'older', limit: 1 }),
@@ -221,7 +280,7 @@ describe('Mastodon metrics and actions', () => {
     await adapter.act(post.id, 'unrepost');
     expect(emulator.favouritedBy(post.nativeId)).not.toContain('colonnade_team');
     expect(emulator.boostedBy(post.nativeId)).not.toContain('colonnade_team');
-    expect((await adapter.refreshMetrics([post.id])).get(post.id)).toEqual(post.metrics);
+    expect((await adapter.refreshMetrics([post.id])).metrics.get(post.id)).toEqual(post.metrics);
   });
 
   it('deletes its own post and cannot delete someone else’s', async () => {
@@ -270,7 +329,7 @@ describe('Mastodon publishing', () => {
     const reply = await adapter.publish({ text: 'Thanks!', replyTo: target.id, idempotencyKey: 'reply-1' });
     expect(reply.replyTo).toBe(target.id);
     expect(emulator.statusesBy('colonnade_team')[0]?.inReplyToId).toBe(target.nativeId);
-    const metrics = (await adapter.refreshMetrics([target.id])).get(target.id);
+    const metrics = (await adapter.refreshMetrics([target.id])).metrics.get(target.id);
     expect(metrics?.replies).toBe(target.metrics.replies + 1);
   });
 

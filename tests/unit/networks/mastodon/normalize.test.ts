@@ -178,14 +178,47 @@ describe('Mastodon custom emoji', () => {
     );
     expect(post.text).toBe('Launch day :rocket: :blobcat:');
     expect(post.contentWarning).toBe(':blobcat: inside');
+    // Each with its still image (`static_url`), for who prefers reduced motion.
     expect(post.emojis).toEqual([
-      { shortcode: 'rocket', url: 'https://files.social.example/emoji/rocket.gif' },
-      { shortcode: 'blobcat', url: 'https://files.social.example/emoji/blobcat.gif' },
+      {
+        shortcode: 'rocket',
+        url: 'https://files.social.example/emoji/rocket.gif',
+        staticUrl: 'https://files.social.example/emoji/rocket.png',
+      },
+      {
+        shortcode: 'blobcat',
+        url: 'https://files.social.example/emoji/blobcat.gif',
+        staticUrl: 'https://files.social.example/emoji/blobcat.png',
+      },
     ]);
     expect(post.author).toMatchObject({
       displayName: 'Ada :verified:',
-      emojis: [{ shortcode: 'verified', url: 'https://files.social.example/emoji/verified.gif' }],
+      emojis: [
+        {
+          shortcode: 'verified',
+          url: 'https://files.social.example/emoji/verified.gif',
+          staticUrl: 'https://files.social.example/emoji/verified.png',
+        },
+      ],
     });
+  });
+
+  it('keeps no second address when the still image is the image itself, or is missing', () => {
+    const still = { shortcode: 'still', url: 'https://files.social.example/emoji/still.png' };
+    const post = toPost(
+      parseStatus(
+        status('1', {
+          content: '<p>:still: :old:</p>',
+          emojis: [
+            { ...still, staticUrl: still.url, visibleInPicker: true },
+            { shortcode: 'old', url: 'https://files.social.example/emoji/old.gif' }, // a server without static_url
+          ],
+        }),
+        'x',
+      ),
+      home,
+    );
+    expect(post.emojis).toEqual([still, { shortcode: 'old', url: 'https://files.social.example/emoji/old.gif' }]);
   });
 
   it('drops one malformed emoji and keeps the post and the other emoji', () => {

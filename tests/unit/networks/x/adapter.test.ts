@@ -4,6 +4,7 @@ import { ColonnadeError } from '../../../../src/shared/errors';
 import { TimelineEntrySchema, type ColumnKind, type Post, type TimelineEntry } from '../../../../src/shared/model';
 import { connectXOAuth1, createXAdapter } from '../../../../src/main/networks/x';
 import { ME_ID, ME_USERNAME, type XEmulator } from '../../../emulators/x';
+import type { JsonObject } from '../../../emulators/x/server';
 import { clock, memoryLogger, png, rig, startEmulator, type Rig } from './harness';
 
 let emu: XEmulator;
@@ -180,8 +181,10 @@ describe('X adapter: metrics and actions', () => {
   it('refreshes metrics with impressions and leaves unknown posts out', async () => {
     const page = await r.adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 });
     const ids = [...new Set(page.items.map((e) => postOf(e).id))];
-    const metrics = await r.adapter.refreshMetrics([...ids, 'x:1', 'bluesky:abc']);
+    const { metrics, gone } = await r.adapter.refreshMetrics([...ids, 'x:1', 'bluesky:abc']);
     expect([...metrics.keys()].sort()).toEqual([...ids].sort());
+    // X has no post 1: it answers resource-not-found for it.
+    expect(gone).toEqual(['x:1']);
     const top = postOf(page.items[0]!);
     const first = emu.state.tweets.get(top.nativeId)!;
     expect(metrics.get(top.id)).toEqual({
@@ -193,12 +196,41 @@ describe('X adapter: metrics and actions', () => {
     });
   });
 
+  it('says which posts X no longer has: deleted or suspended are gone, a protected one stays', async () => {
+    const authorId = '1500000000000000010';
+    const [kept, deleted, suspended, hidden] = ['Still here', 'Soon deleted', 'Author suspended', 'Protected'].map(
+      (text) => emu.control.addTweet({ authorId, text }),
+    );
+    const ids = [kept!, deleted!, suspended!, hidden!].map((t) => `x:${t.id}`);
+    expect((await r.adapter.refreshMetrics(ids)).gone).toEqual([]);
+    deleted!.deleted = true; // its author deleted it on X: X answers resource-not-found for it
+    // X's answers for a suspended author's post and a protected author's one (spec Problem types).
+    emu.control.alterNext('GET /2/tweets', (body) => {
+      body['data'] = (body['data'] as Array<{ id: string }>).filter((t) => t.id === kept!.id);
+      const problem = (t: { id: string }, kind: string, title: string) => ({
+        type: `https://api.x.com/2/problems/${kind}`,
+        title,
+        detail: `${title}: [${t.id}].`,
+        resource_type: 'tweet',
+        resource_id: t.id,
+      });
+      body['errors'] = [
+        ...((body['errors'] as JsonObject[] | undefined) ?? []),
+        problem(suspended!, 'resource-unavailable', 'Forbidden'),
+        { ...problem(hidden!, 'not-authorized-for-resource', 'Authorization Error'), parameter: 'ids' },
+      ];
+    });
+    const { metrics, gone } = await r.adapter.refreshMetrics(ids);
+    expect(gone.sort()).toEqual([`x:${deleted!.id}`, `x:${suspended!.id}`].sort());
+    expect([...metrics.keys()]).toEqual([`x:${kept!.id}`]);
+  });
+
   it('likes, unlikes, reposts, unreposts and deletes', async () => {
     const target = emu.control.addTweet({ authorId: '1500000000000000010', text: 'Like me' });
     const id = `x:${target.id}`;
     await r.adapter.act(id, 'like');
     expect(target.likes.has(ME_ID)).toBe(true);
-    expect((await r.adapter.refreshMetrics([id])).get(id)?.likes).toBe(1);
+    expect((await r.adapter.refreshMetrics([id])).metrics.get(id)?.likes).toBe(1);
     await r.adapter.act(id, 'unlike');
     expect(target.likes.has(ME_ID)).toBe(false);
     await r.adapter.act(id, 'repost');
@@ -294,6 +326,9 @@ describe('X adapter: errors', () => {
     );
     expect(err.code).toBe('not-allowed');
     expect(err.message).toBe('Your X plan does not include search.');
+    // The UI names the feature in its own language.
+    expect(err.reason).toBe('x-plan-excludes');
+    expect(err.params).toEqual({ feature: 'search' });
   });
 
   it('429 is rate-limited with the reset X gave', async () => {

@@ -151,6 +151,96 @@ describe('X normalization: text', () => {
   });
 });
 
+describe('X normalization: long posts and displayed ranges', () => {
+  const cut = 'Q&amp;A recap: we met the whole community';
+  const whole = 'Q&amp;A recap: we met the whole community at the fair &amp; heard every story. #fair @ada';
+  const long = tweet({
+    text: cut,
+    entities: {},
+    note_tweet: {
+      text: whole,
+      // Offsets counted on the decoded note text (the way X counts `text`).
+      entities: {
+        hashtags: [{ start: 79, end: 84, tag: 'fair' }],
+        mentions: [{ start: 85, end: 89, username: 'ada' }],
+      },
+    },
+  });
+
+  it('reads the whole text of a long post with the note’s entities, decoded once', () => {
+    const t = textOf(long);
+    expect(t.text).toBe('Q&A recap: we met the whole community at the fair & heard every story. #fair @ada');
+    expect(spans(t)).toEqual(['#fair', '@ada']);
+  });
+
+  it('reads the cut text when the note cannot be read, and ignores an unreadable range', () => {
+    const [post] = toPosts([{ ...long, note_tweet: { text: 42 }, display_text_range: ['a', 2] }], { users: [ADA] }, 0);
+    expect(post!.text).toBe('Q&A recap: we met the whole community');
+  });
+
+  it('compares a retried send with the whole text of a long post, not its cut', () => {
+    const sent = 'Q&A recap: we met the whole community at the fair & heard every story. #fair @ada';
+    expect(isSameText(long, sent)).toBe(true);
+    expect(isSameText(long, 'Q&A recap: we met the whole community')).toBe(false);
+  });
+
+  it('leaves out a reply’s leading mentions from the range, shifting the entities after them', () => {
+    const t = textOf(
+      tweet({
+        text: '@ada @bob 🐟 &amp; chips #food',
+        display_text_range: [10, 25],
+        entities: {
+          mentions: [
+            { start: 0, end: 4, username: 'ada' },
+            { start: 5, end: 9, username: 'bob' },
+          ],
+          hashtags: [{ start: 20, end: 25, tag: 'food' }],
+        },
+      }),
+    );
+    expect(t).toEqual({ text: '🐟 & chips #food', entities: [{ kind: 'hashtag', start: 11, end: 16, value: 'food' }] });
+  });
+
+  it('does not trust a range that would cut words or hide more than mentions', () => {
+    expect(textOf(tweet({ text: '@ada hello', display_text_range: [2, 10] })).text).toBe('@ada hello');
+    expect(textOf(tweet({ text: 'Hi @ada thanks', display_text_range: [8, 14] })).text).toBe('Hi @ada thanks');
+    expect(textOf(tweet({ text: '@ada@bob hi', display_text_range: [9, 11] })).text).toBe('@ada@bob hi');
+  });
+
+  it('hides links past the end of the range (counted on the escaped text too), not words', () => {
+    const link = {
+      start: 15,
+      end: 38,
+      url: 'https://t.co/eeeeeeeeee',
+      expanded_url: 'https://x.com/bob/status/5',
+      display_url: 'x.com/bob/status/5',
+    };
+    // `Fish &amp; chips` is 16 code points escaped, 12 decoded; the link starts at 13 decoded.
+    const escaped = { ...link, start: 17, end: 40 };
+    const text = 'Fish &amp; chips https://t.co/eeeeeeeeee';
+    expect(
+      textOf(tweet({ text, display_text_range: [0, 12], entities: { urls: [{ ...link, start: 13, end: 36 }] } })).text,
+    ).toBe('Fish & chips');
+    expect(textOf(tweet({ text, display_text_range: [0, 16], entities: { urls: [escaped] } })).text).toBe(
+      'Fish & chips',
+    );
+    // A range ending before words is not one X would send: nothing is cut.
+    expect(textOf(tweet({ text: 'Fish and chips', display_text_range: [0, 4] })).text).toBe('Fish and chips');
+  });
+
+  it('matches a reply X stored with the mentions of the people replied to before the sent text', () => {
+    const reply = tweet({
+      text: '@ada @bob thanks &amp; see you',
+      display_text_range: [10, 26],
+      referenced_tweets: [{ type: 'replied_to', id: '5' }],
+    });
+    expect(isSameText(reply, 'thanks & see you')).toBe(true);
+    expect(isSameText(reply, '@ada @bob thanks & see you')).toBe(true);
+    // Without a displayed range after mentions, the mentions are part of what was sent.
+    expect(isSameText(tweet({ text: '@ada thanks' }), 'thanks')).toBe(false);
+  });
+});
+
 describe('X normalization: items', () => {
   it('dates by the snowflake id when created_at is missing, and refuses pre-snowflake ids', () => {
     expect(createdAtOf({ id: '1860000000000000000' })).toBe(Number(1860000000000000000n >> 22n) + 1288834974657);
