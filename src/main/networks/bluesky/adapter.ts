@@ -113,6 +113,9 @@ const NOTIFICATION_KINDS: Record<string, NotificationKind> = {
   quote: 'quote',
 };
 
+/** What became of a post `getPosts` left out (see `whyMissing`). */
+type MissingPost = { kind: 'gone' | 'unsure' } | { kind: 'blocked-by' | 'blocking'; handle: string };
+
 export class BlueskyAdapter implements NetworkAdapter {
   readonly network = NETWORK;
   private readonly account: AccountSession;
@@ -532,27 +535,8 @@ export class BlueskyAdapter implements NetworkAdapter {
     }
     const missing = [...uris.keys()].filter((uri) => !views.has(uri));
     if (missing.length === 0 || skipped > 0) return { metrics, gone: [] };
-    const authors = [...new Set(missing.flatMap((uri) => parseAtUri(uri)?.did ?? []))];
-    const found = new Set<string>();
-    const blocked = new Set<string>();
-    let unsure = false;
-    for (const batch of chunks(authors, GET_PROFILES_BATCH)) {
-      const page = await this.items<AppBskyActorDefs.ProfileViewDetailed>(
-        (agent) => agent.app.bsky.actor.getProfiles({ actors: batch }),
-        'profiles',
-        'app.bsky.actor.defs#profileViewDetailed',
-      );
-      if (page.skipped > 0) unsure = true;
-      for (const p of page.items) {
-        found.add(p.did);
-        if (p.viewer?.blocking || p.viewer?.blockedBy || p.viewer?.blockingByList) blocked.add(p.did);
-      }
-    }
-    const gone = missing.flatMap((uri) => {
-      const did = parseAtUri(uri)?.did;
-      if (!did || blocked.has(did) || (unsure && !found.has(did))) return [];
-      return [uris.get(uri)!];
-    });
+    const why = await this.whyMissing(missing);
+    const gone = missing.flatMap((uri) => (why.get(uri)?.kind === 'gone' ? [uris.get(uri)!] : []));
     return { metrics, gone };
   }
 
@@ -594,11 +578,55 @@ export class BlueskyAdapter implements NetworkAdapter {
     return { did: this.account.did };
   }
 
+  /**
+   * Why `app.bsky.feed.getPosts` left these posts out: it silently omits a deleted or taken-down
+   * post, a post whose author is gone or deactivated, and a post whose author has a block either
+   * way with the viewer (bsky `api/app/bsky/feed/getPosts.ts`, `views.post`). The authors are
+   * looked up (`app.bsky.actor.getProfiles`, 25 a call): present with a block → blocked (the post
+   * exists); present without → gone; absent → gone (account gone); an unreadable answer → unsure.
+   */
+  private async whyMissing(uris: readonly string[]): Promise<Map<string, MissingPost>> {
+    const authors = [...new Set(uris.flatMap((uri) => parseAtUri(uri)?.did ?? []))];
+    const found = new Map<string, AppBskyActorDefs.ProfileViewDetailed>();
+    let unsure = false;
+    for (const batch of chunks(authors, GET_PROFILES_BATCH)) {
+      const page = await this.items<AppBskyActorDefs.ProfileViewDetailed>(
+        (agent) => agent.app.bsky.actor.getProfiles({ actors: batch }),
+        'profiles',
+        'app.bsky.actor.defs#profileViewDetailed',
+      );
+      if (page.skipped > 0) unsure = true;
+      for (const p of page.items) found.set(p.did, p);
+    }
+    const out = new Map<string, MissingPost>();
+    for (const uri of uris) {
+      const did = parseAtUri(uri)?.did;
+      const author = did ? found.get(did) : undefined;
+      if (author?.viewer?.blockedBy) out.set(uri, { kind: 'blocked-by', handle: author.handle });
+      else if (author?.viewer?.blocking || author?.viewer?.blockingByList)
+        out.set(uri, { kind: 'blocking', handle: author.handle });
+      else if (!author && unsure) out.set(uri, { kind: 'unsure' });
+      else out.set(uri, { kind: 'gone' });
+    }
+    return out;
+  }
+
+  /** The post as the AppView shows it now; a missing one says why (deleted, or a block and whose). */
   private async viewOf(postId: string): Promise<AppBskyFeedDefs.PostView> {
     const uri = uriOfPostId(postId);
     const view = (await this.hydrate([uri])).views.get(uri);
-    if (!view) throw new ColonnadeError('not-found', 'That Bluesky post no longer exists.', { reason: 'deleted' });
-    return view;
+    if (view) return view;
+    const why = (await this.whyMissing([uri])).get(uri);
+    if (why?.kind === 'blocked-by' || why?.kind === 'blocking') {
+      const name = `@${why.handle}`;
+      throw new ColonnadeError(
+        'not-allowed',
+        why.kind === 'blocked-by' ? `${name} has blocked this account.` : `This account has blocked ${name}.`,
+        { reason: why.kind, params: { name } },
+      );
+    }
+    if (why?.kind === 'unsure') throw new ColonnadeError('transient', 'Bluesky did not say what became of that post.');
+    throw new ColonnadeError('not-found', 'That Bluesky post no longer exists.', { reason: 'deleted' });
   }
 
   private async deleteRecordAt(uri: string): Promise<void> {

@@ -503,6 +503,16 @@ describe('posts the network no longer has', () => {
     expect([...after.metrics.keys()]).toEqual([idOf(kept)]);
     expect(after.gone.sort()).toEqual([deleted, vicPost].map(idOf).sort());
   });
+
+  it('liking a post hidden by a block says who blocked whom, never that the post was deleted', async () => {
+    // erin blocks casey; casey blocks frank. Both posts exist, so the column must keep them.
+    const frankPost = await net.post(frank, 'frank, still here');
+    await net.sync();
+    const byErin = await failure(adapter.act(idOf(refs.eNote!), 'like'));
+    expect(byErin).toMatchObject({ code: 'not-allowed', reason: 'blocked-by', params: { name: '@erin.test' } });
+    const ofFrank = await failure(adapter.act(idOf(frankPost), 'like'));
+    expect(ofFrank).toMatchObject({ code: 'not-allowed', reason: 'blocking', params: { name: '@frank.test' } });
+  });
 });
 
 describe('metrics and actions', () => {
