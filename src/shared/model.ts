@@ -59,7 +59,11 @@ export const EntitySchema = z.object({
 export type Entity = z.infer<typeof EntitySchema>;
 
 export const MediaSchema = z.object({
-  kind: z.enum(['image', 'video', 'gif']),
+  /**
+   * `audio` (Mastodon `audio`: podcasts, music); `file` for an attachment the server could not
+   * describe (Mastodon `unknown`: remote media it did not fetch), shown as a link to `url`.
+   */
+  kind: z.enum(['image', 'video', 'gif', 'audio', 'file']),
   alt: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -83,6 +87,23 @@ export const ModerationSchema = z.object({
 });
 export type Moderation = z.infer<typeof ModerationSchema>;
 
+/**
+ * A poll as the network shows it (Mastodon `Poll`, X `includes.polls`): read-only in columns.
+ * `votes` is null where the network hides counts until the poll ends (Mastodon `hide_totals`).
+ */
+export const PollSchema = z.object({
+  options: z.array(z.object({ title: z.string().max(500), votes: z.number().int().nonnegative().nullable() })).max(20),
+  /** Everyone who voted (a multiple-choice poll's votes add up to more). Null when unknown. */
+  voters: z.number().int().nonnegative().nullable(),
+  multiple: z.boolean(),
+  /** When voting closes (ISO instant), or null for no end. */
+  endsAt: InstantSchema.nullable(),
+  closed: z.boolean(),
+  /** The option indexes the viewer chose, where the network says. */
+  ownVotes: z.array(z.number().int().nonnegative()).optional(),
+});
+export type Poll = z.infer<typeof PollSchema>;
+
 const PostFields = {
   /** Globally unique: `${network}:${nativeId}`. */
   id: z.string().min(1),
@@ -105,6 +126,8 @@ const PostFields = {
   emojis: z.array(CustomEmojiSchema).optional(),
   /** The viewer's moderation: what is folded or hidden, and why (in the network's words). */
   moderation: z.array(ModerationSchema).optional(),
+  /** The post's poll, if it has one. */
+  poll: PollSchema.optional(),
 };
 
 /** A post shown inside another (a quote): a whole post, but it quotes nothing itself. */
