@@ -128,6 +128,23 @@ const PostFields = {
   moderation: z.array(ModerationSchema).optional(),
   /** The post's poll, if it has one. */
   poll: PollSchema.optional(),
+  /**
+   * A link preview card (Bluesky `app.bsky.embed.external`, Mastodon `card`): the link may live
+   * only here (Bluesky posters remove the URL from the text once the card is made).
+   */
+  card: z
+    .object({
+      url: z.string().min(1),
+      title: z.string().max(1000),
+      description: z.string().max(2000).optional(),
+      imageUrl: z.string().nullable().optional(),
+    })
+    .optional(),
+  /**
+   * Something the post carries that Colonnade cannot show (a Bluesky embed type it does not know,
+   * by its `$type`): the post is still shown, with this said in words.
+   */
+  unsupported: z.string().max(200).optional(),
 };
 
 /** A post shown inside another (a quote): a whole post, but it quotes nothing itself. */
