@@ -9,7 +9,19 @@ const fence = (patterns) => ['error', { patterns }];
 const noElectron = { group: ['electron'], message: 'Only src/main/shell and the preload import electron.' };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.tsbuild/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      '.tsbuild/**',
+      'test-results/**',
+      'playwright-report/**',
+      // Testers' throwaway probes (not in git).
+      '.probe-ui/**',
+      'tests/unit/probe/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
