@@ -29,6 +29,14 @@ function hostToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+/** How long a request made while the core is away waits for it to come back (ms). */
+export const RECONNECT_WAIT_MS = 8_000;
+const CORE_AWAY = {
+  code: 'transient',
+  message: 'Colonnade’s core is not answering: nothing was done.',
+  reason: 'core-away',
+} as const;
+
 function socketBridge(token: string): Bridge {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SOCKET_PATH}?token=${encodeURIComponent(token)}`;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -36,15 +44,19 @@ function socketBridge(token: string): Bridge {
   const connectionHandlers: Array<(connected: boolean) => void> = [];
   let nextId = 1;
   let socket: WebSocket;
-  let open: Promise<void>;
   let everOpened = false;
+  /** Requests waiting for a socket to open (the first one, or the next after a drop). */
+  let opened: Array<() => void> = [];
+  const nextOpen = () => new Promise<void>((resolve) => opened.push(resolve));
 
   const connect = () => {
     socket = new WebSocket(url);
-    open = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
     socket.addEventListener('open', () => {
       if (everOpened) for (const h of connectionHandlers) h(true);
       everOpened = true;
+      const waiting = opened;
+      opened = [];
+      for (const resolve of waiting) resolve();
     });
     socket.addEventListener('message', (e) => {
       const message = JSON.parse(String(e.data)) as SocketServerMessage;
@@ -68,7 +80,18 @@ function socketBridge(token: string): Bridge {
 
   return {
     async invoke(channel: RequestChannel, payload: unknown) {
-      await open;
+      if (socket.readyState !== WebSocket.OPEN) {
+        // At start, wait for the core. After a drop, wait a little for it to come back, then
+        // fail in words (the caller undoes what it showed) rather than wait for ever.
+        if (!everOpened) await nextOpen();
+        else {
+          const back = await Promise.race([
+            nextOpen().then(() => true),
+            new Promise<false>((resolve) => setTimeout(() => resolve(false), RECONNECT_WAIT_MS)),
+          ]);
+          if (!back) return { ok: false, error: CORE_AWAY };
+        }
+      }
       const id = nextId++;
       return new Promise((resolve) => {
         waiting.set(id, resolve);

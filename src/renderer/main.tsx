@@ -7,6 +7,7 @@ import { makeApi } from './api';
 import { connectBridge } from './bridge';
 import { App } from './components/App';
 import { ServicesContext } from './components/context';
+import { AppBoundary } from './components/Fallbacks';
 import { openDatabase } from './db/database';
 import { applyDocumentLanguage, createI18n } from './i18n';
 import { makeActions } from './state/actions';
@@ -41,7 +42,9 @@ async function boot() {
       <I18nextProvider i18n={i18n}>
         <ServicesContext.Provider value={services}>
           <LanguageFollower />
-          <App />
+          <AppBoundary>
+            <App />
+          </AppBoundary>
         </ServicesContext.Provider>
       </I18nextProvider>
     </StrictMode>,

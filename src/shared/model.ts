@@ -122,7 +122,7 @@ const PostFields = {
   replyTo: z.string().optional(),
   /** The author's content warning (Mastodon's spoiler text): the post is folded behind it. */
   contentWarning: z.string().optional(),
-  /** Custom emoji used in `text` and `contentWarning` (Mastodon). */
+  /** Custom emoji used in `text`, `contentWarning` and the poll's options (Mastodon). */
   emojis: z.array(CustomEmojiSchema).optional(),
   /** The viewer's moderation: what is folded or hidden, and why (in the network's words). */
   moderation: z.array(ModerationSchema).optional(),
@@ -193,6 +193,13 @@ export const TimelineEntrySchema = z.object({
       count: z.number().int().positive(),
       /** The network's own word for an `other` kind (poll ended, edited, follow request…). */
       type: z.string().max(100).optional(),
+      /**
+       * An emoji reaction's emoji (Pleroma/Akkoma `pleroma:emoji_reaction` `emoji`, Firefish-family
+       * `reaction`): a Unicode emoji ("🎉"), or `:shortcode:` for a custom one with its image in
+       * `reactionUrl`. Reactions are grouped by post and emoji.
+       */
+      reaction: z.string().min(1).max(100).optional(),
+      reactionUrl: z.string().min(1).max(2000).optional(),
     })
     .optional(),
 });
@@ -255,7 +262,19 @@ export const ColumnSpecSchema = z
   .refine((spec) => !QUERY_KINDS.has(spec.kind) || (spec.query ?? '').replace(/^[#@]/, '').length > 0, {
     message: 'column-needs-query', // a key of the UI's `reasons` (ipc-router's badRequestOf)
     path: ['query'],
+  })
+  // "#foo bar" is no hashtag (a tag ends at the first space on every network): such a column
+  // would stay empty for ever. The words suggest a Search column for several words.
+  .refine((spec) => spec.kind !== 'hashtag' || !hashtagHasSpace(spec.query ?? ''), {
+    message: 'hashtag-has-space',
+    path: ['query'],
   });
+
+/** True when a hashtag column's query holds a space between words ("#foo bar"): not one hashtag. */
+export function hashtagHasSpace(query: string): boolean {
+  return /\s/u.test(query.trim());
+}
+
 export type ColumnSpec = z.infer<typeof ColumnSpecSchema>;
 
 export const ColumnSchema = z.object({

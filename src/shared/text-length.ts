@@ -2,14 +2,19 @@
 // functions, shared by the composer's counter (renderer) and by main's check before publishing,
 // so a post the server would accept is never blocked and one it would refuse is never sent.
 //
-// - X: twitter-text's weighted length (most scripts 1, CJK and emoji 2, every link 23).
+// - X: twitter-text's weighted length (most scripts 1, CJK and emoji 2, every link 23), with
+//   every RGI emoji sequence weighing 2 as X weighs it (twitter-text 3.1's own emoji table is older).
 // - Bluesky: 300 graphemes AND 3,000 bytes of UTF-8 (lexicon app.bsky.feed.post, `text`:
-//   maxGraphemes 300, maxLength 3000; @atproto/lexicon validators/primitives.ts checks both).
-// - Mastodon: the extended grapheme clusters of the "countable text" of
-//   app/validators/status_length_validator.rb: the spoiler text, then the text in which each
-//   URL found by the extractor becomes 23 characters and each `@user@domain` mention `@user`.
+//   maxGraphemes 300, maxLength 3000; @atproto/lexicon validators/primitives.ts checks both),
+//   graphemes by Intl.Segmenter as the PDS counts them (@atproto/lex-data).
+// - Mastodon: the extended grapheme clusters, as Ruby 3.4 splits them (Unicode 15.0), of the
+//   "countable text" of app/validators/status_length_validator.rb: the spoiler text, then the
+//   text in which each URL found by the extractor becomes 23 characters and each `@user@domain`
+//   mention `@user`.
+// Every count is of the text as it is sent (`textToPublish`), not as it is typed.
 import twitterText from 'twitter-text';
 import type { TextRules } from './adapter';
+import { idna2003ToAscii } from './idna2003';
 
 /** The rules this module reads (a subset of `TextRules`, so `Account['textRules']` fits too). */
 export type CountingRules = Pick<TextRules, 'counting' | 'maxLength' | 'maxBytes'> & {
@@ -26,6 +31,77 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 export function graphemeLength(text: string): number {
   let n = 0;
   for (const _ of graphemes.segment(text)) n++;
+  return n;
+}
+
+/**
+ * The text a post is published with, from the text as typed: without its outer white space
+ * (`String.prototype.trim`: Unicode White_Space, line breaks and U+FEFF). The composer sends
+ * this, main's `post.publish` sends this (its request schema trims too), and both measure this:
+ * 300 letters and a trailing line break are 300 on Bluesky, not 301. Mastodon would strip the
+ * ends itself before counting (Status#prepare_contents: `text&.strip!`); Bluesky and X count
+ * what they receive.
+ */
+export function textToPublish(typed: string): string {
+  return typed.trim();
+}
+
+// ---- Ruby 3.4's grapheme clusters (Mastodon) ----------------------------------------------------
+//
+// Mastodon counts `str.each_grapheme_cluster.size` (StatusLengthValidator#countable_length) on
+// Ruby 3.4 (mastodon/mastodon .ruby-version: 3.4.x), whose Onigmo follows Unicode 15.0: it has
+// no rule GB9c (Unicode 15.1, UAX #29 rev. 43: do not break between an InCB=Consonant and a
+// following InCB=Linker … InCB=Consonant), which Ruby gained only after 3.4 (ruby/ruby#12798,
+// Feb 2025). Intl.Segmenter (ICU; Node 24 is Unicode 17) applies GB9c, so `क्ष` is 1 cluster to
+// it and 2 to Mastodon (`क्` + `ष`). In Unicode 15.1 InCB=Linker is the viramas of six scripts
+// (U+094D, U+09CD, U+0ACD, U+0B4D, U+0C4D, U+0D4D) and InCB=Consonant those scripts' consonants
+// (Indic_Syllabic_Category=Consonant ∩ Deva, Beng, Gujr, Orya, Telu, Mlym; DerivedCoreProperties
+// 15.1); Unicode 16 extended both to Myanmar, Khmer, Balinese, Javanese and ten more scripts
+// (Intl.Segmenter in Node 24 joins ក្ក too). Whatever set the running engine uses, Ruby 3.4
+// joins none of them, so the Intl.Segmenter clusters are split again at every GB9c join:
+// inside a cluster, a code point that follows an Extend/ZWJ/Linker code point and is itself
+// neither Extend, ZWJ, SpacingMark nor (after ZWJ) an emoji can only be there by GB9c (UAX #29:
+// no other rule joins a following Other). The test that tells "Extend, ZWJ or SpacingMark" asks
+// the segmenter itself (does it join the code point to a letter?), so the split follows the
+// engine's own Unicode version (Electron's Chromium and Node may differ).
+// Not modelled: characters assigned after Unicode 15.0 (Ruby 3.4 sees them as unassigned, Other).
+
+/** A code point GB9c can sit after: Extend (Grapheme_Extend or an emoji modifier), ZWJ, Linker (a Mn). */
+const BEFORE_GB9C = /^[\p{Grapheme_Extend}\p{Emoji_Modifier}\u200D]$/u;
+const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
+/** Code point → whether the segmenter joins it to a preceding letter (Extend, ZWJ, SpacingMark). */
+const joinsLetter = new Map<number, boolean>();
+
+function extendsCluster(ch: string): boolean {
+  const cp = ch.codePointAt(0)!;
+  let joins = joinsLetter.get(cp);
+  if (joins === undefined) {
+    let n = 0;
+    for (const _ of graphemes.segment(`a${ch}`)) n++;
+    joins = n === 1;
+    joinsLetter.set(cp, joins);
+  }
+  return joins;
+}
+
+/**
+ * Extended grapheme clusters of `text` as Ruby 3.4 (Unicode 15.0, no rule GB9c) splits them:
+ * what Mastodon counts. Equal to `graphemeLength` except in Indic conjuncts (`स्वतंत्रता` is 6
+ * here, 4 there; `क्षि` 2 here, 1 there). See the section comment for the rule and its sources.
+ */
+export function rubyGraphemeLength(text: string): number {
+  let n = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    n++;
+    if (segment.length < 3) continue; // GB9c needs a consonant, a linker and a consonant
+    let previous = '';
+    for (const ch of segment) {
+      if (previous && BEFORE_GB9C.test(previous) && !extendsCluster(ch)) {
+        if (!(previous === '\u200D' && PICTOGRAPHIC.test(ch))) n++; // GB11 (emoji ZWJ sequences) stays joined
+      }
+      previous = ch;
+    }
+  }
   return n;
 }
 
@@ -103,26 +179,37 @@ export function mastodonUrls(text: string): Array<{ url: string; start: number; 
       if ((tco[1]?.length ?? 0) > MAX_TCO_SLUG_LENGTH) continue;
       url = tco[0];
     }
-    if (!validDomainLength(url.length, domain)) continue;
+    if (!validDomain(url, domain)) continue;
     out.push({ url, start, end: start + url.length });
   }
   return out;
 }
 
 /**
- * twitter-text's is_valid_domain: the URL fits 4,096 characters. (The gem measures the domain in
- * punycode, a little longer for a non-ASCII domain; only a URL within a few characters of 4,096
- * could differ, and it would then count as 23 here and by its length on the server.)
+ * twitter-text's Extractor#is_valid_domain (the gem, which Mastodon runs): the domain goes through
+ * `IDN::Idna.toASCII` (libidn, IDNA2003: `idna2003ToAscii`), which refuses a label over 63
+ * characters in punycode and characters Unicode 3.2 did not have (emoji such as 👁): the "URL"
+ * is then no link, and Mastodon counts it character by character. Otherwise the URL, its domain
+ * counted in punycode when that is longer, must fit 4,096 characters (lengths in code points, as
+ * Ruby counts them).
  */
-function validDomainLength(urlLength: number, domain: string): boolean {
-  return domain.length > 0 && urlLength <= MAX_URL_LENGTH;
+function validDomain(url: string, domain: string): boolean {
+  if (!domain) return false;
+  const encoded = idna2003ToAscii(domain);
+  if (encoded === null) return false;
+  const codePoints = (s: string) => Array.from(s).length;
+  const grown = Math.max(0, encoded.length - codePoints(domain));
+  return codePoints(url) + grown <= MAX_URL_LENGTH;
 }
 
-// Account::MENTION_RE (app/models/account.rb): USERNAME_RE is ASCII, the domain any [[:word:]]
-// (Ruby: letters, marks, numbers, connector punctuation).
-const WORD = '[\\p{L}\\p{M}\\p{N}\\p{Pc}]';
+// Account::MENTION_RE (app/models/account.rb): USERNAME_RE is ASCII, the domain any [[:word:]],
+// and no [[:word:]] right before the @. Onigmo's [[:word:]] on a Unicode string is Letter, Mark,
+// Decimal_Number and Connector_Punctuation (doc/RE: "Letter | Mark | Decimal_Number |
+// Connector_Punctuation"): not the other numbers, so `x²@alice` is a mention (² is No).
+const WORD_CHARS = '\\p{L}\\p{M}\\p{Nd}\\p{Pc}';
+const WORD = `[${WORD_CHARS}]`;
 const MASTODON_MENTION = new RegExp(
-  `(?<![=/\\p{L}\\p{M}\\p{N}\\p{Pc}])@(([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@${WORD}+(?:[.-]+${WORD}+)*)?)`,
+  `(?<![=/${WORD_CHARS}])@(([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@${WORD}+(?:[.-]+${WORD}+)*)?)`,
   'giu',
 );
 /** Extractor::MAX_DOMAIN_LENGTH: a longer domain is not a mention. */
@@ -167,30 +254,125 @@ export function mastodonCountableText(text: string, urlLength = MASTODON_URL_LEN
 }
 
 /**
- * Mastodon's length of a status: graphemes of `spoilerText` + countable text
- * (StatusLengthValidator#too_long?: `[spoiler_text, countable_text(text)].join.each_grapheme_cluster.size`).
+ * Mastodon's length of a status: Ruby 3.4 graphemes (`rubyGraphemeLength`) of `spoilerText` +
+ * countable text (StatusLengthValidator#too_long?:
+ * `[spoiler_text, countable_text(text)].join.each_grapheme_cluster.size`).
  */
 export function mastodonLength(text: string, spoilerText = '', urlLength = MASTODON_URL_LENGTH): number {
-  return graphemeLength(spoilerText + mastodonCountableText(text, urlLength));
+  return rubyGraphemeLength(spoilerText + mastodonCountableText(text, urlLength));
 }
 
-/** X's weighted length (twitter-text `parseTweet(...).weightedLength`, the v3 configuration). */
+// twitter-text 3.1 (the last release) weighs an emoji as 2 only when its own emoji table, older
+// than Emoji 13, knows the sequence; a newer one is weighed code point by code point: 🧑‍🔧 is
+// 2 + 1 (ZWJ) + 2 = 5, 🫱🏻‍🫲🏿 9, while X counts every emoji sequence as 2 (twitter/twitter-text#369).
+// So each RGI emoji (Unicode's recommended emoji, every sequence the running engine's Unicode
+// knows: `\p{RGI_Emoji}`) outside a link is replaced by one emoji twitter-text knows before it
+// weighs the text. Links are left as they are: they weigh 23 whatever they hold.
+const RGI_EMOJI = new RegExp('\\p{RGI_Emoji}', 'gv');
+/** 😀, in every twitter-text emoji table: weighs 2. */
+const KNOWN_EMOJI = '\u{1F600}';
+
+/** `text` (NFC, as twitter-text weighs it) with every RGI emoji outside a link replaced by 😀. */
+function xWeighable(text: string): string {
+  const nfc = text.normalize('NFC');
+  const links = twitterText.extractUrlsWithIndices(nfc).map((u) => u.indices);
+  let out = '';
+  let at = 0;
+  for (const m of nfc.matchAll(RGI_EMOJI)) {
+    const end = m.index + m[0].length;
+    if (links.some(([start, stop]) => m.index < stop && end > start)) continue;
+    out += nfc.slice(at, m.index) + KNOWN_EMOJI;
+    at = end;
+  }
+  return out + nfc.slice(at);
+}
+
+/**
+ * X's weighted length: twitter-text `parseTweet(...).weightedLength` (the v3 configuration: most
+ * scripts 1, CJK 2, links 23) with every RGI emoji sequence weighing 2, as X counts them.
+ */
 export function xWeightedLength(text: string): number {
-  return twitterText.parseTweet(text).weightedLength;
+  return twitterText.parseTweet(xWeighable(text)).weightedLength;
+}
+
+// ---- characters X refuses ----------------------------------------------------------------------
+//
+// twitter-text (the library X publishes for counting and validating posts as X does) refuses a
+// post holding any of its invalid characters, whatever its length: `invalidCharsGroup` is
+// U+FFFE, U+FEFF, U+FFFF in twitter-text 3 (js/src/regexp/invalidCharsGroup.js; the Java and
+// Ruby validators' INVALID_CHARACTERS; twitter-text 1.x also listed U+202A–U+202E, dropped since,
+// and its tests now take those as valid). `parseTweet(...).valid` is then false and
+// `isInvalidTweet` answers 'invalid_characters'. Nothing documents X stripping them, so they are
+// refusals: Colonnade names the character instead of sending a post X would refuse (or calling
+// it too long). The one exception is a U+FEFF that starts the text: there it is a byte order
+// mark (Unicode §23.8: at the start of a text U+FEFF is a signature, not content; its use as a
+// zero-width no-break space is deprecated in favour of U+2060), which comes in with text pasted
+// from a file: `xPostText` drops it (JavaScript's `String.prototype.trim` does too).
+
+/** twitter-text's invalid characters, by code point, with the key of their name in words. */
+const X_REFUSED: ReadonlyMap<number, { key: string; name: string }> = new Map([
+  [0xfeff, { key: 'byte-order-mark', name: 'byte order mark (zero-width no-break space)' }],
+  [0xfffe, { key: 'noncharacter-fffe', name: 'noncharacter U+FFFE (a byte order mark read backwards)' }],
+  [0xffff, { key: 'noncharacter-ffff', name: 'noncharacter U+FFFF' }],
+]);
+
+/** One character X refuses, where it is. */
+export interface RefusedCharacter {
+  /** The code point, written `U+FEFF`. */
+  code: string;
+  /** Its name as a key of the UI's `characters` translations (`byte-order-mark`…). */
+  key: string;
+  /** Its name in English words (logs, messages). */
+  name: string;
+  /** UTF-16 offset in the text given. */
+  index: number;
+  /** 1-based position in the text as sent, in characters as a reader counts them (graphemes). */
+  position: number;
+}
+
+/** The text Colonnade sends to X: without the byte order marks that start it (see above). */
+export function xPostText(text: string): string {
+  return text.replace(/^\uFEFF+/, '');
+}
+
+/**
+ * The characters of `text` X refuses (twitter-text's `invalidCharsGroup`), in order, except
+ * byte order marks at its very start (dropped before sending: `xPostText`). Empty when X takes
+ * every character.
+ */
+export function xRefusedCharacters(text: string): RefusedCharacter[] {
+  const sent = xPostText(text);
+  const skipped = text.length - sent.length;
+  const out: RefusedCharacter[] = [];
+  let position = 0;
+  for (const { segment, index } of graphemes.segment(sent)) {
+    position++;
+    for (let i = 0; i < segment.length; i++) {
+      const refused = X_REFUSED.get(segment.charCodeAt(i));
+      if (!refused) continue;
+      const hex = segment.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+      out.push({ code: `U+${hex}`, key: refused.key, name: refused.name, index: skipped + index + i, position });
+    }
+  }
+  return out;
 }
 
 /**
  * A post's length in the network's main unit (X weighted characters, Bluesky graphemes, Mastodon
- * countable graphemes). `spoilerText` is a content warning: Mastodon counts it; the others have none.
+ * countable graphemes), counted on the text as it is sent (`textToPublish(text)`: a trailing line
+ * break typed after the last word counts nothing). `spoilerText` is a content warning: Mastodon
+ * counts it; the others have none.
  */
 export function countText(text: string, rules: CountingRules, spoilerText = ''): number {
+  const sent = textToPublish(text);
   switch (rules.counting) {
     case 'weighted':
-      return xWeightedLength(text);
+      // As sent: a leading byte order mark is dropped (it would weigh 2).
+      return xWeightedLength(xPostText(sent));
     case 'graphemes':
-      return graphemeLength(text);
+      return graphemeLength(sent);
     case 'characters':
-      return mastodonLength(text, spoilerText, rules.urlLength ?? MASTODON_URL_LENGTH);
+      return mastodonLength(sent, spoilerText, rules.urlLength ?? MASTODON_URL_LENGTH);
   }
 }
 
@@ -212,25 +394,32 @@ export interface TextMeasure {
   over: boolean;
   /** The binding limit is nearly reached (90 % or more): the counter turns red before the limit. */
   near: boolean;
+  /**
+   * Characters the network refuses whatever the length (X: `xRefusedCharacters`); empty when
+   * none. The server would refuse the post while `refused` is not empty, though no limit is over.
+   */
+  refused: RefusedCharacter[];
 }
 
 /** The share of a limit past which the counter warns. */
 export const NEAR_LIMIT = 0.9;
 
 /**
- * Measures `text` against every limit in `rules` (the main count against `maxLength`, UTF-8 bytes
- * against `maxBytes` where set) and says which binds: the one with the largest share used, the
- * main count on a tie. A post exactly at a limit is within it (servers refuse only `> max`).
+ * Measures `text` as it is sent (`textToPublish`) against every limit in `rules` (the main count
+ * against `maxLength`, UTF-8 bytes against `maxBytes` where set) and says which binds: the one
+ * with the largest share used, the main count on a tie. A post exactly at a limit is within it
+ * (servers refuse only `> max`).
  */
 export function measureText(text: string, rules: CountingRules, spoilerText = ''): TextMeasure {
   const limits: LimitMeasure[] = [
     { unit: 'characters', length: countText(text, rules, spoilerText), max: rules.maxLength },
   ];
   if (rules.maxBytes !== undefined) {
-    limits.push({ unit: 'bytes', length: utf8Length(text), max: rules.maxBytes });
+    limits.push({ unit: 'bytes', length: utf8Length(textToPublish(text)), max: rules.maxBytes });
   }
   let binding = limits[0]!;
   for (const limit of limits) if (limit.length / limit.max > binding.length / binding.max) binding = limit;
   const over = limits.some((l) => l.length > l.max);
-  return { binding, limits, over, near: !over && binding.length >= binding.max * NEAR_LIMIT };
+  const refused = rules.counting === 'weighted' ? xRefusedCharacters(textToPublish(text)) : [];
+  return { binding, limits, over, near: !over && binding.length >= binding.max * NEAR_LIMIT, refused };
 }

@@ -15,7 +15,7 @@ import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-rou
 import { LayoutService } from './layout-service';
 import type { DocumentStores, Ports } from './ports';
 import type { Notice } from '../../shared/ipc/contract';
-import { measureText } from '../../shared/text-length';
+import { measureText, textToPublish } from '../../shared/text-length';
 import { SettingsService } from './settings-service';
 import { UsageService } from './usage-service';
 import { openVersionedDocument, resetWhy } from './versioned-document';
@@ -210,7 +210,10 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const rules = adapter.loadTextRules
         ? await adapter.loadTextRules().catch(() => adapter.textRules())
         : adapter.textRules();
-      const measure = measureText(text, rules);
+      // Measured and sent as published (`textToPublish`; the request schema trims already): the
+      // length checked is the length of what the network receives.
+      const sent = textToPublish(text);
+      const measure = measureText(sent, rules);
       if (measure.over) {
         const limit = measure.limits.find((l) => l.length > l.max) ?? measure.binding;
         throw new ColonnadeError('bad-request', `The post is too long: ${limit.length} / ${limit.max} ${limit.unit}.`, {
@@ -219,7 +222,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
           params: { max: String(limit.max), unit: limit.unit, length: String(limit.length) },
         });
       }
-      return adapter.publish({ text, idempotencyKey, ...(replyTo ? { replyTo } : {}) });
+      return adapter.publish({ text: sent, idempotencyKey, ...(replyTo ? { replyTo } : {}) });
     },
     'post.act': async ({ profileId, postId, action }) => {
       const adapter = adapterFor(profileId);

@@ -7,7 +7,7 @@ import type { Account } from '../../shared/model';
 import { ApiError } from '../api';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
-import { DEFAULTS, METHODS, reconnectForm, type Field, type Network } from './connect-forms';
+import { DEFAULTS, METHODS, methodFor, reconnectForm, type Field, type Network } from './connect-forms';
 import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
 import { describeThrown } from './errors';
@@ -54,7 +54,10 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
   const authorizeUrl = useAppStore((s) => s.authorizeUrl);
   const usage = useAppStore((s) => s.usage);
   const [network, setNetwork] = useState<Network>('mastodon');
-  const [method, setMethod] = useState<ConnectMethod>('mastodon-oauth');
+  // The method chosen on each network, kept while switching between networks.
+  const [chosen, setChosen] = useState<Partial<Record<Network, ConnectMethod>>>({});
+  const method = methodFor(chosen, network);
+  const setMethod = (next: ConnectMethod) => setChosen((c) => ({ ...c, [network]: next }));
   const [values, setValues] = useState<Partial<Record<Field, string>>>({ ...DEFAULTS });
   const { busy, error, setError, run } = useDialogAction(props.language, 'accounts');
   const [notice, setNotice] = useState<string | null>(null);
@@ -65,7 +68,6 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
 
   const choose = (next: Network) => {
     setNetwork(next);
-    setMethod(METHODS[next][0]!);
     setReconnecting(null);
     setError(null);
   };
@@ -73,7 +75,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
   const reconnect = (account: Account) => {
     const form = reconnectForm(account);
     setNetwork(account.network as Network);
-    setMethod(form.method);
+    setChosen((c) => ({ ...c, [account.network]: form.method }));
     setValues(form.values);
     setReconnecting(account);
     setNotice(null);

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ListInfo } from '../../shared/adapter';
 import { useTranslation } from 'react-i18next';
-import { QUERY_KINDS, type ColumnKind } from '../../shared/model';
+import { hashtagHasSpace, QUERY_KINDS, type ColumnKind } from '../../shared/model';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
@@ -40,9 +40,17 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   }, [actions, kind, profileId, props.language, t]);
   const queryKind = kind as 'hashtag' | 'search' | 'user' | 'list';
 
+  // "#foo bar" is several words, not a hashtag: said before asking main (which refuses it too),
+  // with a way to make it a Search column where the profile offers one.
+  const spaced = kind === 'hashtag' && hashtagHasSpace(query);
+  const canSearch = kinds.includes('search');
   const submit = async () => {
     if (needsQuery && query.trim().replace(/^[#@]+/, '') === '') {
       setError(t('columns.queryNeeded', { what: t(`columns.query.${queryKind}`) }));
+      return;
+    }
+    if (spaced) {
+      setError(t('reasons.hashtag-has-space'));
       return;
     }
     await run(async () => {
@@ -115,7 +123,19 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
       )}
       {error && (
         <p id="add-column-error" className="form-error" role="alert">
-          {error}
+          {error}{' '}
+          {spaced && canSearch && (
+            <button
+              type="button"
+              onClick={() => {
+                setKind('search');
+                setQuery(query.trim().replace(/^#+/, ''));
+                setError(null);
+              }}
+            >
+              {t('columns.searchInstead', { query: query.trim().replace(/^#+/, '') })}
+            </button>
+          )}
         </p>
       )}
     </Dialog>

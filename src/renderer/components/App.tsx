@@ -1,4 +1,14 @@
-import { Columns3, PenSquare, Pencil, Plus, Settings as SettingsIcon, Trash2, Users } from 'lucide-react';
+import {
+  BetweenVerticalEnd,
+  Columns3,
+  FolderPlus,
+  PenSquare,
+  Pencil,
+  Settings as SettingsIcon,
+  Trash2,
+  Users,
+  type LucideIcon,
+} from 'lucide-react';
 import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TFunction } from 'i18next';
 import type { Notice } from '../../shared/ipc/contract';
@@ -9,16 +19,47 @@ import { AddColumnDialog } from './AddColumnDialog';
 import { useServices } from './context';
 import { Deck } from './Deck';
 import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
+import { DialogBoundary } from './Fallbacks';
 import { SettingsDialog } from './SettingsDialog';
 
-// The composer carries twitter-text's large tables: loaded when first opened, not at start.
-const ComposeDialog = lazy(() => import('./ComposeDialog').then((m) => ({ default: m.ComposeDialog })));
+// The composer carries twitter-text's large tables: loaded when first opened, not at start. A
+// failed load (the core went away) is not cached for good: "Try again" imports it anew.
+const loadComposer = () => lazy(() => import('./ComposeDialog').then((m) => ({ default: m.ComposeDialog })));
 
 /** A notice in words: which file, why it could not be read, what was reset, where the old copy is. */
 export function noticeText(t: TFunction, notice: Notice): string {
   const known = ['settings', 'layout', 'accounts', 'usage', 'sandbox'];
   const key = known.includes(notice.document) ? notice.document : 'other';
   return t(`notices.reset.${key}`, { name: notice.document, why: t(`notices.why.${notice.why}`), kept: notice.keptAs });
+}
+
+/** The file a notice is about, in words ("your settings"), to tell two notices' buttons apart. */
+export function noticeFile(t: TFunction, notice: Notice): string {
+  const known = ['settings', 'layout', 'accounts', 'usage', 'sandbox'];
+  return known.includes(notice.document)
+    ? t(`notices.files.${notice.document}`)
+    : t('notices.files.other', { name: notice.document });
+}
+
+/**
+ * A toolbar button with an icon and words. Where the top bar is narrow (styles.css: the
+ * `.topbar` container query) the words hide and the icon stays; the button keeps its name
+ * (`aria-label`, the same words) and shows them as a tooltip.
+ */
+function ToolButton(props: { icon: LucideIcon; label: string; onClick: () => void; primary?: boolean }) {
+  const Icon = props.icon;
+  return (
+    <button
+      type="button"
+      className={`tool${props.primary ? ' primary' : ''}`}
+      aria-label={props.label}
+      title={props.label}
+      onClick={props.onClick}
+    >
+      <Icon size={16} aria-hidden="true" />
+      <span className="tool-label">{props.label}</span>
+    </button>
+  );
 }
 
 /**
@@ -43,13 +84,38 @@ export function App() {
   const usage = useAppStore((s) => s.usage);
   const overBudget = accounts.filter((a) => usage[a.id]?.paused);
   const [open, setOpen] = useState<Open>(null);
+  const [ComposeDialog, setComposeDialog] = useState(loadComposer);
   const notices = useAppStore((s) => s.notices);
   useEffect(() => {
     document.addEventListener('auxclick', preventMiddleClick, true);
     return () => document.removeEventListener('auxclick', preventMiddleClick, true);
   }, []);
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
+  const dismissButtons = useRef(new Map<string, HTMLButtonElement>());
   const language = i18n.language;
+  // The active tab stays in view when the tabs scroll (a narrow window, many decks).
+  const activeId = deck?.id;
+  useEffect(() => {
+    const index = layout?.decks.findIndex((d) => d.id === activeId) ?? -1;
+    tabs.current[index]?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [activeId, layout]);
+
+  /**
+   * Dismisses a notice; focus, which was on its button, goes to the next notice's button (the
+   * one before when it was the last), else to the deck's main region, never to <body>.
+   */
+  const dismissNotice = (id: string, index: number) => {
+    const rest = notices.filter((x) => x.id !== id);
+    const next = rest[Math.min(index, rest.length - 1)];
+    void actions
+      .dismissNotice(id)
+      .catch(() => useAppStore.setState((s) => ({ notices: s.notices.filter((x) => x.id !== id) })))
+      .finally(() =>
+        requestAnimationFrame(() =>
+          ((next && dismissButtons.current.get(next.id)) ?? document.getElementById('deck-panel'))?.focus(),
+        ),
+      );
+  };
 
   if (phase === 'failed') return <p className="splash error">{t('app.startFailed', { message: failure ?? '' })}</p>;
   if (phase === 'connecting' || !layout || !deck) return <p className="splash">{t('app.connecting')}</p>;
@@ -76,7 +142,7 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <span className="brand">
-          <Columns3 size={18} aria-hidden="true" /> {t('app.name')}
+          <Columns3 size={18} aria-hidden="true" /> <span className="brand-name">{t('app.name')}</span>
         </span>
         <div role="tablist" aria-label={t('decks.label')} className="deck-tabs">
           {layout.decks.map((d, i) => (
@@ -100,9 +166,7 @@ export function App() {
           ))}
         </div>
         <div className="toolbar">
-          <button type="button" onClick={() => setOpen('new-deck')}>
-            <Plus size={16} aria-hidden="true" /> {t('decks.new')}
-          </button>
+          <ToolButton icon={FolderPlus} label={t('decks.new')} onClick={() => setOpen('new-deck')} />
           <button
             type="button"
             className="icon"
@@ -121,15 +185,14 @@ export function App() {
           >
             <Trash2 size={16} aria-hidden="true" />
           </button>
-          <button type="button" onClick={() => setOpen('compose')}>
-            <PenSquare size={16} aria-hidden="true" /> {t('compose.open')}
-          </button>
-          <button type="button" onClick={() => setOpen('accounts')}>
-            <Users size={16} aria-hidden="true" /> {t('accounts.open')}
-          </button>
-          <button type="button" className="primary" onClick={() => setOpen('add-column')}>
-            <Plus size={16} aria-hidden="true" /> {t('columns.add')}
-          </button>
+          <ToolButton icon={PenSquare} label={t('compose.open')} onClick={() => setOpen('compose')} />
+          <ToolButton icon={Users} label={t('accounts.open')} onClick={() => setOpen('accounts')} />
+          <ToolButton
+            icon={BetweenVerticalEnd}
+            label={t('columns.add')}
+            onClick={() => setOpen('add-column')}
+            primary
+          />
           <button
             type="button"
             className="icon"
@@ -146,16 +209,17 @@ export function App() {
           {t('app.connectionLost')}
         </p>
       )}
-      {notices.map((n) => (
+      {notices.map((n, index) => (
         <div key={n.id} className="banner notice-banner" role="alert">
           <span>{noticeText(t, n)}</span>
           <button
             type="button"
-            onClick={() =>
-              void actions
-                .dismissNotice(n.id)
-                .catch(() => useAppStore.setState((s) => ({ notices: s.notices.filter((x) => x.id !== n.id) })))
-            }
+            ref={(el) => {
+              if (el) dismissButtons.current.set(n.id, el);
+              else dismissButtons.current.delete(n.id);
+            }}
+            aria-label={t('notices.dismissAbout', { file: noticeFile(t, n) })}
+            onClick={() => dismissNotice(n.id, index)}
           >
             {t('notices.dismiss')}
           </button>
@@ -172,7 +236,13 @@ export function App() {
           </button>
         </p>
       ))}
-      <main id="deck-panel" role="tabpanel" aria-labelledby={`deck-tab-${deck.id}`} className="deck-panel">
+      <main
+        id="deck-panel"
+        role="tabpanel"
+        aria-labelledby={`deck-tab-${deck.id}`}
+        className="deck-panel"
+        tabIndex={-1}
+      >
         <Deck deck={deck} language={language} onAddColumn={() => setOpen('add-column')} />
       </main>
       {open === 'add-column' && <AddColumnDialog onClose={() => setOpen(null)} language={language} />}
@@ -189,9 +259,11 @@ export function App() {
       {open === 'settings' && <SettingsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'accounts' && <AccountsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'compose' && (
-        <Suspense fallback={null}>
-          <ComposeDialog onClose={() => setOpen(null)} language={language} />
-        </Suspense>
+        <DialogBoundary onClose={() => setOpen(null)} onRetry={() => setComposeDialog(() => loadComposer())}>
+          <Suspense fallback={null}>
+            <ComposeDialog onClose={() => setOpen(null)} language={language} />
+          </Suspense>
+        </DialogBoundary>
       )}
     </div>
   );

@@ -1,13 +1,27 @@
 // One column of the deck: a region named by its title, with its posts as a feed of articles in
-// a virtual list (react-virtuoso), a "new posts" marker instead of jumping while the user reads,
-// infinite scroll backwards, its network status in words, and keyboard-reachable controls.
+// a virtual list (react-virtuoso), a "new posts" marker instead of jumping while the user reads
+// (announced politely), infinite scroll backwards, its network status in words, and
+// keyboard-reachable controls. The feed follows the WAI-ARIA feed pattern
+// (https://www.w3.org/WAI/ARIA/apg/patterns/feed/): Page Down / Page Up move focus to the next /
+// previous article, Ctrl+End / Ctrl+Home leave the feed for the next / previous focusable element,
+// and focus stays in the feed when the virtual list unmounts the focused article.
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { ArrowLeft, ArrowRight, GripVertical, X } from 'lucide-react';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+  type PointerEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
-import { Virtuoso, type ListProps, type VirtuosoHandle } from 'react-virtuoso';
+import { Virtuoso, type ListProps, type ScrollerProps, type VirtuosoHandle } from 'react-virtuoso';
 import type { PostAction } from '../../shared/adapter';
 import { COLUMN_WIDTH, type Account, type Column, type Post } from '../../shared/model';
 import { columnEntries, olderStep, type ShownEntry } from '../db/database';
@@ -41,6 +55,44 @@ function FeedList({ context, ref, ...props }: ListProps & { context?: FeedContex
   return <div {...props} ref={ref} role="feed" aria-label={context?.label} aria-busy={context?.busy ?? false} />;
 }
 
+/**
+ * The list's scroller, out of the Tab order: react-virtuoso makes it a tab stop (`tabIndex={0}`)
+ * with no name and no visible focus; its articles are the feed's focusable elements.
+ */
+function FeedScroller({
+  context: _context,
+  tabIndex: _tabIndex,
+  ref,
+  ...props
+}: ScrollerProps & { context?: FeedContext }) {
+  return <div {...props} ref={ref} />;
+}
+
+/** What can take focus with Tab, in document order (visible, enabled, not inert). */
+const TABBABLE =
+  'a[href], button, input, select, textarea, summary, audio[controls], video[controls], [tabindex], [contenteditable="true"]';
+function tabbables(): HTMLElement[] {
+  return [...document.querySelectorAll<HTMLElement>(TABBABLE)].filter(
+    (el) =>
+      el.tabIndex >= 0 &&
+      !el.matches(':disabled') &&
+      !el.closest('[inert]') &&
+      el.checkVisibility({ visibilityProperty: true }),
+  );
+}
+
+/** The first focusable element after `feed` (Ctrl+End), or the last one before it (Ctrl+Home). */
+export function focusableBeside(feed: Element, side: 'after' | 'before'): HTMLElement | undefined {
+  const all = tabbables().filter((el) => !feed.contains(el) && !el.contains(feed));
+  return side === 'after'
+    ? all.find((el) => feed.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)
+    : all.filter((el) => feed.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).at(-1);
+}
+
+/** The article of the virtual list's item `index`, when it is rendered. */
+const renderedArticle = (feed: Element, index: number) =>
+  feed.querySelector<HTMLElement>(`[data-index="${index}"] > article`);
+
 export function ColumnView(props: {
   column: Column;
   index: number;
@@ -60,6 +112,7 @@ export function ColumnView(props: {
   const [olderError, setOlderError] = useState<string | null>(null);
   const [frozenAt, setFrozenAt] = useState<string | null>(null);
   const virtuoso = useRef<VirtuosoHandle>(null);
+  const body = useRef<HTMLDivElement>(null);
   const [draftWidth, setDraftWidth] = useState<number | null>(null);
   useEffect(() => setDraftWidth(null), [column.width]);
   useTick(30_000);
@@ -131,10 +184,119 @@ export function ColumnView(props: {
     }
   }, [actError, status]);
 
-  const showNew = () => {
-    setFrozenAt(null);
-    virtuoso.current?.scrollToIndex({ index: 0, behavior: 'auto' });
+  const feedElement = () => body.current?.querySelector<HTMLElement>('[role="feed"]') ?? null;
+
+  /**
+   * Moves focus to the article at `index`: at once when it is rendered (scrolled to its start
+   * when not wholly in view), else after react-virtuoso has scrolled to it and rendered it.
+   */
+  const focusEntry = useCallback((index: number, scroll: 'if-needed' | 'always' = 'if-needed') => {
+    const feed = body.current?.querySelector<HTMLElement>('[role="feed"]');
+    if (!feed) return;
+    const here = scroll === 'if-needed' ? renderedArticle(feed, index) : null;
+    if (here) {
+      const scroller = feed.closest('[data-virtuoso-scroller]') ?? feed;
+      const box = here.getBoundingClientRect();
+      const view = scroller.getBoundingClientRect();
+      // react-virtuoso scrolls, so it can correct the offset as it measures the items it renders.
+      if (box.top < view.top || box.bottom > view.bottom) {
+        virtuoso.current?.scrollToIndex({ index, align: 'start', behavior: 'auto' });
+      }
+      here.focus({ preventScroll: true });
+      return;
+    }
+    virtuoso.current?.scrollToIndex({ index, align: 'start', behavior: 'auto' });
+    let frames = 0;
+    const attempt = () => {
+      const el = body.current && renderedArticle(body.current, index);
+      if (el) el.focus({ preventScroll: true });
+      else if (++frames < 60) requestAnimationFrame(attempt);
+    };
+    requestAnimationFrame(attempt);
+  }, []);
+
+  // The feed's keys (WAI-ARIA feed pattern), from an article or anything inside one.
+  const onFeedKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const feed = feedElement();
+    const article = (e.target as HTMLElement).closest('article');
+    if (!feed || !article || !feed.contains(article)) return;
+    if ((e.key === 'PageDown' || e.key === 'PageUp') && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) {
+      e.preventDefault();
+      const index = Number(article.parentElement?.dataset.index);
+      const next = index + (e.key === 'PageDown' ? 1 : -1);
+      if (Number.isInteger(next) && next >= 0 && next < shown.length) focusEntry(next);
+    } else if ((e.key === 'End' || e.key === 'Home') && (e.ctrlKey || e.metaKey) && !e.altKey) {
+      const to = focusableBeside(feed, e.key === 'End' ? 'after' : 'before');
+      if (!to) return;
+      e.preventDefault();
+      to.focus();
+    }
   };
+
+  // Focus stays in the feed when the virtual list unmounts the focused article (scrolled far away
+  // by wheel or scrollbar, or its post deleted): the same entry if it is rendered again, else the
+  // first article in view. Focus the user moved elsewhere is left alone.
+  const lastFocus = useRef<{ key: string; el: HTMLElement } | null>(null);
+  const onBodyFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const key = (e.target as HTMLElement).closest('article')?.dataset.entryKey;
+    lastFocus.current = key ? { key, el: e.target as HTMLElement } : null;
+  };
+  const onBodyBlur = (e: FocusEvent<HTMLDivElement>) => {
+    const left = e.target as HTMLElement;
+    if (e.relatedTarget && !e.currentTarget.contains(e.relatedTarget as Node)) lastFocus.current = null;
+    else if (!e.relatedTarget) {
+      // Focus went to nothing: by a click outside (the element is still there), or by removal.
+      setTimeout(() => {
+        if (lastFocus.current?.el === left && left.isConnected && !body.current?.contains(document.activeElement)) {
+          lastFocus.current = null;
+        }
+      }, 0);
+    }
+  };
+  useEffect(() => {
+    const root = body.current;
+    if (!root) return;
+    const observer = new MutationObserver(() => {
+      const last = lastFocus.current;
+      if (!last || last.el.isConnected) return;
+      if (document.activeElement && document.activeElement !== document.body) return;
+      const feed = root.querySelector<HTMLElement>('[role="feed"]');
+      if (!feed) return;
+      const articles = [...feed.querySelectorAll<HTMLElement>('article')];
+      const same = articles.find((a) => a.dataset.entryKey === last.key);
+      const top = (feed.closest('[data-virtuoso-scroller]') ?? feed).getBoundingClientRect().top;
+      const inView = articles.find((a) => a.getBoundingClientRect().bottom > top + 1);
+      (same ?? inView)?.focus({ preventScroll: true });
+    });
+    observer.observe(root, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, []);
+
+  // "N new posts": activating it shows them and focuses the first (the button itself goes away).
+  const pendingFocus = useRef(false);
+  const showNew = () => {
+    pendingFocus.current = true;
+    setFrozenAt(null);
+  };
+  useEffect(() => {
+    if (!pendingFocus.current || frozenAt !== null) return;
+    pendingFocus.current = false;
+    focusEntry(0, 'always');
+  }, [focusEntry, frozenAt, shown]);
+
+  // Said politely once the count settles (a burst of arrivals is one announcement), not on every render.
+  const [announcement, setAnnouncement] = useState('');
+  useEffect(() => {
+    if (waiting === 0) {
+      setAnnouncement('');
+      return;
+    }
+    const timer = setTimeout(() => setAnnouncement(t('columns.newPosts', { count: waiting })), 1_500);
+    return () => clearTimeout(timer);
+  }, [t, waiting]);
+
+  // The feed's size is known only once the column has reached the beginning of its history.
+  const atBeginning = reachedEnd && (entries?.length ?? 0) < limit;
 
   const statusText =
     (status?.state === 'error' || status?.state === 'paused') && status.error
@@ -236,7 +398,10 @@ export function ColumnView(props: {
           {t('columns.newPosts', { count: waiting })}
         </button>
       )}
-      <div className="column-body">
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
+      <div className="column-body" ref={body} onKeyDown={onFeedKeyDown} onFocus={onBodyFocus} onBlur={onBodyBlur}>
         {entries === undefined ? (
           <p className="column-note">{t('columns.loading')}</p>
         ) : entries.length === 0 && !statusText ? (
@@ -248,17 +413,18 @@ export function ColumnView(props: {
             context={{ label: t('columns.feed', { title }), busy: loadingOlder }}
             components={{
               List: FeedList,
-              Footer: () => (
-                <FeedFooter
-                  loading={loadingOlder}
-                  end={reachedEnd && (entries?.length ?? 0) < limit}
-                  error={olderError}
-                />
-              ),
+              Scroller: FeedScroller,
+              Footer: () => <FeedFooter loading={loadingOlder} end={atBeginning} error={olderError} />,
             }}
             computeItemKey={(_, entry) => entry.key}
             itemContent={(i, entry) => (
-              <PostCard entry={entry} position={i + 1} total={shown.length} language={language} onAct={onAct} />
+              <PostCard
+                entry={entry}
+                position={i + 1}
+                total={atBeginning ? shown.length : -1}
+                language={language}
+                onAct={onAct}
+              />
             )}
             endReached={() => void loadOlder()}
             atTopStateChange={(atTop) => {

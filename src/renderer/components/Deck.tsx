@@ -17,6 +17,7 @@ import type { Deck as DeckModel } from '../../shared/model';
 import { useAppStore } from '../state/store';
 import { ColumnView, columnTitle } from './ColumnView';
 import { useServices } from './context';
+import { ColumnBoundary } from './Fallbacks';
 
 export function Deck(props: { deck: DeckModel; language: string; onAddColumn: () => void }) {
   const { deck, language } = props;
@@ -71,14 +72,15 @@ export function Deck(props: { deck: DeckModel; language: string; onAddColumn: ()
       <SortableContext items={deck.columns.map((c) => c.id)} strategy={horizontalListSortingStrategy}>
         <div className="deck" data-deck-id={deck.id}>
           {deck.columns.map((column, i) => (
-            <ColumnView
-              key={column.id}
-              column={column}
-              index={i}
-              count={deck.columns.length}
-              account={accounts.find((a) => a.profile.id === column.profileId)}
-              language={language}
-            />
+            <ColumnBoundary key={column.id} title={columnTitle(t, column)}>
+              <ColumnView
+                column={column}
+                index={i}
+                count={deck.columns.length}
+                account={accounts.find((a) => a.profile.id === column.profileId)}
+                language={language}
+              />
+            </ColumnBoundary>
           ))}
         </div>
       </SortableContext>

@@ -1,6 +1,26 @@
-// A modal dialog on the platform's <dialog>: focus moves in, Escape closes, focus returns after.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+// A modal dialog on the platform's <dialog> (showModal: focus moves in, the rest of the window is
+// inert, Escape closes). The platform gives focus back only when a dialog is *closed*; ours are
+// unmounted, so focus would fall to <body>. Here the control that opened the dialog gets focus
+// back however it ends (Escape, Cancel, Close, after its work succeeded), or the main region when
+// that control is gone.
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+
+/**
+ * Focus `opener` again, else the deck's main region (#deck-panel), after the dialog left the
+ * page (the window is inert while a modal dialog is in it, so this waits for that).
+ */
+export function returnFocus(opener: Element | null, dialog: HTMLDialogElement | null): void {
+  queueMicrotask(() => {
+    // Still on the page (React's development double mount): nothing to give back.
+    if (dialog?.isConnected) return;
+    const target =
+      opener instanceof HTMLElement && opener.isConnected && opener !== document.body && !opener.closest('[inert]')
+        ? opener
+        : document.getElementById('deck-panel');
+    target?.focus({ preventScroll: false });
+  });
+}
 
 export function Dialog(props: {
   title: string;
@@ -14,6 +34,12 @@ export function Dialog(props: {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // What had focus when the dialog was asked for: the button that opened it.
+  const [opener] = useState<Element | null>(() => (typeof document === 'undefined' ? null : document.activeElement));
+  useLayoutEffect(() => {
+    const dialog = ref.current;
+    return () => returnFocus(opener, dialog);
+  }, [opener]);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();

@@ -3,15 +3,42 @@
 // saying who did what ("Gina and 3 others liked your post") with the post it is about.
 // Everything folded (content warning, filter, label, sensitive media) is said in words with one
 // button to show it; user-written text takes its direction from its own first strong character.
+// Polls are read-only: each option's share in words and as a bar.
+import { formatDistanceToNowStrict } from 'date-fns';
+import { enGB, fr } from 'date-fns/locale';
 import type { TFunction } from 'i18next';
-import { AtSign, Bell, Heart, MessageCircle, Quote, Repeat2, UserPlus, type LucideIcon } from 'lucide-react';
-import { Fragment, memo, useState, type ReactNode } from 'react';
+import {
+  AtSign,
+  Bell,
+  Check,
+  ExternalLink,
+  Heart,
+  MessageCircle,
+  Paperclip,
+  Quote,
+  Repeat2,
+  SmilePlus,
+  UserPlus,
+  type LucideIcon,
+} from 'lucide-react';
+import { Fragment, memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PostAction } from '../../shared/adapter';
-import type { CustomEmoji, Media, Moderation, NotificationKind, Post, Profile, QuotedPost } from '../../shared/model';
+import type {
+  CustomEmoji,
+  Media,
+  Moderation,
+  NotificationKind,
+  Poll,
+  Post,
+  Profile,
+  QuotedPost,
+} from '../../shared/model';
 import type { ShownEntry } from '../db/database';
-import { initialsOf, segmentText, splitEmoji } from './post-text';
-import { formatAge, formatFull } from './time';
+import { useAppStore } from '../state/store';
+import { LinkCard } from './LinkCard';
+import { initialsOf, pollShares, pollTurnout, segmentText, spokenName, splitEmoji } from './post-text';
+import { formatAge, formatFull, formatShortAge } from './time';
 
 type Act = (post: Post, action: Extract<PostAction, 'like' | 'unlike' | 'repost' | 'unrepost'>) => void;
 
@@ -25,6 +52,8 @@ export const PostCard = memo(function PostCard(props: {
   const { entry, language, onAct } = props;
   const { t } = useTranslation();
   const { post, notification } = entry;
+  // A like or repost sent and not answered yet (the core may be away): said so by the counts.
+  const pending = useAppStore((s) => (post ? s.pendingActs[post.id] === true : false));
   const common = {
     className: 'post',
     tabIndex: 0,
@@ -37,12 +66,13 @@ export const PostCard = memo(function PostCard(props: {
   if (notification && !['mention', 'reply', 'quote'].includes(notification.kind)) {
     // Likes, reposts, follows and the rest: who did it, then the post it is about (if any).
     const age = formatAge(entry.at, language) ?? t('post.now');
-    const Icon = NOTIFICATION_ICONS[notification.kind];
+    const shortAge = formatShortAge(entry.at, language) ?? t('post.now');
+    const Icon = notification.reaction ? SmilePlus : NOTIFICATION_ICONS[notification.kind];
     return (
       <article
         {...common}
         className={`post notification ${notification.kind}`}
-        aria-label={`${notificationText(t, notification)}, ${age}`}
+        aria-label={t('post.labelNotification', { context: notificationText(t, notification), time: age })}
       >
         <div className="notification-icon" aria-hidden="true">
           <Icon size={20} />
@@ -57,8 +87,10 @@ export const PostCard = memo(function PostCard(props: {
             <span className="notification-text">
               <NotificationSentence t={t} notification={notification} />
             </span>
+            {/* A no-break space: the time wraps with the sentence's last word, never alone. */}
+            {'\u00a0'}
             <time dateTime={entry.at} title={formatFull(entry.at, language)}>
-              {age}
+              {shortAge}
             </time>
           </p>
           {post ? (
@@ -85,9 +117,8 @@ export const PostCard = memo(function PostCard(props: {
   const liked = post.viewer?.liked ?? false;
   const reposted = post.viewer?.reposted ?? false;
   const age = formatAge(post.createdAt, language) ?? t('post.now');
-  const label = notification
-    ? `${notificationText(t, notification)}: ${t('post.label', { name: post.author.displayName, time: age })}`
-    : t('post.label', { name: post.author.displayName, time: age });
+  const shortAge = formatShortAge(post.createdAt, language) ?? t('post.now');
+  const label = postLabel(t, entry, post, age);
   return (
     <article {...common} aria-label={label}>
       <Avatar profile={post.author} />
@@ -106,9 +137,9 @@ export const PostCard = memo(function PostCard(props: {
             <span>{fillName(t('post.repostedBy', { name: MARK }), <ProfileName profile={entry.repostedBy} />)}</span>
           </p>
         )}
-        <PostHead author={post.author} createdAt={post.createdAt} age={age} language={language} />
+        <PostHead author={post.author} createdAt={post.createdAt} age={shortAge} language={language} />
         <PostContent post={post} language={language} />
-        <footer className="post-counts">
+        <footer className={`post-counts${pending ? ' pending' : ''}`} aria-busy={pending || undefined}>
           <span aria-label={t('post.replies', { count: post.metrics.replies })}>
             <MessageCircle size={15} aria-hidden="true" /> {post.metrics.replies}
           </span>
@@ -132,6 +163,11 @@ export const PostCard = memo(function PostCard(props: {
           >
             <Heart size={15} aria-hidden="true" fill={liked ? 'currentColor' : 'none'} /> {post.metrics.likes}
           </button>
+          {pending && (
+            <span className="act-pending" role="status">
+              {t('post.pending')}
+            </span>
+          )}
         </footer>
       </div>
     </article>
@@ -178,8 +214,14 @@ function fillName(sentence: string, name: ReactNode): ReactNode {
  * Bluesky `starterpack-joined`, `like-via-repost`…), with "Gina and 2 others" as the name when
  * several did it; else a generic sentence that names who and gives the network's word.
  */
-function sentence(t: TFunction, n: Notification, name: string): string {
+function sentence(t: TFunction, n: Notification, name: string, emoji: string = n.reaction ?? ''): string {
   const others = Math.max(n.count, n.actors.length) - 1;
+  if (n.reaction) {
+    // An emoji reaction (Pleroma, Akkoma, Misskey forks): "Gina reacted 🎉 to your post".
+    return others > 0
+      ? t('notifications.reactionMany', { name, count: others, emoji })
+      : t('notifications.reaction', { name, emoji });
+  }
   if (n.kind === 'other' && n.type) {
     // i18next reads '.' in a key as nesting: `admin.sign_up` is the key `admin_sign_up`.
     const key = `notifications.types.${n.type.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -192,15 +234,57 @@ function sentence(t: TFunction, n: Notification, name: string): string {
     : t(`notifications.${n.kind}`, { name, type: n.type ?? n.kind });
 }
 
-/** "Gina liked your post", "Gina and 3 others liked your post": the notification in words. */
+/**
+ * "Gina liked your post", "Gina and 3 others liked your post": the notification in words, for an
+ * accessible name (custom emoji in the name, and a custom reaction, said by their shortcode).
+ */
 export function notificationText(t: TFunction, n: Notification): string {
-  const lead = n.actors[0]!;
-  return sentence(t, n, lead.displayName || `@${lead.handle}`);
+  return sentence(t, n, spokenName(n.actors[0]!), n.reaction?.replace(/^:(.+):$/, '$1'));
 }
+
+/**
+ * A post article's accessible name, from translated templates (`post.label*`): "Ada, 5 minutes
+ * ago"; "Ada, 1 day ago, reposted by Bob" for an entry met through a repost; "Gina mentioned you,
+ * now" for a mention, reply or quote by the post's author (the name is not said twice), else
+ * "<sentence>: <author>, <time>" (French: a narrow no-break space before the colon).
+ */
+export function postLabel(t: TFunction, entry: ShownEntry, post: Post, age: string): string {
+  const name = spokenName(post.author);
+  const n = entry.notification;
+  if (n) {
+    const context = notificationText(t, n);
+    const lead = n.actors[0]!;
+    const byAuthor =
+      n.actors.length === 1 && n.count <= 1 && (lead.id === post.author.id || lead.handle === post.author.handle);
+    return byAuthor
+      ? t('post.labelNotification', { context, time: age })
+      : t('post.labelContext', { context, name, time: age });
+  }
+  if (entry.repostedBy) return t('post.labelReposted', { name, time: age, by: spokenName(entry.repostedBy) });
+  return t('post.label', { name, time: age });
+}
+
+/** A character no translation contains: where the reaction's emoji goes in a translated sentence. */
+const EMOJI_MARK = '\uE001';
 
 function NotificationSentence(props: { t: TFunction; notification: Notification }) {
   const { t, notification: n } = props;
-  return fillName(sentence(t, n, MARK), <ProfileName profile={n.actors[0]!} />);
+  const name = <ProfileName profile={n.actors[0]!} />;
+  if (!n.reaction) return fillName(sentence(t, n, MARK), name);
+  // The reaction's emoji: as text, or a custom one's image with its `:shortcode:` as alt.
+  const [before = '', after = ''] = sentence(t, n, MARK, EMOJI_MARK).split(EMOJI_MARK);
+  const emoji = n.reactionUrl ? (
+    <EmojiImage emoji={{ shortcode: n.reaction.replace(/^:|:$/g, ''), url: n.reactionUrl }} />
+  ) : (
+    <span className="reaction">{n.reaction}</span>
+  );
+  return (
+    <>
+      {fillName(before, name)}
+      {emoji}
+      {fillName(after, name)}
+    </>
+  );
 }
 
 /** A display name as written (custom emoji as images), isolated in its own direction. */
@@ -217,11 +301,15 @@ function PostHead(props: { author: Profile; createdAt: string; age: string; lang
   const { author, createdAt, age, language } = props;
   return (
     <header className="post-head">
-      <span className="post-name" dir="auto">
-        <EmojiText text={author.displayName} emojis={author.emojis} />
-      </span>
-      <span className="post-handle" dir="ltr">
-        @{author.handle}
+      {/* Name and handle on one line that hides the handle whole when it does not fit beside the
+          name (it wraps onto a clipped second line), never leaving a lone "@". */}
+      <span className="post-who" title={`@${author.handle}`}>
+        <span className="post-name" dir="auto">
+          <EmojiText text={author.displayName} emojis={author.emojis} />
+        </span>
+        <span className="post-handle" dir="ltr">
+          @{author.handle}
+        </span>
       </span>
       <time dateTime={createdAt} title={formatFull(createdAt, language)}>
         {age}
@@ -269,6 +357,8 @@ function PostContent(props: { post: Post | QuotedPost; language: string }) {
             </p>
           )}
           <MediaList post={post} />
+          {post.poll && <PollView poll={post.poll} emojis={post.emojis} language={language} />}
+          <LinkCard post={post} />
           {quote && <QuotedCard post={quote} language={language} />}
           {quoteUnavailable && (
             <p className="quote unavailable">
@@ -287,9 +377,9 @@ function PostContent(props: { post: Post | QuotedPost; language: string }) {
 function QuotedCard(props: { post: QuotedPost; language: string }) {
   const { post, language } = props;
   const { t } = useTranslation();
-  const age = formatAge(post.createdAt, language) ?? t('post.now');
+  const age = formatShortAge(post.createdAt, language) ?? t('post.now');
   return (
-    <div className="quote" role="group" aria-label={t('post.quoteOf', { name: post.author.displayName })}>
+    <div className="quote" role="group" aria-label={t('post.quoteOf', { name: spokenName(post.author) })}>
       <div className="quote-head">
         <Avatar profile={post.author} size="tiny" />
         <PostHead author={post.author} createdAt={post.createdAt} age={age} language={language} />
@@ -390,13 +480,32 @@ function MediaList(props: { post: Post | QuotedPost }) {
   const { t } = useTranslation();
   const folds = (post.moderation ?? []).filter((m) => m.scope === 'media');
   const [shown, setShown] = useState(false);
+  // "Show media" and "Hide media" are two buttons in two places: the one that replaces the button
+  // just pressed takes the focus, so the keyboard stays where it was (not on <body>).
+  const toggle = useRef<HTMLButtonElement>(null);
+  const toggled = useRef(false);
+  useEffect(() => {
+    if (!toggled.current) return;
+    toggled.current = false;
+    toggle.current?.focus();
+  }, [shown]);
+  const flip = (next: boolean) => {
+    toggled.current = true;
+    setShown(next);
+  };
   if (post.media.length === 0) return null;
   if (folds.length > 0 && !shown) {
     return (
       <p className="media-fold">
         <span>{folds.map((m) => moderationText(t, m)).join(' · ')}</span>
         {' — '}
-        <button type="button" aria-expanded={false} aria-label={t('post.showMedia')} onClick={() => setShown(true)}>
+        <button
+          ref={toggle}
+          type="button"
+          aria-expanded={false}
+          aria-label={t('post.showMedia')}
+          onClick={() => flip(true)}
+        >
           {t('post.showShort')}
         </button>
       </p>
@@ -408,7 +517,7 @@ function MediaList(props: { post: Post | QuotedPost }) {
         <MediaItem key={`${i}:${m.url ?? ''}`} media={m} />
       ))}
       {folds.length > 0 && (
-        <button type="button" className="media-hide" aria-expanded={true} onClick={() => setShown(false)}>
+        <button ref={toggle} type="button" className="media-hide" aria-expanded={true} onClick={() => flip(false)}>
           {t('post.hideMedia')}
         </button>
       )}
@@ -418,23 +527,164 @@ function MediaList(props: { post: Post | QuotedPost }) {
 
 function MediaItem(props: { media: Media }) {
   const { media: m } = props;
+  if (m.kind === 'audio') return <AudioItem media={m} />;
+  if (m.kind === 'file') return <FileItem media={m} />;
+  return <VisualItem media={m} />;
+}
+
+function VisualItem(props: { media: Media }) {
+  const { media: m } = props;
   const { t } = useTranslation();
   const [broken, setBroken] = useState(false);
   const alt = m.alt.trim() || t('post.noAlt');
+  // An address that would not load says so in words, beside the description.
+  const failed =
+    m.url && broken ? t(`post.mediaFailed.${m.kind}`, { defaultValue: t('post.mediaFailed.image') }) : null;
   return (
     <div
-      className="media"
+      className={`media${failed ? ' failed' : ''}`}
       role="img"
-      aria-label={t(`post.mediaKind.${m.kind}`, { alt })}
+      aria-label={failed ? t('post.mediaFailedLabel', { failed, alt }) : t(`post.mediaKind.${m.kind}`, { alt })}
       style={{ aspectRatio: `${m.width} / ${m.height}`, backgroundColor: m.placeholderColor }}
     >
       {m.url && !broken ? (
         <img src={m.url} alt="" onError={() => setBroken(true)} />
       ) : (
-        <span className="media-alt" dir="auto">
-          {alt}
+        <span className="media-alt">
+          {failed && <span className="media-failed">{failed}</span>}
+          <span dir="auto">{alt}</span>
         </span>
       )}
+    </div>
+  );
+}
+
+/** An address the page may load: https only (the CSP's `media-src 'self' blob: https:`). */
+const loadable = (url: string | null): url is string => url !== null && /^https:\/\//i.test(url);
+/** An address to open in the browser (the shell opens http(s) links only). */
+const openable = (url: string | null): url is string => url !== null && /^https?:\/\//i.test(url);
+
+/**
+ * Audio (a podcast episode, music): "Audio: <description>", a native player that loads nothing
+ * until played (`preload="none"`, https only, as the CSP allows), and a link to open it in the
+ * browser.
+ */
+function AudioItem(props: { media: Media }) {
+  const { media: m } = props;
+  const { t } = useTranslation();
+  const label = t('post.mediaKind.audio', { alt: m.alt.trim() || t('post.noAlt') });
+  return (
+    <div className="media-audio" role="group" aria-label={label}>
+      <p className="media-audio-label" dir="auto">
+        {label}
+      </p>
+      {loadable(m.url) && (
+        <audio controls preload="none" src={m.url} aria-label={label}>
+          {label}
+        </audio>
+      )}
+      {openable(m.url) && (
+        <a href={m.url} target="_blank" rel="noreferrer noopener" title={t('post.openLinkTo', { url: m.url })}>
+          <ExternalLink size={13} aria-hidden="true" /> {t('post.openInBrowser')}
+        </a>
+      )}
+    </div>
+  );
+}
+
+/** The host of an address, or undefined when it is not one. */
+function hostOf(url: string | null): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Remote media the server did not fetch (Mastodon `unknown`): "Attachment (not loaded by the
+ * server): <host>", a link that opens it in the browser, and its description when it has one.
+ */
+function FileItem(props: { media: Media }) {
+  const { media: m } = props;
+  const { t } = useTranslation();
+  const host = hostOf(m.url);
+  const text = host ? t('post.fileLink', { host }) : t('post.fileNoLink');
+  return (
+    <div className="media-file">
+      <Paperclip size={14} aria-hidden="true" />{' '}
+      {openable(m.url) ? (
+        <a href={m.url} target="_blank" rel="noreferrer noopener" title={t('post.openLinkTo', { url: m.url })}>
+          {text}
+        </a>
+      ) : (
+        <span>{text}</span>
+      )}
+      {m.alt.trim() && (
+        <span className="media-file-alt" dir="auto">
+          {m.alt}
+        </span>
+      )}
+    </div>
+  );
+}
+
+const DATE_LOCALES = { en: enGB, fr } as const;
+
+/** "2 days" until `iso`, in the UI's language (at least a minute). */
+function timeUntil(iso: string, language: string): string {
+  const when = Math.max(Date.parse(iso), Date.now() + 60_000);
+  return formatDistanceToNowStrict(new Date(when), {
+    locale: language === 'fr' ? DATE_LOCALES.fr : DATE_LOCALES.en,
+    roundingMethod: 'ceil',
+  });
+}
+
+/**
+ * A poll, read-only (Colonnade does not vote): a list of its options, each saying its share
+ * ("Dark mode: 60%", "your vote") with a decorative bar, then "10 people · closes in 2 days" or
+ * "Closed". While the network hides the counts until the end, the options are listed without
+ * shares, with a word that says so.
+ */
+function PollView(props: { poll: Poll; emojis: readonly CustomEmoji[] | undefined; language: string }) {
+  const { poll, emojis, language } = props;
+  const { t } = useTranslation();
+  const shares = pollShares(poll);
+  const turnout = pollTurnout(poll);
+  const hidden = shares.every((s) => s.percent === null);
+  const closed = poll.closed || (poll.endsAt !== null && Date.parse(poll.endsAt) <= Date.now());
+  const when = closed
+    ? t('post.poll.closed')
+    : poll.endsAt
+      ? t('post.poll.closesIn', { time: timeUntil(poll.endsAt, language) })
+      : undefined;
+  return (
+    <div className="poll" role="group" aria-label={t(poll.multiple ? 'post.poll.labelMultiple' : 'post.poll.label')}>
+      <ul>
+        {shares.map((s, i) => (
+          <li key={i} className={`poll-option${s.leading ? ' leading' : ''}${s.own ? ' own' : ''}`}>
+            {s.exact !== null && <span className="poll-bar" aria-hidden="true" style={{ width: `${s.exact}%` }} />}
+            <span className="poll-percent">
+              {s.percent !== null && t('post.poll.percent', { percent: s.percent })}
+            </span>{' '}
+            <span className="poll-title" dir="auto">
+              <EmojiText text={s.title} emojis={emojis} />
+            </span>
+            {s.own && (
+              <span className="poll-own">
+                <Check size={13} aria-hidden="true" />{' '}
+                <span className="visually-hidden">{t('post.poll.yourVote')}</span>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="poll-footer">
+        {t(`post.poll.${turnout.unit}`, { count: turnout.count })}
+        {when && ` · ${when}`}
+        {hidden && !closed && ` · ${t('post.poll.hiddenTotals')}`}
+      </p>
     </div>
   );
 }
@@ -445,7 +695,7 @@ function Avatar(props: { profile: Profile; size?: 'small' | 'tiny'; decorative?:
   const { t } = useTranslation();
   const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
   const className = `avatar${size ? ` ${size}` : ''}`;
-  const label = t('post.avatar', { name: profile.displayName || profile.handle });
+  const label = t('post.avatar', { name: spokenName(profile) });
   if (profile.avatarUrl && brokenUrl !== profile.avatarUrl) {
     const url = profile.avatarUrl;
     return (
@@ -464,7 +714,7 @@ function Avatar(props: { profile: Profile; size?: 'small' | 'tiny'; decorative?:
       className={`${className} placeholder`}
       {...(decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': label })}
     >
-      {initialsOf(profile.displayName, profile.handle)}
+      {initialsOf(profile.displayName, profile.handle, profile.emojis)}
     </div>
   );
 }

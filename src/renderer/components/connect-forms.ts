@@ -24,6 +24,15 @@ export const METHODS: Record<Network, ConnectMethod[]> = {
   mastodon: ['mastodon-oauth', 'mastodon-token'],
 };
 
+/**
+ * The method the form shows for `network`: the one last chosen for it in this dialog (switching to
+ * Bluesky and back to Mastodon keeps "Access token"), else the network's first (its usual) one.
+ */
+export function methodFor(chosen: Partial<Record<Network, ConnectMethod>>, network: Network): ConnectMethod {
+  const kept = chosen[network];
+  return kept && METHODS[network].includes(kept) ? kept : METHODS[network][0]!;
+}
+
 export const DEFAULTS: Partial<Record<Field, string>> = {
   callbackPort: String(DEFAULT_CALLBACK_PORT),
   service: 'https://bsky.social',

@@ -1,6 +1,6 @@
 // Splits a post's text into plain runs and its entities (hashtags, links, mentions), and plain
 // runs into text and custom emoji.
-import type { CustomEmoji, Entity } from '../../shared/model';
+import type { CustomEmoji, Entity, Poll } from '../../shared/model';
 
 export type Segment =
   | { kind: 'text'; text: string }
@@ -28,11 +28,23 @@ export function segmentText(text: string, entities: readonly Entity[]): Segment[
   return out;
 }
 
+/** A text matched literally in a `u` pattern (only syntax characters may be escaped there). */
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Mastodon's custom emoji pattern (app/models/custom_emoji.rb, `SCAN_RE`): `:shortcode:` of two
- * or more `[a-zA-Z0-9_]`, not touching a letter, digit or colon on either side.
+ * A pattern for `:shortcode:` of exactly the listed emoji, longest first, not touching a letter,
+ * digit or colon on either side (Mastodon's rule, app/models/custom_emoji.rb `SCAN_RE`). The
+ * shortcodes are matched as listed, whatever their characters: Mastodon's own are `[a-zA-Z0-9_]`,
+ * but Pleroma, Akkoma and Misskey accounts list ones with `-`, `+` or `.` (`:hiroi-laugh:`).
  */
-const SHORTCODE = /(?<=^|[^\p{L}\p{N}:]):([a-zA-Z0-9_]{2,}):(?=[^\p{L}\p{N}:]|$)/gu;
+function shortcodePattern(emojis: readonly CustomEmoji[]): RegExp | undefined {
+  const codes = [...new Set(emojis.map((e) => e.shortcode))]
+    .filter((c) => c.length > 0 && !/[\s:]/.test(c))
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp);
+  if (codes.length === 0) return undefined;
+  return new RegExp(`(?<=^|[^\\p{L}\\p{N}:]):(${codes.join('|')}):(?=[^\\p{L}\\p{N}:]|$)`, 'gu');
+}
 
 /**
  * Plain text cut into runs and the custom emoji it uses: only shortcodes listed in `emojis` become
@@ -40,10 +52,12 @@ const SHORTCODE = /(?<=^|[^\p{L}\p{N}:]):([a-zA-Z0-9_]{2,}):(?=[^\p{L}\p{N}:]|$)
  */
 export function splitEmoji(text: string, emojis: readonly CustomEmoji[] | undefined): Array<string | CustomEmoji> {
   if (!emojis || emojis.length === 0 || !text.includes(':')) return text ? [text] : [];
+  const pattern = shortcodePattern(emojis);
+  if (!pattern) return text ? [text] : [];
   const known = new Map(emojis.map((e) => [e.shortcode, e]));
   const out: Array<string | CustomEmoji> = [];
   let at = 0;
-  for (const match of text.matchAll(SHORTCODE)) {
+  for (const match of text.matchAll(pattern)) {
     const emoji = known.get(match[1]!);
     if (!emoji) continue;
     if (match.index > at) out.push(text.slice(at, match.index));
@@ -54,9 +68,74 @@ export function splitEmoji(text: string, emojis: readonly CustomEmoji[] | undefi
   return out;
 }
 
-/** Up to two initials of a name (or of a handle when the name is empty), for a missing avatar. */
-export function initialsOf(displayName: string, handle: string): string {
-  const words = (displayName.replace(/:[a-zA-Z0-9_]{2,}:/g, ' ').trim() || handle).split(/[\s._-]+/).filter(Boolean);
+/**
+ * User-written text for an accessible name (an article's label, an avatar's): each listed custom
+ * emoji's `:shortcode:` becomes its name, the shortcode without colons ("IF Power :ifpower:" reads
+ * "IF Power ifpower"), spaces collapsed. The visible text keeps the images, whose alt is `:shortcode:`.
+ */
+export function spokenText(text: string, emojis: readonly CustomEmoji[] | undefined): string {
+  return splitEmoji(text, emojis)
+    .map((part) => (typeof part === 'string' ? part : part.shortcode))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A profile's name for an accessible name: its display name spoken, else `@handle`. */
+export function spokenName(profile: { displayName: string; handle: string; emojis?: readonly CustomEmoji[] }): string {
+  return spokenText(profile.displayName, profile.emojis) || `@${profile.handle}`;
+}
+
+/** One option of a poll as shown: its share in percent (0–100, rounded), or null while hidden. */
+export interface PollShare {
+  title: string;
+  /** Rounded to a whole percent, as Mastodon's web app shows it; null while the counts are hidden. */
+  percent: number | null;
+  /** The exact share (0–100), for the bar's width. */
+  exact: number | null;
+  /** It has the most votes (ties: all of them). */
+  leading: boolean;
+  /** The viewer chose it. */
+  own: boolean;
+}
+
+/**
+ * Each option's share as Mastodon's web app computes it (app/javascript/mastodon/components/
+ * poll.tsx: `option.votes_count / (poll.voters_count ?? poll.votes_count)`): of the people who
+ * voted in a multiple-choice poll (whose shares add up to more than 100), of the votes otherwise;
+ * 0 when nobody voted. Null while the network hides the counts (Mastodon `hide_totals`).
+ */
+export function pollShares(poll: Poll): PollShare[] {
+  const votes = poll.options.reduce((sum, o) => sum + (o.votes ?? 0), 0);
+  const total = poll.multiple ? (poll.voters ?? votes) : votes;
+  const most = Math.max(0, ...poll.options.map((o) => o.votes ?? 0));
+  const own = new Set(poll.ownVotes ?? []);
+  return poll.options.map((o, i) => {
+    const exact = o.votes === null ? null : total === 0 ? 0 : Math.min(100, (o.votes / total) * 100);
+    return {
+      title: o.title,
+      exact,
+      percent: exact === null ? null : Math.round(exact),
+      leading: o.votes !== null && votes > 0 && o.votes === most,
+      own: own.has(i),
+    };
+  });
+}
+
+/** How many took part: the voters where known, else the votes (Mastodon's web app says which). */
+export function pollTurnout(poll: Poll): { count: number; unit: 'people' | 'votes' } {
+  if (poll.voters !== null) return { count: poll.voters, unit: 'people' };
+  return { count: poll.options.reduce((sum, o) => sum + (o.votes ?? 0), 0), unit: 'votes' };
+}
+
+/**
+ * Up to two initials of a name (or of a handle when the name is empty), for a missing avatar; the
+ * name's custom emoji (`:shortcode:`, those listed and any Mastodon-style one) are left out.
+ */
+export function initialsOf(displayName: string, handle: string, emojis?: readonly CustomEmoji[]): string {
+  const pattern = emojis ? shortcodePattern(emojis) : undefined;
+  const bare = (pattern ? displayName.replace(pattern, ' ') : displayName).replace(/:[a-zA-Z0-9_]{2,}:/g, ' ');
+  const words = (bare.trim() || handle).split(/[\s._-]+/).filter(Boolean);
   const first = (w: string | undefined) => (w ? ([...new Intl.Segmenter().segment(w)][0]?.segment ?? '') : '');
   return (first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '')).toUpperCase();
 }

@@ -20,6 +20,29 @@ export function formatAge(iso: string, language: string): string | null {
   });
 }
 
+/**
+ * How long ago, compact, for a post's header in a narrow column: "5 min", "2 hr", "3 days" in
+ * English, "5 min", "2 h", "3 j" in French (the CLDR short unit forms, through
+ * `Intl.NumberFormat` with `style: 'unit'`); past a week, the day ("12 Mar", "12 mars", with the
+ * year when it is not this year, by date-fns). Null under a minute (the caller says "now"). The
+ * full date belongs in the element's `title`, and the long form (`formatAge`) in accessible names.
+ */
+export function formatShortAge(iso: string, language: string, now: number = Date.now()): string | null {
+  const then = Date.parse(iso);
+  const minutes = Math.floor((now - then) / 60_000);
+  if (minutes < 1) return null;
+  const unit = (value: number, name: 'minute' | 'hour' | 'day') =>
+    new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  if (minutes < 60) return unit(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return unit(hours, 'hour');
+  const days = Math.floor(hours / 24);
+  if (days < 7) return unit(days, 'day');
+  const date = new Date(then);
+  const sameYear = date.getFullYear() === new Date(now).getFullYear();
+  return format(date, sameYear ? 'd MMM' : 'd MMM yyyy', { locale: localeOf(language) });
+}
+
 export function formatFull(iso: string, language: string): string {
   return format(new Date(iso), 'PPpp', { locale: localeOf(language) });
 }

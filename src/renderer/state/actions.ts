@@ -62,9 +62,10 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       api('post.publish', { profileId, text, idempotencyKey }),
     listsFor: (profileId: string) => api('column.lists', { profileId }),
     /**
-     * Act on a post as a profile, showing the result at once and undoing it if the network
-     * refuses. When the network answers that the post no longer exists (`not-found`), the post
-     * leaves every column; the error is thrown still, for the column to say what happened.
+     * Act on a post as a profile, showing the result at once (marked pending in `pendingActs`
+     * until main answers) and undoing it if the network refuses or the core is away. When the
+     * network answers that the post no longer exists (`not-found`), the post leaves every
+     * column; the error is thrown still, for the column to say what happened.
      */
     act: async (profileId: string, post: Post, action: PostAction) => {
       const before = await db.posts.get(post.id);
@@ -82,6 +83,13 @@ export function makeActions(api: Api, db: ColonnadeDb) {
           },
         });
       }
+      // Pending until main answers (the core may be away: the bridge waits a little for it).
+      const pending = (on: boolean) =>
+        useAppStore.setState((s) => {
+          const { [post.id]: _, ...rest } = s.pendingActs;
+          return { pendingActs: on ? { ...rest, [post.id]: true } : rest };
+        });
+      pending(true);
       try {
         await api('post.act', { profileId, postId: post.id, action });
         if (action === 'delete') await forgetPost(db, post.id);
@@ -91,6 +99,8 @@ export function makeActions(api: Api, db: ColonnadeDb) {
           await forgetPost(db, post.id);
         else if (before) await db.posts.put(before);
         throw err;
+      } finally {
+        pending(false);
       }
     },
     updateSettings: async (patch: Partial<Settings>) =>

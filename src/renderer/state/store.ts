@@ -21,6 +21,8 @@ export interface AppState {
   usage: Record<string, AccountUsage>;
   /** Data files main had to reset (damaged, newer, unreadable), until the user dismisses them. */
   notices: Notice[];
+  /** Post ids with an action (like, repost…) sent and not answered yet: shown as pending. */
+  pendingActs: Record<string, true>;
 }
 
 export const initialState: AppState = {
@@ -35,6 +37,7 @@ export const initialState: AppState = {
   authorizeUrl: null,
   usage: {},
   notices: [],
+  pendingActs: {},
 };
 
 export const useAppStore = create<AppState>()(() => ({ ...initialState }));

@@ -96,6 +96,24 @@ export interface MastodonEmulator {
       sensitive?: boolean;
       /** Attach this many images (with alt text "image N"). */
       images?: number;
+      /** Attach these (after the images): audio, or remote media the server did not fetch (`unknown`). */
+      attachments?: Array<{
+        type: 'audio' | 'unknown' | 'video' | 'gifv';
+        description?: string | null;
+        remoteUrl?: string;
+        duration?: number;
+      }>;
+      /** A poll (Poll): its options, votes per option, voters, and who of the instance voted what. */
+      poll?: {
+        options: string[];
+        tallies?: number[];
+        voters?: number | null;
+        multiple?: boolean;
+        hideTotals?: boolean;
+        /** When voting closes (ms), or null for a poll without end (remote polls). */
+        expiresAt?: number | null;
+        votes?: Record<string, number[]>;
+      };
       quoteOf?: string;
       quoteState?: string;
       at?: number;
@@ -273,7 +291,12 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       if (client.accountId !== accountId) continue;
       if (client.subscriptions.some((s) => s.stream === 'user' || s.stream === 'user:notification')) {
         const stream = client.subscriptions.find((s) => s.stream.startsWith('user'))?.stream ?? 'user';
-        send(client, [stream], 'notification', JSON.stringify(world.notificationJson(record, accountId)));
+        send(
+          client,
+          [stream],
+          'notification',
+          JSON.stringify(world.notificationJson(record, accountId, apiVersion >= 2)),
+        );
       }
     }
   };
@@ -766,7 +789,8 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       const { page, link } = paginate(notificationsOf(c), (n) => n.id, c.query, c.req.path, c.req.query, 80);
       return {
         status: 200,
-        body: page.map((n) => world.notificationJson(n, c.accountId)),
+        // `group_key` came with grouped notifications (Mastodon 4.3, API version 2).
+        body: page.map((n) => world.notificationJson(n, c.accountId, apiVersion >= 2)),
         ...(link ? { headers: { Link: link } } : {}),
       };
     },
@@ -1151,6 +1175,21 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         });
         mediaIds.push(id);
       }
+      for (const a of opts.attachments ?? []) {
+        const id = world.newStatusId();
+        world.media.set(id, {
+          id,
+          accountId,
+          description: a.description ?? null,
+          mimeType: a.type === 'audio' ? 'audio/mpeg' : 'application/octet-stream',
+          size: 100,
+          statusId: null,
+          type: a.type,
+          remoteUrl: a.remoteUrl ?? null,
+          ...(a.duration !== undefined ? { duration: a.duration } : {}),
+        });
+        mediaIds.push(id);
+      }
       const status = world.addStatus(accountId, text, at, {
         mediaIds,
         ...(opts.spoilerText ? { spoilerText: opts.spoilerText } : {}),
@@ -1160,6 +1199,23 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       for (const id of mediaIds) {
         const m = world.media.get(id);
         if (m) m.statusId = status.id;
+      }
+      if (opts.poll) {
+        const p = opts.poll;
+        const tallies = p.options.map((_, i) => p.tallies?.[i] ?? 0);
+        const votes = new Map<string, number[]>();
+        for (const [username, choices] of Object.entries(p.votes ?? {}))
+          votes.set(accountByUsername(username).id, choices);
+        status.poll = {
+          id: world.newId(),
+          options: p.options,
+          tallies,
+          voters: p.voters === undefined ? tallies.reduce((a, b) => a + b, 0) : p.voters,
+          multiple: p.multiple ?? false,
+          hideTotals: p.hideTotals ?? false,
+          expiresAt: p.expiresAt === undefined ? at + 86_400_000 : p.expiresAt,
+          votes,
+        };
       }
       newStatusSideEffects(status);
       return { id: status.id };

@@ -38,6 +38,10 @@ export const SPEC_PATCHES: ReadonlyArray<{ what: string; why: string }> = [
     why: 'Pleroma and Akkoma before 2.5 answer GET /api/v1/instance without it and publish their limit as `max_toot_chars` (lib/pleroma/web/mastodon_api/views/instance_view.ex); Colonnade reads both.',
   },
   {
+    what: 'Notification: `group_key` is not required',
+    why: 'Added in Mastodon 4.3 (api_versions.mastodon 2, Notification::Groups); Mastodon 4.2 and earlier, Pleroma and Akkoma answer GET /api/v1/notifications without it, and the emulator does so below API version 2.',
+  },
+  {
     what: 'GET /oauth/authorize: 302 is an answer',
     why: 'Mastodon redirects to the redirect_uri on approval; the description lists only 200.',
   },
@@ -78,6 +82,10 @@ function patchSpec(spec: JsonObject): void {
   if (!Array.isArray(v1Instance.required) || !v1Instance.required.includes('configuration'))
     throw new Error('The Mastodon description changed: a patch no longer applies');
   v1Instance.required = v1Instance.required.filter((r) => r !== 'configuration');
+  const notification = child(spec, 'components', 'schemas', 'Notification');
+  if (!Array.isArray(notification.required) || !notification.required.includes('group_key'))
+    throw new Error('The Mastodon description changed: a patch no longer applies');
+  notification.required = notification.required.filter((r) => r !== 'group_key');
 }
 
 function oneOfToAnyOf(schema: JsonObject): void {

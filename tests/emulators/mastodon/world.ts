@@ -55,6 +55,7 @@ export interface StatusRecord {
   baseReblogs: number;
   replies: number;
   deleted: boolean;
+  poll?: PollRecord;
 }
 
 export interface MediaRecord {
@@ -64,6 +65,28 @@ export interface MediaRecord {
   mimeType: string;
   size: number;
   statusId: string | null;
+  /** MediaAttachment `type` (image unless told): `unknown` is remote media this server did not fetch. */
+  type?: 'image' | 'gifv' | 'video' | 'audio' | 'unknown';
+  /** The original on another server (`remote_url`), for remote media. */
+  remoteUrl?: string | null;
+  /** Length in seconds, for audio and video. */
+  duration?: number;
+}
+
+/** A status's poll (Poll, with its cached tallies and who voted what). */
+export interface PollRecord {
+  id: string;
+  options: string[];
+  /** Votes per option. */
+  tallies: number[];
+  /** How many people voted (null on polls from before Mastodon 2.8). */
+  voters: number | null;
+  multiple: boolean;
+  hideTotals: boolean;
+  /** When voting closes (ms), or null. */
+  expiresAt: number | null;
+  /** Account id → the option indexes it chose. */
+  votes: Map<string, number[]>;
 }
 
 export interface NotificationRecord {
@@ -372,19 +395,38 @@ export class World {
     };
   }
 
+  /**
+   * An attachment (REST::MediaAttachmentSerializer): images with their sizes; audio with its
+   * duration only; `unknown` (remote media not fetched) with no `url`, no `meta`, only `remote_url`.
+   */
   mediaJson(m: MediaRecord): Json {
-    const url = `${this.origin}/system/media_attachments/files/${m.id}/original/image.png`;
+    const type = m.type ?? 'image';
+    const base = { id: m.id, type, description: m.description };
+    if (type === 'unknown') {
+      return { ...base, url: null, preview_url: null, remote_url: m.remoteUrl ?? null, meta: null, blurhash: null };
+    }
+    const file = `${this.origin}/system/media_attachments/files/${m.id}/original/`;
+    if (type === 'audio') {
+      const duration = m.duration ?? 60;
+      return {
+        ...base,
+        url: `${file}audio.mp3`,
+        preview_url: null,
+        remote_url: m.remoteUrl ?? null,
+        meta: { length: new Date(duration * 1000).toISOString().slice(11, 21), duration, original: { duration } },
+        blurhash: null,
+      };
+    }
+    const url = `${file}image.png`;
     return {
-      id: m.id,
-      type: 'image',
+      ...base,
       url,
       preview_url: `${this.origin}/system/media_attachments/files/${m.id}/small/image.png`,
-      remote_url: null,
+      remote_url: m.remoteUrl ?? null,
       meta: {
         original: { width: 1200, height: 675, size: '1200x675', aspect: 1.7777777777777777 },
         small: { width: 640, height: 360, size: '640x360', aspect: 1.7777777777777777 },
       },
-      description: m.description,
       blurhash: 'UFGk~f~q%Mxu-;xuxuof4nxu%Mfkxuofayof',
     };
   }
@@ -426,7 +468,7 @@ export class World {
       application: { name: 'Web', website: null },
       account: this.accountJson(account),
       card: null,
-      poll: null,
+      poll: this.pollJson(s, viewerId),
     };
     if (s.reblogOf) {
       const original = this.statuses.get(s.reblogOf);
@@ -446,6 +488,7 @@ export class World {
         favourited: false,
         reblogged: false,
         reblog: this.statusJson(original, viewerId),
+        poll: null,
         media_attachments: [],
         mentions: [],
         tags: [],
@@ -490,14 +533,39 @@ export class World {
     };
   }
 
-  notificationJson(n: NotificationRecord, viewerId: string): Json {
+  /**
+   * A poll as `viewerId` sees it (REST::PollSerializer): option counts null while `hide_totals`
+   * hides them and the poll is open (Poll#show_totals_now?); the author counts as having voted
+   * (Poll#voted?).
+   */
+  pollJson(s: StatusRecord, viewerId: string): Json | null {
+    const p = s.poll;
+    if (!p) return null;
+    const expired = p.expiresAt !== null && p.expiresAt <= this.now();
+    const showTotals = expired || !p.hideTotals;
+    const own = p.votes.get(viewerId) ?? [];
+    return {
+      id: p.id,
+      expires_at: p.expiresAt === null ? null : new Date(p.expiresAt).toISOString(),
+      expired,
+      multiple: p.multiple,
+      votes_count: p.tallies.reduce((a, b) => a + b, 0),
+      voters_count: p.voters,
+      voted: s.accountId === viewerId || own.length > 0,
+      own_votes: own,
+      options: p.options.map((title, i) => ({ title, votes_count: showTotals ? (p.tallies[i] ?? 0) : null })),
+      emojis: this.emojisIn(...p.options),
+    };
+  }
+
+  notificationJson(n: NotificationRecord, viewerId: string, withGroupKey = true): Json {
     const from = this.accounts.get(n.fromAccountId);
     if (!from) throw new Error(`notification ${n.id} has no account`);
     const status = n.statusId ? this.statuses.get(n.statusId) : undefined;
     return {
       id: n.id,
       type: n.type,
-      group_key: n.groupKey,
+      ...(withGroupKey ? { group_key: n.groupKey } : {}),
       created_at: new Date(n.createdAt).toISOString(),
       account: this.accountJson(from),
       ...(status && !status.deleted ? { status: this.statusJson(status, viewerId) } : {}),

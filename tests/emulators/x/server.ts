@@ -104,7 +104,10 @@ interface Ctx {
 const twitterText =
   (twitterTextModule as unknown as { default?: typeof twitterTextModule }).default ?? twitterTextModule;
 const { parseTweet } = twitterText;
+/** Every RGI emoji sequence (the `v` flag: the project targets ES2023, so built at run time). */
+const RGI_EMOJI = new RegExp('\\p{RGI_Emoji}', 'gv');
 const WINDOW_SEC = 15 * 60;
+const DAY_SEC = 24 * 3600;
 const DEFAULT_LIMITS: Record<string, number> = {
   'GET /2/users/{id}/timelines/reverse_chronological': 180,
   'GET /2/tweets/search/recent': 450,
@@ -125,6 +128,27 @@ const notFound = (resourceType: string, parameter: string, value: string): JsonO
   parameter,
   resource_id: value,
   type: 'https://api.x.com/2/problems/resource-not-found',
+});
+
+/** A suspended account, as X answers it (spec `ResourceUnavailableProblem`). */
+const suspended = (value: string): JsonObject => ({
+  detail: `User has been suspended: [${value}].`,
+  title: 'Forbidden',
+  resource_type: 'user',
+  resource_id: value,
+  type: 'https://api.x.com/2/problems/resource-unavailable',
+});
+
+/** What the caller may not see (spec `NotAuthorizedForResourceProblem`): a protected account, a private list. */
+const notAuthorized = (resourceType: 'user' | 'list' | 'tweet', parameter: string, value: string): JsonObject => ({
+  resource_id: value,
+  parameter,
+  resource_type: resourceType,
+  section: 'data',
+  title: 'Authorization Error',
+  value,
+  detail: `Sorry, you are not authorized to see the ${resourceType === 'tweet' ? 'Tweet' : resourceType === 'user' ? 'user' : 'List'} with id: [${value}].`,
+  type: 'https://api.x.com/2/problems/not-authorized-for-resource',
 });
 
 const fieldsOf = (query: URLSearchParams, name: string) =>
@@ -257,6 +281,11 @@ export interface XEmulatorControl {
   grantsRevokedForReuse(): number;
   /** Limit for an endpoint ("GET /2/tweets/search/recent"), per token, per 15-minute window. */
   setRateLimit(endpoint: string, limit: number): void;
+  /**
+   * A 24-hour allowance for an endpoint ("POST /2/tweets"), per user or for the whole app, as the
+   * Free and Basic plans have: `x-user-limit-24hour-*` / `x-app-limit-24hour-*` headers, then 429.
+   */
+  setDailyLimit(endpoint: string, limit: number, scope: 'user' | 'app'): void;
   /** The app's plan does not include this endpoint: 403 client-not-enrolled. */
   excludeFromPlan(endpoint: string): void;
   /** The next request to `endpoint` fails this way. */
@@ -265,7 +294,14 @@ export interface XEmulatorControl {
    * Seeds a post. Any length: one over 280 is a long post (the author's plan allows it), served
    * as X serves them (`text` cut, the whole in `note_tweet`). `replyTo`: the post it answers.
    */
-  addTweet(input: { authorId: string; text: string; createdAt?: number; replyTo?: string }): XTweet;
+  addTweet(input: {
+    authorId: string;
+    text: string;
+    createdAt?: number;
+    replyTo?: string;
+    /** A poll on the post: its options, how long it is open, and the votes so far. */
+    poll?: { options: string[]; durationMinutes: number; votes?: number[] };
+  }): XTweet;
   /** `userId` retweets `tweetId` now (or at `createdAt`), as POST /2/users/{id}/retweets does. */
   retweet(userId: string, tweetId: string, createdAt?: number): XTweet;
   /**
@@ -289,6 +325,8 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   const oauth1 = new Map<string, OAuth1Token>();
   const limits = new Map<string, number>(Object.entries(DEFAULT_LIMITS));
   const usage = new Map<string, { windowStart: number; used: number }>();
+  const dailyLimits = new Map<string, { scope: 'user' | 'app'; limit: number }>();
+  const dailyUsage = new Map<string, { windowStart: number; used: number }>();
   const notInPlan = new Set<string>();
   const faults: Fault[] = [];
   const alterations: { endpoint: string; alter: (body: JsonObject) => void }[] = [];
@@ -324,7 +362,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     if (fields.has('profile_image_url'))
       o['profile_image_url'] = `https://pbs.twimg.com/profile_images/${u.id}/a_normal.png`;
     if (fields.has('verified')) o['verified'] = false;
-    if (fields.has('protected')) o['protected'] = false;
+    if (fields.has('protected')) o['protected'] = u.protected ?? false;
     if (fields.has('public_metrics')) {
       o['public_metrics'] = {
         followers_count: 100,
@@ -377,7 +415,12 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     if (fields.has('lang')) o['lang'] = 'en';
     if (fields.has('in_reply_to_user_id') && t.inReplyToUserId) o['in_reply_to_user_id'] = t.inReplyToUserId;
     if (fields.has('referenced_tweets') && t.referenced.length) o['referenced_tweets'] = t.referenced;
-    if (fields.has('attachments') && t.mediaKeys.length) o['attachments'] = { media_keys: t.mediaKeys };
+    if (fields.has('attachments') && (t.mediaKeys.length || t.poll)) {
+      o['attachments'] = {
+        ...(t.mediaKeys.length ? { media_keys: t.mediaKeys } : {}),
+        ...(t.poll ? { poll_ids: [t.poll.id] } : {}),
+      };
+    }
     if (fields.has('possibly_sensitive')) o['possibly_sensitive'] = t.sensitive ?? false;
     const shownEntities = long === null ? t.entities : t.entities.filter((x) => x.end <= long);
     if (fields.has('entities') && shownEntities.length) o['entities'] = entitiesJson(shownEntities);
@@ -474,6 +517,25 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
           if (mediaFields.has('height')) o['height'] = m.height;
           if (mediaFields.has('alt_text') && m.altText !== undefined) o['alt_text'] = m.altText;
           if (mediaFields.has('preview_image_url')) o['preview_image_url'] = m.url;
+          return o;
+        });
+      }
+    }
+    if (expansions.has('attachments.poll_ids')) {
+      // Spec `Poll`: `id` and `options` always (X's default fields), the rest by `poll.fields`;
+      // `voting_status` is `closed` once the poll's time is over.
+      const pollFields = fieldsOf(query, 'poll.fields');
+      const polls = [...tweets, ...referenced].flatMap((t) => (t.poll ? [t.poll] : []));
+      const unique = [...new Map(polls.map((p) => [p.id, p])).values()];
+      if (unique.length) {
+        includes['polls'] = unique.map((p) => {
+          const o: JsonObject = {
+            id: p.id,
+            options: p.options.map((opt, i) => ({ position: i + 1, label: opt.label, votes: opt.votes })),
+          };
+          if (pollFields.has('duration_minutes')) o['duration_minutes'] = p.durationMinutes;
+          if (pollFields.has('end_datetime')) o['end_datetime'] = new Date(p.endsAt).toISOString();
+          if (pollFields.has('voting_status')) o['voting_status'] = now() >= p.endsAt ? 'closed' : 'open';
           return o;
         });
       }
@@ -579,6 +641,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       const name = ctx.params[0] ?? '';
       const u = state.userByName(name);
       if (!u) return { status: 200, body: { errors: [notFound('user', 'username', name)] } };
+      if (u.suspended) return { status: 200, body: { errors: [suspended(name)] } };
       return { status: 200, body: { data: userJson(u, fieldsOf(ctx.query, 'user.fields')) } };
     },
     'GET /2/users/{id}/timelines/reverse_chronological': (ctx): Reply => {
@@ -589,7 +652,11 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       page(state.mentionsOf(ctx.params[0] ?? ''), ctx, 'pagination_token', 10),
     'GET /2/users/{id}/tweets': (ctx): Reply => {
       const id = ctx.params[0] ?? '';
-      if (!state.users.has(id)) return { status: 200, body: { errors: [notFound('user', 'id', id)] } };
+      const user = state.users.get(id);
+      if (!user) return { status: 200, body: { errors: [notFound('user', 'id', id)] } };
+      if (user.suspended) return { status: 200, body: { errors: [suspended(id)] } };
+      if (user.protected && id !== ctx.userId && !state.follows.get(ctx.userId)?.has(id))
+        return { status: 200, body: { errors: [notAuthorized('user', 'id', id)] } };
       return page(
         state.timeline((t) => t.authorId === id),
         ctx,
@@ -622,6 +689,8 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       const id = ctx.params[0] ?? '';
       const list = state.lists.get(id);
       if (!list) return { status: 200, body: { errors: [notFound('list', 'id', id)] } };
+      if (list.private && list.ownerId !== ctx.userId)
+        return { status: 200, body: { errors: [notAuthorized('list', 'id', id)] } };
       return page(
         state.timeline((t) => list.memberIds.includes(t.authorId)),
         ctx,
@@ -670,14 +739,22 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       const reply = b['reply'] as { in_reply_to_tweet_id?: string } | undefined;
       const quoteId = typeof b['quote_tweet_id'] === 'string' ? b['quote_tweet_id'] : undefined;
       const mediaIds = ((b['media'] as { media_ids?: string[] } | undefined)?.media_ids ?? []).map(String);
-      if ((!text && mediaIds.length === 0) || (text && !parseTweet(text).valid)) {
+      // X counts every emoji sequence as 2; twitter-text 3.1's own emoji table predates the newer
+      // ones (twitter/twitter-text#369), so each is weighed as one it knows.
+      if ((!text && mediaIds.length === 0) || (text && !parseTweet(text.replace(RGI_EMOJI, '😀')).valid)) {
         return {
           status: 400,
           type: 'application/problem+json',
           body: {
             type: 'https://api.x.com/2/problems/invalid-request',
             title: 'Invalid Request',
-            detail: text ? 'Your Tweet text is too long.' : 'Your Tweet needs text or media.',
+            // twitter-text's invalid characters make a text invalid whatever its length; X's own
+            // words for that refusal are not documented, these are the emulator's.
+            detail: !text
+              ? 'Your Tweet needs text or media.'
+              : twitterText.hasInvalidCharacters(text)
+                ? 'Your Tweet text contains characters that are not allowed.'
+                : 'Your Tweet text is too long.',
           },
         };
       }
@@ -971,6 +1048,35 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     };
   };
 
+  /**
+   * The 24-hour allowances of the Free and Basic plans (docs.x.com "Rate limits": POST /2/tweets
+   * per user and per app), beside the 15-minute window: `x-user-limit-24hour-*` or
+   * `x-app-limit-24hour-*` headers (limit, remaining, reset in epoch seconds), a 429 once spent.
+   * The window opens at the first request and lasts 24 hours; the app is the emulator's one app.
+   */
+  const dailyHeaders = (userId: string, endpoint: string): { headers: Record<string, string>; exceeded: boolean } => {
+    const rule = dailyLimits.get(endpoint);
+    if (!rule) return { headers: {}, exceeded: false };
+    const id = `${rule.scope === 'user' ? userId : 'app'} ${endpoint}`;
+    const t = now();
+    let u = dailyUsage.get(id);
+    if (!u || t >= u.windowStart + DAY_SEC * 1000) {
+      u = { windowStart: t, used: 0 };
+      dailyUsage.set(id, u);
+    }
+    const exceeded = u.used >= rule.limit;
+    if (!exceeded) u.used++;
+    const prefix = rule.scope === 'user' ? 'x-user-limit-24hour' : 'x-app-limit-24hour';
+    return {
+      exceeded,
+      headers: {
+        [`${prefix}-limit`]: String(rule.limit),
+        [`${prefix}-remaining`]: String(Math.max(0, rule.limit - u.used)),
+        [`${prefix}-reset`]: String(Math.ceil((u.windowStart + DAY_SEC * 1000) / 1000)),
+      },
+    };
+  };
+
   const send = (res: ServerResponse, method: string, path: string, reply: Reply, validate: boolean) => {
     const type = reply.type ?? 'application/json';
     if (validate) validator.checkResponse(method, path, reply.status, type, reply.body);
@@ -1067,7 +1173,9 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       );
     }
     const rate = rateHeaders(auth.key, endpoint);
-    if (rate.exceeded) {
+    const day = rate.exceeded ? { headers: {}, exceeded: false } : dailyHeaders(auth.userId, endpoint);
+    Object.assign(rate.headers, day.headers);
+    if (rate.exceeded || day.exceeded) {
       return send(
         res,
         method,
@@ -1182,11 +1290,13 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     grantsRevokedForReuse: () => reuseRevocations,
     setRateLimit: (endpoint, limit) => void limits.set(endpoint, limit),
     excludeFromPlan: (endpoint) => void notInPlan.add(endpoint),
+    setDailyLimit: (endpoint, limit, scope) => void dailyLimits.set(endpoint, { scope, limit }),
     failNext: (endpoint, mode) => void faults.push({ endpoint, mode }),
-    addTweet: ({ replyTo, ...input }) => {
+    addTweet: ({ replyTo, poll, ...input }) => {
       const parent = replyTo === undefined ? undefined : state.tweets.get(replyTo);
       if (replyTo !== undefined && !parent) throw new Error(`There is no post ${replyTo} to reply to.`);
       const t = state.addTweet(input);
+      if (poll) state.attachPoll(t, poll.options, poll.durationMinutes, poll.votes);
       if (parent) {
         t.referenced.push({ type: 'replied_to', id: parent.id });
         t.inReplyToUserId = parent.authorId;

@@ -7,6 +7,10 @@ export interface XUser {
   name: string;
   description: string;
   createdAt: number;
+  /** Protected posts: only followers see them (`users/{id}/tweets` answers not-authorized-for-resource). */
+  protected?: boolean;
+  /** Suspended by X: looked up, it answers resource-unavailable ("User has been suspended"). */
+  suspended?: boolean;
 }
 
 export interface XEntity {
@@ -39,6 +43,16 @@ export interface XTweet {
   deleted: boolean;
   /** `possibly_sensitive`: X marks the post's media or links as sensitive. */
   sensitive?: boolean;
+  /** The post's poll (X: one per post, 2 to 4 options, one choice each). */
+  poll?: XPoll;
+}
+
+/** A poll as X keeps it: options in order with their votes, open until `endsAt` (ms). */
+export interface XPoll {
+  id: string;
+  options: { label: string; votes: number }[];
+  durationMinutes: number;
+  endsAt: number;
 }
 
 export interface XMedia {
@@ -63,6 +77,8 @@ export interface XList {
   ownerId: string;
   memberIds: string[];
   createdAt: number;
+  /** A private list: only its owner may read it. */
+  private?: boolean;
 }
 
 export const ME_ID = '1500000000000000001';
@@ -145,6 +161,7 @@ export class XState {
   readonly follows = new Map<string, Set<string>>();
   private nextId: bigint;
   private nextMediaId = 1700000000000000001n;
+  private nextPollId = 1199786642791452673n;
   private tcoCounter = 0;
   private readonly tcoLinks = new Map<string, string>();
 
@@ -300,6 +317,25 @@ export class XState {
     this.tweets.set(rt.id, rt);
     orig.retweets.add(userId);
     return rt;
+  }
+
+  /**
+   * Attaches a poll to a post, as POST /2/tweets with `poll` does (spec `CreatePostsPoll`: 2 to
+   * 4 options of 1 to 25 characters, 5 to 10,080 minutes), with `votes` per option (default 0),
+   * open for `durationMinutes` from the post's time.
+   */
+  attachPoll(tweet: XTweet, options: readonly string[], durationMinutes: number, votes: readonly number[] = []): XPoll {
+    if (options.length < 2 || options.length > 4) throw new Error('An X poll has 2 to 4 options.');
+    if (options.some((o) => o.length < 1 || o.length > 25)) throw new Error('Poll options are 1 to 25 characters.');
+    if (durationMinutes < 5 || durationMinutes > 10080) throw new Error('A poll lasts 5 to 10,080 minutes.');
+    const poll: XPoll = {
+      id: String(this.nextPollId++),
+      options: options.map((label, i) => ({ label, votes: votes[i] ?? 0 })),
+      durationMinutes,
+      endsAt: tweet.createdAt + durationMinutes * 60_000,
+    };
+    tweet.poll = poll;
+    return poll;
   }
 
   /** Undoes a user's retweet of a post (the retweet is deleted). */

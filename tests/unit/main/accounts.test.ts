@@ -241,14 +241,15 @@ describe('accounts', () => {
   it('validates what the user typed, with words they understand', async () => {
     const { core } = await setup();
     const bad = await core.dispatch('accounts.connect', {
-      request: { network: 'mastodon', method: 'mastodon-token', instanceUrl: 'mastodon.social', accessToken: 'x' },
+      request: { network: 'mastodon', method: 'mastodon-token', instanceUrl: 'mastodon social', accessToken: 'x' },
     });
     expect(bad).toMatchObject({
       ok: false,
       error: {
         code: 'bad-request',
         field: 'request.instanceUrl',
-        message: 'Enter a full address, like https://mastodon.social',
+        reason: 'address-full-mastodon',
+        message: 'Enter the instance’s address, like https://mastodon.social',
       },
     });
     const unknown = await core.dispatch('accounts.connect', {

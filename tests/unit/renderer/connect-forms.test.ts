@@ -1,6 +1,6 @@
 // "Reconnect" opens the form the account was connected with, prefilled with what is known.
 import { describe, expect, it } from 'vitest';
-import { reconnectForm } from '../../../src/renderer/components/connect-forms';
+import { methodFor, reconnectForm } from '../../../src/renderer/components/connect-forms';
 import type { Account } from '../../../src/shared/model';
 
 function account(
@@ -59,5 +59,21 @@ describe('the Reconnect form', () => {
 
   it('an account stored before the method was recorded falls back to the network’s first form', () => {
     expect(reconnectForm(account('mastodon', 'https://social.example')).method).toBe('mastodon-oauth');
+  });
+});
+
+describe('switching network in the connect form', () => {
+  it('keeps the method chosen on each network', () => {
+    // Mastodon → "Access token", then Bluesky, then back: still "Access token".
+    const chosen = { mastodon: 'mastodon-token' as const };
+    expect(methodFor(chosen, 'bluesky')).toBe('bluesky-app-password');
+    expect(methodFor(chosen, 'mastodon')).toBe('mastodon-token');
+    expect(methodFor({ ...chosen, x: 'x-oauth1' }, 'x')).toBe('x-oauth1');
+  });
+
+  it('starts each network on its usual method, and ignores a method of another network', () => {
+    expect(methodFor({}, 'mastodon')).toBe('mastodon-oauth');
+    expect(methodFor({}, 'x')).toBe('x-oauth2');
+    expect(methodFor({ mastodon: 'x-oauth1' }, 'mastodon')).toBe('mastodon-oauth');
   });
 });

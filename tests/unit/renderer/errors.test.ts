@@ -157,11 +157,11 @@ describe('bad requests reach the French UI in French', () => {
       {
         channel: 'accounts.connect',
         payload: {
-          request: { network: 'mastodon', method: 'mastodon-token', instanceUrl: 'mastodon.social', accessToken: 't' },
+          request: { network: 'mastodon', method: 'mastodon-token', instanceUrl: 'mastodon social', accessToken: 't' },
         },
       },
-      'Enter a full address, like https://mastodon.social',
-      'Saisissez une adresse complète, comme https://mastodon.social',
+      'Enter the instance’s address, like https://mastodon.social',
+      'Saisissez l’adresse de l’instance, comme https://mastodon.social',
     ],
     [
       {

@@ -271,3 +271,287 @@ describe('the post card', () => {
     expect(html).toMatch(/<div class="avatar placeholder" role="img" aria-label="Avatar of Gina Rossi">GR<\/div>/);
   });
 });
+
+describe('emoji reactions (Pleroma, Akkoma, Misskey forks)', () => {
+  const reacted = (names: string[], reaction: string, reactionUrl?: string) => ({
+    key: 'r',
+    post: post({ text: 'New frame colours' }),
+    notification: {
+      ...notification('other', names),
+      type: 'pleroma:emoji_reaction',
+      reaction,
+      ...(reactionUrl ? { reactionUrl } : {}),
+    },
+  });
+
+  it('says who reacted with which emoji, in English and French', () => {
+    expect(words(render(reacted(['Gina'], '🎉')))).toContain('Gina reacted 🎉 to your post');
+    expect(words(render(reacted(['Gina', 'Hal', 'Ivy'], '🎉')))).toContain('Gina and 2 others reacted 🎉 to your post');
+    expect(words(render(reacted(['Gina'], '🎉'), 'fr'))).toContain('Gina a réagi 🎉 à votre publication');
+    expect(render(reacted(['Gina'], '🎉'))).toMatch(/<article[^>]*aria-label="Gina reacted 🎉 to your post, /);
+    expect(words(render(reacted(['Gina'], '🎉')))).toContain('New frame colours');
+    expect(words(render(reacted(['Gina'], '🎉')))).not.toContain('pleroma:emoji_reaction');
+  });
+
+  it('draws a custom emoji reaction as its image, with its shortcode as alt', () => {
+    const html = render(reacted(['Gina'], ':blobcat:', 'https://akkoma.example/emoji/blobcat.png'));
+    expect(html).toMatch(
+      /reacted <img class="emoji" src="https:\/\/akkoma.example\/emoji\/blobcat.png" alt=":blobcat:"/,
+    );
+    expect(words(html)).toContain('Gina reacted :blobcat: to your post');
+  });
+});
+
+describe('audio and attachments the server did not fetch', () => {
+  const media = (extra: Partial<Post['media'][number]>): Post['media'][number] => ({
+    kind: 'audio',
+    alt: '',
+    width: 16,
+    height: 9,
+    url: 'https://files.example/episode12.mp3',
+    placeholderColor: '#000',
+    ...extra,
+  });
+
+  it('plays audio in place (loading nothing until asked) and links to it, saying what it is', () => {
+    const html = render({ key: 'a', post: post({ media: [media({ alt: 'Episode 12: moderation at scale' })] }) });
+    expect(html).toMatch(/<audio controls="" preload="none" src="https:\/\/files.example\/episode12.mp3"/);
+    expect(words(html)).toContain('Audio: Episode 12: moderation at scale');
+    expect(html).toMatch(
+      /<a href="https:\/\/files.example\/episode12.mp3" target="_blank"[^>]*>.*Open in your browser<\/a>/,
+    );
+    expect(words(render({ key: 'a', post: post({ media: [media({})] }) }, 'fr'))).toContain('Audio : sans description');
+  });
+
+  it('does not load audio from an address the page may not load (not https); it still says and links', () => {
+    const html = render({ key: 'a', post: post({ media: [media({ url: 'http://files.example/e.mp3' })] }) });
+    expect(html).not.toContain('<audio');
+    expect(words(html)).toContain('Audio: no description');
+    expect(html).toContain('href="http://files.example/e.mp3"');
+  });
+
+  it('a post of only an undescribed attachment the server did not fetch shows a link to it, never an empty card', () => {
+    const file = media({ kind: 'file', url: 'https://remote.example/media/big-video.webm' });
+    const html = render({ key: 'f', post: post({ text: '', entities: [], media: [file] }) });
+    expect(words(html)).toContain('Attachment (not loaded by the server): remote.example');
+    expect(html).toMatch(
+      /<a href="https:\/\/remote.example\/media\/big-video.webm" target="_blank" rel="noreferrer noopener"/,
+    );
+    expect(words(render({ key: 'f', post: post({ text: '', media: [file] }) }, 'fr'))).toContain(
+      'Pièce jointe (non chargée par le serveur) : remote.example',
+    );
+    const nowhere = render({ key: 'f', post: post({ text: '', entities: [], media: [{ ...file, url: null }] }) });
+    expect(words(nowhere)).toContain('Attachment (not loaded by the server)');
+    expect(nowhere).not.toContain('<a ');
+  });
+});
+
+describe('polls', () => {
+  const poll = (extra: Partial<NonNullable<Post['poll']>> = {}): NonNullable<Post['poll']> => ({
+    options: [
+      { title: 'Dark mode', votes: 6 },
+      { title: 'Scheduled threads', votes: 4 },
+    ],
+    voters: 10,
+    multiple: false,
+    endsAt: new Date(Date.now() + 2 * 86_400_000 - 60_000).toISOString(),
+    closed: false,
+    ...extra,
+  });
+  /** The text of each option as read aloud. */
+  const options = (html: string) => [...html.matchAll(/<li[^>]*>(.*?)<\/li>/g)].map((m) => words(m[1]!).trim());
+
+  it('lists each option with its share, the turnout and when it closes', () => {
+    const html = render({ key: 'p', post: post({ poll: poll() }) });
+    expect(options(html)).toEqual(['60% Dark mode', '40% Scheduled threads']);
+    expect(words(html)).toContain('10 people · closes in 2 days');
+    expect(html).toMatch(/<ul>/);
+    // The bars are drawn, and hidden from screen readers.
+    expect(html).toMatch(/<span class="poll-bar" aria-hidden="true" style="width:60%"><\/span>/);
+    expect(words(render({ key: 'p', post: post({ poll: poll() }) }, 'fr'))).toContain(
+      '10 personnes · se termine dans 2 jours',
+    );
+  });
+
+  it('counts a multiple-choice poll’s shares of its voters, as Mastodon does, and marks the viewer’s votes', () => {
+    const multi = poll({
+      options: [
+        { title: 'Lists', votes: 6 },
+        { title: 'Filters', votes: 5 },
+        { title: 'Scheduler', votes: 3 },
+      ],
+      voters: 8,
+      multiple: true,
+      ownVotes: [0, 2],
+    });
+    const html = render({ key: 'p', post: post({ poll: multi }) });
+    expect(options(html)).toEqual(['75% Lists your vote', '63% Filters', '38% Scheduler your vote']);
+    expect(html).toContain('aria-label="Poll, several choices allowed"');
+  });
+
+  it('says Closed, and while counts are hidden lists the options without shares', () => {
+    const closed = render({ key: 'p', post: post({ poll: poll({ closed: true }) }) });
+    expect(words(closed)).toContain('10 people · Closed');
+    const hidden = poll({
+      options: [
+        { title: 'Yes', votes: null },
+        { title: 'No', votes: null },
+      ],
+      voters: 12,
+    });
+    const html = render({ key: 'p', post: post({ poll: hidden }) });
+    expect(options(html)).toEqual(['Yes', 'No']);
+    expect(html).not.toContain('poll-bar');
+    expect(words(html)).toContain('12 people · closes in 2 days · results shown when it closes');
+  });
+
+  it('says votes where the number of people is unknown, and nobody voting is 0%', () => {
+    const unknown = poll({ voters: null, multiple: true, endsAt: null });
+    expect(words(render({ key: 'p', post: post({ poll: unknown }) }))).toContain('10 votes');
+    const empty = poll({
+      options: [
+        { title: 'A', votes: 0 },
+        { title: 'B', votes: 0 },
+      ],
+      voters: 0,
+    });
+    expect(options(render({ key: 'p', post: post({ poll: empty }) }))).toEqual(['0% A', '0% B']);
+  });
+
+  it('draws custom emoji in options, and shows the poll inside a quote', () => {
+    const emojis = [{ shortcode: 'hiroi-laugh', url: 'https://akkoma.example/e.png' }];
+    const withEmoji = poll({
+      options: [
+        { title: 'Yes :hiroi-laugh:', votes: 1 },
+        { title: 'No', votes: 1 },
+      ],
+    });
+    const html = render({ key: 'p', post: post({ poll: withEmoji, emojis }) });
+    expect(html).toMatch(/Yes <img class="emoji" src="https:\/\/akkoma.example\/e.png" alt=":hiroi-laugh:"/);
+    const quoted = { ...samplePost(2, '2026-11-20T08:00:00.000Z'), poll: poll() };
+    expect(options(render({ key: 'q', post: post({ quote: quoted }) }))).toEqual([
+      '60% Dark mode',
+      '40% Scheduled threads',
+    ]);
+  });
+});
+
+describe('custom emoji from Pleroma, Akkoma and Misskey', () => {
+  it('draws shortcodes with a hyphen in text and names, and leaves them out of initials', () => {
+    const emojis = [{ shortcode: 'hiroi-laugh', url: 'https://akkoma.example/hiroi-laugh.png' }];
+    const author = { ...sampleProfile('hiroi', 'Hiroi :hiroi-laugh:'), emojis };
+    const html = render({
+      key: 'e',
+      post: post({ text: 'that was great :hiroi-laugh:', entities: [], emojis, author }),
+    });
+    expect(
+      html.match(/<img class="emoji" src="https:\/\/akkoma.example\/hiroi-laugh.png" alt=":hiroi-laugh:"/g),
+    ).toHaveLength(2);
+    // Accessible names say the emoji's name, without colons (the image keeps `:shortcode:` as alt).
+    expect(html).toMatch(/aria-label="Avatar of Hiroi hiroi-laugh">H<\/div>/);
+    expect(html).toMatch(/<article[^>]*aria-label="Hiroi hiroi-laugh, 3 days ago"/);
+  });
+});
+
+/** The article's accessible name. */
+const label = (html: string) => /<article[^>]*aria-label="([^"]*)"/.exec(html)?.[1];
+
+describe('article names, from translated templates', () => {
+  const ifpower = {
+    ...sampleProfile('ifpower', 'IF Power :ifpower:'),
+    emojis: [{ shortcode: 'ifpower', url: 'https://social.example/ifpower.png' }],
+  };
+
+  it('says a custom emoji in a name by its name, never as “:shortcode:”', () => {
+    const html = render({ key: 'p', post: post({ author: ifpower }) });
+    expect(label(html)).toBe('IF Power ifpower, 3 days ago');
+    expect(html).toContain('alt=":ifpower:"'); // the visible name keeps its image
+    const liked = render({ key: 'like:1', post: post(), notification: { kind: 'like', actors: [ifpower], count: 1 } });
+    expect(label(liked)).toBe('IF Power ifpower liked your post, 5 minutes ago');
+    // A shortcode the network did not list stays as written (it is text, not an emoji).
+    const unlisted = render({ key: 'p', post: post({ author: sampleProfile('x', 'Ana :wave:') }) });
+    expect(label(unlisted)).toBe('Ana :wave:, 3 days ago');
+    // A custom reaction is said by its name too.
+    const reaction = render({
+      key: 'r',
+      post: post(),
+      notification: {
+        ...notification('other', ['Gina']),
+        reaction: ':blobcat:',
+        reactionUrl: 'https://x.example/b.png',
+      },
+    });
+    expect(label(reaction)).toBe('Gina reacted blobcat to your post, 5 minutes ago');
+  });
+
+  it('names who reposted it, in English and French', () => {
+    const entry = { key: 'r-1', post: post({ author: ifpower }), repostedBy: sampleProfile('bob', 'Bob') };
+    expect(label(render(entry))).toBe('IF Power ifpower, 3 days ago, reposted by Bob');
+    expect(label(render(entry, 'fr'))).toBe('IF Power ifpower, il y a 3 jours, partage de Bob');
+    // The same post met without a repost says no such thing.
+    expect(label(render({ key: 'p', post: post({ author: ifpower }) }))).not.toContain('Bob');
+  });
+
+  it('does not repeat the name of a mention, reply or quote by its author', () => {
+    const elodie = sampleProfile('elodie', 'Élodie Martin');
+    for (const [kind, en, fr] of [
+      ['mention', 'Élodie Martin mentioned you, 3 days ago', 'Élodie Martin vous a mentionné, il y a 3 jours'],
+      [
+        'reply',
+        'Élodie Martin replied to your post, 3 days ago',
+        'Élodie Martin a répondu à votre publication, il y a 3 jours',
+      ],
+      ['quote', 'Élodie Martin quoted your post, 3 days ago', 'Élodie Martin a cité votre publication, il y a 3 jours'],
+    ] as const) {
+      const entry = {
+        key: 'n',
+        post: post({ author: elodie }),
+        notification: { kind, actors: [elodie], count: 1 },
+      };
+      expect(label(render(entry))).toBe(en);
+      expect(label(render(entry, 'fr'))).toBe(fr);
+    }
+  });
+
+  it('names the author after the sentence when someone else did it, with French spacing', () => {
+    const entry = {
+      key: 'n',
+      post: post({ author: sampleProfile('nina', 'Nina') }),
+      notification: notification('mention', ['Gina', 'Hal']),
+    };
+    expect(label(render(entry))).toBe('Gina and 1 other mentioned you: Nina, 3 days ago');
+    // French puts a narrow no-break space (U+202F) before the colon.
+    expect(label(render(entry, 'fr'))).toBe('Gina et 1 autre personne vous ont mentionné\u202f: Nina, il y a 3 jours');
+  });
+});
+
+describe('the header of a post in a narrow column', () => {
+  it('shows a compact time, with the full date on hover and the long form in the article’s name', () => {
+    const html = render({ key: 'p', post: post() });
+    expect(html).toMatch(/<time dateTime="[^"]+" title="[^"]+">3 days<\/time>/);
+    expect(label(html)).toBe('Ada, 3 days ago');
+    const fr = render({ key: 'p', post: post() }, 'fr');
+    expect(fr).toMatch(/<time dateTime="[^"]+" title="[^"]+">3\u202fj<\/time>/);
+    expect(label(fr)).toBe('Ada, il y a 3 jours');
+    // Notifications too: the time follows the sentence.
+    const liked = render({ key: 'like:1', post: post(), notification: notification('like', ['Gina']) });
+    expect(liked).toMatch(/liked your post<\/span>\u00a0<time[^>]*>5 min<\/time>/);
+  });
+
+  it('keeps name and handle together, so the handle can give way whole', () => {
+    const html = render({ key: 'p', post: post() });
+    expect(html).toMatch(
+      /<span class="post-who" title="@ada"><span class="post-name" dir="auto">Ada<\/span><span class="post-handle" dir="ltr">@ada<\/span><\/span>/,
+    );
+  });
+});
+
+describe('folds in French', () => {
+  it('names what the fold button shows', () => {
+    const folded = { key: 'p', post: post({ contentWarning: 'Spoilers' }) };
+    expect(render(folded, 'fr')).toMatch(
+      /<button type="button" aria-expanded="false">Afficher la publication<\/button>/,
+    );
+    expect(render(folded)).toMatch(/<button type="button" aria-expanded="false">Show post<\/button>/);
+  });
+});

@@ -8,7 +8,13 @@ import { columnEntries, openDatabase, storeColumnEntries } from '../../../src/re
 import { makeActions } from '../../../src/renderer/state/actions';
 import { useAppStore } from '../../../src/renderer/state/store';
 import { startSync } from '../../../src/renderer/state/sync';
-import { initialsOf, segmentText, splitEmoji } from '../../../src/renderer/components/post-text';
+import {
+  initialsOf,
+  pollShares,
+  pollTurnout,
+  segmentText,
+  splitEmoji,
+} from '../../../src/renderer/components/post-text';
 import { sampleEntry, samplePost, sampleProfile } from './samples';
 
 function fakeBridge(pending: FeedDelivery[]) {
@@ -239,11 +245,63 @@ describe('post text, as the network shows it', () => {
     expect(splitEmoji('No emoji here', undefined)).toEqual(['No emoji here']);
   });
 
+  it('draws every shortcode the post lists, whatever its characters (Pleroma, Akkoma, Misskey)', () => {
+    const hiroi = { shortcode: 'hiroi-laugh', url: 'https://akkoma.example/emoji/hiroi-laugh.png' };
+    const java = { shortcode: 'java-sick_blockhead', url: 'https://pleroma.example/java.png' };
+    const plus = { shortcode: 'thumbs+1', url: 'https://misskey.example/t.png' };
+    const dotted = { shortcode: 'blob.cat', url: 'https://misskey.example/b.png' };
+    const accented = { shortcode: 'café', url: 'https://misskey.example/c.png' };
+    expect(splitEmoji('that was great :hiroi-laugh:', [hiroi])).toEqual(['that was great ', hiroi]);
+    expect(splitEmoji(':java-sick_blockhead: :thumbs+1: :blob.cat: :café:', [java, plus, dotted, accented])).toEqual([
+      java,
+      ' ',
+      plus,
+      ' ',
+      dotted,
+      ' ',
+      accented,
+    ]);
+    // Characters that mean something in a pattern are matched as written, not as a pattern.
+    expect(splitEmoji(':blobxcat: :thumbs1:', [dotted, plus])).toEqual([':blobxcat: :thumbs1:']);
+    // The same boundaries as Mastodon's: not touching a letter, digit or colon.
+    expect(splitEmoji('x:hiroi-laugh: :hiroi-laugh:x', [hiroi])).toEqual(['x:hiroi-laugh: :hiroi-laugh:x']);
+    // A listed shortcode that contains another listed one: the longer wins.
+    const hiroiOnly = { shortcode: 'hiroi', url: 'https://akkoma.example/hiroi.png' };
+    expect(splitEmoji(':hiroi: :hiroi-laugh:', [hiroiOnly, hiroi])).toEqual([hiroiOnly, ' ', hiroi]);
+  });
+
+  it('computes poll shares as Mastodon’s web app does: of voters for multiple choice, of votes otherwise', () => {
+    const single = {
+      options: [
+        { title: 'A', votes: 2 },
+        { title: 'B', votes: 1 },
+      ],
+      voters: 3,
+      multiple: false,
+      endsAt: null,
+      closed: false,
+    };
+    expect(pollShares(single).map((s) => [s.percent, s.leading])).toEqual([
+      [67, true],
+      [33, false],
+    ]);
+    const multiple = { ...single, voters: 2, multiple: true, ownVotes: [1] };
+    expect(pollShares(multiple).map((s) => [s.percent, s.own])).toEqual([
+      [100, false],
+      [50, true],
+    ]);
+    expect(pollTurnout(multiple)).toEqual({ count: 2, unit: 'people' });
+    expect(pollTurnout({ ...multiple, voters: null })).toEqual({ count: 3, unit: 'votes' });
+    const hidden = { ...single, options: single.options.map((o) => ({ ...o, votes: null })) };
+    expect(pollShares(hidden).map((s) => s.percent)).toEqual([null, null]);
+  });
+
   it('makes initials for a missing avatar, from the name or else the handle', () => {
     expect(initialsOf('Gina Rossi', 'gina')).toBe('GR');
     expect(initialsOf('Élodie', 'elodie.tech')).toBe('É');
     expect(initialsOf('IF Power :ifpower:', 'ifpower')).toBe('IP');
     expect(initialsOf('', 'bikelane_bea')).toBe('BB');
+    expect(initialsOf('Hiroi :hiroi-laugh:', 'hiroi', [{ shortcode: 'hiroi-laugh', url: 'x' }])).toBe('H');
     expect(initialsOf('נועה כהן', 'noa.rides')).toBe('נכ');
   });
 });

@@ -9,6 +9,7 @@ import {
   type BlueskyConnectRequest,
   type BlueskyCredentials,
 } from './credentials';
+import { answersAs, notAServer } from '../server-probe';
 import { isAuthFailure, toColonnadeError } from './errors';
 
 export { BlueskyAdapter, type AdapterContext } from './adapter';
@@ -31,6 +32,20 @@ function scopeOf(accessJwt: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * True for what an atproto service answers at com.atproto.server.describeServer: its `did`
+ * (lexicons/com/atproto/server/describeServer.json), or an XRPC error body `{ error }`.
+ */
+const isAtprotoService = (body: unknown) =>
+  typeof body === 'object' &&
+  body !== null &&
+  ['did', 'error'].some((k) => typeof (body as Record<string, unknown>)[k] === 'string');
+
+/** An XRPC failure whose body was not JSON (an HTML page): not an atproto server's own answer. */
+const notXrpcAnswer = (err: unknown) =>
+  err instanceof XRPCError &&
+  !Object.entries(err.headers ?? {}).some(([k, v]) => k.toLowerCase() === 'content-type' && /json/i.test(v ?? ''));
 
 /**
  * App passwords are four groups of four letters or digits ("abcd-2345-efgh-6789"): what
@@ -118,8 +133,16 @@ export async function connectBluesky(
   try {
     res = await session.login({ identifier, password: appPassword });
   } catch (err) {
-    if (isAuthFailure(err)) throw await refusedSignIn(err, service, identifier, appPassword, fetchFn);
     const mapped = toColonnadeError(err, (options.now ?? Date.now)(), { what: 'that server', actor: `@${identifier}` });
+    // An address that answers, but not as an atproto server (any web site's 404 or HTML page):
+    // asked what it is before any words about the account ("deleted", "wrong password").
+    if (mapped.code !== 'offline' && mapped.code !== 'rate-limited' && (notXrpcAnswer(err) || !isAuthFailure(err))) {
+      const describes = '/xrpc/com.atproto.server.describeServer';
+      if ((await answersAs(service, describes, isAtprotoService, fetchFn)) === false) {
+        throw notAServer('Bluesky', service, 'service');
+      }
+    }
+    if (isAuthFailure(err)) throw await refusedSignIn(err, service, identifier, appPassword, fetchFn);
     if (mapped.code === 'offline') {
       throw new ColonnadeError('offline', 'Colonnade cannot reach that server; check the address.', {
         field: 'service',

@@ -2,8 +2,9 @@
 //
 // Views follow the lexicons of @atproto/api (app.bsky.feed.defs#postView, app.bsky.embed.*#view).
 // A post Colonnade cannot read faithfully (its record is not a valid app.bsky.feed.post, its author
-// is missing, its embed is of a type Colonnade does not know) throws UnreadableItem: the caller
-// leaves it out, logs it with its URI, and counts it (Page.skipped).
+// is missing) throws UnreadableItem: the caller leaves it out, logs it with its URI, and counts it
+// (Page.skipped). An embed Colonnade does not know is no reason to leave a post out (lexicon unions
+// are open): the post is shown with its text, and `unsupported` names what it cannot show.
 import {
   AppBskyEmbedExternal,
   AppBskyEmbedGallery,
@@ -139,42 +140,102 @@ function size(ratio: { width?: number; height?: number } | undefined): { width: 
 
 const image = (img: { alt: string; fullsize: string; aspectRatio?: { width: number; height: number } }): Media => ({
   kind: 'image',
-  alt: img.alt ?? '',
+  alt: typeof img.alt === 'string' ? img.alt : '',
   ...size(img.aspectRatio),
   url: img.fullsize,
   placeholderColor: PLACEHOLDER,
 });
 
-/**
- * The media of an embed view (images, gallery, video; recordWithMedia's `media`). External link
- * cards and quotes carry none. Throws UnreadableItem for an embed type Colonnade does not know.
- */
+type Card = NonNullable<Post['card']>;
+
+/** An embed view as the lexicons type it (every union is open: `{ $type: string }` is any other). */
 type EmbedView =
-  | AppBskyFeedDefs.PostView['embed']
+  | NonNullable<AppBskyFeedDefs.PostView['embed']>
   | AppBskyEmbedRecordWithMedia.View['media']
   | NonNullable<AppBskyEmbedRecord.ViewRecord['embeds']>[number];
 
-function mediaOf(embed: EmbedView, uri: string): Media[] {
-  if (embed === undefined || embed === null) return [];
-  if (AppBskyEmbedImages.isView(embed)) return embed.images.map((i) => image(i));
+/** What a post's embed shows: its media, its link card, or the word for what Colonnade cannot show. */
+export interface EmbedParts {
+  media: Media[];
+  card?: Card;
+  /** The embed's `$type` when Colonnade does not know it (or it is malformed). */
+  unsupported?: string;
+}
+
+const typeOf = (v: unknown): string => {
+  const t = (v as { $type?: unknown } | null | undefined)?.$type;
+  return typeof t === 'string' && t ? t : 'embed without a $type';
+};
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** An app.bsky.embed.external#viewExternal as a card (title 1000, description 2000 UTF-16 units at most). */
+function cardOf(external: unknown): Card | undefined {
+  const e = external as { uri?: unknown; title?: unknown; description?: unknown; thumb?: unknown } | null;
+  const url = str(e?.uri)?.trim();
+  if (!url) return undefined;
+  const description = str(e?.description)?.trim().slice(0, 2000);
+  const thumb = str(e?.thumb);
+  return {
+    url,
+    title: (str(e?.title) ?? '').trim().slice(0, 1000),
+    ...(description ? { description } : {}),
+    ...(thumb ? { imageUrl: thumb } : {}),
+  };
+}
+
+/**
+ * What an embed view shows (lexicons app.bsky.embed.images / gallery / video / external #view, and
+ * recordWithMedia's `media`, itself one of those): media, a link card (external: its `uri`,
+ * `title`, `description`, `thumb`), nothing of its own (record#view: the quote is read by
+ * quoteOf). Lexicon unions are open (atproto spec, Lexicon "union": new types may appear, readers
+ * skip what they do not know), so an embed of a type Colonnade does not know, or a known one
+ * missing its required fields, never fails the post: its `$type` comes back as `unsupported`.
+ */
+export function embedOf(value: unknown): EmbedParts {
+  if (value === undefined || value === null) return { media: [] };
+  const unsupported = (): EmbedParts => ({ media: [], unsupported: typeOf(value).slice(0, 200) });
+  if (typeof value !== 'object') return unsupported();
+  const embed = value as EmbedView;
+  const images = (list: unknown): Media[] | null =>
+    Array.isArray(list)
+      ? list.filter((i): i is AppBskyEmbedImages.ViewImage => typeof i?.fullsize === 'string').map((i) => image(i))
+      : null;
+  if (AppBskyEmbedImages.isView(embed)) {
+    const media = images(embed.images);
+    return media ? { media } : unsupported();
+  }
   if (AppBskyEmbedGallery.isView(embed)) {
-    return embed.items.filter((i) => AppBskyEmbedGallery.isViewImage(i)).map((i) => image(i));
+    const items: unknown = embed.items;
+    const media = images(Array.isArray(items) ? items.filter((i) => AppBskyEmbedGallery.isViewImage(i)) : null);
+    return media ? { media } : unsupported();
   }
   if (AppBskyEmbedVideo.isView(embed)) {
-    return [
-      {
-        kind: embed.presentation === 'gif' ? 'gif' : 'video',
-        alt: embed.alt ?? '',
-        ...size(embed.aspectRatio),
-        url: embed.thumbnail ?? null,
-        placeholderColor: PLACEHOLDER,
-      },
-    ];
+    return {
+      media: [
+        {
+          kind: embed.presentation === 'gif' ? 'gif' : 'video',
+          alt: str(embed.alt) ?? '',
+          ...size(embed.aspectRatio),
+          url: str(embed.thumbnail) ?? null,
+          placeholderColor: PLACEHOLDER,
+        },
+      ],
+    };
   }
-  if (AppBskyEmbedRecordWithMedia.isView(embed)) return mediaOf(embed.media, uri);
-  if (AppBskyEmbedExternal.isView(embed) || AppBskyEmbedRecord.isView(embed)) return [];
-  const type = (embed as { $type?: unknown }).$type;
-  throw new UnreadableItem(uri, `embed of unknown type ${typeof type === 'string' ? type : '(none)'}`);
+  if (AppBskyEmbedExternal.isView(embed)) {
+    const card = cardOf(embed.external);
+    return card ? { media: [], card } : unsupported();
+  }
+  if (AppBskyEmbedRecordWithMedia.isView(embed)) {
+    const media: unknown = embed.media;
+    // The media of a recordWithMedia is never itself a record (lexicon); say so if it is.
+    if (AppBskyEmbedRecord.isView(media) || AppBskyEmbedRecordWithMedia.isView(media)) {
+      return { media: [], unsupported: typeOf(media).slice(0, 200) };
+    }
+    return embedOf(media ?? { $type: `${typeOf(embed)} without media` });
+  }
+  if (AppBskyEmbedRecord.isView(embed)) return { media: [] };
+  return unsupported();
 }
 
 // ---- profiles and posts -----------------------------------------------------------------------
@@ -319,7 +380,14 @@ function causeText(cause: Cause): string {
  * given before it (atproto spec, "Labels": negation), and is itself no label.
  */
 export function effectiveLabels(labels: readonly ComAtprotoLabelDefs.Label[] | undefined): ComAtprotoLabelDefs.Label[] {
-  if (!labels?.length) return [];
+  if (!Array.isArray(labels) || labels.length === 0) return [];
+  // A label missing its source, subject or value names nothing (com.atproto.label.defs#label).
+  labels = (labels as unknown[]).filter(
+    (l): l is ComAtprotoLabelDefs.Label =>
+      typeof (l as ComAtprotoLabelDefs.Label | null)?.src === 'string' &&
+      typeof (l as ComAtprotoLabelDefs.Label).uri === 'string' &&
+      typeof (l as ComAtprotoLabelDefs.Label).val === 'string',
+  );
   const id = (l: ComAtprotoLabelDefs.Label) => `${l.src} ${l.uri} ${l.val}`;
   const negatedAt = new Map<string, number>();
   for (const l of labels) {
@@ -330,6 +398,23 @@ export function effectiveLabels(labels: readonly ComAtprotoLabelDefs.Label[] | u
     const neg = negatedAt.get(id(l));
     return neg === undefined || (Date.parse(l.cts) || 0) > neg;
   });
+}
+
+/**
+ * The embed as moderatePost may read it: it follows a quote's `author.did` and a recordWithMedia's
+ * `record.record` without checking (@atproto/api moderation/subjects/post.ts, decideEmbed). A
+ * quote missing those is left out of the decision (quoteOf says it cannot be read).
+ */
+function moderatableEmbed(embed: AppBskyFeedDefs.PostView['embed']): AppBskyFeedDefs.PostView['embed'] {
+  if (!AppBskyEmbedRecord.isView(embed) && !AppBskyEmbedRecordWithMedia.isView(embed)) return embed;
+  const part = (embed as { record?: unknown }).record;
+  if (typeof part !== 'object' || part === null) return undefined;
+  const quoted = quotedOf(embed);
+  if (AppBskyEmbedRecord.isViewRecord(quoted) || AppBskyEmbedRecord.isViewBlocked(quoted)) {
+    const author = (quoted as { author?: { did?: unknown } | null }).author;
+    if (typeof author?.did !== 'string') return undefined;
+  }
+  return embed;
 }
 
 export interface Moderated {
@@ -351,7 +436,9 @@ export function moderationOf(
   options: { ignoreMutes?: boolean } = {},
 ): Moderated {
   if (!opts) return { hide: false, moderation: [] };
-  const decision = moderatePost({ ...view, labels: effectiveLabels(view.labels) }, opts);
+  const embed = moderatableEmbed(view.embed);
+  const { embed: _all, ...rest } = view;
+  const decision = moderatePost({ ...rest, ...(embed ? { embed } : {}), labels: effectiveLabels(view.labels) }, opts);
   const list = decision.ui('contentList');
   const media = decision.ui('contentMedia');
   const filters = options.ignoreMutes ? list.filters.filter((c) => c.type !== 'muted') : list.filters;
@@ -374,7 +461,11 @@ export function moderationOf(
 /** The record#view inside an embed view (record or recordWithMedia), if any. */
 function quotedOf(embed: AppBskyFeedDefs.PostView['embed']): AppBskyEmbedRecord.View['record'] | undefined {
   if (AppBskyEmbedRecord.isView(embed)) return embed.record;
-  if (AppBskyEmbedRecordWithMedia.isView(embed)) return embed.record.record;
+  if (AppBskyEmbedRecordWithMedia.isView(embed)) {
+    // A malformed view without its record part quotes something Colonnade cannot show.
+    const part = (embed as { record?: { record?: unknown } }).record;
+    return (part?.record ?? { $type: 'missing' }) as AppBskyEmbedRecord.View['record'];
+  }
   return undefined;
 }
 
@@ -403,7 +494,9 @@ export function quoteOf(
         record: value,
         indexedAt: record.indexedAt,
         ...(record.labels ? { labels: record.labels } : {}),
-        ...(record.embeds?.[0] ? { embed: record.embeds[0] as AppBskyFeedDefs.PostView['embed'] } : {}),
+        ...(Array.isArray(record.embeds) && record.embeds[0] !== undefined
+          ? { embed: record.embeds[0] as AppBskyFeedDefs.PostView['embed'] }
+          : {}),
       };
       const moderated = moderationOf(asView, opts);
       if (moderated.hide) return { unavailable: 'The quoted post is hidden by your moderation settings.' };
@@ -450,6 +543,7 @@ export function quoteOf(
 /** The fields a post and a quoted post share (no metrics, no viewer, no moderation yet). */
 function basePost(view: AppBskyFeedDefs.PostView, record: AppBskyFeedPost.Record): Post {
   const fields = recordFields(record as unknown as Record<string, unknown>);
+  const embed = embedOf(view.embed);
   const post: Post = {
     id: postIdOf(view.uri),
     network: NETWORK,
@@ -457,11 +551,13 @@ function basePost(view: AppBskyFeedDefs.PostView, record: AppBskyFeedPost.Record
     author: profileOf(view.author),
     text: fields.text,
     entities: entitiesFromFacets(fields.text, fields.facets),
-    media: mediaOf(view.embed, view.uri),
+    media: embed.media,
     createdAt: isoOr(fields.createdAt, view.indexedAt),
     url: webUrlOf(view.author.handle, view.uri),
     metrics: metricsOf(view),
   };
+  if (embed.card) post.card = embed.card;
+  if (embed.unsupported) post.unsupported = embed.unsupported;
   if (fields.replyParentUri) post.replyTo = postIdOf(fields.replyParentUri);
   return post;
 }

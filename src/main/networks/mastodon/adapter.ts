@@ -19,6 +19,7 @@ import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
 import { fromErrorBody, responseHeadersOf, toColonnadeError } from './errors';
 import {
   nativeIdOf,
+  NotificationBuckets,
   postId as globalPostId,
   notificationEntriesV1,
   notificationEntriesV2,
@@ -215,6 +216,8 @@ export class MastodonAdapter implements NetworkAdapter {
   private viewerId: string | undefined;
   /** Set when the server answered 404 to GET /api/v2/notifications: v1 from then on. */
   private noGroupedNotifications = false;
+  /** Notification groups met on v1 pages, so a later page's likes join the group they belong to. */
+  private readonly notificationBuckets = new NotificationBuckets();
   private readonly accountIds = new Map<string, string>();
 
   constructor(
@@ -396,8 +399,14 @@ export class MastodonAdapter implements NetworkAdapter {
     };
   }
 
-  private normalizeContext(domain: string, kind?: ColumnKind): NormalizeContext {
-    return { domain, filterContext: kind ? FILTER_CONTEXT[kind] : undefined, now: this.ctx.clock.now() };
+  /** How to read statuses for a column (`kind`), as the viewer (`viewerId`, when known) sees them. */
+  private normalizeContext(domain: string, kind?: ColumnKind, viewerId = this.viewerId): NormalizeContext {
+    return {
+      domain,
+      filterContext: kind ? FILTER_CONTEXT[kind] : undefined,
+      now: this.ctx.clock.now(),
+      viewerId,
+    };
   }
 
   /** Logs the items of a page that could not be read (their ids, never their content). */
@@ -413,14 +422,19 @@ export class MastodonAdapter implements NetworkAdapter {
     return read.unreadable.length;
   }
 
-  /** The viewer's own account id, from verify_credentials (asked once). */
+  /**
+   * The viewer's own account id, from verify_credentials (asked once). A refusal that would fail
+   * the column's own request too (expired sign-in, rate limit, offline, server trouble) is thrown;
+   * any other (a token without `read:accounts`) leaves it unknown: then a reply reads as a mention
+   * and her filters apply to her own posts, but the column still works.
+   */
   private async viewer(): Promise<string | undefined> {
     if (this.viewerId) return this.viewerId;
     try {
       await this.verify();
     } catch (err) {
-      // Without it a reply reads as a mention; the column itself still works.
-      if (err instanceof ColonnadeError && err.code === 'auth-expired') throw err;
+      const passing = ['auth-expired', 'rate-limited', 'offline', 'transient'];
+      if (!(err instanceof ColonnadeError) || passing.includes(err.code)) throw err;
     }
     return this.viewerId;
   }
@@ -503,7 +517,9 @@ export class MastodonAdapter implements NetworkAdapter {
       ...(position && req.direction === 'newer' ? { minId: position.id } : {}),
     };
     const query = (req.query ?? '').trim();
-    const ctx = this.normalizeContext(domain, req.kind);
+    // Her own posts are never filtered (nor is a reply to her a mention): who she is comes first.
+    const viewerId = await this.viewer();
+    const ctx = this.normalizeContext(domain, req.kind, viewerId);
 
     /** What a page holds; `ids` are its paging ids, newest first (when there is no Link header). */
     interface Fetched {
@@ -561,7 +577,6 @@ export class MastodonAdapter implements NetworkAdapter {
       }
       case 'notifications':
       case 'mentions': {
-        const viewerId = await this.viewer();
         const grouped =
           req.kind === 'notifications' &&
           apiVersion >= GROUPED_NOTIFICATIONS_API_VERSION &&
@@ -591,7 +606,7 @@ export class MastodonAdapter implements NetworkAdapter {
             : response.data;
         fetched = {
           headers: response.headers,
-          read: notificationEntriesV1(raws, ctx, viewerId),
+          read: notificationEntriesV1(raws, ctx, viewerId, this.notificationBuckets),
           ids: idsOf(response.data),
           empty: response.data.length === 0,
         };
@@ -799,7 +814,9 @@ export class MastodonAdapter implements NetworkAdapter {
         requestInit: { headers: { 'Idempotency-Key': request.idempotencyKey } },
       }),
     );
-    return toPost(parseStatus(data, this.host), this.normalizeContext(info.domain));
+    // The new status is hers: none of her filters applies to it.
+    const status = parseStatus(data, this.host);
+    return toPost(status, this.normalizeContext(info.domain, undefined, status.account.id));
   }
 
   pollIntervalMs(kind: ColumnKind): number {
@@ -829,6 +846,7 @@ export class MastodonAdapter implements NetworkAdapter {
     onError: (err: ColonnadeError) => void = () => {},
   ): Promise<HashtagStream> {
     const { streamingUrl, domain } = await this.instance();
+    const viewerId = await this.viewer();
     const clean = tag.trim().replace(/^#+/, '');
     if (!clean) throw new ColonnadeError('invalid', 'A hashtag stream needs a hashtag.', { field: 'query' });
     const streaming = createStreamingAPIClient({
@@ -853,7 +871,7 @@ export class MastodonAdapter implements NetworkAdapter {
             });
             continue;
           }
-          onPost(toPost(status, { domain, filterContext: 'public', now: this.ctx.clock.now() }));
+          onPost(toPost(status, { domain, filterContext: 'public', now: this.ctx.clock.now(), viewerId }));
         }
       } catch (err) {
         if (!closed) onError(toColonnadeError(err, this.host));

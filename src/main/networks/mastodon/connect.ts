@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createOAuthAPIClient, createRestAPIClient } from 'masto';
 import { z } from 'zod';
 import { ColonnadeError } from '../../../shared/errors';
+import { answersAs, notAServer } from '../server-probe';
 import { toColonnadeError } from './errors';
 import { parseAccount } from './normalize';
 
@@ -43,6 +44,39 @@ export function normalizeInstanceUrl(input: string): string {
 
 const hostOf = (instanceUrl: string) => new URL(instanceUrl).host;
 
+/**
+ * True for an instance document: /api/v2/instance has `domain`, /api/v1/instance (older Mastodon,
+ * GoToSocial, Pleroma, Akkoma) `uri`; an instance in limited federation mode answers either with
+ * Mastodon's JSON `{ error }` (app/controllers/api/v1/instances_controller.rb requires a user there).
+ */
+const isInstance = (body: unknown) =>
+  typeof body === 'object' &&
+  body !== null &&
+  ['domain', 'uri', 'error'].some((k) => typeof (body as Record<string, unknown>)[k] === 'string');
+
+/**
+ * A failure of the first call to an address the user just typed, in words: when the address
+ * answered but not as Mastodon does (a web site's 404 page, another API's JSON), asks
+ * /api/v2/instance then /api/v1/instance what it is, and says `not-a-server` when neither is an
+ * instance document. An address nobody answers on stays `unreachable` (naming the field).
+ */
+async function firstCallFailure(err: unknown, instanceUrl: string): Promise<ColonnadeError> {
+  const mapped = toColonnadeError(err, hostOf(instanceUrl));
+  if (mapped.code === 'offline') {
+    return new ColonnadeError(mapped.code, mapped.message, {
+      field: 'instanceUrl',
+      ...(mapped.reason ? { reason: mapped.reason } : {}),
+      ...(mapped.params ? { params: mapped.params } : {}),
+    });
+  }
+  if (mapped.code === 'rate-limited' || mapped.reason === 'timeout') return mapped;
+  for (const path of ['/api/v2/instance', '/api/v1/instance']) {
+    const answer = await answersAs(instanceUrl, path, isInstance);
+    if (answer !== false) return mapped;
+  }
+  return notAServer('Mastodon', instanceUrl, 'instanceUrl');
+}
+
 export interface MastodonApp {
   clientId: string;
   clientSecret: string;
@@ -69,7 +103,7 @@ export async function registerMastodonApp(
     }
     return parsed.data;
   } catch (err) {
-    throw toColonnadeError(err, hostOf(url));
+    throw await firstCallFailure(err, url);
   }
 }
 
@@ -206,6 +240,8 @@ export async function connectMastodonToken(instanceUrl: string, accessToken: str
   const url = normalizeInstanceUrl(instanceUrl);
   const token = accessToken.trim();
   if (!token) throw new ColonnadeError('invalid', 'Paste the access token first.', { field: 'accessToken' });
-  await verifyToken(url, token);
+  await verifyToken(url, token).catch(async (err: unknown) => {
+    throw await firstCallFailure(err, url);
+  });
   return { instanceUrl: url, accessToken: token };
 }

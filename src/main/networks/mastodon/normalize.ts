@@ -17,6 +17,7 @@ import {
   type Metrics,
   type Moderation,
   type NotificationKind,
+  type Poll,
   type Post,
   type Profile,
   type QuotedPost,
@@ -64,7 +65,9 @@ const MediaShape = z.object({
       original: z.object({ width: z.number().nullish(), height: z.number().nullish() }).nullish(),
       small: z.object({ width: z.number().nullish(), height: z.number().nullish() }).nullish(),
     })
-    .nullish(),
+    .nullish()
+    // Sizes only size the placeholder: an odd `meta` (Pleroma, PeerTube) costs them, not the post.
+    .catch(null),
 });
 
 /** FilterResult (Mastodon 4.0+): which of the viewer's filters matched, with its title and action. */
@@ -87,6 +90,22 @@ const QuoteShape = z.object({
 });
 
 const count = z.number().int().nonnegative().nullish();
+
+/**
+ * Poll (REST::PollSerializer): option `votes_count` is null while `hide_totals` hides them (until
+ * the poll ends, Poll#show_totals_now?); `voters_count` is null on polls from before Mastodon 2.8
+ * (single choice: the same as `votes_count`); `own_votes` only with a user token.
+ */
+const PollShape = z.object({
+  expiresAt: z.string().nullish(),
+  expired: z.boolean().nullish(),
+  multiple: z.boolean().nullish(),
+  votesCount: count,
+  votersCount: count,
+  ownVotes: z.array(z.number().int().nonnegative()).nullish(),
+  options: z.array(z.object({ title: z.string(), votesCount: count })).min(1),
+  emojis: Emojis,
+});
 
 const BaseStatusShape = z.object({
   id: z.string().min(1),
@@ -111,6 +130,10 @@ const BaseStatusShape = z.object({
   emojis: Emojis,
   filtered: z.array(FilterResultShape).nullish(),
   quote: QuoteShape.nullish(),
+  /** Read on its own (see pollOf): a poll Colonnade cannot read leaves the post without it. */
+  poll: z.unknown().nullish(),
+  /** PreviewCard, read on its own (see cardOf): a card Colonnade cannot read is left out. */
+  card: z.unknown().nullish(),
 });
 
 export const StatusShape = BaseStatusShape.extend({ reblog: BaseStatusShape.nullish() });
@@ -214,19 +237,32 @@ export function blurhashColor(hash: string | null | undefined): string | undefin
   return `#${value.toString(16).padStart(6, '0').slice(-6)}`;
 }
 
-/** An attachment as model media; audio and `unknown` (remote media not fetched) have no kind here. */
-function toMedia(m: z.infer<typeof MediaShape>): Media | undefined {
-  const kind = m.type === 'image' ? 'image' : m.type === 'gifv' ? 'gif' : m.type === 'video' ? 'video' : undefined;
-  if (!kind) return undefined;
+/** Mastodon's attachment types as the model's kinds (MediaAttachment `type`). */
+const MEDIA_KIND = { image: 'image', gifv: 'gif', video: 'video', audio: 'audio', unknown: 'file' } as const;
+
+/** The size to reserve where an attachment says none (audio, remote media not fetched): 16:9. */
+const DEFAULT_SIZE = { width: 16, height: 9 };
+
+/**
+ * An attachment as model media, every type kept (docs.joinmastodon.org entities/MediaAttachment):
+ * `image`, `gifv` (a looping video: `gif`), `video`, `audio` (podcasts, music: Castopod,
+ * Funkwhale) and `unknown` (remote media this server did not fetch: only `remote_url` leads to
+ * it; `file`, shown as a link to it). Alt text is `description`; the size is `meta.original`'s
+ * (else `meta.small`'s) in pixels, else 16×9. The URL is the server's copy (`url`), else the
+ * original (`remote_url`), else the preview.
+ */
+function toMedia(m: z.infer<typeof MediaShape>): Media {
+  const kind = MEDIA_KIND[m.type];
   const size = m.meta?.original ?? m.meta?.small;
-  const width = size?.width && size.width > 0 ? Math.round(size.width) : 16;
-  const height = size?.height && size.height > 0 ? Math.round(size.height) : 9;
+  const width = size?.width && size.width > 0 ? Math.round(size.width) : DEFAULT_SIZE.width;
+  const height = size?.height && size.height > 0 ? Math.round(size.height) : DEFAULT_SIZE.height;
+  const url = kind === 'file' ? (m.remoteUrl ?? m.url) : (m.url ?? m.remoteUrl ?? m.previewUrl);
   return {
     kind,
     alt: m.description ?? '',
     width,
     height,
-    url: m.url ?? m.remoteUrl ?? m.previewUrl ?? null,
+    url: url || null,
     placeholderColor: blurhashColor(m.blurhash) ?? '#595aff',
   };
 }
@@ -255,8 +291,15 @@ export interface NormalizeContext {
    * Absent: every filter applies.
    */
   filterContext?: FilterContext | undefined;
-  /** Now, in ms: filters past their `expires_at` no longer apply. */
+  /** Now, in ms: filters past their `expires_at` no longer apply, polls past `expires_at` are closed. */
   now: number;
+  /**
+   * The viewer's own account id, once known: her filters never apply to her own statuses (nor to
+   * boosts of them), as in Mastodon's web app (app/javascript/mastodon/selectors/index.js,
+   * makeGetStatus: `if ((accountReblog || accountBase).get('id') !== me && filters)`), although
+   * the server lists them in `filtered` all the same.
+   */
+  viewerId?: string | undefined;
 }
 
 /** Mastodon's web app's word for media hidden by `sensitive` ("Sensitive content"). */
@@ -268,9 +311,12 @@ export const QUOTE_FILTERED_TEXT = 'Hidden due to one of your filters';
  * The viewer's moderation of one status: `hidden` when a filter with action `hide` applies (the
  * status stays out of the page); a `warn` filter folds the post behind its title; a `blur` filter
  * (Mastodon 4.4+) and `sensitive: true` hide its media until asked, even without a content warning.
+ * `filtered` is the boosted status's when it has one, else the boost's (makeGetStatus:
+ * `statusReblog?.filtered || statusBase.filtered`); none applies to the viewer's own statuses.
  */
 function moderationOf(
   s: BaseStatusData,
+  filtered: BaseStatusData['filtered'],
   hasMedia: boolean,
   ctx: NormalizeContext,
 ): { hidden: boolean; moderation: Moderation[] } {
@@ -279,7 +325,8 @@ function moderationOf(
     if (!out.some((o) => o.scope === m.scope && o.source === m.source && o.text === m.text)) out.push(m);
   };
   let hidden = false;
-  for (const { filter } of s.filtered ?? []) {
+  const own = ctx.viewerId !== undefined && s.account.id === ctx.viewerId;
+  for (const { filter } of own ? [] : (filtered ?? [])) {
     if (ctx.filterContext && filter.context && !filter.context.includes(ctx.filterContext)) continue;
     if (filter.expiresAt && Date.parse(filter.expiresAt) <= ctx.now) continue;
     const action = filter.filterAction ?? 'warn';
@@ -291,6 +338,42 @@ function moderationOf(
   }
   if (s.sensitive && hasMedia) add({ scope: 'media', source: 'sensitive', text: SENSITIVE_TEXT });
   return { hidden, moderation: out };
+}
+
+/** The model's limit on poll options (PollSchema). */
+const MAX_POLL_OPTIONS = 20;
+
+/**
+ * A status's poll (REST::PollSerializer), read-only: each option's `votes_count` (null while
+ * `hide_totals` hides them), `voters_count` (null on polls from before Mastodon 2.8, whose single
+ * choice makes it `votes_count`), closed when `expired` or past `expires_at` (the web app's
+ * isPollExpired), `own_votes` as option indexes. Undefined when there is none or it cannot be read
+ * (the post still shows). Its custom emoji join the post's.
+ */
+function pollOf(raw: unknown, ctx: NormalizeContext): { poll: Poll; emojis: z.infer<typeof EmojiShape>[] } | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = PollShape.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  const endsMs = p.expiresAt ? Date.parse(p.expiresAt) : Number.NaN;
+  const endsAt = Number.isNaN(endsMs) ? null : new Date(endsMs).toISOString();
+  const options = p.options.slice(0, MAX_POLL_OPTIONS).map((o) => ({
+    title: o.title.slice(0, 500),
+    votes: o.votesCount ?? null,
+  }));
+  const multiple = p.multiple ?? false;
+  const ownVotes = p.ownVotes?.filter((i) => i < options.length);
+  return {
+    poll: {
+      options,
+      voters: p.votersCount ?? (multiple ? null : (p.votesCount ?? null)),
+      multiple,
+      endsAt,
+      closed: (p.expired ?? false) || (endsAt !== null && endsMs <= ctx.now),
+      ...(ownVotes ? { ownVotes } : {}),
+    },
+    emojis: p.emojis,
+  };
 }
 
 /**
@@ -311,6 +394,37 @@ export const QUOTE_STATE_TEXT: Readonly<Record<string, string>> = {
 };
 export const QUOTE_NOT_FOUND_TEXT = 'This post cannot be displayed.';
 
+// ---- link cards -----------------------------------------------------------------------------
+
+const CardShape = z.object({
+  url: z.string().min(1),
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  image: z.string().nullish(),
+});
+
+/**
+ * A status's preview card (PreviewCard: `url`, `title`, `description`, `image`; `type` link,
+ * photo, video or rich all read as a link to `url`) as the post's link card. Shown where
+ * Mastodon's web app shows it (app/javascript/mastodon/components/status.jsx: a status with
+ * media shows its media instead; one with a quote shows the quote, its card being the quoted
+ * post's link). A card that is not a web link, or cannot be read, is left out.
+ */
+function cardOf(s: BaseStatusData): Pick<Post, 'card'> {
+  if (!s.card || s.quote || (s.mediaAttachments?.length ?? 0) > 0) return {};
+  const c = CardShape.safeParse(s.card).data;
+  if (!c || !/^https?:\/\//i.test(c.url)) return {};
+  const description = c.description?.trim().slice(0, 2000);
+  return {
+    card: {
+      url: c.url,
+      title: (c.title ?? '').trim().slice(0, 1000),
+      ...(description ? { description } : {}),
+      ...(c.image ? { imageUrl: c.image } : {}),
+    },
+  };
+}
+
 // ---- statuses -------------------------------------------------------------------------------
 
 interface Built {
@@ -319,15 +433,20 @@ interface Built {
   hidden: boolean;
 }
 
-function basePost(s: BaseStatusData, ctx: NormalizeContext): { fields: QuotedPost; hidden: boolean } {
+function basePost(
+  s: BaseStatusData,
+  ctx: NormalizeContext,
+  filtered: BaseStatusData['filtered'] = s.filtered,
+): { fields: QuotedPost; hidden: boolean } {
   const { text, entities } = htmlToPlainText(s.content, {
     tags: s.tags ?? [],
     mentions: s.mentions ?? [],
     hideQuoteFallback: Boolean(s.quote),
   });
-  const media = (s.mediaAttachments ?? []).flatMap((m) => toMedia(m) ?? []);
-  const { hidden, moderation } = moderationOf(s, media.length > 0, ctx);
-  const emojis = toEmojis(s.emojis);
+  const media = (s.mediaAttachments ?? []).map(toMedia);
+  const { hidden, moderation } = moderationOf(s, filtered, media.length > 0, ctx);
+  const poll = pollOf(s.poll, ctx);
+  const emojis = toEmojis([...s.emojis, ...(poll?.emojis ?? [])]);
   return {
     hidden,
     fields: {
@@ -346,6 +465,8 @@ function basePost(s: BaseStatusData, ctx: NormalizeContext): { fields: QuotedPos
       ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId, ctx.domain) } : {}),
       ...(emojis.length > 0 ? { emojis } : {}),
       ...(moderation.length > 0 ? { moderation } : {}),
+      ...(poll ? { poll: poll.poll } : {}),
+      ...cardOf(s),
     },
   };
 }
@@ -365,7 +486,11 @@ function quoteOf(s: BaseStatusData, ctx: NormalizeContext): Pick<Post, 'quote' |
 
 function build(status: StatusData, ctx: NormalizeContext): Built {
   const s: BaseStatusData = status.reblog ?? status;
-  const { fields, hidden } = basePost(s, ctx);
+  const { fields, hidden } = basePost(
+    s,
+    ctx,
+    status.reblog ? (status.reblog.filtered ?? status.filtered) : status.filtered,
+  );
   return { post: { ...fields, ...quoteOf(s, ctx) }, hidden };
 }
 
@@ -402,7 +527,20 @@ export function toEntry(status: StatusData, context: NormalizeContext | string):
 
 // ---- notifications --------------------------------------------------------------------------
 
-/** Notification (v1, and the v1 form inside streaming). `group_key` exists since Mastodon 4.3. */
+/** An emoji reaction's emoji as Firefish-family and Fedibird servers send it (`{ name, url, static_url }`). */
+const ReactionShape = z.object({
+  name: z.string().min(1),
+  url: z.string().nullish(),
+  staticUrl: z.string().nullish(),
+});
+
+/**
+ * Notification (v1, and the v1 form inside streaming). `group_key` exists since Mastodon 4.3.
+ * Emoji reactions come as Pleroma/Akkoma's `pleroma:emoji_reaction` with `emoji` (a Unicode emoji,
+ * or `:shortcode:` for a custom one, whose image is `emoji_url`: Pleroma's NotificationView
+ * put_emoji), Firefish-family `reaction` with `reaction: { name, url }`, or Fedibird's
+ * `emoji_reaction` with `emoji_reaction: { name, url }`.
+ */
 const NotificationShape = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
@@ -410,7 +548,30 @@ const NotificationShape = z.object({
   account: AccountShape,
   status: z.unknown().nullish(),
   groupKey: z.string().nullish(),
+  emoji: z.string().nullish().catch(null),
+  emojiUrl: z.string().nullish().catch(null),
+  reaction: ReactionShape.nullish().catch(null),
+  emojiReaction: ReactionShape.nullish().catch(null),
 });
+type NotificationData = z.infer<typeof NotificationShape>;
+
+/** Notification types that are emoji reactions (Pleroma/Akkoma, Firefish family, Fedibird). */
+const REACTION_TYPES = new Set(['pleroma:emoji_reaction', 'reaction', 'emoji_reaction']);
+
+/**
+ * The emoji of a reaction notification: a Unicode emoji as sent, a custom one as `:shortcode:`
+ * with its image. Undefined when the notification says none.
+ */
+export function reactionOf(n: NotificationData): { reaction: string; reactionUrl?: string } | undefined {
+  const other = n.reaction ?? n.emojiReaction;
+  const name = (n.emoji ?? other?.name ?? '').trim();
+  if (!name) return undefined;
+  const url = n.emojiUrl ?? other?.url ?? other?.staticUrl ?? undefined;
+  // A custom emoji's name: `:blobcat:` (Pleroma), `blobcat` or `blobcat@remote.example` (Misskey forks).
+  const custom = Boolean(url) || /^:[^\s:]+:$/.test(name);
+  const code = custom ? `:${name.replace(/^:|:$/g, '').replace(/@[^@]*$/, '')}:` : name;
+  return { reaction: code.slice(0, 100), ...(url ? { reactionUrl: url.slice(0, 2000) } : {}) };
+}
 
 /** NotificationGroup of GET /api/v2/notifications (Mastodon 4.3+). */
 const NotificationGroupShape = z.object({
@@ -493,6 +654,7 @@ interface Draft {
   type: string;
   actors: Profile[];
   count: number;
+  reaction?: { reaction: string; reactionUrl?: string } | undefined;
 }
 
 function draftToEntry(d: Draft): TimelineEntry {
@@ -505,8 +667,62 @@ function draftToEntry(d: Draft): TimelineEntry {
       actors: d.actors.slice(0, 100),
       count: Math.max(d.count, d.actors.length),
       ...(d.kind === 'other' ? { type: d.type.slice(0, 100) } : {}),
+      ...(d.reaction ?? {}),
     },
   };
+}
+
+/** Mastodon's notification groups span at most 12 hours (Notification::Groups::MAXIMUM_GROUP_SPAN_HOURS). */
+const GROUP_SPAN_HOURS = 12;
+const HOUR_MS = 3_600_000;
+/** Group prefixes remembered across pages (the oldest forgotten first). */
+const MAX_REMEMBERED_GROUPS = 2_000;
+
+/**
+ * The hour buckets of notification groups an adapter has met, by group prefix
+ * (`favourite-<statusId>`, `follow`…): what Mastodon keeps in redis to group notifications
+ * (Notification::Groups#set_group_key!). Kept across pages so a like polled later joins the
+ * group it belongs to.
+ */
+export class NotificationBuckets {
+  private readonly anchors = new Map<string, number[]>();
+
+  /**
+   * The bucket (hours since the epoch) of a notification at `atMs` in the group `prefix`: that of
+   * a group of the same prefix that started at most 12 hours before it, else its own hour (a new
+   * group). Feed notifications oldest first, as Mastodon meets them.
+   */
+  bucketOf(prefix: string, atMs: number): number {
+    const hour = Math.floor(atMs / HOUR_MS);
+    const known = this.anchors.get(prefix) ?? [];
+    const anchor = known.filter((a) => a <= hour && hour < a + GROUP_SPAN_HOURS).sort((a, b) => b - a)[0];
+    if (anchor !== undefined) return anchor;
+    this.anchors.delete(prefix);
+    this.anchors.set(prefix, [...known, hour]);
+    if (this.anchors.size > MAX_REMEMBERED_GROUPS) {
+      const oldest = this.anchors.keys().next().value;
+      if (oldest !== undefined) this.anchors.delete(oldest);
+    }
+    return hour;
+  }
+}
+
+/**
+ * The group prefix of a notification Mastodon groups (favourites and boosts of one status,
+ * follows, sign-ups: Notification::Groups::GROUPABLE_NOTIFICATION_TYPES), and emoji reactions
+ * by status and emoji as likes are; undefined for one that stands alone.
+ */
+function groupPrefix(n: NotificationData, statusId: string | undefined, reaction: string | undefined) {
+  switch (n.type) {
+    case 'favourite':
+    case 'reblog':
+      return statusId ? `${n.type}-${statusId}` : undefined;
+    case 'follow':
+    case 'admin.sign_up':
+      return n.type;
+    default:
+      return REACTION_TYPES.has(n.type) && statusId && reaction ? `${n.type}-${statusId}-${reaction}` : undefined;
+  }
 }
 
 /**
@@ -525,19 +741,30 @@ function notificationPost(
 }
 
 /**
- * A page of GET /api/v1/notifications → entries, newest first. Likes and boosts of the same post
- * within the page become one entry keyed `like:<postId>` / `repost:<postId>` (actors most recent
- * first, count = how many), the way Mastodon 4.3+ groups them itself; every other notification is
- * its own entry keyed `ungrouped-<id>` (Mastodon's key for an ungrouped one). A notification whose
- * status a `hide` filter catches (context "notifications") stays out, uncounted.
+ * A page of GET /api/v1/notifications → entries, newest first, grouped the way Mastodon 4.3+
+ * groups them: by the notification's own `group_key` where the server sends one (Mastodon 4.3+),
+ * else by Mastodon's rule (Notification::Groups#set_group_key!): favourites and boosts of one
+ * status, follows and sign-ups, in groups spanning at most 12 hours, keyed
+ * `favourite-<statusId>-<hour bucket>` as Mastodon keys them (`buckets` remembers the groups
+ * across pages). Emoji reactions (Pleroma/Akkoma, Firefish family, Fedibird) are grouped by
+ * status and emoji the same way and carry their emoji. A group's actors are most recent first,
+ * its count how many; every other notification is its own entry keyed `ungrouped-<id>`. A
+ * notification whose status a `hide` filter catches (context "notifications") stays out, uncounted.
  */
 export function notificationEntriesV1(
   raws: readonly unknown[],
   ctx: NormalizeContext,
   viewerId: string | undefined,
+  buckets: NotificationBuckets = new NotificationBuckets(),
 ): EntriesRead {
-  const drafts: Draft[] = [];
-  const byKey = new Map<string, Draft>();
+  interface Read {
+    n: NotificationData;
+    post: Post | null;
+    kind: NotificationKind;
+    reaction?: { reaction: string; reactionUrl?: string } | undefined;
+    prefix?: string | undefined;
+  }
+  const read: Read[] = [];
   const unreadable: Unreadable[] = [];
   for (const raw of raws) {
     const parsed = NotificationShape.safeParse(raw);
@@ -553,13 +780,33 @@ export function notificationEntriesV1(
     }
     if (hidden) continue;
     const kind = notificationKind(n.type, status, viewerId);
-    if (NEEDS_POST.has(kind) && !post) {
+    const isReaction = REACTION_TYPES.has(n.type);
+    if ((NEEDS_POST.has(kind) || isReaction) && !post) {
       unreadable.push({ id: n.id, problem: `a ${n.type} notification without its status` });
       continue;
     }
+    const reaction = isReaction ? reactionOf(n) : undefined;
+    const serverKey = n.groupKey && !n.groupKey.startsWith('ungrouped-') ? n.groupKey : undefined;
+    read.push({
+      n,
+      post,
+      kind,
+      reaction,
+      prefix: serverKey ? undefined : groupPrefix(n, status?.id, reaction?.reaction),
+    });
+  }
+  // Buckets as Mastodon makes them: meeting the notifications oldest first.
+  const keys = new Map<Read, string>();
+  const chronological = [...read].sort((a, b) => Date.parse(a.n.createdAt) - Date.parse(b.n.createdAt));
+  for (const r of chronological) {
+    if (r.prefix) keys.set(r, `${r.prefix}-${buckets.bucketOf(r.prefix, Date.parse(r.n.createdAt))}`.slice(0, 600));
+  }
+  const drafts: Draft[] = [];
+  const byKey = new Map<string, Draft>();
+  for (const r of read) {
+    const { n, post, kind, reaction } = r;
+    const groupKey = keys.get(r) ?? (n.groupKey && !n.groupKey.startsWith('ungrouped-') ? n.groupKey : undefined);
     const actor = toProfile(n.account, ctx.domain);
-    const at = new Date(n.createdAt).toISOString();
-    const groupKey = (kind === 'like' || kind === 'repost') && post ? `${kind}:${post.id}` : undefined;
     const existing = groupKey ? byKey.get(groupKey) : undefined;
     if (existing) {
       existing.count += 1;
@@ -568,12 +815,13 @@ export function notificationEntriesV1(
     }
     const draft: Draft = {
       key: groupKey ?? `ungrouped-${n.id}`,
-      at,
+      at: new Date(n.createdAt).toISOString(),
       post,
       kind,
       type: n.type,
       actors: [actor],
       count: 1,
+      reaction,
     };
     if (groupKey) byKey.set(groupKey, draft);
     drafts.push(draft);

@@ -8,7 +8,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import type { ColumnKind, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
+import type { ColumnKind, Entity, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { Clock } from '../../core/ports';
 import { LISTS } from './cast';
 import type { PostFilter, SandboxWorld } from './world';
@@ -17,6 +17,46 @@ import type { PostFilter, SandboxWorld } from './world';
 const SCAN_BUDGET = 6_000;
 
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
+
+/**
+ * The hashtags, mentions of Sandbox people and links in a text the practice profile wrote, as
+ * entities (UTF-16 offsets, as the world's own posts have): a hashtag is # and letters, digits
+ * or _ (not all digits); a mention is @ and a handle of the world; a link is http(s):// up to a space.
+ */
+export function entitiesIn(text: string, handles: readonly string[]): Entity[] {
+  const known = new Set(handles.map((h) => h.toLowerCase()));
+  const out: Entity[] = [];
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}_&])#([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}_][\p{L}\p{M}\p{N}_]*)/gu)) {
+    out.push({ kind: 'hashtag', start: m.index, end: m.index + m[0].length, value: m[1]! });
+  }
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}_.])@([\w.]*\w)/gu)) {
+    if (known.has(m[1]!.toLowerCase())) {
+      out.push({ kind: 'mention', start: m.index, end: m.index + m[0].length, value: m[1]! });
+    }
+  }
+  for (const m of text.matchAll(/https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'’]/g)) {
+    out.push({ kind: 'link', start: m.index, end: m.index + m[0].length, value: m[0] });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Whether a post of the practice profile belongs in a column with this filter. */
+function ownMatches(post: Post, filter: PostFilter): boolean {
+  switch (filter.kind) {
+    case 'home':
+      return true;
+    case 'user':
+      return filter.handle.toLowerCase() === post.author.handle.toLowerCase();
+    case 'hashtag':
+      return post.entities.some((e) => e.kind === 'hashtag' && e.value.toLowerCase() === filter.tag.toLowerCase());
+    case 'search': {
+      const text = post.text.toLowerCase();
+      return filter.words.length > 0 && filter.words.every((w) => text.includes(w));
+    }
+    default:
+      return false;
+  }
+}
 
 function filterFor(req: TimelineRequest, world: SandboxWorld): PostFilter {
   const query = (req.query ?? '').trim();
@@ -33,7 +73,8 @@ function filterFor(req: TimelineRequest, world: SandboxWorld): PostFilter {
       return { kind: 'search', words: query.toLowerCase().split(/\s+/).filter(Boolean) };
     case 'user': {
       const handle = query.replace(/^@+/, '');
-      if (!world.handles().some((h) => h.toLowerCase() === handle.toLowerCase())) {
+      const everyone = [...world.handles(), world.practiceProfile().handle];
+      if (!everyone.some((h) => h.toLowerCase() === handle.toLowerCase())) {
         throw new ColonnadeError('not-found', `There is no @${handle} in the Sandbox.`);
       }
       return { kind: 'user', handle };
@@ -84,6 +125,8 @@ export class SandboxAdapter implements NetworkAdapter {
   private readonly own = new Map<string, Post>();
   /** Ids of the posts the practice profile deleted. */
   private readonly deleted = new Set<string>();
+  /** The slot each published post joins the timelines with (see `ownAt`). */
+  private readonly ownSlot = new Map<string, number>();
 
   async act(postId: string, action: PostAction): Promise<void> {
     const known = this.world.numberOf(postId) !== undefined || [...this.own.values()].some((p) => p.id === postId);
@@ -119,14 +162,15 @@ export class SandboxAdapter implements NetworkAdapter {
       throw new ColonnadeError('invalid', `Sandbox posts are at most ${rules.maxLength} characters.`);
     }
     const profile = this.world.practiceProfile();
-    const nativeId = `own-${this.own.size + 1}-${request.idempotencyKey.slice(0, 8)}`;
+    const now = this.clock.now();
+    const nativeId = `own-${this.own.size + this.deleted.size + 1}-${request.idempotencyKey.slice(0, 8)}`;
     const post: Post = {
       id: `sandbox:${nativeId}`,
       network: 'sandbox',
       nativeId,
       author: profile,
       text: request.text,
-      entities: [],
+      entities: entitiesIn(request.text, [...this.world.handles(), profile.handle]),
       media: (request.media ?? []).map((m) => ({
         kind: 'image' as const,
         alt: m.alt,
@@ -135,17 +179,52 @@ export class SandboxAdapter implements NetworkAdapter {
         url: null,
         placeholderColor: '#4a6fa5',
       })),
-      createdAt: new Date(this.clock.now()).toISOString(),
+      createdAt: new Date(now).toISOString(),
       url: null,
       metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
       ...(request.replyTo ? { replyTo: request.replyTo } : {}),
     };
     this.own.set(request.idempotencyKey, post);
+    // It joins the timelines with the next slot (see `ownAt`): the slot after the one visible now.
+    this.ownSlot.set(post.id, this.world.latestAt(now) + 1);
     return post;
   }
 
+  /**
+   * The post as the practice profile sees it: its own like and repost marked, and counted (the
+   * world's counts are everyone else's): a repost made here shows 1, after a refresh too.
+   */
   private withViewer(post: Post): Post {
-    return { ...post, viewer: { liked: this.liked.has(post.id), reposted: this.reposted.has(post.id) } };
+    const liked = this.liked.has(post.id);
+    const reposted = this.reposted.has(post.id);
+    return {
+      ...post,
+      metrics: this.withOwn(post.id, post.metrics),
+      viewer: { liked, reposted },
+    };
+  }
+
+  private withOwn(postId: string, metrics: Metrics): Metrics {
+    return {
+      ...metrics,
+      likes: metrics.likes + (this.liked.has(postId) ? 1 : 0),
+      reposts: metrics.reposts + (this.reposted.has(postId) ? 1 : 0),
+    };
+  }
+
+  /**
+   * Posts the practice profile published that a column with `filter` shows at slot n, newest
+   * first. A post published while slot s was the newest belongs to slot s + 1 (its time lies
+   * before that slot's): so "newer" polls, which bring the slots after their cursor, bring it
+   * once the next slot appears, and a page never splits a slot.
+   */
+  private ownAt(n: number, filter: PostFilter): TimelineEntry[] {
+    const out: TimelineEntry[] = [];
+    for (const post of this.own.values()) {
+      if (this.ownSlot.get(post.id) !== n || !ownMatches(post, filter)) continue;
+      out.push({ key: post.id, at: post.createdAt, post: this.withViewer(post) });
+    }
+    return out.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   }
 
   pollIntervalMs(): number {
@@ -168,8 +247,12 @@ export class SandboxAdapter implements NetworkAdapter {
     const oldest = this.world.oldest();
     const items: TimelineEntry[] = [];
     const seen = new Set<string>();
+    // Slot n's entries, newest first: the world's at the slot's time, then the practice
+    // profile's own posts that joined with it (published before that time).
     const at = (n: number) =>
-      this.world.entriesAt(n, filter, now, (p) => this.withViewer(p)).filter((e) => !seen.has(e.key));
+      [...this.world.entriesAt(n, filter, now, (p) => this.withViewer(p)), ...this.ownAt(n, filter)].filter(
+        (e) => !seen.has(e.key),
+      );
     const take = (found: TimelineEntry[]) => {
       for (const e of found) seen.add(e.key);
       items.push(...found);
@@ -183,7 +266,9 @@ export class SandboxAdapter implements NetworkAdapter {
       return { items, older: null, newer: String(Math.max(latest, from)) };
     }
 
+    // The newest page starts with what the practice profile published since the newest slot.
     const start = req.direction === 'older' && req.cursor ? Math.min(parseCursor(req.cursor) - 1, latest) : latest;
+    if (start === latest) take(this.ownAt(latest + 1, filter));
     let n = start;
     const stop = Math.max(oldest, start - SCAN_BUDGET);
     for (; n >= stop && items.length < req.limit; n--) {
@@ -197,15 +282,20 @@ export class SandboxAdapter implements NetworkAdapter {
     return { items, older, newer: String(latest) };
   }
 
-  /** Counts of this world's posts as they are now; the posts the practice profile deleted are gone. */
+  /**
+   * Counts of this world's posts and of the practice profile's own as they are now, its own like
+   * and repost counted; the posts the practice profile deleted are gone.
+   */
   async refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh> {
     const now = this.clock.now();
     const metrics = new Map<string, Metrics>();
     const gone: string[] = [];
+    const own = new Map([...this.own.values()].map((p) => [p.id, p]));
     for (const id of postIds) {
       const n = this.world.numberOf(id);
       if (this.deleted.has(id)) gone.push(id);
-      else if (n !== undefined) metrics.set(id, this.world.metrics(n, now));
+      else if (n !== undefined) metrics.set(id, this.withOwn(id, this.world.metrics(n, now)));
+      else if (own.has(id)) metrics.set(id, this.withOwn(id, own.get(id)!.metrics));
     }
     return { metrics, gone };
   }

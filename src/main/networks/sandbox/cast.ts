@@ -150,6 +150,29 @@ export const PRACTICE_PHRASES: readonly string[] = [
   'Show us your commute: the best photo wins a new helmet',
 ];
 
+/**
+ * The polls people run (a poll replaces the post's opening phrase): the question, its options, and
+ * whether several may be chosen.
+ */
+export const POLLS: ReadonlyArray<{ question: string; options: readonly string[]; multiple: boolean }> = [
+  {
+    question: 'Which ride should we plan for the spring meetup?',
+    options: ['Coastal loop', 'Hill climb', 'City night ride'],
+    multiple: false,
+  },
+  { question: 'Range or weight: what matters more on an e-bike?', options: ['Range', 'Weight'], multiple: false },
+  {
+    question: 'Which accessories do you use every day? Pick all that apply',
+    options: ['Lights', 'Pannier', 'Lock', 'Phone mount'],
+    multiple: true,
+  },
+  {
+    question: 'How far is your daily commute?',
+    options: ['Under 5 km', '5 to 15 km', '15 to 30 km', 'More than 30 km'],
+    multiple: false,
+  },
+];
+
 /** Titles of the viewer's filters that fold a post (a Mastodon filter with action "warn"). */
 export const FILTER_TITLES: readonly string[] = ['Giveaway spam', 'Price rumours'];
 
@@ -191,3 +214,22 @@ export function sceneImage(width: number, height: number, color: string, variant
 
 /** An image address that no longer answers (an expired link): the UI shows the alt text instead. */
 export const EXPIRED_IMAGE = 'data:image/png;base64,AAAA';
+
+/**
+ * The people who come to follow the practice profile: strangers to the cast, each a first name
+ * with a family name (FOLLOWER_FIRST × FOLLOWER_LAST: 3,600 different people, none named as
+ * someone of the cast), so each follows once (world.ts `followerAt`).
+ */
+export const FOLLOWER_FIRST: readonly string[] = (
+  'Aiko Amara Anders Aroha Bastien Bianca Bruno Camille Carmen Cyrus Dalia Dmitri Ebo Elif Emeka ' +
+  'Freya Gabriel Greta Hamid Helga Ines Isak Jamal Jana Joaquín Kaito Kalani Leila Liam Lucía ' +
+  'Malik Maren Mateo Mei Mireille Nadia Naveen Olga Omar Pia Priya Rafael Rosa Ruben Saanvi Selin ' +
+  'Sören Tariq Tess Thiago Uma Valeria Viktor Wanjiru Xavier Yara Yusuf Zainab Zoé Zoltan'
+).split(' ');
+export const FOLLOWER_LAST: readonly string[] = (
+  'Abara Almeida Andersen Arslan Bakker Banerjee Becker Bianchi Carvalho Castro Costa Dahl Diallo ' +
+  'Dimitrou Eklund Eze Fischer Fontaine García Gill Haddad Hansen Horvat Ito Ivanova Jansen ' +
+  'Jovanović Kaya Kim Kowalski Laurent Lindqvist Lopes Mahlangu Meyer Molina Mwangi Nakamura Novak ' +
+  'Okafor Olsen-Berg Park Pereira Popescu Quispe Rahman Reyes Richter Sánchez Silva Suzuki Tanaka ' +
+  'Torres Ueda Vargas Varga Weber Yilmaz Zhang Zimmermann'
+).split(' ');

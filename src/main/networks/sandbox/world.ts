@@ -17,6 +17,7 @@ import type {
   Metrics,
   Moderation,
   NotificationKind,
+  Poll,
   Post,
   Profile,
   QuotedPost,
@@ -28,6 +29,8 @@ import {
   CUSTOM_EMOJI,
   EXPIRED_IMAGE,
   FILTER_TITLES,
+  FOLLOWER_FIRST,
+  FOLLOWER_LAST,
   IMAGE_ALTS,
   LINK_PATHS,
   LISTS,
@@ -35,6 +38,7 @@ import {
   OTHER_TAGS,
   PERSONAS,
   PHRASES,
+  POLLS,
   PRACTICE_HANDLE,
   PRACTICE_PHRASES,
   RTL_PERSONAS,
@@ -52,6 +56,10 @@ export const PRACTICE_EVERY = 150;
 const REPOST_REACH = 65_000;
 /** Counts reach about 63% of their final value after this long. */
 const GROWTH_MS = 4 * 60_000;
+/** One person follows the practice profile in every this many slots (about every 4 minutes). */
+const FOLLOW_EVERY = 60;
+/** How long polls stay open: an hour, a day or three days. */
+const POLL_DURATIONS_MS = [3_600_000, 86_400_000, 3 * 86_400_000] as const;
 
 const PRACTICE: Persona = { handle: PRACTICE_HANDLE, name: 'Practice profile', followed: false };
 const EVERYONE: readonly Persona[] = [...PERSONAS, ...RTL_PERSONAS];
@@ -75,6 +83,16 @@ interface Draft {
   quoteGone: boolean;
   contentWarning: string | null;
   moderation: Moderation[];
+  /** A poll (replacing the opening phrase): final votes per option, voters, how long it is open. */
+  poll: {
+    options: readonly string[];
+    multiple: boolean;
+    votes: number[];
+    voters: number;
+    durationMs: number;
+    /** The options the practice profile chose. */
+    own: number[];
+  } | null;
   /** Final counts, reached as the post ages. */
   final: { likes: number; reposts: number; replies: number; quotes: number };
 }
@@ -176,6 +194,7 @@ export class SandboxWorld {
     const d = this.draft(n);
     if (d.kind === 'repost') return this.post(d.repostOf!, nowMs);
     const quote = d.quoteOf !== null && !d.quoteGone ? this.quoted(d.quoteOf, nowMs) : undefined;
+    const poll = d.poll ? this.pollOf(n, d.poll, nowMs) : undefined;
     const emojis = this.emojisIn(d.text, d.contentWarning ?? '');
     return {
       id: this.postId(n),
@@ -194,6 +213,25 @@ export class SandboxWorld {
       ...(d.moderation.length > 0 ? { moderation: d.moderation } : {}),
       ...(quote ? { quote } : {}),
       ...(d.quoteOf !== null && d.quoteGone ? { quoteUnavailable: 'deleted' } : {}),
+      ...(poll ? { poll } : {}),
+    };
+  }
+
+  /** Slot n's poll at `nowMs`: votes grow with age as counts do, until it closes. */
+  private pollOf(n: number, p: NonNullable<Draft['poll']>, nowMs: number): Poll {
+    const start = this.timeOf(n);
+    const endsMs = start + p.durationMs;
+    const age = Math.max(0, Math.min(nowMs, endsMs) - start);
+    const share = 1 - Math.exp(-age / GROWTH_MS);
+    const votes = p.votes.map((v) => Math.floor(v * share));
+    const voters = Math.floor(p.voters * share);
+    return {
+      options: p.options.map((title, i) => ({ title, votes: votes[i] ?? 0 })),
+      voters: p.multiple ? Math.max(voters, ...votes) : votes.reduce((a, b) => a + b, 0),
+      multiple: p.multiple,
+      endsAt: new Date(endsMs).toISOString(),
+      closed: nowMs >= endsMs,
+      ...(p.own.length > 0 ? { ownVotes: p.own } : {}),
     };
   }
 
@@ -334,11 +372,29 @@ export class SandboxWorld {
     return (h ^ (h >>> 16)) | 0;
   }
 
-  /** Who follows the practice profile at slot n, if anyone (about one slot in 60). */
+  /**
+   * Who follows the practice profile at slot n, if anyone: one person in every FOLLOW_EVERY
+   * slots, at a slot of that block drawn from the seed. A person follows once: block k's
+   * follower is person k of a shuffled order of the FOLLOWER_FIRST × FOLLOWER_LAST people
+   * (an affine permutation, so consecutive blocks never meet the same person twice until every
+   * one of them has followed: 3,600 blocks, about ten days of slots).
+   */
   private followerAt(n: number): Persona | null {
-    const rng = xoroshiro128plus(this.mix(n, 0x1b873593));
-    if (uniformFloat64(rng) >= 0.017) return null;
-    return EVERYONE[uniformInt(rng, 0, EVERYONE.length - 1)]!;
+    const block = Math.floor(n / FOLLOW_EVERY);
+    const rng = xoroshiro128plus(this.mix(block, 0x1b873593));
+    if (n !== block * FOLLOW_EVERY + uniformInt(rng, 0, FOLLOW_EVERY - 1)) return null;
+    const people = FOLLOWER_FIRST.length * FOLLOWER_LAST.length;
+    const k = ((block % people) + people) % people;
+    // 7919 is prime and does not divide 3,600: k → (7919·k + shift) mod people is one-to-one.
+    const shift = (this.seed >>> 0) % people;
+    const person = (7919 * k + shift) % people;
+    const first = FOLLOWER_FIRST[person % FOLLOWER_FIRST.length]!;
+    const last = FOLLOWER_LAST[Math.floor(person / FOLLOWER_FIRST.length)]!;
+    const handle = `${first}.${last}`
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
+    return { handle, name: `${first} ${last}`, followed: false };
   }
 
   /** The likes and reposts practice post `t` receives within the slots before the next one. */
@@ -471,6 +527,32 @@ export class SandboxWorld {
     }
     const replyTo = mentionsPractice && moreChance(0.5) ? latestPractice : null;
 
+    // Polls draw from a generator of their own too: one plain post in ten (no media, mention or quote).
+    const polls = xoroshiro128plus(this.mix(n, 0x5be0cd19));
+    let poll: Draft['poll'] = null;
+    const pollable = kind === 'post' && !rtl && !mentionsPractice && media.length === 0 && quoteOf === null;
+    if (pollable && uniformFloat64(polls) < 0.1) {
+      const chosen = POLLS[uniformInt(polls, 0, POLLS.length - 1)]!;
+      const votes = chosen.options.map(() => uniformInt(polls, 0, 120));
+      const sum = votes.reduce((a, b) => a + b, 0);
+      const own = uniformFloat64(polls) < 0.3 ? [uniformInt(polls, 0, chosen.options.length - 1)] : [];
+      poll = {
+        options: chosen.options,
+        multiple: chosen.multiple,
+        votes,
+        voters: chosen.multiple ? Math.max(Math.ceil(sum / 1.7), ...votes) : sum,
+        durationMs: POLL_DURATIONS_MS[uniformInt(polls, 0, POLL_DURATIONS_MS.length - 1)]!,
+        own,
+      };
+      // The question replaces the opening phrase; the entities after it move with it.
+      const shift = chosen.question.length - phrase.length;
+      text = chosen.question + text.slice(phrase.length);
+      for (const e of entities) {
+        e.start += shift;
+        e.end += shift;
+      }
+    }
+
     const draft: Draft = {
       n,
       kind,
@@ -486,6 +568,7 @@ export class SandboxWorld {
       quoteGone,
       contentWarning,
       moderation,
+      poll,
       final: {
         likes,
         reposts: Math.floor(likes * (0.1 + uniformFloat64(rng) * 0.2)),

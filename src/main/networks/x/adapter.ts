@@ -1,6 +1,5 @@
 // The X network adapter, on twitter-api-v2 against the account's API base URL.
 import type { TwitterApiReadWrite, TwitterRateLimit } from 'twitter-api-v2';
-import * as twitterTextModule from 'twitter-text';
 import { z } from 'zod';
 import type {
   ListInfo,
@@ -13,6 +12,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import { xPostText, xRefusedCharacters, xWeightedLength } from '../../../shared/text-length';
 import {
   type ColumnKind,
   type Metrics,
@@ -24,6 +24,7 @@ import {
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { ApiResponseError } from 'twitter-api-v2';
 import { toColonnadeError, userClient, type XCredentials } from './client';
+import { describeProblems, refusalOf, type Target } from './refusals';
 import { TokenKeeper } from './token-keeper';
 import {
   TWEET_QUERY,
@@ -45,10 +46,6 @@ import {
   type XTweet,
 } from './normalize';
 import { ViewerMemory } from './viewer-memory';
-
-// twitter-text is CommonJS: under Node's ESM its functions sit on the default export.
-const twitterText =
-  (twitterTextModule as unknown as { default?: typeof twitterTextModule }).default ?? twitterTextModule;
 
 /** What the app gives the adapter (see networks/module.ts). */
 export type AdapterContext = NetworkAdapterContext<XCredentials>;
@@ -88,6 +85,7 @@ const CursorSchema = z.string().regex(/^(u|s):[0-9]{1,19}$|^p:.+$/);
 const ListsSchema = z.object({
   data: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
   meta: z.object({ next_token: z.string().optional() }).optional(),
+  errors: z.array(z.unknown()).optional(),
 });
 const CreatedSchema = z.object({ data: z.object({ id: z.string(), text: z.string() }) });
 const ActionSchema = z.object({
@@ -212,6 +210,10 @@ export class XAdapter implements NetworkAdapter {
       api.v2.get('users/me', { 'user.fields': 'name,username,profile_image_url' }),
     );
     const parsed = XUserResponseSchema.safeParse(raw);
+    if (parsed.success && !parsed.data.data) {
+      const refusal = refusalOf(parsed.data.errors, { type: 'user' }, 'checking the account');
+      if (refusal) throw refusal;
+    }
     if (!parsed.success || !parsed.data.data) {
       throw new ColonnadeError('invalid', 'X answered the account check with data Colonnade does not understand.');
     }
@@ -240,11 +242,17 @@ export class XAdapter implements NetworkAdapter {
     const key = handle.toLowerCase();
     const known = this.userIds.get(key);
     if (known) return known;
-    if (!/^[A-Za-z0-9_]{1,15}$/.test(handle)) throw new ColonnadeError('not-found', `There is no @${handle} on X.`);
+    const missing = () =>
+      new ColonnadeError('not-found', `There is no @${handle} on X.`, {
+        reason: 'profile-not-found',
+        params: { name: `@${handle}` },
+      });
+    if (!/^[A-Za-z0-9_]{1,15}$/.test(handle)) throw missing();
     const raw = await this.call('user timelines', (api) => api.v2.get(`users/by/username/${handle}`));
     const parsed = XUserResponseSchema.safeParse(raw);
     if (!parsed.success) throw new ColonnadeError('invalid', 'X answered with data Colonnade does not understand.');
-    if (!parsed.data.data) throw new ColonnadeError('not-found', `There is no @${handle} on X.`);
+    // A suspended account answers `resource-unavailable`, an unknown one `resource-not-found`.
+    if (!parsed.data.data) throw refusalOf(parsed.data.errors, { type: 'user', handle }, 'user timelines') ?? missing();
     this.userIds.set(key, parsed.data.data.id);
     return parsed.data.data.id;
   }
@@ -258,15 +266,20 @@ export class XAdapter implements NetworkAdapter {
     let extra: Record<string, string> = {};
     let tokenParam: 'pagination_token' | 'next_token' = 'pagination_token';
     let supportsIds = true;
+    /** What the column asks X for: an answer refused about it is a refusal, else a page (see refusals.ts). */
+    let target: Target | null = null;
+    const self: Target = { type: 'user', id: me, ...(this.me ? { handle: this.me.handle } : {}) };
     switch (req.kind) {
       case 'home':
         path = `users/${me}/timelines/reverse_chronological`;
         bounds = PAGE_BOUNDS.home;
+        target = self;
         break;
       case 'mentions':
       case 'notifications':
         path = `users/${me}/mentions`;
         bounds = PAGE_BOUNDS.mentions;
+        target = self;
         break;
       case 'hashtag': {
         const tag = query.replace(/^#+/, '');
@@ -285,16 +298,20 @@ export class XAdapter implements NetworkAdapter {
         tokenParam = 'next_token';
         break;
       case 'user': {
-        const id = await this.userIdFor(query.replace(/^@+/, ''));
+        const handle = query.replace(/^@+/, '');
+        const id = await this.userIdFor(handle);
         path = `users/${id}/tweets`;
         bounds = PAGE_BOUNDS.user;
+        target = { type: 'user', id, handle };
         break;
       }
       case 'list':
-        if (!/^[0-9]{1,19}$/.test(query)) throw new ColonnadeError('not-found', 'That X list does not exist.');
+        if (!/^[0-9]{1,19}$/.test(query))
+          throw new ColonnadeError('not-found', 'That X list does not exist.', { reason: 'list-not-found' });
         path = `lists/${query}/tweets`;
         bounds = PAGE_BOUNDS.list;
         supportsIds = false;
+        target = { type: 'list', id: query };
         break;
       case 'scheduled':
       case 'drafts':
@@ -312,15 +329,19 @@ export class XAdapter implements NetworkAdapter {
     else if (!newer && mark === 'p') params[tokenParam] = value;
 
     const t = await this.getTimeline(feature, path, params);
-    if (t.errors?.length && !t.data) {
-      const what =
-        req.kind === 'user' ? `There is no @${query.replace(/^@+/, '')} on X.` : 'That X list does not exist.';
-      const handle = `@${query.replace(/^@+/, '')}`;
-      throw new ColonnadeError(
-        'not-found',
-        what,
-        req.kind === 'user' ? { reason: 'profile-not-found', params: { name: handle } } : { reason: 'list-not-found' },
-      );
+    if (t.errors?.length && !t.data?.length) {
+      // Only errors: a refusal when one is about what the column asks for (a protected or
+      // suspended account, a missing list), else partial errors and an empty page.
+      const refusal = refusalOf(t.errors, target, feature);
+      if (refusal) {
+        if (req.kind === 'user' && refusal.code === 'not-found')
+          this.userIds.delete(query.replace(/^@+/, '').toLowerCase());
+        throw refusal;
+      }
+      this.ctx.log.warn('x: an answer without posts named other things it could not include', {
+        kind: req.kind,
+        errors: describeProblems(t.errors),
+      });
     }
     let data = t.data ?? [];
     if (newer && !supportsIds) {
@@ -335,6 +356,7 @@ export class XAdapter implements NetworkAdapter {
       me,
       viewer: (id) => this.viewer.of(id),
       notifications: req.kind === 'notifications',
+      now: this.ctx.clock.now(),
     });
     for (const skipped of read.skipped) {
       this.ctx.log.warn('x: a post could not be read and was left out', {
@@ -431,6 +453,11 @@ export class XAdapter implements NetworkAdapter {
     const parsed = ListsSchema.safeParse(raw);
     if (!parsed.success)
       throw new ColonnadeError('invalid', 'X answered lists with data Colonnade does not understand.');
+    if (!parsed.data.data?.length) {
+      const self: Target = { type: 'user', id: me, ...(this.me ? { handle: this.me.handle } : {}) };
+      const refusal = refusalOf(parsed.data.errors, self, 'lists');
+      if (refusal) throw refusal;
+    }
     return (parsed.data.data ?? []).map((l) => ({ id: l.id, name: l.name, kind: 'list' as const }));
   }
 
@@ -459,8 +486,13 @@ export class XAdapter implements NetworkAdapter {
     });
     const parsed = ActionSchema.safeParse(raw);
     if (!parsed.success) throw new ColonnadeError('invalid', 'X answered with data Colonnade does not understand.');
-    if (!parsed.data.data && parsed.data.errors?.length)
-      throw new ColonnadeError('not-found', 'That post is no longer on X.', { reason: 'deleted' });
+    if (!parsed.data.data && parsed.data.errors?.length) {
+      // Deleted (`resource-not-found`) reads as deleted; a protected or suspended author as X says.
+      throw (
+        refusalOf(parsed.data.errors, { type: 'tweet', id }, feature) ??
+        new ColonnadeError('not-found', 'That post is no longer on X.', { reason: 'deleted' })
+      );
+    }
     this.viewer.record(id, action);
   }
 
@@ -494,14 +526,33 @@ export class XAdapter implements NetworkAdapter {
     return null;
   }
 
-  async publish(request: PublishRequest): Promise<Post> {
-    const parsed = twitterText.parseTweet(request.text);
-    if (request.text && !parsed.valid) {
+  /**
+   * Posts `request.text` (without the byte order marks that start it: `xPostText`). Refused
+   * before sending, as X would refuse them: a text holding a character X refuses (twitter-text's
+   * invalid characters, see text-length.ts) is `invalid` with reason `invalid-character` and
+   * params `code` (`U+FEFF`), `character` (the key of its name), `position` (1-based, in
+   * characters); a text over 280 weighted characters is `too-long`.
+   */
+  async publish(input: PublishRequest): Promise<Post> {
+    const request: PublishRequest = { ...input, text: xPostText(input.text) };
+    const refused = xRefusedCharacters(request.text)[0];
+    if (refused) {
       throw new ColonnadeError(
         'invalid',
-        `X posts are at most 280 characters (this one counts ${parsed.weightedLength}).`,
-        { reason: 'too-long', params: { max: '280', unit: 'characters', length: String(parsed.weightedLength) } },
+        `X refuses posts containing the character ${refused.code} (${refused.name}); this one has it at character ${refused.position}.`,
+        {
+          reason: 'invalid-character',
+          params: { code: refused.code, character: refused.key, position: String(refused.position) },
+        },
       );
+    }
+    // X's count (text-length.ts): twitter-text's weights, every emoji sequence 2.
+    const weighted = xWeightedLength(request.text);
+    if (request.text && weighted > 280) {
+      throw new ColonnadeError('invalid', `X posts are at most 280 characters (this one counts ${weighted}).`, {
+        reason: 'too-long',
+        params: { max: '280', unit: 'characters', length: String(weighted) },
+      });
     }
     const media = request.media ?? [];
     if (media.length > 4) {

@@ -141,6 +141,8 @@ interface XProblem {
   /** `errors[].message` of an invalid-request (one per refused parameter). */
   messages: string[];
   error?: string;
+  /** usage-capped: `Daily` or `Monthly`. */
+  period?: string;
 }
 
 function problemOf(data: unknown): XProblem {
@@ -156,12 +158,14 @@ function problemOf(data: unknown): XProblem {
   const detail = str('detail') ?? str('error_description');
   const reason = str('reason');
   const error = str('error');
+  const period = str('period');
   return {
     type,
     messages,
     ...(detail === undefined ? {} : { detail }),
     ...(reason === undefined ? {} : { reason }),
     ...(error === undefined ? {} : { error }),
+    ...(period === undefined ? {} : { period }),
   };
 }
 
@@ -219,70 +223,97 @@ const FEATURE_KEYS: Record<string, string> = {
   'renewing the sign-in': 'sign-in',
 };
 
-/** When a 429 says the limit resets (x-rate-limit-reset, epoch seconds). */
-function resetOf(err: ApiResponseError): string | undefined {
-  const reset = err.rateLimit?.reset ?? Number(err.headers?.['x-rate-limit-reset']);
-  return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : undefined;
+/** One of X's limits as its response headers give it: `reset` in epoch seconds. */
+interface HeaderLimit {
+  limit: number | undefined;
+  remaining: number;
+  reset: number;
 }
 
 /**
- * An X error answer in the shared taxonomy, with a `reason` (a key of the UI's `reasons`
- * translations) and X's own words as `detail`. Refusals X words in `detail` come first (a 403
- * "duplicate content" is a duplicate post, not a missing permission), then the problem type,
- * then the HTTP status for `about:blank` and types X may add later.
+ * The limit `x-<name>-{limit,remaining,reset}` of an error's headers, or undefined when X did not
+ * send it (or sent something that is not a number).
  */
-function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
-  const p = problemOf(err.data);
-  const detail = p.detail ?? p.messages[0];
-  const params = { feature: FEATURE_KEYS[feature] ?? 'other' };
-  const make = (code: ColonnadeError['code'], message: string, reason: string, extra: { resetAt?: string } = {}) =>
-    new ColonnadeError(code, message, { reason, params, ...(detail ? { detail } : {}), ...extra });
-  const status = err.code;
+function headerLimit(err: ApiResponseError, name: string): HeaderLimit | undefined {
+  const read = (part: string): number | undefined => {
+    const raw = err.headers?.[`x-${name}-${part}`];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined || value.trim() === '') return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const remaining = read('remaining');
+  const reset = read('reset');
+  if (remaining === undefined || reset === undefined || reset <= 0) return undefined;
+  return { limit: read('limit'), remaining, reset };
+}
 
-  if (p.error) {
-    // OAuth 2.0 token endpoint (RFC 6749 §5.2); the refresh itself is handled in token-keeper.ts.
-    if (p.error === 'invalid_client' || p.error === 'unauthorized_client')
-      return make(
-        'auth-expired',
-        'X no longer accepts this developer app’s keys. Reconnect the account.',
-        'x-app-refused',
-      );
-    return make('auth-expired', 'X refused the sign-in. Reconnect the account.', 'x-sign-in-refused');
+/** Which of X's limits a refusal hit: the account's or the app's 24-hour allowance, or the 15-minute window. */
+interface LimitHit {
+  scope: 'user-day' | 'app-day' | 'window';
+  /** When it lifts (ISO instant), when X said. */
+  resetAt?: string;
+  /** How many requests the limit allows, when X said. */
+  limit?: number;
+}
+
+const isoOf = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+
+/**
+ * The limit a 429 hit and when it lifts. Beside the 15-minute window (`x-rate-limit-*`), X
+ * sends the 24-hour allowances where they apply (docs.x.com "Rate limits": POST /2/tweets on
+ * the Free and Basic plans): `x-user-limit-24hour-*` per user and `x-app-limit-24hour-*` per
+ * developer app, each with `remaining` and `reset` (epoch seconds). A spent 24-hour allowance
+ * binds: its reset is when posting is possible again, not the window's (plhery/node-twitter-
+ * api-v2#553). twitter-api-v2 reads them into `rateLimit.userDay` / `rateLimit.day` only when
+ * the 15-minute headers came too, so they are read from the error's headers here. When both are
+ * spent, the later reset binds.
+ */
+export function limitHit(err: ApiResponseError): LimitHit {
+  const days = (
+    [
+      ['user-day', headerLimit(err, 'user-limit-24hour')],
+      ['app-day', headerLimit(err, 'app-limit-24hour')],
+    ] as const
+  ).filter((d): d is readonly ['user-day' | 'app-day', HeaderLimit] => d[1] !== undefined && d[1].remaining <= 0);
+  const binding = days.sort((a, b) => b[1].reset - a[1].reset)[0];
+  if (binding) {
+    const [scope, day] = binding;
+    return { scope, resetAt: isoOf(day.reset), ...(day.limit === undefined ? {} : { limit: day.limit }) };
   }
-  const words = [p.detail ?? '', ...p.messages].join('\n');
-  const known = REFUSALS_BY_WORDS.find((r) => r.words.test(words));
-  if (known && status !== 401 && status !== 429 && status < 500) {
-    const e = make(known.code, known.message, known.reason);
-    // X's limit for accounts without a subscription (the composer's rule, textRules).
-    if (known.reason !== 'too-long') return e;
-    return new ColonnadeError(e.code, e.message, {
-      reason: e.reason,
-      detail: e.detail,
-      params: { max: '280', unit: 'characters' },
+  const reset = err.rateLimit?.reset ?? Number(err.headers?.['x-rate-limit-reset']);
+  return {
+    scope: 'window',
+    ...(Number.isFinite(reset) && reset > 0 ? { resetAt: isoOf(reset) } : {}),
+  };
+}
+
+type Make = (
+  code: ColonnadeError['code'],
+  message: string,
+  reason: string,
+  extra?: { resetAt?: string | undefined; params?: Record<string, string> },
+) => ColonnadeError;
+
+/** A maker of errors for `feature` (named in `params.feature`) carrying X's `detail`. */
+function maker(feature: string, detail: string | undefined): Make {
+  const base = { feature: FEATURE_KEYS[feature] ?? 'other' };
+  return (code, message, reason, extra = {}) =>
+    new ColonnadeError(code, message, {
+      reason,
+      params: { ...base, ...(extra.params ?? {}) },
+      ...(detail ? { detail } : {}),
+      ...(extra.resetAt ? { resetAt: extra.resetAt } : {}),
     });
-  }
+}
 
-  if (status === 401) {
-    return make('auth-expired', 'X no longer accepts this account’s sign-in. Reconnect it.', 'session-expired');
-  }
-  if (p.type === 'usage-capped') {
-    const resetAt = resetOf(err);
-    return make(
-      'rate-limited',
-      `The X app has used up its plan’s posts for now (${feature}).`,
-      'x-usage-capped',
-      resetAt ? { resetAt } : {},
-    );
-  }
-  if (status === 429) {
-    const resetAt = resetOf(err);
-    return make(
-      'rate-limited',
-      `X asks Colonnade to slow down on ${feature}.`,
-      'rate-limited',
-      resetAt ? { resetAt } : {},
-    );
-  }
+/**
+ * A problem by its type (the spec's `Problem` union, components/schemas, plus the types the live
+ * API adds), or undefined for `about:blank` and types X may add later (then the HTTP status
+ * decides). The same mapping serves error answers and the `errors[]` of 200 answers.
+ */
+function byType(p: XProblem, feature: string, make: Make): ColonnadeError | undefined {
+  const detail = p.detail ?? p.messages[0];
   switch (p.type) {
     case 'client-forbidden':
       return p.reason === 'official-client-forbidden'
@@ -322,6 +353,96 @@ function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
     case 'invalid-request':
       return make('invalid', `X refused ${feature}${detail ? `: ${detail}` : '.'}`, 'invalid-request');
   }
+  return undefined;
+}
+
+/**
+ * A Problem X put in the `errors[]` of a 200 answer (spec `Problem`: `type`, `detail`,
+ * `resource_type`…), in the shared taxonomy by its type, with X's `detail`. For answers whose
+ * `errors[]` are about what was asked for (see the adapter's `refusalOf`, which first words the
+ * refusals about a user or a list it can name).
+ */
+export function problemError(problem: unknown, feature: string): ColonnadeError {
+  const p = problemOf(problem);
+  const make = maker(feature, p.detail ?? p.messages[0]);
+  return byType(p, feature, make) ?? make('invalid', `X refused ${feature}.`, 'invalid-request');
+}
+
+/**
+ * An X error answer in the shared taxonomy, with a `reason` (a key of the UI's `reasons`
+ * translations) and X's own words as `detail`. Refusals X words in `detail` come first (a 403
+ * "duplicate content" is a duplicate post, not a missing permission), then the limits of a 429
+ * (which one: see `limitHit`), then the problem type, then the HTTP status for `about:blank`
+ * and types X may add later.
+ */
+function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
+  const p = problemOf(err.data);
+  const detail = p.detail ?? p.messages[0];
+  const make = maker(feature, detail);
+  const status = err.code;
+
+  if (p.error) {
+    // OAuth 2.0 token endpoint (RFC 6749 §5.2); the refresh itself is handled in token-keeper.ts.
+    if (p.error === 'invalid_client' || p.error === 'unauthorized_client')
+      return make(
+        'auth-expired',
+        'X no longer accepts this developer app’s keys. Reconnect the account.',
+        'x-app-refused',
+      );
+    return make('auth-expired', 'X refused the sign-in. Reconnect the account.', 'x-sign-in-refused');
+  }
+  const words = [p.detail ?? '', ...p.messages].join('\n');
+  const known = REFUSALS_BY_WORDS.find((r) => r.words.test(words));
+  if (known && status !== 401 && status !== 429 && status < 500) {
+    const e = make(known.code, known.message, known.reason);
+    // X's limit for accounts without a subscription (the composer's rule, textRules).
+    if (known.reason !== 'too-long') return e;
+    return new ColonnadeError(e.code, e.message, {
+      reason: e.reason,
+      detail: e.detail,
+      params: { max: '280', unit: 'characters' },
+    });
+  }
+
+  if (status === 401) {
+    return make('auth-expired', 'X no longer accepts this account’s sign-in. Reconnect it.', 'session-expired');
+  }
+  if (p.type === 'usage-capped' && p.period !== 'Daily') {
+    // The plan's monthly cap: neither the 15-minute window nor a 24-hour reset says when it lifts.
+    return make('rate-limited', `The X app has used up its plan’s posts for now (${feature}).`, 'x-usage-capped');
+  }
+  if (status === 429 || p.type === 'usage-capped') {
+    const hit = limitHit(err);
+    const limit: Record<string, string> = hit.limit === undefined ? {} : { limit: String(hit.limit) };
+    if (hit.scope === 'user-day') {
+      const posting = feature === 'posting';
+      return make(
+        'rate-limited',
+        posting
+          ? 'This account has used up its X posts for 24 hours.'
+          : `This account has used up its X allowance for ${feature} for 24 hours.`,
+        posting ? 'x-daily-post-limit' : 'x-daily-limit',
+        { resetAt: hit.resetAt, params: limit },
+      );
+    }
+    if (hit.scope === 'app-day') {
+      return make(
+        'rate-limited',
+        `The X developer app has used up its allowance for ${feature} for 24 hours, for every account using it.`,
+        'x-app-daily-limit',
+        { resetAt: hit.resetAt, params: limit },
+      );
+    }
+    if (p.type === 'usage-capped') {
+      // The plan's daily cap without the 24-hour headers: the 15-minute window is not when it lifts.
+      return make('rate-limited', `The X app has used up its plan’s posts for now (${feature}).`, 'x-usage-capped');
+    }
+    return make('rate-limited', `X asks Colonnade to slow down on ${feature}.`, 'rate-limited', {
+      resetAt: hit.resetAt,
+    });
+  }
+  const typed = byType(p, feature, make);
+  if (typed) return typed;
   // about:blank, and types X may add later: by the HTTP status.
   if (status === 402)
     return make('not-allowed', `The X developer account has no credit left for ${feature}.`, 'x-payment-required');

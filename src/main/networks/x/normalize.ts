@@ -11,6 +11,7 @@ import type {
   Metrics,
   Moderation,
   NotificationKind,
+  Poll,
   Post,
   Profile,
   QuotedPost,
@@ -86,7 +87,9 @@ export const XTweetSchema = z.object({
   note_tweet: z.object({ text: z.string(), entities: XEntitiesSchema }).nullish().catch(undefined),
   display_text_range: z.tuple([Index, Index]).nullish().catch(undefined),
   public_metrics: XPublicMetricsSchema.nullish(),
-  attachments: z.object({ media_keys: z.array(z.string()).nullish() }).nullish(),
+  attachments: z
+    .object({ media_keys: z.array(z.string()).nullish(), poll_ids: z.array(z.string()).nullish().catch(undefined) })
+    .nullish(),
   referenced_tweets: z.array(z.object({ type: z.string(), id: z.string() })).nullish(),
   in_reply_to_user_id: z.string().nullish(),
   possibly_sensitive: z.boolean().nullish(),
@@ -104,12 +107,36 @@ export const XMediaSchema = z.object({
 });
 export type XMedia = z.infer<typeof XMediaSchema>;
 
+/**
+ * A poll (spec `Poll`, in `includes.polls`): `options` (spec `PollOptions`: `position` 1-based,
+ * `label`, `votes`), `voting_status` (`open` or `closed`), `end_datetime`, `duration_minutes`.
+ * X polls take one choice each and give no number of voters.
+ */
+export const XPollSchema = z.object({
+  id: z.string().min(1),
+  options: z
+    .array(
+      z.object({
+        position: z.number().int(),
+        label: z.string(),
+        votes: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1)
+    .max(20),
+  voting_status: z.string().optional(),
+  end_datetime: z.string().optional(),
+  duration_minutes: z.number().int().nonnegative().optional(),
+});
+export type XPoll = z.infer<typeof XPollSchema>;
+
 /** `includes`: each list is read item by item (see `indexIncludes`). */
 export const XIncludesSchema = z
   .object({
     users: z.array(z.unknown()).optional(),
     media: z.array(z.unknown()).optional(),
     tweets: z.array(z.unknown()).optional(),
+    polls: z.array(z.unknown()).optional(),
   })
   .optional();
 export type XIncludes = z.infer<typeof XIncludesSchema>;
@@ -151,14 +178,17 @@ export const XUserResponseSchema = z.object({
  * `includes.users` (docs.x.com "Expansions"). X expands one level only: the post a reposted post
  * quotes is looked up separately (adapter). `tweet.fields` apply to the posts of `includes.tweets`
  * too, so `note_tweet` (whole text of long posts; the spec's `note_post`) and
- * `display_text_range` reach reposted and quoted posts as well.
+ * `display_text_range` reach reposted and quoted posts as well. `attachments.poll_ids` brings
+ * polls into `includes.polls`, with the `poll.fields` a column shows (spec `PollFieldsParameter`).
  */
 export const TWEET_QUERY = {
   'tweet.fields':
     'author_id,created_at,entities,public_metrics,attachments,referenced_tweets,conversation_id,in_reply_to_user_id,possibly_sensitive,note_tweet,display_text_range',
-  expansions: 'author_id,attachments.media_keys,referenced_tweets.id,referenced_tweets.id.author_id',
+  expansions:
+    'author_id,attachments.media_keys,attachments.poll_ids,referenced_tweets.id,referenced_tweets.id.author_id',
   'user.fields': 'name,username,profile_image_url',
   'media.fields': 'url,preview_image_url,width,height,alt_text,type',
+  'poll.fields': 'duration_minutes,end_datetime,voting_status,options',
 } as const;
 
 // ---- small readers -----------------------------------------------------------------------------
@@ -515,6 +545,7 @@ export interface Included {
   users: Map<string, XUser>;
   media: Map<string, XMedia>;
   tweets: Map<string, XTweet>;
+  polls: Map<string, XPoll>;
   errors: Map<string, PartialError>;
 }
 
@@ -523,6 +554,7 @@ export function indexIncludes(includes: XIncludes, errors?: readonly unknown[]):
     users: new Map(valid(XUserSchema, includes?.users).map((u) => [u.id, u])),
     media: new Map(valid(XMediaSchema, includes?.media).map((m) => [m.media_key, m])),
     tweets: new Map(valid(XTweetSchema, includes?.tweets).map((t) => [t.id, t])),
+    polls: new Map(valid(XPollSchema, includes?.polls).map((p) => [p.id, p])),
     errors: new Map(
       valid(XPartialErrorSchema, errors).flatMap((e) => {
         const id = e.resource_id ?? e.value;
@@ -537,6 +569,7 @@ export function mergeIncluded(into: Included, more: Included, data: readonly XTw
   for (const [k, v] of more.users) into.users.set(k, v);
   for (const [k, v] of more.media) into.media.set(k, v);
   for (const [k, v] of more.tweets) into.tweets.set(k, v);
+  for (const [k, v] of more.polls) into.polls.set(k, v);
   for (const t of data) into.tweets.set(t.id, t);
   for (const [k, v] of more.errors) if (!into.tweets.has(k)) into.errors.set(k, v);
 }
@@ -569,6 +602,40 @@ function mediaOf(keys: readonly string[], inc: Included): Media[] {
   });
 }
 
+/**
+ * A post's poll (its first `attachments.poll_ids`, read from `includes.polls`), or undefined when
+ * it has none or X did not include it (the post shows without it). Options in their `position`
+ * order with their votes; `voters` null (X gives no number of voters); one choice (`multiple`
+ * false: X polls take one); `endsAt` from `end_datetime`, else `created_at` plus
+ * `duration_minutes`; `closed` when `voting_status` is `closed`, or, without a status, when it
+ * ended before `now` (ms; the time of the read).
+ */
+export function pollOf(tweet: XTweet, inc: Included, now?: number): Poll | undefined {
+  const id = tweet.attachments?.poll_ids?.[0];
+  const poll = id ? inc.polls.get(id) : undefined;
+  if (!poll) return undefined;
+  const end = poll.end_datetime ? Date.parse(poll.end_datetime) : NaN;
+  const created = createdAtOf(tweet);
+  const endsAt = Number.isFinite(end)
+    ? end
+    : created !== null && poll.duration_minutes !== undefined
+      ? created + poll.duration_minutes * 60_000
+      : null;
+  const closed =
+    poll.voting_status !== undefined
+      ? poll.voting_status === 'closed'
+      : endsAt !== null && now !== undefined && endsAt <= now;
+  return {
+    options: [...poll.options]
+      .sort((a, b) => a.position - b.position)
+      .map((o) => ({ title: o.label.slice(0, 500), votes: o.votes })),
+    voters: null,
+    multiple: false,
+    endsAt: endsAt === null ? null : new Date(endsAt).toISOString(),
+    closed,
+  };
+}
+
 /** Why a quoted post is not shown, from X's partial error about it. */
 function unavailableWhy(inc: Included, id: string): string {
   const type = inc.errors.get(id)?.type ?? '';
@@ -582,6 +649,10 @@ interface ReadOptions {
   viewer?: ViewerOf | undefined;
   /** Media keys to use when the post lists none (a retweet carries its original's). */
   fallbackMediaKeys?: readonly string[] | undefined;
+  /** Poll ids to use when the post lists none (a retweet's own attachments). */
+  fallbackPollIds?: readonly string[] | undefined;
+  /** The time of the read (ms): a poll without `voting_status` is closed when it ended before. */
+  now?: number | undefined;
 }
 
 function basePost(tweet: XTweet, inc: Included, opts: ReadOptions, quotedId?: string): QuotedPost {
@@ -597,6 +668,10 @@ function basePost(tweet: XTweet, inc: Included, opts: ReadOptions, quotedId?: st
   const media = mediaOf(keys, inc);
   const replyTo = tweet.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
   const viewer = opts.viewer?.(tweet.id);
+  const pollSource = tweet.attachments?.poll_ids?.length
+    ? tweet
+    : { ...tweet, attachments: { poll_ids: opts.fallbackPollIds ? [...opts.fallbackPollIds] : [] } };
+  const poll = pollOf(pollSource, inc, opts.now);
   return {
     id: `x:${tweet.id}`,
     network: 'x',
@@ -611,6 +686,7 @@ function basePost(tweet: XTweet, inc: Included, opts: ReadOptions, quotedId?: st
     ...(viewer ? { viewer } : {}),
     ...(replyTo ? { replyTo: `x:${replyTo}` } : {}),
     ...(tweet.possibly_sensitive && media.length ? { moderation: [SENSITIVE_MEDIA] } : {}),
+    ...(poll ? { poll } : {}),
   };
 }
 
@@ -627,7 +703,7 @@ export function toPost(tweet: XTweet, inc: Included, opts: ReadOptions = {}): Po
   if (quotedId) {
     try {
       if (!quoted) throw new Unreadable(quotedId, 'not in includes.tweets');
-      quote = basePost(quoted, inc, { viewer: opts.viewer });
+      quote = basePost(quoted, inc, { viewer: opts.viewer, now: opts.now });
     } catch (err) {
       if (!(err instanceof Unreadable)) throw err;
       quoteUnavailable = unavailableWhy(inc, quotedId);
@@ -655,6 +731,8 @@ export interface EntryOptions {
   me: string;
   /** Read as notifications: mentions, replies and quotes of hers, reposts of her posts. */
   notifications?: boolean | undefined;
+  /** The time of the read (ms), for polls X sends without `voting_status`. */
+  now?: number | undefined;
 }
 
 function notificationOf(post: Post, actor: Profile, tweet: XTweet, me: string, inc: Included): NotificationKind {
@@ -689,7 +767,12 @@ export function toEntry(raw: unknown, inc: Included, opts: EntryOptions): Timeli
     };
     let post: Post;
     try {
-      post = toPost(original, inc, { viewer, fallbackMediaKeys: tweet.attachments?.media_keys ?? [] });
+      post = toPost(original, inc, {
+        viewer,
+        fallbackMediaKeys: tweet.attachments?.media_keys ?? [],
+        fallbackPollIds: tweet.attachments?.poll_ids ?? [],
+        now: opts.now,
+      });
     } catch (err) {
       if (err instanceof Unreadable) throw new Unreadable(tweet.id, `its reposted post ${rt.id}: ${err.message}`);
       throw err;
@@ -702,7 +785,7 @@ export function toEntry(raw: unknown, inc: Included, opts: EntryOptions): Timeli
     }
     return entry;
   }
-  const post = toPost(tweet, inc, { viewer: opts.viewer });
+  const post = toPost(tweet, inc, { viewer: opts.viewer, now: opts.now });
   const entry: TimelineEntry = { key: post.id, at: post.createdAt, post };
   if (opts.notifications) {
     entry.notification = {

@@ -1,6 +1,7 @@
 // Connecting an X account: OAuth 2.0 with PKCE through a loopback callback, or OAuth 1.0a keys.
-import { TwitterApi } from 'twitter-api-v2';
+import { ApiPartialResponseError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { ColonnadeError } from '../../../shared/errors';
+import { notAServer } from '../server-probe';
 import {
   DEFAULT_API_BASE,
   DEFAULT_AUTHORIZE_BASE,
@@ -111,6 +112,7 @@ export async function completeXOAuth2(
       apiBase: begin.apiBase,
     });
   } catch (err) {
+    if (notFromX(err)) throw notAServer('X', begin.apiBase, 'apiBase');
     throw toColonnadeError(err, 'signing in');
   }
 }
@@ -123,6 +125,19 @@ export interface XOAuth1Keys {
   apiBase?: string | undefined;
 }
 
+/**
+ * True when a failed first call was not answered by an X API server: X answers every error as
+ * JSON (problem details, `application/problem+json`, or v1.1 `{ errors }`) and serves users/me
+ * and oauth2/token at every base, so an HTML page, a 404 or 405 there, or a body that is not
+ * JSON at all, comes from some other web server at that address.
+ */
+function notFromX(err: unknown): boolean {
+  if (err instanceof ApiPartialResponseError) return err.responseError instanceof SyntaxError;
+  if (!(err instanceof ApiResponseError)) return false;
+  const type = String(err.headers?.['content-type'] ?? '');
+  return err.code === 404 || err.code === 405 || !/json/i.test(type);
+}
+
 /** Checks OAuth 1.0a keys with users/me and answers them as credentials. */
 export async function connectXOAuth1(keys: XOAuth1Keys): Promise<XCredentials> {
   const creds = XCredentialsSchema.parse({ kind: 'oauth1', ...keys, apiBase: keys.apiBase ?? DEFAULT_API_BASE });
@@ -130,9 +145,11 @@ export async function connectXOAuth1(keys: XOAuth1Keys): Promise<XCredentials> {
   try {
     raw = await userClient(creds).v2.get('users/me');
   } catch (err) {
+    if (notFromX(err)) throw notAServer('X', creds.apiBase, 'apiBase');
     throw toColonnadeError(err, 'checking the account');
   }
   if (!XUserResponseSchema.safeParse(raw).data?.data) {
+    if (creds.apiBase !== DEFAULT_API_BASE) throw notAServer('X', creds.apiBase, 'apiBase');
     throw new ColonnadeError('invalid', 'X answered the account check with data Colonnade does not understand.');
   }
   return creds;

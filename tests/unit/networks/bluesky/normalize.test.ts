@@ -2,6 +2,7 @@
 import { XRPCError } from '@atproto/api';
 import { describe, expect, it } from 'vitest';
 import { ColonnadeError } from '../../../../src/shared/errors';
+import { PostSchema, type Post } from '../../../../src/shared/model';
 import { BlueskyCredentialsSchema } from '../../../../src/main/networks/bluesky';
 import { decodeCursor, encodeCursor } from '../../../../src/main/networks/bluesky/cursor';
 import { toColonnadeError } from '../../../../src/main/networks/bluesky/errors';
@@ -76,6 +77,39 @@ describe('facets to entities', () => {
     ];
     expect(entitiesFromFacets(text, facets)).toEqual([]);
     expect(entitiesFromFacets(text, undefined)).toEqual([]);
+  });
+
+  it('holds past a family emoji and CJK; skips ranges out of bounds, reversed, negative, splitting, or unknown', () => {
+    const text = '👨‍👩‍👧‍👦 日本語 #タグ https://x.example';
+    const tag = text.indexOf('#タグ');
+    const link = text.indexOf('https');
+    const r = (s: number, e: number) => ({ byteStart: bytes(text.slice(0, s)), byteEnd: bytes(text.slice(0, e)) });
+    const linkTo = (uri: string) => [{ $type: 'app.bsky.richtext.facet#link', uri }];
+    const facets = [
+      { index: r(tag, tag + 3), features: [{ $type: 'app.bsky.richtext.facet#tag', tag: 'タグ' }] },
+      { index: r(link, text.length), features: linkTo('https://x.example') },
+      { index: { byteStart: 0, byteEnd: 9999 }, features: linkTo('https://a') },
+      { index: { byteStart: 10, byteEnd: 2 }, features: linkTo('https://b') },
+      { index: { byteStart: 1, byteEnd: 3 }, features: linkTo('https://c') },
+      { index: { byteStart: -4, byteEnd: 3 }, features: linkTo('https://d') },
+      { index: r(tag, tag + 3), features: [{ $type: 'app.bsky.richtext.facet#unknown' }] },
+      { index: null, features: null },
+    ];
+    const ents = entitiesFromFacets(text, facets);
+    expect(ents.map((e) => [text.slice(e.start, e.end), e.value])).toEqual([
+      ['#タグ', 'タグ'],
+      ['https://x.example', 'https://x.example'],
+    ]);
+  });
+
+  it('a link whose visible text differs from its URI keeps the URI as the target', () => {
+    const ents = entitiesFromFacets('see bsky.app', [
+      {
+        index: { byteStart: 4, byteEnd: 12 },
+        features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://evil.example/' }],
+      },
+    ]);
+    expect(ents).toEqual([{ kind: 'link', start: 4, end: 12, value: 'https://evil.example/' }]);
   });
 });
 
@@ -155,9 +189,8 @@ const label = (val: string, src = LABELER, extra: Record<string, unknown> = {}) 
 });
 
 describe('posts that cannot be read', () => {
-  it('throw UnreadableItem with the post’s uri: unknown embed, invalid record, missing author', () => {
+  it('throw UnreadableItem with the post’s uri: invalid record, missing author', () => {
     const cases = [
-      view({ embed: { $type: 'app.bsky.embed.unknownThing#view', thing: 1 } }),
       view({ record: { $type: 'app.bsky.feed.post', text: 42, createdAt: 'yesterday' } }),
       view({ record: { $type: 'app.bsky.feed.like', subject: {}, createdAt: '2026-11-25T08:00:00.000Z' } }),
       view({ author: undefined }),
@@ -177,6 +210,194 @@ describe('posts that cannot be read', () => {
   it('reads what the viewer did with a post', () => {
     const post = postOf(view({ viewer: { like: `at://did:plc:viewer/app.bsky.feed.like/3k`, repost: undefined } }));
     expect(post?.viewer).toEqual({ liked: true, reposted: false });
+  });
+});
+
+const BOB = 'did:plc:bob';
+const QUOTED_URI = `at://${BOB}/app.bsky.feed.post/3kbbbbbbbbbb2`;
+/** An app.bsky.embed.record#viewRecord of bob's post, with `embeds` as the AppView hydrates them. */
+const viewRecord = (embeds?: unknown[]) => ({
+  $type: 'app.bsky.embed.record#viewRecord',
+  uri: QUOTED_URI,
+  cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm',
+  author: { did: BOB, handle: 'bob.test' },
+  value: { $type: 'app.bsky.feed.post', text: 'quoted words', createdAt: '2026-11-25T07:00:00.000Z' },
+  indexedAt: '2026-11-25T07:00:01.000Z',
+  ...(embeds ? { embeds } : {}),
+});
+const external = (extra: Record<string, unknown> = {}) => ({
+  $type: 'app.bsky.embed.external#view',
+  external: {
+    uri: 'https://blog.example/posts/42',
+    title: 'Forty-two',
+    description: 'Why 42',
+    thumb: 'https://cdn.bsky.app/img/feed_thumbnail/plain/did:plc:alice/bafkthumb@jpeg',
+    ...extra,
+  },
+});
+/** postOf, and the post checked against the shared schema (what crosses to the renderer). */
+const read = (extra: Record<string, unknown>): Post => PostSchema.parse(postOf(view(extra), opts()));
+
+describe('link cards (app.bsky.embed.external)', () => {
+  // social-app#6990 / #8576: posters remove the URL from the text once the card is made; the link
+  // then lives only in embed.external.
+  it('a link-card post whose text has no URL still carries its link, title, description and thumbnail', () => {
+    const post = read({
+      record: { $type: 'app.bsky.feed.post', text: 'New on the blog', createdAt: '2026-11-25T08:00:00.000Z' },
+      embed: external(),
+    });
+    expect(post.text).toBe('New on the blog');
+    expect(post.entities).toEqual([]);
+    expect(post.card).toEqual({
+      url: 'https://blog.example/posts/42',
+      title: 'Forty-two',
+      description: 'Why 42',
+      imageUrl: 'https://cdn.bsky.app/img/feed_thumbnail/plain/did:plc:alice/bafkthumb@jpeg',
+    });
+    expect(post.media).toEqual([]);
+    expect(post.unsupported).toBeUndefined();
+  });
+
+  it('a card with an empty title and no thumbnail or description keeps just its link; long words are cut', () => {
+    expect(read({ embed: external({ title: '', description: '', thumb: undefined }) }).card).toEqual({
+      url: 'https://blog.example/posts/42',
+      title: '',
+    });
+    const long = read({ embed: external({ title: 'T'.repeat(1500), description: 'D'.repeat(3000) }) }).card;
+    expect([long?.title.length, long?.description?.length]).toEqual([1000, 2000]);
+  });
+
+  it('a quote whose media is a link card (recordWithMedia) keeps the card on the quoting post, the quote inside', () => {
+    const post = read({
+      embed: { $type: 'app.bsky.embed.recordWithMedia#view', record: { record: viewRecord() }, media: external() },
+    });
+    expect(post.card?.url).toBe('https://blog.example/posts/42');
+    expect(post.quote).toMatchObject({ text: 'quoted words', author: { handle: 'bob.test' } });
+    expect(post.quote?.card).toBeUndefined();
+  });
+
+  it('a quoted post with a link card shows the card inside the quote', () => {
+    const post = read({ embed: { $type: 'app.bsky.embed.record#view', record: viewRecord([external()]) } });
+    expect(post.card).toBeUndefined();
+    expect(post.quote?.card).toMatchObject({ url: 'https://blog.example/posts/42', title: 'Forty-two' });
+  });
+});
+
+describe('embeds Colonnade does not know (lexicon unions are open)', () => {
+  it('a post with an unknown embed is shown with its text and facets, the embed named', () => {
+    const post = read({
+      record: {
+        $type: 'app.bsky.feed.post',
+        text: 'Tea? see x.example',
+        facets: [
+          {
+            index: { byteStart: 9, byteEnd: 18 },
+            features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://x.example/' }],
+          },
+        ],
+        createdAt: '2026-11-25T08:00:00.000Z',
+      },
+      embed: { $type: 'app.bsky.embed.poll#view', question: 'Tea?' },
+    });
+    expect(post.text).toBe('Tea? see x.example');
+    expect(post.entities).toEqual([{ kind: 'link', start: 9, end: 18, value: 'https://x.example/' }]);
+    expect(post.unsupported).toBe('app.bsky.embed.poll#view');
+    expect(post.media).toEqual([]);
+  });
+
+  it('a quoted post carrying an unknown embed shows its text, the embed named on the quote', () => {
+    const post = read({
+      embed: {
+        $type: 'app.bsky.embed.record#view',
+        record: viewRecord([{ $type: 'app.bsky.embed.poll#view', question: 'Tea?' }]),
+      },
+    });
+    expect(post.quote).toMatchObject({ text: 'quoted words', unsupported: 'app.bsky.embed.poll#view' });
+    expect(post.quoteUnavailable).toBeUndefined();
+    expect(post.unsupported).toBeUndefined();
+  });
+
+  it('a quote whose media is of an unknown type keeps the quote and names the media', () => {
+    const post = read({
+      embed: {
+        $type: 'app.bsky.embed.recordWithMedia#view',
+        record: { record: viewRecord() },
+        media: { $type: 'app.bsky.embed.audio#view', playlist: 'https://a/p.m3u8' },
+      },
+    });
+    expect(post.quote?.text).toBe('quoted words');
+    expect(post.unsupported).toBe('app.bsky.embed.audio#view');
+  });
+
+  it('known embeds missing their parts are named, never thrown; a bad image leaves the others', () => {
+    const said = (embed: unknown) => {
+      const post = read({ embed });
+      expect(post.text).toBe('hello');
+      return { media: post.media.length, unsupported: post.unsupported, quoteUnavailable: post.quoteUnavailable };
+    };
+    expect(said({ $type: 'app.bsky.embed.images#view', images: 'none' })).toEqual({
+      media: 0,
+      unsupported: 'app.bsky.embed.images#view',
+    });
+    expect(said({ $type: 'app.bsky.embed.external#view', external: { title: 'no uri' } })).toEqual({
+      media: 0,
+      unsupported: 'app.bsky.embed.external#view',
+    });
+    expect(said({ images: [] })).toEqual({ media: 0, unsupported: 'embed without a $type' });
+    expect(said('text')).toEqual({ media: 0, unsupported: 'embed without a $type' });
+    expect(said({ $type: 'app.bsky.embed.gallery#view', items: 3 })).toEqual({
+      media: 0,
+      unsupported: 'app.bsky.embed.gallery#view',
+    });
+    const images = {
+      $type: 'app.bsky.embed.images#view',
+      images: [
+        { thumb: 'https://cdn/t', alt: 'no fullsize' },
+        { thumb: 'https://cdn/t', fullsize: 'https://cdn/f', alt: 7 },
+      ],
+    };
+    expect(read({ embed: images }).media).toEqual([
+      { kind: 'image', alt: '', width: 1, height: 1, url: 'https://cdn/f', placeholderColor: '#1f3b57' },
+    ]);
+    // recordWithMedia missing its record, or its media: the rest is shown, the missing part said.
+    expect(said({ $type: 'app.bsky.embed.recordWithMedia#view', media: images })).toEqual({
+      media: 1,
+      unsupported: undefined,
+      quoteUnavailable: 'The quoted record is of a kind Colonnade cannot show.',
+    });
+    const noMedia = read({ embed: { $type: 'app.bsky.embed.recordWithMedia#view', record: { record: viewRecord() } } });
+    expect(noMedia.quote?.text).toBe('quoted words');
+    expect(noMedia.unsupported).toBe('app.bsky.embed.recordWithMedia#view without media');
+    // A quoted post without its author, with the viewer's moderation on: the quote is said unreadable.
+    const { author: _, ...authorless } = viewRecord();
+    for (const embed of [
+      { $type: 'app.bsky.embed.record#view', record: authorless },
+      { $type: 'app.bsky.embed.recordWithMedia#view', record: { record: authorless }, media: images },
+    ]) {
+      expect(said(embed).quoteUnavailable).toBe('The quoted post could not be read.');
+    }
+    // Labels that name nothing are ignored, not thrown on.
+    expect(read({ labels: 'porn' }).text).toBe('hello');
+    expect(read({ labels: [null, { val: '!hide' }] }).text).toBe('hello');
+  });
+
+  it('a video shows as a video (or a GIF) with its alt text', () => {
+    const video = (presentation?: string) =>
+      read({
+        embed: {
+          $type: 'app.bsky.embed.video#view',
+          cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm',
+          playlist: 'https://video/p.m3u8',
+          thumbnail: 'https://video/t.jpg',
+          alt: 'a clip',
+          aspectRatio: { width: 16, height: 9 },
+          ...(presentation ? { presentation } : {}),
+        },
+      }).media;
+    expect(video()).toEqual([
+      { kind: 'video', alt: 'a clip', width: 16, height: 9, url: 'https://video/t.jpg', placeholderColor: '#1f3b57' },
+    ]);
+    expect(video('gif')[0]?.kind).toBe('gif');
   });
 });
 
@@ -304,6 +525,33 @@ describe('labels as the viewer’s moderation', () => {
       ],
     };
     expect(moderated([label('spoiler')], o)?.moderation).toEqual([{ scope: 'post', source: 'label', text: 'Spoiler' }]);
+  });
+
+  it('a quote-with-media of someone who blocked the viewer leaves the list, as social-app does', () => {
+    // @atproto/api moderatePost: the quoted record's block cause (downgraded) is a contentList filter.
+    const blocked = {
+      $type: 'app.bsky.embed.record#viewBlocked',
+      uri: QUOTED_URI,
+      blocked: true,
+      author: { did: BOB, viewer: { blockedBy: true } },
+    };
+    const images = {
+      $type: 'app.bsky.embed.images#view',
+      images: [{ thumb: 'https://cdn/t', fullsize: 'https://cdn/f', alt: 'cat' }],
+    };
+    expect(
+      postOf(
+        view({ embed: { $type: 'app.bsky.embed.recordWithMedia#view', record: { record: blocked }, media: images } }),
+        opts(),
+      ),
+    ).toBeNull();
+    expect(postOf(view({ embed: { $type: 'app.bsky.embed.record#view', record: blocked } }), opts())).toBeNull();
+  });
+
+  it('a labeller’s !hide withdrawn by a later negation no longer hides', () => {
+    const hide = label('!hide', LABELER, { cts: '2026-11-25T08:00:00.000Z' });
+    expect(moderated([hide])).toBeNull();
+    expect(moderated([hide, label('!hide', LABELER, { neg: true, cts: '2026-11-25T09:00:00.000Z' })])).not.toBeNull();
   });
 
   it('a negation withdraws the label it names (neg)', () => {

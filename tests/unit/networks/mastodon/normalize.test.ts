@@ -303,16 +303,37 @@ describe('Mastodon items that cannot be read', () => {
     expect(read.unreadable[0]?.problem).toContain('account');
   });
 
-  it('keeps a status with audio or not-yet-fetched media, without those attachments', () => {
+  it('keeps audio and remote media the server did not fetch as attachments, with their descriptions', () => {
     const read = statusEntries(
       [
         status('1', {
-          mediaAttachments: [{ ...image('a'), type: 'audio' }, { ...image('u'), type: 'unknown' }, image('i')],
+          mediaAttachments: [
+            { ...image('a'), type: 'audio', previewUrl: null, meta: { original: { duration: 1834.2 } } },
+            { id: 'u', type: 'unknown', url: null, remoteUrl: 'https://remote.example/big.webm', meta: null },
+            image('i'),
+          ],
         }),
       ],
       home,
     );
-    expect(read.items[0]?.post?.media.map((m) => m.kind)).toEqual(['image']);
+    expect(read.items[0]?.post?.media).toEqual([
+      expect.objectContaining({
+        kind: 'audio',
+        alt: 'picture a',
+        url: 'https://files.social.example/a.png',
+        width: 16,
+        height: 9,
+      }),
+      expect.objectContaining({ kind: 'file', alt: '', url: 'https://remote.example/big.webm' }),
+      expect.objectContaining({ kind: 'image', alt: 'picture i', width: 800, height: 600 }),
+    ]);
+  });
+
+  it('keeps a status whose media `meta` it cannot read, with a default size', () => {
+    const odd = { ...image('o'), meta: { original: { width: '800', height: 'tall' } } };
+    const read = statusEntries([status('1', { mediaAttachments: [odd] })], home);
+    expect(read.unreadable).toEqual([]);
+    expect(read.items[0]?.post?.media[0]).toMatchObject({ kind: 'image', width: 16, height: 9 });
   });
 });
 
@@ -327,8 +348,10 @@ describe('Mastodon notifications', () => {
     ...extra,
   });
   const ctx: NormalizeContext = { ...home, filterContext: 'notifications' };
+  /** Mastodon's hour bucket of an instant (Notification::Groups#set_group_key!). */
+  const bucket = (iso: string) => Math.floor(Date.parse(iso) / 3_600_000);
 
-  it('v1: groups likes and boosts of one post per page, most recent actor first, and keeps the rest one by one', () => {
+  it('v1 without group keys: groups likes, boosts and follows as Mastodon does, most recent actor first, the rest one by one', () => {
     const read = notificationEntriesV1(
       [
         n('9', 'favourite', '7', { status: mine }),
@@ -345,6 +368,7 @@ describe('Mastodon notifications', () => {
       me,
     );
     expect(read.unreadable).toEqual([]);
+    const h = bucket('2026-11-25T10:00:00.000Z');
     const summary = read.items.map((e) => [
       e.key,
       e.notification?.kind,
@@ -353,10 +377,10 @@ describe('Mastodon notifications', () => {
       e.post?.nativeId ?? null,
     ]);
     expect(summary).toEqual([
-      ['like:mastodon:social.example/50', 'like', ['user7@social.example', 'user5@social.example'], 3, '50'],
+      [`favourite-50-${h}`, 'like', ['user7@social.example', 'user5@social.example'], 3, '50'],
       ['ungrouped-8', 'mention', ['user6@social.example'], 1, '60'],
-      ['repost:mastodon:social.example/50', 'repost', ['user5@social.example'], 1, '50'],
-      ['ungrouped-4', 'follow', ['user4@social.example'], 1, null],
+      [`reblog-50-${h}`, 'repost', ['user5@social.example'], 1, '50'],
+      [`follow-${h}`, 'follow', ['user4@social.example'], 1, null],
       ['ungrouped-3', 'reply', ['user3@social.example'], 1, '61'],
       ['ungrouped-2', 'other', ['user2@social.example'], 1, '50'],
       ['ungrouped-1', 'quote', ['user1@social.example'], 1, '62'],
@@ -378,7 +402,7 @@ describe('Mastodon notifications', () => {
       ctx,
       me,
     );
-    expect(read.items.map((e) => e.key)).toEqual(['like:mastodon:social.example/50']);
+    expect(read.items.map((e) => e.key)).toEqual([`favourite-50-${bucket('2026-11-25T10:05:00.000Z')}`]);
     expect(read.unreadable.map((u) => u.id)).toEqual(['4', '3', '2']);
   });
 

@@ -1,4 +1,7 @@
-// Shared set-up for the X adapter tests: an emulator and an adapter pointed at it.
+// Shared set-up for the X adapter tests: an emulator and an adapter pointed at it, or a stub
+// server for answers the emulator (bound to the spec) cannot give.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createXAdapter, type XAdapter, type XCredentials } from '../../../../src/main/networks/x';
 import type { Clock, Logger } from '../../../../src/main/core/ports';
 import type { AdapterMemory } from '../../../../src/main/networks/module';
@@ -91,4 +94,74 @@ export function png(width: number, height: number, size = 3000): Uint8Array {
   buf.writeUInt32BE(width, 16);
   buf.writeUInt32BE(height, 20);
   return new Uint8Array(buf);
+}
+
+/** One answer of a stub X server: status, JSON body, extra headers. */
+export interface StubAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A request the stub received: method, path and query. */
+export interface StubRequest {
+  method: string;
+  url: URL;
+}
+
+export const STUB_ME = { id: '1500000000000000001', username: 'colonnade_hq', name: 'Colonnade HQ' };
+
+/**
+ * A tiny stub of the X API for answers as X sends them live that the emulator (bound to the
+ * spec) cannot send: `handler` answers a request or leaves it (undefined) to the defaults
+ * (`GET /2/users/me` is the signed-in user; anything else a 404 problem). The adapter signs in
+ * with OAuth 1.0a keys (no token refresh involved). `requests` lists what it received.
+ */
+export async function stubX(handler: (req: StubRequest) => StubAnswer | undefined): Promise<{
+  adapter: XAdapter;
+  requests: StubRequest[];
+  log: ReturnType<typeof memoryLogger>;
+  close(): Promise<void>;
+}> {
+  const requests: StubRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const request = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://stub') };
+    requests.push(request);
+    let answer = handler(request);
+    if (!answer && request.url.pathname === '/2/users/me') answer = { status: 200, body: { data: STUB_ME } };
+    answer ??= {
+      status: 404,
+      body: { title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found', detail: 'no route' },
+    };
+    const reply = answer;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
+      res.end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  const log = memoryLogger();
+  const adapter = createXAdapter(
+    {
+      kind: 'oauth1',
+      appKey: 'k',
+      appSecret: 's',
+      accessToken: 't',
+      accessSecret: 'a',
+      apiBase: `http://127.0.0.1:${port}`,
+    },
+    { clock, log, saveCredentials: async () => {} },
+  );
+  return {
+    adapter,
+    requests,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
