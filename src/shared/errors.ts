@@ -81,6 +81,33 @@ export class ColonnadeError extends Error {
   }
 }
 
+/**
+ * The reasons with which a network says, when acting on a post (like, repost, delete…), that the
+ * post itself is gone for this account; every one comes with code `not-found`:
+ * - `deleted`: X `resource-not-found` about the tweet (x/refusals.ts), a Bluesky post the AppView
+ *   no longer shows or an XRPC NotFound (bluesky/adapter.ts `viewOf`, bluesky/errors.ts), a post
+ *   the Sandbox does not have;
+ * - `x-not-found`, `x-unavailable`: X's problem types `resource-not-found` (or a bare 404) and
+ *   `resource-unavailable` (a suspended or withheld tweet) on the call itself (x/client.ts);
+ * - `x-deleted-or-hidden`: X's 403 "deleted or not visible to you";
+ * - `not-found`, `gone`: Mastodon's 404 "Record not found" and 410 (mastodon/errors.ts).
+ * A `not-found` with any other reason, or none (a profile that is no longer connected), is not
+ * about the post.
+ */
+export const POST_GONE_REASONS: ReadonlySet<string> = new Set([
+  'deleted',
+  'x-not-found',
+  'x-unavailable',
+  'x-deleted-or-hidden',
+  'not-found',
+  'gone',
+]);
+
+/** True when `error` (an answer to acting on a post) says the post itself is gone: see POST_GONE_REASONS. */
+export function isPostGone(error: AppError): boolean {
+  return error.code === 'not-found' && error.reason !== undefined && POST_GONE_REASONS.has(error.reason);
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });

@@ -20,6 +20,7 @@
 // The tables were generated from Python's IDNA2003 implementation (encodings.idna, stringprep,
 // unicodedata.ucd_3_2_0, which are RFC 3454's tables on Unicode 3.2) and are checked against it
 // in tests/unit/shared/text-length.test.ts.
+import punycodeJs from 'punycode/punycode.js';
 
 /**
  * Code points Unicode 3.2 assigns (general category not Cn), as alternating base-36 numbers:
@@ -145,60 +146,10 @@ export function idna2003ToAscii(domain: string): string | null {
   return labels.join('.');
 }
 
-// ---- Punycode (RFC 3492 §6.3, the encoder) ----
-const BASE = 36;
-const T_MIN = 1;
-const T_MAX = 26;
-const SKEW = 38;
-const DAMP = 700;
-
-function adapt(delta: number, points: number, first: boolean): number {
-  let d = first ? Math.floor(delta / DAMP) : delta >> 1;
-  d += Math.floor(d / points);
-  let k = 0;
-  while (d > ((BASE - T_MIN) * T_MAX) >> 1) {
-    d = Math.floor(d / (BASE - T_MIN));
-    k += BASE;
-  }
-  return k + Math.floor(((BASE - T_MIN + 1) * d) / (d + SKEW));
-}
-
-const digit = (d: number) => String.fromCharCode(d < 26 ? 97 + d : 22 + d);
-
-/** The punycode of `input` (without `xn--`). */
+/**
+ * The punycode of `input` (RFC 3492, without `xn--`), by punycode.js (mathiasbynens/punycode.js,
+ * `encode`: the label as is, no mapping or `xn--` of its own).
+ */
 export function punycode(input: string): string {
-  const points = Array.from(input, (ch) => ch.codePointAt(0)!);
-  let output = points
-    .filter((cp) => cp < 0x80)
-    .map((cp) => String.fromCharCode(cp))
-    .join('');
-  const basic = output.length;
-  let handled = basic;
-  if (basic > 0) output += '-';
-  let n = 0x80;
-  let delta = 0;
-  let bias = 72;
-  while (handled < points.length) {
-    const m = Math.min(...points.filter((cp) => cp >= n));
-    delta += (m - n) * (handled + 1);
-    n = m;
-    for (const cp of points) {
-      if (cp < n) delta++;
-      if (cp !== n) continue;
-      let q = delta;
-      for (let k = BASE; ; k += BASE) {
-        const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
-        if (q < t) break;
-        output += digit(t + ((q - t) % (BASE - t)));
-        q = Math.floor((q - t) / (BASE - t));
-      }
-      output += digit(q);
-      bias = adapt(delta, handled + 1, handled === basic);
-      delta = 0;
-      handled++;
-    }
-    delta++;
-    n++;
-  }
-  return output;
+  return punycodeJs.encode(input);
 }

@@ -7,6 +7,14 @@ export const NETWORKS = ['sandbox', 'x', 'bluesky', 'mastodon'] as const;
 export const NetworkIdSchema = z.enum(NETWORKS);
 export type NetworkId = z.infer<typeof NetworkIdSchema>;
 
+/** Each network's name as people write it, in every language ("X said: …", "X · api.x.com"). */
+export const NETWORK_NAMES: Readonly<Record<NetworkId, string>> = {
+  x: 'X',
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  sandbox: 'Sandbox',
+};
+
 /** An ISO-8601 instant, always UTC ("2026-11-25T08:00:00.000Z"). */
 export const InstantSchema = z.iso.datetime();
 

@@ -423,3 +423,20 @@ export function measureText(text: string, rules: CountingRules, spoilerText = ''
   const refused = rules.counting === 'weighted' ? xRefusedCharacters(textToPublish(text)) : [];
   return { binding, limits, over, near: !over && binding.length >= binding.max * NEAR_LIMIT, refused };
 }
+
+/**
+ * The limit a text is refused for, or undefined when it fits: the first exceeded limit of
+ * `measure.limits` (the main count before bytes), as the server would check them.
+ */
+export function exceededLimit(measure: TextMeasure): LimitMeasure | undefined {
+  return measure.limits.find((l) => l.length > l.max);
+}
+
+/**
+ * The params of a `too-long` refusal (the UI's `reasons.too-long`): the limit `max`, its `unit`
+ * ('characters' or 'bytes') and the text's `length` in that unit, as strings. Every length check
+ * (main's `post.publish`, each adapter's own before sending) says it this way.
+ */
+export function tooLongParams(limit: LimitMeasure): { max: string; unit: LimitMeasure['unit']; length: string } {
+  return { max: String(limit.max), unit: limit.unit, length: String(limit.length) };
+}

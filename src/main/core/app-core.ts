@@ -15,10 +15,10 @@ import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-rou
 import { LayoutService } from './layout-service';
 import type { DocumentStores, Ports } from './ports';
 import type { Notice } from '../../shared/ipc/contract';
-import { measureText, textToPublish } from '../../shared/text-length';
+import { exceededLimit, measureText, textToPublish, tooLongParams } from '../../shared/text-length';
 import { SettingsService } from './settings-service';
 import { UsageService } from './usage-service';
-import { openVersionedDocument, resetWhy } from './versioned-document';
+import { openVersionedDocument } from './versioned-document';
 
 const SandboxStateSchema = z.object({ seed: z.number().int(), anchorMs: z.number().int() });
 
@@ -47,13 +47,13 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
         read: () => store.read(),
         write: (document) => store.write(document),
         delete: () => store.delete(),
-        moveAside: (reason) => {
-          const keptAs = store.moveAside(reason);
+        moveAside: (reason, why) => {
+          const keptAs = store.moveAside(reason, why);
           notices.push({
             id: `reset-${name}-${clock.now()}-${notices.length}`,
             kind: 'document-reset',
             document: name,
-            why: resetWhy(reason),
+            why,
             keptAs,
             at: new Date(clock.now()).toISOString(),
           });
@@ -213,20 +213,19 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       // Measured and sent as published (`textToPublish`; the request schema trims already): the
       // length checked is the length of what the network receives.
       const sent = textToPublish(text);
-      const measure = measureText(sent, rules);
-      if (measure.over) {
-        const limit = measure.limits.find((l) => l.length > l.max) ?? measure.binding;
+      const limit = exceededLimit(measureText(sent, rules));
+      if (limit) {
         throw new ColonnadeError('bad-request', `The post is too long: ${limit.length} / ${limit.max} ${limit.unit}.`, {
           field: 'text',
           reason: 'too-long',
-          params: { max: String(limit.max), unit: limit.unit, length: String(limit.length) },
+          params: tooLongParams(limit),
         });
       }
       return adapter.publish({ text: sent, idempotencyKey, ...(replyTo ? { replyTo } : {}) });
     },
     'post.act': async ({ profileId, postId, action }) => {
       const adapter = adapterFor(profileId);
-      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.', { field: 'profileId' });
+      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
       await adapter.act(postId, action);
       return {};
     },

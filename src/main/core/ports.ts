@@ -30,14 +30,24 @@ export class CorruptDocumentError extends Error {
   }
 }
 
+/**
+ * Why a document was moved aside, as the notice says it (the UI translates notices.why.<key>):
+ * `damaged` (not valid JSON), `newer` (written by a newer Colonnade), `unreadable` (no schema
+ * version, no migration, or data that does not fit the schema).
+ */
+export type ResetWhy = 'damaged' | 'newer' | 'unreadable';
+
 /** One persisted JSON document (a file): electron-store in the app, conf in the headless host. */
 export interface DocumentStore {
   /** The stored document, or undefined when there is none; throws CorruptDocumentError. */
   read(): unknown;
   /** Replace the document atomically. */
   write(document: Record<string, unknown>): void;
-  /** Move the current file aside (kept for the user), answering where it went. */
-  moveAside(reason: string): string;
+  /**
+   * Move the current file aside (kept for the user), answering where it went. `reason` is the
+   * plain words for logs and the note kept beside the file; `why` its kind, for the user's notice.
+   */
+  moveAside(reason: string, why: ResetWhy): string;
   /** Remove the document's file (nothing is kept); reading then answers undefined. No file: nothing to do. */
   delete(): void;
 }

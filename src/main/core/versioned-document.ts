@@ -2,10 +2,7 @@
 // A corrupt file, a file from a newer Colonnade, or one that no longer fits the schema is moved
 // aside (kept, never silently replaced), logged in plain words, and the app starts from defaults.
 import type { z } from 'zod';
-import { CorruptDocumentError, type DocumentStore, type Logger } from './ports';
-
-const DAMAGED = 'the file is damaged (not valid JSON)';
-const NEWER = 'the file was written by a newer Colonnade';
+import { CorruptDocumentError, type DocumentStore, type Logger, type ResetWhy } from './ports';
 
 export interface VersionedDocumentSpec<T> {
   name: string;
@@ -17,18 +14,6 @@ export interface VersionedDocumentSpec<T> {
   defaults: () => T;
 }
 
-/** Why a document was moved aside, in words the UI translates (notices.why.<key>). */
-export type ResetWhy = 'damaged' | 'newer' | 'unreadable';
-
-/** What the app tells the user when a document was moved aside and started again from defaults. */
-export interface DocumentReset {
-  /** The document's name ('settings', 'layout', 'accounts', 'usage', 'sandbox'…). */
-  name: string;
-  why: ResetWhy;
-  /** Where the old file was kept (the path DocumentStore.moveAside answered). */
-  keptAs: string;
-}
-
 export interface VersionedDocument<T> {
   get(): T;
   set(value: T): void;
@@ -36,19 +21,18 @@ export interface VersionedDocument<T> {
 
 /**
  * Opens (reading, migrating, validating) a versioned document. A corrupt file, one from a newer
- * Colonnade, or one that does not fit the schema is moved aside, logged, reported to `onReset`
- * (for the notice the UI shows), and replaced by `spec.defaults()`.
+ * Colonnade, or one that does not fit the schema is moved aside with its reason and kind
+ * (`DocumentStore.moveAside(reason, why)`: the core turns that into the notice the UI shows),
+ * logged, and replaced by `spec.defaults()`.
  */
 export function openVersionedDocument<T>(
   store: DocumentStore,
   spec: VersionedDocumentSpec<T>,
   log: Logger,
-  onReset?: (reset: DocumentReset) => void,
 ): VersionedDocument<T> {
   const aside = (reason: string, why: ResetWhy = 'unreadable'): T => {
-    const where = store.moveAside(reason);
+    const where = store.moveAside(reason, why);
     log.warn(`${spec.name}: ${reason}. The old file was kept as ${where}; starting with defaults.`);
-    onReset?.({ name: spec.name, why, keptAs: where });
     const fresh = spec.defaults();
     write(fresh);
     return fresh;
@@ -60,7 +44,7 @@ export function openVersionedDocument<T>(
     try {
       raw = store.read();
     } catch (err) {
-      if (err instanceof CorruptDocumentError) return aside(DAMAGED, 'damaged');
+      if (err instanceof CorruptDocumentError) return aside('the file is damaged (not valid JSON)', 'damaged');
       throw err;
     }
     if (raw === undefined) {
@@ -74,7 +58,10 @@ export function openVersionedDocument<T>(
       return aside('the file has no schema version');
     }
     if (version > spec.version) {
-      return aside(`${NEWER} (schema ${version}, this one reads up to ${spec.version})`, 'newer');
+      return aside(
+        `the file was written by a newer Colonnade (schema ${version}, this one reads up to ${spec.version})`,
+        'newer',
+      );
     }
     let data = doc.data;
     for (let v = version; v < spec.version; v++) {
@@ -103,9 +90,4 @@ export function openVersionedDocument<T>(
       write(current);
     },
   };
-}
-
-/** The kind of a reason this module gave DocumentStore.moveAside (for a store that only sees the words). */
-export function resetWhy(reason: string): ResetWhy {
-  return reason === DAMAGED ? 'damaged' : reason.startsWith(NEWER) ? 'newer' : 'unreadable';
 }

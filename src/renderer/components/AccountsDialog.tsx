@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectMethod, ConnectRequest } from '../../shared/accounts';
-import type { Account } from '../../shared/model';
+import { NETWORK_NAMES, type Account } from '../../shared/model';
 import { ApiError } from '../api';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
@@ -33,8 +33,6 @@ const FIELDS: Record<ConnectMethod, Array<{ name: Field; secret?: boolean; optio
   'mastodon-oauth': [{ name: 'instanceUrl' }, { name: 'callbackPort' }],
   'mastodon-token': [{ name: 'instanceUrl' }, { name: 'accessToken', secret: true }],
 };
-
-const NETWORK_NAMES: Record<Network, string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon' };
 
 function buildRequest(method: ConnectMethod, values: Partial<Record<Field, string>>): ConnectRequest {
   const network = (Object.keys(METHODS) as Network[]).find((n) => METHODS[n].includes(method))!;
@@ -127,7 +125,7 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
             <div className="account-main">
               <strong>{a.profile.displayName}</strong> <span className="muted handle">@{a.profile.handle}</span>
               <div className="muted small">
-                {a.practice ? t('accounts.practice') : `${NETWORK_NAMES[a.network as Network]} · ${a.server ?? ''}`}
+                {a.practice ? t('accounts.practice') : `${NETWORK_NAMES[a.network]} · ${a.server ?? ''}`}
               </div>
             </div>
             <span className={`badge health-${a.health.state}`}>{health(a)}</span>

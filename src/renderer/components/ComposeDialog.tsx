@@ -8,14 +8,7 @@ import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
 import { ProfileSelect } from './ProfileSelect';
 import { measureText, textToPublish } from '../../shared/text-length';
-import type { NetworkId } from '../../shared/model';
-
-const NETWORK_NAMES: Record<NetworkId, string> = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  sandbox: 'Sandbox',
-};
+import { NETWORK_NAMES } from '../../shared/model';
 
 /** Where the text stands: within the limit, near it (90 %), or over it. */
 export type LimitLevel = 'ok' | 'near' | 'over';

@@ -6,24 +6,9 @@ import { Link2 } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Post, QuotedPost } from '../../shared/model';
+import { hostOf, webUrlOf } from './post-text';
 
 type Card = NonNullable<Post['card']>;
-
-/** The web address a card may open: http(s) only (a card's URI is the poster's word). */
-export function webUrlOf(url: string): URL | null {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The host a reader recognises: `blog.example` for `https://www.blog.example/x`. */
-export function hostOf(url: string): string {
-  const u = webUrlOf(url);
-  return u ? u.hostname.replace(/^www\./, '') : url;
-}
 
 /**
  * The post's link card, then the note for what it carries that Colonnade cannot show; nothing when
@@ -106,7 +91,7 @@ export function LinkCardView(props: { t: TFunction; card: Card; imageUrl: string
 /** "Colonnade cannot show part of this post (app.bsky.embed.poll#view)", with the post's page. */
 function UnsupportedNote(props: { t: TFunction; what: string; postUrl: string | null }) {
   const { t, what, postUrl } = props;
-  const web = postUrl ? webUrlOf(postUrl) : null;
+  const web = webUrlOf(postUrl);
   return (
     <p className="post-unsupported">
       {t('post.unsupported', { what })}

@@ -37,7 +37,7 @@ import type {
 import type { ShownEntry } from '../db/database';
 import { useAppStore } from '../state/store';
 import { LinkCard } from './LinkCard';
-import { initialsOf, pollShares, pollTurnout, segmentText, spokenName, splitEmoji } from './post-text';
+import { initialsOf, pollShares, pollTurnout, segmentText, spokenName, splitEmoji, webUrlOf } from './post-text';
 import { formatAge, formatFull, formatShortAge } from './time';
 
 type Act = (post: Post, action: Extract<PostAction, 'like' | 'unlike' | 'repost' | 'unrepost'>) => void;
@@ -391,7 +391,9 @@ function QuotedCard(props: { post: QuotedPost; language: string }) {
 
 /**
  * The post's text with its entities. Each hashtag, mention and link is isolated in its own
- * direction (`dir="auto"`), so `#IFPower` stays whole inside a right-to-left sentence.
+ * direction (`dir="auto"`), so `#IFPower` stays whole inside a right-to-left sentence. A link
+ * whose target is not a web address (a Bluesky link facet may carry any URI: `javascript:`,
+ * `data:`, `file:`) shows as text, not as a link.
  */
 function PostText(props: { post: Post | QuotedPost }) {
   const { post } = props;
@@ -400,19 +402,22 @@ function PostText(props: { post: Post | QuotedPost }) {
     switch (s.kind) {
       case 'text':
         return <EmojiText key={i} text={s.text} emojis={post.emojis} />;
-      case 'link':
+      case 'link': {
+        const web = webUrlOf(s.value);
+        if (!web) return <EmojiText key={i} text={s.text} emojis={post.emojis} />;
         return (
           <a
             key={i}
             dir="auto"
-            href={s.value}
+            href={web.href}
             target="_blank"
             rel="noreferrer noopener"
-            title={t('post.openLinkTo', { url: s.value })}
+            title={t('post.openLinkTo', { url: web.href })}
           >
             {s.text}
           </a>
         );
+      }
       case 'hashtag':
         return (
           <span key={i} className="hashtag" dir="auto">
@@ -560,9 +565,10 @@ function VisualItem(props: { media: Media }) {
 }
 
 /** An address the page may load: https only (the CSP's `media-src 'self' blob: https:`). */
-const loadable = (url: string | null): url is string => url !== null && /^https:\/\//i.test(url);
-/** An address to open in the browser (the shell opens http(s) links only). */
-const openable = (url: string | null): url is string => url !== null && /^https?:\/\//i.test(url);
+const loadable = (url: string | null): URL | null => {
+  const web = webUrlOf(url);
+  return web?.protocol === 'https:' ? web : null;
+};
 
 /**
  * Audio (a podcast episode, music): "Audio: <description>", a native player that loads nothing
@@ -573,33 +579,25 @@ function AudioItem(props: { media: Media }) {
   const { media: m } = props;
   const { t } = useTranslation();
   const label = t('post.mediaKind.audio', { alt: m.alt.trim() || t('post.noAlt') });
+  const source = loadable(m.url);
+  const web = webUrlOf(m.url);
   return (
     <div className="media-audio" role="group" aria-label={label}>
       <p className="media-audio-label" dir="auto">
         {label}
       </p>
-      {loadable(m.url) && (
-        <audio controls preload="none" src={m.url} aria-label={label}>
+      {source && (
+        <audio controls preload="none" src={source.href} aria-label={label}>
           {label}
         </audio>
       )}
-      {openable(m.url) && (
-        <a href={m.url} target="_blank" rel="noreferrer noopener" title={t('post.openLinkTo', { url: m.url })}>
+      {web && (
+        <a href={web.href} target="_blank" rel="noreferrer noopener" title={t('post.openLinkTo', { url: web.href })}>
           <ExternalLink size={13} aria-hidden="true" /> {t('post.openInBrowser')}
         </a>
       )}
     </div>
   );
-}
-
-/** The host of an address, or undefined when it is not one. */
-function hostOf(url: string | null): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).host || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -609,13 +607,13 @@ function hostOf(url: string | null): string | undefined {
 function FileItem(props: { media: Media }) {
   const { media: m } = props;
   const { t } = useTranslation();
-  const host = hostOf(m.url);
-  const text = host ? t('post.fileLink', { host }) : t('post.fileNoLink');
+  const web = webUrlOf(m.url);
+  const text = web ? t('post.fileLink', { host: web.host }) : t('post.fileNoLink');
   return (
     <div className="media-file">
       <Paperclip size={14} aria-hidden="true" />{' '}
-      {openable(m.url) ? (
-        <a href={m.url} target="_blank" rel="noreferrer noopener" title={t('post.openLinkTo', { url: m.url })}>
+      {web ? (
+        <a href={web.href} target="_blank" rel="noreferrer noopener" title={t('post.openLinkTo', { url: web.href })}>
           {text}
         </a>
       ) : (

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
 import type { AppError } from '../../shared/errors';
-import type { NetworkId } from '../../shared/model';
+import { NETWORK_NAMES, type NetworkId } from '../../shared/model';
 import { formatTime } from './time';
 
 /**
@@ -11,14 +11,6 @@ import { formatTime } from './time';
  * action that the user may try again.
  */
 export type ErrorPlace = 'column' | 'accounts' | 'composer' | 'dialog';
-
-/** The network's display name, for "X said: …" ("The network said: …" when unknown). */
-const NETWORK_NAMES: Record<NetworkId, string> = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  sandbox: 'Sandbox',
-};
 
 /**
  * Reasons whose place's generic words say more (the reset time; who retries). An unreachable

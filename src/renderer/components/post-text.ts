@@ -2,6 +2,28 @@
 // runs into text and custom emoji.
 import type { CustomEmoji, Entity, Poll } from '../../shared/model';
 
+/**
+ * The web address `url` may open or load, or null when it is not one: http(s) only, as a URL the
+ * WHATWG parser reads. Every address a post carries (a link facet or entity, a card, an
+ * attachment, the post's page) is the poster's or a server's word: `javascript:`, `data:`,
+ * `file:` or an app's own scheme is never made a link. (The shell opens http(s) links only too.)
+ */
+export function webUrlOf(url: string | null | undefined): URL | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The host a reader recognises: `blog.example` for `https://www.blog.example/x`; not a web address: as given. */
+export function hostOf(url: string): string {
+  const u = webUrlOf(url);
+  return u ? u.hostname.replace(/^www\./, '') : url;
+}
+
 export type Segment =
   | { kind: 'text'; text: string }
   | { kind: 'hashtag' | 'mention'; text: string; value: string }
@@ -128,6 +150,9 @@ export function pollTurnout(poll: Poll): { count: number; unit: 'people' | 'vote
   return { count: poll.options.reduce((sum, o) => sum + (o.votes ?? 0), 0), unit: 'votes' };
 }
 
+/** Grapheme clusters (one segmenter for every avatar's initials). */
+const graphemes = new Intl.Segmenter();
+
 /**
  * Up to two initials of a name (or of a handle when the name is empty), for a missing avatar; the
  * name's custom emoji (`:shortcode:`, those listed and any Mastodon-style one) are left out.
@@ -136,6 +161,6 @@ export function initialsOf(displayName: string, handle: string, emojis?: readonl
   const pattern = emojis ? shortcodePattern(emojis) : undefined;
   const bare = (pattern ? displayName.replace(pattern, ' ') : displayName).replace(/:[a-zA-Z0-9_]{2,}:/g, ' ');
   const words = (bare.trim() || handle).split(/[\s._-]+/).filter(Boolean);
-  const first = (w: string | undefined) => (w ? ([...new Intl.Segmenter().segment(w)][0]?.segment ?? '') : '');
+  const first = (w: string | undefined) => (w ? ([...graphemes.segment(w)][0]?.segment ?? '') : '');
   return (first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '')).toUpperCase();
 }

@@ -20,6 +20,23 @@ export function formatAge(iso: string, language: string): string | null {
   });
 }
 
+type AgeUnit = 'minute' | 'hour' | 'day';
+
+/**
+ * One short-unit formatter per language and unit, made once: every visible post's age is
+ * formatted again every 30 s, and an `Intl.NumberFormat` is costly to build (locale data).
+ */
+const unitFormats = new Map<string, Intl.NumberFormat>();
+function unitFormat(language: string, unit: AgeUnit): Intl.NumberFormat {
+  const key = `${language}\u0000${unit}`;
+  let format = unitFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'short' });
+    unitFormats.set(key, format);
+  }
+  return format;
+}
+
 /**
  * How long ago, compact, for a post's header in a narrow column: "5 min", "2 hr", "3 days" in
  * English, "5 min", "2 h", "3 j" in French (the CLDR short unit forms, through
@@ -31,8 +48,7 @@ export function formatShortAge(iso: string, language: string, now: number = Date
   const then = Date.parse(iso);
   const minutes = Math.floor((now - then) / 60_000);
   if (minutes < 1) return null;
-  const unit = (value: number, name: 'minute' | 'hour' | 'day') =>
-    new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  const unit = (value: number, name: AgeUnit) => unitFormat(language, name).format(value);
   if (minutes < 60) return unit(minutes, 'minute');
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return unit(hours, 'hour');

@@ -169,13 +169,7 @@ export async function storeColumnEntries(
     for (const { postId, metrics: m } of metrics) {
       await db.posts.update(postId, { metrics: m, cachedAt: now });
     }
-    if (removed.length > 0) {
-      await db.entries
-        .where('postId')
-        .anyOf([...removed])
-        .delete();
-      await db.posts.bulkDelete([...removed]);
-    }
+    await forgetPosts(db, removed);
   });
 }
 
@@ -221,11 +215,19 @@ export async function countColumnEntries(db: ColonnadeDb, columnId: string): Pro
   return ofColumn(db, columnId).count();
 }
 
-/** Remove a post from the cache and from every column that shows it. */
-export async function forgetPost(db: ColonnadeDb, postId: string): Promise<void> {
+/**
+ * Remove posts (by id) from the cache and from every column that shows them: a post deleted on
+ * its network, by the user or as the network says (`FeedDelivery.removed`). Ids not cached are
+ * ignored; none: nothing to do.
+ */
+export async function forgetPosts(db: ColonnadeDb, postIds: readonly string[]): Promise<void> {
+  if (postIds.length === 0) return;
   await db.transaction('rw', db.posts, db.entries, async () => {
-    await db.entries.where('postId').equals(postId).delete();
-    await db.posts.delete(postId);
+    await db.entries
+      .where('postId')
+      .anyOf([...postIds])
+      .delete();
+    await db.posts.bulkDelete([...postIds]);
   });
 }
 

@@ -3,9 +3,10 @@
 import type { PostAction } from '../../shared/adapter';
 import type { ConnectRequest } from '../../shared/accounts';
 import type { ColumnSpec, Post } from '../../shared/model';
+import { isPostGone } from '../../shared/errors';
 import type { Settings } from '../../shared/settings';
 import { ApiError, type Api } from '../api';
-import { forgetColumn, forgetPost, storeColumnEntries, type ColonnadeDb } from '../db/database';
+import { forgetColumn, forgetPosts, storeColumnEntries, type ColonnadeDb } from '../db/database';
 import { useAppStore } from './store';
 
 export type Actions = ReturnType<typeof makeActions>;
@@ -64,8 +65,9 @@ export function makeActions(api: Api, db: ColonnadeDb) {
     /**
      * Act on a post as a profile, showing the result at once (marked pending in `pendingActs`
      * until main answers) and undoing it if the network refuses or the core is away. When the
-     * network answers that the post no longer exists (`not-found`), the post leaves every
-     * column; the error is thrown still, for the column to say what happened.
+     * network answers that the post no longer exists (`isPostGone`: `not-found` with a reason such
+     * as `deleted`), the post leaves every column; the error is thrown still, for the column to
+     * say what happened.
      */
     act: async (profileId: string, post: Post, action: PostAction) => {
       const before = await db.posts.get(post.id);
@@ -92,11 +94,10 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       pending(true);
       try {
         await api('post.act', { profileId, postId: post.id, action });
-        if (action === 'delete') await forgetPost(db, post.id);
+        if (action === 'delete') await forgetPosts(db, [post.id]);
       } catch (err) {
-        // `not-found` about the post itself (not about the profile, which names its field).
-        if (err instanceof ApiError && err.error.code === 'not-found' && !err.error.field)
-          await forgetPost(db, post.id);
+        // The network says the post itself is gone (not, say, that the profile is not connected).
+        if (err instanceof ApiError && isPostGone(err.error)) await forgetPosts(db, [post.id]);
         else if (before) await db.posts.put(before);
         throw err;
       } finally {

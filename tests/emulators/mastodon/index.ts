@@ -31,9 +31,11 @@ export interface MastodonEmulatorOptions {
   maxCharacters?: number;
   maxMediaAttachments?: number;
   descriptionLimit?: number;
+  /** `configuration.statuses.characters_reserved_per_url`: what a link counts (Mastodon: 23). */
+  urlLength?: number;
   /**
    * `api_versions.mastodon`: 2 and later (Mastodon 4.3+) serve grouped notifications at
-   * /api/v2/notifications; 7 and later (Mastodon 4.5+) accept `quoted_status_id`.
+   * /api/v2/notifications and several statuses at GET /api/v1/statuses?id[]= (before, both 404); 7 and later (Mastodon 4.5+) accept `quoted_status_id`.
    */
   apiVersion?: number;
   /**
@@ -230,6 +232,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const maxCharacters = options.maxCharacters ?? 500;
   const maxMedia = options.maxMediaAttachments ?? 4;
   const descriptionLimit = options.descriptionLimit ?? 1500;
+  const urlLength = options.urlLength ?? 23;
   const apiVersion = options.apiVersion ?? 7;
   const instanceApi = options.instanceApi ?? 'v2';
   const corruptions: Array<{ pathIncludes: string; mutate: (body: unknown) => void }> = [];
@@ -491,7 +494,11 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       urls: { streaming_api: `ws://${domain}` },
       configuration: {
         accounts: { max_featured_tags: 10 },
-        statuses: { max_characters: maxCharacters, max_media_attachments: maxMedia, characters_reserved_per_url: 23 },
+        statuses: {
+          max_characters: maxCharacters,
+          max_media_attachments: maxMedia,
+          characters_reserved_per_url: urlLength,
+        },
         media_attachments: {
           supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
           image_size_limit: 16_777_216,
@@ -627,7 +634,11 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       configuration: {
         urls: { streaming: `ws://${domain}`, status: null },
         accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
-        statuses: { max_characters: maxCharacters, max_media_attachments: maxMedia, characters_reserved_per_url: 23 },
+        statuses: {
+          max_characters: maxCharacters,
+          max_media_attachments: maxMedia,
+          characters_reserved_per_url: urlLength,
+        },
         media_attachments: {
           supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
           image_size_limit: 16_777_216,
@@ -831,6 +842,9 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     getStatus: (c) => ({ status: 200, body: world.statusJson(statusOr404(c.params.id), c.accountId) }),
 
     getStatuses: (c) => {
+      // Mastodon 4.3 added the route (api_versions.mastodon 2); before, as on v1-only servers, 404.
+      if (instanceApi === 'v1' || instanceApi === 'none' || (instanceApi === 'v2' && apiVersion < 2))
+        throw new HttpFailure(404, 'Record not found');
       const raw = c.query.id;
       const ids = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
       const found = ids.flatMap((id) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app-core';
+import { isPostGone } from '../../../src/shared/errors';
 import type { EventChannel } from '../../../src/shared/ipc/channels';
 import type { FeedDelivery } from '../../../src/shared/ipc/contract';
 import type { Layout } from '../../../src/shared/model';
@@ -174,6 +175,21 @@ describe('the core', () => {
       ok: false,
       error: { code: 'not-found' },
     });
+    core.stop();
+  });
+
+  it('tells a post that is gone from a profile that is not connected, when acting on a post', async () => {
+    const core = await createCore(memoryPorts());
+    const gone = await core.dispatch('post.act', {
+      profileId: 'sandbox:practice',
+      postId: 'sandbox:nope',
+      action: 'like',
+    });
+    expect(gone).toMatchObject({ ok: false, error: { code: 'not-found', reason: 'deleted' } });
+    expect(!gone.ok && isPostGone(gone.error)).toBe(true);
+    const away = await core.dispatch('post.act', { profileId: 'sandbox:gone', postId: 'sandbox:nope', action: 'like' });
+    expect(away).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(!away.ok && isPostGone(away.error)).toBe(false);
     core.stop();
   });
 

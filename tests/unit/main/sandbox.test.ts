@@ -306,7 +306,8 @@ describe('acting and publishing in the Sandbox', () => {
     await adapter.act(target.id, 'like');
     const again = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 3 });
     expect(again.items[0]!.post!.viewer).toEqual({ liked: true, reposted: false });
-    await expect(adapter.act('sandbox:nope', 'like')).rejects.toMatchObject({ code: 'not-found' });
+    // Gone, said so: the renderer takes the post out of its columns (isPostGone).
+    await expect(adapter.act('sandbox:nope', 'like')).rejects.toMatchObject({ code: 'not-found', reason: 'deleted' });
 
     const first = await adapter.publish({ text: 'Hello #IFPower', idempotencyKey: 'k-1' });
     const retry = await adapter.publish({ text: 'Hello #IFPower', idempotencyKey: 'k-1' });
@@ -319,6 +320,8 @@ describe('acting and publishing in the Sandbox', () => {
     expect([...refresh.metrics.keys()]).toEqual([target.id]);
     await expect(adapter.publish({ text: 'x'.repeat(501), idempotencyKey: 'k-2' })).rejects.toMatchObject({
       code: 'invalid',
+      reason: 'too-long',
+      params: { max: '500', unit: 'characters', length: '501' },
     });
     expect((await adapter.lists()).map((l) => l.id)).toEqual(['competitors', 'press', 'creators']);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openVersionedDocument } from '../../../src/main/core/versioned-document';
+import type { DocumentStore } from '../../../src/main/core/ports';
 import { MemoryDocuments, MemoryLogger } from '../../doubles/ports';
 
 const V2 = z.object({ name: z.string(), size: z.number() });
@@ -67,7 +68,20 @@ describe('versioned documents', () => {
   });
 });
 
-describe('versioned documents tell who opened them what was reset', () => {
+/** `name`'s store, recording every move aside: the document, why (its kind) and where the old copy went. */
+function recordingStore(docs: MemoryDocuments, name: string, resets: unknown[]): DocumentStore {
+  const store = docs.open(name);
+  return {
+    ...store,
+    moveAside: (reason, why) => {
+      const keptAs = store.moveAside(reason, why);
+      resets.push({ name, why, keptAs });
+      return keptAs;
+    },
+  };
+}
+
+describe('versioned documents tell their store what was reset, and why', () => {
   it.each([
     ['damaged', '{not json', 'damaged'],
     ['from a newer Colonnade', JSON.stringify({ schemaVersion: 9, data: {} }), 'newer'],
@@ -77,7 +91,7 @@ describe('versioned documents tell who opened them what was reset', () => {
     const docs = new MemoryDocuments();
     docs.files.set('things', content);
     const resets: unknown[] = [];
-    const doc = openVersionedDocument(docs.open('things'), spec, new MemoryLogger(), (r) => resets.push(r));
+    const doc = openVersionedDocument(recordingStore(docs, 'things', resets), spec, new MemoryLogger());
     expect(doc.get()).toEqual({ name: 'default', size: 1 });
     expect(resets).toEqual([{ name: 'things', why, keptAs: 'things.json.1.bad' }]);
     expect(docs.aside.get('things.json.1.bad')).toBe(content);
@@ -86,8 +100,8 @@ describe('versioned documents tell who opened them what was reset', () => {
   it('reports nothing for a missing or a good file', () => {
     const docs = new MemoryDocuments();
     const resets: unknown[] = [];
-    openVersionedDocument(docs.open('things'), spec, new MemoryLogger(), (r) => resets.push(r));
-    openVersionedDocument(docs.open('things'), spec, new MemoryLogger(), (r) => resets.push(r));
+    openVersionedDocument(recordingStore(docs, 'things', resets), spec, new MemoryLogger());
+    openVersionedDocument(recordingStore(docs, 'things', resets), spec, new MemoryLogger());
     expect(resets).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import {
   columnEntries,
   countColumnEntries,
   forgetColumn,
-  forgetPost,
+  forgetPosts,
   olderStep,
   openDatabase,
   storeColumnEntries,
@@ -164,7 +164,7 @@ describe('the entry cache (Dexie)', () => {
     expect(await keys(db, 'tag')).toEqual([]);
     expect(await keys(db, 'notes')).toEqual([]);
     expect(await db.posts.get(a.post!.id)).toBeUndefined();
-    await forgetPost(db, b.post!.id);
+    await forgetPosts(db, [b.post!.id, 'sandbox:never-cached']);
     expect(await countColumnEntries(db, 'home')).toBe(0);
   });
 
@@ -249,7 +249,7 @@ describe('database versions', () => {
     expect(await keys(v3, 'home')).toEqual([post.id]);
     expect(await v3.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
     expect(await v3.entries.where('postId').equals(post.id).count()).toBe(2);
-    await forgetPost(v3, post.id);
+    await forgetPosts(v3, [post.id]);
     expect(await countColumnEntries(v3, 'home')).toBe(0);
     expect(await countColumnEntries(v3, 'tag')).toBe(0);
   });
@@ -304,7 +304,7 @@ describe('database versions', () => {
       { key: 'sandbox:repost-1', at: '2026-11-25T09:00:00.000Z', post: a, repostedBy: sampleProfile('bob') },
     ]);
     expect(await keys(v3, 'home')).toEqual(['sandbox:repost-1', b.id, a.id]);
-    await forgetPost(v3, a.id);
+    await forgetPosts(v3, [a.id]);
     expect(await keys(v3, 'home')).toEqual([b.id]);
   });
 });

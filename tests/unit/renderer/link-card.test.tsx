@@ -4,7 +4,8 @@ import { isValidElement, type ReactElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it, vi } from 'vitest';
-import { LinkCardView, hostOf } from '../../../src/renderer/components/LinkCard';
+import { LinkCardView } from '../../../src/renderer/components/LinkCard';
+import { hostOf, webUrlOf } from '../../../src/renderer/components/post-text';
 import { PostCard } from '../../../src/renderer/components/PostCard';
 import type { ShownEntry } from '../../../src/renderer/db/database';
 import { createI18n } from '../../../src/renderer/i18n';
@@ -148,5 +149,15 @@ describe('the card’s thumbnail', () => {
     expect(hostOf('https://www.blog.example/x?y=1')).toBe('blog.example');
     expect(hostOf('http://localhost:8080/x')).toBe('localhost');
     expect(hostOf('not a url')).toBe('not a url');
+    expect(hostOf('javascript:alert(1)')).toBe('javascript:alert(1)');
+  });
+
+  it('takes web addresses only (http, https) as links', () => {
+    expect(webUrlOf('https://blog.example/x')?.href).toBe('https://blog.example/x');
+    expect(webUrlOf('http://127.0.0.1:8080/x')?.href).toBe('http://127.0.0.1:8080/x');
+    for (const url of ['javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'ftp://x.example/', 'x', '']) {
+      expect(webUrlOf(url)).toBeNull();
+    }
+    expect(webUrlOf(null)).toBeNull();
   });
 });

@@ -266,6 +266,34 @@ describe('the post card', () => {
     expect(link).toMatch(/<a dir="auto" href="https:\/\/t.co\/x"[^>]*>ifpower.example\/a<\/a>/);
   });
 
+  // A Bluesky link facet (app.bsky.richtext.facet#link) carries any URI the poster wrote.
+  it.each([
+    ['javascript:', 'javascript:alert(document.domain)'],
+    ['data:', 'data:text/html,<script>alert(1)</script>'],
+    ['file:', 'file:///etc/passwd'],
+    ['an app scheme', 'colonnade://settings'],
+    ['no address', 'not a url'],
+  ])('shows a link to %s as its text, never a link', (_, uri) => {
+    const text = 'read this now';
+    const html = render({
+      key: 'l',
+      post: post({ text, entities: [{ kind: 'link', start: 5, end: 9, value: uri }] }),
+    });
+    expect(words(html)).toContain('read this now');
+    expect(html).not.toMatch(/<a [^>]*dir="auto"/);
+    expect(html).not.toContain('href="' + uri.slice(0, 5));
+  });
+
+  it('links a web facet (https, http) to its target', () => {
+    const text = 'read this now';
+    const facet = (value: string) =>
+      render({ key: 'l', post: post({ text, entities: [{ kind: 'link', start: 5, end: 9, value }] }) });
+    expect(facet('https://ifpower.example/launch?x=1')).toMatch(
+      /read <a dir="auto" href="https:\/\/ifpower.example\/launch\?x=1" target="_blank" rel="noreferrer noopener" title="[^"]*https:\/\/ifpower.example\/launch\?x=1[^"]*">this<\/a> now/,
+    );
+    expect(facet('HTTP://Blog.Example/a')).toContain('href="http://blog.example/a"');
+  });
+
   it('shows initials where an author has no picture', () => {
     const html = render({ key: 'a', post: post({ author: sampleProfile('gina', 'Gina Rossi') }) });
     expect(html).toMatch(/<div class="avatar placeholder" role="img" aria-label="Avatar of Gina Rossi">GR<\/div>/);
@@ -340,6 +368,14 @@ describe('audio and attachments the server did not fetch', () => {
     expect(words(render({ key: 'f', post: post({ text: '', media: [file] }) }, 'fr'))).toContain(
       'Pièce jointe (non chargée par le serveur) : remote.example',
     );
+    for (const url of ['javascript:alert(1)', 'data:video/webm;base64,AAAA', 'file:///tmp/big-video.webm']) {
+      const html = render({ key: 'f', post: post({ text: '', entities: [], media: [{ ...file, url }] }) });
+      expect(words(html)).toContain('Attachment (not loaded by the server)');
+      expect(html).not.toContain('<a ');
+      const audio = render({ key: 'a', post: post({ media: [media({ url })] }) });
+      expect(audio).not.toContain('<audio');
+      expect(audio).not.toContain('<a ');
+    }
     const nowhere = render({ key: 'f', post: post({ text: '', entities: [], media: [{ ...file, url: null }] }) });
     expect(words(nowhere)).toContain('Attachment (not loaded by the server)');
     expect(nowhere).not.toContain('<a ');

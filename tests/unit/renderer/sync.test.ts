@@ -186,9 +186,10 @@ describe('posts the network says are gone', () => {
 
   it('leave every column when liking or reposting answers not-found; the error still reaches the column', async () => {
     const db = openDatabase('act-not-found');
-    const answers: Record<string, { code: 'not-found'; message: string; field?: string }> = {
-      'sandbox:test-1': { code: 'not-found', message: 'That post is not in the Sandbox.' },
-      'sandbox:test-2': { code: 'not-found', message: 'That profile is not connected.', field: 'profileId' },
+    const answers: Record<string, { code: 'not-found'; message: string; reason?: string }> = {
+      'sandbox:test-1': { code: 'not-found', message: 'That post is not in the Sandbox.', reason: 'deleted' },
+      // As app-core answers for a profile it does not have: no reason about the post.
+      'sandbox:test-2': { code: 'not-found', message: 'That profile is not connected.' },
     };
     const api = makeApi({
       invoke: async (channel, payload) => {
@@ -210,11 +211,49 @@ describe('posts the network says are gone', () => {
     expect(await db.posts.get(deleted.id)).toBeUndefined();
 
     // "Not found" about the profile is not about the post: the post stays, its repost undone.
-    await expect(actions.act('sandbox:gone', kept, 'repost')).rejects.toMatchObject({ error: { field: 'profileId' } });
+    await expect(actions.act('sandbox:gone', kept, 'repost')).rejects.toMatchObject({
+      error: { message: 'That profile is not connected.' },
+    });
     const [still] = await columnEntries(db, 'home', 10);
     expect(still!.post!.metrics.reposts).toBe(0);
     expect(still!.post!.viewer).toBeUndefined();
     db.close();
+  });
+});
+
+describe('acting on a post the network says is gone', () => {
+  const act = async (name: string, error: { code: 'not-found'; message: string; reason?: string }) => {
+    const db = openDatabase(`act-gone-${name}`);
+    const api = makeApi({
+      invoke: async (channel) => (channel === 'post.act' ? { ok: false, error } : { ok: true, value: {} }),
+    });
+    const post = samplePost(1, '2026-11-25T08:00:00.000Z');
+    await storeColumnEntries(db, 'home', [sampleEntry(1, post.createdAt)]);
+    await expect(makeActions(api, db).act('sandbox:practice', post, 'like')).rejects.toMatchObject({ error });
+    const left = (await columnEntries(db, 'home', 10)).map((e) => e.key);
+    db.close();
+    return left;
+  };
+
+  // Each reason an adapter's act() gives when the post itself is gone.
+  it.each([
+    ['deleted', 'X resource-not-found about the tweet, Bluesky, the Sandbox'],
+    ['x-not-found', 'X resource-not-found on the call'],
+    ['x-unavailable', 'X resource-unavailable: suspended or withheld'],
+    ['x-deleted-or-hidden', 'X 403 deleted or not visible'],
+    ['not-found', 'Mastodon 404 Record not found'],
+    ['gone', 'Mastodon 410'],
+  ])('takes the post out of its columns on reason %s (%s)', async (reason) => {
+    expect(await act(reason, { code: 'not-found', message: 'Gone.', reason })).toEqual([]);
+  });
+
+  it.each([
+    ['no reason', undefined],
+    ['a list that does not exist', 'list-not-found'],
+    ['an account that does not exist', 'profile-not-found'],
+  ])('keeps the post on a not-found about something else (%s)', async (_, reason) => {
+    const error = { code: 'not-found' as const, message: 'Not found.', ...(reason ? { reason } : {}) };
+    expect(await act(`other-${reason ?? 'none'}`, error)).toEqual(['sandbox:test-1']);
   });
 });
 

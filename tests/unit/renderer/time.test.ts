@@ -25,6 +25,26 @@ describe('formatShortAge', () => {
     expect(formatShortAge(ago(MIN), 'fr', now)).toBe('1\u00a0min');
   });
 
+  it('builds one formatter per language and unit, however many ages it gives (every post, every 30 s)', () => {
+    const Real = Intl.NumberFormat;
+    let built = 0;
+    Intl.NumberFormat = class extends Real {
+      constructor(...args: ConstructorParameters<typeof Real>) {
+        super(...args);
+        built++;
+      }
+    } as typeof Intl.NumberFormat;
+    try {
+      for (let i = 1; i <= 200; i++) {
+        expect(formatShortAge(ago(i * MIN), 'de', now)).toMatch(/^\d+\s(Min|Std)\.$/);
+        formatShortAge(ago((i % 6) * DAY + DAY), 'de', now);
+      }
+    } finally {
+      Intl.NumberFormat = Real;
+    }
+    expect(built).toBe(3); // minute, hour, day
+  });
+
   it('gives the day past a week, with the year when it is not this one', () => {
     expect(formatShortAge('2026-03-12T09:00:00.000Z', 'en', now)).toBe('12 Mar');
     expect(formatShortAge('2026-03-12T09:00:00.000Z', 'fr', now)).toBe('12 mars');

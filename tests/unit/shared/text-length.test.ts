@@ -344,6 +344,10 @@ describe('Mastodon: a URL whose domain IDNA2003 refuses is no link (twitter-text
       expect(idna2003ToAscii(refused), refused).toBeNull();
     }
     expect(punycode('bücher')).toBe('bcher-kva');
+    // RFC 3492 §7.1 sample strings (A), (B), (L).
+    expect(punycode('ليهمابتكلموشعربي؟')).toBe('egbpdaj6bu4bxfgehfvwxn');
+    expect(punycode('他们为什么不说中文')).toBe('ihqwcrb4cv8a8dqg056pqjye');
+    expect(punycode('3年B組金八先生')).toBe('3B-ww4c5e180e575a65lsy2b');
   });
 
   it('knows which code points Unicode 3.2 assigned', () => {

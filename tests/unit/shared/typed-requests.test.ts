@@ -65,6 +65,59 @@ describe('server addresses as typed', () => {
     );
     expect(ftp?.reason).toBe('address-scheme');
   });
+
+  it('takes host:port as a host, not as a scheme', () => {
+    expect(withScheme('localhost:3000')).toBe('https://localhost:3000');
+    expect(withScheme('social.example:8443/@brand')).toBe('https://social.example:8443/@brand');
+    expect(withScheme('javascript:alert(1)')).toBe('javascript:alert(1)');
+  });
+
+  // Mastodon's rule (mastodon/connect.ts), for every network: a password, app password or token
+  // never crosses the network in clear.
+  const addresses = (address: string) => ({
+    mastodon: ConnectRequestSchema.safeParse({
+      network: 'mastodon',
+      method: 'mastodon-token',
+      instanceUrl: address,
+      accessToken: 'token',
+    }),
+    bluesky: ConnectRequestSchema.safeParse({
+      network: 'bluesky',
+      method: 'bluesky-app-password',
+      service: address,
+      identifier: 'brand.bsky.social',
+      appPassword: 'abcd-efgh-ijkl-mnop',
+    }),
+    x2: ConnectRequestSchema.safeParse({ network: 'x', method: 'x-oauth2', clientId: 'id', apiBase: address }),
+    x1: ConnectRequestSchema.safeParse({
+      network: 'x',
+      method: 'x-oauth1',
+      appKey: 'k',
+      appSecret: 's',
+      accessToken: 't',
+      accessSecret: 'u',
+      apiBase: address,
+    }),
+  });
+
+  it.each(['http://bsky.social', 'http://api.x.com', 'HTTP://mastodon.social', 'http://192.168.1.20:2583'])(
+    'refuses plain http to a server elsewhere (%s), in words, for every network',
+    (address) => {
+      for (const [name, result] of Object.entries(addresses(address))) {
+        const error = refusal(result);
+        expect(error, name).toMatchObject({ code: 'bad-request', reason: 'address-http-remote' });
+        expect(error?.message, name).toMatch(/https:\/\//);
+      }
+      expect(fr.reasons['address-http-remote']).toMatch(/https:\/\/.*en clair/);
+    },
+  );
+
+  it.each(['http://127.0.0.1:2583', 'http://localhost:4010', 'http://[::1]:3000', 'https://bsky.social'])(
+    'takes https anywhere, and plain http on this computer (%s)',
+    (address) => {
+      for (const [name, result] of Object.entries(addresses(address))) expect(result.success, name).toBe(true);
+    },
+  );
 });
 
 describe('a hashtag column', () => {

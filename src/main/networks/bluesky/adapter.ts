@@ -25,6 +25,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-length';
 import type { ColumnKind, Metrics, NotificationKind, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import type { BlueskyCredentials } from './credentials';
@@ -116,6 +117,12 @@ const NOTIFICATION_KINDS: Record<string, NotificationKind> = {
 /** What became of a post `getPosts` left out (see `whyMissing`). */
 type MissingPost = { kind: 'gone' | 'unsure' } | { kind: 'blocked-by' | 'blocking'; handle: string };
 
+/**
+ * How long a verdict of `whyMissing` holds (ms): a post hidden by a block stays in its column's
+ * recent window, and every metrics poll would otherwise look its author up again.
+ */
+const MISSING_VERDICT_MS = 30 * 60_000;
+
 export class BlueskyAdapter implements NetworkAdapter {
   readonly network = NETWORK;
   private readonly account: AccountSession;
@@ -125,6 +132,8 @@ export class BlueskyAdapter implements NetworkAdapter {
   private readonly myLikes = new Map<string, string>();
   private readonly myReposts = new Map<string, string>();
   private moderation: { opts: ModerationOpts; at: number } | null = null;
+  /** `whyMissing` verdicts by post URI, with when they were reached (ms), for `MISSING_VERDICT_MS`. */
+  private readonly missingVerdicts = new Map<string, { verdict: MissingPost; at: number }>();
   private moderationLoading: Promise<ModerationOpts> | null = null;
 
   constructor(
@@ -584,9 +593,22 @@ export class BlueskyAdapter implements NetworkAdapter {
    * way with the viewer (bsky `api/app/bsky/feed/getPosts.ts`, `views.post`). The authors are
    * looked up (`app.bsky.actor.getProfiles`, 25 a call): present with a block → blocked (the post
    * exists); present without → gone; absent → gone (account gone); an unreadable answer → unsure.
+   * A verdict other than unsure is remembered for 30 minutes (`MISSING_VERDICT_MS`): a post left
+   * out again within that time is not looked up again.
    */
   private async whyMissing(uris: readonly string[]): Promise<Map<string, MissingPost>> {
-    const authors = [...new Set(uris.flatMap((uri) => parseAtUri(uri)?.did ?? []))];
+    const now = this.ctx.clock.now();
+    const out = new Map<string, MissingPost>();
+    for (const [uri, known] of this.missingVerdicts) {
+      if (now - known.at >= MISSING_VERDICT_MS) this.missingVerdicts.delete(uri);
+    }
+    const unknown = uris.filter((uri) => {
+      const known = this.missingVerdicts.get(uri);
+      if (known) out.set(uri, known.verdict);
+      return !known;
+    });
+    if (unknown.length === 0) return out;
+    const authors = [...new Set(unknown.flatMap((uri) => parseAtUri(uri)?.did ?? []))];
     const found = new Map<string, AppBskyActorDefs.ProfileViewDetailed>();
     let unsure = false;
     for (const batch of chunks(authors, GET_PROFILES_BATCH)) {
@@ -598,15 +620,17 @@ export class BlueskyAdapter implements NetworkAdapter {
       if (page.skipped > 0) unsure = true;
       for (const p of page.items) found.set(p.did, p);
     }
-    const out = new Map<string, MissingPost>();
-    for (const uri of uris) {
+    for (const uri of unknown) {
       const did = parseAtUri(uri)?.did;
       const author = did ? found.get(did) : undefined;
-      if (author?.viewer?.blockedBy) out.set(uri, { kind: 'blocked-by', handle: author.handle });
+      let verdict: MissingPost;
+      if (author?.viewer?.blockedBy) verdict = { kind: 'blocked-by', handle: author.handle };
       else if (author?.viewer?.blocking || author?.viewer?.blockingByList)
-        out.set(uri, { kind: 'blocking', handle: author.handle });
-      else if (!author && unsure) out.set(uri, { kind: 'unsure' });
-      else out.set(uri, { kind: 'gone' });
+        verdict = { kind: 'blocking', handle: author.handle };
+      else if (!author && unsure) verdict = { kind: 'unsure' };
+      else verdict = { kind: 'gone' };
+      out.set(uri, verdict);
+      if (verdict.kind !== 'unsure') this.missingVerdicts.set(uri, { verdict, at: now });
     }
     return out;
   }
@@ -687,21 +711,14 @@ export class BlueskyAdapter implements NetworkAdapter {
    * 2,000 graphemes, nothing to post. Each a ColonnadeError `invalid` with `field` and `reason`.
    */
   private validate(request: PublishRequest): void {
-    const length = graphemes(request.text);
-    if (length > RULES.maxLength) {
-      throw new ColonnadeError('invalid', `Bluesky posts are at most ${RULES.maxLength} characters.`, {
-        field: 'text',
-        reason: 'too-long',
-        params: { max: String(RULES.maxLength), unit: 'characters', length: String(length) },
-      });
-    }
-    const bytes = Buffer.byteLength(request.text, 'utf8');
-    const maxBytes = RULES.maxBytes ?? 3000;
-    if (bytes > maxBytes) {
+    const tooLong = exceededLimit(measureText(request.text, this.textRules()));
+    if (tooLong) {
       throw new ColonnadeError(
         'invalid',
-        `Bluesky posts are at most ${maxBytes} bytes; this one holds ${bytes} (emoji and many scripts take several bytes each).`,
-        { field: 'text', reason: 'too-long', params: { max: String(maxBytes), unit: 'bytes', length: String(bytes) } },
+        tooLong.unit === 'bytes'
+          ? `Bluesky posts are at most ${tooLong.max} bytes; this one holds ${tooLong.length} (emoji and many scripts take several bytes each).`
+          : `Bluesky posts are at most ${tooLong.max} characters.`,
+        { field: 'text', reason: 'too-long', params: tooLongParams(tooLong) },
       );
     }
     const media = request.media ?? [];

@@ -13,6 +13,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import { MASTODON_URL_LENGTH } from '../../../shared/text-length';
 import type { ColumnKind, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
@@ -68,10 +69,16 @@ const GROUPED_NOTIFICATIONS_API_VERSION = 2;
 /**
  * Mastodon's defaults where a server publishes no limits: 500 characters
  * (StatusLengthValidator::MAX_CHARS), 4 attachments (Status::MEDIA_ATTACHMENTS_LIMIT), 1,500
- * characters of description (MediaAttachment::MAX_DESCRIPTION_LENGTH), 23 per URL.
+ * characters of description (MediaAttachment::MAX_DESCRIPTION_LENGTH), 23 per URL
+ * (StatusLengthValidator::URL_PLACEHOLDER_CHARS).
  */
-const DEFAULT_RULES: TextRules = { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1500 };
-const DEFAULT_URL_LENGTH = 23;
+const DEFAULT_RULES: TextRules = {
+  counting: 'characters',
+  maxLength: 500,
+  urlLength: MASTODON_URL_LENGTH,
+  maxImages: 4,
+  maxAltLength: 1500,
+};
 
 /** The column's Mastodon filter context (as Mastodon's web app maps its timelines to them). */
 const FILTER_CONTEXT: Partial<Record<ColumnKind, FilterContext>> = {
@@ -139,9 +146,8 @@ export interface InstanceInfo {
   /** `api_versions.mastodon` (Mastodon 4.3+), 0 where the server does not say. */
   apiVersion: number;
   streamingUrl: string;
+  /** The limits, `urlLength` being what every link counts (`characters_reserved_per_url`; Mastodon: 23). */
   rules: TextRules;
-  /** What every URL counts for (`characters_reserved_per_url`; Mastodon: 23). */
-  urlLength: number;
   /** Where the limits came from. */
   source: 'v2' | 'v1' | 'default';
 }
@@ -214,8 +220,14 @@ export class MastodonAdapter implements NetworkAdapter {
   private lastRateLimit: RateLimitState | null = null;
   /** The viewer's own account id (tells a reply to her from a mention), once verified. */
   private viewerId: string | undefined;
+  /** The verify_credentials in flight for `viewer()`, shared by every column that asks meanwhile. */
+  private viewerLoading: Promise<string | undefined> | undefined;
+  /** Set when verify_credentials was refused for good (a token without `read:accounts`): not asked again. */
+  private viewerUnknown = false;
   /** Set when the server answered 404 to GET /api/v2/notifications: v1 from then on. */
   private noGroupedNotifications = false;
+  /** Set when the server answered 404 to GET /api/v1/statuses?id[]= (before Mastodon 4.3): one by one from then on. */
+  private noStatusBatch = false;
   /** Notification groups met on v1 pages, so a later page's likes join the group they belong to. */
   private readonly notificationBuckets = new NotificationBuckets();
   private readonly accountIds = new Map<string, string>();
@@ -350,10 +362,10 @@ export class MastodonAdapter implements NetworkAdapter {
           rules: {
             counting: 'characters',
             maxLength: c?.statuses?.max_characters ?? DEFAULT_RULES.maxLength,
+            urlLength: c?.statuses?.characters_reserved_per_url ?? MASTODON_URL_LENGTH,
             maxImages: c?.statuses?.max_media_attachments ?? DEFAULT_RULES.maxImages,
             maxAltLength: c?.media_attachments?.description_limit ?? DEFAULT_RULES.maxAltLength,
           },
-          urlLength: c?.statuses?.characters_reserved_per_url ?? DEFAULT_URL_LENGTH,
           source: 'v2',
         };
       }
@@ -379,12 +391,12 @@ export class MastodonAdapter implements NetworkAdapter {
         rules: {
           counting: 'characters',
           maxLength: i.configuration?.statuses?.max_characters ?? i.max_toot_chars ?? DEFAULT_RULES.maxLength,
+          urlLength: i.configuration?.statuses?.characters_reserved_per_url ?? MASTODON_URL_LENGTH,
           maxImages:
             i.configuration?.statuses?.max_media_attachments ?? i.max_media_attachments ?? DEFAULT_RULES.maxImages,
           maxAltLength:
             i.configuration?.media_attachments?.description_limit ?? i.description_limit ?? DEFAULT_RULES.maxAltLength,
         },
-        urlLength: i.configuration?.statuses?.characters_reserved_per_url ?? DEFAULT_URL_LENGTH,
         source: 'v1',
       };
     }
@@ -394,7 +406,6 @@ export class MastodonAdapter implements NetworkAdapter {
       apiVersion: 0,
       streamingUrl: fallbackStreaming,
       rules: { ...DEFAULT_RULES },
-      urlLength: DEFAULT_URL_LENGTH,
       source: 'default',
     };
   }
@@ -423,20 +434,29 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   /**
-   * The viewer's own account id, from verify_credentials (asked once). A refusal that would fail
-   * the column's own request too (expired sign-in, rate limit, offline, server trouble) is thrown;
-   * any other (a token without `read:accounts`) leaves it unknown: then a reply reads as a mention
-   * and her filters apply to her own posts, but the column still works.
+   * The viewer's own account id, from verify_credentials: asked once, by one request however many
+   * columns ask at the same time. A refusal that would fail the column's own request too (expired
+   * sign-in, rate limit, offline, server trouble) is thrown and not remembered (the next read asks
+   * again); any other (a token without `read:accounts`: 403) leaves it unknown for good, without
+   * asking again: then a reply reads as a mention and her filters apply to her own posts, but the
+   * column still works.
    */
-  private async viewer(): Promise<string | undefined> {
-    if (this.viewerId) return this.viewerId;
-    try {
-      await this.verify();
-    } catch (err) {
-      const passing = ['auth-expired', 'rate-limited', 'offline', 'transient'];
-      if (!(err instanceof ColonnadeError) || passing.includes(err.code)) throw err;
-    }
-    return this.viewerId;
+  private viewer(): Promise<string | undefined> {
+    if (this.viewerId || this.viewerUnknown) return Promise.resolve(this.viewerId);
+    this.viewerLoading ??= this.verify()
+      .then(
+        () => this.viewerId,
+        (err: unknown) => {
+          const passing = ['auth-expired', 'rate-limited', 'offline', 'transient'];
+          if (!(err instanceof ColonnadeError) || passing.includes(err.code)) throw err;
+          this.viewerUnknown = true;
+          return undefined;
+        },
+      )
+      .finally(() => {
+        this.viewerLoading = undefined;
+      });
+    return this.viewerLoading;
   }
 
   // ---- NetworkAdapter -----------------------------------------------------------------------
@@ -654,7 +674,8 @@ export class MastodonAdapter implements NetworkAdapter {
 
   /**
    * Counts from GET /api/v1/statuses?id[]= (Mastodon 4.3+, 20 ids a request), else from GET
-   * /api/v1/statuses/:id one by one. Gone: a status the instance answers 404 for, or leaves out of
+   * /api/v1/statuses/:id one by one: a server that answers the batch route 404 (no such route
+   * before Mastodon 4.3) is asked one by one from then on, without trying the batch again. Gone: a status the instance answers 404 for, or leaves out of
    * a batch answer when it is Mastodon 4.3+ (`api_versions.mastodon` ≥ 2); another server's batch
    * omissions are asked one by one (Pleroma-family servers read `ids[]`, not `id[]`). Mastodon
    * answers a status its viewer may no longer see (its author blocks the viewer or is suspended, a
@@ -701,14 +722,17 @@ export class MastodonAdapter implements NetworkAdapter {
     for (let i = 0; i < ids.length; i += METRICS_BATCH) {
       const batch = ids.slice(i, i + METRICS_BATCH);
       let data: unknown[] | undefined;
-      try {
-        const answer = (await this.request('metrics', () => this.client.v1.statuses.fetch.$raw({ id: batch }))).data;
-        if (!Array.isArray(answer))
-          throw new ColonnadeError('invalid', `${this.host} sent statuses Colonnade cannot read.`);
-        data = answer;
-      } catch (err) {
-        // Before Mastodon 4.3 there is no batch endpoint: one request per status.
-        if (!(err instanceof ColonnadeError) || err.code !== 'not-found') throw err;
+      if (!this.noStatusBatch) {
+        try {
+          const answer = (await this.request('metrics', () => this.client.v1.statuses.fetch.$raw({ id: batch }))).data;
+          if (!Array.isArray(answer))
+            throw new ColonnadeError('invalid', `${this.host} sent statuses Colonnade cannot read.`);
+          data = answer;
+        } catch (err) {
+          // Before Mastodon 4.3 there is no batch endpoint: one request per status, for good.
+          if (!(err instanceof ColonnadeError) || err.code !== 'not-found') throw err;
+          this.noStatusBatch = true;
+        }
       }
       if (!data) {
         for (const id of batch) await one(id);

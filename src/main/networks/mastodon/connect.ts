@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createOAuthAPIClient, createRestAPIClient } from 'masto';
 import { z } from 'zod';
+import { isSecureOrLoopback, withScheme } from '../../../shared/accounts';
 import { ColonnadeError } from '../../../shared/errors';
 import { answersAs, notAServer } from '../server-probe';
 import { toColonnadeError } from './errors';
@@ -22,8 +23,6 @@ export const OOB_REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';
 export const DEFAULT_SCOPES = 'read write';
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
  * "mastodon.social", "https://mastodon.social/", "https://mastodon.social/@me" → https://mastodon.social.
  * Plain http is refused except on loopback: the token would cross the network in clear.
@@ -32,11 +31,11 @@ export function normalizeInstanceUrl(input: string): string {
   const trimmed = input.trim().replace(/^@?[^@\s/]+@(?=[^@\s/]+\.[^@\s/]+$)/, '');
   let url: URL;
   try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
+    url = new URL(withScheme(trimmed));
   } catch {
     throw new ColonnadeError('invalid', `"${input}" is not a Mastodon instance address.`, { field: 'instanceUrl' });
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+  if (!isSecureOrLoopback(url)) {
     throw new ColonnadeError('invalid', 'Mastodon instances are reached over https.', { field: 'instanceUrl' });
   }
   return url.origin;

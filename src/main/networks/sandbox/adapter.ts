@@ -8,6 +8,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-length';
 import type { ColumnKind, Entity, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { Clock } from '../../core/ports';
 import { LISTS } from './cast';
@@ -130,7 +131,7 @@ export class SandboxAdapter implements NetworkAdapter {
 
   async act(postId: string, action: PostAction): Promise<void> {
     const known = this.world.numberOf(postId) !== undefined || [...this.own.values()].some((p) => p.id === postId);
-    if (!known) throw new ColonnadeError('not-found', 'That post is not in the Sandbox.');
+    if (!known) throw new ColonnadeError('not-found', 'That post is not in the Sandbox.', { reason: 'deleted' });
     switch (action) {
       case 'like':
         this.liked.add(postId);
@@ -157,9 +158,13 @@ export class SandboxAdapter implements NetworkAdapter {
   async publish(request: PublishRequest): Promise<Post> {
     const existing = this.own.get(request.idempotencyKey);
     if (existing) return existing;
-    const rules = this.textRules();
-    if ([...new Intl.Segmenter().segment(request.text)].length > rules.maxLength) {
-      throw new ColonnadeError('invalid', `Sandbox posts are at most ${rules.maxLength} characters.`);
+    const tooLong = exceededLimit(measureText(request.text, this.textRules()));
+    if (tooLong) {
+      throw new ColonnadeError('invalid', `Sandbox posts are at most ${tooLong.max} characters.`, {
+        field: 'text',
+        reason: 'too-long',
+        params: tooLongParams(tooLong),
+      });
     }
     const profile = this.world.practiceProfile();
     const now = this.clock.now();

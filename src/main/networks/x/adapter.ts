@@ -12,7 +12,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import { xPostText, xRefusedCharacters, xWeightedLength } from '../../../shared/text-length';
+import { exceededLimit, measureText, tooLongParams, xPostText, xRefusedCharacters } from '../../../shared/text-length';
 import {
   type ColumnKind,
   type Metrics,
@@ -23,7 +23,7 @@ import {
 } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { ApiResponseError } from 'twitter-api-v2';
-import { toColonnadeError, userClient, type XCredentials } from './client';
+import { toColonnadeError, userClient, type XCredentials, type XFeature } from './client';
 import { describeProblems, refusalOf, type Target } from './refusals';
 import { TokenKeeper } from './token-keeper';
 import {
@@ -69,13 +69,14 @@ const PAGE_BOUNDS = {
   list: [1, 100],
 } as const;
 
-const FEATURE: Record<string, string> = {
-  home: 'your home timeline',
+/** What a column's read is called in errors (a key of `X_FEATURES`). */
+const FEATURE: Partial<Record<ColumnKind, XFeature>> = {
+  home: 'home',
   mentions: 'mentions',
   notifications: 'mentions',
   hashtag: 'search',
   search: 'search',
-  user: 'user timelines',
+  user: 'user-timelines',
   list: 'lists',
 };
 
@@ -146,7 +147,7 @@ export class XAdapter implements NetworkAdapter {
    * A 401 on an OAuth 2.0 token renews the pair once (TokenKeeper.afterRejection) and retries the
    * call once; a second 401 is `auth-expired` with reason `x-token-refused`.
    */
-  private async call<T>(feature: string, fn: (api: TwitterApiReadWrite) => Promise<T>): Promise<T> {
+  private async call<T>(feature: XFeature, fn: (api: TwitterApiReadWrite) => Promise<T>): Promise<T> {
     let creds: XCredentials;
     try {
       creds = await this.keeper.current();
@@ -189,7 +190,11 @@ export class XAdapter implements NetworkAdapter {
     this.ctx.onReads({ posts: data.length, ownPosts: own });
   }
 
-  private async getTimeline(feature: string, path: string, query: Record<string, string | number>): Promise<XTimeline> {
+  private async getTimeline(
+    feature: XFeature,
+    path: string,
+    query: Record<string, string | number>,
+  ): Promise<XTimeline> {
     const me = await this.myId();
     const raw = await this.call(feature, (api) => api.v2.get(path, { ...TWEET_QUERY, ...query }));
     const parsed = (() => {
@@ -206,12 +211,12 @@ export class XAdapter implements NetworkAdapter {
   // ---- NetworkAdapter ---------------------------------------------------------------------
 
   async verify(): Promise<Profile> {
-    const raw = await this.call('checking the account', (api) =>
+    const raw = await this.call('account-check', (api) =>
       api.v2.get('users/me', { 'user.fields': 'name,username,profile_image_url' }),
     );
     const parsed = XUserResponseSchema.safeParse(raw);
     if (parsed.success && !parsed.data.data) {
-      const refusal = refusalOf(parsed.data.errors, { type: 'user' }, 'checking the account');
+      const refusal = refusalOf(parsed.data.errors, { type: 'user' }, 'account-check');
       if (refusal) throw refusal;
     }
     if (!parsed.success || !parsed.data.data) {
@@ -248,18 +253,18 @@ export class XAdapter implements NetworkAdapter {
         params: { name: `@${handle}` },
       });
     if (!/^[A-Za-z0-9_]{1,15}$/.test(handle)) throw missing();
-    const raw = await this.call('user timelines', (api) => api.v2.get(`users/by/username/${handle}`));
+    const raw = await this.call('user-timelines', (api) => api.v2.get(`users/by/username/${handle}`));
     const parsed = XUserResponseSchema.safeParse(raw);
     if (!parsed.success) throw new ColonnadeError('invalid', 'X answered with data Colonnade does not understand.');
     // A suspended account answers `resource-unavailable`, an unknown one `resource-not-found`.
-    if (!parsed.data.data) throw refusalOf(parsed.data.errors, { type: 'user', handle }, 'user timelines') ?? missing();
+    if (!parsed.data.data) throw refusalOf(parsed.data.errors, { type: 'user', handle }, 'user-timelines') ?? missing();
     this.userIds.set(key, parsed.data.data.id);
     return parsed.data.data.id;
   }
 
   async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const query = (req.query ?? '').trim();
-    const feature = FEATURE[req.kind] ?? 'this column';
+    const feature = FEATURE[req.kind] ?? 'column';
     const me = await this.myId();
     let path: string;
     let bounds: readonly [number, number];
@@ -398,7 +403,7 @@ export class XAdapter implements NetworkAdapter {
     const missing = missingQuotes(tweets, inc).slice(0, 100);
     if (!missing.length) return inc;
     try {
-      const more = await this.getTimeline('reading quoted posts', 'tweets', { ids: missing.join(',') });
+      const more = await this.getTimeline('quoted-posts', 'tweets', { ids: missing.join(',') });
       const found = (more.data ?? []).flatMap((d) => {
         const r = XTweetSchema.safeParse(d);
         return r.success ? [r.data] : [];
@@ -439,7 +444,8 @@ export class XAdapter implements NetworkAdapter {
       }
       for (const [id, error] of indexIncludes(undefined, parsed.data.errors).errors) {
         const missing = error.resourceType === 'tweet' && chunk.includes(id) && !answered.has(id);
-        if (missing && /\/(resource-not-found|resource-unavailable)$/.test(error.type)) gone.push(`x:${id}`);
+        if (missing && (error.type === 'resource-not-found' || error.type === 'resource-unavailable'))
+          gone.push(`x:${id}`);
       }
     }
     return { metrics, gone };
@@ -469,7 +475,7 @@ export class XAdapter implements NetworkAdapter {
   async act(postId: string, action: PostAction): Promise<void> {
     const id = nativeId(postId);
     const me = await this.myId();
-    const feature = action === 'delete' ? 'deleting posts' : action.endsWith('like') ? 'likes' : 'reposts';
+    const feature: XFeature = action === 'delete' ? 'deleting' : action.endsWith('like') ? 'likes' : 'reposts';
     const raw = await this.call(feature, (api) => {
       switch (action) {
         case 'like':
@@ -504,7 +510,7 @@ export class XAdapter implements NetworkAdapter {
    */
   private async findRecent(request: PublishRequest, since: number): Promise<Post | null> {
     const me = await this.myId();
-    const t = await this.getTimeline('checking your recent posts', `users/${me}/tweets`, { max_results: 20 });
+    const t = await this.getTimeline('recent-posts', `users/${me}/tweets`, { max_results: 20 });
     const inc = indexIncludes(t.includes, t.errors);
     const replyTo = request.replyTo ? nativeId(request.replyTo) : undefined;
     const quoteOf = request.quoteOf ? nativeId(request.quoteOf) : undefined;
@@ -531,7 +537,8 @@ export class XAdapter implements NetworkAdapter {
    * before sending, as X would refuse them: a text holding a character X refuses (twitter-text's
    * invalid characters, see text-length.ts) is `invalid` with reason `invalid-character` and
    * params `code` (`U+FEFF`), `character` (the key of its name), `position` (1-based, in
-   * characters); a text over 280 weighted characters is `too-long`.
+   * characters); a text over 280 weighted characters is `too-long` with `{ max, unit, length }`
+   * (`measureText` with `textRules()`, as main's own check measures it).
    */
   async publish(input: PublishRequest): Promise<Post> {
     const request: PublishRequest = { ...input, text: xPostText(input.text) };
@@ -547,12 +554,13 @@ export class XAdapter implements NetworkAdapter {
       );
     }
     // X's count (text-length.ts): twitter-text's weights, every emoji sequence 2.
-    const weighted = xWeightedLength(request.text);
-    if (request.text && weighted > 280) {
-      throw new ColonnadeError('invalid', `X posts are at most 280 characters (this one counts ${weighted}).`, {
-        reason: 'too-long',
-        params: { max: '280', unit: 'characters', length: String(weighted) },
-      });
+    const tooLong = exceededLimit(measureText(request.text, this.textRules()));
+    if (tooLong) {
+      throw new ColonnadeError(
+        'invalid',
+        `X posts are at most ${tooLong.max} characters (this one counts ${tooLong.length}).`,
+        { field: 'text', reason: 'too-long', params: tooLongParams(tooLong) },
+      );
     }
     const media = request.media ?? [];
     if (media.length > 4) {
@@ -578,11 +586,11 @@ export class XAdapter implements NetworkAdapter {
 
     const mediaIds: string[] = [];
     for (const m of media) {
-      const id = await this.call('uploading images', (api) =>
+      const id = await this.call('media-upload', (api) =>
         api.v2.uploadMedia(Buffer.from(m.data), { media_type: m.mimeType as 'image/png' }),
       );
       if (m.alt) {
-        await this.call('describing images', (api) =>
+        await this.call('media-alt', (api) =>
           api.v2.createMediaMetadata(id, { alt_text: { text: m.alt.slice(0, 1000) } }),
         );
       }

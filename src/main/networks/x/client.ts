@@ -12,6 +12,7 @@ import {
 } from 'twitter-api-v2';
 import { z } from 'zod';
 import { ColonnadeError } from '../../../shared/errors';
+import { problemType, readProblems } from './problems';
 
 export const DEFAULT_API_BASE = 'https://api.x.com';
 export const DEFAULT_AUTHORIZE_BASE = 'https://x.com';
@@ -149,12 +150,8 @@ function problemOf(data: unknown): XProblem {
   const o = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   const str = (key: string): string | undefined => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
   const errors = Array.isArray(o['errors']) ? (o['errors'] as unknown[]) : [];
-  const messages = errors.flatMap((e) => {
-    const m = typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {};
-    const text = m['message'] ?? m['detail'];
-    return typeof text === 'string' ? [text] : [];
-  });
-  const type = (str('type') ?? 'about:blank').replace(/^https?:\/\/api\.(?:x|twitter)\.com\/2\/problems\//, '');
+  const messages = readProblems(errors).flatMap((e) => e.message ?? e.detail ?? []);
+  const type = problemType(o['type']);
   const detail = str('detail') ?? str('error_description');
   const reason = str('reason');
   const error = str('error');
@@ -202,26 +199,33 @@ const REFUSALS_BY_WORDS: { words: RegExp; code: ColonnadeError['code']; reason: 
 ];
 
 /**
- * What was being done, as a key of the UI's `features` translations, by the English words the
- * adapter names it with (those stay in the logs): "Your X plan does not include search."
+ * What was being done when X refused: each key is a key of the UI's `features` translations
+ * (sent as `params.feature`), each value the English words of the error's message (which stays
+ * in the logs): "Your X plan does not include search."
  */
-const FEATURE_KEYS: Record<string, string> = {
-  'your home timeline': 'home',
+export const X_FEATURES = {
+  home: 'your home timeline',
   mentions: 'mentions',
   search: 'search',
-  'user timelines': 'user-timelines',
+  'user-timelines': 'user timelines',
   lists: 'lists',
-  'this column': 'column',
-  'checking the account': 'account-check',
-  'describing images': 'media-alt',
+  column: 'this column',
+  'account-check': 'checking the account',
+  'media-alt': 'describing images',
   posting: 'posting',
-  'uploading images': 'media-upload',
+  'media-upload': 'uploading images',
   metrics: 'metrics',
-  'deleting posts': 'deleting',
+  deleting: 'deleting posts',
   likes: 'likes',
   reposts: 'reposts',
-  'renewing the sign-in': 'sign-in',
-};
+  'sign-in': 'renewing the sign-in',
+  'signing-in': 'signing in',
+  'quoted-posts': 'reading quoted posts',
+  'recent-posts': 'checking your recent posts',
+} as const;
+
+/** What was being done, as a key of `X_FEATURES` (and of the UI's `features` translations). */
+export type XFeature = keyof typeof X_FEATURES;
 
 /** One of X's limits as its response headers give it: `reset` in epoch seconds. */
 interface HeaderLimit {
@@ -296,8 +300,8 @@ type Make = (
 ) => ColonnadeError;
 
 /** A maker of errors for `feature` (named in `params.feature`) carrying X's `detail`. */
-function maker(feature: string, detail: string | undefined): Make {
-  const base = { feature: FEATURE_KEYS[feature] ?? 'other' };
+function maker(feature: XFeature, detail: string | undefined): Make {
+  const base = { feature };
   return (code, message, reason, extra = {}) =>
     new ColonnadeError(code, message, {
       reason,
@@ -312,7 +316,8 @@ function maker(feature: string, detail: string | undefined): Make {
  * API adds), or undefined for `about:blank` and types X may add later (then the HTTP status
  * decides). The same mapping serves error answers and the `errors[]` of 200 answers.
  */
-function byType(p: XProblem, feature: string, make: Make): ColonnadeError | undefined {
+function byType(p: XProblem, key: XFeature, make: Make): ColonnadeError | undefined {
+  const feature = X_FEATURES[key];
   const detail = p.detail ?? p.messages[0];
   switch (p.type) {
     case 'client-forbidden':
@@ -362,10 +367,10 @@ function byType(p: XProblem, feature: string, make: Make): ColonnadeError | unde
  * `errors[]` are about what was asked for (see the adapter's `refusalOf`, which first words the
  * refusals about a user or a list it can name).
  */
-export function problemError(problem: unknown, feature: string): ColonnadeError {
+export function problemError(problem: unknown, feature: XFeature): ColonnadeError {
   const p = problemOf(problem);
   const make = maker(feature, p.detail ?? p.messages[0]);
-  return byType(p, feature, make) ?? make('invalid', `X refused ${feature}.`, 'invalid-request');
+  return byType(p, feature, make) ?? make('invalid', `X refused ${X_FEATURES[feature]}.`, 'invalid-request');
 }
 
 /**
@@ -375,10 +380,11 @@ export function problemError(problem: unknown, feature: string): ColonnadeError 
  * (which one: see `limitHit`), then the problem type, then the HTTP status for `about:blank`
  * and types X may add later.
  */
-function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
+function fromResponse(err: ApiResponseError, key: XFeature): ColonnadeError {
+  const feature = X_FEATURES[key];
   const p = problemOf(err.data);
   const detail = p.detail ?? p.messages[0];
-  const make = maker(feature, detail);
+  const make = maker(key, detail);
   const status = err.code;
 
   if (p.error) {
@@ -415,7 +421,7 @@ function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
     const hit = limitHit(err);
     const limit: Record<string, string> = hit.limit === undefined ? {} : { limit: String(hit.limit) };
     if (hit.scope === 'user-day') {
-      const posting = feature === 'posting';
+      const posting = key === 'posting';
       return make(
         'rate-limited',
         posting
@@ -441,7 +447,7 @@ function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
       resetAt: hit.resetAt,
     });
   }
-  const typed = byType(p, feature, make);
+  const typed = byType(p, key, make);
   if (typed) return typed;
   // about:blank, and types X may add later: by the HTTP status.
   if (status === 402)
@@ -457,16 +463,18 @@ function fromResponse(err: ApiResponseError, feature: string): ColonnadeError {
 
 /**
  * Maps anything twitter-api-v2 (or our response checks) threw to the shared taxonomy.
- * `feature` names what was being done, in words ("search", "your home timeline"). Every error
+ * `key` names what was being done (a key of `X_FEATURES`: its words go into the message, the key
+ * into `params.feature`). Every error
  * body X documents carries a `reason` (see `fromResponse`); `invalid` without a reason is kept
  * for answers Colonnade cannot read at all.
  */
-export function toColonnadeError(err: unknown, feature: string): ColonnadeError {
+export function toColonnadeError(err: unknown, key: XFeature): ColonnadeError {
   if (err instanceof ColonnadeError) return err;
+  const feature = X_FEATURES[key];
   if (err instanceof z.ZodError) {
     return new ColonnadeError('invalid', `X answered ${feature} with data Colonnade does not understand.`);
   }
-  if (err instanceof ApiResponseError) return fromResponse(err, feature);
+  if (err instanceof ApiResponseError) return fromResponse(err, key);
   if (err instanceof ApiPartialResponseError) {
     if (err.responseError instanceof SyntaxError) {
       return new ColonnadeError('invalid', `X answered ${feature} with data Colonnade does not understand.`);

@@ -17,6 +17,7 @@ import type {
   QuotedPost,
   TimelineEntry,
 } from '../../../shared/model';
+import { readProblems } from './problems';
 
 // twitter-text is CommonJS: under Node's ESM its functions sit on the default export.
 const twitterText =
@@ -140,16 +141,6 @@ export const XIncludesSchema = z
   })
   .optional();
 export type XIncludes = z.infer<typeof XIncludesSchema>;
-
-/** A partial error of a 200 answer (spec `Problem`): which resource could not be returned, and why. */
-const XPartialErrorSchema = z.object({
-  type: z.string().optional(),
-  detail: z.string().optional(),
-  resource_id: z.string().optional(),
-  resource_type: z.string().optional(),
-  parameter: z.string().optional(),
-  value: z.string().optional(),
-});
 
 /** The envelope of a page of posts: `data` items and `includes` are checked one by one later. */
 export const XTimelineSchema = z.object({
@@ -533,8 +524,9 @@ export const SENSITIVE_MEDIA: Moderation = { scope: 'media', source: 'sensitive'
 /** What the account did with a post, as far as Colonnade knows (X timelines carry no viewer state). */
 export type ViewerOf = (nativeId: string) => { liked: boolean; reposted: boolean } | undefined;
 
-/** A partial error of the answer about one resource (spec `Problem` in `errors`). */
+/** A partial error of the answer about one resource (spec `Problem` in `errors`, see problems.ts). */
 export interface PartialError {
+  /** Without X's URI prefix: `resource-not-found`, `not-authorized-for-resource`… */
   type: string;
   resourceId: string;
   resourceType: string;
@@ -556,9 +548,9 @@ export function indexIncludes(includes: XIncludes, errors?: readonly unknown[]):
     tweets: new Map(valid(XTweetSchema, includes?.tweets).map((t) => [t.id, t])),
     polls: new Map(valid(XPollSchema, includes?.polls).map((p) => [p.id, p])),
     errors: new Map(
-      valid(XPartialErrorSchema, errors).flatMap((e) => {
-        const id = e.resource_id ?? e.value;
-        return id ? [[id, { type: e.type ?? '', resourceId: id, resourceType: e.resource_type ?? '' }]] : [];
+      readProblems(errors).flatMap((e) => {
+        const id = e.ids[0];
+        return id ? [[id, { type: e.type, resourceId: id, resourceType: e.resourceType ?? '' }]] : [];
       }),
     ),
   };
@@ -638,10 +630,10 @@ export function pollOf(tweet: XTweet, inc: Included, now?: number): Poll | undef
 
 /** Why a quoted post is not shown, from X's partial error about it. */
 function unavailableWhy(inc: Included, id: string): string {
-  const type = inc.errors.get(id)?.type ?? '';
-  if (type.endsWith('/resource-not-found')) return 'deleted';
-  if (type.endsWith('/not-authorized-for-resource')) return 'protected';
-  if (type.endsWith('/resource-unavailable')) return 'suspended';
+  const type = inc.errors.get(id)?.type;
+  if (type === 'resource-not-found') return 'deleted';
+  if (type === 'not-authorized-for-resource') return 'protected';
+  if (type === 'resource-unavailable') return 'suspended';
   return 'unavailable';
 }
 

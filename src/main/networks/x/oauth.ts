@@ -113,7 +113,7 @@ export async function completeXOAuth2(
     });
   } catch (err) {
     if (notFromX(err)) throw notAServer('X', begin.apiBase, 'apiBase');
-    throw toColonnadeError(err, 'signing in');
+    throw toColonnadeError(err, 'signing-in');
   }
 }
 
@@ -146,7 +146,7 @@ export async function connectXOAuth1(keys: XOAuth1Keys): Promise<XCredentials> {
     raw = await userClient(creds).v2.get('users/me');
   } catch (err) {
     if (notFromX(err)) throw notAServer('X', creds.apiBase, 'apiBase');
-    throw toColonnadeError(err, 'checking the account');
+    throw toColonnadeError(err, 'account-check');
   }
   if (!XUserResponseSchema.safeParse(raw).data?.data) {
     if (creds.apiBase !== DEFAULT_API_BASE) throw notAServer('X', creds.apiBase, 'apiBase');

@@ -8,7 +8,8 @@
 // and a page that has nothing else is just empty. So a refusal is read from the problem about
 // what was asked for (its resource type and id), and worded by type for that resource.
 import { ColonnadeError } from '../../../shared/errors';
-import { problemError } from './client';
+import { problemError, type XFeature } from './client';
+import { readProblems, type Problem } from './problems';
 
 /**
  * What a request asked for: a user (the user of a user timeline, by id and/or handle, or the
@@ -18,43 +19,20 @@ import { problemError } from './client';
 export type Target =
   { type: 'user'; id?: string; handle?: string } | { type: 'list'; id: string } | { type: 'tweet'; id: string };
 
-/** The parts of a spec `Problem` this reads (all optional: one item is never trusted to be whole). */
-interface Problem {
-  type: string;
-  detail?: string;
-  resourceType?: string;
-  ids: string[];
-}
-
-const PROBLEM_PREFIX = /^https?:\/\/api\.(?:x|twitter)\.com\/2\/problems\//;
-
-function readProblems(errors: readonly unknown[]): Problem[] {
-  return errors.flatMap((e) => {
-    if (typeof e !== 'object' || e === null) return [];
-    const o = e as Record<string, unknown>;
-    const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-    const type = (str('type') ?? 'about:blank').replace(PROBLEM_PREFIX, '');
-    const detail = str('detail');
-    const resourceType = str('resource_type');
-    const ids = [str('resource_id'), str('value')].filter((v): v is string => !!v).map((v) => v.toLowerCase());
-    return [{ type, ids, ...(detail ? { detail } : {}), ...(resourceType ? { resourceType } : {}) }];
-  });
-}
-
-/** Whether `p` is about `target`: the same resource type, and its id or handle (or no id at all). */
+/** Whether `p` is about `target`: the same resource type, and its id or handle (any case), or no id at all. */
 function isAbout(p: Problem, target: Target): boolean {
   if (p.resourceType !== target.type) return false;
   const names = [target.id, target.type === 'user' ? target.handle : undefined]
     .filter((v): v is string => !!v)
     .map((v) => v.toLowerCase());
   if (!names.length || !p.ids.length) return true;
-  return p.ids.some((id) => names.includes(id));
+  return p.ids.some((id) => names.includes(id.toLowerCase()));
 }
 
 /** The raw problem (for `problemError`, which reads `type` and `detail`). */
 const raw = (p: Problem) => ({ type: p.type, ...(p.detail ? { detail: p.detail } : {}) });
 
-function userRefusal(p: Problem, handle: string | undefined, feature: string): ColonnadeError {
+function userRefusal(p: Problem, handle: string | undefined, feature: XFeature): ColonnadeError {
   const detail = p.detail ? { detail: p.detail } : {};
   if (!handle) return problemError(raw(p), feature);
   const name = `@${handle}`;
@@ -92,7 +70,7 @@ function userRefusal(p: Problem, handle: string | undefined, feature: string): C
   return problemError(raw(p), feature);
 }
 
-function listRefusal(p: Problem, feature: string): ColonnadeError {
+function listRefusal(p: Problem, feature: XFeature): ColonnadeError {
   const detail = p.detail ? { detail: p.detail } : {};
   switch (p.type) {
     case 'resource-not-found':
@@ -106,7 +84,7 @@ function listRefusal(p: Problem, feature: string): ColonnadeError {
   return problemError(raw(p), feature);
 }
 
-function postRefusal(p: Problem, feature: string): ColonnadeError {
+function postRefusal(p: Problem, feature: XFeature): ColonnadeError {
   if (p.type === 'resource-not-found') {
     return new ColonnadeError('not-found', 'That post is no longer on X.', {
       reason: 'deleted',
@@ -127,7 +105,7 @@ function postRefusal(p: Problem, feature: string): ColonnadeError {
 export function refusalOf(
   errors: readonly unknown[] | undefined,
   target: Target | null,
-  feature: string,
+  feature: XFeature,
 ): ColonnadeError | null {
   if (!target || !errors?.length) return null;
   const about = readProblems(errors).find((p) => isAbout(p, target));
@@ -146,7 +124,7 @@ export function refusalOf(
 export function describeProblems(
   errors: readonly unknown[] | undefined,
 ): { type: string; resource?: string; id?: string }[] {
-  return readProblems(errors ?? []).map((p) => ({
+  return readProblems(errors).map((p) => ({
     type: p.type,
     ...(p.resourceType ? { resource: p.resourceType } : {}),
     ...(p.ids[0] ? { id: p.ids[0] } : {}),

@@ -179,7 +179,7 @@ export class TokenKeeper {
       grant = await (this.deps.grant ?? refreshWithX)(creds);
     } catch (err) {
       const refusal = refusalOf(err);
-      if (!refusal) throw toColonnadeError(err, 'renewing the sign-in');
+      if (!refusal) throw toColonnadeError(err, 'sign-in');
       presented.add(spent);
       log.warn('x: X refused to renew the sign-in; the account needs reconnecting', {
         reason: refusal.reason,

@@ -6,6 +6,7 @@ import { ColonnadeError } from '../../../../src/shared/errors';
 import { TimelineEntrySchema, PostSchema, type Post, type TimelineEntry } from '../../../../src/shared/model';
 import { connectBluesky, createBlueskyAdapter, type BlueskyCredentials } from '../../../../src/main/networks/bluesky';
 import { BlueskyAdapter } from '../../../../src/main/networks/bluesky/adapter';
+import { systemClock } from '../../../../src/main/core/ports';
 import {
   listeningAddresses,
   startBlueskyNetwork,
@@ -564,6 +565,29 @@ describe('posts the network no longer has', () => {
     const after = await adapter.refreshMetrics(ids);
     expect([...after.metrics.keys()]).toEqual([idOf(kept)]);
     expect(after.gone.sort()).toEqual([deleted, vicPost].map(idOf).sort());
+  });
+
+  it('looks up the author of a post hidden by a block once per 30 minutes, not at every metrics poll', async () => {
+    let offset = 0;
+    const asked: string[] = [];
+    const fetchStub: typeof fetch = async (input, init) => {
+      const req = new Request(input, init);
+      asked.push(new URL(req.url).pathname);
+      return fetch(req);
+    };
+    const own = { ...recordingContext(), clock: { ...systemClock, now: () => Date.now() + offset } };
+    const a = new BlueskyAdapter(creds, own, fetchStub);
+    const count = (method: string) => asked.filter((p) => p === `/xrpc/${method}`).length;
+    // erin blocks casey: getPosts leaves erin's post out at every poll; it is not gone.
+    for (let poll = 0; poll < 3; poll++) expect((await a.refreshMetrics([idOf(refs.eNote!)])).gone).toEqual([]);
+    expect(count('app.bsky.feed.getPosts')).toBe(3);
+    expect(count('app.bsky.actor.getProfiles')).toBe(1);
+    // The same verdict answers a like meanwhile, without a look-up.
+    expect(await failure(a.act(idOf(refs.eNote!), 'like'))).toMatchObject({ reason: 'blocked-by' });
+    expect(count('app.bsky.actor.getProfiles')).toBe(1);
+    offset = 31 * 60_000;
+    expect((await a.refreshMetrics([idOf(refs.eNote!)])).gone).toEqual([]);
+    expect(count('app.bsky.actor.getProfiles')).toBe(2);
   });
 
   it('liking a post hidden by a block says who blocked whom, never that the post was deleted', async () => {

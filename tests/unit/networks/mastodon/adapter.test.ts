@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineRequest } from '../../../../src/shared/adapter';
 import { TimelineEntrySchema, type Post, type TimelineEntry } from '../../../../src/shared/model';
+import { measureText } from '../../../../src/shared/text-length';
 import { failure, postsOf, setup } from './support';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
@@ -194,6 +195,44 @@ describe('Mastodon columns', () => {
     ).toBe('not-found');
   });
 
+  it('asks who the viewer is once, however many columns start together and however often they poll', async () => {
+    const { adapter, emulator } = await setup();
+    const verifies = () => emulator.requests.filter((r) => r.path === '/api/v1/accounts/verify_credentials').length;
+    const kinds = ['home', 'notifications', 'mentions'] as const;
+    await Promise.all(kinds.map((kind) => adapter.readTimeline({ kind, direction: 'older', limit: 5 })));
+    expect(verifies()).toBe(1);
+    await adapter.readTimeline({ kind: 'home', direction: 'newer', limit: 5 });
+    expect(verifies()).toBe(1);
+  });
+
+  it('a token without read:accounts: asks once, then reads every column without asking again', async () => {
+    const { adapter, emulator } = await setup();
+    const verifies = () => emulator.requests.filter((r) => r.path === '/api/v1/accounts/verify_credentials').length;
+    emulator.failNext({
+      status: 403,
+      pathIncludes: '/accounts/verify_credentials',
+      error: 'This action is outside the authorized scopes',
+      times: 10,
+    });
+    const kinds = ['home', 'notifications', 'mentions'] as const;
+    const pages = await Promise.all(kinds.map((kind) => adapter.readTimeline({ kind, direction: 'older', limit: 5 })));
+    for (const page of pages) expect(page.items.length).toBeGreaterThan(0);
+    expect(verifies()).toBe(1);
+    for (let poll = 0; poll < 3; poll++) await adapter.readTimeline({ kind: 'home', direction: 'newer', limit: 5 });
+    expect(verifies()).toBe(1);
+  });
+
+  it('a verify that fails for now (503) is asked again at the next read', async () => {
+    const { adapter, emulator } = await setup();
+    const verifies = () => emulator.requests.filter((r) => r.path === '/api/v1/accounts/verify_credentials').length;
+    emulator.failNext({ status: 503, pathIncludes: '/accounts/verify_credentials', error: 'Service Unavailable' });
+    expect((await failure(adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 }))).code).toBe(
+      'transient',
+    );
+    await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 });
+    expect(verifies()).toBe(2);
+  });
+
   it('turns status HTML into text with link, hashtag and mention spans', async () => {
     const { adapter, emulator } = await setup();
     emulator.postAs(
@@ -258,6 +297,24 @@ describe('Mastodon metrics and actions', () => {
     const oneByOne = await adapter.refreshMetrics([kept.id, doomed.id]);
     expect(oneByOne.gone).toEqual([doomed.id]);
     expect([...oneByOne.metrics.keys()]).toEqual([kept.id]);
+  });
+
+  it('before Mastodon 4.3 (no batch route: 404), asks status by status without trying the batch again', async () => {
+    const { adapter, emulator } = await setup({ apiVersion: 1 });
+    const { kept, doomed } = await twoStatusesOf(adapter, emulator);
+    await deleteAs(emulator, 'alice', doomed.nativeId);
+    const paths = async () => {
+      const asked = emulator.requests.length;
+      const { metrics, gone } = await adapter.refreshMetrics([kept.id, doomed.id]);
+      expect(gone).toEqual([doomed.id]);
+      expect([...metrics.keys()]).toEqual([kept.id]);
+      return emulator.requests.slice(asked).map((r) => r.path);
+    };
+    const one = [`/api/v1/statuses/${kept.nativeId}`, `/api/v1/statuses/${doomed.nativeId}`];
+    expect(await paths()).toEqual(['/api/v1/statuses', ...one]);
+    // Every later poll: two requests, not three.
+    expect(await paths()).toEqual(one);
+    expect(await paths()).toEqual(one);
   });
 
   it('likes, boosts, undoes both and the counts follow', async () => {
@@ -356,10 +413,26 @@ describe('Mastodon publishing', () => {
   it('reads its text rules from the instance, once', async () => {
     const { adapter, emulator } = await setup({ maxCharacters: 640, maxMediaAttachments: 6, descriptionLimit: 1000 });
     await adapter.verify();
-    expect(adapter.textRules()).toEqual({ counting: 'characters', maxLength: 640, maxImages: 6, maxAltLength: 1000 });
+    expect(adapter.textRules()).toEqual({
+      counting: 'characters',
+      maxLength: 640,
+      urlLength: 23,
+      maxImages: 6,
+      maxAltLength: 1000,
+    });
     await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 });
     await adapter.publish({ text: 'x'.repeat(600), idempotencyKey: 'long-ok' });
     expect(emulator.requests.filter((r) => r.path === '/api/v2/instance')).toHaveLength(1);
+  });
+
+  it('counts a link as the instance’s characters_reserved_per_url (30 here), not 23', async () => {
+    const { adapter } = await setup({ urlLength: 30 });
+    expect(adapter.textRules().urlLength).toBe(23); // Mastodon's default until the instance is read
+    expect((await adapter.loadTextRules()).urlLength).toBe(30);
+    const rules = adapter.textRules();
+    expect(rules.urlLength).toBe(30);
+    expect(measureText('https://example.com/a/long/path/that/is/longer/than/thirty', rules).binding.length).toBe(30);
+    expect(measureText('see https://example.com', rules).binding.length).toBe(34);
   });
 
   it('refuses too many images or too long a description before uploading anything', async () => {

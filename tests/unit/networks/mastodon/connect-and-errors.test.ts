@@ -91,6 +91,8 @@ describe('Connecting Mastodon', () => {
     expect(normalizeInstanceUrl('https://mastodon.social/@someone')).toBe('https://mastodon.social');
     expect(normalizeInstanceUrl('@me@fosstodon.org')).toBe('https://fosstodon.org');
     expect(normalizeInstanceUrl('http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
+    expect(normalizeInstanceUrl('localhost:3000')).toBe('https://localhost:3000'); // host:port, not a scheme
+    expect(() => normalizeInstanceUrl('javascript:alert(1)')).toThrow(/https/);
     expect(() => normalizeInstanceUrl('http://mastodon.social')).toThrow(/https/);
   });
 });

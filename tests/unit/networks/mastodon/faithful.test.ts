@@ -43,7 +43,13 @@ describe('Mastodon servers without /api/v2/instance', () => {
       saveCredentials: async () => {},
     });
     expect((await adapter.verify()).handle).toBe(`colonnade_team@${emulator.domain}`);
-    expect(adapter.textRules()).toEqual({ counting: 'characters', maxLength: 300, maxImages: 6, maxAltLength: 1500 });
+    expect(adapter.textRules()).toEqual({
+      counting: 'characters',
+      maxLength: 300,
+      urlLength: 23,
+      maxImages: 6,
+      maxAltLength: 1500,
+    });
     for (const column of COLUMNS) {
       const page = await adapter.readTimeline({ ...column, direction: 'older', limit: 20 });
       expect(page.items.length, column.kind).toBeGreaterThan(0);
@@ -62,7 +68,13 @@ describe('Mastodon servers without /api/v2/instance', () => {
       descriptionLimit: 3000,
     });
     const me = await adapter.verify();
-    expect(adapter.textRules()).toEqual({ counting: 'characters', maxLength: 5000, maxImages: 8, maxAltLength: 3000 });
+    expect(adapter.textRules()).toEqual({
+      counting: 'characters',
+      maxLength: 5000,
+      urlLength: 23,
+      maxImages: 8,
+      maxAltLength: 3000,
+    });
     // `uri` is a URL on Pleroma: ids and handles still carry the bare domain.
     expect(me.id).toMatch(/^mastodon:127\.0\.0\.1:\d+\/100$/);
     const page = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 });
@@ -72,7 +84,13 @@ describe('Mastodon servers without /api/v2/instance', () => {
   it('a server that publishes no limits at all gets Mastodon’s defaults and still reads', async () => {
     const { adapter } = await setup({ instanceApi: 'none' });
     await adapter.verify();
-    expect(adapter.textRules()).toEqual({ counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1500 });
+    expect(adapter.textRules()).toEqual({
+      counting: 'characters',
+      maxLength: 500,
+      urlLength: 23,
+      maxImages: 4,
+      maxAltLength: 1500,
+    });
     expect((await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 5 })).items).toHaveLength(5);
   });
 
@@ -104,6 +122,43 @@ describe('A freshly connected Mastodon account', () => {
     if (!listed.ok) throw new Error(listed.error.message);
     const account = (listed.value as Account[]).find((a) => a.network === 'mastodon');
     expect(account?.textRules.maxLength).toBe(300);
+  });
+
+  it('main’s length check counts a link as the instance’s characters_reserved_per_url (30 here)', async () => {
+    const emulator = await startEmulator({ maxCharacters: 100, urlLength: 30 });
+    const core = await createCore(memoryPorts(), { networks: [mastodonNetwork as unknown as NetworkModule] });
+    const connected = await core.dispatch('accounts.connect', {
+      request: {
+        network: 'mastodon',
+        method: 'mastodon-token',
+        instanceUrl: emulator.url,
+        accessToken: emulator.issueToken(),
+      },
+      allowWeakStorage: true,
+    });
+    if (!connected.ok) throw new Error(connected.error.message);
+    const account = connected.value as Account;
+    expect(account.textRules.urlLength).toBe(30);
+    const link = 'https://example.com/x';
+    // 70 + 1 + 30 = 101: over the instance's 100 (it would be 94 with 23 per link).
+    const over = await core.dispatch('post.publish', {
+      profileId: account.id,
+      text: `${'a'.repeat(70)} ${link}`,
+      idempotencyKey: 'link-over-limit',
+    });
+    expect(over).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', reason: 'too-long', params: { max: '100', unit: 'characters', length: '101' } },
+    });
+    expect(emulator.requests.some((r) => r.method === 'POST' && r.path === '/api/v1/statuses')).toBe(false);
+    // 69 + 1 + 30 = 100: at the limit, sent.
+    const at = await core.dispatch('post.publish', {
+      profileId: account.id,
+      text: `${'a'.repeat(69)} ${link}`,
+      idempotencyKey: 'link-at-limit',
+    });
+    expect(at).toMatchObject({ ok: true });
+    core.stop();
   });
 
   it('still shows 300 after a restart, before any column reads, and tells the renderer', async () => {

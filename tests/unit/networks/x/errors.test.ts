@@ -4,7 +4,10 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { ApiResponseError } from 'twitter-api-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toColonnadeError } from '../../../../src/main/networks/x/client';
+import { readFileSync } from 'node:fs';
+import { toColonnadeError, X_FEATURES, type XFeature } from '../../../../src/main/networks/x/client';
+import en from '../../../../src/shared/i18n/en.json';
+import fr from '../../../../src/shared/i18n/fr.json';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import type { XEmulator } from '../../../emulators/x';
 import { rig, startEmulator } from './harness';
@@ -291,6 +294,46 @@ describe('X errors in words', () => {
     const err = toColonnadeError(response(418, { weird: true }), 'search');
     expect(err).toMatchObject({ code: 'invalid', reason: 'invalid-request' });
     expect(toColonnadeError(new SyntaxError('x'), 'search').code).toBe('transient');
+  });
+});
+
+describe('X errors name what was being done, in the UI’s language', () => {
+  const keys = Object.keys(X_FEATURES) as XFeature[];
+
+  it('has an English and a French name for every feature an X error can name', () => {
+    for (const key of keys) {
+      expect(en.features, key).toHaveProperty([key]);
+      expect(fr.features, key).toHaveProperty([key]);
+    }
+  });
+
+  it('every feature the X code passes is one of them (signing in, quoted posts, recent posts…)', () => {
+    const files = ['adapter.ts', 'oauth.ts', 'token-keeper.ts', 'refusals.ts'].map((f) =>
+      readFileSync(new URL(`../../../../src/main/networks/x/${f}`, import.meta.url), 'utf8'),
+    );
+    const source = files.join('\n');
+    const passed = new Set<string>();
+    const add = (text: string, form: RegExp) => {
+      for (const m of text.matchAll(form)) passed.add(m[1]!);
+    };
+    add(source, /this\.(?:call|getTimeline)\(\s*'([^']+)'/g); // this.call('posting', …)
+    add(source, /toColonnadeError\(\w+,\s*'([^']+)'\)/g); // toColonnadeError(err, 'signing-in')
+    add(source, /refusalOf\([^;]*?,\s*'([^']+)'\)/g); // refusalOf(errors, target, 'lists')
+    // The column kinds' table and the actions' choice.
+    add(/const FEATURE[^=]*= \{([^}]*)\}/.exec(source)?.[1] ?? '', /: '([^']+)'/g);
+    add(/const feature: XFeature = ([^;]*);/.exec(source)?.[1] ?? '', /[?:] '([^']+)'/g);
+    for (const expected of ['signing-in', 'quoted-posts', 'recent-posts', 'account-check', 'deleting', 'home'])
+      expect(passed).toContain(expected);
+    for (const feature of passed) expect(keys, feature).toContain(feature);
+  });
+
+  it.each(Object.keys(X_FEATURES) as XFeature[])('a refusal during %s names it, never “other”', (key) => {
+    const err = toColonnadeError(
+      response(403, { type: `${P}client-forbidden`, title: 'Client Forbidden', detail: 'Not in your plan.' }),
+      key,
+    );
+    expect(err.params?.['feature']).toBe(key);
+    expect(err.message).toContain(X_FEATURES[key]);
   });
 });
 
