@@ -9,6 +9,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MastodonSpec, type ParsedRequest, type Violation } from './spec-validator';
+
+/** The media limits a mastodon.social-like instance publishes (both /api/v1 and /api/v2/instance). */
+const MEDIA_LIMITS = {
+  supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+  image_size_limit: 16_777_216,
+  image_matrix_limit: 33_177_600,
+  video_size_limit: 103_809_024,
+  video_frame_rate_limit: 120,
+  video_matrix_limit: 8_294_400,
+};
 import {
   compareIds,
   GROUPABLE_TYPES,
@@ -500,12 +510,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
           characters_reserved_per_url: urlLength,
         },
         media_attachments: {
-          supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
-          image_size_limit: 16_777_216,
-          image_matrix_limit: 33_177_600,
-          video_size_limit: 103_809_024,
-          video_frame_rate_limit: 120,
-          video_matrix_limit: 8_294_400,
+          ...MEDIA_LIMITS,
         },
         polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
       },
@@ -640,12 +645,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
           characters_reserved_per_url: urlLength,
         },
         media_attachments: {
-          supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
-          image_size_limit: 16_777_216,
-          image_matrix_limit: 33_177_600,
-          video_size_limit: 103_809_024,
-          video_frame_rate_limit: 120,
-          video_matrix_limit: 8_294_400,
+          ...MEDIA_LIMITS,
           description_limit: descriptionLimit,
         },
         polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
