@@ -9,16 +9,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MastodonSpec, type ParsedRequest, type Violation } from './spec-validator';
-
-/** The media limits a mastodon.social-like instance publishes (both /api/v1 and /api/v2/instance). */
-const MEDIA_LIMITS = {
-  supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
-  image_size_limit: 16_777_216,
-  image_matrix_limit: 33_177_600,
-  video_size_limit: 103_809_024,
-  video_frame_rate_limit: 120,
-  video_matrix_limit: 8_294_400,
-};
 import {
   compareIds,
   GROUPABLE_TYPES,
@@ -30,6 +20,16 @@ import {
   type NotificationRecord,
   type StatusRecord,
 } from './world';
+
+/** The media limits a mastodon.social-like instance publishes (both /api/v1 and /api/v2/instance). */
+const MEDIA_LIMITS = {
+  supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+  image_size_limit: 16_777_216,
+  image_matrix_limit: 33_177_600,
+  video_size_limit: 103_809_024,
+  video_frame_rate_limit: 120,
+  video_matrix_limit: 8_294_400,
+};
 
 export type { Violation } from './spec-validator';
 export { SPEC_PATCHES } from './spec-validator';
