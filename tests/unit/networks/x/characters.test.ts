@@ -5,14 +5,14 @@
 // refuse, and drops only a byte order mark that starts the text (an encoding signature).
 import { createInstance, type TFunction } from 'i18next';
 import twitterText from 'twitter-text';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import en from '../../../../src/shared/i18n/en.json';
 import fr from '../../../../src/shared/i18n/fr.json';
 import { describeError } from '../../../../src/renderer/components/errors';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import { countText, measureText, xPostText, xRefusedCharacters } from '../../../../src/shared/text-length';
 import { ME_ID, type XEmulator } from '../../../emulators/x';
-import { rig, startEmulator } from './harness';
+import { rig, useEmulator } from './harness';
 
 const X_RULES = { counting: 'weighted', maxLength: 280 } as const;
 const DOORS = 'Doors open at 9 in the foyer!';
@@ -90,14 +90,8 @@ describe('characters X refuses (text-length, the composer’s and main’s rule)
 
 describe('publishing text with characters X refuses (the emulator)', () => {
   let emu: XEmulator;
-  beforeAll(async () => {
-    emu = await startEmulator({ homePosts: 10 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
-  afterEach(() => {
-    expect(emu.violations.splice(0)).toEqual([]);
+  useEmulator({ homePosts: 10 }, (e) => {
+    emu = e;
   });
   const posts = () => emu.requests.filter((r) => r.endpoint === 'POST /2/tweets').length;
 

@@ -1,11 +1,11 @@
 // What an X column shows, against the X emulator: retweets as their originals, quotes inside,
 // text as written, sensitive media, the CM's own likes and reposts, unreadable items left out.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import { TimelineEntrySchema, type ColumnKind, type Post, type TimelineEntry } from '../../../../src/shared/model';
 import { ME_ID, ME_USERNAME, type XEmulator } from '../../../emulators/x';
 import type { JsonObject } from '../../../emulators/x/server';
-import { memoryDocument, rig, startEmulator, type Rig } from './harness';
+import { memoryDocument, rig, type Rig, useEmulator } from './harness';
 
 const ADA = '1500000000000000010'; // followed
 const BREW = '1500000000000000011'; // followed
@@ -17,15 +17,9 @@ const DAY = 24 * 3600_000;
 let emu: XEmulator;
 let r: Rig;
 
-beforeAll(async () => {
-  emu = await startEmulator({ homePosts: 40 });
-  r = rig(emu);
-});
-afterAll(async () => {
-  await emu.close();
-});
-afterEach(() => {
-  expect(emu.violations.splice(0)).toEqual([]);
+useEmulator({ homePosts: 40 }, (e) => {
+  emu = e;
+  r = rig(e);
 });
 
 async function read(kind: ColumnKind, limit = 10, query?: string, adapter = r.adapter) {

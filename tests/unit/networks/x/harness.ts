@@ -2,6 +2,7 @@
 // server for answers the emulator (bound to the spec) cannot give.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createXAdapter, type XAdapter, type XCredentials } from '../../../../src/main/networks/x';
 import type { Clock, Logger } from '../../../../src/main/core/ports';
 import type { AdapterMemory } from '../../../../src/main/networks/module';
@@ -41,6 +42,25 @@ export interface Rig {
 
 export async function startEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
   return startXEmulator({ clients: [CLIENT], ...options });
+}
+
+/**
+ * One emulator for the enclosing `describe` (or file): started before its tests, handed to
+ * `ready`, closed after them, and checked after each test that nothing it served or was sent broke
+ * the X API specification.
+ */
+export function useEmulator(options: XEmulatorOptions, ready: (emu: XEmulator) => void): void {
+  let emu: XEmulator | undefined;
+  beforeAll(async () => {
+    emu = await startEmulator(options);
+    ready(emu);
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+  afterEach(() => {
+    expect(emu?.violations.splice(0)).toEqual([]);
+  });
 }
 
 export function oauth2Creds(emu: XEmulator, ttlSec?: number): XCredentials {

@@ -5,11 +5,11 @@
 // CM must read when posting works again, not a time 15 minutes away.
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { ApiResponseError } from 'twitter-api-v2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toColonnadeError } from '../../../../src/main/networks/x/client';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import type { XEmulator } from '../../../emulators/x';
-import { rig, startEmulator, stubX } from './harness';
+import { rig, stubX, useEmulator } from './harness';
 
 const TOO_MANY = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
 const now = Math.floor(Date.now() / 1000);
@@ -126,14 +126,8 @@ describe('X 429s say which limit and when it lifts', () => {
 
 describe('X 24-hour limits against the emulator', () => {
   let emu: XEmulator;
-  beforeAll(async () => {
-    emu = await startEmulator({ homePosts: 10 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
-  afterEach(() => {
-    expect(emu.violations.splice(0)).toEqual([]);
+  useEmulator({ homePosts: 10 }, (e) => {
+    emu = e;
   });
 
   it('the third post of a 2-a-day plan is refused until 24 hours after the first, not for 15 minutes', async () => {

@@ -2,11 +2,11 @@
 // `poll.fields=duration_minutes,end_datetime,voting_status,options` brings `includes.polls`
 // (spec `Poll`, `PollOptions`: position, label, votes). X gives votes per option and no number of
 // voters; its polls take one choice each.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { indexIncludes, pollOf, toEntries, XTweetSchema } from '../../../../src/main/networks/x/normalize';
 import { PostSchema } from '../../../../src/shared/model';
 import type { XEmulator } from '../../../emulators/x';
-import { rig, startEmulator, type Rig } from './harness';
+import { rig, type Rig, useEmulator } from './harness';
 
 const ADA = '1500000000000000010'; // followed by the signed-in user
 const MINUTE = 60_000;
@@ -14,15 +14,9 @@ const MINUTE = 60_000;
 describe('X polls from the emulator', () => {
   let emu: XEmulator;
   let r: Rig;
-  beforeAll(async () => {
-    emu = await startEmulator({ homePosts: 10 });
-    r = rig(emu);
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
-  afterEach(() => {
-    expect(emu.violations.splice(0)).toEqual([]);
+  useEmulator({ homePosts: 10 }, (e) => {
+    emu = e;
+    r = rig(e);
   });
 
   const home = async () => (await r.adapter.readTimeline({ kind: 'home', direction: 'older', limit: 20 })).items;

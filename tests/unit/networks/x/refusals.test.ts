@@ -3,10 +3,10 @@
 // missing or private list), in words and with X's own `detail`; errors about anything else leave
 // an empty page. Bodies as X sends them live (stub: tweepy/tweepy#2070, redouane59/twittered#157)
 // and as the emulator sends them within the spec.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import type { XEmulator } from '../../../emulators/x';
-import { rig, startEmulator, stubX, type StubAnswer, type StubRequest } from './harness';
+import { rig, stubX, type StubAnswer, type StubRequest, useEmulator } from './harness';
 
 const LOCKED_ID = '1500000000000000099';
 const PROTECTED_BODY = {
@@ -227,14 +227,8 @@ describe('X refusals inside 200 answers about the account itself', () => {
 
 describe('X refusals inside 200 answers (the emulator, within the spec)', () => {
   let emu: XEmulator;
-  beforeAll(async () => {
-    emu = await startEmulator({ homePosts: 20 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
-  afterEach(() => {
-    expect(emu.violations.splice(0)).toEqual([]);
+  useEmulator({ homePosts: 20 }, (e) => {
+    emu = e;
   });
 
   const column = (adapter: ReturnType<typeof rig>['adapter'], kind: 'user' | 'list', query: string) =>

@@ -1,11 +1,11 @@
 // X text as the network has it, against the X emulator: long posts (X Premium "notes", whose
 // `text` X cuts short and whose whole text is in `note_tweet`) read in full everywhere posts are
 // read, and a reply reads from its `display_text_range` (its leading @mentions left out, as X shows it).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TimelineEntrySchema, type ColumnKind, type Post, type TimelineEntry } from '../../../../src/shared/model';
 import { ME_ID, ME_USERNAME, type XEmulator } from '../../../emulators/x';
 import type { JsonObject } from '../../../emulators/x/server';
-import { rig, startEmulator, type Rig } from './harness';
+import { rig, type Rig, useEmulator } from './harness';
 
 const ADA = '1500000000000000010'; // followed
 const BREW = '1500000000000000011'; // followed
@@ -15,15 +15,9 @@ const HOME = 'GET /2/users/{id}/timelines/reverse_chronological';
 let emu: XEmulator;
 let r: Rig;
 
-beforeAll(async () => {
-  emu = await startEmulator({ homePosts: 30 });
-  r = rig(emu);
-});
-afterAll(async () => {
-  await emu.close();
-});
-afterEach(() => {
-  expect(emu.violations.splice(0)).toEqual([]);
+useEmulator({ homePosts: 30 }, (e) => {
+  emu = e;
+  r = rig(e);
 });
 
 async function read(kind: ColumnKind, limit = 5, query?: string) {

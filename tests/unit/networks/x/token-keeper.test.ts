@@ -1,26 +1,22 @@
 // Staying signed in to X with OAuth 2.0 when access tokens live 60 seconds and refresh tokens are
 // single-use (presenting a spent one revokes the whole grant). The emulator runs on the same fake
 // clock as the adapter, so an hour passes in moments.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import { createXAdapter, type XAdapter, type XCredentials } from '../../../../src/main/networks/x';
 import { refreshMarginMs, REFRESH_MARGIN_MS, TokenKeeper } from '../../../../src/main/networks/x/token-keeper';
 import { FakeClock } from '../../../doubles/ports';
 import type { XEmulator } from '../../../emulators/x';
-import { memoryLogger, oauth2Creds, startEmulator } from './harness';
+import { memoryLogger, oauth2Creds, useEmulator } from './harness';
 
 const TTL_SEC = 60;
 const clock = new FakeClock();
 let emu: XEmulator;
 
-beforeAll(async () => {
-  emu = await startEmulator({ now: clock.now, accessTokenTtlSec: TTL_SEC });
-});
-afterAll(async () => {
-  await emu.close();
+useEmulator({ now: clock.now, accessTokenTtlSec: TTL_SEC }, (e) => {
+  emu = e;
 });
 afterEach(() => {
-  expect(emu.violations.splice(0)).toEqual([]);
   emu.control.setAccessTokenTtl(TTL_SEC);
 });
 
