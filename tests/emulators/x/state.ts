@@ -152,6 +152,19 @@ const PHRASES = [
 ];
 const TAGS = ['launch', 'community', 'colonnade', 'café', 'devrel'];
 
+/** A new post's counts and state: nobody has liked, reposted, replied, quoted or seen it yet. */
+function unengaged() {
+  return {
+    likes: new Set<string>(),
+    retweets: new Set<string>(),
+    replies: 0,
+    quotes: 0,
+    bookmarks: 0,
+    impressions: 0,
+    deleted: false,
+  };
+}
+
 export class XState {
   readonly users = new Map<string, XUser>();
   readonly tweets = new Map<string, XTweet>();
@@ -264,13 +277,7 @@ export class XState {
       entities,
       mediaKeys: [],
       referenced: [],
-      likes: new Set(),
-      retweets: new Set(),
-      replies: 0,
-      quotes: 0,
-      bookmarks: 0,
-      impressions: 0,
-      deleted: false,
+      ...unengaged(),
     };
     this.tweets.set(tweet.id, tweet);
     return tweet;
@@ -305,13 +312,7 @@ export class XState {
       ],
       mediaKeys: [...orig.mediaKeys],
       referenced: [{ type: 'retweeted', id: orig.id }],
-      likes: new Set(),
-      retweets: new Set(),
-      replies: 0,
-      quotes: 0,
-      bookmarks: 0,
-      impressions: 0,
-      deleted: false,
+      ...unengaged(),
       ...(orig.sensitive ? { sensitive: true } : {}),
     };
     this.tweets.set(rt.id, rt);
