@@ -11,6 +11,7 @@ import { mastodonNetwork } from '../../../../src/main/networks/registry';
 import type { NetworkModule } from '../../../../src/main/networks/module';
 import { TimelineEntrySchema, type Account, type ColumnKind } from '../../../../src/shared/model';
 import { MemoryLogger, memoryPorts } from '../../../doubles/ports';
+import type { MastodonEmulator } from '../../../emulators/mastodon';
 import { postsOf, refusal, setup, startEmulator } from './support';
 
 const HOUR = 3_600_000;
@@ -104,11 +105,12 @@ describe('Mastodon servers without /api/v2/instance', () => {
 });
 
 describe('A freshly connected Mastodon account', () => {
-  it('shows its instance’s limit (300) right after connecting, before any column reads', async () => {
-    const emulator = await startEmulator({ maxCharacters: 300 });
-    const ports = memoryPorts();
-    const core = await createCore(ports, { networks: [mastodonNetwork as unknown as NetworkModule] });
-    const connected = await core.dispatch('accounts.connect', {
+  /** The whole core with the Mastodon network, on these ports. */
+  const coreOn = (ports: ReturnType<typeof memoryPorts>) =>
+    createCore(ports, { networks: [mastodonNetwork as unknown as NetworkModule] });
+  /** Connects the emulator's owner with a pasted access token, as a CM would in Accounts. */
+  const connectOwner = (core: Awaited<ReturnType<typeof coreOn>>, emulator: MastodonEmulator) =>
+    core.dispatch('accounts.connect', {
       request: {
         network: 'mastodon',
         method: 'mastodon-token',
@@ -117,6 +119,11 @@ describe('A freshly connected Mastodon account', () => {
       },
       allowWeakStorage: true,
     });
+  it('shows its instance’s limit (300) right after connecting, before any column reads', async () => {
+    const emulator = await startEmulator({ maxCharacters: 300 });
+    const ports = memoryPorts();
+    const core = await coreOn(ports);
+    const connected = await connectOwner(core, emulator);
     expect(connected.ok).toBe(true);
     const listed = await core.dispatch('accounts.list', {});
     if (!listed.ok) throw new Error(listed.error.message);
@@ -126,16 +133,8 @@ describe('A freshly connected Mastodon account', () => {
 
   it('main’s length check counts a link as the instance’s characters_reserved_per_url (30 here)', async () => {
     const emulator = await startEmulator({ maxCharacters: 100, urlLength: 30 });
-    const core = await createCore(memoryPorts(), { networks: [mastodonNetwork as unknown as NetworkModule] });
-    const connected = await core.dispatch('accounts.connect', {
-      request: {
-        network: 'mastodon',
-        method: 'mastodon-token',
-        instanceUrl: emulator.url,
-        accessToken: emulator.issueToken(),
-      },
-      allowWeakStorage: true,
-    });
+    const core = await coreOn(memoryPorts());
+    const connected = await connectOwner(core, emulator);
     if (!connected.ok) throw new Error(connected.error.message);
     const account = connected.value as Account;
     expect(account.textRules.urlLength).toBe(30);
@@ -164,20 +163,12 @@ describe('A freshly connected Mastodon account', () => {
   it('still shows 300 after a restart, before any column reads, and tells the renderer', async () => {
     const emulator = await startEmulator({ maxCharacters: 300 });
     const ports = memoryPorts();
-    const first = await createCore(ports, { networks: [mastodonNetwork as unknown as NetworkModule] });
-    const connected = await first.dispatch('accounts.connect', {
-      request: {
-        network: 'mastodon',
-        method: 'mastodon-token',
-        instanceUrl: emulator.url,
-        accessToken: emulator.issueToken(),
-      },
-      allowWeakStorage: true,
-    });
+    const first = await coreOn(ports);
+    const connected = await connectOwner(first, emulator);
     expect(connected.ok).toBe(true);
     first.stop();
 
-    const second = await createCore(ports, { networks: [mastodonNetwork as unknown as NetworkModule] });
+    const second = await coreOn(ports);
     const announced = new Promise<Account[]>((resolve) =>
       second.subscribe((event, payload) => {
         const accounts = payload as Account[];
