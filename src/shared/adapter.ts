@@ -9,9 +9,57 @@ export interface TimelineRequest {
   query?: string | undefined;
   /** Continue from this cursor; absent for the newest page. */
   cursor?: Cursor | null | undefined;
-  /** 'older' pages backwards through history, 'newer' asks what arrived since `cursor`. */
+  /**
+   * 'older' pages backwards through history. 'newer' asks what arrived since `cursor` (a page's
+   * `newer`), newest first, one page at a time: when more arrived than a page holds, the page's
+   * `between` reads the next page down, still only entries newer than the first cursor, until a
+   * page answers `between: null` (it reached the cursor). Nothing already held is read again
+   * where the network can avoid it (X `since_id` with `next_token`, Mastodon `since_id` with the
+   * Link header's `max_id`); Bluesky, which has no "since", pages back until a known entry.
+   */
   direction: 'older' | 'newer';
   limit: number;
+}
+
+/** Every request an adapter makes gives up after this long (a server that accepts and never answers). */
+export const REQUEST_DEADLINE_MS = 30_000;
+
+/**
+ * One rate-limit window as the network's response headers state it (X `x-rate-limit-*`,
+ * Mastodon `X-RateLimit-*`, Bluesky `ratelimit-*`). `bucket` names what the window covers:
+ * an endpoint family on X (`search`, `timeline`, `lookup`…), the whole account on Mastodon
+ * (`account`), and so on, as `NetworkAdapter.rateBucket` answers it.
+ */
+export interface RateWindow {
+  bucket: string;
+  limit: number;
+  remaining: number;
+  /** ISO instant when `remaining` is back to `limit`. */
+  resetAt: string;
+}
+
+/** A rate-limit bucket and the window the network publishes for it. */
+export interface RateBucket {
+  bucket: string;
+  /** Requests allowed per window. */
+  limit: number;
+  windowMs: number;
+  /** For 'metrics': how many post ids one request carries (X 100, Bluesky 25…); 20 if absent. */
+  idsPerRequest?: number;
+}
+
+/** What a live stream (Mastodon's hashtag streaming) hands over while it is open. */
+export interface StreamSink {
+  /** A new entry, as `readTimeline` would have answered it. */
+  entry(entry: TimelineEntry): void;
+  /** A post the network says was deleted. */
+  deleted?(postId: string): void;
+  /** The stream closed or failed; the caller catches up by polling and may open it again. */
+  down(error: unknown): void;
+}
+
+export interface LiveStream {
+  close(): void;
 }
 
 export interface TextRules {
@@ -116,4 +164,15 @@ export interface NetworkAdapter {
   pollIntervalMs(kind: ColumnKind): number;
   /** The most constraining rate-limit window seen in the last response, if the network reports one. */
   rateLimit(): RateLimitState | null;
+  /**
+   * Which rate-limit bucket a read of this kind (or a `refreshMetrics`) draws from, with the same
+   * names the adapter reports in `AdapterContext.onRateWindow`; reads of one bucket share one
+   * budget. `defaults` is the window the network publishes for it, used until a response says.
+   */
+  rateBucket(of: ColumnKind | 'metrics'): RateBucket;
+  /**
+   * Opens a live stream of a timeline where the network offers one (Mastodon's hashtag streaming),
+   * or answers null. The caller keeps polling (slowly) beside it and catches up when it drops.
+   */
+  stream?(req: Pick<TimelineRequest, 'kind' | 'query'>, sink: StreamSink): LiveStream | null;
 }

@@ -128,6 +128,11 @@ const PostFields = {
   viewer: z.object({ liked: z.boolean(), reposted: z.boolean() }).optional(),
   /** The post this one replies to (global id), when known. */
   replyTo: z.string().optional(),
+  /**
+   * The post's language as the network states it (X `lang`, Mastodon `language`, Bluesky
+   * `langs[0]`), a BCP-47 tag ("fr", "pt-BR"); absent when the network does not say.
+   */
+  language: z.string().max(35).optional(),
   /** The author's content warning (Mastodon's spoiler text): the post is folded behind it. */
   contentWarning: z.string().optional(),
   /** Custom emoji used in `text`, `contentWarning` and the poll's options (Mastodon). */
@@ -210,6 +215,29 @@ export const TimelineEntrySchema = z.object({
       reactionUrl: z.string().min(1).max(2000).optional(),
     })
     .optional(),
+  /**
+   * A gap marker (with `post: null`): entries between `from` and `to` could not be loaded (the
+   * network serves nothing that old, the rate budget ran out, the app was closed too long). The
+   * column shows it in words with "Load them"; it leaves the column once filled. Its key is
+   * `gap:<id>` and its `at` lies just below the oldest entry loaded above it.
+   */
+  gap: z
+    .object({
+      id: z.string().min(1).max(100),
+      /** The newest entry known below the gap (ISO instant), or null when unknown. */
+      from: InstantSchema.nullable(),
+      /** The oldest entry loaded above the gap (ISO instant). */
+      to: InstantSchema,
+      /**
+       * Why it is there: the network serves nothing that old (`horizon`); more arrived than is
+       * read at once or the rate budget allows (`budget`: it fills in the background too); a
+       * request failed half-way (`failed`).
+       */
+      why: z.enum(['horizon', 'budget', 'failed']),
+    })
+    .optional(),
+  /** Cross-network columns: which of the CM's profiles met this entry (the post carries its network). */
+  via: z.string().min(1).max(200).optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
@@ -238,6 +266,16 @@ export interface Page<T> {
   newer: Cursor | null;
   /** Items of this page the adapter could not read: left out, logged with their ids, counted here. */
   skipped?: number;
+  /**
+   * Direction 'newer' only: where to read the next page down towards the request's first cursor
+   * when this page did not reach it (more arrived than one page holds); null or absent when it did.
+   */
+  between?: Cursor | null;
+  /**
+   * Direction 'newer' only: the network serves nothing older than this instant for this timeline
+   * (X recent search: 7 days), so what lies between the request's cursor and it cannot be read.
+   */
+  horizon?: string;
 }
 
 export const COLUMN_KINDS = [
@@ -250,6 +288,7 @@ export const COLUMN_KINDS = [
   'list',
   'scheduled',
   'drafts',
+  'monitor',
 ] as const;
 export const ColumnKindSchema = z.enum(COLUMN_KINDS);
 export type ColumnKind = z.infer<typeof ColumnKindSchema>;
@@ -259,6 +298,93 @@ export const QUERY_KINDS: ReadonlySet<ColumnKind> = new Set(['hashtag', 'search'
 
 export const COLUMN_WIDTH = { min: 260, max: 640, default: 340 } as const;
 
+const Word = z.string().trim().min(1).max(100);
+/**
+ * A monitor: a query watched on one or more of the CM's profiles, on any networks, merged into one
+ * column ordered by time (column kind `monitor`). A post matches when it carries one of the
+ * hashtags or contains one of the keywords (case-insensitive), contains none of the exclusions,
+ * and is in `language` when one is set. Hashtags are stored without '#'.
+ */
+export const MonitorQuerySchema = z
+  .object({
+    hashtags: z.array(Word.regex(/^[^\s#]+$/u, 'hashtag-has-space')).max(20),
+    keywords: z.array(Word).max(20),
+    exclude: z.array(Word).max(20),
+    /** An ISO 639-1 code ("fr"); absent for every language. */
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/)
+      .optional(),
+    /** The profiles (at least one) whose networks are searched. */
+    profileIds: z.array(z.string().min(1)).min(1).max(20),
+  })
+  .refine((m) => m.hashtags.length + m.keywords.length > 0, { message: 'monitor-needs-query', path: ['hashtags'] });
+export type MonitorQuery = z.infer<typeof MonitorQuerySchema>;
+
+/**
+ * When a column alerts (a desktop notification, the tray badge, a sound if asked): on every new
+ * post, only on posts from listed accounts, only above an engagement threshold (likes + reposts +
+ * replies + quotes), or on a burst of `burstPosts` posts within `burstMinutes`. Quiet hours
+ * ("22:00"–"07:00", local time) hold notifications back (the badge still counts).
+ */
+export const AlertRuleSchema = z.object({
+  enabled: z.boolean(),
+  when: z.enum(['every', 'accounts', 'engagement', 'burst']),
+  /** Handles (without '@'), for `accounts`. */
+  accounts: z.array(Word).max(100).default([]),
+  minEngagement: z.number().int().nonnegative().max(10_000_000).default(0),
+  burstPosts: z.number().int().min(2).max(10_000).default(10),
+  burstMinutes: z.number().int().min(1).max(1440).default(10),
+  sound: z.boolean().default(false),
+  quietHours: z
+    .object({ from: z.string().regex(/^\d{2}:\d{2}$/), to: z.string().regex(/^\d{2}:\d{2}$/) })
+    .nullable()
+    .default(null),
+});
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+
+/**
+ * What a column hides and how it shows (renderer-side): filters are applied when reading, and the
+ * column says how many entries they hid, with one click to show them.
+ */
+export const ColumnOptionsSchema = z.object({
+  density: z.enum(['comfortable', 'compact']).default('comfortable'),
+  /** Media previews shown (true) or only named (false). */
+  media: z.boolean().default(true),
+  filters: z
+    .object({
+      excludeReposts: z.boolean().default(false),
+      excludeReplies: z.boolean().default(false),
+      mediaOnly: z.boolean().default(false),
+      minLikes: z.number().int().nonnegative().max(10_000_000).default(0),
+      minReposts: z.number().int().nonnegative().max(10_000_000).default(0),
+      minReplies: z.number().int().nonnegative().max(10_000_000).default(0),
+      /** Only posts from these handles (without '@'). */
+      from: z.array(Word).max(100).default([]),
+      /** Only posts mentioning these handles. */
+      mentioning: z.array(Word).max(100).default([]),
+      /** Only posts in this language (ISO 639-1), where the network says. */
+      language: z
+        .string()
+        .regex(/^[a-z]{2,3}$/)
+        .optional(),
+      /** Words, or regular expressions written /like this/i, hidden in this column. */
+      mute: z.array(z.string().min(1).max(200)).max(200).default([]),
+    })
+    .default({
+      excludeReposts: false,
+      excludeReplies: false,
+      mediaOnly: false,
+      minLikes: 0,
+      minReposts: 0,
+      minReplies: 0,
+      from: [],
+      mentioning: [],
+      mute: [],
+    }),
+});
+export type ColumnOptions = z.infer<typeof ColumnOptionsSchema>;
+
 export const ColumnSpecSchema = z
   .object({
     kind: ColumnKindSchema,
@@ -266,6 +392,12 @@ export const ColumnSpecSchema = z
     query: z.string().trim().max(500).optional(),
     /** A readable name where the query is an id (a list's or feed's name). */
     label: z.string().trim().max(100).optional(),
+    /** For `monitor` columns: what to watch and on which profiles (`profileId` is the first of them). */
+    monitor: MonitorQuerySchema.optional(),
+  })
+  .refine((spec) => spec.kind !== 'monitor' || spec.monitor !== undefined, {
+    message: 'monitor-needs-query',
+    path: ['monitor'],
   })
   .refine((spec) => !QUERY_KINDS.has(spec.kind) || (spec.query ?? '').replace(/^[#@]/, '').length > 0, {
     message: 'column-needs-query', // a key of the UI's `reasons` (ipc-router's badRequestOf)
@@ -292,8 +424,16 @@ export const ColumnSchema = z.object({
   query: z.string().optional(),
   label: z.string().optional(),
   width: z.number().int().min(COLUMN_WIDTH.min).max(COLUMN_WIDTH.max),
+  monitor: MonitorQuerySchema.optional(),
+  options: ColumnOptionsSchema.optional(),
+  alerts: AlertRuleSchema.optional(),
 });
 export type Column = z.infer<typeof ColumnSchema>;
+
+/** The profiles a column reads from: a monitor's profiles, else its one profile. */
+export function columnProfiles(column: Pick<Column, 'profileId' | 'monitor'>): string[] {
+  return column.monitor ? column.monitor.profileIds : [column.profileId];
+}
 
 export const DeckNameSchema = z
   .string()

@@ -6,6 +6,12 @@ export type Language = (typeof LANGUAGES)[number];
 export const SettingsSchema = z.object({
   /** 'system' follows the operating system's language. */
   language: z.enum(['system', ...LANGUAGES]),
+  /**
+   * Words, or regular expressions written /like this/i, hidden in every column (the renderer's
+   * column filters, src/renderer/state/filters.ts). Optional rather than defaulted: a default
+   * would be filled in by `SettingsSchema.partial()` and wipe the list on every other update.
+   */
+  mute: z.array(z.string().min(1).max(200)).max(500).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

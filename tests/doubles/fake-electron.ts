@@ -120,6 +120,13 @@ export class FakeApp extends EventEmitter {
   getPreferredSystemLanguages(): string[] {
     return [...this.systemLanguages];
   }
+
+  /** The dock / launcher badge the app last set. */
+  badgeCount = 0;
+  setBadgeCount(count: number): boolean {
+    this.badgeCount = count;
+    return true;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,12 +417,39 @@ export class FakeTray extends EventEmitter {
 }
 
 export class FakeNotification {
+  private readonly listeners: Array<() => void> = [];
   constructor(
     readonly options: Electron.NotificationConstructorOptions,
-    private readonly shown: Electron.NotificationConstructorOptions[],
+    private readonly shown: FakeNotification[],
   ) {}
   show(): void {
-    this.shown.push(this.options);
+    this.shown.push(this);
+  }
+  on(event: 'click', listener: () => void): this {
+    if (event === 'click') this.listeners.push(listener);
+    return this;
+  }
+  /** The user clicks the notification. */
+  click(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+/** Electron's powerMonitor, as far as the shell listens: 'resume' after sleep. */
+export class FakePowerMonitor {
+  private readonly listeners: Array<() => void> = [];
+  on(event: 'resume', listener: () => void): this {
+    if (event === 'resume') this.listeners.push(listener);
+    return this;
+  }
+  removeListener(event: 'resume', listener: () => void): this {
+    const at = this.listeners.indexOf(listener);
+    if (event === 'resume' && at >= 0) this.listeners.splice(at, 1);
+    return this;
+  }
+  /** The computer wakes from sleep. */
+  resume(): void {
+    for (const l of [...this.listeners]) l();
   }
 }
 
@@ -509,7 +543,8 @@ export interface FakeElectron {
   safeStorage: FakeSafeStorage;
   shell: FakeShell;
   trays: FakeTray[];
-  notifications: Electron.NotificationConstructorOptions[];
+  notifications: FakeNotification[];
+  powerMonitor: FakePowerMonitor;
   webRequest: FakeWebRequest;
   permissions: FakePermissions;
   net: { online: boolean; isOnline(): boolean };
@@ -522,7 +557,8 @@ export function createFakeElectron(opts: FakeElectronOptions = {}): FakeElectron
   const safeStorage = new FakeSafeStorage(opts);
   const shell = new FakeShell();
   const trays: FakeTray[] = [];
-  const notifications: Electron.NotificationConstructorOptions[] = [];
+  const notifications: FakeNotification[] = [];
+  const powerMonitor = new FakePowerMonitor();
   const webRequest = new FakeWebRequest();
   const permissions = new FakePermissions();
   const net = {
@@ -566,6 +602,7 @@ export function createFakeElectron(opts: FakeElectronOptions = {}): FakeElectron
     nativeImage: { createFromPath: (file: string) => new FakeNativeImage(file) },
     Notification,
     net,
+    powerMonitor,
     session: {
       defaultSession: {
         webRequest,
@@ -588,6 +625,7 @@ export function createFakeElectron(opts: FakeElectronOptions = {}): FakeElectron
     shell,
     trays,
     notifications,
+    powerMonitor,
     webRequest,
     permissions,
     net,

@@ -106,7 +106,7 @@ export class FakeNetwork {
           url: null,
           metrics: NO_COUNTS,
         };
-        ctx.onReads?.({ posts: 100, ownPosts: 0 });
+        ctx.onReads?.({ posts: 100, ownPosts: 0, purpose: 'timeline' });
         return { items: [entryOf(post)], older: null, newer: '1' };
       },
       refreshMetrics: async (ids) => {
@@ -122,6 +122,7 @@ export class FakeNetwork {
       },
       pollIntervalMs: () => 1_000,
       rateLimit: () => null,
+      rateBucket: () => ({ bucket: 'account', limit: 300, windowMs: 300_000 }),
     };
   }
 }

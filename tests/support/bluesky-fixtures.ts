@@ -3,6 +3,7 @@
 import zlib from 'node:zlib';
 import { systemClock } from '../../src/main/core/ports';
 import type { AdapterContext, BlueskyCredentials } from '../../src/main/networks/bluesky';
+import type { RateWindow } from '../../src/shared/adapter';
 import { MemoryLogger } from '../doubles/ports';
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -36,6 +37,8 @@ export function png(width: number, height: number): Uint8Array {
 export interface RecordingContext extends AdapterContext {
   saved: BlueskyCredentials[];
   log: MemoryLogger;
+  /** Every rate-limit window the adapter reported, in order. */
+  windows: RateWindow[];
   /** Make the next saves fail (true) or succeed again (false). */
   failSaves(fail: boolean): void;
 }
@@ -43,10 +46,15 @@ export interface RecordingContext extends AdapterContext {
 export function recordingContext(): RecordingContext {
   let failing = false;
   const saved: BlueskyCredentials[] = [];
+  const windows: RateWindow[] = [];
   return {
     clock: systemClock,
     log: new MemoryLogger(),
     saved,
+    windows,
+    onRateWindow(window) {
+      windows.push(window);
+    },
     failSaves(fail) {
       failing = fail;
     },

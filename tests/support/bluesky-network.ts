@@ -140,7 +140,17 @@ const letters = (n: number) =>
 
 const ENV_KEYS = ['DB_POSTGRES_URL', 'DB_POSTGRES_SCHEMA', 'REDIS_HOST', 'TMPDIR', 'LOG_ENABLED'] as const;
 
-export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
+export interface BlueskyNetworkOptions {
+  /**
+   * Turn on the PDS's rate limits (env PDS_RATE_LIMITS_ENABLED, off in dev-env), as Bluesky's
+   * own PDSes run: 3,000 requests per 5 minutes per IP, write points per account, and the
+   * `RateLimit-*` headers on every answer (@atproto/pds rate-limits.js). Every request of the
+   * test process comes from 127.0.0.1 and counts against the same 3,000.
+   */
+  rateLimits?: boolean;
+}
+
+export async function startBlueskyNetwork(options: BlueskyNetworkOptions = {}): Promise<BlueskyTestNetwork> {
   const t0 = performance.now();
   const rss0 = process.memoryUsage().rss;
   const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
@@ -197,7 +207,7 @@ export async function startBlueskyNetwork(): Promise<BlueskyTestNetwork> {
       dbPostgresUrl: pg.url,
       dbPostgresSchema: process.env.DB_POSTGRES_SCHEMA,
       plc: { port: plcPort },
-      pds: { port: pdsPort },
+      pds: { port: pdsPort, ...(options.rateLimits ? { rateLimitsEnabled: true } : {}) },
       bsky: { port: bskyPort },
       ozone: { port: ozonePort },
     });

@@ -4,7 +4,7 @@
 // An account whose token stops working is marked "needs reconnect"; it is never deleted by the
 // app, and its columns stay.
 import { z } from 'zod';
-import type { NetworkAdapter } from '../../shared/adapter';
+import type { NetworkAdapter, RateWindow } from '../../shared/adapter';
 import { ConnectMethodSchema, type ConnectRequest } from '../../shared/accounts';
 import { ColonnadeError, type AppError } from '../../shared/errors';
 import { AccountHealthSchema, ProfileSchema, type Account, type AccountHealth } from '../../shared/model';
@@ -40,7 +40,9 @@ export interface AccountsDeps {
   onChange(accounts: AccountRecordView[]): void;
   /** Show an authorization page (system browser / renderer link). */
   authorize(url: string): void;
-  onReads?(accountId: string, reads: { posts: number; ownPosts: number }): void;
+  onReads?(accountId: string, reads: { posts: number; ownPosts: number; purpose: 'timeline' | 'counts' }): void;
+  /** A response stated a rate-limit window of this account (for its shared budget). */
+  onRateWindow?(accountId: string, window: RateWindow): void;
   /**
    * The document an account's adapter keeps across restarts (AdapterContext.memory); `delete`
    * removes it when the account is removed.
@@ -243,6 +245,7 @@ export class AccountsService {
         await save(next);
       },
       onReads: (reads) => this.deps.onReads?.(accountId(), reads),
+      onRateWindow: (window) => this.deps.onRateWindow?.(accountId(), window),
       memory: {
         read: () => this.deps.memory?.(accountId()).read(),
         // A like answered after the account was removed must not bring its memory file back.

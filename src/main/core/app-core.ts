@@ -4,13 +4,16 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { NetworkAdapter } from '../../shared/adapter';
 import { ColonnadeError, type Result } from '../../shared/errors';
-import type { Account, Layout } from '../../shared/model';
+import type { Account, Column, Layout, Post } from '../../shared/model';
 import type { NetworkModule } from '../networks/module';
 import { AccountsService, accountView } from './accounts-service';
 import { SandboxAdapter } from '../networks/sandbox/adapter';
 import { SandboxWorld } from '../networks/sandbox/world';
-import { ColumnFeeds, postIdsOf } from './column-feeds';
 import { DeliveryLog } from './delivery-log';
+import { MonitorEngine } from './monitors/engine';
+import { readColumnHistory } from './monitors/history';
+import { AlertService } from './alerts';
+import { resolveLanguage } from '../../shared/settings';
 import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-router';
 import { LayoutService } from './layout-service';
 import type { DocumentStores, Ports } from './ports';
@@ -95,6 +98,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       bus.emit('accounts.authorize', { url });
     },
     onReads: (accountId, reads) => usage.record(accountId, reads),
+    onRateWindow: (accountId, window) => feeds.budget(accountId).observe(window),
     // A (re)connected account's columns poll at once, not after their back-off.
     onConnected: (accountId, how) => feeds.wake(accountId, how === 'connected' ? 'all' : 'signed-out'),
     memory: (accountId) => documents.open(`memory-${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}`),
@@ -117,14 +121,52 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
   const adapterFor = (profileId: string): NetworkAdapter | undefined =>
     profileId === practice.id ? sandbox : connected.adapter(profileId);
 
-  const deliveries = new DeliveryLog((d) => bus.emit('feed.delivery', d));
-  const feeds = new ColumnFeeds({
+  const deliveries = new DeliveryLog(
+    (d) => bus.emit('feed.delivery', d),
+    (dropped) => feeds.rewind(dropped.map((d) => d.columnId)),
+  );
+  const settings = new SettingsService(documents.open('settings'), log, (s) => bus.emit('settings.changed', s));
+  const networkOf = (profileId: string) => accounts().find((a) => a.id === profileId)?.network;
+
+  // Posts recently delivered, by id (for alert notifications about counts that passed a threshold).
+  const recentPosts = new Map<string, Post>();
+  const alerts = new AlertService({
+    clock,
+    notifier: ports.notifier,
+    language: () => resolveLanguage(settings.get().language, ports.osLocales()),
+    titleOf: (column: Column) => columnTitleForAlerts(column, accounts()),
+    localMinutes: () => {
+      const d = new Date(clock.now());
+      return d.getHours() * 60 + d.getMinutes();
+    },
+    fired: (alert) => bus.emit('alert.fired', alert),
+    open: (columnId, postId) => {
+      ports.showWindow?.();
+      bus.emit('alert.open', { columnId, postId });
+    },
+  });
+
+  const feeds = new MonitorEngine({
     clock,
     log,
     adapterFor,
-    deliver: (d) => deliveries.push(d),
+    networkOf,
+    positions: documents.open('monitors'),
+    deliver: (d) => {
+      for (const e of d.entries) {
+        if (!e.post) continue;
+        recentPosts.delete(e.post.id);
+        recentPosts.set(e.post.id, e.post);
+      }
+      while (recentPosts.size > 5_000) recentPosts.delete(recentPosts.keys().next().value!);
+      return deliveries.push(d).seq;
+    },
     status: (s) => bus.emit('column.status', s),
-    outcome: (profileId, error) => connected.noteOutcome(profileId, error),
+    // Only a refused sign-in (or any success) changes an account's health: a column outside the
+    // plan or a rate-limited endpoint says so in that column, never on the whole account.
+    health: (profileId, error) => connected.noteOutcome(profileId, error),
+    arrived: (column, entries) => alerts.arrived(column, entries),
+    counted: (metrics) => alerts.counted(layout.allColumns(), metrics, (id) => recentPosts.get(id)),
     paused: (profileId) => {
       if (!xAccounts().some((a) => a.id === profileId)) return null;
       const u = usage.usage(profileId);
@@ -138,12 +180,22 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     },
   });
 
-  const activeColumns = (layout: Layout) => layout.decks.find((d) => d.id === layout.activeDeckId)?.columns ?? [];
+  // Every deck's columns are followed; the active deck's are the shown ones.
+  const follow = (l: Layout) =>
+    feeds.follow(
+      l.decks.flatMap((d) => d.columns),
+      l.decks.find((d) => d.id === l.activeDeckId)?.columns.map((c) => c.id) ?? [],
+    );
   const layout = new LayoutService(documents.open('layout'), log, practice.id, (l) => {
-    feeds.follow(activeColumns(l));
+    follow(l);
     bus.emit('layout.changed', l);
   });
-  const settings = new SettingsService(documents.open('settings'), log, (s) => bus.emit('settings.changed', s));
+  const offOnline = ports.online.onChange((online) => feeds.setOnline(online));
+  feeds.setOnline(ports.online.isOnline());
+  const offResume = ports.power.onResume(() => {
+    log.info('resumed from sleep: every monitor catches up');
+    feeds.wakeAll();
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -160,6 +212,25 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     'deck.delete': ({ deckId }) => layout.deleteDeck(deckId),
     'deck.activate': ({ deckId }) => layout.activateDeck(deckId),
     'column.add': ({ deckId, spec }) => {
+      if (spec.kind === 'monitor' && spec.monitor) {
+        // A monitor searches hashtags or keywords on each of its profiles.
+        for (const [i, profileId] of spec.monitor.profileIds.entries()) {
+          const account = accounts().find((a) => a.profile.id === profileId);
+          if (!account)
+            throw new ColonnadeError('not-found', 'That profile is not connected.', {
+              field: `spec.monitor.profileIds.${i}`,
+            });
+          const needs = [
+            ...(spec.monitor.hashtags.length ? (['hashtag'] as const) : []),
+            ...(spec.monitor.keywords.length ? (['search'] as const) : []),
+          ];
+          if (needs.some((k) => !account.columnKinds.includes(k)))
+            throw new ColonnadeError('not-allowed', 'This profile cannot search hashtags or keywords.', {
+              field: `spec.monitor.profileIds.${i}`,
+            });
+        }
+        return layout.addColumn(deckId, spec);
+      }
       const account = accounts().find((a) => a.profile.id === spec.profileId);
       if (!account)
         throw new ColonnadeError('not-found', 'That profile is not connected.', { field: 'spec.profileId' });
@@ -232,11 +303,30 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     'column.fetch': async ({ columnId, direction, cursor }) => {
       const column = layout.findColumn(columnId);
       if (!column) throw new ColonnadeError('not-found', 'That column no longer exists.');
-      const adapter = adapterFor(column.profileId);
-      if (!adapter) throw new ColonnadeError('not-found', 'The profile of this column is no longer connected.');
-      const page = await adapter.readTimeline({ kind: column.kind, query: column.query, cursor, direction, limit: 40 });
-      feeds.notePage(columnId, page.newer, postIdsOf(page.items));
-      return page;
+      return readColumnHistory(column, { direction, cursor }, adapterFor);
+    },
+    'column.configure': ({ deckId, columnId, options, alerts: rule, monitor }) =>
+      layout.configureColumn(deckId, columnId, {
+        ...(options ? { options } : {}),
+        ...(rule !== undefined ? { alerts: rule } : {}),
+        ...(monitor ? { monitor } : {}),
+      }),
+    'column.visible': ({ columnId, postIds, shown }) => {
+      feeds.visible(columnId, postIds, shown);
+      return {};
+    },
+    'gap.load': async ({ columnId, gapId }) => {
+      await feeds.loadGap(columnId, gapId);
+      return {};
+    },
+    'column.reseed': ({ columnId }) => {
+      if (!layout.findColumn(columnId)) throw new ColonnadeError('not-found', 'That column no longer exists.');
+      feeds.reseed(columnId);
+      return {};
+    },
+    'alerts.seen': () => {
+      alerts.markSeen();
+      return {};
     },
     'notices.list': () => [...notices],
     'notices.dismiss': ({ id }) => {
@@ -250,16 +340,34 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     'events.pending': () => deliveries.unacknowledged(),
     'events.ack': ({ upTo }) => {
       deliveries.ack(upTo);
+      feeds.acknowledged(upTo);
       return {};
     },
   };
 
-  feeds.follow(activeColumns(layout.get()));
+  follow(layout.get());
   log.info('core started', { host: ports.host, version: ports.version });
 
   return {
     dispatch: (channel, payload) => dispatch(handlers, channel, payload, log),
     subscribe: (listener) => bus.subscribe(listener),
-    stop: () => feeds.stop(),
+    stop: () => {
+      offOnline();
+      offResume();
+      feeds.stop();
+    },
   };
+}
+
+/** A column's title for notifications: its label, its hashtags, its query, or its kind and profile. */
+function columnTitleForAlerts(column: Column, accounts: readonly Account[]): string {
+  if (column.label) return column.label;
+  if (column.monitor) {
+    const m = column.monitor;
+    return [...m.hashtags.map((t) => `#${t}`), ...m.keywords].join(' ');
+  }
+  if (column.kind === 'hashtag') return `#${column.query ?? ''}`;
+  if (column.query) return column.query;
+  const handle = accounts.find((a) => a.id === column.profileId)?.profile.handle;
+  return handle ? `${column.kind} · @${handle}` : column.kind;
 }

@@ -2,7 +2,17 @@
 // Mirror: the renderer's layout slice, refreshed from every response and 'layout.changed' event.
 import { randomUUID } from 'node:crypto';
 import { ColonnadeError } from '../../shared/errors';
-import { COLUMN_WIDTH, LayoutSchema, type Column, type ColumnSpec, type Deck, type Layout } from '../../shared/model';
+import {
+  COLUMN_WIDTH,
+  LayoutSchema,
+  type AlertRule,
+  type Column,
+  type ColumnOptions,
+  type ColumnSpec,
+  type Deck,
+  type Layout,
+  type MonitorQuery,
+} from '../../shared/model';
 import type { DocumentStore, Logger } from './ports';
 import { openVersionedDocument, type VersionedDocument } from './versioned-document';
 
@@ -110,9 +120,11 @@ export class LayoutService {
     const column: Column = {
       id: randomUUID(),
       kind: spec.kind,
-      profileId: spec.profileId,
+      // A monitor column's profile is the first of its profiles.
+      profileId: spec.monitor?.profileIds[0] ?? spec.profileId,
       ...(query === undefined ? {} : { query }),
       ...(spec.label ? { label: spec.label } : {}),
+      ...(spec.monitor ? { monitor: spec.monitor } : {}),
       width: COLUMN_WIDTH.default,
     };
     return this.updateDeck(deckId, (d) => {
@@ -141,6 +153,38 @@ export class LayoutService {
     return this.updateDeck(deckId, (d) => {
       this.column(d, columnId);
       return { ...d, columns: d.columns.map((c) => (c.id === columnId ? { ...c, width } : c)) };
+    });
+  }
+
+  /**
+   * Change a column's options (density, media previews, filters), its alert rule (null removes
+   * it) or, for a monitor column, its query (its `profileId` follows the query's first profile).
+   * What `change` leaves out stays as it was. Throws `not-found` when the deck or the column is
+   * gone, `bad-request` for a query on a column that is not a monitor.
+   */
+  configureColumn(
+    deckId: string,
+    columnId: string,
+    change: {
+      options?: ColumnOptions | undefined;
+      alerts?: AlertRule | null | undefined;
+      monitor?: MonitorQuery | undefined;
+    },
+  ): Layout {
+    return this.updateDeck(deckId, (d) => {
+      const column = this.column(d, columnId);
+      if (change.monitor && column.kind !== 'monitor') {
+        throw new ColonnadeError('bad-request', 'Only a monitor column has a monitor query.');
+      }
+      const next: Column = { ...column };
+      if (change.options !== undefined) next.options = change.options;
+      if (change.alerts === null) delete next.alerts;
+      else if (change.alerts !== undefined) next.alerts = change.alerts;
+      if (change.monitor !== undefined) {
+        next.monitor = change.monitor;
+        next.profileId = change.monitor.profileIds[0] ?? column.profileId;
+      }
+      return { ...d, columns: d.columns.map((c) => (c.id === columnId ? next : c)) };
     });
   }
 

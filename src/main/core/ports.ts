@@ -64,8 +64,26 @@ export interface SecretStore {
   decrypt(cipher: string): Promise<string>;
 }
 
+/** One desktop notification (an alert of a column, a failed scheduled post…). */
+export interface DesktopNotification {
+  title: string;
+  body: string;
+  /** Play the system's notification sound. */
+  sound: boolean;
+  /** Called when the CM clicks the notification. */
+  onClick?: () => void;
+}
+
+/** Desktop notifications and the tray badge: Electron's in the app, the log and the page in the headless host. */
 export interface Notifier {
-  notify(title: string, body: string): void;
+  notify(notification: DesktopNotification): void;
+  /** Unseen alerts on the tray icon / dock (0 clears it). */
+  badge(count: number): void;
+}
+
+/** The computer's sleep: monitors catch up after it (Electron `powerMonitor` 'resume'). */
+export interface PowerEvents {
+  onResume(listener: () => void): () => void;
 }
 
 export interface OnlineStatus {
@@ -80,6 +98,9 @@ export interface Ports {
   secrets: SecretStore;
   notifier: Notifier;
   online: OnlineStatus;
+  power: PowerEvents;
+  /** Bring the app's window to the front (a clicked notification); absent where there is none. */
+  showWindow?(): void;
   /** Open an http(s) page in the user's browser (OAuth authorization pages). */
   openExternal(url: string): void;
   /** The OS's preferred languages, best first. */

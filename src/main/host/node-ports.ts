@@ -19,7 +19,13 @@ export function nodePorts(opts: {
       (name, cwd) => new Conf({ configName: name, cwd, projectName: 'colonnade' }),
     ),
     secrets: fileSecrets(opts.dataDir),
-    notifier: { notify: (title, body) => opts.log.info('notification', { title, body }) },
+    // No desktop here: alerts are logged, and the page shows them ('alert.fired').
+    notifier: {
+      notify: ({ title, body }) => opts.log.info('notification', { title, body }),
+      badge: (count) => opts.log.info('badge', { count }),
+    },
+    // The host runs on a server or in tests: no sleep to hear about.
+    power: { onResume: () => () => undefined },
     online: { isOnline: () => true, onChange: () => () => undefined },
     // The headless host has no desktop: the renderer shows the address as a link instead.
     openExternal: (url) => opts.log.info('authorization page to open', { host: new URL(url).host }),

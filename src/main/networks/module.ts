@@ -1,6 +1,6 @@
 // What the accounts service needs from each network: how to connect (and reconnect) an account,
 // what its credentials look like, and how to build its adapter. One module per network.
-import type { NetworkAdapter } from '../../shared/adapter';
+import type { NetworkAdapter, RateWindow } from '../../shared/adapter';
 import type { ConnectRequest } from '../../shared/accounts';
 import type { Clock, Logger } from '../core/ports';
 
@@ -9,8 +9,14 @@ export interface AdapterContext<C> {
   log: Logger;
   /** Persist refreshed credentials; awaited before they are used (refresh tokens are single-use). */
   saveCredentials(next: C): Promise<void>;
-  /** X only: how many posts each response returned, for the cost meter. */
-  onReads?(reads: { posts: number; ownPosts: number }): void;
+  /**
+   * X only: how many posts each response returned, for the cost meter. `posts` are other
+   * people's posts, `ownPosts` the account's own (each post once, billed at its own price);
+   * `purpose` tells new posts (timelines, look-ups of quotes) from count refreshes.
+   */
+  onReads?(reads: { posts: number; ownPosts: number; purpose: 'timeline' | 'counts' }): void;
+  /** Every rate-limit window a response states (see RateWindow), for the account's shared budget. */
+  onRateWindow?(window: RateWindow): void;
   /**
    * A small document of this account's own, kept across restarts (X: the CM's own likes and
    * reposts, which X timelines do not carry). Absent where the app keeps none (tests).

@@ -14,5 +14,6 @@ export type ElectronApi = Pick<
   | 'nativeImage'
   | 'Notification'
   | 'net'
+  | 'powerMonitor'
   | 'session'
 >;

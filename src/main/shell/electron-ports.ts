@@ -28,8 +28,21 @@ export function electronPorts(electron: ElectronApi, makeStore: ConfFactory): Po
     documents: confDocuments(userData, makeStore),
     secrets: safeStorageSecrets(electron.safeStorage, process.platform),
     notifier: {
-      notify: (title, body) => {
-        if (electron.Notification.isSupported()) new electron.Notification({ title, body }).show();
+      notify: ({ title, body, sound, onClick }) => {
+        if (!electron.Notification.isSupported()) return;
+        const n = new electron.Notification({ title, body, silent: !sound });
+        if (onClick) n.on('click', onClick);
+        n.show();
+      },
+      // The dock / launcher badge (macOS, Linux Unity); the tray's tooltip says it everywhere.
+      badge: (count) => {
+        app.setBadgeCount(count);
+      },
+    },
+    power: {
+      onResume: (listener) => {
+        electron.powerMonitor.on('resume', listener);
+        return () => electron.powerMonitor.removeListener('resume', listener);
       },
     },
     online: {

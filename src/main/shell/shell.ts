@@ -185,7 +185,8 @@ export function startShell(opts: ShellOptions): Shell {
   }
 
   const ready = app.whenReady().then(async () => {
-    const ports = opts.ports();
+    // A clicked alert brings the window back (from the tray, or from behind other windows).
+    const ports = { ...opts.ports(), showWindow: () => showWindow() };
     log = ports.log;
     const started = await createCore(ports, { networks: opts.networks ?? [] });
     core = started;

@@ -1,4 +1,5 @@
-// The column picker: a profile, one of the column types it offers, and a query where the type needs one.
+// The column picker: a profile, one of the column types it offers, and a query where the type needs one;
+// or a Monitor: one query over several profiles on any networks (MonitorFields).
 import { useEffect, useState } from 'react';
 import type { ListInfo } from '../../shared/adapter';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +10,8 @@ import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
 import { ProfileSelect } from './ProfileSelect';
 import { describeThrown } from './errors';
+import { canMonitor, EMPTY_MONITOR, readMonitor, splitItems, type MonitorProblem } from './monitor-form';
+import { MonitorFields } from './MonitorFields';
 
 export function AddColumnDialog(props: { onClose: () => void; language: string }) {
   const { t } = useTranslation();
@@ -16,8 +19,16 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   const accounts = useAppStore((s) => s.accounts);
   const [profileId, setProfileId] = useState(accounts[0]?.profile.id ?? '');
   const account = accounts.find((a) => a.profile.id === profileId);
-  const kinds = account?.columnKinds ?? [];
+  // A Monitor is offered (last) whenever some profile can search hashtags or keywords, whichever
+  // profile is chosen: it runs on several (main checks each one's `hashtag`/`search` kinds).
+  const anyMonitor = accounts.some(canMonitor);
+  const kinds: ColumnKind[] = [
+    ...(account?.columnKinds ?? []).filter((k) => k !== 'monitor'),
+    ...(anyMonitor ? (['monitor'] as const) : []),
+  ];
   const [kind, setKind] = useState<ColumnKind>(kinds[0] ?? 'home');
+  const [monitor, setMonitor] = useState(EMPTY_MONITOR);
+  const [monitorProblem, setMonitorProblem] = useState<MonitorProblem | null>(null);
   const [query, setQuery] = useState('');
   const { busy, error, setError, run } = useDialogAction(props.language);
   const needsQuery = QUERY_KINDS.has(kind);
@@ -45,6 +56,17 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   const spaced = kind === 'hashtag' && hashtagHasSpace(query);
   const canSearch = kinds.includes('search');
   const submit = async () => {
+    if (kind === 'monitor') {
+      const read = readMonitor(monitor, accounts);
+      // A new object each time: the field it names gets focus again.
+      if (!read.ok) return setMonitorProblem({ ...read.problem });
+      setMonitorProblem(null);
+      await run(async () => {
+        await actions.addColumn({ kind: 'monitor', profileId: read.query.profileIds[0]!, monitor: read.query });
+        props.onClose();
+      });
+      return;
+    }
     if (needsQuery && query.trim().replace(/^[#@]+/, '') === '') {
       setError(t('columns.queryNeeded', { what: t(`columns.query.${queryKind}`) }));
       return;
@@ -73,7 +95,7 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
       submitLabel={t('actions.add')}
       submitDisabled={busy}
     >
-      <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
+      {kind !== 'monitor' && <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />}
       <fieldset className="kinds">
         <legend>{t('columns.type')}</legend>
         {kinds.map((k) => (
@@ -86,6 +108,9 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
               onChange={() => {
                 setKind(k);
                 setError(null);
+                // A new monitor starts with the profile chosen so far, where it can search.
+                if (k === 'monitor' && monitor.profileIds.length === 0 && account && canMonitor(account))
+                  setMonitor({ ...monitor, profileIds: [account.profile.id] });
               }}
             />
             <span className="kind-name">{t(`columns.kind.${k}`)}</span>
@@ -93,6 +118,30 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
           </label>
         ))}
       </fieldset>
+      {kind === 'monitor' && (
+        <MonitorFields
+          accounts={accounts}
+          draft={monitor}
+          onChange={(draft) => {
+            setMonitor(draft);
+            setMonitorProblem(null);
+            setError(null);
+          }}
+          problem={monitorProblem}
+          onKeywordsInstead={(item) => {
+            // The several words leave the hashtags and join the keywords, without their '#'.
+            const hashtags = splitItems(monitor.hashtags).filter((h) => h !== item);
+            const keyword = item.replace(/(^|\s)#+/gu, '$1');
+            setMonitor({
+              ...monitor,
+              hashtags: hashtags.join(', '),
+              keywords: [...splitItems(monitor.keywords), keyword].join(', '),
+            });
+            setMonitorProblem(null);
+          }}
+          language={props.language}
+        />
+      )}
       {kind === 'list' && lists !== null && (
         <label className="field">
           <span>{t('columns.listPick')}</span>

@@ -2,6 +2,7 @@ import {
   BetweenVerticalEnd,
   Columns3,
   FolderPlus,
+  Keyboard,
   PenSquare,
   Pencil,
   Settings as SettingsIcon,
@@ -16,11 +17,13 @@ import { useTranslation } from 'react-i18next';
 import { activeDeck, useAppStore } from '../state/store';
 import { AccountsDialog } from './AccountsDialog';
 import { AddColumnDialog } from './AddColumnDialog';
+import { AlertsButton, AlertToasts } from './AlertToasts';
 import { useServices } from './context';
 import { Deck } from './Deck';
 import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
 import { DialogBoundary } from './Fallbacks';
 import { SettingsDialog } from './SettingsDialog';
+import { ShortcutsSheet } from './ShortcutsSheet';
 
 // The composer carries twitter-text's large tables: loaded when first opened, not at start. A
 // failed load (the core went away) is not cached for good: "Try again" imports it anew.
@@ -70,7 +73,33 @@ function preventMiddleClick(e: MouseEvent) {
   if (e.button === 1) e.preventDefault();
 }
 
-type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | 'compose' | null;
+type Open =
+  'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | 'compose' | 'shortcuts' | null;
+
+/** True when a key goes to a text field (or other control that types): shortcuts stay out of its way. */
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) {
+    return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(target.type);
+  }
+  return false;
+}
+
+/**
+ * The app's own keys (the feed's are in ColumnView): `?` the shortcuts sheet, N a new post, `/`
+ * a search column. Never while typing, with Ctrl, Alt or Meta, or while a dialog is open; a key
+ * a column already handled (`defaultPrevented`) is left alone.
+ */
+export function appShortcut(e: KeyboardEvent | globalThis.KeyboardEvent): 'shortcuts' | 'compose' | 'search' | null {
+  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return null;
+  if (typeof document !== 'undefined' && document.querySelector('dialog[open]')) return null;
+  if (e.key === '?') return 'shortcuts';
+  if (e.key === '/') return 'search';
+  if (e.key === 'n' || e.key === 'N') return e.shiftKey ? null : 'compose';
+  return null;
+}
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -85,6 +114,43 @@ export function App() {
   const overBudget = accounts.filter((a) => usage[a.id]?.paused);
   const [open, setOpen] = useState<Open>(null);
   const [ComposeDialog, setComposeDialog] = useState(loadComposer);
+  // What the composer opens with (a reply starts with its author's handle).
+  const [composeText, setComposeText] = useState('');
+  const compose = (text = '') => {
+    setComposeText(text);
+    setOpen('compose');
+  };
+  // `/` opens "Add column" on its Search kind with the keywords field focused, where the profile
+  // offers search (else the dialog as it opens).
+  const [searchFirst, setSearchFirst] = useState(false);
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const which = appShortcut(e);
+      if (!which) return;
+      e.preventDefault();
+      if (which === 'compose') {
+        setComposeText('');
+        setOpen('compose');
+      } else if (which === 'search') {
+        setSearchFirst(true);
+        setOpen('add-column');
+      } else setOpen('shortcuts');
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  useEffect(() => {
+    if (open !== 'add-column' || !searchFirst) return;
+    setSearchFirst(false);
+    requestAnimationFrame(() => {
+      const dialog = document.querySelector('dialog[open]');
+      const radio = dialog?.querySelector<HTMLInputElement>('input[type="radio"][value="search"]');
+      if (radio && !radio.checked) radio.click();
+      requestAnimationFrame(() =>
+        dialog?.querySelector<HTMLInputElement>('input:not([type]), input[type="text"], input[type="search"]')?.focus(),
+      );
+    });
+  }, [open, searchFirst]);
   const notices = useAppStore((s) => s.notices);
   useEffect(() => {
     document.addEventListener('auxclick', preventMiddleClick, true);
@@ -185,8 +251,9 @@ export function App() {
           >
             <Trash2 size={16} aria-hidden="true" />
           </button>
-          <ToolButton icon={PenSquare} label={t('compose.open')} onClick={() => setOpen('compose')} />
+          <ToolButton icon={PenSquare} label={t('compose.open')} onClick={() => compose()} />
           <ToolButton icon={Users} label={t('accounts.open')} onClick={() => setOpen('accounts')} />
+          <AlertsButton language={language} />
           <ToolButton
             icon={BetweenVerticalEnd}
             label={t('columns.add')}
@@ -201,6 +268,16 @@ export function App() {
             onClick={() => setOpen('settings')}
           >
             <SettingsIcon size={16} aria-hidden="true" />
+          </button>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('reading.shortcuts.button')}
+            title={t('reading.shortcuts.button')}
+            aria-keyshortcuts="?"
+            onClick={() => setOpen('shortcuts')}
+          >
+            <Keyboard size={16} aria-hidden="true" />
           </button>
         </div>
       </header>
@@ -228,7 +305,7 @@ export function App() {
       {overBudget.map((a) => (
         <p key={a.id} className="banner" role="alert">
           {t('usage.banner', { handle: a.profile.handle })}{' '}
-          <button type="button" onClick={() => setOpen('compose')}>
+          <button type="button" onClick={() => compose()}>
             <PenSquare size={16} aria-hidden="true" /> {t('compose.open')}
           </button>
           <button type="button" onClick={() => setOpen('accounts')}>
@@ -243,8 +320,9 @@ export function App() {
         className="deck-panel"
         tabIndex={-1}
       >
-        <Deck deck={deck} language={language} onAddColumn={() => setOpen('add-column')} />
+        <Deck deck={deck} language={language} onAddColumn={() => setOpen('add-column')} onCompose={compose} />
       </main>
+      <AlertToasts language={language} />
       {open === 'add-column' && <AddColumnDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'new-deck' && <DeckNameDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'rename-deck' && <DeckNameDialog deck={deck} onClose={() => setOpen(null)} language={language} />}
@@ -258,10 +336,11 @@ export function App() {
       )}
       {open === 'settings' && <SettingsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'accounts' && <AccountsDialog onClose={() => setOpen(null)} language={language} />}
+      {open === 'shortcuts' && <ShortcutsSheet onClose={() => setOpen(null)} />}
       {open === 'compose' && (
         <DialogBoundary onClose={() => setOpen(null)} onRetry={() => setComposeDialog(() => loadComposer())}>
           <Suspense fallback={null}>
-            <ComposeDialog onClose={() => setOpen(null)} language={language} />
+            <ComposeDialog onClose={() => setOpen(null)} language={language} initialText={composeText} />
           </Suspense>
         </DialogBoundary>
       )}

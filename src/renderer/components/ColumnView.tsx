@@ -5,10 +5,17 @@
 // (https://www.w3.org/WAI/ARIA/apg/patterns/feed/): Page Down / Page Up move focus to the next /
 // previous article, Ctrl+End / Ctrl+Home leave the feed for the next / previous focusable element,
 // and focus stays in the feed when the virtual list unmounts the focused article.
+//
+// Reading (issue 7): the column's filters and the global mute words hide entries as they are
+// read from Dexie, with the count of what they hid and one click to show it. The reading position
+// lives in Dexie: entries newer than it wait behind "N new posts" after a reload or a restart, and
+// carry a "New" marker until the reader comes back to the column. Keys on a focused article:
+// Enter opens the post in the browser, L likes, T reposts, R replies, ← / → move to the previous /
+// next column. The column says main which posts it shows (`column.visible`, at most once a second).
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { ArrowLeft, ArrowRight, GripVertical, X } from 'lucide-react';
+import { ArrowLeft, ArrowRight, EllipsisVertical, GripVertical, X } from 'lucide-react';
 import {
   useCallback,
   useEffect,
@@ -23,13 +30,19 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Virtuoso, type ListProps, type ScrollerProps, type VirtuosoHandle } from 'react-virtuoso';
 import type { PostAction } from '../../shared/adapter';
-import { COLUMN_WIDTH, type Account, type Column, type Post } from '../../shared/model';
-import { columnEntries, olderStep, type ShownEntry } from '../db/database';
-import { useAppStore } from '../state/store';
+import { COLUMN_WIDTH, NETWORK_NAMES, type Account, type Column, type NetworkId, type Post } from '../../shared/model';
+import { olderStep, readColumn, readPosition, type ShownEntry } from '../db/database';
+import { compileFilters, optionsOf } from '../state/filters';
+import { revealDone, useAppStore } from '../state/store';
+import { ColumnOptionsDialog } from './ColumnOptionsDialog';
+import { AlertRuleEditor } from './AlertRuleEditor';
 import { useServices } from './context';
 import { describeError, describeThrown } from './errors';
-import { PostCard } from './PostCard';
-import { useTick } from './time';
+import { GapMarker } from './GapMarker';
+import { MenuButton } from './MenuButton';
+import { PostCard, type ActAs, type PostTool } from './PostCard';
+import { webUrlOf } from './post-text';
+import { formatTime, useTick } from './time';
 import type { TFunction } from 'i18next';
 
 const PAGE = 40;
@@ -89,9 +102,47 @@ export function focusableBeside(feed: Element, side: 'after' | 'before'): HTMLEl
     : all.filter((el) => feed.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING).at(-1);
 }
 
+/** True when `el` shows keyboard focus (`:focus-visible`), as after Tab or Page Down, not a click. */
+function focusVisible(el: Element): boolean {
+  try {
+    return el.matches(':focus-visible');
+  } catch {
+    return true; // an engine without the selector: treat focus as the keyboard's
+  }
+}
+
 /** The article of the virtual list's item `index`, when it is rendered. */
 const renderedArticle = (feed: Element, index: number) =>
   feed.querySelector<HTMLElement>(`[data-index="${index}"] > article`);
+
+/** Opens a web address in the browser (Electron hands it to the system browser). */
+function openInBrowser(url: string) {
+  window.open(url, '_blank', 'noopener,noreferrer');
+}
+
+/** The next (or previous) column of the deck beside `section`, if any. */
+function columnBeside(section: Element, side: 'next' | 'previous'): HTMLElement | null {
+  let el = side === 'next' ? section.nextElementSibling : section.previousElementSibling;
+  while (el && !el.matches('section.column')) el = side === 'next' ? el.nextElementSibling : el.previousElementSibling;
+  return el as HTMLElement | null;
+}
+
+/**
+ * Focus moves to a column (← / → from an article): to the article last focused in it when it is
+ * still rendered, else the first one in view, else the column's first control.
+ */
+export function focusColumn(section: HTMLElement): void {
+  const feed = section.querySelector<HTMLElement>('[role="feed"]');
+  const articles = feed ? [...feed.querySelectorAll<HTMLElement>('article')] : [];
+  const last = section.dataset.lastEntry;
+  const top = (feed?.closest('[data-virtuoso-scroller]') ?? feed)?.getBoundingClientRect().top ?? 0;
+  const target =
+    (last ? articles.find((a) => a.dataset.entryKey === last) : undefined) ??
+    articles.find((a) => a.getBoundingClientRect().bottom > top + 1) ??
+    section.querySelector<HTMLElement>('button');
+  target?.focus({ preventScroll: true });
+  section.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+}
 
 export function ColumnView(props: {
   column: Column;
@@ -99,25 +150,68 @@ export function ColumnView(props: {
   count: number;
   account: Account | undefined;
   language: string;
+  /** Open the composer, starting with `text` (a reply starts with the author's handle). */
+  onCompose?: (text: string) => void;
 }) {
-  const { column, index, count, account, language } = props;
+  const { column, index, count, account, language, onCompose } = props;
   const { t } = useTranslation();
   const { actions, db } = useServices();
   const status = useAppStore((s) => s.statuses[column.id]);
+  const accounts = useAppStore((s) => s.accounts);
+  const globalMute = useAppStore((s) => s.settings.mute);
   const title = columnTitle(t, column);
   const titleId = useId();
   const [limit, setLimit] = useState(PAGE);
   const [loadingOlder, setLoadingOlder] = useState(false);
-  const [reachedEnd, setReachedEnd] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
   const [frozenAt, setFrozenAt] = useState<string | null>(null);
+  const [showHidden, setShowHidden] = useState(false);
+  const [optionsOpen, setOptionsOpen] = useState(false);
+  const [alertsOpen, setAlertsOpen] = useState(false);
+  // What the column last did for the reader ("Link copied", "12 posts cleared"), until dismissed.
+  const [notice, setNotice] = useState<string | null>(null);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const body = useRef<HTMLDivElement>(null);
   const [draftWidth, setDraftWidth] = useState<number | null>(null);
   useEffect(() => setDraftWidth(null), [column.width]);
   useTick(30_000);
 
-  const entries = useLiveQuery(() => columnEntries(db, column.id, limit), [db, column.id, limit]);
+  const options = useMemo(() => optionsOf(column), [column]);
+  const filters = useMemo(() => compileFilters(options.filters, globalMute ?? []), [options, globalMute]);
+  const read = useLiveQuery(
+    () => readColumn(db, column.id, limit, filters.active ? filters.keep : undefined, showHidden),
+    [db, column.id, limit, filters, showHidden],
+  );
+  const entries = read?.entries;
+  const hidden = read?.hidden ?? 0;
+  const cursor = useLiveQuery(async () => (await db.columnCursors.get(column.id)) ?? null, [db, column.id]);
+  const reachedEnd = cursor?.reachedEnd ?? false;
+  // The reading position (Dexie): undefined while it loads, null before the column has one.
+  const readAt = useLiveQuery(() => readPosition(db, column.id), [db, column.id]);
+  // The "New" markers stand for what arrived since the reader last came to the column: the
+  // reading position as it was then (kept while she reads, so the markers do not vanish at once).
+  const [seenAt, setSeenAt] = useState<string | null | undefined>(undefined);
+  // Set with the restored freeze in one render: the reading position follows the list only from
+  // then on (never from a render that still shows what should wait).
+  const [restored, setRestored] = useState(false);
+  useEffect(() => {
+    if (restored || readAt === undefined || entries === undefined) return;
+    const newest = entries[0]?.at;
+    if (readAt === null) {
+      // First sight of the column: what it holds now is not "new".
+      if (!newest) return;
+      setRestored(true);
+      setSeenAt(newest);
+      void actions.advanceRead(column.id, newest);
+      return;
+    }
+    setRestored(true);
+    setSeenAt(readAt);
+    // After a reload or a restart the column opens where the reader left it, with what arrived
+    // since waiting behind "N new posts".
+    if (newest && newest > readAt) setFrozenAt(readAt);
+  }, [actions, column.id, entries, readAt, restored]);
+
   // While the user reads further down, new entries wait behind a marker instead of shifting the
   // list. "New" is by the time an entry entered the timeline (a repost made now of an old post is new).
   const { shown, waiting } = useMemo(() => {
@@ -126,6 +220,61 @@ export function ColumnView(props: {
     const shownEntries = all.filter((e) => e.at <= frozenAt);
     return { shown: shownEntries, waiting: all.length - shownEntries.length };
   }, [entries, frozenAt]);
+
+  // Shown to the reader: the window visible (the deck is shown, or this column would not be).
+  const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
+  const readAtNow = useRef(readAt);
+  readAtNow.current = readAt;
+  useEffect(() => {
+    const onChange = () => {
+      const now = document.visibilityState === 'visible';
+      // Coming back to the window: the markers show what arrived while it was hidden.
+      if (now) setSeenAt((s) => (readAtNow.current === undefined ? s : readAtNow.current));
+      setVisible(now);
+    };
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+
+  // The reading position follows the top of the list while the reader is there and sees it
+  // (what waits behind "N new posts" is not shown, so not read).
+  const [atTop, setAtTop] = useState(true);
+  const leftTop = useRef(false);
+  const newestShown = shown[0]?.at;
+  useEffect(() => {
+    if (!restored || !visible || !atTop || !newestShown) return;
+    if (readAt && readAt >= newestShown) return;
+    void actions.advanceRead(column.id, newestShown);
+  }, [actions, atTop, column.id, newestShown, readAt, restored, visible]);
+
+  // Which posts are on screen, for main (counts refresh first for those), at most once a second;
+  // shown: false when the window is hidden, or the column leaves the page (another deck).
+  const range = useRef({ startIndex: 0, endIndex: -1 });
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
+  const reportTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const report = useCallback(() => {
+    reportTimer.current = null;
+    const { startIndex, endIndex } = range.current;
+    const ids = shownRef.current
+      .slice(startIndex, endIndex + 1)
+      .map((e) => e.post?.id)
+      .filter((id): id is string => !!id);
+    actions.reportVisible(column.id, ids, document.visibilityState === 'visible');
+  }, [actions, column.id]);
+  const scheduleReport = useCallback(() => {
+    reportTimer.current ??= setTimeout(report, 1_000);
+  }, [report]);
+  useEffect(() => {
+    scheduleReport();
+  }, [scheduleReport, visible, shown]);
+  useEffect(
+    () => () => {
+      if (reportTimer.current) clearTimeout(reportTimer.current);
+      actions.reportVisible(column.id, [], false);
+    },
+    [actions, column.id],
+  );
 
   const loadOlder = useCallback(async () => {
     if (loadingOlder || !entries) return;
@@ -136,25 +285,14 @@ export function ColumnView(props: {
     setLoadingOlder(true);
     setOlderError(null);
     try {
-      const more = await actions.loadOlder(column.id);
-      if (!more) setReachedEnd(true);
-      setLimit((l) => l + PAGE);
+      // Only pages back from the cursor main's first page gave ('waiting' until it came).
+      if ((await actions.loadOlder(column.id)) === 'more') setLimit((l) => l + PAGE);
     } catch (err) {
       setOlderError(describeThrown(t, err, language, 'dialog', account?.network));
     } finally {
       setLoadingOlder(false);
     }
-  }, [actions, column.id, entries, language, limit, loadingOlder, reachedEnd, t]);
-
-  // A column this renderer has no cache for (a new browser profile, a cleared cache) starts from
-  // the newest page; live deliveries only bring what is newer than main's cursor.
-  const fetchedFirst = useRef(false);
-  useEffect(() => {
-    if (entries && entries.length === 0 && !fetchedFirst.current) {
-      fetchedFirst.current = true;
-      void loadOlder();
-    }
-  }, [entries, loadOlder]);
+  }, [account?.network, actions, column.id, entries, language, limit, loadingOlder, reachedEnd, t]);
 
   const sortable = useSortable({ id: column.id });
   const style = {
@@ -163,15 +301,39 @@ export function ColumnView(props: {
     transition: sortable.transition,
   };
 
+  // Who acts on a post: one of the CM's profiles on its network, chosen per network in this
+  // column; by default the profile that met the entry (`via`), else the column's, else the first.
+  const [chosen, setChosen] = useState<Partial<Record<NetworkId, string>>>({});
+  const actAsFor = useMemo(() => {
+    const cache = new Map<string, ActAs>();
+    return (network: NetworkId, via: string | undefined): ActAs => {
+      const key = `${network}\u0000${via ?? ''}`;
+      let actAs = cache.get(key);
+      if (!actAs) {
+        const options = accounts
+          .filter((a) => a.network === network)
+          .map((a) => ({ id: a.profile.id, handle: a.profile.handle }));
+        const has = (id: string | undefined) => (id && options.some((o) => o.id === id) ? id : undefined);
+        actAs = {
+          options,
+          value: has(chosen[network]) ?? has(via) ?? has(column.profileId) ?? options[0]?.id ?? null,
+          choose: (profileId) => setChosen((c) => ({ ...c, [network]: profileId })),
+        };
+        cache.set(key, actAs);
+      }
+      return actAs;
+    };
+  }, [accounts, chosen, column.profileId]);
+
   // An action's error (a like on a deleted post) is the action's, not the column's: it shows
   // beside the column's status, until dismissed or until the column is next live.
   const [actError, setActError] = useState<{ text: string; since: string } | null>(null);
   const onAct = useCallback(
-    (post: Post, action: PostAction) => {
+    (post: Post, action: PostAction, as?: string | null) => {
       setActError(null);
-      actions.act(column.profileId, post, action).catch((err: unknown) =>
+      actions.act(as ?? column.profileId, post, action).catch((err: unknown) =>
         setActError({
-          text: describeThrown(t, err, language, 'dialog', account?.network),
+          text: describeThrown(t, err, language, 'dialog', post.network),
           since: useAppStore.getState().statuses[column.id]?.checkedAt ?? new Date(0).toISOString(),
         }),
       );
@@ -183,6 +345,26 @@ export function ColumnView(props: {
       setActError(null);
     }
   }, [actError, status]);
+
+  // Open in the browser, copy the link: from the post's menu or its keys; said in words.
+  const onTool = useCallback(
+    (post: Post, tool: PostTool) => {
+      const web = webUrlOf(post.url);
+      if (!web) {
+        setNotice(t('reading.post.noAddress'));
+        return;
+      }
+      if (tool === 'open') {
+        openInBrowser(web.href);
+        return;
+      }
+      navigator.clipboard.writeText(web.href).then(
+        () => setNotice(t('reading.post.copied')),
+        () => setNotice(t('reading.post.copyFailed', { url: web.href })),
+      );
+    },
+    [t],
+  );
 
   const feedElement = () => body.current?.querySelector<HTMLElement>('[role="feed"]') ?? null;
 
@@ -215,21 +397,53 @@ export function ColumnView(props: {
     requestAnimationFrame(attempt);
   }, []);
 
-  // The feed's keys (WAI-ARIA feed pattern), from an article or anything inside one.
+  // The feed's keys (WAI-ARIA feed pattern), from an article or anything inside one; the post's
+  // own keys (Enter, L, T, R, ← / →) only from the article itself, never from its buttons or links.
   const onFeedKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const feed = feedElement();
-    const article = (e.target as HTMLElement).closest('article');
+    const target = e.target as HTMLElement;
+    const article = target.closest('article');
     if (!feed || !article || !feed.contains(article)) return;
-    if ((e.key === 'PageDown' || e.key === 'PageUp') && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) {
+    const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+    if ((e.key === 'PageDown' || e.key === 'PageUp') && plain && !e.shiftKey) {
       e.preventDefault();
       const index = Number(article.parentElement?.dataset.index);
       const next = index + (e.key === 'PageDown' ? 1 : -1);
       if (Number.isInteger(next) && next >= 0 && next < shown.length) focusEntry(next);
-    } else if ((e.key === 'End' || e.key === 'Home') && (e.ctrlKey || e.metaKey) && !e.altKey) {
+      return;
+    }
+    if ((e.key === 'End' || e.key === 'Home') && (e.ctrlKey || e.metaKey) && !e.altKey) {
       const to = focusableBeside(feed, e.key === 'End' ? 'after' : 'before');
       if (!to) return;
       e.preventDefault();
       to.focus();
+      return;
+    }
+    if (target !== article || !plain) return;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      const section = article.closest('section.column');
+      const to = section && columnBeside(section, e.key === 'ArrowRight' ? 'next' : 'previous');
+      if (!to) return;
+      e.preventDefault();
+      focusColumn(to);
+      return;
+    }
+    const entry = shown.find((x) => x.key === article.dataset.entryKey);
+    const post = entry?.post;
+    if (!entry || !post || entry.gap) return;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if (key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      onTool(post, 'open');
+    } else if (key === 'l' || key === 't') {
+      e.preventDefault();
+      const actAs = actAsFor(post.network, entry.via);
+      if (!actAs.value) return setNotice(t('reading.post.noProfile', { network: NETWORK_NAMES[post.network] }));
+      const on = key === 'l' ? post.viewer?.liked : post.viewer?.reposted;
+      onAct(post, key === 'l' ? (on ? 'unlike' : 'like') : on ? 'unrepost' : 'repost', actAs.value);
+    } else if (key === 'r' && onCompose) {
+      e.preventDefault();
+      onCompose(`@${post.author.handle} `);
     }
   };
 
@@ -240,6 +454,16 @@ export function ColumnView(props: {
   const onBodyFocus = (e: FocusEvent<HTMLDivElement>) => {
     const key = (e.target as HTMLElement).closest('article')?.dataset.entryKey;
     lastFocus.current = key ? { key, el: e.target as HTMLElement } : null;
+    // Where ← / → from another column come back to.
+    const section = e.currentTarget.closest<HTMLElement>('section.column');
+    if (key && section) section.dataset.lastEntry = key;
+    // While the reader walks the feed by keyboard, new entries wait behind "N new posts" even at
+    // the top: the article she is on, and the ones Page Up leads to, keep their places. (A click
+    // leaves the live flow as it is.)
+    const target = e.target as HTMLElement;
+    if (key && target.tagName === 'ARTICLE' && focusVisible(target)) {
+      setFrozenAt((f) => f ?? shownRef.current[0]?.at ?? null);
+    }
   };
   const onBodyBlur = (e: FocusEvent<HTMLDivElement>) => {
     const left = e.target as HTMLElement;
@@ -272,6 +496,26 @@ export function ColumnView(props: {
     return () => observer.disconnect();
   }, []);
 
+  // An alert's "Show" or a clicked notification asks this column to show a post (the store's
+  // `reveal`): the post is brought into view and focused (shown first if it waited behind
+  // "N new posts"); a post the column no longer holds brings the column itself into view.
+  const reveal = useAppStore((s) => (s.reveal?.columnId === column.id ? s.reveal : null));
+  useEffect(() => {
+    if (!reveal || entries === undefined) return;
+    const { postId } = reveal;
+    const index = postId ? shown.findIndex((e) => e.post?.id === postId) : -1;
+    if (index < 0 && postId && frozenAt !== null && entries.some((e) => e.post?.id === postId)) {
+      setFrozenAt(null);
+      return;
+    }
+    revealDone();
+    if (index >= 0) focusEntry(index, 'always');
+    else {
+      const section = body.current?.closest<HTMLElement>('section.column');
+      if (section) focusColumn(section);
+    }
+  }, [entries, focusEntry, frozenAt, reveal, shown]);
+
   // "N new posts": activating it shows them and focuses the first (the button itself goes away).
   const pendingFocus = useRef(false);
   const showNew = () => {
@@ -295,6 +539,21 @@ export function ColumnView(props: {
     return () => clearTimeout(timer);
   }, [t, waiting]);
 
+  const markAllRead = async () => {
+    const at = await actions.markAllRead(column.id);
+    setSeenAt(at);
+    setFrozenAt(null);
+    virtuoso.current?.scrollToIndex({ index: 0, align: 'start', behavior: 'auto' });
+    setNotice(t('reading.menu.markedRead'));
+  };
+  const clear = async () => {
+    const removed = await actions.clearColumn(column.id);
+    setFrozenAt(null);
+    setShowHidden(false);
+    setLimit(PAGE);
+    setNotice(t('reading.menu.cleared', { count: removed }));
+  };
+
   // The feed's size is known only once the column has reached the beginning of its history.
   const atBeginning = reachedEnd && (entries?.length ?? 0) < limit;
 
@@ -302,12 +561,13 @@ export function ColumnView(props: {
     (status?.state === 'error' || status?.state === 'paused') && status.error
       ? describeError(t, status.error, language, 'column', account?.network)
       : null;
+  const unread = (e: ShownEntry) => seenAt !== undefined && seenAt !== null && e.at > seenAt && !e.gap;
 
   return (
     <section
       ref={sortable.setNodeRef}
       style={style}
-      className={`column${sortable.isDragging ? ' dragging' : ''}`}
+      className={`column${sortable.isDragging ? ' dragging' : ''}${options.density === 'compact' ? ' compact' : ''}`}
       aria-labelledby={titleId}
       data-column-id={column.id}
     >
@@ -323,12 +583,14 @@ export function ColumnView(props: {
           <GripVertical size={16} aria-hidden="true" />
         </button>
         <div className="column-titles">
-          <h2 id={titleId} className="column-title">
+          <h2 id={titleId} className="column-title" dir="auto">
             {title}
           </h2>
           {account && (
             <p className="column-profile">
-              @{account.profile.handle} · {account.network === 'sandbox' ? 'Sandbox' : account.network}
+              <span>
+                <span dir="ltr">@{account.profile.handle}</span> · {NETWORK_NAMES[account.network]}
+              </span>
               {account.practice && (
                 <span className="badge practice" title={t('columns.practiceHelp')}>
                   {t('columns.practice')}
@@ -338,6 +600,16 @@ export function ColumnView(props: {
           )}
         </div>
         <div className="column-tools">
+          <MenuButton
+            label={t('reading.menu.label', { title })}
+            icon={<EllipsisVertical size={16} aria-hidden="true" />}
+            entries={[
+              { label: t('reading.menu.options'), onSelect: () => setOptionsOpen(true) },
+              { label: t('alertRule.menu'), onSelect: () => setAlertsOpen(true) },
+              { label: t('reading.menu.markRead'), onSelect: () => void markAllRead() },
+              { label: t('reading.menu.clear'), onSelect: () => void clear() },
+            ]}
+          />
           <button
             type="button"
             className="icon"
@@ -379,6 +651,36 @@ export function ColumnView(props: {
           {t('columns.skipped', { count: status.skipped })}
         </p>
       ) : null}
+      {filters.errors.length > 0 && (
+        <p className="column-status warn">
+          {t('reading.filters.badPatterns', {
+            patterns: filters.errors.map((x) => x.pattern).join(', '),
+            count: filters.errors.length,
+          })}
+        </p>
+      )}
+      {hidden > 0 && (
+        <p className="column-status filters">
+          <span>{t(showHidden ? 'reading.filters.showing' : 'reading.filters.hidden', { count: hidden })}</span>{' '}
+          <button type="button" className="link" aria-pressed={showHidden} onClick={() => setShowHidden((v) => !v)}>
+            {showHidden ? t('reading.filters.hide') : t('reading.filters.show')}
+          </button>
+        </p>
+      )}
+      {notice && (
+        <div className="column-status told" role="status">
+          <span>{notice}</span>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('columns.dismiss')}
+            title={t('columns.dismiss')}
+            onClick={() => setNotice(null)}
+          >
+            <X size={14} aria-hidden="true" />
+          </button>
+        </div>
+      )}
       {actError && (
         <div className="column-status error action-error" role="alert">
           <span>{actError.text}</span>
@@ -405,7 +707,15 @@ export function ColumnView(props: {
         {entries === undefined ? (
           <p className="column-note">{t('columns.loading')}</p>
         ) : entries.length === 0 && !statusText ? (
-          <p className="column-note">{status?.state === 'live' ? t('columns.empty') : t('columns.loading')}</p>
+          <p className="column-note">
+            {cursor?.clearedAt
+              ? t('reading.menu.clearedEmpty')
+              : hidden > 0
+                ? t('reading.filters.allHidden')
+                : status?.state === 'live'
+                  ? t('columns.empty')
+                  : t('columns.loading')}
+          </p>
         ) : (
           <Virtuoso<ShownEntry, FeedContext>
             ref={virtuoso}
@@ -414,36 +724,107 @@ export function ColumnView(props: {
             components={{
               List: FeedList,
               Scroller: FeedScroller,
-              Footer: () => <FeedFooter loading={loadingOlder} end={atBeginning} error={olderError} />,
+              Footer: () => (
+                <FeedFooter
+                  loading={loadingOlder}
+                  end={atBeginning}
+                  clearedAt={cursor?.clearedAt ?? null}
+                  error={olderError}
+                  language={language}
+                  // When filters hid a whole page, the list did not grow: scrolling cannot ask again.
+                  onLoadOlder={
+                    cursor && !reachedEnd && (entries?.length ?? 0) < limit ? () => void loadOlder() : undefined
+                  }
+                />
+              ),
             }}
             computeItemKey={(_, entry) => entry.key}
-            itemContent={(i, entry) => (
-              <PostCard
-                entry={entry}
-                position={i + 1}
-                total={atBeginning ? shown.length : -1}
-                language={language}
-                onAct={onAct}
-              />
-            )}
+            itemContent={(i, entry) =>
+              entry.gap ? (
+                <GapMarker
+                  entry={{ ...entry, gap: entry.gap }}
+                  columnId={column.id}
+                  position={i + 1}
+                  total={atBeginning ? shown.length : -1}
+                  language={language}
+                  network={account?.network}
+                />
+              ) : (
+                <PostCard
+                  entry={entry}
+                  position={i + 1}
+                  total={atBeginning ? shown.length : -1}
+                  language={language}
+                  onAct={onAct}
+                  onTool={onTool}
+                  previews={options.media}
+                  unread={unread(entry)}
+                  actAs={entry.post ? actAsFor(entry.post.network, entry.via) : undefined}
+                />
+              )
+            }
             endReached={() => void loadOlder()}
-            atTopStateChange={(atTop) => {
-              if (atTop) setFrozenAt(null);
-              else setFrozenAt((f) => f ?? shown[0]?.at ?? null);
+            rangeChanged={(r) => {
+              range.current = r;
+              scheduleReport();
+            }}
+            atTopStateChange={(top) => {
+              setAtTop(top);
+              // Back at the top after reading down: what waited is shown, and the "New" markers
+              // move on to stand for what came since. (The first "at top" of a column restored at
+              // its reading position keeps the new posts waiting.)
+              if (top && leftTop.current) {
+                setSeenAt((seen) => readAtNow.current ?? seen);
+                setFrozenAt(null);
+              } else if (!top) {
+                leftTop.current = true;
+                setFrozenAt((f) => f ?? shown[0]?.at ?? null);
+              }
             }}
             increaseViewportBy={400}
           />
         )}
       </div>
       <ResizeHandle column={column} title={title} width={draftWidth ?? column.width} setDraft={setDraftWidth} />
+      {alertsOpen && <AlertRuleEditor column={column} title={title} onDone={() => setAlertsOpen(false)} />}
+      {optionsOpen && (
+        <ColumnOptionsDialog column={column} title={title} onClose={() => setOptionsOpen(false)} language={language} />
+      )}
     </section>
   );
 }
 
-function FeedFooter(props: { loading: boolean; end: boolean; error: string | null }) {
+function FeedFooter(props: {
+  loading: boolean;
+  end: boolean;
+  clearedAt: string | null;
+  error: string | null;
+  language: string;
+  onLoadOlder?: (() => void) | undefined;
+}) {
   const { t } = useTranslation();
-  if (props.error) return <p className="column-note error">{props.error}</p>;
+  const more = props.onLoadOlder && (
+    <button type="button" onClick={props.onLoadOlder}>
+      {t('reading.loadOlder')}
+    </button>
+  );
+  if (props.error) {
+    return (
+      <div className="column-note error">
+        <p>{props.error}</p>
+        {more}
+      </div>
+    );
+  }
   if (props.loading) return <p className="column-note">{t('columns.loadingOlder')}</p>;
+  if (more) return <div className="column-note">{more}</div>;
+  if (props.end && props.clearedAt) {
+    return (
+      <p className="column-note">
+        {t('reading.menu.clearedAt', { time: formatTime(props.clearedAt, props.language) })}
+      </p>
+    );
+  }
   if (props.end) return <p className="column-note">{t('columns.end')}</p>;
   return null;
 }

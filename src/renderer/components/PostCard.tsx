@@ -3,7 +3,9 @@
 // saying who did what ("Gina and 3 others liked your post") with the post it is about.
 // Everything folded (content warning, filter, label, sensitive media) is said in words with one
 // button to show it; user-written text takes its direction from its own first strong character.
-// Polls are read-only: each option's share in words and as a bar.
+// Polls are read-only: each option's share in words and as a bar. An unread entry carries a
+// visible "New" marker; a post's "More actions" menu opens it in the browser, copies its link and,
+// where the CM has several profiles on its network, chooses which of them likes and reposts.
 import { formatDistanceToNowStrict } from 'date-fns';
 import { enGB, fr } from 'date-fns/locale';
 import type { TFunction } from 'i18next';
@@ -11,6 +13,7 @@ import {
   AtSign,
   Bell,
   Check,
+  Ellipsis,
   ExternalLink,
   Heart,
   MessageCircle,
@@ -24,23 +27,40 @@ import {
 import { Fragment, memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PostAction } from '../../shared/adapter';
-import type {
-  CustomEmoji,
-  Media,
-  Moderation,
-  NotificationKind,
-  Poll,
-  Post,
-  Profile,
-  QuotedPost,
+import {
+  NETWORK_NAMES,
+  type CustomEmoji,
+  type Media,
+  type Moderation,
+  type NotificationKind,
+  type Poll,
+  type Post,
+  type Profile,
+  type QuotedPost,
 } from '../../shared/model';
 import type { ShownEntry } from '../db/database';
 import { useAppStore } from '../state/store';
 import { LinkCard } from './LinkCard';
+import { MenuButton, type MenuEntry } from './MenuButton';
 import { initialsOf, pollShares, pollTurnout, segmentText, spokenName, splitEmoji, webUrlOf } from './post-text';
 import { formatAge, formatFull, formatShortAge } from './time';
 
-type Act = (post: Post, action: Extract<PostAction, 'like' | 'unlike' | 'repost' | 'unrepost'>) => void;
+/** Like or repost (or undo) `post` as the profile `as` (the column's own profile when absent). */
+type Act = (
+  post: Post,
+  action: Extract<PostAction, 'like' | 'unlike' | 'repost' | 'unrepost'>,
+  as?: string | null,
+) => void;
+
+/** A tool of a post's "More actions" menu (the column does the work and says what happened). */
+export type PostTool = 'open' | 'copy';
+
+/** Which of the CM's profiles on the post's network likes and reposts it, where she has several. */
+export interface ActAs {
+  options: ReadonlyArray<{ id: string; handle: string }>;
+  value: string | null;
+  choose: (profileId: string) => void;
+}
 
 export const PostCard = memo(function PostCard(props: {
   entry: ShownEntry;
@@ -48,20 +68,46 @@ export const PostCard = memo(function PostCard(props: {
   total: number;
   language: string;
   onAct?: Act | undefined;
+  /** Open in the browser, copy the link. */
+  onTool?: ((post: Post, tool: PostTool) => void) | undefined;
+  /** Media previews shown (the column's option); false names each medium in words instead. */
+  previews?: boolean | undefined;
+  /** Newer than the column's reading position. */
+  unread?: boolean | undefined;
+  actAs?: ActAs | undefined;
 }) {
-  const { entry, language, onAct } = props;
+  const { entry, language, onAct, onTool, actAs } = props;
+  const previews = props.previews ?? true;
   const { t } = useTranslation();
   const { post, notification } = entry;
   // A like or repost sent and not answered yet (the core may be away): said so by the counts.
   const pending = useAppStore((s) => (post ? s.pendingActs[post.id] === true : false));
+  // Cross-network columns: the CM's profile that met the entry ("X · @brand").
+  const viaHandle = useAppStore((s) =>
+    entry.via ? (s.accounts.find((a) => a.profile.id === entry.via)?.profile.handle ?? null) : null,
+  );
+  const marks = `${props.unread ? ' unread' : ''}${entry.filtered ? ' filtered' : ''}`;
   const common = {
-    className: 'post',
+    className: `post${marks}`,
     tabIndex: 0,
     'aria-posinset': props.position,
     'aria-setsize': props.total,
     'data-entry-key': entry.key,
     ...(post ? { 'data-post-id': post.id } : {}),
+    ...(props.unread ? { 'data-unread': true } : {}),
   };
+  /** The article's name, with "new" when unread. */
+  const named = (label: string) => (props.unread ? t('reading.unreadLabel', { label }) : label);
+  const flags = (
+    <>
+      {props.unread && (
+        <span className="unread-mark" aria-hidden="true">
+          {t('reading.new')}
+        </span>
+      )}
+      {entry.filtered && <p className="filtered-note">{t('reading.filters.shownAnyway')}</p>}
+    </>
+  );
 
   if (notification && !['mention', 'reply', 'quote'].includes(notification.kind)) {
     // Likes, reposts, follows and the rest: who did it, then the post it is about (if any).
@@ -71,13 +117,14 @@ export const PostCard = memo(function PostCard(props: {
     return (
       <article
         {...common}
-        className={`post notification ${notification.kind}`}
-        aria-label={t('post.labelNotification', { context: notificationText(t, notification), time: age })}
+        className={`post notification ${notification.kind}${marks}`}
+        aria-label={named(t('post.labelNotification', { context: notificationText(t, notification), time: age }))}
       >
         <div className="notification-icon" aria-hidden="true">
           <Icon size={20} />
         </div>
         <div className="post-main">
+          {flags}
           <div className="notification-actors" aria-hidden="true">
             {notification.actors.slice(0, 6).map((a) => (
               <Avatar key={a.id} profile={a} size="small" decorative />
@@ -95,7 +142,7 @@ export const PostCard = memo(function PostCard(props: {
           </p>
           {post ? (
             <div className="notification-post">
-              <PostContent post={post} language={language} />
+              <PostContent post={post} language={language} previews={previews} />
             </div>
           ) : (
             notification.kind === 'follow' && (
@@ -118,11 +165,47 @@ export const PostCard = memo(function PostCard(props: {
   const reposted = post.viewer?.reposted ?? false;
   const age = formatAge(post.createdAt, language) ?? t('post.now');
   const shortAge = formatShortAge(post.createdAt, language) ?? t('post.now');
-  const label = postLabel(t, entry, post, age);
+  const label = named(postLabel(t, entry, post, age));
+  // No profile of the CM on the post's network can act on it.
+  const canAct = !!onAct && (!actAs || actAs.value !== null);
+  const web = webUrlOf(post.url);
+  const menu: MenuEntry[] = [
+    {
+      label: t('post.openInBrowser'),
+      onSelect: () => onTool?.(post, 'open'),
+      disabled: !web || !onTool,
+      ...(web ? {} : { description: t('reading.post.noAddress') }),
+    },
+    {
+      label: t('reading.post.copyLink'),
+      onSelect: () => onTool?.(post, 'copy'),
+      disabled: !web || !onTool,
+      ...(web ? {} : { description: t('reading.post.noAddress') }),
+    },
+  ];
+  if (actAs && actAs.options.length > 1) {
+    menu.push({
+      kind: 'choices',
+      label: t('reading.post.actAs', { network: NETWORK_NAMES[post.network] }),
+      options: actAs.options.map((o) => ({ value: o.id, label: `@${o.handle}` })),
+      value: actAs.value,
+      onChoose: actAs.choose,
+    });
+  }
   return (
     <article {...common} aria-label={label}>
       <Avatar profile={post.author} />
       <div className="post-main">
+        {flags}
+        {entry.via && (
+          <p className="post-via">
+            <span className="badge via">
+              {viaHandle
+                ? t('reading.via', { network: NETWORK_NAMES[post.network], handle: viaHandle })
+                : NETWORK_NAMES[post.network]}
+            </span>
+          </p>
+        )}
         {notification && (
           <p className="post-context">
             <NotificationIcon kind={notification.kind} size={13} />{' '}
@@ -138,7 +221,7 @@ export const PostCard = memo(function PostCard(props: {
           </p>
         )}
         <PostHead author={post.author} createdAt={post.createdAt} age={shortAge} language={language} />
-        <PostContent post={post} language={language} />
+        <PostContent post={post} language={language} previews={previews} />
         <footer className={`post-counts${pending ? ' pending' : ''}`} aria-busy={pending || undefined}>
           <span aria-label={t('post.replies', { count: post.metrics.replies })}>
             <MessageCircle size={15} aria-hidden="true" /> {post.metrics.replies}
@@ -148,8 +231,8 @@ export const PostCard = memo(function PostCard(props: {
             className="reposted"
             aria-pressed={reposted}
             aria-label={`${t('post.repost')}, ${t('post.reposts', { count: post.metrics.reposts })}`}
-            disabled={!onAct}
-            onClick={() => onAct?.(post, reposted ? 'unrepost' : 'repost')}
+            disabled={!canAct}
+            onClick={() => onAct?.(post, reposted ? 'unrepost' : 'repost', actAs?.value)}
           >
             <Repeat2 size={15} aria-hidden="true" /> {post.metrics.reposts}
           </button>
@@ -158,11 +241,22 @@ export const PostCard = memo(function PostCard(props: {
             aria-pressed={liked}
             aria-label={`${t('post.like')}, ${t('post.likes', { count: post.metrics.likes })}`}
             data-testid="likes"
-            disabled={!onAct}
-            onClick={() => onAct?.(post, liked ? 'unlike' : 'like')}
+            disabled={!canAct}
+            onClick={() => onAct?.(post, liked ? 'unlike' : 'like', actAs?.value)}
           >
             <Heart size={15} aria-hidden="true" fill={liked ? 'currentColor' : 'none'} /> {post.metrics.likes}
           </button>
+          {actAs && actAs.options.length > 1 && actAs.value && (
+            <span className="acting-as" title={t('reading.post.actingAs', { handle: handleOf(actAs) })}>
+              {t('reading.post.as', { handle: handleOf(actAs) })}
+            </span>
+          )}
+          <MenuButton
+            className="post-more"
+            label={t('reading.post.more')}
+            icon={<Ellipsis size={15} aria-hidden="true" />}
+            entries={menu}
+          />
           {pending && (
             <span className="act-pending" role="status">
               {t('post.pending')}
@@ -173,6 +267,9 @@ export const PostCard = memo(function PostCard(props: {
     </article>
   );
 });
+
+/** The handle of the profile that acts (without '@'). */
+const handleOf = (actAs: ActAs) => actAs.options.find((o) => o.id === actAs.value)?.handle ?? '';
 
 const NOTIFICATION_ICONS: Record<NotificationKind, LucideIcon> = {
   like: Heart,
@@ -319,8 +416,9 @@ function PostHead(props: { author: Profile; createdAt: string; age: string; lang
 }
 
 /** The post's words, media and quote, behind its folds (content warning, filter, label). */
-function PostContent(props: { post: Post | QuotedPost; language: string }) {
+function PostContent(props: { post: Post | QuotedPost; language: string; previews?: boolean }) {
   const { post, language } = props;
+  const previews = props.previews ?? true;
   const { t } = useTranslation();
   const folds = (post.moderation ?? []).filter((m) => m.scope === 'post');
   const foldable = post.contentWarning !== undefined || folds.length > 0;
@@ -356,10 +454,10 @@ function PostContent(props: { post: Post | QuotedPost; language: string }) {
               <PostText post={post} />
             </p>
           )}
-          <MediaList post={post} />
+          {previews ? <MediaList post={post} /> : <MediaNamed post={post} />}
           {post.poll && <PollView poll={post.poll} emojis={post.emojis} language={language} />}
           <LinkCard post={post} />
-          {quote && <QuotedCard post={quote} language={language} />}
+          {quote && <QuotedCard post={quote} language={language} previews={previews} />}
           {quoteUnavailable && (
             <p className="quote unavailable">
               {t(`post.quoteUnavailable.${quoteUnavailable}`, {
@@ -374,8 +472,8 @@ function PostContent(props: { post: Post | QuotedPost; language: string }) {
 }
 
 /** The quoted post, compact, inside the card of the post that quotes it. */
-function QuotedCard(props: { post: QuotedPost; language: string }) {
-  const { post, language } = props;
+function QuotedCard(props: { post: QuotedPost; language: string; previews: boolean }) {
+  const { post, language, previews } = props;
   const { t } = useTranslation();
   const age = formatShortAge(post.createdAt, language) ?? t('post.now');
   return (
@@ -384,7 +482,7 @@ function QuotedCard(props: { post: QuotedPost; language: string }) {
         <Avatar profile={post.author} size="tiny" />
         <PostHead author={post.author} createdAt={post.createdAt} age={age} language={language} />
       </div>
-      <PostContent post={post} language={language} />
+      <PostContent post={post} language={language} previews={previews} />
     </div>
   );
 }
@@ -527,6 +625,24 @@ function MediaList(props: { post: Post | QuotedPost }) {
         </button>
       )}
     </>
+  );
+}
+
+/**
+ * Media previews off (the column's option): each medium named in words ("Image: a red bike"),
+ * nothing loaded.
+ */
+function MediaNamed(props: { post: Post | QuotedPost }) {
+  const { t } = useTranslation();
+  if (props.post.media.length === 0) return null;
+  return (
+    <ul className="media-named">
+      {props.post.media.map((m, i) => (
+        <li key={i} dir="auto">
+          {t(`post.mediaKind.${m.kind}`, { alt: m.alt.trim() || t('post.noAlt') })}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,5 +1,6 @@
-// The X cost meter of one account: reads and their estimated cost today and this month, the unit
-// prices (editable: X changes them), and a monthly budget that stops the account's polling.
+// The X cost meter of one account: reads and their estimated cost today and this month (each post
+// once, the account's own at their price), what count refreshes cost of it, the unit prices
+// (editable: X changes them), and a monthly budget that stops the account's polling.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountUsage } from '../../shared/ipc/contract';
@@ -56,6 +57,14 @@ export function UsagePanel(props: { usage: AccountUsage; handle: string; languag
         {t('usage.month', {
           posts: count.format(usage.month.posts + usage.month.ownPosts),
           cost: money.format(usage.month.cost),
+        })}
+      </p>
+      <p className="small">
+        {t('usage.counts', {
+          today: count.format(usage.today.counts.posts + usage.today.counts.ownPosts),
+          todayCost: money.format(usage.today.counts.cost),
+          month: count.format(usage.month.counts.posts + usage.month.counts.ownPosts),
+          monthCost: money.format(usage.month.counts.cost),
         })}
       </p>
       <div className="usage-fields">

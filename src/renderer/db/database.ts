@@ -2,7 +2,9 @@
 // v1: the post cache of every column. v2: entries indexed by post (a deleted post leaves every
 // column at once). v3: timeline entries (design: "Posts and timeline entries"): a column holds
 // entries keyed by the network's entry key and ordered by the time each entered the timeline (a
-// repost's time, a notification's time); posts stay shared in `posts`, updated in place.
+// repost's time, a notification's time); posts stay shared in `posts`, updated in place. v4: each
+// column's reading position (`readPositions`), so unread markers and "N new posts" survive a
+// reload and a restart; entries may be gap markers (`gap`) and say which profile met them (`via`).
 // Each schema version gets an upgrade test in tests/unit/renderer.
 import Dexie, { type EntityTable } from 'dexie';
 import type { Metrics, Post, Profile, TimelineEntry } from '../../shared/model';
@@ -23,6 +25,10 @@ export interface ColumnEntry {
   postId: string | null;
   repostedBy?: Profile;
   notification?: TimelineEntry['notification'];
+  /** A gap marker (with `postId: null`): entries main could not load between two instants. */
+  gap?: TimelineEntry['gap'];
+  /** Cross-network columns: the CM's profile (id) that met the entry. */
+  via?: string;
 }
 
 /** An entry as a column shows it: the stored entry with its post read from `posts`. */
@@ -32,6 +38,20 @@ export interface ShownEntry {
   post: CachedPost | null;
   repostedBy?: Profile;
   notification?: TimelineEntry['notification'];
+  gap?: TimelineEntry['gap'];
+  via?: string;
+  /** Shown although the column's filters hide it (the reader asked to see what they hid). */
+  filtered?: true;
+}
+
+/**
+ * A column's reading position: entries that entered the timeline after `at` (an ISO instant, as
+ * `ColumnEntry.at`) are unread. It only moves forward (`advanceReadPosition`), except when the
+ * column is cleared.
+ */
+export interface ReadPosition {
+  columnId: string;
+  at: string;
 }
 
 /** How far back a column's cache reaches, and whether history ended there. */
@@ -39,12 +59,15 @@ export interface ColumnCursor {
   columnId: string;
   older: string | null;
   reachedEnd: boolean;
+  /** When the reader cleared the column (ISO instant): history is not paged back into past it. */
+  clearedAt?: string;
 }
 
 export type ColonnadeDb = Dexie & {
   posts: EntityTable<CachedPost, 'id'>;
   entries: Dexie.Table<ColumnEntry, [string, string]>;
   columnCursors: EntityTable<ColumnCursor, 'columnId'>;
+  readPositions: EntityTable<ReadPosition, 'columnId'>;
 };
 
 export const DB_NAME = 'colonnade';
@@ -91,6 +114,8 @@ export function openDatabase(name = DB_NAME): ColonnadeDb {
           delete p.repostedBy;
         });
     });
+  // A new table only: every v3 row stays as it is (gap markers and `via` are new optional fields).
+  db.version(4).stores({ readPositions: '&columnId' });
   return db;
 }
 
@@ -158,6 +183,8 @@ export async function storeColumnEntries(
           postId: e.post?.id ?? null,
           ...(e.repostedBy ? { repostedBy: e.repostedBy } : {}),
           ...(e.notification ? { notification: e.notification } : {}),
+          ...(e.gap ? { gap: e.gap } : {}),
+          ...(e.via ? { via: e.via } : {}),
         };
         rows.set(e.key, mergeEntry(rows.get(e.key), row));
       }
@@ -176,12 +203,8 @@ export async function storeColumnEntries(
 const ofColumn = (db: ColonnadeDb, columnId: string) =>
   db.entries.where('[columnId+at]').between([columnId, Dexie.minKey], [columnId, Dexie.maxKey]);
 
-/**
- * The newest `limit` entries of a column, newest `at` first, each with its post. An entry whose
- * post is no longer cached is left out.
- */
-export async function columnEntries(db: ColonnadeDb, columnId: string, limit: number): Promise<ShownEntry[]> {
-  const rows = await ofColumn(db, columnId).reverse().limit(limit).toArray();
+/** The shown form of stored rows, with their posts; an entry whose post is no longer cached is left out. */
+async function withPosts(db: ColonnadeDb, rows: readonly ColumnEntry[]): Promise<ShownEntry[]> {
   const ids = rows.map((r) => r.postId).filter((id): id is string => id !== null);
   const posts = new Map((await db.posts.bulkGet(ids)).filter((p) => p !== undefined).map((p) => [p.id, p]));
   const out: ShownEntry[] = [];
@@ -194,9 +217,61 @@ export async function columnEntries(db: ColonnadeDb, columnId: string, limit: nu
       post,
       ...(r.repostedBy ? { repostedBy: r.repostedBy } : {}),
       ...(r.notification ? { notification: r.notification } : {}),
+      ...(r.gap ? { gap: r.gap } : {}),
+      ...(r.via ? { via: r.via } : {}),
     });
   }
   return out;
+}
+
+/**
+ * The newest `limit` entries of a column, newest `at` first, each with its post. An entry whose
+ * post is no longer cached is left out.
+ */
+export async function columnEntries(db: ColonnadeDb, columnId: string, limit: number): Promise<ShownEntry[]> {
+  return (await readColumn(db, columnId, limit)).entries;
+}
+
+/** What a column shows: its entries, and how many its filters hid among those read. */
+export interface ColumnRead {
+  entries: ShownEntry[];
+  /** Entries the filters hid, among all read to find `entries` (newer than the last one shown). */
+  hidden: number;
+}
+
+/** Rows read from IndexedDB at a time while filters hide some. */
+const SCAN = 200;
+
+/**
+ * The newest `limit` entries of a column that `keep` keeps (all when absent), newest first, with
+ * the count of entries it hid on the way. Reads on until `limit` entries are kept or the column's
+ * cache ends, so a column whose filters hide most posts still fills. With `showHidden`, hidden
+ * entries are shown too, marked `filtered`, and still counted.
+ */
+export async function readColumn(
+  db: ColonnadeDb,
+  columnId: string,
+  limit: number,
+  keep?: (entry: ShownEntry) => boolean,
+  showHidden = false,
+): Promise<ColumnRead> {
+  if (!keep)
+    return { entries: await withPosts(db, await ofColumn(db, columnId).reverse().limit(limit).toArray()), hidden: 0 };
+  const entries: ShownEntry[] = [];
+  let hidden = 0;
+  for (let offset = 0; entries.length < limit; offset += SCAN) {
+    const rows = await ofColumn(db, columnId).reverse().offset(offset).limit(SCAN).toArray();
+    for (const entry of await withPosts(db, rows)) {
+      if (entries.length >= limit) break;
+      if (keep(entry)) entries.push(entry);
+      else {
+        hidden++;
+        if (showHidden) entries.push({ ...entry, filtered: true });
+      }
+    }
+    if (rows.length < SCAN) break;
+  }
+  return { entries, hidden };
 }
 
 /**
@@ -231,10 +306,65 @@ export async function forgetPosts(db: ColonnadeDb, postIds: readonly string[]): 
   });
 }
 
-/** Drop a removed column's entries (posts other columns hold stay). */
+/** Drop a removed column's entries, cursor and reading position (posts other columns hold stay). */
 export async function forgetColumn(db: ColonnadeDb, columnId: string): Promise<void> {
-  await db.transaction('rw', db.entries, db.columnCursors, async () => {
+  await db.transaction('rw', db.entries, db.columnCursors, db.readPositions, async () => {
     await ofColumn(db, columnId).delete();
     await db.columnCursors.delete(columnId);
+    await db.readPositions.delete(columnId);
   });
+}
+
+/**
+ * Empty a column ("Clear column"): its entries leave it (posts other columns hold stay), its
+ * history is not paged back into again (the cursor ends here), and everything cleared counts as
+ * read. New entries arrive as before. Answers how many entries were removed.
+ */
+export async function clearColumn(db: ColonnadeDb, columnId: string, now = Date.now()): Promise<number> {
+  return db.transaction('rw', db.entries, db.columnCursors, db.readPositions, async () => {
+    const newest = await ofColumn(db, columnId).last();
+    const removed = await ofColumn(db, columnId).delete();
+    await db.columnCursors.put({ columnId, older: null, reachedEnd: true, clearedAt: new Date(now).toISOString() });
+    if (newest) await db.readPositions.put({ columnId, at: newest.at });
+    return removed;
+  });
+}
+
+/** Gap markers (by gap id) that main filled or gave up: their entries (`gap:<id>`) leave the column. */
+export async function closeGaps(db: ColonnadeDb, columnId: string, gapIds: readonly string[]): Promise<void> {
+  if (gapIds.length === 0) return;
+  await db.entries.bulkDelete(gapIds.map((id) => [columnId, `gap:${id}`] as [string, string]));
+}
+
+/** The column's reading position (an ISO instant), or null before it has one. */
+export async function readPosition(db: ColonnadeDb, columnId: string): Promise<string | null> {
+  return (await db.readPositions.get(columnId))?.at ?? null;
+}
+
+/**
+ * Move the reading position forward to `at` (entries up to `at` are read); a position already
+ * later stays. Answers the position now stored.
+ */
+export async function advanceReadPosition(db: ColonnadeDb, columnId: string, at: string): Promise<string> {
+  return db.transaction('rw', db.readPositions, async () => {
+    const stored = await db.readPositions.get(columnId);
+    if (stored && stored.at >= at) return stored.at;
+    await db.readPositions.put({ columnId, at: instant(at) });
+    return instant(at);
+  });
+}
+
+/**
+ * "Mark all read": the reading position moves to the column's newest entry (filtered out or
+ * not). Answers the position, or null for an empty column (nothing to read).
+ */
+export async function markColumnRead(db: ColonnadeDb, columnId: string): Promise<string | null> {
+  const newest = await ofColumn(db, columnId).last();
+  return newest ? advanceReadPosition(db, columnId, newest.at) : readPosition(db, columnId);
+}
+
+/** How many of a column's entries are newer than its reading position (all when it has none). */
+export async function countUnread(db: ColonnadeDb, columnId: string, after: string | null): Promise<number> {
+  if (after === null) return countColumnEntries(db, columnId);
+  return db.entries.where('[columnId+at]').between([columnId, after], [columnId, Dexie.maxKey], false, true).count();
 }

@@ -2,11 +2,19 @@
 // thrown as ApiError for the caller (a dialog, a column) to show where they happened.
 import type { PostAction } from '../../shared/adapter';
 import type { ConnectRequest } from '../../shared/accounts';
-import type { ColumnSpec, Post } from '../../shared/model';
+import type { AlertRule, ColumnOptions, ColumnSpec, Post } from '../../shared/model';
 import { isPostGone } from '../../shared/errors';
 import type { Settings } from '../../shared/settings';
 import { ApiError, type Api } from '../api';
-import { forgetColumn, forgetPosts, storeColumnEntries, type ColonnadeDb } from '../db/database';
+import {
+  advanceReadPosition,
+  clearColumn,
+  forgetColumn,
+  forgetPosts,
+  markColumnRead,
+  storeColumnEntries,
+  type ColonnadeDb,
+} from '../db/database';
 import { useAppStore } from './store';
 
 export type Actions = ReturnType<typeof makeActions>;
@@ -18,6 +26,14 @@ export function makeActions(api: Api, db: ColonnadeDb) {
     if (!id) throw new Error('No deck yet');
     return id;
   };
+  /** The deck that holds a column (any deck, shown or not). */
+  const deckOf = (columnId: string) => {
+    const deck = useAppStore.getState().layout?.decks.find((d) => d.columns.some((c) => c.id === columnId));
+    if (!deck) throw new Error('That column is on no deck');
+    return deck.id;
+  };
+  // What each column last said it shows, so an unchanged report is not sent again.
+  const lastVisible = new Map<string, string>();
   return {
     createDeck: async (name: string) => setLayout(await api('deck.create', { name })),
     renameDeck: async (id: string, name: string) => setLayout(await api('deck.rename', { deckId: id, name })),
@@ -106,14 +122,56 @@ export function makeActions(api: Api, db: ColonnadeDb) {
     },
     updateSettings: async (patch: Partial<Settings>) =>
       useAppStore.setState({ settings: await api('settings.update', patch) }),
-    /** Fetch the page older than what the column's cache holds; answers false at the end of history. */
-    loadOlder: async (columnId: string): Promise<boolean> => {
+    /**
+     * Fetch the page older than what the column's cache holds: 'more' when history goes on,
+     * 'end' at its beginning, 'waiting' while the column has no cursor yet. The newest page is
+     * never fetched here: main delivers a column's first page with the cursor where its history
+     * continues (`FeedDelivery.older`, stored by sync.ts), and scrolling back starts there.
+     */
+    loadOlder: async (columnId: string): Promise<'more' | 'end' | 'waiting'> => {
       const cursor = await db.columnCursors.get(columnId);
-      if (cursor?.reachedEnd) return false;
-      const page = await api('column.fetch', { columnId, direction: 'older', cursor: cursor?.older ?? null });
+      if (!cursor) return 'waiting';
+      if (cursor.reachedEnd || cursor.older === null) return 'end';
+      const page = await api('column.fetch', { columnId, direction: 'older', cursor: cursor.older });
       await storeColumnEntries(db, columnId, page.items);
       await db.columnCursors.put({ columnId, older: page.older, reachedEnd: page.older === null });
-      return page.older !== null;
+      return page.older === null ? 'end' : 'more';
+    },
+    /** Save a column's options (density, media previews, filters) in main's layout. */
+    configureColumn: async (columnId: string, options: ColumnOptions) =>
+      setLayout(await api('column.configure', { deckId: deckOf(columnId), columnId, options })),
+    /** Save a column's alert rule in main's layout (null removes it). */
+    configureAlerts: async (columnId: string, alerts: AlertRule | null) =>
+      setLayout(await api('column.configure', { deckId: deckOf(columnId), columnId, alerts })),
+    /** The CM has seen the alerts so far: the count (the tray badge) is 0 at once, and main is told. */
+    seeAlerts: async () => {
+      useAppStore.setState({ alertsUnseen: 0 });
+      await api('alerts.seen', {});
+    },
+    /** "Mark all read": answers the column's new reading position (null: the column is empty). */
+    markAllRead: (columnId: string) => markColumnRead(db, columnId),
+    /** The reader has seen the column down from its entry at `at`: entries up to it are read. */
+    advanceRead: (columnId: string, at: string) => advanceReadPosition(db, columnId, at),
+    /** "Clear column": its entries leave the cache; answers how many. */
+    clearColumn: (columnId: string) => clearColumn(db, columnId),
+    /** Ask main to load what a gap marker stands for (the entries arrive as deliveries). */
+    loadGap: async (columnId: string, gapId: string) => {
+      await api('gap.load', { columnId, gapId });
+    },
+    /**
+     * Tell main which posts a column shows on screen (their counts are refreshed first), and
+     * whether it is shown at all (window visible, deck active). An unchanged report is not sent
+     * again; a failure is only logged (counts refresh less well, nothing else breaks).
+     */
+    reportVisible: (columnId: string, postIds: readonly string[], shown: boolean) => {
+      const ids = postIds.slice(0, 200);
+      const said = `${shown ? 1 : 0}:${ids.join(',')}`;
+      if (lastVisible.get(columnId) === said) return;
+      lastVisible.set(columnId, said);
+      api('column.visible', { columnId, postIds: ids, shown }).catch((err: unknown) => {
+        lastVisible.delete(columnId);
+        console.warn('column.visible failed', err);
+      });
     },
   };
 }

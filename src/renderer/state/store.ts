@@ -2,7 +2,7 @@
 // layout, settings, accounts and column statuses are refreshed by sync.ts from main's responses
 // and events; components read slices and call actions (actions.ts), never IPC.
 import { create } from 'zustand';
-import type { AccountUsage, AppInfo, ColumnStatus, Notice } from '../../shared/ipc/contract';
+import type { AccountUsage, AppInfo, ColumnStatus, EventOf, Notice } from '../../shared/ipc/contract';
 import type { Account, Layout } from '../../shared/model';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 
@@ -23,7 +23,35 @@ export interface AppState {
   notices: Notice[];
   /** Post ids with an action (like, repost…) sent and not answered yet: shown as pending. */
   pendingActs: Record<string, true>;
+  /**
+   * Alerts main fired ('alert.fired') while this page was open, newest first, at most
+   * `ALERTS_KEPT`: the page's own list (toasts and the Alerts list); nothing else keeps it.
+   */
+  alerts: PageAlert[];
+  /**
+   * Alerts not yet seen, as main counts them (the tray badge). Main owns the count: each
+   * 'alert.fired' brings it, and the `seeAlerts` action sets it to 0 as it tells main.
+   */
+  alertsUnseen: number;
+  /**
+   * A post a column is asked to show: scroll to it and focus it (an alert's "Show", a clicked
+   * desktop notification). UI-only. Set by `requestReveal` once the column's deck is active; the
+   * column holding `columnId` shows `postId` (or, when null or no longer held, just itself) and
+   * then calls `revealDone()`. A column not yet on screen finds it waiting when it mounts.
+   */
+  reveal: { columnId: string; postId: string | null } | null;
 }
+
+/** An alert as the page lists it: what main said, and whether its toast was dismissed. */
+export interface PageAlert extends Omit<EventOf<'alert.fired'>, 'unseen'> {
+  /** Unique in this page's life. */
+  id: string;
+  /** The CM dismissed its toast (it stays in the Alerts list). */
+  dismissed: boolean;
+}
+
+/** How many alerts the page keeps listed (the oldest leave first). */
+export const ALERTS_KEPT = 100;
 
 export const initialState: AppState = {
   phase: 'connecting',
@@ -38,8 +66,60 @@ export const initialState: AppState = {
   usage: {},
   notices: [],
   pendingActs: {},
+  alerts: [],
+  alertsUnseen: 0,
+  reveal: null,
 };
 
 export const useAppStore = create<AppState>()(() => ({ ...initialState }));
 
 export const activeDeck = (s: AppState) => s.layout?.decks.find((d) => d.id === s.layout?.activeDeckId) ?? null;
+
+/** The deck holding a column (shown or not), or null when no deck has it. */
+export const deckHolding = (layout: AppState['layout'], columnId: string): string | null =>
+  layout?.decks.find((d) => d.columns.some((c) => c.id === columnId))?.id ?? null;
+
+let alertNumber = 0;
+
+/** Main fired an alert ('alert.fired'): listed first (shown as a toast), and main's unseen count kept. */
+export function alertArrived(fired: EventOf<'alert.fired'>): void {
+  const { unseen, ...rest } = fired;
+  const alert: PageAlert = { ...rest, id: `alert-${++alertNumber}`, dismissed: false };
+  useAppStore.setState((s) => ({ alerts: [alert, ...s.alerts].slice(0, ALERTS_KEPT), alertsUnseen: unseen }));
+}
+
+/** The CM dismissed an alert's toast (`id`), or every toast (no id). The Alerts list keeps them. */
+export function dismissAlert(id?: string): void {
+  useAppStore.setState((s) => ({
+    alerts: s.alerts.map((a) => (id === undefined || a.id === id ? { ...a, dismissed: true } : a)),
+  }));
+}
+
+/** Ask the column `columnId` to show `postId` (see `AppState.reveal`); its deck must be active first. */
+export function requestReveal(columnId: string, postId: string | null): void {
+  useAppStore.setState({ reveal: { columnId, postId } });
+}
+
+/**
+ * Show `postId` in its column, as an alert's "Show" and a clicked notification ('alert.open') do:
+ * the deck holding the column becomes active (`activate` asks main for it), then the column is
+ * asked to show the post (`reveal`). Answers false, doing nothing, when no deck holds the column
+ * any more (it was removed since the alert).
+ */
+export async function showInColumn(
+  activate: (deckId: string) => Promise<unknown>,
+  columnId: string,
+  postId: string | null,
+): Promise<boolean> {
+  const { layout } = useAppStore.getState();
+  const deckId = deckHolding(layout, columnId);
+  if (!deckId) return false;
+  if (layout?.activeDeckId !== deckId) await activate(deckId);
+  requestReveal(columnId, postId);
+  return true;
+}
+
+/** The column showed what `reveal` asked for. */
+export function revealDone(): void {
+  useAppStore.setState({ reveal: null });
+}

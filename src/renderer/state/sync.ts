@@ -4,7 +4,7 @@ import type { EventOf, FeedDelivery } from '../../shared/ipc/contract';
 import type { Api } from '../api';
 import type { Bridge } from '../bridge';
 import { storeColumnEntries, type ColonnadeDb } from '../db/database';
-import { useAppStore } from './store';
+import { alertArrived, showInColumn, useAppStore } from './store';
 
 export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void {
   let acked = 0;
@@ -17,6 +17,12 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
         if (delivery.seq <= acked) return;
         // Entries and counts, then the posts the network says are gone leave every column.
         await storeColumnEntries(db, delivery.columnId, delivery.entries, delivery.metrics, delivery.removed ?? []);
+        // Gap markers main filled (or narrowed: a new marker came with this delivery) leave the column.
+        if (delivery.closedGaps?.length) {
+          await db.entries.bulkDelete(
+            delivery.closedGaps.map((id) => [delivery.columnId, `gap:${id}`] as [string, string]),
+          );
+        }
         if (delivery.older !== undefined && !(await db.columnCursors.get(delivery.columnId))) {
           // A column's first page says where its history continues; scrolling back starts there.
           await db.columnCursors.put({
@@ -53,10 +59,17 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
       usage: Object.fromEntries(usage.map((u) => [u.accountId, u])),
       connected: true,
     });
-    // Columns open once what main kept for us is in Dexie: they show it at once, and only a
-    // column still empty then fetches its first page itself.
+    // Columns open once what main kept for us is in Dexie: they show it at once. A column's first
+    // page comes from main too (with its `older` cursor); the renderer only pages back from there.
     for (const d of pending) void apply(d);
     await queue;
+    // A column this renderer holds nothing of (a new browser profile, cleared storage) while main
+    // already gave it its first page: main delivers that page again, with its cursor.
+    const columns = layout.decks.flatMap((d) => d.columns).filter((c) => c.kind !== 'scheduled' && c.kind !== 'drafts');
+    for (const c of columns) {
+      // Every first page stores the column's cursor: none means nothing was ever stored here.
+      if (!(await db.columnCursors.get(c.id))) void api('column.reseed', { columnId: c.id }).catch(() => undefined);
+    }
   };
 
   const offs = [
@@ -76,6 +89,18 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
     bridge.on('accounts.authorize', (p) =>
       useAppStore.setState({ authorizeUrl: (p as EventOf<'accounts.authorize'>).url }),
     ),
+    // An alert rule fired: listed in the page (a toast) with main's unseen count (the badge).
+    bridge.on('alert.fired', (p) => alertArrived(p as EventOf<'alert.fired'>)),
+    // The CM clicked an alert's desktop notification: its column's deck comes forward and the
+    // column is asked to show the post (the store's `reveal`).
+    bridge.on('alert.open', (p) => {
+      const { columnId, postId } = p as EventOf<'alert.open'>;
+      const activate = async (deckId: string) =>
+        useAppStore.setState({ layout: await api('deck.activate', { deckId }) });
+      showInColumn(activate, columnId, postId).catch((err: unknown) =>
+        console.error('An alert could not be shown', err),
+      );
+    }),
   ];
   bridge.onConnection((connected) => {
     if (connected) void resync();

@@ -28,6 +28,11 @@ export const REQUEST_CHANNELS = [
   'events.ack',
   'notices.list',
   'notices.dismiss',
+  'column.configure',
+  'column.visible',
+  'gap.load',
+  'alerts.seen',
+  'column.reseed',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -40,6 +45,8 @@ export const EVENT_CHANNELS = [
   'accounts.authorize',
   'usage.changed',
   'notices.changed',
+  'alert.fired',
+  'alert.open',
 ] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 

@@ -11,6 +11,9 @@ import {
   DeckNameSchema,
   LayoutSchema,
   MetricsSchema,
+  AlertRuleSchema,
+  ColumnOptionsSchema,
+  MonitorQuerySchema,
   pageSchema,
   PostSchema,
   TimelineEntrySchema,
@@ -34,6 +37,8 @@ export const FeedDeliverySchema = z.object({
   metrics: z.array(z.object({ postId: Id, metrics: MetricsSchema })),
   /** On a column's first page: where its history continues (null at the end of history). */
   older: CursorSchema.nullable().optional(),
+  /** Gap markers filled (or no longer true): their entries (`gap:<id>`) leave the column. */
+  closedGaps: z.array(Id).optional(),
 });
 export type FeedDelivery = z.infer<typeof FeedDeliverySchema>;
 
@@ -45,14 +50,28 @@ export const ColumnStatusSchema = z.object({
   checkedAt: z.string().optional(),
   /** Items of the last page that could not be read (left out and logged). */
   skipped: z.number().int().nonnegative().optional(),
+  /**
+   * Why the column polls less often than it would (the account's shared rate budget, the X
+   * monthly budget), in the UI's `reasons` keys; absent when it polls at its own pace.
+   */
+  slowed: z.string().max(100).optional(),
+  /** When the next poll is planned (ISO instant). */
+  nextAt: z.string().optional(),
 });
 export type ColumnStatus = z.infer<typeof ColumnStatusSchema>;
 
 const ReadsSchema = z.object({
+  /** Other people's posts read (each post once: the account's own are in `ownPosts` only). */
   posts: z.number().int().nonnegative(),
   ownPosts: z.number().int().nonnegative(),
   /** Estimated cost in US dollars at the account's unit prices. */
   cost: z.number().nonnegative(),
+  /** The part of the above read to refresh the counts of posts already shown, and its cost. */
+  counts: z.object({
+    posts: z.number().int().nonnegative(),
+    ownPosts: z.number().int().nonnegative(),
+    cost: z.number().nonnegative(),
+  }),
 });
 const PricesSchema = z.object({
   /** Dollars per post read. */
@@ -200,6 +219,37 @@ export const requestContract = {
   'notices.dismiss': channel(z.object({ id: Id }).strict(), z.array(NoticeSchema)),
   /** Deliveries not yet acknowledged (after a reload the renderer asks for them). */
   'events.pending': channel(Empty, z.array(FeedDeliverySchema)),
+  /** Change a column's options (density, media, filters), alert rule, or monitor query. */
+  'column.configure': channel(
+    z
+      .object({
+        deckId: Id,
+        columnId: Id,
+        options: ColumnOptionsSchema.optional(),
+        alerts: AlertRuleSchema.nullable().optional(),
+        monitor: MonitorQuerySchema.optional(),
+      })
+      .strict(),
+    LayoutSchema,
+  ),
+  /**
+   * The posts a column shows on screen now (at most 200): their counts are refreshed first.
+   * Sent when the visible range changes (throttled by the renderer); `shown: false` when the
+   * window is hidden or the column is on another deck.
+   */
+  'column.visible': channel(
+    z.object({ columnId: Id, postIds: z.array(Id).max(200), shown: z.boolean() }).strict(),
+    z.object({}),
+  ),
+  /** Load what a gap marker stands for (the entries arrive as deliveries; the marker leaves when filled). */
+  'gap.load': channel(z.object({ columnId: Id, gapId: Id }).strict(), z.object({})),
+  /**
+   * The renderer holds nothing of this column (a new browser profile, cleared storage): main
+   * delivers its first page again, with where its history continues.
+   */
+  'column.reseed': channel(z.object({ columnId: Id }).strict(), z.object({})),
+  /** The CM has seen the alerts so far: the tray badge clears. */
+  'alerts.seen': channel(Empty, z.object({})),
   /** Acknowledge every delivery up to and including `upTo`. */
   'events.ack': channel(z.object({ upTo: z.number().int().nonnegative() }).strict(), z.object({})),
 } satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
@@ -221,6 +271,18 @@ export const eventContract = {
   'notices.changed': z.array(NoticeSchema),
   /** A connect flow waits for the user at this authorization page (also opened in the browser). */
   'accounts.authorize': z.object({ url: z.string().url() }),
+  /** A column's alert rule fired (the headless host shows it in the page; the app also notifies the desktop). */
+  'alert.fired': z.object({
+    columnId: Id,
+    postId: Id.nullable(),
+    title: z.string(),
+    body: z.string(),
+    at: z.string(),
+    /** Alerts not yet seen (the tray badge). */
+    unseen: z.number().int().nonnegative(),
+  }),
+  /** The CM clicked an alert's notification: show this post in this column. */
+  'alert.open': z.object({ columnId: Id, postId: Id.nullable() }),
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestOf<C extends RequestChannel> = z.input<(typeof requestContract)[C]['request']>;

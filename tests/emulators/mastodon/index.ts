@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MastodonSpec, type ParsedRequest, type Violation } from './spec-validator';
 import {
@@ -75,6 +76,11 @@ export interface RecordedRequest {
   path: string;
   query: string;
   idempotencyKey: string | undefined;
+  /**
+   * How many items the answer carried (statuses, notifications, notification groups, or search
+   * statuses), once answered; undefined for other answers and for requests never answered.
+   */
+  items?: number;
 }
 
 export interface MastodonEmulator {
@@ -92,6 +98,20 @@ export interface MastodonEmulator {
   postAs(username: string, text: string): { id: string };
   /** The next matching requests answer this fault instead. */
   failNext(fault: FaultSpec): void;
+  /**
+   * The next request whose path contains `pathIncludes` (any, when absent) is accepted and never
+   * answered: the connection stays open until the client gives up or the emulator closes.
+   */
+  hangNext(pathIncludes?: string): void;
+  /**
+   * Streaming connections opened but never upgraded, for a client's deadline: while set, an
+   * upgrade request to /api/v1/streaming is accepted and left without an answer.
+   */
+  hangStreaming(hang: boolean): void;
+  /** Drops every open streaming connection at once (as a restarting streaming server does); answers how many. */
+  dropStreams(): number;
+  /** Streaming connections open now. */
+  openStreams(): number;
   /** The next matching request answers 200 with a body that is not JSON. */
   malformNext(pathIncludes?: string): void;
   /**
@@ -224,6 +244,18 @@ function formToObject(entries: Iterable<[string, FormDataEntryValue | string]>):
   return { fields, files };
 }
 
+/** How many items an answer carries: an array's length, or its notification groups or statuses. */
+function itemsIn(reply: Reply): number | undefined {
+  if (reply.status >= 300 || reply.text !== undefined) return undefined;
+  const body = reply.body;
+  if (Array.isArray(body)) return body.length;
+  const groups = (body as { notification_groups?: unknown } | null)?.notification_groups;
+  if (Array.isArray(groups)) return groups.length;
+  const statuses = (body as { statuses?: unknown; accounts?: unknown } | null)?.statuses;
+  if (Array.isArray(statuses) && Array.isArray((body as { accounts?: unknown }).accounts)) return statuses.length;
+  return undefined;
+}
+
 export async function startMastodonEmulator(options: MastodonEmulatorOptions = {}): Promise<MastodonEmulator> {
   const spec = await MastodonSpec.load();
   const now = options.now ?? (() => Date.now());
@@ -246,6 +278,10 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const apiVersion = options.apiVersion ?? 7;
   const instanceApi = options.instanceApi ?? 'v2';
   const corruptions: Array<{ pathIncludes: string; mutate: (body: unknown) => void }> = [];
+  const hangs: Array<string | undefined> = [];
+  let hangUpgrades = false;
+  /** Upgrade requests held unanswered (hangStreaming), destroyed on close. */
+  const heldSockets = new Set<Duplex>();
 
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => [...protocols][0] ?? false });
@@ -342,6 +378,10 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
+    if (hangUpgrades) {
+      heldSockets.add(socket); // accepted, never answered (destroyed on close)
+      return;
+    }
     if (url.pathname !== '/api/v1/streaming') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
@@ -816,8 +856,19 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         type === undefined || type === 'statuses'
           ? world.newestFirst((s) => !s.reblogOf && words.every((w) => s.text.toLowerCase().includes(w)))
           : [];
+      // StatusesSearchService: max_id and min_id become `before:` / `after:` cutoffs and results stay
+      // newest first (order id desc), then offset and limit apply; no Link header.
+      const maxId = num(c.query, 'max_id');
+      const minId = num(c.query, 'min_id');
+      const limit = Math.min(Math.max(Number(num(c.query, 'limit') ?? 20), 1), 40);
       const offset = Number(num(c.query, 'offset') ?? 0);
-      const { page } = paginate(statuses.slice(offset), (s) => s.id, c.query, c.req.path, c.req.query);
+      const page = statuses
+        .filter(
+          (s) =>
+            (maxId === undefined || (isId(maxId) && compareIds(s.id, maxId) < 0)) &&
+            (minId === undefined || (isId(minId) && compareIds(s.id, minId) > 0)),
+        )
+        .slice(offset, offset + limit);
       const accounts =
         type === undefined || type === 'accounts'
           ? [...world.accounts.values()].filter((a) => words.some((w) => a.username.includes(w)))
@@ -847,6 +898,9 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         throw new HttpFailure(404, 'Record not found');
       const raw = c.query.id;
       const ids = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      // Api::V1::StatusesController#check_statuses_limit: more than DEFAULT_STATUSES_LIMIT (20)
+      // distinct ids raise Mastodon::ValidationError, answered 422 by Api::BaseController.
+      if (new Set(ids).size > 20) throw new HttpFailure(422, 'Mastodon::ValidationError');
       const found = ids.flatMap((id) => {
         const s = isId(id) ? world.statuses.get(id) : undefined;
         return s && !s.deleted ? [world.statusJson(s, c.accountId)] : [];
@@ -1016,7 +1070,18 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     let body: Record<string, unknown> = {};
     let files = new Map<string, File>();
     const parsed: ParsedRequest = { method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers };
-    requests.push({ method, path: url.pathname, query: parsed.query, idempotencyKey: headers['idempotency-key'] });
+    const recorded: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: parsed.query,
+      idempotencyKey: headers['idempotency-key'],
+    };
+    requests.push(recorded);
+    const hangIndex = hangs.findIndex((p) => p === undefined || url.pathname.includes(p));
+    if (hangIndex >= 0) {
+      hangs.splice(hangIndex, 1);
+      return; // accepted and never answered: server.closeAllConnections() ends it on close()
+    }
     try {
       if (raw.length > 0) {
         if (contentType === 'application/json') body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -1115,6 +1180,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       reply = { status: err.status, body: { error: err.message } };
     }
     reply.headers = { ...rateHeaders, ...(reply.headers ?? {}) };
+    recorded.items = itemsIn(reply);
     const corruptionIndex = corruptions.findIndex((x) => url.pathname.includes(x.pathIncludes));
     const corruption = corruptions[corruptionIndex];
     if (corruption && reply.status < 300 && reply.text === undefined) {
@@ -1150,6 +1216,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     requests,
     close: async () => {
       for (const client of clients) client.socket.terminate();
+      for (const socket of heldSockets) socket.destroy();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -1171,6 +1238,17 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       return { id: status.id };
     },
     failNext: (fault) => void faults.push({ ...fault }),
+    hangNext: (pathIncludes) => void hangs.push(pathIncludes),
+    hangStreaming: (hang) => {
+      hangUpgrades = hang;
+    },
+    openStreams: () => clients.size,
+    dropStreams: () => {
+      const open = clients.size;
+      for (const client of clients) client.socket.terminate();
+      clients.clear();
+      return open;
+    },
     malformNext: (pathIncludes) => void malformed.push(pathIncludes),
     corruptNext: (pathIncludes, mutate) => void corruptions.push({ pathIncludes, mutate }),
     postWith: (username, text, opts = {}) => {

@@ -42,7 +42,9 @@ export type FaultMode =
   /** Do the work, then answer 503 (the caller cannot know it happened). */
   | 'commit-then-error'
   /** Do the work, then drop the connection without an answer. */
-  | 'commit-then-drop';
+  | 'commit-then-drop'
+  /** Accept the request and never answer (the connection stays open until the emulator closes). */
+  | 'no-answer';
 
 interface Fault {
   endpoint: string;
@@ -108,11 +110,21 @@ const { parseTweet } = twitterText;
 const RGI_EMOJI = new RegExp('\\p{RGI_Emoji}', 'gv');
 const WINDOW_SEC = 15 * 60;
 const DAY_SEC = 24 * 3600;
+/**
+ * X's per-user limits per 15 minutes (docs.x.com "X API Rate Limits"; lists: "List Posts lookup"),
+ * counted per token as X counts them for user tokens; any other endpoint allows 900.
+ */
 const DEFAULT_LIMITS: Record<string, number> = {
   'GET /2/users/{id}/timelines/reverse_chronological': 180,
-  'GET /2/tweets/search/recent': 450,
+  'GET /2/users/{id}/mentions': 300,
+  'GET /2/users/{id}/tweets': 900,
+  'GET /2/tweets/search/recent': 300,
+  'GET /2/lists/{id}/tweets': 900,
+  'GET /2/tweets': 5000,
   'POST /2/tweets': 100,
 };
+/** X recent search serves the last 7 days. */
+const SEARCH_WINDOW_MS = 7 * 24 * 3600_000;
 
 const problem = (status: number, title: string, detail: string): Reply => ({
   status,
@@ -255,6 +267,11 @@ export interface XEmulator {
   state: XState;
   /** Every request received, in order (method and path). */
   requests: { method: string; path: string; endpoint: string; auth?: string }[];
+  /**
+   * The posts each successful answer served in `data` (what X bills as posts read), in order:
+   * the endpoint, the query it was asked with, and the posts' ids.
+   */
+  served: { endpoint: string; query: URLSearchParams; ids: string[] }[];
   control: XEmulatorControl;
 }
 
@@ -331,6 +348,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   const faults: Fault[] = [];
   const alterations: { endpoint: string; alter: (body: JsonObject) => void }[] = [];
   const requests: XEmulator['requests'] = [];
+  const served: XEmulator['served'] = [];
   let refreshes = 0;
   const presented: string[] = [];
   let reuseRevocations = 0;
@@ -666,7 +684,32 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     },
     'GET /2/tweets/search/recent': (ctx): Reply => {
       const query = ctx.query.get('query') ?? '';
-      const weekAgo = now() - 7 * 24 * 3600_000;
+      const weekAgo = now() - SEARCH_WINDOW_MS;
+      const since = ctx.query.get('since_id');
+      if (since) {
+        // The live API refuses a since_id older than the window (rooteco/tweetscape#421): 400
+        // invalid-request naming the parameter, the instant, and the smallest id it would take.
+        const known = state.tweets.get(since);
+        const before = [...state.tweets.values()].filter((t) => t.createdAt < weekAgo);
+        const boundary = before.reduce((m, t) => (BigInt(t.id) > m ? BigInt(t.id) : m), 0n);
+        if (known ? known.createdAt < weekAgo : BigInt(since) <= boundary) {
+          return {
+            status: 400,
+            type: 'application/problem+json',
+            body: {
+              errors: [
+                {
+                  parameters: { since_id: [since] },
+                  message: `'since_id' must be a tweet id created after ${new Date(weekAgo).toISOString().slice(0, 16)}Z. Please use a 'since_id' that is larger than ${boundary}`,
+                },
+              ],
+              title: 'Invalid Request',
+              detail: 'One or more parameters to your request was invalid.',
+              type: 'https://api.x.com/2/problems/invalid-request',
+            },
+          };
+        }
+      }
       const all = state.timeline((t) => t.createdAt >= weekAgo && matchesQuery(t, query));
       // X takes either next_token or pagination_token on search.
       return page(all, ctx, ctx.query.has('pagination_token') ? 'pagination_token' : 'next_token', 10);
@@ -1202,6 +1245,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     if (fault?.mode === 'server-error') {
       return unavailable();
     }
+    if (fault?.mode === 'no-answer') return;
     const ctx: Ctx = {
       method,
       path,
@@ -1212,6 +1256,18 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       userId: auth.userId,
     };
     const reply = route(ctx);
+    const data =
+      typeof reply.body === 'object' && reply.body !== null && !Array.isArray(reply.body)
+        ? reply.body['data']
+        : undefined;
+    if (reply.status === 200 && Array.isArray(data)) {
+      const ids = data.flatMap((d) =>
+        typeof d === 'object' && d !== null && !Array.isArray(d) && typeof d['text'] === 'string'
+          ? [String(d['id'])]
+          : [],
+      );
+      if (ids.length) served.push({ endpoint, query: new URLSearchParams(url.searchParams), ids });
+    }
     if (fault?.mode === 'commit-then-error') {
       return unavailable();
     }
@@ -1324,6 +1380,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     drift: validator.drift,
     state,
     requests,
+    served,
     control,
   };
 }

@@ -90,6 +90,36 @@ const LIVE_PROBLEMS: Record<string, object> = {
   },
 };
 
+/**
+ * The live API's 400 invalid-request names each refused parameter in `errors[]` (`parameters`:
+ * the parameter and the values refused, `message`: why), which the spec's InvalidRequestProblem
+ * does not describe: redouane59/twittered#118 (tweet.fields), rooteco/tweetscape#421 (a
+ * since_id older than recent search reaches). Checked this way only when `errors` is there.
+ */
+const LIVE_INVALID_REQUEST = {
+  type: 'object',
+  required: ['title', 'detail', 'type', 'errors'],
+  properties: {
+    title: { type: 'string' },
+    detail: { type: 'string' },
+    type: { const: 'https://api.x.com/2/problems/invalid-request' },
+    errors: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['parameters', 'message'],
+        properties: {
+          parameters: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+          message: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+};
+
 interface Parameter {
   name: string;
   in: 'query' | 'path' | 'header' | 'cookie';
@@ -331,9 +361,15 @@ export class SpecValidator {
       return false;
     }
     const problemType = isObject(body) ? body['type'] : undefined;
-    if (type === 'application/problem+json' && typeof problemType === 'string' && LIVE_PROBLEMS[problemType]) {
-      this.countDrift(`problem ${problemType}`);
-      const fn = this.ajv.compile(LIVE_PROBLEMS[problemType]);
+    const live =
+      typeof problemType !== 'string'
+        ? undefined
+        : problemType === 'https://api.x.com/2/problems/invalid-request' && isObject(body) && 'errors' in body
+          ? LIVE_INVALID_REQUEST
+          : LIVE_PROBLEMS[problemType];
+    if (type === 'application/problem+json' && live) {
+      this.countDrift(`problem ${String(problemType)}`);
+      const fn = this.ajv.compile(live);
       if (!fn(body)) this.violate(method, path, 'response', `body: ${this.ajv.errorsText(fn.errors)}`);
       return this.violations.length === before;
     }

@@ -133,7 +133,7 @@ describe('accounts', () => {
     core.stop();
   });
 
-  it('shows a rate limit on the account until it resets', async () => {
+  it('shows a rate limit in the column that hit it until it resets, not on the whole account', async () => {
     const { core, ports, fake, connectToken } = await setup();
     await connectToken();
     const deck = (await call<Layout>(core, 'layout.get')).decks[0]!;
@@ -143,10 +143,19 @@ describe('accounts', () => {
       deckId: deck.id,
       spec: { kind: 'hashtag', profileId: 'mastodon:brand', query: 'news' },
     });
+    const statuses: ColumnStatus[] = [];
+    core.subscribe((channel, payload) => {
+      if (channel === 'column.status') statuses.push(payload as ColumnStatus);
+    });
     await ports.clock.advance(1);
-    expect((await call<Account[]>(core, 'accounts.list'))[1]!.health).toEqual({ state: 'rate-limited', until });
-    await ports.clock.advance(61_000);
+    const layout = await call<Layout>(core, 'layout.get');
+    const columnId = layout.decks[0]!.columns.at(-1)!.id;
+    const ofColumn = () => statuses.filter((s) => s.columnId === columnId).at(-1);
+    expect(ofColumn()).toMatchObject({ state: 'error', error: { code: 'rate-limited', resetAt: until } });
+    // One endpoint's limit: the account itself stays connected (its other columns go on).
     expect((await call<Account[]>(core, 'accounts.list'))[1]!.health).toEqual({ state: 'connected' });
+    await ports.clock.advance(61_000);
+    expect(ofColumn()?.state).toBe('live');
     core.stop();
   });
 
@@ -361,6 +370,7 @@ describe('accounts', () => {
           },
           pollIntervalMs: () => 60_000,
           rateLimit: () => null,
+          rateBucket: () => ({ bucket: 'account', limit: 300, windowMs: 300_000 }),
         };
         return adapter;
       },

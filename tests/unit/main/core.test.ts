@@ -127,12 +127,23 @@ describe('the core', () => {
     expect(first[0]!.entries.length).toBeGreaterThan(0);
     expect(first[0]!.older).toEqual(expect.any(String));
     const events = recordEvents(core);
-    await ports.clock.advance(60_000);
+    // The posts on screen get fresh counts (posts off screen are not re-read for counts).
+    const onScreen = first[0]!.entries.flatMap((e) => (e.post ? [e.post.id] : [])).slice(0, 5);
+    await call(core, 'column.visible', { columnId: first[0]!.columnId, postIds: onScreen, shown: true });
+    await ports.clock.advance(180_000);
     const live = events.filter((e) => e.channel === 'feed.delivery').map((e) => e.payload as FeedDelivery);
     expect(live.length).toBeGreaterThan(0);
     const all = [...first, ...live];
     expect(all.map((d) => d.seq)).toEqual(all.map((_, i) => i + 1));
-    expect(live.some((d) => d.metrics.length > 0)).toBe(true);
+    const counted = live.flatMap((d) => d.metrics.map((m) => m.postId));
+    expect(counted.length).toBeGreaterThan(0);
+    // Only posts on screen, and the CM's own posts (the practice profile's).
+    const practiceId = (await call<Array<{ id: string }>>(core, 'accounts.list'))[0]!.id;
+    const authors = new Map(
+      [...first, ...live].flatMap((d) => d.entries.flatMap((e) => (e.post ? [[e.post.id, e.post.author.id]] : []))),
+    );
+    expect(counted.filter((id) => !onScreen.includes(id) && authors.get(id) !== practiceId)).toEqual([]);
+    expect(counted.some((id) => onScreen.includes(id))).toBe(true);
     expect(events.some((e) => e.channel === 'column.status' && (e.payload as { state: string }).state === 'live')).toBe(
       true,
     );
@@ -144,13 +155,25 @@ describe('the core', () => {
     expect(ports.clock.pending()).toBe(0);
   });
 
-  it('follows only the active deck and stops polling removed columns', async () => {
+  it('keeps the columns of a deck that is not shown live, and stops polling removed columns', async () => {
     const ports = memoryPorts();
     const core = await createCore(ports);
+    const events = recordEvents(core);
     await ports.clock.advance(1);
-    expect(ports.clock.pending()).toBe(2);
-    await call(core, 'deck.create', { name: 'Empty' });
-    expect(ports.clock.pending()).toBe(0);
+    const firstDeck = (await call<Layout>(core, 'layout.get')).decks[0]!;
+    await call(core, 'deck.create', { name: 'Empty' }); // now the active deck
+    events.length = 0;
+    await ports.clock.advance(30 * 60_000);
+    const polled = new Set(
+      events
+        .filter((e) => e.channel === 'column.status' && (e.payload as { state: string }).state === 'live')
+        .map((e) => (e.payload as { columnId: string }).columnId),
+    );
+    expect(polled).toEqual(new Set(firstDeck.columns.map((c) => c.id)));
+    for (const c of firstDeck.columns) await call(core, 'column.remove', { deckId: firstDeck.id, columnId: c.id });
+    events.length = 0;
+    await ports.clock.advance(30 * 60_000);
+    expect(events.filter((e) => e.channel === 'column.status')).toEqual([]);
     core.stop();
   });
 

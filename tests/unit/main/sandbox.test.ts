@@ -171,6 +171,86 @@ describe('the Sandbox world', () => {
     expect(again.items).toEqual([]);
   });
 
+  it('a hashtag column closed for a day catches up every post in pages, none twice, none after', async () => {
+    const { adapter, clock, world } = setup();
+    const column = { kind: 'hashtag' as const, query: 'IFPower' };
+    const first = await adapter.readTimeline({ ...column, direction: 'older', limit: 50 });
+    const newestSeen = Date.parse(first.items[0]!.at);
+    clock.time += 24 * 3_600_000;
+
+    const caughtUp: TimelineEntry[] = [];
+    const catchUp = async () => {
+      const out: TimelineEntry[] = [];
+      const head = await adapter.readTimeline({ ...column, direction: 'newer', cursor: first.newer, limit: 50 });
+      out.push(...head.items);
+      let between = head.between ?? null;
+      let pages = 1;
+      while (between) {
+        const page = await adapter.readTimeline({ ...column, direction: 'newer', cursor: between, limit: 50 });
+        expect(page.newer).toBeNull(); // only the first page moves the column's position
+        expect(page.items.length).toBeLessThanOrEqual(50);
+        out.push(...page.items);
+        between = page.between ?? null;
+        pages++;
+      }
+      return { head, out, pages };
+    };
+    const { head, out, pages } = await catchUp();
+    caughtUp.push(...out);
+
+    // What the world holds: every post with the hashtag after the first read, up to now.
+    const from = world.latestAt(newestSeen);
+    const expected: string[] = [];
+    for (let n = world.latestAt(clock.now()); n > from; n--) {
+      if (world.matches(n, { kind: 'hashtag', tag: 'IFPower' })) expected.push(world.postId(n));
+    }
+    expect(expected.length).toBeGreaterThan(5_000); // about 40% of a day's 21,600 slots
+    expect(caughtUp.map((e) => e.key)).toEqual(expected); // all of them, newest first, each once
+    expect(pages).toBeGreaterThan(expected.length / 50 - 1);
+    expect(Date.parse(caughtUp.at(-1)!.at)).toBeGreaterThan(newestSeen);
+
+    // The position the first page answered is now: nothing more until time passes.
+    const after = await adapter.readTimeline({ ...column, direction: 'newer', cursor: head.newer, limit: 50 });
+    expect(after.items).toEqual([]);
+    expect(after.between ?? null).toBeNull();
+    // The same seed catches up the same posts.
+    const again = setup();
+    again.clock.time = clock.time;
+    const replay = await again.adapter.readTimeline({ ...column, direction: 'newer', cursor: first.newer, limit: 50 });
+    expect(replay.items.map((e) => e.key)).toEqual(head.items.map((e) => e.key));
+    expect(replay.between).toBe(head.between);
+  });
+
+  it('notifications closed for a day: every follow arrives once, each like group once with everyone so far', async () => {
+    const { adapter, clock } = setup();
+    const first = await adapter.readTimeline({ kind: 'notifications', direction: 'older', limit: 50 });
+    const newestSeen = Date.parse(first.items[0]!.at);
+    clock.time += 24 * 3_600_000;
+    const all: TimelineEntry[] = [];
+    let cursor: string | null | undefined = first.newer;
+    while (cursor) {
+      const page: Page<TimelineEntry> = await adapter.readTimeline({
+        kind: 'notifications',
+        direction: 'newer',
+        cursor,
+        limit: 50,
+      });
+      all.push(...page.items);
+      cursor = page.between;
+    }
+    const keys = all.map((e) => e.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    // One follow every 60 slots of 4 s: about 360 in a day.
+    const follows = all.filter((e) => e.notification?.kind === 'follow');
+    expect(follows.length).toBeGreaterThan(300);
+    expect(all.every((e) => Date.parse(e.at) > newestSeen && Date.parse(e.at) <= clock.now())).toBe(true);
+    // A like group arrives once, at its newest like, naming every liker so far.
+    const likes = all.filter((e) => e.notification?.kind === 'like');
+    expect(likes.length).toBeGreaterThan(100);
+    for (const group of likes) expect(group.notification!.count).toBe(group.notification!.actors.length);
+    expect(likes.some((g) => g.notification!.count > 1)).toBe(true);
+  });
+
   it('grows like, repost and reply counts as posts age', async () => {
     const { adapter, clock } = setup();
     const page = await adapter.readTimeline({ kind: 'home', direction: 'older', limit: 100 });

@@ -19,22 +19,68 @@ describe('the X cost meter', () => {
     const usage = new UsageService(new MemoryDocuments().open('usage'), new MemoryLogger(), clock, (id) =>
       changed.push(id),
     );
-    usage.record('x:1', { posts: 100, ownPosts: 10 });
+    usage.record('x:1', { posts: 100, ownPosts: 10, purpose: 'timeline' });
     clock.time += 2 * 3_600_000; // into December: a new day and a new month
-    usage.record('x:1', { posts: 40, ownPosts: 0 });
+    usage.record('x:1', { posts: 40, ownPosts: 0, purpose: 'timeline' });
+    const none = { posts: 0, ownPosts: 0, cost: 0 };
     expect(usage.usage('x:1')).toEqual({
       accountId: 'x:1',
-      today: { posts: 40, ownPosts: 0, cost: 0.2 },
-      month: { posts: 40, ownPosts: 0, cost: 0.2 },
+      today: { posts: 40, ownPosts: 0, cost: 0.2, counts: none },
+      month: { posts: 40, ownPosts: 0, cost: 0.2, counts: none },
       prices: { post: 0.005, ownPost: 0.001 },
       monthlyBudget: null,
       paused: false,
     });
     clock.time -= 2 * 3_600_000;
-    expect(usage.usage('x:1').month).toEqual({ posts: 100, ownPosts: 10, cost: 0.51 });
+    // 100 other people's posts at $0.005 and 10 of the account's own at $0.001, each once.
+    expect(usage.usage('x:1').month).toEqual({ posts: 100, ownPosts: 10, cost: 0.51, counts: none });
     const repriced = usage.configure('x:1', { prices: { post: 0.01, ownPost: 0 } });
     expect(repriced.month.cost).toBe(1);
     expect(changed.length).toBe(3);
+  });
+
+  it('bills each post once at its price, and shows what count refreshes cost apart', () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 12, 9, 0));
+    const usage = new UsageService(new MemoryDocuments().open('usage'), new MemoryLogger(), clock, () => {});
+    // What the X adapter reports for a page of 536 posts, 177 of them the CM's own…
+    usage.record('x:1', { posts: 359, ownPosts: 177, purpose: 'timeline' });
+    // …and a count refresh of 100 posts shown, 60 of them hers.
+    usage.record('x:1', { posts: 40, ownPosts: 60, purpose: 'counts' });
+    const today = usage.usage('x:1').today;
+    expect(today.posts + today.ownPosts).toBe(636);
+    expect(today).toEqual({
+      posts: 399,
+      ownPosts: 237,
+      cost: 2.232, // 399 × $0.005 + 237 × $0.001
+      counts: { posts: 40, ownPosts: 60, cost: 0.26 }, // 40 × $0.005 + 60 × $0.001
+    });
+  });
+
+  it('reads a schema-1 meter, where own posts were counted in posts too, without counting them twice', () => {
+    const documents = new MemoryDocuments();
+    const store = documents.open('usage');
+    store.write({
+      schemaVersion: 1,
+      data: {
+        accounts: {
+          'x:1': {
+            // 536 posts served, 177 of them the CM's own: schema 1 showed 713 and billed 177 twice.
+            days: { '2026-11-12': { posts: 536, ownPosts: 177 }, '2026-11-11': { posts: 10, ownPosts: 0 } },
+            prices: { post: 0.005, ownPost: 0.001 },
+            monthlyBudget: 5,
+          },
+        },
+      },
+    });
+    const log = new MemoryLogger();
+    const usage = new UsageService(store, log, new FakeClock(Date.UTC(2026, 10, 12, 18, 0)), () => {});
+    const meter = usage.usage('x:1');
+    expect(meter.today).toMatchObject({ posts: 359, ownPosts: 177, cost: 1.972 });
+    expect(meter.today.posts + meter.today.ownPosts).toBe(536);
+    expect(meter.month).toMatchObject({ posts: 369, ownPosts: 177 });
+    expect(meter.monthlyBudget).toBe(5);
+    expect(documents.aside.size).toBe(0);
+    expect((store.read() as { schemaVersion: number }).schemaVersion).toBe(2);
   });
 
   it('pauses the polling of an X account whose monthly budget is spent, and says so in its columns', async () => {
@@ -60,8 +106,10 @@ describe('the X cost meter', () => {
     });
     const columnId = layout.decks[0]!.columns.at(-1)!.id;
 
-    // Each poll reads 100 posts = $0.50: the second one spends the $1 budget.
-    await ports.clock.advance(1_500);
+    // Each poll reads 100 posts = $0.50: the second one spends the $1 budget. (The fake account
+    // allows 300 requests per 5 minutes, shared by the column and count refreshes: a poll every
+    // 2.4 s at most.)
+    await ports.clock.advance(3_000);
     const [meter] = await call<AccountUsage[]>(core, 'usage.get');
     expect(meter).toMatchObject({ accountId: 'x:tok', month: { posts: 200, cost: 1 }, monthlyBudget: 1, paused: true });
     expect(usageEvents.at(-1)?.paused).toBe(true);

@@ -161,12 +161,13 @@ describe('an X account with 60-second access tokens', () => {
     expect(deck.accountEvents.flat().filter((a) => a.id === account.id && a.health.state !== 'connected')).toEqual([]);
     expect(await health(deck, account.id)).toBe('connected');
     expect(posted).toBe(12);
-    expect(timelineReads()).toBeGreaterThanOrEqual(60);
+    // Home read all hour long: a quiet column polls at most every 2 minutes (twice X's 60 s pace).
+    expect(timelineReads()).toBeGreaterThanOrEqual(30);
     const { all, repeated } = presented();
     expect(repeated).toEqual([]);
     expect(emu.control.grantsRevokedForReuse()).toBe(0);
-    // 60 s tokens: at least one renewal per minute of the hour.
-    expect(all.length).toBeGreaterThanOrEqual(60);
+    // 60 s tokens: a renewal before (nearly) every poll of the hour, none presented twice.
+    expect(all.length).toBeGreaterThanOrEqual(30);
 
     // The stored pair is the live one: a restart (a new core on the same files) goes on with it.
     const before = await stored(account.id);

@@ -78,9 +78,10 @@ const read = (entry: string) => extractFile(asarPath, entry).toString('utf8');
 
 /** Bare module names a built main file imports, and the relative files it loads. */
 function importsOf(source: string): { bare: string[]; relative: string[] } {
-  const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map(
-    (m) => m[1]!,
-  );
+  // Only what can be a module specifier: the bundles also hold text such as `"from": "Only…"`.
+  const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)]
+    .map((m) => m[1]!)
+    .filter((s) => /^(?:node:)?[@\w.][\w.@/-]*$/.test(s));
   return {
     bare: specifiers.filter((s) => !s.startsWith('.') && !s.startsWith('node:')),
     relative: specifiers.filter((s) => s.startsWith('.')),

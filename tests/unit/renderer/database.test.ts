@@ -210,8 +210,8 @@ describe('database versions', () => {
     const name = 'upgrade-fresh';
     const first = openDatabase(name);
     await first.open();
-    expect(first.verno).toBe(3);
-    expect(first.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts']);
+    expect(first.verno).toBe(4);
+    expect(first.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts', 'readPositions']);
     expect(first.posts.schema.indexes.map((i) => i.name).sort()).toEqual([
       '[network+createdAt]',
       'createdAt',
@@ -225,7 +225,7 @@ describe('database versions', () => {
     expect(await countColumnEntries(again, 'home')).toBe(1);
   });
 
-  it('v1 → v3: keeps every cached post and column entry, and finds entries by post', async () => {
+  it('v1 → v4: keeps every cached post and column entry, and finds entries by post', async () => {
     const name = 'upgrade-v1-v3';
     // The v1 schema exactly as it shipped.
     const v1 = new Dexie(name);
@@ -245,7 +245,7 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(3);
+    expect(v3.verno).toBe(4);
     expect(await keys(v3, 'home')).toEqual([post.id]);
     expect(await v3.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
     expect(await v3.entries.where('postId').equals(post.id).count()).toBe(2);
@@ -254,7 +254,7 @@ describe('database versions', () => {
     expect(await countColumnEntries(v3, 'tag')).toBe(0);
   });
 
-  it('v2 → v3: every entry becomes a plain entry at its post’s time, in the same order, ready for new ones', async () => {
+  it('v2 → v4: every entry becomes a plain entry at its post’s time, in the same order, ready for new ones', async () => {
     const name = 'upgrade-v2-v3';
     // The v2 schema exactly as it shipped.
     const v2 = new Dexie(name);
@@ -282,8 +282,8 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(3);
-    expect(v3.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts']);
+    expect(v3.verno).toBe(4);
+    expect(v3.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts', 'readPositions']);
     expect(await v3.entries.toArray()).toEqual(
       expect.arrayContaining([
         { columnId: 'home', key: a.id, at: a.createdAt, postId: a.id },
@@ -306,5 +306,33 @@ describe('database versions', () => {
     expect(await keys(v3, 'home')).toEqual(['sandbox:repost-1', b.id, a.id]);
     await forgetPosts(v3, [a.id]);
     expect(await keys(v3, 'home')).toEqual([b.id]);
+  });
+
+  it('v3 → v4: keeps every entry, post and cursor; columns start without a reading position', async () => {
+    const name = 'upgrade-v3-v4';
+    // The v3 schema exactly as it shipped.
+    const v3 = new Dexie(name);
+    v3.version(1).stores({
+      posts: '&id, network, createdAt, [network+createdAt]',
+      columnEntries: '&[columnId+postId], [columnId+createdAt]',
+      columnCursors: '&columnId',
+    });
+    v3.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
+    v3.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
+    const a = samplePost(1, '2026-11-25T08:00:00.000Z');
+    await v3.table('posts').put({ ...a, cachedAt: 1 });
+    await v3.table('entries').bulkPut([
+      { columnId: 'home', key: a.id, at: a.createdAt, postId: a.id },
+      { columnId: 'home', key: 'follow:1', at: '2026-11-25T09:00:00.000Z', postId: null },
+    ]);
+    await v3.table('columnCursors').put({ columnId: 'home', older: '9', reachedEnd: false });
+    v3.close();
+
+    const v4 = open(name);
+    await v4.open();
+    expect(v4.verno).toBe(4);
+    expect(await keys(v4, 'home')).toEqual(['follow:1', a.id]);
+    expect(await v4.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
+    expect(await v4.readPositions.count()).toBe(0);
   });
 });

@@ -603,3 +603,39 @@ describe('the built preload (out/preload/index.cjs)', () => {
     expect(() => bridge.on('layout.changed', 'not a function')).toThrow(/Unknown event/);
   });
 });
+
+describe('desktop notifications, badge and sleep (Electron ports)', () => {
+  it('shows an alert silently unless asked, calls back on click, sets the badge, and hears a resume', async () => {
+    const { electronPorts } = await import('../../../src/main/shell/electron-ports');
+    const fake = createFakeElectron({ pathsRoot: tempDir('colonnade-paths-') });
+    running.push(fake);
+    const ports = electronPorts(fake.api, () => {
+      throw new Error('no documents in this test');
+    });
+    const clicked: string[] = [];
+    ports.notifier.notify({
+      title: '#IFPower: new post',
+      body: 'Gina: hello',
+      sound: false,
+      onClick: () => clicked.push('a'),
+    });
+    ports.notifier.notify({ title: 'Loud', body: 'b', sound: true });
+    expect(fake.notifications.map((n) => [n.options.title, n.options.silent])).toEqual([
+      ['#IFPower: new post', true],
+      ['Loud', false],
+    ]);
+    fake.notifications[0]!.click();
+    expect(clicked).toEqual(['a']);
+    ports.notifier.badge(3);
+    expect(fake.app.badgeCount).toBe(3);
+    ports.notifier.badge(0);
+    expect(fake.app.badgeCount).toBe(0);
+
+    let resumed = 0;
+    const off = ports.power.onResume(() => resumed++);
+    fake.powerMonitor.resume();
+    off();
+    fake.powerMonitor.resume();
+    expect(resumed).toBe(1);
+  });
+});

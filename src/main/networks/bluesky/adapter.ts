@@ -29,8 +29,9 @@ import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-
 import type { ColumnKind, Metrics, NotificationKind, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import type { BlueskyCredentials } from './credentials';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyDigest, markNames, type CursorState, type NewerMark } from './cursor';
 import { isAuthFailure, isInvalidResponse, type ErrorContext } from './errors';
+import { REQUESTS_BUCKET, rateWindowOf } from './http';
 import { imageSize } from './image-size';
 import {
   NETWORK,
@@ -53,6 +54,13 @@ import { tidFromKey } from './tid';
 /** What the app gives the adapter (see networks/module.ts). */
 export type AdapterContext = NetworkAdapterContext<BlueskyCredentials>;
 
+export interface BlueskyAdapterOptions {
+  /** The fetch underneath every request (tests answer with it); default the global one. */
+  fetch?: typeof globalThis.fetch;
+  /** How long one request may take, in ms (default REQUEST_DEADLINE_MS, 30 s; tests shorten it). */
+  deadlineMs?: number;
+}
+
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
 /**
  * Lexicon app.bsky.feed.post: `text` maxGraphemes 300 AND maxLength 3000 (bytes of UTF-8: the
@@ -65,8 +73,18 @@ const MAX_PAGE = 100;
 const GET_POSTS_BATCH = 25;
 /** Lexicon app.bsky.actor.getProfiles: `actors` maxLength 25. */
 const GET_PROFILES_BATCH = 25;
-/** Keys of the newest items a 'newer' cursor remembers. */
-const NEWER_KEYS = 3;
+/** Entries a time-ordered timeline's 'newer' mark names: the top of its newest page (cursor.ts NewerMark). */
+const NEWER_KEYS = 10;
+/** Entries a custom feed's 'newer' mark names: its whole first page. */
+const FEED_KEYS = MAX_PAGE;
+/** Pages a 'newer' read of a custom feed goes down at most, looking for an entry it knew. */
+const FEED_NEWER_PAGES = 3;
+/**
+ * A timeline empty when read marks a floor this long before the read: anything found above it
+ * later is new (nothing was there), so the floor only bounds how far a read pages down, and a
+ * day's margin covers a computer clock that disagrees with the server's.
+ */
+const EMPTY_MARK_MS = 24 * 3_600_000;
 const POST = 'app.bsky.feed.post';
 const MENTION_REASONS = ['mention', 'reply', 'quote'];
 /** Notifications about a record of the viewer's (the like's or repost's `subject`), grouped by it. */
@@ -139,24 +157,31 @@ export class BlueskyAdapter implements NetworkAdapter {
   constructor(
     credentials: BlueskyCredentials,
     private readonly ctx: AdapterContext,
-    testFetch?: typeof globalThis.fetch,
+    options: BlueskyAdapterOptions = {},
   ) {
     this.account = new AccountSession({
       credentials,
       clock: ctx.clock,
       log: ctx.log,
       save: (next) => ctx.saveCredentials(next),
-      onResponse: (headers) => this.noteRateLimit(headers),
-      ...(testFetch ? { fetch: testFetch } : {}),
+      onResponse: (headers, url) => this.noteRateLimit(headers, url),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     });
   }
 
-  private noteRateLimit(headers: Headers): void {
-    const limit = Number(headers.get('ratelimit-limit'));
-    const remaining = Number(headers.get('ratelimit-remaining'));
-    const reset = Number(headers.get('ratelimit-reset'));
-    if (!headers.has('ratelimit-limit') || ![limit, remaining, reset].every(Number.isFinite)) return;
-    this.lastRateLimit = { limit, remaining, resetAt: new Date(reset * 1000).toISOString() };
+  /** Every answer's `ratelimit-*` window (http.ts), kept for `rateLimit()` and told to the app. */
+  private noteRateLimit(headers: Headers, url: string): void {
+    const window = rateWindowOf(headers, url, this.ctx.clock.now());
+    if (!window) return;
+    this.lastRateLimit = { limit: window.limit, remaining: window.remaining, resetAt: window.resetAt };
+    try {
+      this.ctx.onRateWindow?.(window);
+    } catch (err) {
+      this.ctx.log.warn('bluesky: the rate window listener failed', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   private call<T>(fn: (agent: Agent) => Promise<T>, context?: ErrorContext): Promise<T> {
@@ -181,13 +206,23 @@ export class BlueskyAdapter implements NetworkAdapter {
   }
 
   pollIntervalMs(kind: ColumnKind): number {
-    // Bluesky allows about 3,000 requests per 5 minutes per account; a deck of 20 columns
-    // polling at these pauses stays far below.
+    // Bluesky's PDS allows 3,000 requests per 5 minutes per IP (http.ts); a deck of 20 columns
+    // polling at these pauses makes about 300.
     return kind === 'home' || kind === 'mentions' || kind === 'notifications' ? 15_000 : 30_000;
   }
 
   rateLimit(): RateLimitState | null {
     return this.lastRateLimit;
+  }
+
+  /**
+   * Every read, whatever the column kind, and every count refresh draws from one budget: the
+   * PDS's 3,000 requests per 5 minutes, per IP (bsky-docs rate-limits.md; @atproto/pds
+   * rate-limits.js `global-ip`), reported as bucket `requests`. Writes and sign-ins have windows
+   * of their own (`writes`, `sign-in`: http.ts), reported when a response states them.
+   */
+  rateBucket(_of: ColumnKind | 'metrics'): { bucket: string; limit: number; windowMs: number } {
+    return { ...REQUESTS_BUCKET };
   }
 
   // ---- moderation ------------------------------------------------------------------------------
@@ -419,7 +454,18 @@ export class BlueskyAdapter implements NetworkAdapter {
     return { entries, cursor: list.cursor, skipped: counter.skipped, served: list.items.length + list.skipped };
   }
 
-  private async rawPage(req: TimelineRequest, limit: number, cursor: string | undefined): Promise<RawPage> {
+  /**
+   * One page of the column's timeline from the server's `cursor` (the newest page without one).
+   * `since` (an ISO instant) asks searchPosts for posts sorted at or after it only (lexicon
+   * app.bsky.feed.searchPosts `since`, inclusive, by `sortAt`); the other timelines have no such
+   * parameter and ignore it.
+   */
+  private async rawPage(
+    req: TimelineRequest,
+    limit: number,
+    cursor: string | undefined,
+    since?: string,
+  ): Promise<RawPage> {
     const query = (req.query ?? '').trim();
     const c = cursor ? { cursor } : {};
     switch (req.kind) {
@@ -438,7 +484,7 @@ export class BlueskyAdapter implements NetworkAdapter {
           });
         const [list, opts] = await Promise.all([
           this.items<AppBskyFeedDefs.PostView>(
-            (agent) => agent.app.bsky.feed.searchPosts({ q, sort: 'latest', limit, ...c }),
+            (agent) => agent.app.bsky.feed.searchPosts({ q, sort: 'latest', limit, ...c, ...(since ? { since } : {}) }),
             'posts',
             'app.bsky.feed.defs#postView',
           ),
@@ -474,33 +520,44 @@ export class BlueskyAdapter implements NetworkAdapter {
       }
       case 'scheduled':
       case 'drafts':
-        throw new ColonnadeError('invalid', 'Scheduled posts and drafts are not network timelines.');
+      case 'monitor':
+        // A monitor column is the app's own merge of monitors; adapters read the kinds it follows.
+        throw new ColonnadeError('invalid', 'Scheduled posts, drafts and monitors are not network timelines.');
     }
   }
 
+  /**
+   * A page of the column's timeline (see NetworkAdapter.readTimeline). 'older' without a cursor
+   * reads the newest page, and its `newer` marks the top of the timeline (cursor.ts NewerMark);
+   * with one, it continues back with the server's cursor.
+   *
+   * 'newer' pages back from the newest page with the server's cursor until it meets what the
+   * mark knew, since no Bluesky timeline has a "since": for the time-ordered ones (home, author
+   * feed, search sorted `latest`, notifications and mentions, lists), the entries above the
+   * mark's floor that it does not name are new, and the read has reached the mark on the page
+   * that holds the oldest entry it names or anything sorted below its floor (or at the end of
+   * history); until then `between` reads the next page down. Search also passes the floor as
+   * `since`, so the server leaves out what is older. Only the first page of such a read answers
+   * `newer` (the new top); the pages below answer null.
+   *
+   * A custom feed (a feed generator's AT-URI in a 'list' column) is ordered as its generator
+   * decides, often by rank, not time: there "newer" means entries at its top that it did not
+   * have at its top before. Its mark names the whole first page (up to 100 entries); a 'newer'
+   * read answers the entries of that page the mark does not name, and goes down (`between`)
+   * only while a page holds none of them, for at most 3 pages: a ranked feed re-read to its end
+   * would cost the whole budget for entries that are mostly old. Times are not used there.
+   */
   async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(req.limit)));
     const state = req.cursor ? decodeCursor(req.cursor) : null;
     const skipped = (n: number) => (n > 0 ? { skipped: n } : {});
 
-    if (req.direction === 'newer' && state && 'newerThan' in state) {
-      const { at, keys } = state.newerThan;
-      const page = await this.rawPage(req, limit, undefined);
-      const known = new Set(keys);
-      const firstKnown = page.entries.findIndex((e) => known.has(e.key));
-      const fresh =
-        firstKnown >= 0
-          ? page.entries.slice(0, firstKnown)
-          : page.entries.filter((e) => e.at > at || (e.at === at && !known.has(e.key)));
-      return {
-        items: finish(fresh),
-        older: null,
-        newer: fresh.length ? newerCursor(fresh) : (req.cursor ?? newerCursor([])),
-        ...skipped(page.skipped),
-      };
-    }
+    if (req.direction === 'newer' && state && !('older' in state)) return this.readNewer(req, limit, state);
     if (req.direction === 'newer' && state) {
       throw new ColonnadeError('invalid', 'That page position cannot be used to look for newer posts.');
+    }
+    if (state && 'between' in state) {
+      throw new ColonnadeError('invalid', 'That page position only reads newer posts.');
     }
 
     const serverCursor = state && 'older' in state ? state.older : undefined;
@@ -511,9 +568,75 @@ export class BlueskyAdapter implements NetworkAdapter {
     return {
       items: finish(page.entries),
       older: more && page.cursor ? encodeCursor({ older: page.cursor }) : null,
-      newer: serverCursor ? null : newerCursor(page.entries),
+      newer: serverCursor ? null : encodeCursor({ newerThan: this.markOf(page.entries, isCustomFeed(req)) }),
       ...skipped(page.skipped),
     };
+  }
+
+  /** One page of a 'newer' read (see readTimeline): from the newest page, or down a `between`. */
+  private async readNewer(
+    req: TimelineRequest,
+    limit: number,
+    state: Exclude<CursorState, { older: string }>,
+  ): Promise<Page<TimelineEntry>> {
+    const first = 'newerThan' in state;
+    const { mark, older, pages } = first ? { mark: state.newerThan, older: undefined, pages: 0 } : state.between;
+    const feed = isCustomFeed(req);
+    const floor = mark.floor ?? mark.at;
+    const page = await this.rawPage(req, limit, older, !feed && floor ? floor : undefined);
+    const named = markNames(mark);
+    const more = Boolean(page.cursor && page.cursor !== older && page.served > 0);
+
+    let fresh: Entry[];
+    let reached: boolean;
+    if (feed) {
+      fresh = page.entries.filter((e) => !named(e.key));
+      reached = fresh.length < page.entries.length || pages + 1 >= FEED_NEWER_PAGES;
+    } else if (!floor) {
+      // A mark made on an empty page before marks had a floor: no time to page down to.
+      fresh = page.entries.filter((e) => !named(e.key));
+      reached = true;
+    } else {
+      const oldest = mark.keys.at(-1);
+      const end = page.entries.findIndex(
+        (e) => e.at < floor || (oldest !== undefined && (e.key === oldest || keyDigest(e.key) === oldest)),
+      );
+      reached = end >= 0;
+      fresh = (reached ? page.entries.slice(0, end) : page.entries).filter((e) => !named(e.key));
+    }
+    reached ||= !more;
+
+    let newer: string | null = null;
+    if (first) {
+      newer = page.entries.length > 0 ? encodeCursor({ newerThan: this.markOf(page.entries, feed) }) : req.cursor!;
+    }
+    return {
+      items: finish(fresh),
+      older: null,
+      newer,
+      between:
+        reached || !page.cursor
+          ? null
+          : encodeCursor({
+              between: { older: page.cursor, mark: { ...mark, keys: [...mark.keys] }, pages: pages + 1 },
+            }),
+      ...(page.skipped > 0 ? { skipped: page.skipped } : {}),
+    };
+  }
+
+  /**
+   * The mark of a newest page (cursor.ts NewerMark): its first entries' keys (10; a custom
+   * feed's whole page, up to 100), the newest time among them and the oldest (the floor). An
+   * empty page marks a floor a day before the read (EMPTY_MARK_MS).
+   */
+  private markOf(entries: readonly Entry[], customFeed: boolean): NewerMark {
+    const top = entries.slice(0, customFeed ? FEED_KEYS : NEWER_KEYS);
+    if (top.length === 0) {
+      const at = new Date(this.ctx.clock.now() - EMPTY_MARK_MS).toISOString();
+      return { at, keys: [], floor: at };
+    }
+    const times = top.map((e) => e.at).sort();
+    return { at: times.at(-1)!, keys: top.map((e) => keyDigest(e.key)), floor: times[0]! };
   }
 
   /**
@@ -921,9 +1044,7 @@ function finish(entries: Entry[]): TimelineEntry[] {
   }
   return out;
 }
-function newerCursor(entries: Entry[]): string {
-  const first = entries[0];
-  return encodeCursor({
-    newerThan: { at: first?.at ?? '', keys: entries.slice(0, NEWER_KEYS).map((e) => e.key) },
-  });
+/** True for a 'list' column that shows a custom feed (a feed generator), which is not ordered by time. */
+function isCustomFeed(req: TimelineRequest): boolean {
+  return req.kind === 'list' && parseAtUri((req.query ?? '').trim())?.collection === 'app.bsky.feed.generator';
 }

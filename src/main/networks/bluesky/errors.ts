@@ -11,6 +11,7 @@
 // InternalServerError, UpstreamFailure, NotEnoughResources, UpstreamTimeout).
 import { XRPCError } from '@atproto/api';
 import { ColonnadeError } from '../../../shared/errors';
+import { isDeadline } from './http';
 
 const OFFLINE_CODES = new Set([
   'ECONNREFUSED',
@@ -22,7 +23,9 @@ const OFFLINE_CODES = new Set([
   'ETIMEDOUT',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT']);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+/** undici's own waits (300 s for the headers, 300 s between body chunks): a timeout too. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const AUTH_ERRORS = new Set(['ExpiredToken', 'InvalidToken', 'AuthenticationRequired', 'AuthRequired', 'AuthMissing']);
 const NOT_FOUND_ERRORS = new Set(['NotFound', 'RecordNotFound', 'RepoNotFound']);
 const PROFILE_NOT_FOUND_ERRORS = new Set(['ProfileNotFound', 'ActorNotFound']);
@@ -101,6 +104,8 @@ function didIn(message: string | undefined): string | undefined {
 
 /**
  * Maps a failure to the shared taxonomy with a reason:
+ * - the request's deadline ran out (http.ts `deadlineFetch`: connected, no whole answer within
+ *   REQUEST_DEADLINE_MS), or undici's own header or body wait → transient `timeout`;
  * - no answer (ECONNREFUSED, ENOTFOUND…) → offline `unreachable`; a connection broken off → transient `connection-broken`;
  * - 429 / RateLimitExceeded → rate-limited `rate-limited` with `resetAt` from `ratelimit-reset` (epoch seconds);
  * - ExpiredToken, InvalidToken, AuthenticationRequired (what remains after the session's one refresh
@@ -118,6 +123,11 @@ export function toColonnadeError(err: unknown, now: number, context: ErrorContex
   if (err instanceof ColonnadeError) return err;
   const what = context.what ?? 'Bluesky';
   const sys = systemErrorCode(err);
+  if (isDeadline(err) || (sys && TIMEOUT_CODES.has(sys))) {
+    return new ColonnadeError('transient', `${what} took too long to answer; Colonnade will try again.`, {
+      reason: 'timeout',
+    });
+  }
   if (sys && OFFLINE_CODES.has(sys)) {
     return new ColonnadeError('offline', `Colonnade cannot reach ${what}: check the address and the connection.`, {
       reason: 'unreachable',

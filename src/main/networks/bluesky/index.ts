@@ -2,7 +2,7 @@
 import { Agent, CredentialSession, XRPCError } from '@atproto/api';
 import type { NetworkAdapter } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import { BlueskyAdapter, type AdapterContext } from './adapter';
+import { BlueskyAdapter, type AdapterContext, type BlueskyAdapterOptions } from './adapter';
 import {
   BlueskyConnectSchema,
   BlueskyCredentialsSchema,
@@ -11,8 +11,9 @@ import {
 } from './credentials';
 import { answersAs, notAServer } from '../server-probe';
 import { isAuthFailure, toColonnadeError } from './errors';
+import { deadlineFetch } from './http';
 
-export { BlueskyAdapter, type AdapterContext } from './adapter';
+export { BlueskyAdapter, type AdapterContext, type BlueskyAdapterOptions } from './adapter';
 export {
   BlueskyConnectSchema,
   BlueskyCredentialsSchema,
@@ -115,7 +116,7 @@ async function refusedSignIn(
  */
 export async function connectBluesky(
   request: BlueskyConnectRequest,
-  options: { fetch?: typeof globalThis.fetch; now?: () => number } = {},
+  options: { fetch?: typeof globalThis.fetch; now?: () => number; deadlineMs?: number } = {},
 ): Promise<BlueskyCredentials> {
   const parsed = BlueskyConnectSchema.safeParse(request);
   if (!parsed.success) {
@@ -127,7 +128,10 @@ export async function connectBluesky(
   }
   const { service, appPassword } = parsed.data;
   const identifier = parsed.data.identifier.replace(/^@/, '');
-  const fetchFn = options.fetch ?? globalThis.fetch;
+  // Each request of the sign-in gives up after REQUEST_DEADLINE_MS (http.ts), said as a timeout.
+  const fetchFn = deadlineFetch(options.fetch ?? globalThis.fetch, {
+    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+  });
   const session = new CredentialSession(new URL(service), fetchFn);
   let res: Awaited<ReturnType<CredentialSession['login']>>;
   try {
@@ -136,7 +140,9 @@ export async function connectBluesky(
     const mapped = toColonnadeError(err, (options.now ?? Date.now)(), { what: 'that server', actor: `@${identifier}` });
     // An address that answers, but not as an atproto server (any web site's 404 or HTML page):
     // asked what it is before any words about the account ("deleted", "wrong password").
-    if (mapped.code !== 'offline' && mapped.code !== 'rate-limited' && (notXrpcAnswer(err) || !isAuthFailure(err))) {
+    // A server that did not answer in time is not asked again (another deadline to wait out).
+    const silent = mapped.code === 'offline' || mapped.reason === 'timeout';
+    if (!silent && mapped.code !== 'rate-limited' && (notXrpcAnswer(err) || !isAuthFailure(err))) {
       const describes = '/xrpc/com.atproto.server.describeServer';
       if ((await answersAs(service, describes, isAtprotoService, fetchFn)) === false) {
         throw notAServer('Bluesky', service, 'service');
@@ -174,6 +180,10 @@ export async function connectBluesky(
 }
 
 /** The adapter for stored credentials; it signs in lazily, on its first call. */
-export function createBlueskyAdapter(credentials: BlueskyCredentials, ctx: AdapterContext): NetworkAdapter {
-  return new BlueskyAdapter(BlueskyCredentialsSchema.parse(credentials), ctx);
+export function createBlueskyAdapter(
+  credentials: BlueskyCredentials,
+  ctx: AdapterContext,
+  options: BlueskyAdapterOptions = {},
+): NetworkAdapter {
+  return new BlueskyAdapter(BlueskyCredentialsSchema.parse(credentials), ctx, options);
 }

@@ -9,6 +9,7 @@ import { ColonnadeError } from '../../../shared/errors';
 import type { Clock, Logger } from '../../core/ports';
 import type { BlueskyCredentials, BlueskySession } from './credentials';
 import { isAuthFailure, toColonnadeError, type ErrorContext } from './errors';
+import { deadlineFetch } from './http';
 
 export class SaveFailedError extends Error {
   constructor(cause: unknown) {
@@ -75,8 +76,9 @@ class PersistingSession extends CredentialSession {
   }
 }
 
+/** Told of every answer: its headers and the URL asked. */
 export interface RateLimitListener {
-  (headers: Headers): void;
+  (headers: Headers, url: string): void;
 }
 
 export interface SessionOptions {
@@ -87,6 +89,8 @@ export interface SessionOptions {
   onResponse?: RateLimitListener;
   /** For tests: the fetch underneath (default: the global one). */
   fetch?: typeof globalThis.fetch;
+  /** How long one request may take, in ms (default REQUEST_DEADLINE_MS; tests shorten it). */
+  deadlineMs?: number;
 }
 
 const asSession = (s: AtpSessionData): BlueskySession => ({
@@ -115,12 +119,11 @@ export class AccountSession {
       await options.save(next);
       this.credentials = next;
     });
-    const base = options.fetch ?? globalThis.fetch;
-    const fetchFn: typeof globalThis.fetch = async (input, init) => {
-      const res = await base(input, init);
-      options.onResponse?.(res.headers);
-      return res;
-    };
+    // Every request, sign-in and session refresh included, has a deadline (http.ts).
+    const fetchFn = deadlineFetch(options.fetch ?? globalThis.fetch, {
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+    });
     this.session = new PersistingSession(new URL(options.credentials.service), fetchFn, this.persister);
     this.agent = new Agent(this.session);
   }

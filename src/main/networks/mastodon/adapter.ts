@@ -1,16 +1,21 @@
 // The Mastodon adapter: one account on one instance, through masto's REST client (every call in
-// its `$raw` form so the rate-limit and Link headers are read) and its streaming client.
-import { createRestAPIClient, createStreamingAPIClient, MastoHttpError, type mastodon } from 'masto';
+// its `$raw` form so the rate-limit and Link headers are read) and, for hashtag columns, the
+// instance's streaming WebSocket.
+import { createRestAPIClient, MastoHttpError, type mastodon } from 'masto';
 import { z } from 'zod';
-import type {
-  ListInfo,
-  MetricsRefresh,
-  NetworkAdapter,
-  PostAction,
-  PublishRequest,
-  RateLimitState,
-  TextRules,
-  TimelineRequest,
+import {
+  REQUEST_DEADLINE_MS,
+  type ListInfo,
+  type LiveStream,
+  type MetricsRefresh,
+  type NetworkAdapter,
+  type PostAction,
+  type PublishRequest,
+  type RateBucket,
+  type RateLimitState,
+  type StreamSink,
+  type TextRules,
+  type TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import { MASTODON_URL_LENGTH } from '../../../shared/text-length';
@@ -19,6 +24,7 @@ import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
 import { fromErrorBody, responseHeadersOf, toColonnadeError } from './errors';
 import {
+  camelKeys,
   nativeIdOf,
   NotificationBuckets,
   postId as globalPostId,
@@ -46,21 +52,37 @@ interface RawResponse<T> {
 }
 
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
+/**
+ * The most a page asks for: Mastodon caps `limit` at twice each endpoint's default
+ * (Api::BaseController#limit_param): 40 statuses (DEFAULT_STATUSES_LIMIT 20), 80 notifications.
+ * A 'newer' page shorter than what it asked for therefore reached its cursor.
+ */
 const MAX_PAGE = 40;
-/** Mastodon answers at most 20 statuses per GET /api/v1/statuses?id[]=. */
+/**
+ * Ids per GET /api/v1/statuses?id[]=: Mastodon refuses more than DEFAULT_STATUSES_LIMIT (20) with
+ * a 422 (Api::V1::StatusesController#check_statuses_limit; Api::BaseController::DEFAULT_STATUSES_LIMIT).
+ */
 const METRICS_BATCH = 20;
-const REQUEST_TIMEOUT_MS = 30_000;
 /** Media processing: how often and how long to wait for an upload to get its URL. */
 const MEDIA_POLL_MS = 1_000;
 const MEDIA_POLL_TRIES = 30;
-/** Mastodon's default budget: 300 requests per 5 minutes per account. */
-const DEFAULT_BUDGET = { requests: 300, windowMs: 5 * 60_000 };
 /**
- * Polling may use half the budget; the rest is for paging, actions and publishing. With ten
- * polling columns that is one poll per column every 20 s.
+ * Mastodon's budget for one account: 300 API requests per 5 minutes per access token
+ * (config/initializers/rack_attack.rb, `throttle_per_token_api`; 1,500 per user across tokens).
+ * Requests that page (`max_id`, `min_id`, `since_id`) also count against 300 per 15 minutes per
+ * user (`throttle_authenticated_paging`); the X-RateLimit-* headers state whichever of the
+ * matched windows has the least left (app/controllers/concerns/rate_limit_headers.rb).
  */
-const POLL_SHARE = 0.5;
-const ASSUMED_COLUMNS = 10;
+const DEFAULT_BUDGET = { requests: 300, windowMs: 5 * 60_000 };
+/** Every request of the token draws from the account bucket (300 per 5 minutes). */
+const RATE_BUCKET = 'account';
+/**
+ * Requests that page (`max_id`, `min_id`, `since_id`, `page`) also draw from this one: 300 per 15
+ * minutes per user (`throttle_authenticated_paging`). A timeline's polls page (`since_id`), so
+ * this is what limits them.
+ */
+const PAGING_BUCKET = 'paging';
+const PAGING_BUDGET = { requests: 300, windowMs: 15 * 60_000 };
 /** First version of Mastodon's API (4.5) that takes `quoted_status_id`. */
 const QUOTES_API_VERSION = 7;
 /** First version of Mastodon's API (4.3, `api_versions.mastodon` 2) with grouped notifications. */
@@ -145,7 +167,11 @@ export interface InstanceInfo {
   domain: string;
   /** `api_versions.mastodon` (Mastodon 4.3+), 0 where the server does not say. */
   apiVersion: number;
-  streamingUrl: string;
+  /**
+   * The streaming API's base (`configuration.urls.streaming` in /api/v2/instance, `urls.streaming_api`
+   * in /api/v1/instance), or null where the instance publishes none: then it has no live streams.
+   */
+  streamingUrl: string | null;
   /** The limits, `urlLength` being what every link counts (`characters_reserved_per_url`; Mastodon: 23). */
   rules: TextRules;
   /** Where the limits came from. */
@@ -155,14 +181,28 @@ export interface InstanceInfo {
 const ListShape = z.object({ id: z.string().min(1), title: z.string() });
 const MediaUploadShape = z.object({ id: z.string().min(1), url: z.string().nullish() });
 
-/** Cursors: `max:<id>` pages back, `min:<id>` asks for what came after. Ids come from Link headers. */
+/**
+ * Cursors: `max:<id>` pages back from an entry, `min:<id>` asks for what came after one (a page's
+ * `newer`), `span:<since>:<max>` reads what lies strictly between two (a 'newer' page's
+ * `between`). Ids come from Link headers, else from the items.
+ */
+type Position = { kind: 'max' | 'min'; id: string } | { kind: 'span'; since: string; id: string };
+
+const ID = '[A-Za-z0-9_-]{1,64}';
+const CURSOR = new RegExp(`^(?:(max|min):(${ID})|span:(${ID}):(${ID}))$`);
+
 function encodeCursor(kind: 'max' | 'min', id: string): string {
   return `${kind}:${id}`;
 }
 
-function decodeCursor(cursor: string): { kind: 'max' | 'min'; id: string } {
-  const match = /^(max|min):([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+function encodeSpan(since: string, max: string): string {
+  return `span:${since}:${max}`;
+}
+
+function decodeCursor(cursor: string): Position {
+  const match = CURSOR.exec(cursor);
   if (!match) throw new ColonnadeError('invalid', 'That page position is not valid for Mastodon.');
+  if (match[3] && match[4]) return { kind: 'span', since: match[3], id: match[4] };
   return { kind: match[1] as 'max' | 'min', id: match[2] as string };
 }
 
@@ -206,9 +246,19 @@ function groupIds(groups: unknown[]): string[] {
   return newest && oldest ? [newest, oldest] : [];
 }
 
-export interface HashtagStream {
-  close(): void;
+/** Settings tests change; the app uses the defaults. */
+export interface MastodonAdapterOptions {
+  /** How long any request (and opening a stream) may take before it is a timeout; REQUEST_DEADLINE_MS. */
+  requestDeadlineMs?: number;
 }
+
+/** One message of Mastodon's streaming WebSocket (streaming/index.js `streamToWs`). */
+const StreamMessage = z.object({
+  stream: z.array(z.string()).nullish(),
+  event: z.string().nullish(),
+  payload: z.unknown().optional(),
+  error: z.string().nullish(),
+});
 
 export class MastodonAdapter implements NetworkAdapter {
   readonly network = 'mastodon' as const;
@@ -231,21 +281,31 @@ export class MastodonAdapter implements NetworkAdapter {
   /** Notification groups met on v1 pages, so a later page's likes join the group they belong to. */
   private readonly notificationBuckets = new NotificationBuckets();
   private readonly accountIds = new Map<string, string>();
+  /** Milliseconds any request may take (REQUEST_DEADLINE_MS unless a test says otherwise). */
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly credentials: MastodonCredentials,
     private readonly ctx: AdapterContext,
+    options: MastodonAdapterOptions = {},
   ) {
+    this.deadlineMs = options.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
+    // masto's `timeout` is an AbortSignal.timeout on each request, body included
+    // (HttpConfigImpl.mergeAbortSignalWithDefaults); it fails as MastoTimeoutError → 'timeout'.
     this.client = createRestAPIClient({
       url: credentials.instanceUrl,
       accessToken: credentials.accessToken,
-      timeout: REQUEST_TIMEOUT_MS,
+      timeout: this.deadlineMs,
     });
     this.host = new URL(credentials.instanceUrl).host;
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
 
+  /**
+   * Reads X-RateLimit-Limit, -Remaining and -Reset (an ISO instant on Mastodon) of any response,
+   * failed ones included, keeps them for `rateLimit()` and reports them as the account's window.
+   */
   private noteRateLimit(headers: Headers | undefined): void {
     const limit = Number(headers?.get('x-ratelimit-limit'));
     const remaining = Number(headers?.get('x-ratelimit-remaining'));
@@ -253,6 +313,10 @@ export class MastodonAdapter implements NetworkAdapter {
     if (!Number.isFinite(limit) || !Number.isFinite(remaining) || Number.isNaN(reset) || !headers) return;
     if (!headers.has('x-ratelimit-limit') || !headers.has('x-ratelimit-remaining')) return;
     this.lastRateLimit = { limit, remaining, resetAt: new Date(reset).toISOString() };
+    // The headers state whichever matched window has least left: one resetting more than 5
+    // minutes ahead can only be the 15-minute paging window (the per-token one is 5 minutes).
+    const bucket = reset - this.ctx.clock.now() > DEFAULT_BUDGET.windowMs ? PAGING_BUCKET : RATE_BUCKET;
+    this.ctx.onRateWindow?.({ bucket, ...this.lastRateLimit });
   }
 
   /** One request: headers noted, failures mapped to the shared taxonomy and logged (no secrets). */
@@ -282,18 +346,20 @@ export class MastodonAdapter implements NetworkAdapter {
   private async instanceDocument(path: string): Promise<unknown> {
     const url = new URL(path, this.credentials.instanceUrl);
     let response: Response;
+    let text: string;
     try {
+      // One deadline for the headers and the body alike.
       response = await fetch(url, {
         headers: { Accept: 'application/json', Authorization: `Bearer ${this.credentials.accessToken}` },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.deadlineMs),
       });
+      this.noteRateLimit(response.headers);
+      text = await response.text();
     } catch (err) {
       const mapped = toColonnadeError(err, this.host);
       this.ctx.log.warn('Mastodon request failed', { instance: this.host, what: path, code: mapped.code });
       throw mapped;
     }
-    this.noteRateLimit(response.headers);
-    const text = await response.text();
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -349,7 +415,6 @@ export class MastodonAdapter implements NetworkAdapter {
   }
 
   private async loadInstance(): Promise<InstanceInfo> {
-    const fallbackStreaming = this.credentials.instanceUrl.replace(/^http/, 'ws');
     const v2 = await this.instanceDocument('/api/v2/instance');
     if (v2 !== undefined) {
       const parsed = V2InstanceShape.safeParse(v2);
@@ -358,7 +423,7 @@ export class MastodonAdapter implements NetworkAdapter {
         return {
           domain: parsed.data.domain,
           apiVersion: parsed.data.api_versions?.mastodon ?? 0,
-          streamingUrl: c?.urls?.streaming || fallbackStreaming,
+          streamingUrl: c?.urls?.streaming || null,
           rules: {
             counting: 'characters',
             maxLength: c?.statuses?.max_characters ?? DEFAULT_RULES.maxLength,
@@ -387,7 +452,7 @@ export class MastodonAdapter implements NetworkAdapter {
       return {
         domain,
         apiVersion: 0,
-        streamingUrl: i.urls?.streaming_api || fallbackStreaming,
+        streamingUrl: i.urls?.streaming_api || null,
         rules: {
           counting: 'characters',
           maxLength: i.configuration?.statuses?.max_characters ?? i.max_toot_chars ?? DEFAULT_RULES.maxLength,
@@ -404,7 +469,7 @@ export class MastodonAdapter implements NetworkAdapter {
     return {
       domain: this.host,
       apiVersion: 0,
-      streamingUrl: fallbackStreaming,
+      streamingUrl: null,
       rules: { ...DEFAULT_RULES },
       source: 'default',
     };
@@ -526,27 +591,47 @@ export class MastodonAdapter implements NetworkAdapter {
    * column's filter context) is left out and not counted. Notifications come grouped from GET
    * /api/v2/notifications where the server has it (Mastodon 4.3+), else from /api/v1 grouped per
    * page here (see normalize.ts).
+   *
+   * 'newer' reads with `since_id` (the newest entries above the cursor, newest first), and, when a
+   * page comes back full, answers `between` = `span:<since>:<oldest of the page>`, which reads the
+   * next page down with `since_id` and `max_id` together: nothing at or below the cursor is sent
+   * again. Every timeline takes both (Paginable#paginate_by_max_id, Feed#get for home and lists,
+   * TagFeed, AccountStatusesFilter, Notification.paginate_groups_by_max_id for grouped
+   * notifications), except search, whose `min_id` is the same cutoff ("after" the id's instant,
+   * StatusesSearchService#convert_deprecated_options!) with results still newest first.
+   * A page is full when it holds as many items as asked (statuses, v1 notifications, or v2
+   * groups: Api::V2::NotificationsController#incomplete_page? is the same test).
    */
   async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
     const { domain, apiVersion } = await this.instance();
     const limit = Math.min(Math.max(Math.floor(req.limit) || 20, 1), MAX_PAGE);
     const position = req.cursor ? decodeCursor(req.cursor) : undefined;
+    // 'newer': since the cursor (and, on a page between, below the previous page's oldest).
+    const since =
+      req.direction === 'newer' && position ? (position.kind === 'span' ? position.since : position.id) : undefined;
+    const below =
+      position && position.kind !== 'min' && (req.direction === 'older' || position.kind === 'span')
+        ? position.id
+        : undefined;
     const params = {
       limit,
-      ...(position?.kind === 'max' && req.direction === 'older' ? { maxId: position.id } : {}),
-      ...(position && req.direction === 'newer' ? { minId: position.id } : {}),
+      ...(below ? { maxId: below } : {}),
+      ...(since ? { sinceId: since } : {}),
     };
     const query = (req.query ?? '').trim();
     // Her own posts are never filtered (nor is a reply to her a mention): who she is comes first.
     const viewerId = await this.viewer();
     const ctx = this.normalizeContext(domain, req.kind, viewerId);
 
-    /** What a page holds; `ids` are its paging ids, newest first (when there is no Link header). */
+    /**
+     * What a page holds; `ids` are its paging ids, newest first (when there is no Link header);
+     * `count` how many items (statuses, notifications or groups) the server sent.
+     */
     interface Fetched {
       headers: Headers;
       read: EntriesRead;
       ids: string[];
-      empty: boolean;
+      count: number;
     }
     let fetched: Fetched;
     const statusPage = (response: RawResponse<unknown>): Fetched => {
@@ -556,7 +641,7 @@ export class MastodonAdapter implements NetworkAdapter {
         headers: response.headers,
         read: statusEntries(response.data, ctx),
         ids: idsOf(response.data),
-        empty: response.data.length === 0,
+        count: response.data.length,
       };
     };
     switch (req.kind) {
@@ -586,8 +671,16 @@ export class MastodonAdapter implements NetworkAdapter {
       }
       case 'search': {
         if (!query) throw new ColonnadeError('invalid', 'A search column needs keywords.', { field: 'query' });
+        // Search has no since_id: its min_id is the same cutoff, results newest first.
+        const { sinceId: after, ...rest } = params;
         const searched = await this.request('search', () =>
-          this.client.v2.search.list.$raw({ q: query, type: 'statuses', resolve: false, ...params }),
+          this.client.v2.search.list.$raw({
+            q: query,
+            type: 'statuses',
+            resolve: false,
+            ...rest,
+            ...(after ? { minId: after } : {}),
+          }),
         );
         const found = z.object({ statuses: z.array(z.unknown()) }).safeParse(searched.data);
         if (!found.success)
@@ -608,7 +701,7 @@ export class MastodonAdapter implements NetworkAdapter {
           const result = notificationEntriesV2(grouped.data, ctx, viewerId);
           if (!result || !Array.isArray(groups))
             throw new ColonnadeError('invalid', `${this.host} sent notifications Colonnade cannot read.`);
-          fetched = { headers: grouped.headers, read: result, ids: groupIds(groups), empty: groups.length === 0 };
+          fetched = { headers: grouped.headers, read: result, ids: groupIds(groups), count: groups.length };
           break;
         }
         const types: mastodon.v1.NotificationType[] | undefined = req.kind === 'mentions' ? ['mention'] : undefined;
@@ -628,30 +721,40 @@ export class MastodonAdapter implements NetworkAdapter {
           headers: response.headers,
           read: notificationEntriesV1(raws, ctx, viewerId, this.notificationBuckets),
           ids: idsOf(response.data),
-          empty: response.data.length === 0,
+          count: response.data.length,
         };
         break;
       }
       case 'scheduled':
       case 'drafts':
         throw new ColonnadeError('invalid', 'Scheduled posts and drafts are not network timelines.');
+      case 'monitor':
+        throw new ColonnadeError('invalid', 'A monitor merges other timelines; it is not a network timeline.');
     }
 
-    const { headers, read, ids, empty } = fetched;
+    const { headers, read, ids, count } = fetched;
     const skipped = this.noteUnreadable(req.kind, read);
     const page = (p: Page<TimelineEntry>): Page<TimelineEntry> => (skipped > 0 ? { ...p, skipped } : p);
     const items = read.items;
-    if (empty) {
+    if (count === 0) {
       // Nothing older is the end of history; nothing newer keeps the place for the next poll.
-      return page({ items, older: null, newer: req.direction === 'newer' ? (req.cursor ?? null) : null });
+      return page({
+        items,
+        older: null,
+        newer: req.direction === 'newer' ? (since ? encodeCursor('min', since) : (req.cursor ?? null)) : null,
+        ...(req.direction === 'newer' ? { between: null } : {}),
+      });
     }
     const links = linkIds(headers.get('link'));
     const oldest = links.next ?? ids[ids.length - 1];
     const newest = links.prev ?? ids[0];
+    // A full page may not have reached the cursor: the next page down lies between.
+    const between = since && oldest && count >= limit ? encodeSpan(since, oldest) : null;
     return page({
       items,
       older: oldest ? encodeCursor('max', oldest) : null,
       newer: newest ? encodeCursor('min', newest) : null,
+      ...(req.direction === 'newer' ? { between } : {}),
     });
   }
 
@@ -659,7 +762,7 @@ export class MastodonAdapter implements NetworkAdapter {
   private async groupedNotifications(params: {
     limit: number;
     maxId?: string;
-    minId?: string;
+    sinceId?: string;
   }): Promise<RawResponse<unknown> | undefined> {
     try {
       return await this.request('notifications', () => this.client.v2.notifications.list.$raw(params));
@@ -843,77 +946,183 @@ export class MastodonAdapter implements NetworkAdapter {
     return toPost(status, this.normalizeContext(info.domain, undefined, status.account.id));
   }
 
+  /**
+   * The pace of one column on its own: every 30 s. The monitor engine shares the account's
+   * windows among all its columns (src/main/core/monitors), which slows this down as needed.
+   */
   pollIntervalMs(kind: ColumnKind): number {
     void kind;
-    const base = Math.ceil(DEFAULT_BUDGET.windowMs / (DEFAULT_BUDGET.requests * POLL_SHARE)) * ASSUMED_COLUMNS;
-    const rate = this.lastRateLimit;
-    if (!rate) return base;
-    const untilReset = Math.max(0, Date.parse(rate.resetAt) - this.ctx.clock.now());
-    // Spread what is left of the window's polling share over the time left in it.
-    const share = Math.max(1, Math.floor(rate.remaining * POLL_SHARE));
-    return Math.max(base, Math.ceil(untilReset / share) * ASSUMED_COLUMNS);
+    return 30_000;
   }
 
   rateLimit(): RateLimitState | null {
     return this.lastRateLimit ? { ...this.lastRateLimit } : null;
   }
 
-  // ---- streaming (beyond NetworkAdapter) ----------------------------------------------------
+  /**
+   * Mastodon's windows (config/initializers/rack_attack.rb): every request draws from 300 per 5
+   * minutes per access token (`throttle_per_token_api`); paging requests, which timeline polls
+   * are, also from 300 per 15 minutes per user (`throttle_authenticated_paging`), the tighter.
+   * Responses report them through `AdapterContext.onRateWindow` under the same bucket names.
+   */
+  rateBucket(of: ColumnKind | 'metrics'): RateBucket {
+    // Count refreshes ask by ids (no paging): the account window, 20 ids a request
+    // (`check_statuses_limit`, app/controllers/api/v1/statuses_controller.rb). Timelines page.
+    if (of === 'metrics')
+      return {
+        bucket: RATE_BUCKET,
+        limit: DEFAULT_BUDGET.requests,
+        windowMs: DEFAULT_BUDGET.windowMs,
+        idsPerRequest: 20,
+      };
+    return { bucket: PAGING_BUCKET, limit: PAGING_BUDGET.requests, windowMs: PAGING_BUDGET.windowMs };
+  }
+
+  // ---- streaming ----------------------------------------------------------------------------
 
   /**
-   * New statuses with a hashtag as they are posted, over the instance's streaming WebSocket.
-   * `onError` gets a ColonnadeError when the stream gives up (after masto's retries).
+   * A hashtag column live, over the instance's streaming WebSocket: `GET /api/v1/streaming?stream=
+   * hashtag&tag=…` at the URL /api/v2/instance publishes (`configuration.urls.streaming`), the
+   * token in the Authorization header (Mastodon's streaming server reads it there, or from
+   * `access_token` / Sec-WebSocket-Protocol: streaming/index.js `accountFromRequest`). Messages are
+   * `{stream, event, payload}`, the payload of `update` a Status as a JSON string, of `delete` a
+   * status id (streaming/index.js `streamToWs`). An `update` becomes entries exactly as the tag
+   * timeline's statuses do (same normalizer, 'public' filter context); a `delete` goes to
+   * `sink.deleted` as a global post id. The first close, error, refusal (`{error}` message) or an
+   * opening that takes longer than the request deadline calls `sink.down` once with a
+   * ColonnadeError (transient, reason `connection-broken` or `timeout`) and ends the stream:
+   * nothing reconnects here, so a drop is never hidden; the caller catches up and may open it
+   * again. `close()` ends it without calling `down`.
+   *
+   * Answers null for any kind but 'hashtag', an empty hashtag, or an instance known to publish no
+   * streaming URL. Before the instance is known, it is asked first; if it then turns out to have
+   * no streaming, `down` says so (not-found, reason `stream-unavailable`) and later calls answer null.
+   * Node's built-in WebSocket (undici, Node 22+, as in Electron's main process) is used rather than
+   * masto's streaming client, which reconnects by itself after any close.
    */
-  async streamHashtag(
-    tag: string,
-    onPost: (post: Post) => void,
-    onError: (err: ColonnadeError) => void = () => {},
-  ): Promise<HashtagStream> {
-    const { streamingUrl, domain } = await this.instance();
-    const viewerId = await this.viewer();
-    const clean = tag.trim().replace(/^#+/, '');
-    if (!clean) throw new ColonnadeError('invalid', 'A hashtag stream needs a hashtag.', { field: 'query' });
-    const streaming = createStreamingAPIClient({
-      streamingApiUrl: streamingUrl,
-      accessToken: this.credentials.accessToken,
-      retry: 8,
-    });
-    const subscription = streaming.hashtag.subscribe({ tag: clean });
-    let closed = false;
-    void (async () => {
-      try {
-        for await (const event of subscription) {
-          if (event.event !== 'update') continue;
-          let status: StatusData;
-          try {
-            status = parseStatus(event.payload, this.host);
-          } catch {
-            this.ctx.log.warn('Mastodon stream sent an unreadable status', {
-              instance: this.host,
-              tag: clean,
-              id: rawIdOf(event.payload),
-            });
-            continue;
-          }
-          onPost(toPost(status, { domain, filterContext: 'public', now: this.ctx.clock.now(), viewerId }));
-        }
-      } catch (err) {
-        if (!closed) onError(toColonnadeError(err, this.host));
-      }
-    })();
-    return {
-      close: () => {
-        closed = true;
-        subscription.unsubscribe();
-        streaming.close();
-      },
+  stream(req: Pick<TimelineRequest, 'kind' | 'query'>, sink: StreamSink): LiveStream | null {
+    if (req.kind !== 'hashtag') return null;
+    const tag = (req.query ?? '').trim().replace(/^#+/, '');
+    if (!tag) return null;
+    if (this.knownInstance && !this.knownInstance.streamingUrl) return null;
+
+    let socket: WebSocket | undefined;
+    let ended = false;
+    let openTimer: ReturnType<typeof setTimeout> | undefined;
+    const end = () => {
+      ended = true;
+      if (openTimer) clearTimeout(openTimer);
+      if (socket && socket.readyState !== WebSocket.CLOSED) socket.close();
     };
+    const down = (error: ColonnadeError) => {
+      if (ended) return;
+      end();
+      this.ctx.log.warn('Mastodon stream down', { instance: this.host, tag, code: error.code, reason: error.reason });
+      sink.down(error);
+    };
+    const broken = (detail?: string) =>
+      new ColonnadeError('transient', `The live stream from ${this.host} stopped.`, {
+        reason: 'connection-broken',
+        params: { server: this.host },
+        ...(detail ? { detail } : {}),
+      });
+
+    const onMessage = (data: unknown, domain: string, viewerId: string | undefined) => {
+      let message: z.infer<typeof StreamMessage>;
+      try {
+        message = StreamMessage.parse(JSON.parse(String(data)));
+      } catch {
+        this.ctx.log.warn('Mastodon stream sent a message Colonnade cannot read', { instance: this.host, tag });
+        return;
+      }
+      if (message.error) {
+        down(broken(message.error));
+        return;
+      }
+      if (message.event === 'delete') {
+        if (typeof message.payload === 'string' && message.payload)
+          sink.deleted?.(globalPostId(message.payload, domain));
+        return;
+      }
+      if (message.event !== 'update') return;
+      let status: unknown;
+      try {
+        // Plain Mastodon JSON here, not masto's: camelCase it as masto does for the timelines.
+        status = camelKeys(typeof message.payload === 'string' ? JSON.parse(message.payload) : message.payload);
+      } catch {
+        status = undefined;
+      }
+      const read = statusEntries([status], this.normalizeContext(domain, 'hashtag', viewerId));
+      this.noteUnreadable('hashtag stream', read);
+      for (const entry of read.items) sink.entry(entry);
+    };
+
+    const open = async () => {
+      let info: InstanceInfo;
+      let viewerId: string | undefined;
+      try {
+        info = await this.instance();
+        viewerId = await this.viewer();
+      } catch (err) {
+        down(toColonnadeError(err, this.host));
+        return;
+      }
+      if (ended) return;
+      if (!info.streamingUrl) {
+        down(
+          new ColonnadeError('not-found', `${this.host} offers no live stream.`, {
+            reason: 'stream-unavailable',
+            params: { server: this.host },
+          }),
+        );
+        return;
+      }
+      let url: URL;
+      try {
+        url = new URL('/api/v1/streaming', info.streamingUrl);
+        if (url.protocol === 'https:') url.protocol = 'wss:';
+        if (url.protocol === 'http:') url.protocol = 'ws:';
+        url.searchParams.set('stream', 'hashtag');
+        url.searchParams.set('tag', tag);
+        socket = new WebSocket(url, {
+          headers: { Authorization: `Bearer ${this.credentials.accessToken}` },
+        });
+      } catch (err) {
+        down(toColonnadeError(err, this.host));
+        return;
+      }
+      openTimer = setTimeout(
+        () =>
+          down(
+            new ColonnadeError('transient', `${this.host} took too long to open the live stream.`, {
+              reason: 'timeout',
+              params: { server: this.host },
+            }),
+          ),
+        this.deadlineMs,
+      );
+      socket.addEventListener('open', () => {
+        if (openTimer) clearTimeout(openTimer);
+        openTimer = undefined;
+      });
+      socket.addEventListener('message', (event) => {
+        if (!ended) onMessage(event.data, info.domain, viewerId);
+      });
+      socket.addEventListener('error', () => down(broken()));
+      socket.addEventListener('close', (event) => down(broken(event.reason || `closed (${event.code})`)));
+    };
+    void open();
+    return { close: end };
   }
 }
 
-export function createMastodonAdapter(credentials: MastodonCredentials, ctx: AdapterContext): MastodonAdapter {
+export function createMastodonAdapter(
+  credentials: MastodonCredentials,
+  ctx: AdapterContext,
+  options: MastodonAdapterOptions = {},
+): MastodonAdapter {
   const parsed = MastodonCredentialsSchema.safeParse(credentials);
   if (!parsed.success)
     throw new ColonnadeError('invalid', 'The saved Mastodon sign-in is incomplete. Reconnect the account.');
-  return new MastodonAdapter(parsed.data, ctx);
+  return new MastodonAdapter(parsed.data, ctx, options);
 }

@@ -2,13 +2,14 @@
 //
 // Library: masto (v8) rather than megalodon. masto's entity and method types are written from
 // Mastodon's own entities and API, it is maintained for current Mastodon (4.5 quotes, v2 media,
-// v2 instance), and its streaming client speaks Mastodon's multiplexed WebSocket protocol over the
-// built-in WebSocket (Node 22+, as in Electron's main process), with no extra dependency.
+// v2 instance). Hashtag streaming uses the built-in WebSocket (Node 22+, as in Electron's main
+// process) directly: masto's streaming client reconnects silently after a drop, and a drop must be
+// seen so the column catches up (see MastodonAdapter.stream).
 // megalodon spreads itself over several server kinds (Pleroma, Misskey...) and its types are its
 // own abstraction of them, which is more surface than a Mastodon-only adapter needs.
 //
 // Status HTML is turned into plain text with htmlparser2 (see html.ts).
-export { createMastodonAdapter, MastodonAdapter, type AdapterContext, type HashtagStream } from './adapter';
+export { createMastodonAdapter, MastodonAdapter, type AdapterContext, type MastodonAdapterOptions } from './adapter';
 export {
   beginMastodonOAuth,
   completeMastodonOAuth,

@@ -141,6 +141,23 @@ export type StatusData = z.infer<typeof StatusShape>;
 type BaseStatusData = z.infer<typeof BaseStatusShape>;
 export type AccountData = z.infer<typeof AccountShape>;
 
+/**
+ * Mastodon's JSON as the API sends it (snake_case keys) → the shape masto hands over, for what
+ * arrives outside masto (the streaming WebSocket). The same rule as masto's deserializer
+ * (adapters/serializers/transform-keys.js): every key camelCased, at any depth, except keys with a
+ * ':' or a leading '_'. Mastodon's keys are lower-case words joined by '_'.
+ */
+export function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, v]) => [
+      key.includes(':') || key.startsWith('_') ? key : key.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+      camelKeys(v),
+    ]),
+  );
+}
+
 /** The id of a raw item, for logging an item that cannot be read. */
 export function rawIdOf(value: unknown): string {
   const id = (value as { id?: unknown; groupKey?: unknown } | null)?.id ?? (value as { groupKey?: unknown })?.groupKey;

@@ -183,9 +183,18 @@ export class SandboxWorld {
     }
   }
 
-  /** What slot n brings to a column with this filter, newest first (several for notifications). */
-  entriesAt(n: number, filter: PostFilter, nowMs: number, view: (post: Post) => Post = (p) => p): TimelineEntry[] {
-    if (filter.kind === 'notifications') return this.notificationsAt(n, nowMs, view);
+  /**
+   * What slot n brings to a column with this filter, newest first (several for notifications).
+   * `upTo`: for notifications, see notificationsAt.
+   */
+  entriesAt(
+    n: number,
+    filter: PostFilter,
+    nowMs: number,
+    view: (post: Post) => Post = (p) => p,
+    upTo?: number,
+  ): TimelineEntry[] {
+    if (filter.kind === 'notifications') return this.notificationsAt(n, nowMs, view, upTo);
     return this.matches(n, filter) ? [this.entry(n, nowMs, view)] : [];
   }
 
@@ -257,8 +266,10 @@ export class SandboxWorld {
    * The notifications slot n brings the practice profile, as a network's notifications column
    * shows them: likes and reposts of one of its posts grouped by post (key `like:<postId>`,
    * every actor so far, most recent first), a mention, reply or quote with its post, a follow.
+   * With `upTo`, a like or repost group that a later slot up to `upTo` brings again is left out:
+   * that later one already says it, with every actor so far.
    */
-  notificationsAt(n: number, nowMs: number, view: (post: Post) => Post = (p) => p): TimelineEntry[] {
+  notificationsAt(n: number, nowMs: number, view: (post: Post) => Post = (p) => p, upTo?: number): TimelineEntry[] {
     const out: TimelineEntry[] = [];
     const at = new Date(this.timeOf(n)).toISOString();
     const target = Math.floor(n / PRACTICE_EVERY) * PRACTICE_EVERY;
@@ -267,6 +278,7 @@ export class SandboxWorld {
       for (const kind of ['repost', 'like'] as const) {
         const soFar = reactions[kind].filter((r) => r.slot <= n);
         if (soFar.at(-1)?.slot !== n) continue;
+        if (upTo !== undefined && reactions[kind].some((r) => r.slot > n && r.slot <= upTo)) continue;
         const actors = soFar.reverse().map((r) => this.profile(r.persona));
         out.push({
           key: `${kind}:${this.postId(target)}`,

@@ -1,15 +1,16 @@
 // The X network adapter, on twitter-api-v2 against the account's API base URL.
 import type { TwitterApiReadWrite, TwitterRateLimit } from 'twitter-api-v2';
 import { z } from 'zod';
-import type {
-  ListInfo,
-  MetricsRefresh,
-  NetworkAdapter,
-  PostAction,
-  PublishRequest,
-  RateLimitState,
-  TextRules,
-  TimelineRequest,
+import {
+  REQUEST_DEADLINE_MS,
+  type ListInfo,
+  type MetricsRefresh,
+  type NetworkAdapter,
+  type PostAction,
+  type PublishRequest,
+  type RateLimitState,
+  type TextRules,
+  type TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import { exceededLimit, measureText, tooLongParams, xPostText, xRefusedCharacters } from '../../../shared/text-length';
@@ -23,7 +24,9 @@ import {
 } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { ApiResponseError } from 'twitter-api-v2';
-import { toColonnadeError, userClient, type XCredentials, type XFeature } from './client';
+import { toColonnadeError, userClient, type RateLimitSink, type XCredentials, type XFeature } from './client';
+import { decodeCursor, encodeCursor, type Between, type Since, type XCursor } from './cursors';
+import { bucketOfEndpoint, bucketOfKind } from './rate-buckets';
 import { describeProblems, refusalOf, type Target } from './refusals';
 import { TokenKeeper } from './token-keeper';
 import {
@@ -50,8 +53,20 @@ import { ViewerMemory } from './viewer-memory';
 /** What the app gives the adapter (see networks/module.ts). */
 export type AdapterContext = NetworkAdapterContext<XCredentials>;
 
-/** onReads reports how many posts each response returned (X bills per post read). */
-export type XAdapterContext = AdapterContext;
+/**
+ * What the app gives the X adapter: `onReads` reports how many posts each response returned (X
+ * bills per post read), `onRateWindow` every 15-minute window a response states.
+ */
+export interface XAdapterContext extends AdapterContext {
+  /**
+   * How long a request may stay unanswered before it fails as a timeout (`transient`, reason
+   * `timeout`), in milliseconds: REQUEST_DEADLINE_MS (30 s) unless a test needs less.
+   */
+  requestDeadlineMs?: number | undefined;
+}
+
+/** What a 'newer' read is for (the cost meter bills count refreshes apart). */
+type ReadPurpose = 'timeline' | 'counts';
 
 export { REFRESH_MARGIN_MS } from './token-keeper';
 
@@ -80,8 +95,57 @@ const FEATURE: Partial<Record<ColumnKind, XFeature>> = {
   list: 'lists',
 };
 
-/** Opaque cursors: u:<id> pages back below an id, p:<token> follows X's token, s:<id> asks what is newer. */
-const CursorSchema = z.string().regex(/^(u|s):[0-9]{1,19}$|^p:.+$/);
+/**
+ * How far back X recent search reaches: "the last 7 days" (docs.x.com, Search Posts: recent
+ * search; spec: `start_time` "Must be within the last 7 days").
+ */
+const SEARCH_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/** How a column kind reads on X. */
+interface Route {
+  feature: XFeature;
+  path: string;
+  /** Smallest and largest max_results the endpoint takes. */
+  bounds: readonly [number, number];
+  extra: Record<string, string>;
+  tokenParam: 'pagination_token' | 'next_token';
+  /** X takes since_id and until_id (not on lists). */
+  ids: boolean;
+  /** X recent search: nothing older than 7 days. */
+  window: boolean;
+  /** What the column asks X for: an answer refused about it is a refusal, else a page (see refusals.ts). */
+  target: Target | null;
+}
+
+/**
+ * X's answer to a `since_id` older than recent search reaches (7 days): 400 invalid-request with
+ * `errors[].parameters.since_id` and the message "'since_id' must be a tweet id created after
+ * 2026-06-22T16:35Z. Please use a 'since_id' that is larger than …" (the live API, as reported
+ * in rooteco/tweetscape#421 and seen by other clients; the spec says only "Must be within the
+ * last 7 days" of `start_time`). `after` is that instant (ISO), when X gave one.
+ */
+class SinceTooOld extends ColonnadeError {
+  constructor(readonly after: string | undefined) {
+    super('invalid', 'X search no longer reaches that far back.', { reason: 'invalid-request' });
+  }
+}
+
+function sinceTooOld(err: unknown): SinceTooOld | null {
+  if (!(err instanceof ApiResponseError) || err.code !== 400) return null;
+  const errors = (err.data as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return null;
+  for (const e of errors) {
+    if (typeof e !== 'object' || e === null) continue;
+    const o = e as { parameters?: unknown; message?: unknown };
+    const params = typeof o.parameters === 'object' && o.parameters !== null ? o.parameters : {};
+    if (!('since_id' in params)) continue;
+    const words = typeof o.message === 'string' ? o.message : '';
+    const at = /created after (\d{4}-\d{2}-\d{2}T[0-9:.]+Z)/.exec(words)?.[1];
+    const ms = at ? Date.parse(at) : NaN;
+    return new SinceTooOld(Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
+  }
+  return null;
+}
 
 const ListsSchema = z.object({
   data: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
@@ -131,13 +195,27 @@ export class XAdapter implements NetworkAdapter {
 
   // ---- plumbing ---------------------------------------------------------------------------
 
-  private readonly onRateLimit = (r: TwitterRateLimit) => {
-    this.lastRate = { limit: r.limit, remaining: r.remaining, resetAt: new Date(r.reset * 1000).toISOString() };
+  /** Every window a response states: the latest for `rateLimit()`, and the engine told its bucket. */
+  private readonly onRateLimit: RateLimitSink = (r: TwitterRateLimit, endpoint) => {
+    const resetAt = new Date(r.reset * 1000).toISOString();
+    this.lastRate = { limit: r.limit, remaining: r.remaining, resetAt };
+    this.ctx.onRateWindow?.({
+      bucket: bucketOfEndpoint(endpoint.method, endpoint.path),
+      limit: r.limit,
+      remaining: r.remaining,
+      resetAt,
+    });
   };
 
   private clientFor(creds: XCredentials): TwitterApiReadWrite {
     if (this.client?.accessToken !== creds.accessToken) {
-      this.client = { accessToken: creds.accessToken, api: userClient(creds, this.onRateLimit) };
+      this.client = {
+        accessToken: creds.accessToken,
+        api: userClient(creds, {
+          onRateLimit: this.onRateLimit,
+          deadlineMs: this.ctx.requestDeadlineMs ?? REQUEST_DEADLINE_MS,
+        }),
+      };
     }
     return this.client.api;
   }
@@ -183,20 +261,32 @@ export class XAdapter implements NetworkAdapter {
     return this.me.id.slice(2);
   }
 
-  private countReads(t: XTimeline, me: string): void {
+  /**
+   * Tells the cost meter the posts of one answer: each post once, the account's own apart
+   * (X bills them at the owned-read price), and what they were read for.
+   */
+  private countReads(t: XTimeline, me: string, purpose: ReadPurpose): void {
     const data = t.data ?? [];
     if (!data.length || !this.ctx.onReads) return;
     const own = data.filter((p) => typeof p === 'object' && p !== null && (p as XTweet).author_id === me).length;
-    this.ctx.onReads({ posts: data.length, ownPosts: own });
+    this.ctx.onReads({ posts: data.length - own, ownPosts: own, purpose });
   }
 
+  /** One GET of posts; with `since`, X's refusal of a too old `since_id` is thrown as SinceTooOld. */
   private async getTimeline(
     feature: XFeature,
     path: string,
     query: Record<string, string | number>,
+    options: { since?: boolean } = {},
   ): Promise<XTimeline> {
     const me = await this.myId();
-    const raw = await this.call(feature, (api) => api.v2.get(path, { ...TWEET_QUERY, ...query }));
+    const raw = await this.call(feature, async (api) => {
+      try {
+        return await api.v2.get(path, { ...TWEET_QUERY, ...query });
+      } catch (err) {
+        throw (options.since && sinceTooOld(err)) || err;
+      }
+    });
     const parsed = (() => {
       try {
         return XTimelineSchema.parse(raw);
@@ -204,7 +294,7 @@ export class XAdapter implements NetworkAdapter {
         throw toColonnadeError(err, feature);
       }
     })();
-    this.countReads(parsed, me);
+    this.countReads(parsed, me, 'timeline');
     return parsed;
   }
 
@@ -243,6 +333,11 @@ export class XAdapter implements NetworkAdapter {
     return this.lastRate;
   }
 
+  /** See rate-buckets.ts: X's per-user 15-minute windows, by endpoint family. */
+  rateBucket(of: ColumnKind | 'metrics'): { bucket: string; limit: number; windowMs: number } {
+    return bucketOfKind(of);
+  }
+
   private async userIdFor(handle: string): Promise<string> {
     const key = handle.toLowerCase();
     const known = this.userIds.get(key);
@@ -262,85 +357,240 @@ export class XAdapter implements NetworkAdapter {
     return parsed.data.data.id;
   }
 
-  async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
-    const query = (req.query ?? '').trim();
-    const feature = FEATURE[req.kind] ?? 'column';
-    const me = await this.myId();
-    let path: string;
-    let bounds: readonly [number, number];
-    let extra: Record<string, string> = {};
-    let tokenParam: 'pagination_token' | 'next_token' = 'pagination_token';
-    let supportsIds = true;
-    /** What the column asks X for: an answer refused about it is a refusal, else a page (see refusals.ts). */
-    let target: Target | null = null;
+  /** How a column kind reads on X: endpoint, page bounds, query, and what X takes to page. */
+  private async routeOf(kind: ColumnKind, query: string, me: string): Promise<Route> {
     const self: Target = { type: 'user', id: me, ...(this.me ? { handle: this.me.handle } : {}) };
-    switch (req.kind) {
+    const feature = FEATURE[kind] ?? 'column';
+    const base = { feature, extra: {}, tokenParam: 'pagination_token', ids: true, window: false } as const;
+    switch (kind) {
       case 'home':
-        path = `users/${me}/timelines/reverse_chronological`;
-        bounds = PAGE_BOUNDS.home;
-        target = self;
-        break;
+        return { ...base, path: `users/${me}/timelines/reverse_chronological`, bounds: PAGE_BOUNDS.home, target: self };
       case 'mentions':
       case 'notifications':
-        path = `users/${me}/mentions`;
-        bounds = PAGE_BOUNDS.mentions;
-        target = self;
-        break;
-      case 'hashtag': {
-        const tag = query.replace(/^#+/, '');
-        if (!tag) throw new ColonnadeError('invalid', 'A hashtag column needs a hashtag.');
-        path = 'tweets/search/recent';
-        bounds = PAGE_BOUNDS.search;
-        extra = { query: `#${tag} -is:retweet` };
-        tokenParam = 'next_token';
-        break;
+        return { ...base, path: `users/${me}/mentions`, bounds: PAGE_BOUNDS.mentions, target: self };
+      case 'hashtag':
+      case 'search': {
+        let q: string;
+        if (kind === 'hashtag') {
+          const tag = query.replace(/^#+/, '');
+          if (!tag) throw new ColonnadeError('invalid', 'A hashtag column needs a hashtag.');
+          q = `#${tag} -is:retweet`;
+        } else {
+          if (!query) throw new ColonnadeError('invalid', 'A search column needs keywords.');
+          q = /(^|\s)-?is:retweet\b/.test(query) ? query : `${query} -is:retweet`;
+        }
+        return {
+          ...base,
+          path: 'tweets/search/recent',
+          bounds: PAGE_BOUNDS.search,
+          extra: { query: q },
+          tokenParam: 'next_token',
+          window: true,
+          target: null,
+        };
       }
-      case 'search':
-        if (!query) throw new ColonnadeError('invalid', 'A search column needs keywords.');
-        path = 'tweets/search/recent';
-        bounds = PAGE_BOUNDS.search;
-        extra = { query: /(^|\s)-?is:retweet\b/.test(query) ? query : `${query} -is:retweet` };
-        tokenParam = 'next_token';
-        break;
       case 'user': {
         const handle = query.replace(/^@+/, '');
         const id = await this.userIdFor(handle);
-        path = `users/${id}/tweets`;
-        bounds = PAGE_BOUNDS.user;
-        target = { type: 'user', id, handle };
-        break;
+        return { ...base, path: `users/${id}/tweets`, bounds: PAGE_BOUNDS.user, target: { type: 'user', id, handle } };
       }
       case 'list':
         if (!/^[0-9]{1,19}$/.test(query))
           throw new ColonnadeError('not-found', 'That X list does not exist.', { reason: 'list-not-found' });
-        path = `lists/${query}/tweets`;
-        bounds = PAGE_BOUNDS.list;
-        supportsIds = false;
-        target = { type: 'list', id: query };
-        break;
+        return {
+          ...base,
+          path: `lists/${query}/tweets`,
+          bounds: PAGE_BOUNDS.list,
+          ids: false,
+          target: { type: 'list', id: query },
+        };
       case 'scheduled':
       case 'drafts':
-        throw new ColonnadeError('invalid', 'Scheduled posts and drafts are not network timelines.');
+      case 'monitor':
+        // A monitor column is read by the engine as searches on each of its profiles.
+        throw new ColonnadeError('invalid', 'Scheduled posts, drafts and monitors are not network timelines.');
     }
-    const limit = Math.max(1, Math.floor(req.limit));
-    const maxResults = Math.min(bounds[1], Math.max(bounds[0], limit));
-    const cursor = req.cursor ? CursorSchema.safeParse(req.cursor) : null;
-    if (cursor && !cursor.success) throw new ColonnadeError('invalid', 'That page position is not valid for X.');
-    const [mark, value] = cursor?.success ? [cursor.data.slice(0, 1), cursor.data.slice(2)] : ['', ''];
-    const params: Record<string, string | number> = { ...extra, max_results: maxResults };
-    const newer = req.direction === 'newer' && mark === 's';
-    if (newer && supportsIds) params['since_id'] = value;
-    else if (!newer && mark === 'u') params['until_id'] = value;
-    else if (!newer && mark === 'p') params[tokenParam] = value;
+  }
 
-    const t = await this.getTimeline(feature, path, params);
+  /**
+   * A page of a column, newest first. 'older' (and 'newer' without a cursor) reads the newest
+   * page or pages back (`u:` until_id, `p:` X's token on lists). 'newer' with a cursor reads
+   * what arrived since it, one page at a time (see `readNewer`).
+   */
+  async readTimeline(req: TimelineRequest): Promise<Page<TimelineEntry>> {
+    const query = (req.query ?? '').trim();
+    const me = await this.myId();
+    const route = await this.routeOf(req.kind, query, me);
+    const cursor = req.cursor ? decodeCursor(req.cursor) : null;
+    const limit = Math.max(1, Math.floor(req.limit));
+    if (cursor?.kind === 'since' || cursor?.kind === 'between') {
+      if (req.direction !== 'newer') throw new ColonnadeError('invalid', 'That page position is not valid for X.');
+      return this.readNewer(req, route, me, cursor, limit);
+    }
+    if (req.direction === 'newer' && cursor)
+      throw new ColonnadeError('invalid', 'That page position is not valid for X.');
+
+    const maxResults = Math.min(route.bounds[1], Math.max(route.bounds[0], limit));
+    const params: Record<string, string | number> = { ...route.extra, max_results: maxResults };
+    if (cursor?.kind === 'older') params['until_id'] = cursor.untilId;
+    if (cursor?.kind === 'older-token') params[route.tokenParam] = cursor.token;
+    const t = await this.fetchPage(req, route, params);
+    const data = t.data ?? [];
+    const sliced = data.slice(0, limit);
+    const read = await this.entriesOf(req, t, sliced, me);
+    const ids = sliced.map(rawIdOf).filter((id): id is string => id !== null);
+    let older: string | null = null;
+    const lastId = ids[ids.length - 1];
+    if (lastId && (sliced.length < data.length || t.meta?.next_token)) {
+      // Lists page only by X's token (and are never cut short: their smallest page is 1).
+      if (route.ids) older = encodeCursor({ kind: 'older', untilId: lastId });
+      else if (t.meta?.next_token) older = encodeCursor({ kind: 'older-token', token: t.meta.next_token });
+    }
+    const newest = sliced.find((p) => rawIdOf(p) !== null);
+    const top = newest ? this.positionOf(route, newest, 0) : null;
+    return {
+      items: read.entries,
+      older,
+      newer: cursor || !top ? null : encodeCursor({ kind: 'since', since: top }),
+      ...(read.skipped.length ? { skipped: read.skipped.length } : {}),
+    };
+  }
+
+  /**
+   * The position after reading `newest` (a raw post of X): its id and time, when the column last
+   * read up to now (search), and for lists how many new entries this read met.
+   */
+  private positionOf(route: Route, newest: unknown, arrived: number): Since {
+    const id = rawIdOf(newest)!;
+    const parsed = XTweetSchema.safeParse(newest);
+    const at = parsed.success ? createdAtOf(parsed.data) : null;
+    return {
+      id,
+      ...(at === null ? {} : { at }),
+      ...(route.window ? { seen: this.ctx.clock.now() } : {}),
+      ...(route.ids ? {} : { hint: Math.min(100, arrived) }),
+    };
+  }
+
+  /**
+   * One page of what arrived since a cursor, newest first, reading no post the column holds
+   * where X allows it:
+   * - `since_id` with X's `next_token`/`pagination_token` (home, mentions, user posts, search):
+   *   every page holds only newer posts; `between` continues until X has no next page.
+   * - Lists take no `since_id`: pages are read down with X's token until a post at or below the
+   *   cursor (left out). X bills that one post (and the rest of its page): the first page asks
+   *   for as many posts as arrived last time plus one (`hint`), each next page for twice as
+   *   many, so a quiet list re-reads one post per poll and a busy one a page at most.
+   * - Recent search serves only the last 7 days: when the cursor's post is older (known from its
+   *   time, or from X refusing `since_id`), pages are read down without `since_id` until X has
+   *   no more (or a post at or below the cursor); each page then carries `horizon`, the instant
+   *   X reaches back to, unless the column had read everything up to a time within the window
+   *   (`seen`: nothing is missing) or a page met the cursor.
+   * Every page of one read answers the same `newer`: its first page's newest entry (or the
+   * cursor itself when nothing arrived).
+   */
+  private async readNewer(
+    req: TimelineRequest,
+    route: Route,
+    me: string,
+    cursor: Extract<XCursor, { kind: 'since' | 'between' }>,
+    limit: number,
+  ): Promise<Page<TimelineEntry>> {
+    const [min, max] = route.bounds;
+    const pageMax = Math.min(max, Math.max(min, limit));
+    const now = this.ctx.clock.now();
+    const windowStart = now - SEARCH_WINDOW_MS;
+    let since: Since;
+    let top: Since | null = null;
+    let mode: Between['mode'];
+    let size: number;
+    let token: string | undefined;
+    let horizon: string | undefined;
+    if (cursor.kind === 'between') {
+      ({ since, top, mode, size, token, horizon } = cursor.between);
+    } else {
+      since = cursor.since;
+      mode = 'since';
+      size = pageMax;
+      if (!route.ids) {
+        mode = 'scan';
+        size = Math.min(pageMax, Math.max(min, (since.hint ?? 0) + 1));
+      } else if (route.window && since.at !== undefined && since.at <= windowStart) {
+        mode = 'scan';
+        if (Math.max(since.at, since.seen ?? 0) < windowStart) horizon = new Date(windowStart).toISOString();
+      }
+    }
+    const params: Record<string, string | number> = { ...route.extra, max_results: size };
+    if (mode === 'since') params['since_id'] = since.id;
+    if (token) params[route.tokenParam] = token;
+    let t: XTimeline;
+    try {
+      t = await this.fetchPage(req, route, params, route.window && mode === 'since');
+    } catch (err) {
+      if (!(err instanceof SinceTooOld)) throw err;
+      // X search no longer reaches the cursor's post: read down without since_id (see above).
+      mode = 'scan';
+      horizon = err.after ?? new Date(windowStart).toISOString();
+      delete params['since_id'];
+      t = await this.fetchPage(req, route, params);
+    }
+    const data = t.data ?? [];
+    const held = (p: unknown) => {
+      const id = rawIdOf(p);
+      return id !== null && BigInt(id) <= BigInt(since.id);
+    };
+    const fresh = data.filter((p) => !held(p));
+    const metCursor = fresh.length < data.length;
+    const next = t.meta?.next_token;
+    const more = !metCursor && next !== undefined;
+    const read = await this.entriesOf(req, t, fresh, me);
+
+    if (!top) {
+      const newest = fresh.find((p) => rawIdOf(p) !== null);
+      top = newest
+        ? this.positionOf(route, newest, fresh.length)
+        : {
+            ...since,
+            ...(route.window ? { seen: now } : {}),
+            ...(route.ids ? {} : { hint: 0 }),
+          };
+    }
+    const between: Between | null =
+      more && next
+        ? {
+            since,
+            top,
+            token: next,
+            mode,
+            size: route.ids ? size : Math.min(pageMax, size * 2),
+            ...(horizon ? { horizon } : {}),
+          }
+        : null;
+    return {
+      items: read.entries,
+      older: null,
+      newer: encodeCursor({ kind: 'since', since: top }),
+      between: between ? encodeCursor({ kind: 'between', between }) : null,
+      ...(horizon && !metCursor ? { horizon } : {}),
+      ...(read.skipped.length ? { skipped: read.skipped.length } : {}),
+    };
+  }
+
+  /** One page of posts for a column; refusals about what it asks for are thrown (refusals.ts). */
+  private async fetchPage(
+    req: TimelineRequest,
+    route: Route,
+    params: Record<string, string | number>,
+    since = false,
+  ): Promise<XTimeline> {
+    const t = await this.getTimeline(route.feature, route.path, params, { since });
     if (t.errors?.length && !t.data?.length) {
       // Only errors: a refusal when one is about what the column asks for (a protected or
       // suspended account, a missing list), else partial errors and an empty page.
-      const refusal = refusalOf(t.errors, target, feature);
+      const refusal = refusalOf(t.errors, route.target, route.feature);
       if (refusal) {
         if (req.kind === 'user' && refusal.code === 'not-found')
-          this.userIds.delete(query.replace(/^@+/, '').toLowerCase());
+          this.userIds.delete((req.query ?? '').trim().replace(/^@+/, '').toLowerCase());
         throw refusal;
       }
       this.ctx.log.warn('x: an answer without posts named other things it could not include', {
@@ -348,16 +598,13 @@ export class XAdapter implements NetworkAdapter {
         errors: describeProblems(t.errors),
       });
     }
-    let data = t.data ?? [];
-    if (newer && !supportsIds) {
-      data = data.filter((p) => {
-        const id = rawIdOf(p);
-        return id !== null && BigInt(id) > BigInt(value);
-      });
-    }
-    const sliced = data.slice(0, limit);
-    const inc = await this.included(t, sliced);
-    const read = toEntries(sliced, inc, {
+    return t;
+  }
+
+  /** The entries of `data` (raw posts of `t`), with the quoted posts X did not include looked up. */
+  private async entriesOf(req: TimelineRequest, t: XTimeline, data: readonly unknown[], me: string) {
+    const inc = await this.included(t, data);
+    const read = toEntries(data, inc, {
       me,
       viewer: (id) => this.viewer.of(id),
       notifications: req.kind === 'notifications',
@@ -370,23 +617,7 @@ export class XAdapter implements NetworkAdapter {
         kind: req.kind,
       });
     }
-    const ids = sliced.map(rawIdOf).filter((id): id is string => id !== null);
-    const newestId = ids[0] ?? (newer ? value : null);
-
-    let older: string | null = null;
-    const lastId = ids[ids.length - 1];
-    if (!newer && lastId && (sliced.length < data.length || t.meta?.next_token)) {
-      // Lists page only by X's token (and are never cut short: their smallest page is 1).
-      if (supportsIds) older = `u:${lastId}`;
-      else if (t.meta?.next_token) older = `p:${t.meta.next_token}`;
-    }
-    const newerCursor = newestId ? `s:${newestId}` : null;
-    return {
-      items: read.entries,
-      older,
-      newer: req.direction === 'older' && req.cursor ? null : newerCursor,
-      ...(read.skipped.length ? { skipped: read.skipped.length } : {}),
-    };
+    return read;
   }
 
   /**
@@ -434,7 +665,7 @@ export class XAdapter implements NetworkAdapter {
       const parsed = XTimelineSchema.safeParse(raw);
       if (!parsed.success)
         throw new ColonnadeError('invalid', 'X answered metrics with data Colonnade does not understand.');
-      this.countReads(parsed.data, me);
+      this.countReads(parsed.data, me, 'counts');
       const answered = new Set<string>();
       for (const item of parsed.data.data ?? []) {
         const tweet = XTweetSchema.safeParse(item);

@@ -11,6 +11,7 @@ import {
   type TwitterRateLimit,
 } from 'twitter-api-v2';
 import { z } from 'zod';
+import { REQUEST_DEADLINE_MS } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import { problemType, readProblems } from './problems';
 
@@ -71,16 +72,45 @@ function retarget(url: URL, base: URL): void {
   if (prefix) url.pathname = prefix + url.pathname;
 }
 
+/**
+ * Told the 15-minute window (`x-rate-limit-*`) of every response that states one, success or
+ * error, with the endpoint it belongs to (`path` as the library was asked for it, `/2/...`,
+ * before the API base moved it).
+ */
 export interface RateLimitSink {
-  (limit: TwitterRateLimit): void;
+  (limit: TwitterRateLimit, endpoint: { method: string; path: string }): void;
 }
 
-/** The plugin that points every request (REST, media, OAuth, streams) at `apiBase`. */
-export function baseUrlPlugin(apiBase: string, onRateLimit?: RateLimitSink): ITwitterApiClientPlugin {
+/** What a client built by `clientSettings` reports and how long it waits. */
+export interface ClientHooks {
+  onRateLimit?: RateLimitSink | undefined;
+  /**
+   * How long a request may stay unanswered before it fails as a timeout, in milliseconds
+   * (default REQUEST_DEADLINE_MS, 30 s). twitter-api-v2 hands `requestOptions.timeout` to
+   * `https.request` and, when it is set, destroys the request with "Request timeout." once the
+   * socket has been idle that long (request-handler.helper.js, `timeoutErrorHandler`).
+   */
+  deadlineMs?: number | undefined;
+}
+
+/** The message twitter-api-v2 destroys a request with when its `timeout` passes (see ClientHooks). */
+const LIBRARY_TIMEOUT = 'Request timeout.';
+
+/**
+ * The plugin that points every request (REST, media, OAuth, streams) at `apiBase`, gives every
+ * request a deadline, and reports rate-limit windows.
+ */
+export function baseUrlPlugin(apiBase: string, hooks: ClientHooks = {}): ITwitterApiClientPlugin {
   const base = new URL(apiBase);
   const isDefault = base.origin === DEFAULT_API_BASE && base.pathname === '/';
+  const deadline = hooks.deadlineMs ?? REQUEST_DEADLINE_MS;
+  const report = (limit: TwitterRateLimit | undefined, method: string | undefined, url: URL) => {
+    if (limit && hooks.onRateLimit)
+      hooks.onRateLimit(limit, { method: (method ?? 'GET').toUpperCase(), path: url.pathname });
+  };
   return {
-    onBeforeRequest({ computedParams }) {
+    onBeforeRequest({ computedParams, requestOptions }) {
+      requestOptions.timeout = deadline;
       if (!isDefault) retarget(computedParams.url, base);
     },
     onBeforeStreamRequestConfig({ params }) {
@@ -89,27 +119,27 @@ export function baseUrlPlugin(apiBase: string, onRateLimit?: RateLimitSink): ITw
       retarget(url, base);
       params.url = url.toString();
     },
-    onAfterRequest({ response }) {
-      if (response.rateLimit && onRateLimit) onRateLimit(response.rateLimit);
+    onAfterRequest({ response, computedParams, url }) {
+      report(response.rateLimit, computedParams.method, url);
     },
-    onResponseError({ error }) {
-      if (error.rateLimit && onRateLimit) onRateLimit(error.rateLimit);
+    onResponseError({ error, computedParams, url }) {
+      report(error.rateLimit, computedParams.method, url);
     },
   };
 }
 
 /** Settings for a TwitterApi client on `apiBase`: the plugin, and a plain-http agent where needed. */
-export function clientSettings(apiBase: string, onRateLimit?: RateLimitSink) {
+export function clientSettings(apiBase: string, hooks: ClientHooks = {}) {
   const plain = new URL(apiBase).protocol === 'http:';
   return {
-    plugins: [baseUrlPlugin(apiBase, onRateLimit)],
+    plugins: [baseUrlPlugin(apiBase, hooks)],
     // twitter-api-v2 always calls https.request; an http.Agent makes it speak plain http.
     ...(plain ? { httpAgent: new http.Agent({ keepAlive: true }) } : {}),
   };
 }
 
-export function userClient(creds: XCredentials, onRateLimit?: RateLimitSink): TwitterApiReadWrite {
-  const settings = clientSettings(creds.apiBase, onRateLimit);
+export function userClient(creds: XCredentials, hooks: ClientHooks = {}): TwitterApiReadWrite {
+  const settings = clientSettings(creds.apiBase, hooks);
   const api =
     creds.kind === 'oauth2'
       ? new TwitterApi(creds.accessToken, settings)
@@ -487,6 +517,12 @@ export function toColonnadeError(err: unknown, key: XFeature): ColonnadeError {
     const cause = (options?.requestError ?? options?.error) as NodeJS.ErrnoException | undefined;
     const code = cause?.code ?? '';
     if (NETWORK_DOWN.has(code)) return new ColonnadeError('offline', 'X cannot be reached. Check the connection.');
+    if (cause?.message === LIBRARY_TIMEOUT || code === 'ETIMEDOUT') {
+      return new ColonnadeError('transient', `X took too long to answer during ${feature}.`, {
+        reason: 'timeout',
+        params: { feature: key },
+      });
+    }
     return new ColonnadeError('transient', `The connection to X broke during ${feature}.`);
   }
   return new ColonnadeError('transient', `Something went wrong talking to X during ${feature}.`);

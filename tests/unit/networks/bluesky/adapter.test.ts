@@ -576,7 +576,7 @@ describe('posts the network no longer has', () => {
       return fetch(req);
     };
     const own = { ...recordingContext(), clock: { ...systemClock, now: () => Date.now() + offset } };
-    const a = new BlueskyAdapter(creds, own, fetchStub);
+    const a = new BlueskyAdapter(creds, own, { fetch: fetchStub });
     const count = (method: string) => asked.filter((p) => p === `/xrpc/${method}`).length;
     // erin blocks casey: getPosts leaves erin's post out at every poll; it is not gone.
     for (let poll = 0; poll < 3; poll++) expect((await a.refreshMetrics([idOf(refs.eNote!)])).gone).toEqual([]);
@@ -845,9 +845,15 @@ describe('limits and failures', () => {
       headers.set('ratelimit-reset', '1900000000');
       return new Response(res.body, { status: res.status, headers });
     };
-    const a = new BlueskyAdapter(creds, recordingContext(), fetchStub);
+    const own = recordingContext();
+    const a = new BlueskyAdapter(creds, own, { fetch: fetchStub });
     await a.verify();
-    expect(a.rateLimit()).toEqual({ limit: 3000, remaining: 2999, resetAt: new Date(1_900_000_000_000).toISOString() });
+    const resetAt = new Date(1_900_000_000_000).toISOString();
+    expect(a.rateLimit()).toEqual({ limit: 3000, remaining: 2999, resetAt });
+    // Every answer's window is told to the app, as the bucket every read draws from.
+    expect(own.windows.length).toBeGreaterThanOrEqual(2); // the session's refresh, then getProfile
+    expect(own.windows.at(-1)).toEqual({ bucket: 'requests', limit: 3000, remaining: 2999, resetAt });
+    expect(a.rateBucket('home').bucket).toBe('requests');
 
     const json = (status: number, body: object, headers: Record<string, string> = {}) =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -905,7 +911,7 @@ describe('limits and failures', () => {
       });
     };
     const own = recordingContext();
-    const a = new BlueskyAdapter(creds, own, fetchStub);
+    const a = new BlueskyAdapter(creds, own, { fetch: fetchStub });
     const page = await a.readTimeline({ kind: 'user', query: 'alice.test', limit: 6, direction: 'older' });
     const shown = [uris[0]!, ...uris.slice(4)];
     expect(page.items.map((e) => e.post?.id)).toEqual(shown.map((uri) => `bluesky:${encodeURIComponent(uri)}`));

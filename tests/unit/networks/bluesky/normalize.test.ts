@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import { PostSchema, type Post } from '../../../../src/shared/model';
 import { BlueskyCredentialsSchema } from '../../../../src/main/networks/bluesky';
-import { decodeCursor, encodeCursor } from '../../../../src/main/networks/bluesky/cursor';
+import { decodeCursor, encodeCursor, keyDigest, markNames } from '../../../../src/main/networks/bluesky/cursor';
 import { toColonnadeError } from '../../../../src/main/networks/bluesky/errors';
+import { rateWindowOf } from '../../../../src/main/networks/bluesky/http';
 import { imageSize } from '../../../../src/main/networks/bluesky/image-size';
 import {
   UnreadableItem,
@@ -647,10 +648,58 @@ describe('errors in words', () => {
     ]);
     expect(reason(new XRPCError(413, 'PayloadTooLarge', 'request entity too large'))).toEqual(['invalid', 'too-large']);
     expect(reason(new XRPCError(503, 'NotEnoughResources', 'busy'))).toEqual(['transient', 'server-error']);
+    // A request's deadline (AbortSignal.timeout), as @atproto/xrpc wraps it.
+    const deadline = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    expect(reason(XRPCError.from(deadline))).toEqual(['transient', 'timeout']);
     expect(reason(new XRPCError(429, 'RateLimitExceeded', 'Rate Limit Exceeded'))).toEqual([
       'rate-limited',
       'rate-limited',
     ]);
+  });
+});
+
+describe('rate-limit windows (RateLimit-* headers of @atproto/xrpc-server)', () => {
+  const now = Date.UTC(2026, 10, 25, 8, 0, 0);
+  const headers = (h: Record<string, string>) => new Headers(h);
+  const xrpc = (nsid: string) => `https://pds.example/xrpc/${nsid}?limit=50`;
+
+  it('reads a window, names its bucket, and ignores answers that carry none or garbage', () => {
+    const read = headers({
+      'ratelimit-limit': '3000',
+      'ratelimit-remaining': '2990',
+      'ratelimit-reset': String(now / 1000 + 240),
+      'ratelimit-policy': '3000;w=300',
+    });
+    expect(rateWindowOf(read, xrpc('app.bsky.feed.searchPosts'), now)).toEqual({
+      bucket: 'requests',
+      limit: 3000,
+      remaining: 2990,
+      resetAt: new Date(now + 240_000).toISOString(),
+    });
+    // A write whose tightest window was the hourly write points.
+    const write = headers({
+      'ratelimit-limit': '5000',
+      'ratelimit-remaining': '4997',
+      'ratelimit-reset': String(now / 1000 + 3000),
+      'ratelimit-policy': '5000;w=3600',
+    });
+    expect(rateWindowOf(write, xrpc('com.atproto.repo.createRecord'), now)?.bucket).toBe('writes');
+    // A write whose tightest window was the per-IP one.
+    expect(rateWindowOf(read, xrpc('com.atproto.repo.createRecord'), now)?.bucket).toBe('requests');
+    const signIn = headers({ 'ratelimit-limit': '30', 'ratelimit-remaining': '29', 'ratelimit-reset': '1900000000' });
+    expect(rateWindowOf(signIn, xrpc('com.atproto.server.createSession'), now)).toMatchObject({
+      bucket: 'sign-in',
+      limit: 30,
+      remaining: 29,
+    });
+    // Seconds from now, as the IETF draft has it, from a server that follows it.
+    const delta = headers({ 'ratelimit-limit': '100', 'ratelimit-remaining': '5', 'ratelimit-reset': '60' });
+    expect(rateWindowOf(delta, xrpc('app.bsky.feed.getTimeline'), now)?.resetAt).toBe(
+      new Date(now + 60_000).toISOString(),
+    );
+    expect(rateWindowOf(headers({}), xrpc('app.bsky.feed.getTimeline'), now)).toBeNull();
+    const garbage = headers({ 'ratelimit-limit': 'lots', 'ratelimit-remaining': '1', 'ratelimit-reset': '1' });
+    expect(rateWindowOf(garbage, xrpc('app.bsky.feed.getTimeline'), now)).toBeNull();
   });
 });
 
@@ -659,6 +708,35 @@ describe('cursors and credentials', () => {
     const older = encodeCursor({ older: 'server-cursor::1' });
     expect(decodeCursor(older)).toEqual({ older: 'server-cursor::1' });
     expect(() => decodeCursor('not a cursor')).toThrow(ColonnadeError);
+    const mark = {
+      at: '2026-11-25T08:00:00.000Z',
+      keys: [keyDigest('a'), keyDigest('b')],
+      floor: '2026-11-25T07:59:00.000Z',
+    };
+    const between = encodeCursor({ between: { older: 'srv', mark, pages: 2 } });
+    expect(decodeCursor(between)).toEqual({ between: { older: 'srv', mark, pages: 2 } });
+  });
+
+  it('a newer mark names keys by digest, and still reads the keys themselves in cursors saved before', () => {
+    const legacy = Buffer.from(
+      JSON.stringify({ newerThan: { at: '2026-11-25T08:00:00.000Z', keys: ['k1'] } }),
+    ).toString('base64url');
+    const decoded = decodeCursor(legacy);
+    expect(decoded).toEqual({ newerThan: { at: '2026-11-25T08:00:00.000Z', keys: ['k1'] } });
+    const named = markNames((decoded as { newerThan: { at: string; keys: string[] } }).newerThan);
+    expect([named('k1'), named('k2')]).toEqual([true, false]);
+    expect(markNames({ at: '', keys: [keyDigest('k2')] })('k2')).toBe(true);
+  });
+
+  it('a cursor stays within 2,048 characters: a long server cursor leaves room by naming fewer keys', () => {
+    const keys = Array.from({ length: 100 }, (_, i) => keyDigest(`key-${i}`));
+    const mark = { at: '2026-11-25T08:00:00.000Z', keys, floor: '2026-11-25T07:00:00.000Z' };
+    const cursor = encodeCursor({ between: { older: 'x'.repeat(900), mark, pages: 1 } });
+    expect(cursor.length).toBeLessThanOrEqual(2048);
+    const state = decodeCursor(cursor) as { between: { mark: { keys: string[]; floor: string } } };
+    expect(state.between.mark.keys.length).toBeLessThan(100);
+    expect(state.between.mark.keys).toEqual(keys.slice(0, state.between.mark.keys.length)); // the newest kept
+    expect(state.between.mark.floor).toBe('2026-11-25T07:00:00.000Z');
   });
 
   it('credentials default to bsky.social and accept any http(s) server', () => {

@@ -88,4 +88,21 @@ describe('Mastodon emulator', () => {
     expect(link).toContain('types%5B%5D=mention');
     expect(first.headers.get('x-ratelimit-reset')).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
+
+  it('answers since_id with the newest items above it, and refuses more than 20 ids per status batch', async () => {
+    const emulator = await startEmulator();
+    const token = emulator.issueToken();
+    const get = (path: string) => fetch(`${emulator.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    const top = (await (await get('/api/v1/timelines/home?limit=3')).json()) as Array<{ id: string }>;
+    for (let i = 0; i < 5; i++) emulator.postAs('alice', `New ${i}`);
+    const since = (await (await get(`/api/v1/timelines/home?limit=3&since_id=${top[0]!.id}`)).json()) as Array<{
+      content: string;
+    }>;
+    // The newest three of the five, newest first (min_id would give the oldest three).
+    expect(since.map((s) => s.content)).toEqual(['<p>New 4</p>', '<p>New 3</p>', '<p>New 2</p>']);
+    const ids = top.map((s) => `id[]=${s.id}`);
+    expect((await get(`/api/v1/statuses?${ids.join('&')}`)).status).toBe(200);
+    const many = Array.from({ length: 21 }, (_, i) => `id[]=${BigInt(top[0]!.id) - BigInt(i)}`).join('&');
+    expect((await get(`/api/v1/statuses?${many}`)).status).toBe(422);
+  });
 });

@@ -5,8 +5,10 @@ import { systemClock } from '../../../../src/main/core/ports';
 import {
   createMastodonAdapter,
   type MastodonAdapter,
+  type MastodonAdapterOptions,
   type MastodonCredentials,
 } from '../../../../src/main/networks/mastodon';
+import type { RateWindow } from '../../../../src/shared/adapter';
 import {
   startMastodonEmulator,
   type MastodonEmulator,
@@ -21,6 +23,8 @@ export interface Setup {
   credentials: MastodonCredentials;
   log: MemoryLogger;
   saved: MastodonCredentials[];
+  /** Every rate window the adapter reported (AdapterContext.onRateWindow), in order. */
+  windows: RateWindow[];
 }
 
 const open: MastodonEmulator[] = [];
@@ -40,17 +44,26 @@ export async function startEmulator(options: MastodonEmulatorOptions = {}): Prom
   return emulator;
 }
 
-export async function setup(options: MastodonEmulatorOptions = {}): Promise<Setup> {
+export async function setup(
+  options: MastodonEmulatorOptions = {},
+  adapterOptions: MastodonAdapterOptions = {},
+): Promise<Setup> {
   const emulator = await startEmulator(options);
   const credentials: MastodonCredentials = { instanceUrl: emulator.url, accessToken: emulator.issueToken() };
   const log = new MemoryLogger();
   const saved: MastodonCredentials[] = [];
-  const adapter = createMastodonAdapter(credentials, {
-    clock: systemClock,
-    log,
-    saveCredentials: async (next) => void saved.push(next),
-  });
-  return { emulator, adapter, credentials, log, saved };
+  const windows: RateWindow[] = [];
+  const adapter = createMastodonAdapter(
+    credentials,
+    {
+      clock: systemClock,
+      log,
+      saveCredentials: async (next) => void saved.push(next),
+      onRateWindow: (window) => void windows.push(window),
+    },
+    adapterOptions,
+  );
+  return { emulator, adapter, credentials, log, saved, windows };
 }
 
 /** The ColonnadeError a promise rejects with (fails the test when it resolves). */

@@ -368,17 +368,20 @@ describe('X adapter: errors', () => {
 });
 
 describe('X adapter: reads for the cost meter', () => {
-  it('reports each response’s posts, own posts apart', async () => {
+  it('reports each response’s posts once: other people’s and the account’s own apart, counts apart', async () => {
     const own = rig(emu);
     await own.adapter.verify();
     const page = await own.adapter.readTimeline({ kind: 'home', direction: 'older', limit: 30 });
-    expect(own.reads).toEqual([
-      { posts: page.items.length, ownPosts: page.items.filter((e) => byOf(e).id === `x:${ME_ID}`).length },
-    ]);
-    expect(own.reads[0]!.ownPosts).toBeGreaterThan(0);
-    expect(own.reads[0]!.ownPosts).toBeLessThan(own.reads[0]!.posts);
+    const mine = page.items.filter((e) => byOf(e).id === `x:${ME_ID}`).length;
+    expect(own.reads).toEqual([{ posts: page.items.length - mine, ownPosts: mine, purpose: 'timeline' }]);
+    expect(mine).toBeGreaterThan(0);
+    expect(mine).toBeLessThan(page.items.length);
+    // Each post once: what the meter was told adds up to what the emulator served.
+    expect(own.reads[0]!.posts + own.reads[0]!.ownPosts).toBe(emu.served.at(-1)!.ids.length);
     await own.adapter.refreshMetrics(page.items.slice(0, 3).map((e) => postOf(e).id));
-    expect(own.reads[1]?.posts).toBe(3);
+    const refresh = own.reads[1]!;
+    expect(refresh.purpose).toBe('counts');
+    expect(refresh.posts + refresh.ownPosts).toBe(3);
   });
 });
 

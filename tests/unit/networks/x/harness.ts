@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createXAdapter, type XAdapter, type XCredentials } from '../../../../src/main/networks/x';
 import type { Clock, Logger } from '../../../../src/main/core/ports';
+import type { RateWindow } from '../../../../src/shared/adapter';
 import type { AdapterMemory } from '../../../../src/main/networks/module';
 import { startXEmulator, type XEmulator, type XEmulatorOptions } from '../../../emulators/x';
 
@@ -36,8 +37,20 @@ export interface Rig {
   adapter: XAdapter;
   creds: XCredentials;
   saved: XCredentials[];
-  reads: { posts: number; ownPosts: number }[];
+  /** What the adapter told the cost meter, response by response. */
+  reads: { posts: number; ownPosts: number; purpose: 'timeline' | 'counts' }[];
+  /** Every rate-limit window the adapter reported, in order. */
+  windows: RateWindow[];
   log: ReturnType<typeof memoryLogger>;
+}
+
+/** What a test may change about the adapter's context. */
+export interface RigOptions {
+  memory?: AdapterMemory;
+  /** The adapter's clock (default: the real one). */
+  clock?: Clock;
+  /** The request deadline (ms; default the app's REQUEST_DEADLINE_MS). */
+  requestDeadlineMs?: number;
 }
 
 export async function startEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
@@ -89,20 +102,28 @@ export function memoryDocument(): AdapterMemory & { document: Record<string, unk
   return doc;
 }
 
-export function rig(emu: XEmulator, creds: XCredentials = oauth2Creds(emu), memory?: AdapterMemory): Rig {
+export function rig(
+  emu: XEmulator,
+  creds: XCredentials = oauth2Creds(emu),
+  options: AdapterMemory | RigOptions = {},
+): Rig {
+  const { memory, ...rest }: RigOptions = 'read' in options ? { memory: options } : options;
   const saved: XCredentials[] = [];
   const reads: Rig['reads'] = [];
+  const windows: RateWindow[] = [];
   const log = memoryLogger();
   const adapter = createXAdapter(creds, {
-    clock,
+    clock: rest.clock ?? clock,
     log,
     saveCredentials: async (next) => {
       saved.push(next);
     },
     onReads: (r) => void reads.push(r),
+    onRateWindow: (w) => void windows.push(w),
     ...(memory ? { memory } : {}),
+    ...(rest.requestDeadlineMs === undefined ? {} : { requestDeadlineMs: rest.requestDeadlineMs }),
   });
-  return { emu, adapter, creds, saved, reads, log };
+  return { emu, adapter, creds, saved, reads, windows, log };
 }
 
 /** A PNG header big enough for X to read its size (the rest is filler). */

@@ -1,0 +1,488 @@
+import { describe, expect, it } from 'vitest';
+import type { NetworkAdapter } from '../../../src/shared/adapter';
+import { ColonnadeError } from '../../../src/shared/errors';
+import type { ColumnStatus, FeedDelivery } from '../../../src/shared/ipc/contract';
+import type { Column, TimelineEntry } from '../../../src/shared/model';
+import { CALL_DEADLINE_MS, MonitorEngine, type MonitorEngineDeps } from '../../../src/main/core/monitors/engine';
+import { FakeNetwork } from '../../doubles/fake-network';
+import { FakeClock, MemoryDocuments, MemoryLogger } from '../../doubles/ports';
+import { TimelineNetwork } from '../../doubles/timeline-network';
+
+const col = (id: string, extra: Partial<Column> = {}): Column => ({
+  id,
+  kind: 'hashtag',
+  profileId: 'mastodon:cm',
+  query: 'IFPower',
+  width: 340,
+  ...extra,
+});
+
+/** An engine over one or more fake networks, recording what it delivers; the renderer acknowledges at once unless told not to. */
+function rig(opts: {
+  clock: FakeClock;
+  networks: TimelineNetwork[];
+  documents?: MemoryDocuments;
+  ack?: boolean;
+  extra?: Partial<MonitorEngineDeps>;
+}) {
+  const documents = opts.documents ?? new MemoryDocuments();
+  const deliveries: FeedDelivery[] = [];
+  const statuses: ColumnStatus[] = [];
+  const log = new MemoryLogger();
+  let seq = 0;
+  const adapters = new Map<string, NetworkAdapter>(opts.networks.map((n) => [n.profileId, n.adapter()]));
+  const engine: MonitorEngine = new MonitorEngine({
+    clock: opts.clock,
+    log,
+    random: () => 0.5,
+    adapterFor: (id) => adapters.get(id),
+    networkOf: (id) => id.split(':')[0],
+    positions: documents.open('monitors'),
+    deliver: (d) => {
+      const full = { ...d, seq: ++seq };
+      deliveries.push(full);
+      if (opts.ack !== false) queueMicrotask(() => engine.acknowledged(full.seq));
+      return full.seq;
+    },
+    status: (s) => statuses.push(s),
+    ...opts.extra,
+  });
+  for (const n of opts.networks) n.onWindow = (w) => engine.budget(n.profileId).observe(w);
+  /** Post ids delivered to a column, each once, in delivery order. */
+  const ids = (columnId: string) => [
+    ...new Set(
+      deliveries
+        .filter((d) => d.columnId === columnId)
+        .flatMap((d) => d.entries.flatMap((e) => (e.post ? [e.post.id] : []))),
+    ),
+  ];
+  const gaps = (columnId: string) => {
+    const open = new Map<string, TimelineEntry>();
+    for (const d of deliveries.filter((x) => x.columnId === columnId)) {
+      for (const e of d.entries) if (e.gap) open.set(e.gap.id, e);
+      for (const g of d.closedGaps ?? []) open.delete(g);
+    }
+    return [...open.values()];
+  };
+  return { engine, deliveries, statuses, log, documents, ids, gaps };
+}
+
+describe('the monitor engine: nothing missed', () => {
+  it('51 and then 500 posts between two polls all arrive, and no held post is read again', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    net.burst(10, ['IFPower']);
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(r.ids('c1')).toHaveLength(10);
+
+    net.burst(51, ['IFPower']);
+    const served = net.postsServed;
+    await clock.advance(120_000);
+    expect(r.ids('c1')).toHaveLength(61);
+    // Only the 51 new posts were read to find them.
+    expect(net.postsServed - served).toBe(51);
+
+    net.burst(500, ['IFPower']);
+    await clock.advance(120_000);
+    expect(r.ids('c1')).toHaveLength(561);
+    expect(r.gaps('c1')).toEqual([]);
+    r.engine.stop();
+  });
+
+  it('a restart continues from the persisted position: 150 posts made while closed all arrive, none re-read', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const documents = new MemoryDocuments();
+    net.burst(20, ['IFPower']);
+    const first = rig({ clock, networks: [net], documents });
+    first.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    first.engine.stop();
+
+    await clock.advance(3_600_000); // closed for an hour
+    net.burst(150, ['IFPower']);
+    const served = net.postsServed;
+    const second = rig({ clock, networks: [net], documents });
+    second.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(second.ids('c1')).toHaveLength(150);
+    expect(net.postsServed - served).toBe(150);
+    // The column was seeded before the restart: no second "first page" with its own cursor.
+    expect(second.deliveries.some((d) => d.older !== undefined)).toBe(false);
+    second.engine.stop();
+  });
+
+  it('what the renderer never stored is read again after a crash (positions persist only once acknowledged)', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const documents = new MemoryDocuments();
+    net.burst(5, ['IFPower']);
+    const first = rig({ clock, networks: [net], documents });
+    first.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    // From now on the renderer stores nothing (it crashed), and then main crashes too.
+    const stillAcked = rig({ clock, networks: [net], documents, ack: false });
+    first.engine.stop();
+    stillAcked.engine.follow([col('c1')], ['c1']);
+    net.burst(30, ['IFPower']);
+    await clock.advance(120_000);
+    expect(stillAcked.ids('c1')).toHaveLength(30);
+    stillAcked.engine.stop();
+
+    const third = rig({ clock, networks: [net], documents });
+    third.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(third.ids('c1')).toHaveLength(30); // delivered again: nothing lost
+    third.engine.stop();
+  });
+
+  it('an 8-hour sleep: on resume every post arrives; beyond the catch-up pages a gap marker, filled in the background', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { limit: 10_000 });
+    net.burst(3, ['IFPower']);
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    // The laptop sleeps: no timer fires for 8 hours; 1,200 posts meanwhile.
+    clock.time += 8 * 3_600_000;
+    net.burst(1_200, ['IFPower']);
+    r.engine.wakeAll();
+    await clock.advance(0);
+    // 20 pages of 50 at once, then a marker for the rest, which later polls fill.
+    expect(r.ids('c1').length).toBeGreaterThanOrEqual(1_000);
+    await clock.advance(10 * 60_000);
+    expect(r.ids('c1')).toHaveLength(1_203);
+    expect(r.gaps('c1')).toEqual([]);
+    r.engine.stop();
+  });
+
+  it('where the network serves less than the outage, a gap marker says so in the column', async () => {
+    const clock = new FakeClock();
+    const sevenDays = 7 * 86_400_000;
+    const net = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm', horizonMs: sevenDays });
+    net.burst(5, ['IFPower']);
+    const r = rig({ clock, networks: [net] });
+    const column = col('c1', { profileId: 'x:cm' });
+    r.engine.follow([column], ['c1']);
+    await clock.advance(0);
+    r.engine.stop();
+    clock.time += 10 * 86_400_000; // away ten days
+    net.burst(40, ['IFPower']);
+    const again = rig({ clock, networks: [net], documents: r.documents });
+    again.engine.follow([column], ['c1']);
+    await clock.advance(0);
+    expect(again.ids('c1')).toHaveLength(40);
+    const [gap] = again.gaps('c1');
+    expect(gap?.gap).toMatchObject({ why: 'horizon', from: expect.any(String) });
+    // It lies below the oldest post loaded above it.
+    const oldest = again.deliveries
+      .flatMap((d) => d.entries)
+      .filter((e) => e.post)
+      .map((e) => e.at)
+      .sort()[0]!;
+    expect(gap!.at < oldest).toBe(true);
+    await expect(again.engine.loadGap('c1', gap!.gap!.id)).rejects.toMatchObject({ reason: 'gap-beyond-horizon' });
+    again.engine.stop();
+  });
+
+  it('"Load them" fills a gap left by a failure half-way and the marker leaves', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { limit: 100_000 });
+    net.burst(2, ['IFPower']);
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    net.burst(120, ['IFPower']);
+    // The second page of the catch-up fails.
+    const adapter = net.adapter();
+    let reads = 0;
+    const flaky: NetworkAdapter = {
+      ...adapter,
+      readTimeline: async (req) => {
+        if (req.direction === 'newer' && ++reads === 2) throw new ColonnadeError('transient', '503');
+        return adapter.readTimeline(req);
+      },
+    };
+    const r2 = rig({ clock, networks: [], documents: r.documents, extra: { adapterFor: () => flaky } });
+    r.engine.stop();
+    r2.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(r2.ids('c1')).toHaveLength(50);
+    const [gap] = r2.gaps('c1');
+    expect(gap?.gap?.why).toBe('failed');
+    expect(r2.statuses.at(-1)).toMatchObject({ state: 'error', error: { code: 'transient' } });
+    await r2.engine.loadGap('c1', gap!.gap!.id);
+    expect(r2.ids('c1')).toHaveLength(120);
+    expect(r2.gaps('c1')).toEqual([]);
+    r2.engine.stop();
+  });
+});
+
+describe('the monitor engine: first pages', () => {
+  it('a second column of the same timeline gets its own first page; a column the renderer lost is seeded again', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    net.burst(60, ['IFPower']);
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    const firsts = () => r.deliveries.filter((d) => d.older !== undefined).map((d) => d.columnId);
+    expect(firsts()).toEqual(['c1']);
+    r.engine.follow([col('c1'), col('c2')], ['c1', 'c2']);
+    await clock.advance(0);
+    expect(firsts()).toEqual(['c1', 'c2']);
+    expect(r.ids('c2')).toHaveLength(50);
+    // Polls go on without first pages…
+    await clock.advance(10 * 60_000);
+    expect(firsts()).toEqual(['c1', 'c2']);
+    // …until the renderer says it holds nothing of c1 (cleared storage).
+    r.engine.reseed('c1');
+    await clock.advance(0);
+    expect(firsts()).toEqual(['c1', 'c2', 'c1']);
+    expect(r.deliveries.at(-1)).toMatchObject({ columnId: 'c1', older: expect.any(String) });
+    r.engine.stop();
+  });
+});
+
+describe('the monitor engine: budgets and faults', () => {
+  it('ten columns of one Mastodon account stay under 300 requests per 5 minutes, with room to post, and no 429', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, {
+      limit: 300,
+      windowMs: 300_000,
+      stateWindows: true,
+      pollIntervalMs: 5_000,
+    });
+    const columns = Array.from({ length: 10 }, (_, i) => col(`c${i}`, { query: `tag${i}` }));
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow(
+      columns,
+      columns.map((c) => c.id),
+    );
+    for (let minute = 0; minute < 60; minute++) {
+      net.post('hello', { tags: [`tag${minute % 10}`] });
+      await clock.advance(60_000);
+    }
+    expect(net.responses429).toBe(0);
+    // Requests per 5-minute window: at most the limit minus the reserve for the CM's own actions.
+    const perWindow = new Map<number, number>();
+    for (const q of net.requests) {
+      const w = Math.floor((q.at - net.requests[0]!.at) / 300_000);
+      perWindow.set(w, (perWindow.get(w) ?? 0) + 1);
+    }
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(300 - 45);
+    // Every post reached its column.
+    for (let i = 0; i < 10; i++) expect(r.ids(`c${i}`)).toHaveLength(6);
+    r.engine.stop();
+  });
+
+  it('a 429 on one bucket: no request before its reset, then polling resumes; the account is not marked', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const health: Array<string | null> = [];
+    const r = rig({ clock, networks: [net], extra: { health: (_, e) => health.push(e?.code ?? null) } });
+    const resetAt = new Date(clock.now() + 90_000).toISOString();
+    net.failNext = new ColonnadeError('rate-limited', 'Too many requests', { resetAt });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(r.statuses.at(-1)).toMatchObject({ state: 'error', error: { code: 'rate-limited', resetAt } });
+    const before = net.requests.length;
+    await clock.advance(89_000);
+    expect(net.requests.length).toBe(before);
+    await clock.advance(1_000);
+    expect(net.requests.length).toBe(before + 1);
+    expect(r.statuses.at(-1)?.state).toBe('live');
+    expect(health).not.toContain('rate-limited');
+    r.engine.stop();
+  });
+
+  it('a server that accepts and never answers is a timeout in the column, in words, and is retried', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    net.hang = true;
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(CALL_DEADLINE_MS);
+    expect(r.statuses.at(-1)).toMatchObject({ state: 'error', error: { code: 'transient', reason: 'timeout' } });
+    net.hang = false;
+    net.post('back', { tags: ['IFPower'] });
+    await clock.advance(10 * 60_000);
+    expect(r.ids('c1')).toHaveLength(1);
+    r.engine.stop();
+  });
+
+  it('backs off with jitter on failures (no request storm), and logs what is not the taxonomy', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { pollIntervalMs: 1_000 });
+    const r = rig({ clock, networks: [net] });
+    net.failNext = new TypeError('boom');
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(r.statuses.at(-1)).toMatchObject({ state: 'error', error: { code: 'internal' } });
+    expect(r.log.text()).toContain('boom');
+    const nextAt = Date.parse(r.statuses.at(-1)!.nextAt!);
+    // 1 s × 2¹ × jitter 0.75 (random 0.5).
+    expect(nextAt - clock.now()).toBe(1_500);
+    r.engine.stop();
+  });
+
+  it('offline pauses every column without a request; coming back catches up at once', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    r.engine.setOnline(false);
+    expect(r.statuses.at(-1)).toMatchObject({ state: 'paused', error: { code: 'offline' } });
+    const before = net.requests.length;
+    net.burst(70, ['IFPower']);
+    await clock.advance(30 * 60_000);
+    expect(net.requests.length).toBe(before);
+    r.engine.setOnline(true);
+    await clock.advance(0);
+    expect(r.ids('c1')).toHaveLength(70);
+    r.engine.stop();
+  });
+
+  it('columns on every deck are followed; hidden ones poll less often than shown ones', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { pollIntervalMs: 60_000, limit: 100_000 });
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('shown', { query: 'a' }), col('hidden', { query: 'b' })], ['shown']);
+    await clock.advance(60 * 60_000);
+    const count = (q: string) => net.requests.filter((x) => x.query === q).length;
+    expect(count('b')).toBeGreaterThan(5);
+    expect(count('a')).toBeGreaterThan(count('b') * 2);
+    net.post('on a hidden deck', { tags: ['b'] });
+    await clock.advance(12 * 60_000);
+    expect(r.ids('hidden')).toHaveLength(1);
+    r.engine.stop();
+  });
+});
+
+describe('the monitor engine: merging and cross-network columns', () => {
+  it('X hashtag columns of one account are read as one OR-ed search, each post routed to its hashtags', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm' });
+    const columns = ['IFPower', 'Brand', 'Launch'].map((tag, i) => col(`c${i}`, { profileId: 'x:cm', query: tag }));
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow(
+      columns,
+      columns.map((c) => c.id),
+    );
+    await clock.advance(0);
+    net.post('one', { tags: ['IFPower'] });
+    net.post('two', { tags: ['brand', 'launch'] });
+    net.post('three', { tags: ['Launch'] });
+    const before = net.requests.length;
+    await clock.advance(10 * 60_000);
+    const polls = net.requests.slice(before);
+    expect(new Set(polls.map((p) => p.query))).toEqual(new Set(['(#Brand OR #IFPower OR #Launch)']));
+    expect(r.ids('c0')).toEqual(['x:1']);
+    expect(r.ids('c1')).toEqual(['x:2']);
+    expect(r.ids('c2').sort()).toEqual(['x:2', 'x:3']);
+    r.engine.stop();
+  });
+
+  it('a monitor column merges one query over two networks, marks each post with its profile, and applies exclusions', async () => {
+    const clock = new FakeClock();
+    const x = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm' });
+    const m = new TimelineNetwork(clock, { network: 'mastodon', profileId: 'mastodon:cm' });
+    const monitor: Column = {
+      id: 'mon',
+      kind: 'monitor',
+      profileId: 'x:cm',
+      width: 340,
+      monitor: { hashtags: ['IFPower'], keywords: [], exclude: ['spam'], profileIds: ['x:cm', 'mastodon:cm'] },
+    };
+    const r = rig({ clock, networks: [x, m] });
+    r.engine.follow([monitor], ['mon']);
+    await clock.advance(0);
+    x.post('on x', { tags: ['IFPower'] });
+    m.post('on mastodon', { tags: ['ifpower'] });
+    m.post('buy spam now', { tags: ['IFPower'] });
+    await clock.advance(10 * 60_000);
+    const entries = r.deliveries.filter((d) => d.columnId === 'mon').flatMap((d) => d.entries);
+    expect(entries.map((e) => [e.post?.text, e.via])).toEqual(
+      expect.arrayContaining([
+        ['on x #IFPower', 'x:cm'],
+        ['on mastodon #ifpower', 'mastodon:cm'],
+      ]),
+    );
+    expect(entries.some((e) => e.post?.text.includes('spam'))).toBe(false);
+    r.engine.stop();
+  });
+});
+
+describe('the monitor engine: accounts', () => {
+  it('wakes a profile’s readers at once on reconnect, and only the signed-out ones after a health recovery', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { pollIntervalMs: 1_000 });
+    const r = rig({ clock, networks: [net] });
+    net.failNext = new ColonnadeError('auth-expired', 'Reconnect it.');
+    r.engine.follow([col('c1', { kind: 'home', query: undefined }), col('c2', { query: 'other' })], ['c1', 'c2']);
+    await clock.advance(0);
+    const c1 = () => r.statuses.filter((s) => s.columnId === 'c1').at(-1);
+    expect(c1()).toMatchObject({ state: 'error', error: { code: 'auth-expired' } });
+    const before = net.requests.length;
+    r.engine.wake('mastodon:cm', 'signed-out');
+    await clock.advance(0);
+    expect(net.requests.length - before).toBe(1);
+    expect(c1()?.state).toBe('live');
+    r.engine.stop();
+  });
+
+  it('a post the network says is deleted leaves every column, and its counts are not asked again', async () => {
+    const clock = new FakeClock();
+    const log = new MemoryLogger();
+    const fake = new FakeNetwork('mastodon');
+    fake.validTokens.add('cm-token');
+    const credentials = { instanceUrl: 'https://social.example', accessToken: 'cm-token', generation: 1 };
+    const real = await fake.module().createAdapter(credentials, { clock, log, saveCredentials: async () => undefined });
+    const asked: string[][] = [];
+    const adapter: NetworkAdapter = {
+      ...real,
+      refreshMetrics: (ids) => {
+        asked.push([...ids]);
+        return real.refreshMetrics(ids);
+      },
+    };
+    const r = rig({ clock, networks: [], extra: { adapterFor: () => adapter } });
+    r.engine.follow([col('c1', { kind: 'home', query: undefined })], ['c1']);
+    await clock.advance(0);
+    r.engine.visible('c1', ['mastodon:1'], true);
+    fake.deleted.add('mastodon:1');
+    await clock.advance(3 * 60_000);
+    expect(r.deliveries.filter((d) => d.removed).map((d) => d.removed)).toEqual([['mastodon:1']]);
+    expect(asked).toEqual([['mastodon:1']]);
+    await clock.advance(30 * 60_000);
+    expect(asked).toHaveLength(1);
+    r.engine.stop();
+  });
+
+  it('refreshes counts only of posts on screen and own posts, less often as they age', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const r = rig({ clock, networks: [net] });
+    net.post('mine', { tags: ['IFPower'], author: 'cm' });
+    net.post('theirs on screen', { tags: ['IFPower'] });
+    net.post('theirs off screen', { tags: ['IFPower'] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    r.engine.visible('c1', ['mastodon:2'], true);
+    await clock.advance(3 * 60_000);
+    expect(net.refreshAsked.flat().sort()).toEqual(['mastodon:1', 'mastodon:2']);
+    // After two hours on screen, a post is refreshed every 10 minutes, not every 2.
+    net.refreshAsked = [];
+    for (let i = 0; i < 120; i++) {
+      r.engine.visible('c1', ['mastodon:2'], true);
+      await clock.advance(60_000);
+    }
+    const times = net.refreshAsked.filter((ids) => ids.includes('mastodon:2')).length;
+    expect(times).toBeGreaterThan(8);
+    expect(times).toBeLessThan(40);
+    r.engine.stop();
+  });
+});
