@@ -1,7 +1,17 @@
 // The one interface every network implements (Sandbox first; X, Bluesky, Mastodon next).
 // Adapters run in main only: they hold tokens and talk to servers. Every failure they throw is a
 // ColonnadeError of the shared taxonomy (errors.ts), never a library's own error.
-import type { ColumnKind, Cursor, Metrics, Page, Post, Profile, TimelineEntry } from './model';
+import type {
+  ColumnKind,
+  Cursor,
+  Metrics,
+  Page,
+  Post,
+  Profile,
+  ProfileDetails,
+  ThreadView,
+  TimelineEntry,
+} from './model';
 
 export interface TimelineRequest {
   kind: ColumnKind;
@@ -155,6 +165,14 @@ export interface NetworkAdapter {
    * are gone, from the same requests. Ids of other networks or accounts are left out of both.
    */
   refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh>;
+  /**
+   * A post in its conversation (the side panel): what it replies to and its replies, as the
+   * network shows them to this account. Throws not-found (reason `post-gone`) for a post that is
+   * gone, and the network's refusal in the taxonomy otherwise.
+   */
+  thread(postId: string): Promise<ThreadView>;
+  /** A profile's page (the side panel); `handle` without '@'. Throws not-found for an unknown one. */
+  profile(handle: string): Promise<ProfileDetails>;
   /** Lists (and custom feeds) this account can open as columns. */
   lists(): Promise<ListInfo[]>;
   act(postId: string, action: PostAction): Promise<void>;

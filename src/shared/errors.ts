@@ -101,6 +101,7 @@ export const POST_GONE_REASONS: ReadonlySet<string> = new Set([
   'x-deleted-or-hidden',
   'not-found',
   'gone',
+  'post-gone',
 ]);
 
 /** True when `error` (an answer to acting on a post) says the post itself is gone: see POST_GONE_REASONS. */

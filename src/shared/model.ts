@@ -173,6 +173,36 @@ export const PostSchema = z.object({
 });
 export type Post = z.infer<typeof PostSchema>;
 
+/**
+ * A post in its conversation, as the network shows it: what it replies to (root first), and its
+ * replies (depth-first in the network's order, each with its depth below the post, 1 = a direct
+ * reply). `more` counts replies the network knows of but did not include (beyond what it serves
+ * at once, hidden, blocked, or beyond its search window).
+ */
+export const ThreadViewSchema = z.object({
+  ancestors: z.array(PostSchema),
+  post: PostSchema,
+  replies: z.array(z.object({ post: PostSchema, depth: z.number().int().positive() })),
+  more: z.number().int().nonnegative(),
+  /** Why part of the conversation cannot be shown, in the network's terms ("X search serves 7 days"). */
+  note: z.string().max(300).optional(),
+});
+export type ThreadView = z.infer<typeof ThreadViewSchema>;
+
+/** A profile with what its page shows: bio, counts (null where the network hides them), relation. */
+export const ProfileDetailsSchema = ProfileSchema.extend({
+  bio: z.string().max(5000),
+  followers: z.number().int().nonnegative().nullable(),
+  following: z.number().int().nonnegative().nullable(),
+  posts: z.number().int().nonnegative().nullable(),
+  bannerUrl: z.string().nullable().optional(),
+  /** How the viewing account relates to it, where the network says. */
+  viewer: z.object({ following: z.boolean(), followedBy: z.boolean() }).optional(),
+  /** The network's own labels or states ("bot", "locked", "suspended"…). */
+  flags: z.array(z.string().max(50)).max(20).optional(),
+});
+export type ProfileDetails = z.infer<typeof ProfileDetailsSchema>;
+
 export const NOTIFICATION_KINDS = ['like', 'repost', 'follow', 'mention', 'reply', 'quote', 'other'] as const;
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKindSchema>;

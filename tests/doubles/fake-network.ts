@@ -123,6 +123,12 @@ export class FakeNetwork {
       pollIntervalMs: () => 1_000,
       rateLimit: () => null,
       rateBucket: () => ({ bucket: 'account', limit: 300, windowMs: 300_000 }),
+      thread: async () => {
+        throw new ColonnadeError('not-allowed', 'not in this double');
+      },
+      profile: async () => {
+        throw new ColonnadeError('not-allowed', 'not in this double');
+      },
     };
   }
 }

@@ -209,6 +209,12 @@ export class TimelineNetwork {
       pollIntervalMs: () => this.options.pollIntervalMs ?? 30_000,
       rateLimit: () => null,
       rateBucket: () => ({ bucket: 'account', limit: this.limit, windowMs: this.windowMs, idsPerRequest: 20 }),
+      thread: async () => {
+        throw new ColonnadeError('not-allowed', 'not in this double');
+      },
+      profile: async () => {
+        throw new ColonnadeError('not-allowed', 'not in this double');
+      },
     };
   }
 }

@@ -47,6 +47,8 @@ export interface SeedPost {
   rawFacets?: unknown[];
   /** Self-labels (com.atproto.label.defs#selfLabels): 'porn', 'graphic-media'… */
   labels?: string[];
+  /** The record's `langs` (BCP-47 tags, at most 3). */
+  langs?: string[];
 }
 
 export interface BlueskyNetworkFigures {
@@ -86,6 +88,18 @@ export interface BlueskyTestNetwork {
   revokeAppPassword(by: BlueskyTestAccount): Promise<void>;
   block(by: BlueskyTestAccount, subject: BlueskyTestAccount): Promise<StrongRef>;
   deleteRecord(by: BlueskyTestAccount, uri: string): Promise<void>;
+  /**
+   * The author of the thread's root sets its threadgate (app.bsky.feed.threadgate, record key of
+   * the root): everyone may reply, and `hiddenReplies` are hidden.
+   */
+  threadgate(by: BlueskyTestAccount, root: StrongRef, hiddenReplies: string[]): Promise<void>;
+  /** Changes the account's profile record (bio, a banner image, self-labels). */
+  updateProfile(
+    by: BlueskyTestAccount,
+    fields: { description?: string; banner?: Uint8Array; labels?: string[] },
+  ): Promise<void>;
+  /** `by` mutes `subject` (app.bsky.graph.muteActor). */
+  mute(by: BlueskyTestAccount, subject: BlueskyTestAccount): Promise<void>;
   /** The author of `post` detaches the quote `quoteUri` from it (app.bsky.feed.postgate). */
   detachQuote(by: BlueskyTestAccount, post: StrongRef, quoteUri: string): Promise<void>;
   /** Waits until the AppView has indexed everything written so far. */
@@ -268,6 +282,7 @@ export async function startBlueskyNetwork(options: BlueskyNetworkOptions = {}): 
         if (rt.facets?.length) record.facets = rt.facets;
         if (spec.rawFacets) record.facets = spec.rawFacets as typeof record.facets;
         if (spec.replyTo) record.reply = spec.replyTo;
+        if (spec.langs) record.langs = spec.langs;
         let images: Array<{ image: BlobRef; alt: string }> = [];
         if (spec.images?.length) {
           images = [];
@@ -353,6 +368,50 @@ export async function startBlueskyNetwork(options: BlueskyNetworkOptions = {}): 
       async deleteRecord(by, uri) {
         const [, , , collection, rkey] = uri.split('/');
         await by.agent.com.atproto.repo.deleteRecord({ repo: by.did, collection: collection!, rkey: rkey! });
+      },
+
+      async threadgate(by, root, hiddenReplies) {
+        await by.agent.com.atproto.repo.putRecord({
+          repo: by.did,
+          collection: 'app.bsky.feed.threadgate',
+          rkey: root.uri.split('/').pop()!,
+          record: {
+            $type: 'app.bsky.feed.threadgate',
+            post: root.uri,
+            hiddenReplies,
+            createdAt: new Date().toISOString(),
+          },
+        });
+      },
+
+      async updateProfile(by, fields) {
+        const current = await by.agent.com.atproto.repo.getRecord({
+          repo: by.did,
+          collection: 'app.bsky.actor.profile',
+          rkey: 'self',
+        });
+        const record: Record<string, unknown> = { ...(current.data.value as Record<string, unknown>) };
+        if (fields.description !== undefined) record.description = fields.description;
+        if (fields.banner) {
+          const up = await by.agent.uploadBlob(fields.banner, { encoding: 'image/png' });
+          record.banner = up.data.blob;
+        }
+        if (fields.labels) {
+          record.labels = {
+            $type: 'com.atproto.label.defs#selfLabels',
+            values: fields.labels.map((val) => ({ val })),
+          };
+        }
+        await by.agent.com.atproto.repo.putRecord({
+          repo: by.did,
+          collection: 'app.bsky.actor.profile',
+          rkey: 'self',
+          record,
+        });
+      },
+
+      async mute(by, subject) {
+        await by.agent.mute(subject.did);
       },
 
       async detachQuote(by, post, quoteUri) {

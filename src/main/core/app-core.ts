@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { NetworkAdapter } from '../../shared/adapter';
-import { ColonnadeError, type Result } from '../../shared/errors';
+import { ColonnadeError, toAppError, type Result } from '../../shared/errors';
 import type { Account, Column, Layout, Post } from '../../shared/model';
 import type { NetworkModule } from '../networks/module';
 import { AccountsService, accountView } from './accounts-service';
@@ -152,6 +152,12 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     adapterFor,
     networkOf,
     positions: documents.open('monitors'),
+    // Bluesky's PDS limits per IP address (3,000 requests per 5 minutes): every account on one
+    // PDS draws from one budget. X and Mastodon limit per account (per token, per user).
+    budgetKey: (profileId) => {
+      const account = accounts().find((a) => a.id === profileId);
+      return account?.network === 'bluesky' && account.server ? `bluesky@${account.server}` : profileId;
+    },
     deliver: (d) => {
       for (const e of d.entries) {
         if (!e.post) continue;
@@ -167,6 +173,10 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     health: (profileId, error) => connected.noteOutcome(profileId, error),
     arrived: (column, entries) => alerts.arrived(column, entries),
     counted: (metrics) => alerts.counted(layout.allColumns(), metrics, (id) => recentPosts.get(id)),
+    slowdown: (profileId) => {
+      if (!xAccounts().some((a) => a.id === profileId)) return null;
+      return budgetPace(usage.usage(profileId), clock.now());
+    },
     paused: (profileId) => {
       if (!xAccounts().some((a) => a.id === profileId)) return null;
       const u = usage.usage(profileId);
@@ -272,7 +282,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
       return adapter.lists();
     },
-    'post.publish': async ({ profileId, text, replyTo, idempotencyKey }) => {
+    'post.publish': async ({ profileId, text, replyTo, quoteOf, idempotencyKey }) => {
       const adapter = adapterFor(profileId);
       if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
       // Never send what the network would refuse for its length (the composer says so first).
@@ -292,7 +302,12 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
           params: tooLongParams(limit),
         });
       }
-      return adapter.publish({ text: sent, idempotencyKey, ...(replyTo ? { replyTo } : {}) });
+      return adapter.publish({
+        text: sent,
+        idempotencyKey,
+        ...(replyTo ? { replyTo } : {}),
+        ...(quoteOf ? { quoteOf } : {}),
+      });
     },
     'post.act': async ({ profileId, postId, action }) => {
       const adapter = adapterFor(profileId);
@@ -323,6 +338,30 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       if (!layout.findColumn(columnId)) throw new ColonnadeError('not-found', 'That column no longer exists.');
       feeds.reseed(columnId);
       return {};
+    },
+    'post.thread': async ({ profileId, postId }) => {
+      const adapter = adapterFor(profileId);
+      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
+      return adapter.thread(postId);
+    },
+    'profile.get': async ({ profileId, handle, cursor }) => {
+      const adapter = adapterFor(profileId);
+      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
+      const name = handle.replace(/^@+/, '');
+      const [profile, posts] = await Promise.allSettled([
+        adapter.profile(name),
+        adapter.readTimeline({ kind: 'user', query: name, cursor, direction: 'older', limit: 20 }),
+      ]);
+      if (profile.status === 'rejected') throw profile.reason;
+      // A profile whose posts cannot be read (protected, blocked) still shows, saying why.
+      if (posts.status === 'rejected') {
+        return {
+          profile: profile.value,
+          posts: { items: [], older: null, newer: null },
+          postsError: toAppError(posts.reason),
+        };
+      }
+      return { profile: profile.value, posts: posts.value };
     },
     'alerts.seen': () => {
       alerts.markSeen();
@@ -370,4 +409,25 @@ function columnTitleForAlerts(column: Column, accounts: readonly Account[]): str
   if (column.query) return column.query;
   const handle = accounts.find((a) => a.id === column.profileId)?.profile.handle;
   return handle ? `${column.kind} · @${handle}` : column.kind;
+}
+
+/**
+ * How much slower an X account's columns poll so its monthly budget lasts the month: the month's
+ * cost so far against the share of the month gone (UTC, as the meter counts), e.g. half the
+ * budget spent a quarter into the month polls twice as slowly. Up to 10×; none without a budget
+ * or before a day of the month has passed (too little to judge a pace).
+ */
+export function budgetPace(
+  u: { month: { cost: number }; monthlyBudget: number | null },
+  now: number,
+): { factor: number; reason: string } | null {
+  if (u.monthlyBudget === null || u.monthlyBudget <= 0) return null;
+  const d = new Date(now);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  if (now - start < 86_400_000) return null;
+  const spentShare = u.month.cost / u.monthlyBudget;
+  const timeShare = (now - start) / (end - start);
+  const factor = Math.min(10, spentShare / timeShare);
+  return factor > 1 ? { factor, reason: 'monthly-budget-pace' } : null;
 }

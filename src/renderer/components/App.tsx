@@ -14,7 +14,7 @@ import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 
 import type { TFunction } from 'i18next';
 import type { Notice } from '../../shared/ipc/contract';
 import { useTranslation } from 'react-i18next';
-import { activeDeck, useAppStore } from '../state/store';
+import { activeDeck, closeComposer, openComposer, useAppStore } from '../state/store';
 import { AccountsDialog } from './AccountsDialog';
 import { AddColumnDialog } from './AddColumnDialog';
 import { AlertsButton, AlertToasts } from './AlertToasts';
@@ -24,6 +24,7 @@ import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
 import { DialogBoundary } from './Fallbacks';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutsSheet } from './ShortcutsSheet';
+import { SidePanel } from './SidePanel';
 
 // The composer carries twitter-text's large tables: loaded when first opened, not at start. A
 // failed load (the core went away) is not cached for good: "Try again" imports it anew.
@@ -73,8 +74,8 @@ function preventMiddleClick(e: MouseEvent) {
   if (e.button === 1) e.preventDefault();
 }
 
-type Open =
-  'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | 'compose' | 'shortcuts' | null;
+// The composer is not among these: what it opens with (a reply, a quote) is in the store (`compose`).
+type Open = 'add-column' | 'new-deck' | 'rename-deck' | 'delete-deck' | 'settings' | 'accounts' | 'shortcuts' | null;
 
 /** True when a key goes to a text field (or other control that types): shortcuts stay out of its way. */
 export function isTyping(target: EventTarget | null): boolean {
@@ -114,12 +115,10 @@ export function App() {
   const overBudget = accounts.filter((a) => usage[a.id]?.paused);
   const [open, setOpen] = useState<Open>(null);
   const [ComposeDialog, setComposeDialog] = useState(loadComposer);
-  // What the composer opens with (a reply starts with its author's handle).
-  const [composeText, setComposeText] = useState('');
-  const compose = (text = '') => {
-    setComposeText(text);
-    setOpen('compose');
-  };
+  // What the composer opens with: a new post, or a reply to or a quote of a post (from a column).
+  const composing = useAppStore((s) => s.compose);
+  const panelOpen = useAppStore((s) => s.panel.length > 0);
+  const compose = () => openComposer();
   // `/` opens "Add column" on its Search kind with the keywords field focused, where the profile
   // offers search (else the dialog as it opens).
   const [searchFirst, setSearchFirst] = useState(false);
@@ -128,10 +127,8 @@ export function App() {
       const which = appShortcut(e);
       if (!which) return;
       e.preventDefault();
-      if (which === 'compose') {
-        setComposeText('');
-        setOpen('compose');
-      } else if (which === 'search') {
+      if (which === 'compose') openComposer();
+      else if (which === 'search') {
         setSearchFirst(true);
         setOpen('add-column');
       } else setOpen('shortcuts');
@@ -313,15 +310,18 @@ export function App() {
           </button>
         </p>
       ))}
-      <main
-        id="deck-panel"
-        role="tabpanel"
-        aria-labelledby={`deck-tab-${deck.id}`}
-        className="deck-panel"
-        tabIndex={-1}
-      >
-        <Deck deck={deck} language={language} onAddColumn={() => setOpen('add-column')} onCompose={compose} />
-      </main>
+      <div className="workspace">
+        <main
+          id="deck-panel"
+          role="tabpanel"
+          aria-labelledby={`deck-tab-${deck.id}`}
+          className="deck-panel"
+          tabIndex={-1}
+        >
+          <Deck deck={deck} language={language} onAddColumn={() => setOpen('add-column')} />
+        </main>
+        {panelOpen && <SidePanel language={language} />}
+      </div>
       <AlertToasts language={language} />
       {open === 'add-column' && <AddColumnDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'new-deck' && <DeckNameDialog onClose={() => setOpen(null)} language={language} />}
@@ -337,10 +337,17 @@ export function App() {
       {open === 'settings' && <SettingsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'accounts' && <AccountsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'shortcuts' && <ShortcutsSheet onClose={() => setOpen(null)} />}
-      {open === 'compose' && (
-        <DialogBoundary onClose={() => setOpen(null)} onRetry={() => setComposeDialog(() => loadComposer())}>
+      {composing && (
+        <DialogBoundary onClose={closeComposer} onRetry={() => setComposeDialog(() => loadComposer())}>
           <Suspense fallback={null}>
-            <ComposeDialog onClose={() => setOpen(null)} language={language} initialText={composeText} />
+            <ComposeDialog
+              onClose={closeComposer}
+              language={language}
+              {...(composing.text !== undefined ? { initialText: composing.text } : {})}
+              replyTo={composing.replyTo}
+              quoteOf={composing.quoteOf}
+              profileId={composing.profileId}
+            />
           </Suspense>
         </DialogBoundary>
       )}

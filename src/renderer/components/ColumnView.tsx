@@ -10,8 +10,11 @@
 // read from Dexie, with the count of what they hid and one click to show it. The reading position
 // lives in Dexie: entries newer than it wait behind "N new posts" after a reload or a restart, and
 // carry a "New" marker until the reader comes back to the column. Keys on a focused article:
-// Enter opens the post in the browser, L likes, T reposts, R replies, ← / → move to the previous /
-// next column. The column says main which posts it shows (`column.visible`, at most once a second).
+// Enter opens the post in the browser, L likes, T reposts, R replies, Q quotes, O opens the
+// thread and P the author's profile in the side panel, ← / → move to the previous / next column.
+// Replies and quotes go out as the profile the column acts as on the post's network (changeable in
+// the composer). The column says main which posts it shows (`column.visible`, at most once a
+// second), and says quietly when the shared rate budget or the X monthly budget slows or pauses it.
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -30,10 +33,19 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Virtuoso, type ListProps, type ScrollerProps, type VirtuosoHandle } from 'react-virtuoso';
 import type { PostAction } from '../../shared/adapter';
-import { COLUMN_WIDTH, NETWORK_NAMES, type Account, type Column, type NetworkId, type Post } from '../../shared/model';
+import type { ColumnStatus } from '../../shared/ipc/contract';
+import {
+  COLUMN_WIDTH,
+  NETWORK_NAMES,
+  columnProfiles,
+  type Account,
+  type Column,
+  type NetworkId,
+  type Post,
+} from '../../shared/model';
 import { olderStep, readColumn, readPosition, type ShownEntry } from '../db/database';
 import { compileFilters, optionsOf } from '../state/filters';
-import { revealDone, useAppStore } from '../state/store';
+import { openComposer, openPanel, revealDone, useAppStore } from '../state/store';
 import { ColumnOptionsDialog } from './ColumnOptionsDialog';
 import { AlertRuleEditor } from './AlertRuleEditor';
 import { useServices } from './context';
@@ -41,13 +53,24 @@ import { describeError, describeThrown } from './errors';
 import { GapMarker } from './GapMarker';
 import { MenuButton } from './MenuButton';
 import { PostCard, type ActAs, type PostTool } from './PostCard';
+import { postShortcut } from './post-keys';
 import { webUrlOf } from './post-text';
 import { formatTime, useTick } from './time';
 import type { TFunction } from 'i18next';
 
 const PAGE = 40;
 
-export function columnTitle(t: TFunction, column: Pick<Column, 'kind' | 'query' | 'label'>): string {
+/**
+ * A column's title, which names its region: "#IFPower", "“battery”", "@ada", "List: Rivals", a
+ * kind ("Home"), and for a monitor its hashtags then its keywords ("#IFPower #Brand · battery,
+ * e-bike"), its networks being said under the title (`monitorNetworks`).
+ */
+export function columnTitle(t: TFunction, column: Pick<Column, 'kind' | 'query' | 'label' | 'monitor'>): string {
+  if (column.kind === 'monitor' && column.monitor && !column.label) {
+    const { hashtags, keywords } = column.monitor;
+    const parts = [hashtags.map((h) => `#${h}`).join(' '), keywords.join(', ')].filter(Boolean);
+    if (parts.length > 0) return parts.join(' · ');
+  }
   switch (column.kind) {
     case 'hashtag':
     case 'search':
@@ -57,6 +80,42 @@ export function columnTitle(t: TFunction, column: Pick<Column, 'kind' | 'query' 
     default:
       return t(`columns.kind.${column.kind}`);
   }
+}
+
+/**
+ * The networks a monitor searches, in the order of its profiles, each once ("X · Bluesky"): a
+ * profile no longer connected is left out.
+ */
+export function monitorNetworks(column: Pick<Column, 'profileId' | 'monitor'>, accounts: readonly Account[]): string {
+  const networks = columnProfiles(column)
+    .map((id) => accounts.find((a) => a.profile.id === id)?.network)
+    .filter((n): n is NetworkId => n !== undefined);
+  return [...new Set(networks)].map((n) => NETWORK_NAMES[n]).join(' · ');
+}
+
+/**
+ * What the column's status line says quietly (not an error): that the account's shared rate budget
+ * or the X monthly budget slows the column (`slowed`, a `reasons` key), or pauses it (`paused`,
+ * in the error's words), with when it checks again ("Next check at 14:05", the UI's locale). Null
+ * when the column polls at its own pace, and for errors (said as errors).
+ */
+export function quietStatus(
+  t: TFunction,
+  status: ColumnStatus | undefined,
+  language: string,
+  network: NetworkId | undefined,
+): string | null {
+  if (!status || status.state === 'error') return null;
+  let why: string | null = null;
+  if (status.state === 'paused' && status.error) why = describeError(t, status.error, language, 'column', network);
+  else if (status.slowed) {
+    const said = t(`reasons.${status.slowed}`, { defaultValue: '' });
+    why = said || t('columns.slowed');
+  }
+  if (!why) return null;
+  // A rate limit's words already say until when.
+  if (!status.nextAt || status.error?.resetAt) return why;
+  return t('columns.nextCheck', { why, time: formatTime(status.nextAt, language) });
 }
 
 interface FeedContext {
@@ -150,10 +209,8 @@ export function ColumnView(props: {
   count: number;
   account: Account | undefined;
   language: string;
-  /** Open the composer, starting with `text` (a reply starts with the author's handle). */
-  onCompose?: (text: string) => void;
 }) {
-  const { column, index, count, account, language, onCompose } = props;
+  const { column, index, count, account, language } = props;
   const { t } = useTranslation();
   const { actions, db } = useServices();
   const status = useAppStore((s) => s.statuses[column.id]);
@@ -346,9 +403,23 @@ export function ColumnView(props: {
     }
   }, [actError, status]);
 
-  // Open in the browser, copy the link: from the post's menu or its keys; said in words.
+  // Open in the browser, copy the link: from the post's menu or its keys; said in words. Reply and
+  // quote open the composer, thread and profile the side panel, as the profile acting on the post's
+  // network (`as`, else the column's choice for it).
   const onTool = useCallback(
-    (post: Post, tool: PostTool) => {
+    (post: Post, tool: PostTool, as?: string | null) => {
+      if (tool === 'reply' || tool === 'quote' || tool === 'thread' || tool === 'profile') {
+        const profileId = as ?? actAsFor(post.network, undefined).value;
+        if (!profileId) {
+          setNotice(t('reading.post.noProfile', { network: NETWORK_NAMES[post.network] }));
+          return;
+        }
+        if (tool === 'reply') openComposer({ replyTo: post, profileId });
+        else if (tool === 'quote') openComposer({ quoteOf: post, profileId });
+        else if (tool === 'thread') openPanel({ kind: 'thread', network: post.network, profileId, postId: post.id });
+        else openPanel({ kind: 'profile', network: post.network, profileId, handle: post.author.handle });
+        return;
+      }
       const web = webUrlOf(post.url);
       if (!web) {
         setNotice(t('reading.post.noAddress'));
@@ -363,7 +434,7 @@ export function ColumnView(props: {
         () => setNotice(t('reading.post.copyFailed', { url: web.href })),
       );
     },
-    [t],
+    [actAsFor, t],
   );
 
   const feedElement = () => body.current?.querySelector<HTMLElement>('[role="feed"]') ?? null;
@@ -431,20 +502,16 @@ export function ColumnView(props: {
     const entry = shown.find((x) => x.key === article.dataset.entryKey);
     const post = entry?.post;
     if (!entry || !post || entry.gap) return;
-    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    if (key === 'Enter' && !e.shiftKey) {
-      e.preventDefault();
-      onTool(post, 'open');
-    } else if (key === 'l' || key === 't') {
-      e.preventDefault();
-      const actAs = actAsFor(post.network, entry.via);
-      if (!actAs.value) return setNotice(t('reading.post.noProfile', { network: NETWORK_NAMES[post.network] }));
-      const on = key === 'l' ? post.viewer?.liked : post.viewer?.reposted;
-      onAct(post, key === 'l' ? (on ? 'unlike' : 'like') : on ? 'unrepost' : 'repost', actAs.value);
-    } else if (key === 'r' && onCompose) {
-      e.preventDefault();
-      onCompose(`@${post.author.handle} `);
-    }
+    const which = postShortcut(e);
+    if (!which) return;
+    e.preventDefault();
+    if (which === 'open') return onTool(post, 'open');
+    const actAs = actAsFor(post.network, entry.via);
+    if (!actAs.value) return setNotice(t('reading.post.noProfile', { network: NETWORK_NAMES[post.network] }));
+    if (which === 'like' || which === 'repost') {
+      const on = which === 'like' ? post.viewer?.liked : post.viewer?.reposted;
+      onAct(post, which === 'like' ? (on ? 'unlike' : 'like') : on ? 'unrepost' : 'repost', actAs.value);
+    } else onTool(post, which, actAs.value);
   };
 
   // Focus stays in the feed when the virtual list unmounts the focused article (scrolled far away
@@ -558,9 +625,12 @@ export function ColumnView(props: {
   const atBeginning = reachedEnd && (entries?.length ?? 0) < limit;
 
   const statusText =
-    (status?.state === 'error' || status?.state === 'paused') && status.error
+    status?.state === 'error' && status.error
       ? describeError(t, status.error, language, 'column', account?.network)
       : null;
+  // Paused or slowed by a budget (or offline): said quietly, with when it checks again.
+  const quietText = quietStatus(t, status, language, account?.network);
+  const networks = column.kind === 'monitor' ? monitorNetworks(column, accounts) : '';
   const unread = (e: ShownEntry) => seenAt !== undefined && seenAt !== null && e.at > seenAt && !e.gap;
 
   return (
@@ -586,17 +656,23 @@ export function ColumnView(props: {
           <h2 id={titleId} className="column-title" dir="auto">
             {title}
           </h2>
-          {account && (
+          {networks ? (
             <p className="column-profile">
-              <span>
-                <span dir="ltr">@{account.profile.handle}</span> · {NETWORK_NAMES[account.network]}
-              </span>
-              {account.practice && (
-                <span className="badge practice" title={t('columns.practiceHelp')}>
-                  {t('columns.practice')}
-                </span>
-              )}
+              <span>{networks}</span>
             </p>
+          ) : (
+            account && (
+              <p className="column-profile">
+                <span>
+                  <span dir="ltr">@{account.profile.handle}</span> · {NETWORK_NAMES[account.network]}
+                </span>
+                {account.practice && (
+                  <span className="badge practice" title={t('columns.practiceHelp')}>
+                    {t('columns.practice')}
+                  </span>
+                )}
+              </p>
+            )
           )}
         </div>
         <div className="column-tools">
@@ -644,6 +720,12 @@ export function ColumnView(props: {
       {statusText && (
         <p className="column-status error" role="status">
           {statusText}
+        </p>
+      )}
+      {quietText && (
+        // Not a live region: the next check's time changes at every poll, and nothing here is urgent.
+        <p className="column-status quiet" data-testid="column-pace">
+          {quietText}
         </p>
       )}
       {status?.skipped ? (
@@ -706,7 +788,7 @@ export function ColumnView(props: {
       <div className="column-body" ref={body} onKeyDown={onFeedKeyDown} onFocus={onBodyFocus} onBlur={onBodyBlur}>
         {entries === undefined ? (
           <p className="column-note">{t('columns.loading')}</p>
-        ) : entries.length === 0 && !statusText ? (
+        ) : entries.length === 0 && !statusText && status?.state !== 'paused' ? (
           <p className="column-note">
             {cursor?.clearedAt
               ? t('reading.menu.clearedEmpty')

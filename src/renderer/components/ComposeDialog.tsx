@@ -1,5 +1,7 @@
-// Post now, as one profile, with the network's own length count. (Drafts, several profiles at
-// once, images, the outbox and scheduling come with the composer proper.)
+// Post now, as one profile, with the network's own length count: a new post, or a reply to or a
+// quote of a post, shown read-only above the text, as one of the CM's profiles on that post's
+// network. (Drafts, several profiles at once, images, the outbox and scheduling come with the
+// composer proper.)
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../state/store';
@@ -8,19 +10,55 @@ import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
 import { ProfileSelect } from './ProfileSelect';
 import { measureText, textToPublish } from '../../shared/text-length';
-import { NETWORK_NAMES } from '../../shared/model';
+import { NETWORK_NAMES, type NetworkId, type Post } from '../../shared/model';
+import { PostPreview } from './PostCard';
+import { spokenName } from './post-text';
 
 /** Where the text stands: within the limit, near it (90 %), or over it. */
 export type LimitLevel = 'ok' | 'near' | 'over';
 
-/** `initialText`: the text the composer opens with (a draft, a reply's start); empty by default. */
-export function ComposeDialog(props: { onClose: () => void; language: string; initialText?: string }) {
+/**
+ * Networks where a reply starts with the author's handle: on Mastodon only a mention notifies the
+ * author and addresses the reply to them (its web client starts replies with "@acct "), and the
+ * Sandbox behaves like Mastodon. X (`reply.in_reply_to_tweet_id`) and Bluesky (the `reply` ref)
+ * address a reply by its reference alone; a handle there would only take room.
+ */
+const REPLY_MENTIONS: ReadonlySet<NetworkId> = new Set(['mastodon', 'sandbox']);
+
+/** The text a reply to `post` starts with, written as `profileHandle` ("@ada " or nothing). */
+export function replyStart(post: Post, profileHandle: string | undefined): string {
+  if (!REPLY_MENTIONS.has(post.network) || post.author.handle === profileHandle) return '';
+  return `@${post.author.handle} `;
+}
+
+/**
+ * `initialText`: the text the composer opens with (a draft); empty by default, "@handle " for a
+ * reply where the network wants it (`replyStart`). `replyTo` / `quoteOf`: the post this one answers
+ * or quotes (at most one of them), shown above the text; the post goes out as one of the CM's
+ * profiles on its network, `profileId` first (the column's acting profile), else the first of them.
+ */
+export function ComposeDialog(props: {
+  onClose: () => void;
+  language: string;
+  initialText?: string;
+  replyTo?: Post | undefined;
+  quoteOf?: Post | undefined;
+  profileId?: string | null | undefined;
+}) {
   const { t } = useTranslation();
   const { actions } = useServices();
-  const accounts = useAppStore((s) => s.accounts);
-  const [profileId, setProfileId] = useState(accounts[0]?.profile.id ?? '');
+  const all = useAppStore((s) => s.accounts);
+  const context = props.replyTo ?? props.quoteOf;
+  const mode = props.replyTo ? 'reply' : props.quoteOf ? 'quote' : 'new';
+  // A reply or a quote goes out on the post's network only.
+  const accounts = useMemo(() => (context ? all.filter((a) => a.network === context.network) : all), [all, context]);
+  const [profileId, setProfileId] = useState(
+    () => accounts.find((a) => a.profile.id === props.profileId)?.profile.id ?? accounts[0]?.profile.id ?? '',
+  );
   const account = accounts.find((a) => a.profile.id === profileId);
-  const [text, setText] = useState(props.initialText ?? '');
+  const [text, setText] = useState(
+    () => props.initialText ?? (props.replyTo ? replyStart(props.replyTo, account?.profile.handle) : ''),
+  );
   // The composer retries nothing by itself: its failures say so (no "Retrying…").
   const { busy, error, setError, run } = useDialogAction(props.language, 'composer', account?.network);
   // One key per post being written: a retry after an uncertain failure cannot post twice.
@@ -80,11 +118,23 @@ export function ComposeDialog(props: { onClose: () => void; language: string; in
     );
     // Only a change of level speaks: the words of that moment, not every count after it.
   }, [level, overText, t, unitCount]);
+  // A reply or a quote has its profile chosen already: the text takes focus, the caret after the
+  // handle a reply starts with. (This runs after Dialog's `showModal`, which focuses the first
+  // control: a child's effects run before its parent's.)
+  const textBox = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const box = textBox.current;
+    if (!context || !box) return;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+    // Only on opening.
+  }, []);
   const describedBy = ['compose-count', over ? 'compose-over' : null, refused ? 'compose-refused' : null]
     .filter(Boolean)
     .join(' ');
 
   const submit = async () => {
+    if (context && !account) return setError(t('compose.noProfile', { network: NETWORK_NAMES[context.network] }));
     if (!sent) return setError(t('compose.empty'));
     if (refused) return setError(refusedText);
     if (over && binding) {
@@ -93,7 +143,10 @@ export function ComposeDialog(props: { onClose: () => void; language: string; in
       );
     }
     await run(async () => {
-      await actions.publish(profileId, sent, idempotencyKey);
+      await actions.publish(profileId, sent, idempotencyKey, {
+        replyTo: props.replyTo?.id,
+        quoteOf: props.quoteOf?.id,
+      });
       setText('');
       setKey(crypto.randomUUID());
       props.onClose();
@@ -102,16 +155,42 @@ export function ComposeDialog(props: { onClose: () => void; language: string; in
 
   return (
     <Dialog
-      title={t('compose.title')}
+      title={context ? t(`compose.${mode}Title`, { name: spokenName(context.author) }) : t('compose.title')}
       onClose={props.onClose}
       onSubmit={() => void submit()}
-      submitLabel={busy ? t('compose.posting') : t('compose.post')}
-      submitDisabled={busy || over || !!refused}
+      submitLabel={busy ? t('compose.posting') : t(mode === 'new' ? 'compose.post' : `compose.${mode}Send`)}
+      submitDisabled={busy || over || !!refused || (!!context && !account)}
     >
-      <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
+      {context && (
+        <section className="compose-context" aria-labelledby="compose-context-title">
+          <h3 id="compose-context-title" className="compose-context-title">
+            {t(`compose.${mode}Context`, { handle: context.author.handle })}
+          </h3>
+          <PostPreview post={context} language={props.language} />
+        </section>
+      )}
+      {!context ? (
+        <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
+      ) : accounts.length > 1 ? (
+        <label className="field">
+          <span>{t(`compose.${mode}As`)}</span>
+          <select value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+            {accounts.map((a) => (
+              <option key={a.profile.id} value={a.profile.id}>
+                @{a.profile.handle}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : account ? (
+        <p className="compose-as">{t(`compose.${mode}AsOne`, { handle: account.profile.handle })}</p>
+      ) : (
+        <p className="form-error">{t('compose.noProfile', { network: NETWORK_NAMES[context.network] })}</p>
+      )}
       <label className="field">
         <span>{t('compose.text')}</span>
         <textarea
+          ref={textBox}
           rows={5}
           dir="auto"
           value={text}

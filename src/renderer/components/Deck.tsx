@@ -19,13 +19,7 @@ import { ColumnView, columnTitle } from './ColumnView';
 import { useServices } from './context';
 import { ColumnBoundary } from './Fallbacks';
 
-export function Deck(props: {
-  deck: DeckModel;
-  language: string;
-  onAddColumn: () => void;
-  /** Open the composer starting with `text` (R on a post: a reply starts with its author's handle). */
-  onCompose?: (text: string) => void;
-}) {
+export function Deck(props: { deck: DeckModel; language: string; onAddColumn: () => void }) {
   const { deck, language } = props;
   const { t } = useTranslation();
   const { actions } = useServices();
@@ -85,7 +79,6 @@ export function Deck(props: {
                 count={deck.columns.length}
                 account={accounts.find((a) => a.profile.id === column.profileId)}
                 language={language}
-                {...(props.onCompose ? { onCompose: props.onCompose } : {})}
               />
             </ColumnBoundary>
           ))}

@@ -4,8 +4,10 @@
 // Everything folded (content warning, filter, label, sensitive media) is said in words with one
 // button to show it; user-written text takes its direction from its own first strong character.
 // Polls are read-only: each option's share in words and as a bar. An unread entry carries a
-// visible "New" marker; a post's "More actions" menu opens it in the browser, copies its link and,
-// where the CM has several profiles on its network, chooses which of them likes and reposts.
+// visible "New" marker. A post's own buttons reply, repost, quote and like; its time opens its
+// thread and its author's name (or picture) the author's profile, in the side panel; its "More
+// actions" menu does the same, opens it in the browser, copies its link and, where the CM has
+// several profiles on its network, chooses which of them acts.
 import { formatDistanceToNowStrict } from 'date-fns';
 import { enGB, fr } from 'date-fns/locale';
 import type { TFunction } from 'i18next';
@@ -52,8 +54,15 @@ type Act = (
   as?: string | null,
 ) => void;
 
-/** A tool of a post's "More actions" menu (the column does the work and says what happened). */
-export type PostTool = 'open' | 'copy';
+/**
+ * What a post's buttons and menu ask of the column (which does the work and says what happened):
+ * open it in the browser, copy its link, reply to it or quote it in the composer, open its thread
+ * or its author's profile in the side panel.
+ */
+export type PostTool = 'open' | 'copy' | 'reply' | 'quote' | 'thread' | 'profile';
+
+/** `tool` on `post`, as the profile `as` (the acting profile of the post's network, when known). */
+export type OnTool = (post: Post, tool: PostTool, as?: string | null) => void;
 
 /** Which of the CM's profiles on the post's network likes and reposts it, where she has several. */
 export interface ActAs {
@@ -68,13 +77,17 @@ export const PostCard = memo(function PostCard(props: {
   total: number;
   language: string;
   onAct?: Act | undefined;
-  /** Open in the browser, copy the link. */
-  onTool?: ((post: Post, tool: PostTool) => void) | undefined;
+  /** Open in the browser, copy the link, reply, quote, open the thread or the author's profile. */
+  onTool?: OnTool | undefined;
   /** Media previews shown (the column's option); false names each medium in words instead. */
   previews?: boolean | undefined;
   /** Newer than the column's reading position. */
   unread?: boolean | undefined;
   actAs?: ActAs | undefined;
+  /** In a thread (the side panel): the post it answers, said before its words and in its name. */
+  replyingTo?: Profile | undefined;
+  /** In a thread: the post the thread was opened on (highlighted, `aria-current`). */
+  focal?: boolean | undefined;
 }) {
   const { entry, language, onAct, onTool, actAs } = props;
   const previews = props.previews ?? true;
@@ -165,11 +178,22 @@ export const PostCard = memo(function PostCard(props: {
   const reposted = post.viewer?.reposted ?? false;
   const age = formatAge(post.createdAt, language) ?? t('post.now');
   const shortAge = formatShortAge(post.createdAt, language) ?? t('post.now');
-  const label = named(postLabel(t, entry, post, age));
+  const base = postLabel(t, entry, post, age);
+  const label = named(
+    props.replyingTo ? t('reading.post.labelReplying', { label: base, name: spokenName(props.replyingTo) }) : base,
+  );
   // No profile of the CM on the post's network can act on it.
   const canAct = !!onAct && (!actAs || actAs.value !== null);
+  const canWrite = !!onTool && (!actAs || actAs.value !== null);
+  const as = actAs?.value;
   const web = webUrlOf(post.url);
   const menu: MenuEntry[] = [
+    { label: t('reading.post.thread'), onSelect: () => onTool?.(post, 'thread', as), disabled: !onTool },
+    {
+      label: t('reading.post.profile', { handle: post.author.handle }),
+      onSelect: () => onTool?.(post, 'profile', as),
+      disabled: !onTool,
+    },
     {
       label: t('post.openInBrowser'),
       onSelect: () => onTool?.(post, 'open'),
@@ -193,8 +217,19 @@ export const PostCard = memo(function PostCard(props: {
     });
   }
   return (
-    <article {...common} aria-label={label}>
-      <Avatar profile={post.author} />
+    <article
+      {...common}
+      {...(props.focal ? { className: `${common.className} focal`, 'aria-current': true } : {})}
+      aria-label={label}
+    >
+      {onTool ? (
+        // The picture opens the profile too, for the pointer; the keyboard has the name's button.
+        <div className="avatar-button" onClick={() => onTool(post, 'profile', as)}>
+          <Avatar profile={post.author} />
+        </div>
+      ) : (
+        <Avatar profile={post.author} />
+      )}
       <div className="post-main">
         {flags}
         {entry.via && (
@@ -214,18 +249,44 @@ export const PostCard = memo(function PostCard(props: {
             </span>
           </p>
         )}
+        {props.replyingTo && (
+          <p className="post-context post-replying-to">
+            <MessageCircle size={13} aria-hidden="true" />{' '}
+            <span>
+              {fillName(t('reading.post.replyingTo', { name: MARK }), <ProfileName profile={props.replyingTo} />)}
+            </span>
+          </p>
+        )}
         {entry.repostedBy && (
           <p className="post-context post-reposted-by">
             <Repeat2 size={13} aria-hidden="true" />{' '}
             <span>{fillName(t('post.repostedBy', { name: MARK }), <ProfileName profile={entry.repostedBy} />)}</span>
           </p>
         )}
-        <PostHead author={post.author} createdAt={post.createdAt} age={shortAge} language={language} />
+        <PostHead
+          author={post.author}
+          createdAt={post.createdAt}
+          age={shortAge}
+          language={language}
+          {...(onTool
+            ? {
+                onThread: () => onTool(post, 'thread', as),
+                onProfile: () => onTool(post, 'profile', as),
+                threadLabel: t('reading.post.threadAt', { time: age }),
+              }
+            : {})}
+        />
         <PostContent post={post} language={language} previews={previews} />
         <footer className={`post-counts${pending ? ' pending' : ''}`} aria-busy={pending || undefined}>
-          <span aria-label={t('post.replies', { count: post.metrics.replies })}>
+          <button
+            type="button"
+            aria-label={`${t('reading.post.reply')}, ${t('post.replies', { count: post.metrics.replies })}`}
+            title={t('reading.post.reply')}
+            disabled={!canWrite}
+            onClick={() => onTool?.(post, 'reply', as)}
+          >
             <MessageCircle size={15} aria-hidden="true" /> {post.metrics.replies}
-          </span>
+          </button>
           <button
             type="button"
             className="reposted"
@@ -235,6 +296,15 @@ export const PostCard = memo(function PostCard(props: {
             onClick={() => onAct?.(post, reposted ? 'unrepost' : 'repost', actAs?.value)}
           >
             <Repeat2 size={15} aria-hidden="true" /> {post.metrics.reposts}
+          </button>
+          <button
+            type="button"
+            aria-label={`${t('reading.post.quote')}, ${t('reading.post.quotes', { count: post.metrics.quotes })}`}
+            title={t('reading.post.quote')}
+            disabled={!canWrite}
+            onClick={() => onTool?.(post, 'quote', as)}
+          >
+            <Quote size={15} aria-hidden="true" /> {post.metrics.quotes}
           </button>
           <button
             type="button"
@@ -394,24 +464,82 @@ function ProfileName(props: { profile: Profile }) {
   );
 }
 
-function PostHead(props: { author: Profile; createdAt: string; age: string; language: string }) {
-  const { author, createdAt, age, language } = props;
+/**
+ * The author and the time. With `onProfile` the author's name is a button that opens their
+ * profile, and with `onThread` the time is one that opens the thread (named `threadLabel`).
+ */
+function PostHead(props: {
+  author: Profile;
+  createdAt: string;
+  age: string;
+  language: string;
+  onProfile?: () => void;
+  onThread?: () => void;
+  threadLabel?: string;
+}) {
+  const { author, createdAt, age, language, onProfile, onThread } = props;
+  const { t } = useTranslation();
+  // Name and handle on one line that hides the handle whole when it does not fit beside the
+  // name (it wraps onto a clipped second line), never leaving a lone "@".
+  const who = (
+    <>
+      <span className="post-name" dir="auto">
+        <EmojiText text={author.displayName} emojis={author.emojis} />
+      </span>
+      <span className="post-handle" dir="ltr">
+        @{author.handle}
+      </span>
+    </>
+  );
+  const time = (
+    <time dateTime={createdAt} title={formatFull(createdAt, language)}>
+      {age}
+    </time>
+  );
   return (
     <header className="post-head">
-      {/* Name and handle on one line that hides the handle whole when it does not fit beside the
-          name (it wraps onto a clipped second line), never leaving a lone "@". */}
-      <span className="post-who" title={`@${author.handle}`}>
-        <span className="post-name" dir="auto">
-          <EmojiText text={author.displayName} emojis={author.emojis} />
+      {onProfile ? (
+        <button
+          type="button"
+          className="post-who"
+          title={`@${author.handle}`}
+          aria-label={t('reading.post.profileOf', { name: spokenName(author), handle: author.handle })}
+          onClick={onProfile}
+        >
+          {who}
+        </button>
+      ) : (
+        <span className="post-who" title={`@${author.handle}`}>
+          {who}
         </span>
-        <span className="post-handle" dir="ltr">
-          @{author.handle}
-        </span>
-      </span>
-      <time dateTime={createdAt} title={formatFull(createdAt, language)}>
-        {age}
-      </time>
+      )}
+      {onThread ? (
+        <button type="button" className="post-time" aria-label={props.threadLabel} onClick={onThread}>
+          {time}
+        </button>
+      ) : (
+        time
+      )}
     </header>
+  );
+}
+
+/**
+ * A post shown read-only, compact (the composer's "Replying to" / "Quoting"): its author, time,
+ * words (in their own direction), media named in words, and the post it quotes.
+ */
+export function PostPreview(props: { post: Post; language: string }) {
+  const { post, language } = props;
+  const { t } = useTranslation();
+  const age = formatShortAge(post.createdAt, language) ?? t('post.now');
+  return (
+    <div className="post-preview">
+      <Avatar profile={post.author} size="small" />
+      <div className="post-main">
+        <PostHead author={post.author} createdAt={post.createdAt} age={age} language={language} />
+        <PostContent post={post} language={language} previews={false} />
+      </div>
+    </div>
   );
 }
 
@@ -803,8 +931,11 @@ function PollView(props: { poll: Poll; emojis: readonly CustomEmoji[] | undefine
   );
 }
 
+/** Avatar sides in CSS pixels (styles.css: `.avatar`, `.avatar.small`…). */
+const AVATAR_SIZES = { tiny: 20, small: 28, normal: 40, large: 64 } as const;
+
 /** A profile picture, or the author's initials where there is none or it cannot load. */
-function Avatar(props: { profile: Profile; size?: 'small' | 'tiny'; decorative?: boolean }) {
+export function Avatar(props: { profile: Profile; size?: 'small' | 'tiny' | 'large'; decorative?: boolean }) {
   const { profile, size, decorative } = props;
   const { t } = useTranslation();
   const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
@@ -817,8 +948,8 @@ function Avatar(props: { profile: Profile; size?: 'small' | 'tiny'; decorative?:
         className={className}
         src={url}
         alt={decorative ? '' : label}
-        width={size === 'tiny' ? 20 : size === 'small' ? 28 : 40}
-        height={size === 'tiny' ? 20 : size === 'small' ? 28 : 40}
+        width={AVATAR_SIZES[size ?? 'normal']}
+        height={AVATAR_SIZES[size ?? 'normal']}
         onError={() => setBrokenUrl(url)}
       />
     );

@@ -75,8 +75,31 @@ export function makeActions(api: Api, db: ColonnadeDb) {
     },
     /** Notices not yet dismissed (a data file reset at start…), and dismissing one. */
     dismissNotice: async (id: string) => useAppStore.setState({ notices: await api('notices.dismiss', { id }) }),
-    publish: (profileId: string, text: string, idempotencyKey: string) =>
-      api('post.publish', { profileId, text, idempotencyKey }),
+    /**
+     * Publish `text` now as `profileId`; `context` makes it a reply to (`replyTo`) or a quote of
+     * (`quoteOf`) a post of the same network (global post ids). Answers the post as published.
+     */
+    publish: (
+      profileId: string,
+      text: string,
+      idempotencyKey: string,
+      context: { replyTo?: string | undefined; quoteOf?: string | undefined } = {},
+    ) =>
+      api('post.publish', {
+        profileId,
+        text,
+        idempotencyKey,
+        ...(context.replyTo ? { replyTo: context.replyTo } : {}),
+        ...(context.quoteOf ? { quoteOf: context.quoteOf } : {}),
+      }),
+    /** A post in its conversation, read as `profileId` (the side panel). Not cached. */
+    thread: (profileId: string, postId: string) => api('post.thread', { profileId, postId }),
+    /**
+     * A profile's page and one page of its posts (`cursor`: null for the newest, else the last
+     * page's `older`), read as `profileId` (the side panel). Not cached.
+     */
+    profilePage: (profileId: string, handle: string, cursor: string | null) =>
+      api('profile.get', { profileId, handle, cursor }),
     listsFor: (profileId: string) => api('column.lists', { profileId }),
     /**
      * Act on a post as a profile, showing the result at once (marked pending in `pendingActs`

@@ -3,7 +3,7 @@
 // and events; components read slices and call actions (actions.ts), never IPC.
 import { create } from 'zustand';
 import type { AccountUsage, AppInfo, ColumnStatus, EventOf, Notice } from '../../shared/ipc/contract';
-import type { Account, Layout } from '../../shared/model';
+import type { Account, Layout, NetworkId, Post } from '../../shared/model';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 
 export interface AppState {
@@ -40,7 +40,34 @@ export interface AppState {
    * then calls `revealDone()`. A column not yet on screen finds it waiting when it mounts.
    */
   reveal: { columnId: string; postId: string | null } | null;
+  /** What the composer was opened with (UI-only); null while it is closed. Set by `openComposer`. */
+  compose: ComposeRequest | null;
+  /**
+   * What the side panel shows (UI-only): the views opened from it, the one shown last; empty while
+   * it is closed. Set by `openPanel`, `panelBack`, `closePanel`.
+   */
+  panel: PanelView[];
 }
+
+/**
+ * How the composer opens: a new post, or a reply to / a quote of a post, as one of the CM's
+ * profiles (`profileId`: preselected, changeable among her profiles on the post's network).
+ */
+export interface ComposeRequest {
+  /** The text it starts with (empty by default; a reply on Mastodon starts with the author's handle). */
+  text?: string;
+  replyTo?: Post;
+  quoteOf?: Post;
+  profileId?: string | null;
+}
+
+/**
+ * One view of the side panel: a post's thread, or a profile's page, read as `profileId` (one of
+ * the CM's profiles on `network`, the one the column acts as).
+ */
+export type PanelView =
+  | { kind: 'thread'; network: NetworkId; profileId: string; postId: string }
+  | { kind: 'profile'; network: NetworkId; profileId: string; handle: string };
 
 /** An alert as the page lists it: what main said, and whether its toast was dismissed. */
 export interface PageAlert extends Omit<EventOf<'alert.fired'>, 'unseen'> {
@@ -69,6 +96,8 @@ export const initialState: AppState = {
   alerts: [],
   alertsUnseen: 0,
   reveal: null,
+  compose: null,
+  panel: [],
 };
 
 export const useAppStore = create<AppState>()(() => ({ ...initialState }));
@@ -122,4 +151,33 @@ export async function showInColumn(
 /** The column showed what `reveal` asked for. */
 export function revealDone(): void {
   useAppStore.setState({ reveal: null });
+}
+
+/** Open the composer (a new post, a reply, a quote); it replaces one already open. */
+export function openComposer(request: ComposeRequest = {}): void {
+  useAppStore.setState({ compose: request });
+}
+
+/** The composer closed (sent, cancelled). */
+export function closeComposer(): void {
+  useAppStore.setState({ compose: null });
+}
+
+/**
+ * Show `view` in the side panel: from a column it replaces what the panel showed (`from: 'deck'`);
+ * from inside the panel (a reply's thread, an author's profile) it goes on top, and "Back"
+ * returns to the view before.
+ */
+export function openPanel(view: PanelView, from: 'deck' | 'panel' = 'deck'): void {
+  useAppStore.setState((s) => ({ panel: from === 'panel' ? [...s.panel, view] : [view] }));
+}
+
+/** Back to the side panel's previous view (closes it from its first one). */
+export function panelBack(): void {
+  useAppStore.setState((s) => ({ panel: s.panel.slice(0, -1) }));
+}
+
+/** Close the side panel. */
+export function closePanel(): void {
+  useAppStore.setState({ panel: [] });
 }

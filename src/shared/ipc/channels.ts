@@ -33,6 +33,8 @@ export const REQUEST_CHANNELS = [
   'gap.load',
   'alerts.seen',
   'column.reseed',
+  'post.thread',
+  'profile.get',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 

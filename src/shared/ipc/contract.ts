@@ -14,6 +14,8 @@ import {
   AlertRuleSchema,
   ColumnOptionsSchema,
   MonitorQuerySchema,
+  ProfileDetailsSchema,
+  ThreadViewSchema,
   pageSchema,
   PostSchema,
   TimelineEntrySchema,
@@ -183,6 +185,8 @@ export const requestContract = {
         profileId: Id,
         text: z.string().trim().min(1, 'post-empty').max(10_000),
         replyTo: Id.optional(),
+        /** The post this one quotes (X quote_tweet_id, Bluesky embed record, Mastodon quoted_status_id). */
+        quoteOf: Id.optional(),
         idempotencyKey: z.string().min(8).max(100),
       })
       .strict(),
@@ -248,6 +252,18 @@ export const requestContract = {
    * delivers its first page again, with where its history continues.
    */
   'column.reseed': channel(z.object({ columnId: Id }).strict(), z.object({})),
+  /** A post in its conversation, read as one of the CM's profiles on its network (the side panel). */
+  'post.thread': channel(z.object({ profileId: Id, postId: Id }).strict(), ThreadViewSchema),
+  /** A profile's page and a page of its posts, read as one of the CM's profiles (the side panel). */
+  'profile.get': channel(
+    z.object({ profileId: Id, handle: z.string().trim().min(1).max(300), cursor: CursorSchema.nullable() }).strict(),
+    z.object({
+      profile: ProfileDetailsSchema,
+      posts: pageSchema(TimelineEntrySchema),
+      /** Why the posts could not be read (a protected account…): the profile still shows. */
+      postsError: AppErrorSchema.optional(),
+    }),
+  ),
   /** The CM has seen the alerts so far: the tray badge clears. */
   'alerts.seen': channel(Empty, z.object({})),
   /** Acknowledge every delivery up to and including `upTo`. */

@@ -148,9 +148,22 @@ export interface MastodonEmulator {
       };
       quoteOf?: string;
       quoteState?: string;
+      /** A reply to this status (its `in_reply_to_id`). */
+      inReplyTo?: string;
+      /** `language` as stated (ISO 639-1), or null for none; 'en' by default. */
+      language?: string | null;
       at?: number;
     },
   ): { id: string };
+  /** `username` blocks `target`: the context of a status leaves either one's statuses out for the other. */
+  blockAs(username: string, target: string): void;
+  /** Changes what an account's page shows (bio, locked, bot, a header image of its own). */
+  updateAccount(username: string, patch: { note?: string; locked?: boolean; bot?: boolean; header?: string }): void;
+  /**
+   * The context of this status answers with `Mastodon-Async-Refresh` (Mastodon 4.5: replies from
+   * other servers are being fetched) until told otherwise.
+   */
+  refreshingContext(statusId: string, refreshing: boolean): void;
   /** `username` likes a status (and its author gets the notification). */
   favouriteAs(username: string, statusId: string, at?: number): void;
   /** `username` boosts a status now (or at `at`); answers the boost's id. */
@@ -279,6 +292,8 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const instanceApi = options.instanceApi ?? 'v2';
   const corruptions: Array<{ pathIncludes: string; mutate: (body: unknown) => void }> = [];
   const hangs: Array<string | undefined> = [];
+  /** Statuses whose context is answered with `Mastodon-Async-Refresh`. */
+  const refreshing = new Set<string>();
   let hangUpgrades = false;
   /** Upgrade requests held unanswered (hangStreaming), destroyed on close. */
   const heldSockets = new Set<Duplex>();
@@ -496,6 +511,13 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const statusOr404 = (id: string | undefined) => {
     const status = id && isId(id) ? world.statuses.get(id) : undefined;
     if (!status || status.deleted) throw new HttpFailure(404, 'Record not found');
+    return status;
+  };
+
+  /** A status the viewer may see (StatusPolicy#show?: not when its author blocks the viewer), else 404. */
+  const visibleOr404 = (id: string | undefined, viewerId: string) => {
+    const status = statusOr404(id);
+    if (world.blocks.get(status.accountId)?.has(viewerId)) throw new HttpFailure(404, 'Record not found');
     return status;
   };
 
@@ -890,7 +912,35 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         .map((l) => ({ id: l.id, title: l.title, replies_policy: 'list', exclusive: false })),
     }),
 
-    getStatus: (c) => ({ status: 200, body: world.statusJson(statusOr404(c.params.id), c.accountId) }),
+    getStatus: (c) => ({ status: 200, body: world.statusJson(visibleOr404(c.params.id, c.accountId), c.accountId) }),
+
+    // Api::V1::Statuses::ContextsController#show (Mastodon 4.5): what World#context selects, and
+    // `Mastodon-Async-Refresh: id="…", retry=…` while replies from other servers are being fetched.
+    getStatusContext: (c) => {
+      const status = visibleOr404(c.params.id, c.accountId);
+      const { ancestors, descendants } = world.context(status, c.accountId);
+      return {
+        status: 200,
+        body: {
+          ancestors: ancestors.map((s) => world.statusJson(s, c.accountId)),
+          descendants: descendants.map((s) => world.statusJson(s, c.accountId)),
+        },
+        ...(refreshing.has(status.id)
+          ? { headers: { 'Mastodon-Async-Refresh': `id="context:${status.id}:refresh", retry=2` } }
+          : {}),
+      };
+    },
+
+    // Api::V1::Accounts::RelationshipsController#index: one Relationship per known id, in order.
+    getAccountRelationships: (c) => {
+      const raw = c.query.id;
+      const ids = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      const found = [...new Set(ids)].flatMap((id) => {
+        const a = world.accounts.get(id);
+        return a ? [world.relationshipJson(c.accountId, a)] : [];
+      });
+      return { status: 200, body: found };
+    },
 
     getStatuses: (c) => {
       // Mastodon 4.3 added the route (api_versions.mastodon 2); before, as on v1-only servers, 404.
@@ -1282,8 +1332,11 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         });
         mediaIds.push(id);
       }
+      if (opts.inReplyTo && !world.statuses.get(opts.inReplyTo)) throw new Error(`no status ${opts.inReplyTo}`);
       const status = world.addStatus(accountId, text, at, {
         mediaIds,
+        ...(opts.inReplyTo ? { inReplyToId: opts.inReplyTo } : {}),
+        ...(opts.language !== undefined ? { language: opts.language } : {}),
         ...(opts.spoilerText ? { spoilerText: opts.spoilerText } : {}),
         ...(opts.sensitive ? { sensitive: true } : {}),
         ...(opts.quoteOf ? { quotedStatusId: opts.quoteOf, quoteState: opts.quoteState ?? 'accepted' } : {}),
@@ -1311,6 +1364,19 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       }
       newStatusSideEffects(status);
       return { id: status.id };
+    },
+    blockAs: (username, target) => {
+      const by = accountByUsername(username);
+      const blocked = world.blocks.get(by.id) ?? new Set<string>();
+      blocked.add(accountByUsername(target).id);
+      world.blocks.set(by.id, blocked);
+    },
+    updateAccount: (username, patch) => {
+      Object.assign(accountByUsername(username), patch);
+    },
+    refreshingContext: (statusId, on) => {
+      if (on) refreshing.add(statusId);
+      else refreshing.delete(statusId);
     },
     favouriteAs: (username, statusId, at) => {
       const account = accountByUsername(username);

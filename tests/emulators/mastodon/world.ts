@@ -11,6 +11,12 @@ export interface AccountRecord {
   createdAt: number;
   followers: number;
   suspended: boolean;
+  /** Follow requests need approval (Account `locked`). */
+  locked?: boolean;
+  /** An automated account (Account `bot`). */
+  bot?: boolean;
+  /** A header image of its own (a path on the instance); Mastodon's stand-in otherwise. */
+  header?: string;
 }
 
 /** A custom emoji of the instance (REST::CustomEmojiSerializer). */
@@ -56,6 +62,8 @@ export interface StatusRecord {
   replies: number;
   deleted: boolean;
   poll?: PollRecord;
+  /** `language` as the author's app stated it (ISO 639-1), or null; 'en' unless told. */
+  language?: string | null;
 }
 
 export interface MediaRecord {
@@ -180,6 +188,8 @@ export class World {
   readonly tokens = new Map<string, TokenRecord>();
   /** Who follows whom: follower id → followed ids. */
   readonly follows = new Map<string, Set<string>>();
+  /** Who blocks whom: blocker id → blocked ids. */
+  readonly blocks = new Map<string, Set<string>>();
   /** `${accountId}:${key}` → status id, for Idempotency-Key. */
   readonly idempotency = new Map<string, string>();
   readonly emojis = new Map<string, EmojiRecord>();
@@ -354,8 +364,8 @@ export class World {
       username: a.username,
       acct: this.acct(a),
       display_name: a.displayName,
-      locked: false,
-      bot: false,
+      locked: a.locked ?? false,
+      bot: a.bot ?? false,
       discoverable: true,
       indexable: true,
       group: false,
@@ -367,8 +377,8 @@ export class World {
       uri: a.domain ? `https://${a.domain}/users/${a.username}` : `${this.origin}/users/${a.username}`,
       avatar: `${this.origin}/system/avatars/${a.id}.png`,
       avatar_static: `${this.origin}/system/avatars/${a.id}.png`,
-      header: `${this.origin}/headers/original/missing.png`,
-      header_static: `${this.origin}/headers/original/missing.png`,
+      header: `${this.origin}${a.header ?? '/headers/original/missing.png'}`,
+      header_static: `${this.origin}${a.header ?? '/headers/original/missing.png'}`,
       followers_count: a.followers,
       following_count: following,
       statuses_count: statuses.length,
@@ -459,7 +469,7 @@ export class World {
       sensitive: s.sensitive || s.spoilerText !== '',
       spoiler_text: s.spoilerText,
       visibility: 'public',
-      language: 'en',
+      language: s.language === undefined ? 'en' : s.language,
       uri: `${this.origin}/users/${account.username}/statuses/${s.id}`,
       url: `${this.origin}/@${account.username}/${s.id}`,
       edited_at: null,
@@ -579,7 +589,14 @@ export class World {
     extra: Partial<
       Pick<
         StatusRecord,
-        'inReplyToId' | 'reblogOf' | 'quotedStatusId' | 'quoteState' | 'mediaIds' | 'sensitive' | 'spoilerText'
+        | 'inReplyToId'
+        | 'reblogOf'
+        | 'quotedStatusId'
+        | 'quoteState'
+        | 'mediaIds'
+        | 'sensitive'
+        | 'spoilerText'
+        | 'language'
       >
     > = {},
   ): StatusRecord {
@@ -605,6 +622,7 @@ export class World {
       baseReblogs: 0,
       replies: 0,
       deleted: false,
+      ...(extra.language !== undefined ? { language: extra.language } : {}),
     };
     if (parent) parent.replies += 1;
     this.statuses.set(status.id, status);
@@ -654,6 +672,82 @@ export class World {
     if (previous !== undefined && bucket < previous + GROUP_SPAN_HOURS && bucket >= previous) bucket = previous;
     this.groupBuckets.set(key, bucket);
     return `${prefix}-${bucket}`;
+  }
+
+  /** True when one of the two accounts blocks the other. */
+  blockedBetween(a: string, b: string): boolean {
+    return Boolean(this.blocks.get(a)?.has(b) || this.blocks.get(b)?.has(a));
+  }
+
+  /**
+   * GET /api/v1/statuses/:id/context as Mastodon answers it (Status::ThreadingConcern): ancestors
+   * root first along `in_reply_to_id` up to the first one gone; descendants depth-first with each
+   * level in id order (ORDER BY path), a deleted status ending its branch; then statuses of an
+   * account blocking or blocked by the viewer left out (StatusFilter; what hangs below them
+   * stays), and replies of authors to themselves moved up ahead of the others (#promote_by!).
+   */
+  context(s: StatusRecord, viewerId: string): { ancestors: StatusRecord[]; descendants: StatusRecord[] } {
+    const permitted = (x: StatusRecord) => !this.blockedBetween(viewerId, x.accountId);
+    const ancestors: StatusRecord[] = [];
+    const seen = new Set<string>([s.id]);
+    for (let id = s.inReplyToId; id && !seen.has(id);) {
+      const parent = this.statuses.get(id);
+      if (!parent || parent.deleted) break;
+      seen.add(id);
+      ancestors.unshift(parent);
+      id = parent.inReplyToId;
+    }
+    const byParent = new Map<string, StatusRecord[]>();
+    for (const x of this.statuses.values()) {
+      if (!x.inReplyToId || x.deleted || x.reblogOf) continue;
+      const list = byParent.get(x.inReplyToId) ?? [];
+      list.push(x);
+      byParent.set(x.inReplyToId, list);
+    }
+    const descendants: StatusRecord[] = [];
+    const walk = (id: string) => {
+      for (const child of (byParent.get(id) ?? []).sort((a, b) => compareIds(a.id, b.id))) {
+        if (seen.has(child.id)) continue;
+        seen.add(child.id);
+        descendants.push(child);
+        walk(child.id);
+      }
+    };
+    walk(s.id);
+    const kept = descendants.filter(permitted);
+    const self = (x: StatusRecord) => x.inReplyToAccountId === x.accountId;
+    const insertAt = kept.findIndex((x) => !self(x));
+    const promoted =
+      insertAt < 0
+        ? kept
+        : [
+            ...kept.slice(0, insertAt),
+            ...kept.slice(insertAt).filter(self),
+            ...kept.slice(insertAt).filter((x) => !self(x)),
+          ];
+    return { ancestors: ancestors.filter(permitted), descendants: promoted };
+  }
+
+  /** Relationship (REST::RelationshipSerializer) of `viewerId` with `a`. */
+  relationshipJson(viewerId: string, a: AccountRecord): Json {
+    return {
+      id: a.id,
+      following: Boolean(this.follows.get(viewerId)?.has(a.id)),
+      showing_reblogs: Boolean(this.follows.get(viewerId)?.has(a.id)),
+      notifying: false,
+      languages: null,
+      followed_by: Boolean(this.follows.get(a.id)?.has(viewerId)),
+      blocking: Boolean(this.blocks.get(viewerId)?.has(a.id)),
+      blocked_by: Boolean(this.blocks.get(a.id)?.has(viewerId)),
+      muting: false,
+      muting_notifications: false,
+      muting_expires_at: null,
+      requested: false,
+      requested_by: false,
+      domain_blocking: false,
+      endorsed: false,
+      note: '',
+    };
   }
 
   /** Statuses (boosts included) in `viewerId`'s home timeline, newest first. */

@@ -316,6 +316,8 @@ export interface XEmulatorControl {
     text: string;
     createdAt?: number;
     replyTo?: string;
+    /** The language X detected (`lang`; default `en`). */
+    lang?: string;
     /** A poll on the post: its options, how long it is open, and the votes so far. */
     poll?: { options: string[]; durationMinutes: number; votes?: number[] };
   }): XTweet;
@@ -373,20 +375,52 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
 
   // ---- serializers -------------------------------------------------------------------------
 
-  const userJson = (u: XUser, fields: Set<string>): JsonObject => {
+  /**
+   * A user (spec `User`) with the `user.fields` asked for. `viewerId`: the signed-in user, for
+   * `connection_status` (spec `UserConnectionStatus`: `following` when the viewer follows them,
+   * `followed_by` when they follow the viewer). The bio's links are `t.co` links, with
+   * `entities.description.urls` saying where they lead.
+   */
+  const userJson = (u: XUser, fields: Set<string>, viewerId?: string): JsonObject => {
     const o: JsonObject = { id: u.id, name: u.name, username: u.username };
+    const bio = extractEntities(u.description, (url) => state.tco(url));
     if (fields.has('created_at')) o['created_at'] = new Date(u.createdAt).toISOString();
-    if (fields.has('description')) o['description'] = u.description;
+    if (fields.has('description')) o['description'] = bio.text;
+    if (fields.has('entities')) {
+      const urls = bio.entities.filter((e) => e.kind === 'url');
+      if (urls.length) {
+        o['entities'] = {
+          description: {
+            urls: urls.map((e) => ({
+              start: e.start,
+              end: e.end,
+              url: e.value,
+              expanded_url: e.expanded ?? e.value,
+              display_url: displayUrl(e.expanded ?? e.value),
+            })),
+          },
+        };
+      }
+    }
     if (fields.has('profile_image_url'))
       o['profile_image_url'] = `https://pbs.twimg.com/profile_images/${u.id}/a_normal.png`;
-    if (fields.has('verified')) o['verified'] = false;
+    if (fields.has('profile_banner_url') && u.bannerUrl) o['profile_banner_url'] = u.bannerUrl;
+    if (fields.has('verified')) o['verified'] = u.verified ?? false;
+    if (fields.has('verified_type')) o['verified_type'] = u.verifiedType ?? 'none';
     if (fields.has('protected')) o['protected'] = u.protected ?? false;
+    if (fields.has('connection_status') && viewerId && viewerId !== u.id) {
+      o['connection_status'] = [
+        ...(state.follows.get(u.id)?.has(viewerId) ? ['followed_by'] : []),
+        ...(state.follows.get(viewerId)?.has(u.id) ? ['following'] : []),
+      ];
+    }
     if (fields.has('public_metrics')) {
+      const followers = [...state.follows.values()].filter((f) => f.has(u.id)).length;
       o['public_metrics'] = {
-        followers_count: 100,
+        followers_count: followers + (u.extraFollowers ?? 0),
         following_count: state.follows.get(u.id)?.size ?? 0,
         tweet_count: state.timeline((t) => t.authorId === u.id).length,
-        listed_count: 1,
+        listed_count: [...state.lists.values()].filter((l) => l.memberIds.includes(u.id)).length,
       };
     }
     return o;
@@ -429,8 +463,8 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     const o: JsonObject = { id: t.id, text: escapeText(shown), edit_history_tweet_ids: [t.id] };
     if (fields.has('author_id')) o['author_id'] = t.authorId;
     if (fields.has('created_at')) o['created_at'] = new Date(t.createdAt).toISOString();
-    if (fields.has('conversation_id')) o['conversation_id'] = t.id;
-    if (fields.has('lang')) o['lang'] = 'en';
+    if (fields.has('conversation_id')) o['conversation_id'] = t.conversationId ?? t.id;
+    if (fields.has('lang')) o['lang'] = t.lang ?? 'en';
     if (fields.has('in_reply_to_user_id') && t.inReplyToUserId) o['in_reply_to_user_id'] = t.inReplyToUserId;
     if (fields.has('referenced_tweets') && t.referenced.length) o['referenced_tweets'] = t.referenced;
     if (fields.has('attachments') && (t.mediaKeys.length || t.poll)) {
@@ -489,7 +523,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
    * of the included ones; what cannot be included (a deleted post, an unknown user) is named
    * in `errors` (resource-not-found) instead.
    */
-  const tweetsPayload = (tweets: XTweet[], query: URLSearchParams): JsonObject => {
+  const tweetsPayload = (tweets: XTweet[], query: URLSearchParams, viewerId?: string): JsonObject => {
     const fields = fieldsOf(query, 'tweet.fields');
     const expansions = fieldsOf(query, 'expansions');
     const userFields = fieldsOf(query, 'user.fields');
@@ -522,7 +556,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       const ids = [...new Set(authorIds)];
       const users = ids.map((id) => state.users.get(id)).filter((u): u is XUser => !!u);
       for (const id of ids) if (!state.users.has(id)) errors.push(notFound('user', 'author_id', id));
-      if (users.length) includes['users'] = users.map((u) => userJson(u, userFields));
+      if (users.length) includes['users'] = users.map((u) => userJson(u, userFields, viewerId));
     }
     if (expansions.has('attachments.media_keys')) {
       const keys = [...new Set([...tweets, ...referenced].flatMap((t) => t.mediaKeys))];
@@ -596,7 +630,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       items = items.filter((t) => BigInt(t.id) < below);
     }
     const slice = items.slice(0, max);
-    const body = tweetsPayload(slice, q);
+    const body = tweetsPayload(slice, q, ctx.userId);
     const meta: JsonObject = { result_count: slice.length };
     if (slice.length) {
       if (idsInMeta) {
@@ -623,6 +657,11 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       if (lower === 'is:retweet') return t.referenced.some((r) => r.type === 'retweeted');
       if (lower === 'is:reply') return t.referenced.some((r) => r.type === 'replied_to');
       if (lower.startsWith('from:')) return author?.username.toLowerCase() === lower.slice(5);
+      // docs.x.com "Conversation ID": `conversation_id:` "returns all replies to the original post".
+      if (lower.startsWith('conversation_id:')) {
+        const root = lower.slice('conversation_id:'.length);
+        return t.id !== root && (t.conversationId ?? t.id) === root;
+      }
       if (lower.startsWith('#'))
         return t.entities.some((e) => e.kind === 'hashtag' && e.value.toLowerCase() === lower.slice(1));
       if (lower.startsWith('@'))
@@ -660,7 +699,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       const u = state.userByName(name);
       if (!u) return { status: 200, body: { errors: [notFound('user', 'username', name)] } };
       if (u.suspended) return { status: 200, body: { errors: [suspended(name)] } };
-      return { status: 200, body: { data: userJson(u, fieldsOf(ctx.query, 'user.fields')) } };
+      return { status: 200, body: { data: userJson(u, fieldsOf(ctx.query, 'user.fields'), ctx.userId) } };
     },
     'GET /2/users/{id}/timelines/reverse_chronological': (ctx): Reply => {
       if (ctx.params[0] !== ctx.userId) return forbiddenForUser();
@@ -771,7 +810,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
         }
         found.push(t);
       }
-      const body = tweetsPayload(found, ctx.query);
+      const body = tweetsPayload(found, ctx.query, ctx.userId);
       const all = [...errors, ...((body['errors'] as Json[] | undefined) ?? [])];
       if (all.length) body['errors'] = all;
       return { status: 200, body };
@@ -846,6 +885,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       if (parent) {
         t.referenced.push({ type: 'replied_to', id: parent.id });
         t.inReplyToUserId = parent.authorId;
+        t.conversationId = parent.conversationId ?? parent.id;
         parent.replies++;
       }
       if (quoted) {
@@ -1348,14 +1388,16 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     excludeFromPlan: (endpoint) => void notInPlan.add(endpoint),
     setDailyLimit: (endpoint, limit, scope) => void dailyLimits.set(endpoint, { scope, limit }),
     failNext: (endpoint, mode) => void faults.push({ endpoint, mode }),
-    addTweet: ({ replyTo, poll, ...input }) => {
+    addTweet: ({ replyTo, poll, lang, ...input }) => {
       const parent = replyTo === undefined ? undefined : state.tweets.get(replyTo);
       if (replyTo !== undefined && !parent) throw new Error(`There is no post ${replyTo} to reply to.`);
       const t = state.addTweet(input);
+      if (lang !== undefined) t.lang = lang;
       if (poll) state.attachPoll(t, poll.options, poll.durationMinutes, poll.votes);
       if (parent) {
         t.referenced.push({ type: 'replied_to', id: parent.id });
         t.inReplyToUserId = parent.authorId;
+        t.conversationId = parent.conversationId ?? parent.id;
         parent.replies++;
       }
       return t;

@@ -11,6 +11,13 @@ export interface XUser {
   protected?: boolean;
   /** Suspended by X: looked up, it answers resource-unavailable ("User has been suspended"). */
   suspended?: boolean;
+  /** X's checkmark (`verified`) and its kind (`verified_type`: blue, business, government). */
+  verified?: boolean;
+  verifiedType?: 'blue' | 'business' | 'government';
+  /** The profile's banner image (`profile_banner_url`). */
+  bannerUrl?: string;
+  /** How many follow the user, beyond the emulator's own users (`public_metrics.followers_count`). */
+  extraFollowers?: number;
 }
 
 export interface XEntity {
@@ -45,6 +52,10 @@ export interface XTweet {
   sensitive?: boolean;
   /** The post's poll (X: one per post, 2 to 4 options, one choice each). */
   poll?: XPoll;
+  /** The post that started the conversation (`conversation_id`); the post itself when unset. */
+  conversationId?: string;
+  /** The language X detected (`lang`, a BCP-47 tag or one of X's codes like `und`); `en` when unset. */
+  lang?: string;
 }
 
 /** A poll as X keeps it: options in order with their votes, open until `endsAt` (ms). */

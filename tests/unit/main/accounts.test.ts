@@ -371,6 +371,12 @@ describe('accounts', () => {
           pollIntervalMs: () => 60_000,
           rateLimit: () => null,
           rateBucket: () => ({ bucket: 'account', limit: 300, windowMs: 300_000 }),
+          thread: async () => {
+            throw new Error('unused');
+          },
+          profile: async () => {
+            throw new Error('unused');
+          },
         };
         return adapter;
       },

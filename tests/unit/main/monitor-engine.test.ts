@@ -298,6 +298,25 @@ describe('the monitor engine: budgets and faults', () => {
     r.engine.stop();
   });
 
+  it('accounts that share a server’s limit (Bluesky: per IP) share one budget: a 429 holds both', async () => {
+    const clock = new FakeClock();
+    const a = new TimelineNetwork(clock, { network: 'bluesky', profileId: 'bluesky:a', pollIntervalMs: 15_000 });
+    const b = new TimelineNetwork(clock, { network: 'bluesky', profileId: 'bluesky:b', pollIntervalMs: 15_000 });
+    const r = rig({ clock, networks: [a, b], extra: { budgetKey: () => 'bluesky@pds.example' } });
+    r.engine.follow([col('ca', { profileId: 'bluesky:a' }), col('cb', { profileId: 'bluesky:b' })], ['ca', 'cb']);
+    await clock.advance(0);
+    expect(r.engine.budget('bluesky:a')).toBe(r.engine.budget('bluesky:b'));
+    const resetAt = new Date(clock.now() + 120_000).toISOString();
+    a.failNext = new ColonnadeError('rate-limited', 'Too many requests', { resetAt });
+    await clock.advance(60_000);
+    const bBefore = b.requests.length;
+    await clock.advance(50_000); // still before the reset
+    expect(b.requests.length).toBe(bBefore);
+    await clock.advance(60_000);
+    expect(b.requests.length).toBeGreaterThan(bBefore);
+    r.engine.stop();
+  });
+
   it('a server that accepts and never answers is a timeout in the column, in words, and is retried', async () => {
     const clock = new FakeClock();
     const net = new TimelineNetwork(clock);

@@ -49,6 +49,16 @@ export interface MonitorEngineDeps {
   health?(profileId: string, error: AppError | null): void;
   /** Why a profile must not poll now (a spent X monthly budget), or null. */
   paused?(profileId: string): AppError | null;
+  /**
+   * How much slower than its own pace a profile must poll, and why (a reason key): the X monthly
+   * budget being spent faster than the month goes. Null or a factor of 1: no slowdown.
+   */
+  slowdown?(profileId: string): { factor: number; reason: string } | null;
+  /**
+   * Which budget a profile's requests draw from: its own (the default), or one shared with the
+   * other accounts of a server where the network limits per address (Bluesky's PDS: per IP).
+   */
+  budgetKey?(profileId: string): string;
   /** The persisted positions ("monitors" document). */
   positions: DocumentStore;
   /** New entries reached a column (for alert rules): `live` from a poll or stream, `catch-up` from a gap. */
@@ -110,11 +120,16 @@ export class MonitorEngine {
     });
   }
 
-  /** The account's shared budget. */
+  /** The account's shared budget (shared with other accounts where the network limits by server or address). */
   budget(profileId: string): RateBudget {
-    let b = this.budgets.get(profileId);
-    if (!b) this.budgets.set(profileId, (b = new RateBudget(this.deps.clock.now)));
+    const key = this.budgetKey(profileId);
+    let b = this.budgets.get(key);
+    if (!b) this.budgets.set(key, (b = new RateBudget(this.deps.clock.now)));
     return b;
+  }
+
+  private budgetKey(profileId: string): string {
+    return this.deps.budgetKey?.(profileId) ?? profileId;
   }
 
   /**
@@ -492,6 +507,12 @@ export class MonitorEngine {
     const share = this.shareDelay(r, adapter);
     r.slowed = share > delay ? 'rate-budget' : null;
     delay = Math.max(delay, share);
+    // A money budget spent faster than the month goes (X): polls slow down in proportion.
+    const pace = this.deps.slowdown?.(profileId) ?? null;
+    if (pace && pace.factor > 1) {
+      delay = Math.round(delay * pace.factor);
+      r.slowed = pace.reason;
+    }
     r.nextAt = clock.now() + delay;
     this.status(r, {
       state: 'live',
@@ -518,9 +539,11 @@ export class MonitorEngine {
   private sharers(r: Reader, adapter: NetworkAdapter): number {
     const bucket = adapter.rateBucket(r.spec.kind).bucket;
     let sharers = 0;
+    const key = this.budgetKey(r.spec.profileId);
     for (const other of this.readers.values()) {
-      if (other.spec.profileId !== r.spec.profileId) continue;
-      if (adapter.rateBucket(other.spec.kind).bucket === bucket) sharers++;
+      if (this.budgetKey(other.spec.profileId) !== key) continue;
+      const a = other.spec.profileId === r.spec.profileId ? adapter : this.deps.adapterFor(other.spec.profileId);
+      if (a && a.rateBucket(other.spec.kind).bucket === bucket) sharers++;
     }
     if (adapter.rateBucket('metrics').bucket === bucket) sharers++;
     return Math.max(1, sharers);

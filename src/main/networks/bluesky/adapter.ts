@@ -26,7 +26,17 @@ import type {
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-length';
-import type { ColumnKind, Metrics, NotificationKind, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
+import type {
+  ColumnKind,
+  Metrics,
+  NotificationKind,
+  Page,
+  Post,
+  Profile,
+  ProfileDetails,
+  ThreadView,
+  TimelineEntry,
+} from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import type { BlueskyCredentials } from './credentials';
 import { decodeCursor, encodeCursor, keyDigest, markNames, type CursorState, type NewerMark } from './cursor';
@@ -41,6 +51,7 @@ import {
   parseAtUri,
   postIdOf,
   postOf,
+  profileDetailsOf,
   profileOf,
   recordFields,
   sortTimeOf,
@@ -49,6 +60,7 @@ import {
   webUrlOf,
 } from './normalize';
 import { AccountSession } from './session';
+import { threadOf } from './thread';
 import { tidFromKey } from './tid';
 
 /** What the app gives the adapter (see networks/module.ts). */
@@ -140,12 +152,20 @@ type MissingPost = { kind: 'gone' | 'unsure' } | { kind: 'blocked-by' | 'blockin
  * recent window, and every metrics poll would otherwise look its author up again.
  */
 const MISSING_VERDICT_MS = 30 * 60_000;
+/**
+ * Levels of replies and of parents getPostThread is asked for (lexicon app.bsky.feed.getPostThread:
+ * `depth` default 6, `parentHeight` default 80, both at most 1,000; the AppView may serve fewer
+ * levels, cfg `maxThreadDepth`). Replies deeper down are counted in the thread's `more`.
+ */
+const THREAD_DEPTH = 10;
+const THREAD_PARENT_HEIGHT = 80;
 
 export class BlueskyAdapter implements NetworkAdapter {
   readonly network = NETWORK;
   private readonly account: AccountSession;
   private lastRateLimit: RateLimitState | null = null;
-  private profile: Profile | null = null;
+  /** The account's own profile, once verified. */
+  private ownProfile: Profile | null = null;
   /** Like/repost records this adapter made, by post URI, until the AppView shows them. */
   private readonly myLikes = new Map<string, string>();
   private readonly myReposts = new Map<string, string>();
@@ -192,8 +212,8 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   async verify(): Promise<Profile> {
     const res = await this.call((agent) => agent.app.bsky.actor.getProfile({ actor: this.account.did }));
-    this.profile = profileOf(res.data);
-    return this.profile;
+    this.ownProfile = profileOf(res.data);
+    return this.ownProfile;
   }
 
   columnKinds(): ColumnKind[] {
@@ -776,6 +796,78 @@ export class BlueskyAdapter implements NetworkAdapter {
     throw new ColonnadeError('not-found', 'That Bluesky post no longer exists.', { reason: 'deleted' });
   }
 
+  /**
+   * A post in its conversation (app.bsky.feed.getPostThread, `depth` 10, `parentHeight` 80), read
+   * by threadOf (thread.ts) with the viewer's moderation, as the columns read posts; the post
+   * itself is shown whatever would hide it from a feed, its reasons folded over it. A post the
+   * AppView does not have (deleted, its account gone: NotFound) is not-found with reason
+   * `post-gone`; one behind a block is not-allowed `blocked-by` / `blocking` with the author's
+   * handle (as liking it would say). An answer that fails the lexicon is read node by node, the
+   * unreadable posts left out, logged and counted in `more`.
+   */
+  async thread(postId: string): Promise<ThreadView> {
+    const uri = uriOfPostId(postId);
+    const [body, opts] = await Promise.all([
+      this.call(async (agent) => {
+        try {
+          const res = await agent.app.bsky.feed.getPostThread({
+            uri,
+            depth: THREAD_DEPTH,
+            parentHeight: THREAD_PARENT_HEIGHT,
+          });
+          return res.data as { thread?: unknown; threadgate?: unknown };
+        } catch (err) {
+          if (!isInvalidResponse(err)) throw err;
+          const raw = err.responseBody as { thread?: unknown; threadgate?: unknown } | null;
+          if (!raw || typeof raw !== 'object' || typeof raw.thread !== 'object' || raw.thread === null) throw err;
+          this.ctx.log.warn('bluesky: a thread does not match its lexicon; reading it post by post', { uri });
+          return raw;
+        }
+      }).catch((err: unknown) => {
+        if (err instanceof ColonnadeError && err.code === 'not-found' && err.reason === 'deleted') {
+          throw new ColonnadeError('not-found', 'That Bluesky post no longer exists.', { reason: 'post-gone' });
+        }
+        throw err;
+      }),
+      this.moderationOpts(),
+    ]);
+    const node = body.thread;
+    if (AppBskyFeedDefs.isBlockedPost(node)) {
+      await this.viewOf(postId); // says who blocks whom, with the handle
+      throw new ColonnadeError('not-allowed', 'A block stands between this account and that post.', {
+        reason: 'forbidden',
+      });
+    }
+    if (AppBskyFeedDefs.isNotFoundPost(node))
+      throw new ColonnadeError('not-found', 'That Bluesky post no longer exists.', { reason: 'post-gone' });
+    const anchor = node as AppBskyFeedDefs.ThreadViewPost;
+    if (!AppBskyFeedDefs.isThreadViewPost(node) || typeof anchor.post !== 'object' || anchor.post === null)
+      throw new ColonnadeError('invalid', 'Bluesky sent a thread Colonnade cannot read.');
+    const counter = { skipped: 0 };
+    const post = this.readOne(anchor.post.uri, () => postOf(anchor.post, opts, { foldFilters: true }), counter);
+    if (!post) throw new ColonnadeError('invalid', 'Bluesky sent a post Colonnade cannot read.');
+    const threadgate = typeof body.threadgate === 'object' && body.threadgate !== null ? body.threadgate : undefined;
+    return threadOf(anchor, post, threadgate as AppBskyFeedDefs.ThreadgateView | undefined, this.account.did, (view) =>
+      this.readOne(typeof view?.uri === 'string' ? view.uri : '(no uri)', () => postOf(view, opts), counter),
+    );
+  }
+
+  /**
+   * A profile's page (app.bsky.actor.getProfile): bio, counts, banner, how the viewer relates to
+   * it, its labels and states as flags (profileDetailsOf). `handle` may be a DID. An unknown
+   * handle is not-found with reason `profile-not-found` or `unknown-handle` (`{ name }`), a
+   * suspended or deactivated account not-found `account-unavailable` (errors.ts).
+   */
+  async profile(handle: string): Promise<ProfileDetails> {
+    const actor = handle.trim().replace(/^@+/, '');
+    if (!actor) throw new ColonnadeError('invalid', 'Which profile? A handle is needed.', { field: 'handle' });
+    await this.account.ready();
+    const res = await this.call((agent) => agent.app.bsky.actor.getProfile({ actor }), {
+      actor: actor.startsWith('did:') ? actor : `@${actor}`,
+    });
+    return profileDetailsOf(res.data, this.account.did);
+  }
+
   private async deleteRecordAt(uri: string): Promise<void> {
     const at = parseAtUri(uri);
     if (!at) return;
@@ -978,7 +1070,7 @@ export class BlueskyAdapter implements NetworkAdapter {
       const post = view ? this.readOne(uri, () => postOf(view), { skipped: 0 }) : undefined;
       if (post) return post;
     }
-    const author = this.profile ?? (await this.verify());
+    const author = this.ownProfile ?? (await this.verify());
     const createdAt =
       typeof fields.createdAt === 'string' ? fields.createdAt : new Date(this.ctx.clock.now()).toISOString();
     const post: Post = {

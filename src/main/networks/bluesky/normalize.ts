@@ -23,7 +23,16 @@ import {
   type ModerationOpts,
 } from '@atproto/api';
 import { ColonnadeError } from '../../../shared/errors';
-import type { Entity, Media, Metrics, Moderation, Post, Profile, QuotedPost } from '../../../shared/model';
+import type {
+  Entity,
+  Media,
+  Metrics,
+  Moderation,
+  Post,
+  Profile,
+  ProfileDetails,
+  QuotedPost,
+} from '../../../shared/model';
 
 export const NETWORK = 'bluesky' as const;
 const WEB = 'https://bsky.app';
@@ -253,6 +262,44 @@ export function profileOf(
   };
 }
 
+const nonNegative = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+
+/**
+ * A profile's page (app.bsky.actor.defs#profileViewDetailed): `description` as the bio,
+ * `followersCount`, `followsCount`, `postsCount` (null when absent), `banner`, and how the viewer
+ * relates to it (`viewer.following` / `viewer.followedBy` are the follow records' URIs when they
+ * exist; left out for the viewer's own profile, `viewerDid`). `flags`: the account's labels in
+ * force (values, negations applied: `!hide`, `porn`, a labeller's own…), `labeler` for a
+ * labelling service, `verified` (verification `verifiedStatus` valid), and the viewer's
+ * `blocking`, `blocked-by` and `muting`, deduplicated, at most 20.
+ */
+export function profileDetailsOf(view: AppBskyActorDefs.ProfileViewDetailed, viewerDid: string): ProfileDetails {
+  const flags: string[] = [];
+  const add = (flag: string) => {
+    const f = flag.slice(0, 50);
+    if (f && !flags.includes(f) && flags.length < 20) flags.push(f);
+  };
+  for (const label of effectiveLabels(view.labels)) add(label.val);
+  if (view.associated?.labeler) add('labeler');
+  if (view.verification?.verifiedStatus === 'valid') add('verified');
+  if (view.viewer?.blocking || view.viewer?.blockingByList) add('blocking');
+  if (view.viewer?.blockedBy) add('blocked-by');
+  if (view.viewer?.muted || view.viewer?.mutedByList) add('muting');
+  const own = view.did === viewerDid;
+  return {
+    ...profileOf(view),
+    bio: (typeof view.description === 'string' ? view.description : '').slice(0, 5000),
+    followers: nonNegative(view.followersCount),
+    following: nonNegative(view.followsCount),
+    posts: nonNegative(view.postsCount),
+    bannerUrl: typeof view.banner === 'string' && view.banner ? view.banner : null,
+    ...(own
+      ? {}
+      : { viewer: { following: Boolean(view.viewer?.following), followedBy: Boolean(view.viewer?.followedBy) } }),
+    ...(flags.length > 0 ? { flags } : {}),
+  };
+}
+
 export function webUrlOf(handle: string, uri: string): string | null {
   const rkey = parseAtUri(uri)?.rkey;
   return rkey ? `${WEB}/profile/${handle}/post/${rkey}` : null;
@@ -417,6 +464,16 @@ function moderatableEmbed(embed: AppBskyFeedDefs.PostView['embed']): AppBskyFeed
   return embed;
 }
 
+export interface ModerationOptions {
+  /** A muted account's posts are not left out (its own feed, which the viewer opened). */
+  ignoreMutes?: boolean;
+  /**
+   * What would leave the post out folds it instead, with the same words: a post the viewer opened
+   * herself, as Bluesky's app shows a thread's focused post whatever hides it from feeds.
+   */
+  foldFilters?: boolean;
+}
+
 export interface Moderated {
   /** Leave the post out: the viewer's preferences hide it (`!hide`, a label set to hide, a muted word…). */
   hide: boolean;
@@ -433,7 +490,7 @@ export interface Moderated {
 export function moderationOf(
   view: AppBskyFeedDefs.PostView,
   opts: ModerationOpts | undefined,
-  options: { ignoreMutes?: boolean } = {},
+  options: ModerationOptions = {},
 ): Moderated {
   if (!opts) return { hide: false, moderation: [] };
   const embed = moderatableEmbed(view.embed);
@@ -451,9 +508,10 @@ export function moderationOf(
     seen.add(key);
     out.push({ scope, source: cause.type === 'label' ? 'label' : 'filter', text });
   };
+  if (options.foldFilters) for (const cause of filters) add('post', cause);
   for (const cause of list.blurs) add('post', cause);
   for (const cause of media.blurs) add('media', cause);
-  return { hide: filters.length > 0, moderation: out };
+  return { hide: !options.foldFilters && filters.length > 0, moderation: out };
 }
 
 // ---- quotes ----------------------------------------------------------------------------------
@@ -559,6 +617,9 @@ function basePost(view: AppBskyFeedDefs.PostView, record: AppBskyFeedPost.Record
   if (embed.card) post.card = embed.card;
   if (embed.unsupported) post.unsupported = embed.unsupported;
   if (fields.replyParentUri) post.replyTo = postIdOf(fields.replyParentUri);
+  // The record's first language (lexicon app.bsky.feed.post `langs`, format language: BCP-47).
+  const language = record.langs?.find((l) => typeof l === 'string' && l.trim())?.trim();
+  if (language && language.length <= 35) post.language = language;
   return post;
 }
 
@@ -571,7 +632,7 @@ function basePost(view: AppBskyFeedDefs.PostView, record: AppBskyFeedPost.Record
 export function postOf(
   view: AppBskyFeedDefs.PostView,
   opts?: ModerationOpts,
-  options: { ignoreMutes?: boolean } = {},
+  options: ModerationOptions = {},
 ): Post | null {
   const uri = typeof view?.uri === 'string' ? view.uri : '(no uri)';
   if (!parseAtUri(uri)) throw new UnreadableItem(uri, 'no valid AT-URI');

@@ -19,7 +19,16 @@ import {
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import { MASTODON_URL_LENGTH } from '../../../shared/text-length';
-import type { ColumnKind, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
+import type {
+  ColumnKind,
+  Metrics,
+  Page,
+  Post,
+  Profile,
+  ProfileDetails,
+  ThreadView,
+  TimelineEntry,
+} from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
 import { fromErrorBody, responseHeadersOf, toColonnadeError } from './errors';
@@ -31,17 +40,22 @@ import {
   notificationEntriesV1,
   notificationEntriesV2,
   parseAccount,
+  parseAccountDetails,
   parseStatus,
   rawIdOf,
+  relationshipOf,
   statusEntries,
   toMetrics,
   toPost,
   toProfile,
+  toProfileDetails,
+  type RelationshipData,
   type EntriesRead,
   type FilterContext,
   type NormalizeContext,
   type StatusData,
 } from './normalize';
+import { threadFrom } from './thread';
 
 /** What the app gives the adapter (see networks/module.ts). */
 export type AdapterContext = NetworkAdapterContext<MastodonCredentials>;
@@ -281,6 +295,8 @@ export class MastodonAdapter implements NetworkAdapter {
   /** Notification groups met on v1 pages, so a later page's likes join the group they belong to. */
   private readonly notificationBuckets = new NotificationBuckets();
   private readonly accountIds = new Map<string, string>();
+  /** GET /api/v1/accounts/lookup requests in flight, by lower-cased acct (one per account at a time). */
+  private readonly lookups = new Map<string, Promise<unknown>>();
   /** Milliseconds any request may take (REQUEST_DEADLINE_MS unless a test says otherwise). */
   private readonly deadlineMs: number;
 
@@ -475,11 +491,14 @@ export class MastodonAdapter implements NetworkAdapter {
     };
   }
 
-  /** How to read statuses for a column (`kind`), as the viewer (`viewerId`, when known) sees them. */
-  private normalizeContext(domain: string, kind?: ColumnKind, viewerId = this.viewerId): NormalizeContext {
+  /**
+   * How to read statuses for a column (`kind`), or in a filter context of its own (`thread`), as
+   * the viewer (`viewerId`, when known) sees them.
+   */
+  private normalizeContext(domain: string, kind?: ColumnKind | 'thread', viewerId = this.viewerId): NormalizeContext {
     return {
       domain,
-      filterContext: kind ? FILTER_CONTEXT[kind] : undefined,
+      filterContext: kind === 'thread' ? 'thread' : kind ? FILTER_CONTEXT[kind] : undefined,
       now: this.ctx.clock.now(),
       viewerId,
     };
@@ -564,16 +583,37 @@ export class MastodonAdapter implements NetworkAdapter {
     return parsed.data.map((l) => ({ id: l.id, name: l.title, kind: 'list' as const }));
   }
 
+  /**
+   * The account `acct` names as GET /api/v1/accounts/lookup answers it (raw): one request however
+   * many callers ask at the same time (a profile page reads the account and its posts together).
+   * `acct` is `user` for an account of this instance, `user@domain` for another's.
+   */
+  private lookupAccount(acct: string): Promise<unknown> {
+    const key = acct.toLowerCase();
+    let pending = this.lookups.get(key);
+    if (!pending) {
+      pending = this.request('lookup', () => this.client.v1.accounts.lookup.$raw({ acct }))
+        .then((response) => response.data)
+        .finally(() => this.lookups.delete(key));
+      this.lookups.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** A handle as Mastodon's lookup takes it: no leading '@', and `user@this-instance` as `user`. */
+  private static acctOf(handle: string, domain: string): string {
+    const acct = handle.trim().replace(/^@+/, '');
+    return acct.toLowerCase().endsWith(`@${domain.toLowerCase()}`) ? acct.slice(0, -domain.length - 1) : acct;
+  }
+
   private async accountIdFor(handle: string, domain: string): Promise<string> {
     const acct = handle.trim().replace(/^@+/, '');
     if (!acct) throw new ColonnadeError('invalid', 'A user column needs a handle.', { field: 'query' });
-    // user@this-instance is the local user.
-    const key = acct.toLowerCase().endsWith(`@${domain.toLowerCase()}`) ? acct.slice(0, -domain.length - 1) : acct;
+    const key = MastodonAdapter.acctOf(acct, domain);
     const cached = this.accountIds.get(key.toLowerCase());
     if (cached) return cached;
     try {
-      const { data } = await this.request('lookup', () => this.client.v1.accounts.lookup.$raw({ acct: key }));
-      const account = parseAccount(data, this.host);
+      const account = parseAccount(await this.lookupAccount(key), this.host);
       this.accountIds.set(key.toLowerCase(), account.id);
       return account.id;
     } catch (err) {
@@ -582,6 +622,101 @@ export class MastodonAdapter implements NetworkAdapter {
       }
       throw err;
     }
+  }
+
+  /**
+   * A profile's page: the account from GET /api/v1/accounts/lookup (note, counts, header, and the
+   * states Mastodon sends: see toProfileDetails), and how the viewer relates to it from GET
+   * /api/v1/accounts/relationships?id[]= (`following`, `followed_by`, blocks, mutes), not asked
+   * for her own account. A relationship the server refuses or cannot give (a token without
+   * `read:follows`, a rate limit) leaves `viewer` out rather than the page; an expired sign-in
+   * fails it. An unknown handle is not-found with reason `profile-not-found` (`{ name }`).
+   */
+  async profile(handle: string): Promise<ProfileDetails> {
+    const { domain } = await this.instance();
+    const acct = handle.trim().replace(/^@+/, '');
+    if (!acct) throw new ColonnadeError('invalid', 'Which profile? A handle is needed.', { field: 'handle' });
+    const key = MastodonAdapter.acctOf(acct, domain);
+    let raw: unknown;
+    try {
+      raw = await this.lookupAccount(key);
+    } catch (err) {
+      if (err instanceof ColonnadeError && err.code === 'not-found') {
+        throw new ColonnadeError('not-found', `There is no @${acct} that ${this.host} knows of.`, {
+          reason: 'profile-not-found',
+          params: { name: `@${acct}` },
+        });
+      }
+      throw err;
+    }
+    const account = parseAccountDetails(raw, this.host);
+    this.accountIds.set(key.toLowerCase(), account.id);
+    const viewerId = await this.viewer();
+    const relationship = account.id === viewerId ? undefined : await this.relationship(account.id);
+    return toProfileDetails(account, domain, relationship);
+  }
+
+  /** The viewer's relationship with one account, or undefined when the server does not give it. */
+  private async relationship(accountId: string): Promise<RelationshipData | undefined> {
+    try {
+      const { data } = await this.request('relationships', () =>
+        this.client.v1.accounts.relationships.fetch.$raw({ id: [accountId] }),
+      );
+      return relationshipOf(data, accountId);
+    } catch (err) {
+      // Logged by request(); the page shows without the relationship.
+      if (err instanceof ColonnadeError && err.code === 'auth-expired') throw err;
+      return undefined;
+    }
+  }
+
+  /**
+   * A status in its conversation: GET /api/v1/statuses/:id and GET /api/v1/statuses/:id/context
+   * side by side (for a boost, the boosted status's context), read by threadFrom (thread.ts) in
+   * the `thread` filter context. Mastodon answers 404 for a deleted status and for one the viewer
+   * may not see (StatusesController#set_status turns NotPermittedError into RecordNotFound):
+   * both are not-found with reason `post-gone` (`{ server }`). `Mastodon-Async-Refresh` on the
+   * context (Mastodon 4.5+: replies from other servers still being fetched) becomes a note.
+   */
+  async thread(postId: string): Promise<ThreadView> {
+    const { domain } = await this.instance();
+    const id = this.nativeStatusId(postId);
+    if (globalPostId(id, domain) !== postId)
+      throw new ColonnadeError('invalid', `That post is not one ${this.host} serves.`);
+    const viewerId = await this.viewer();
+    const gone = (err: unknown): never => {
+      if (err instanceof ColonnadeError && err.code === 'not-found') {
+        throw new ColonnadeError(
+          'not-found',
+          `That post is no longer on ${this.host}, or this account may not see it.`,
+          {
+            reason: 'post-gone',
+            params: { server: this.host },
+          },
+        );
+      }
+      throw err;
+    };
+    const context = (statusId: string) =>
+      this.request('thread', () => this.client.v1.statuses.$select(statusId).context.fetch.$raw());
+    const [anchor, first] = await Promise.all([
+      this.request('thread', () => this.client.v1.statuses.$select(id).fetch.$raw()),
+      context(id),
+    ]).catch(gone);
+    const boosted = (anchor.data as { reblog?: { id?: unknown } } | null)?.reblog?.id;
+    const around = typeof boosted === 'string' && boosted !== id ? await context(boosted).catch(gone) : first;
+    const body = around.data as { ancestors?: unknown; descendants?: unknown } | null;
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.ancestors) || !Array.isArray(body.descendants))
+      throw new ColonnadeError('invalid', `${this.host} sent a conversation Colonnade cannot read.`);
+    const { view, unreadable } = threadFrom(
+      anchor.data,
+      body,
+      this.normalizeContext(domain, 'thread', viewerId),
+      this.host,
+      around.headers.has('mastodon-async-refresh'),
+    );
+    this.noteUnreadable('thread', { items: [], unreadable });
+    return view;
   }
 
   /**

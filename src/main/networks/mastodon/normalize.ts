@@ -20,6 +20,7 @@ import {
   type Poll,
   type Post,
   type Profile,
+  type ProfileDetails,
   type QuotedPost,
   type TimelineEntry,
 } from '../../../shared/model';
@@ -125,6 +126,8 @@ const BaseStatusShape = z.object({
   quotesCount: count,
   favourited: z.boolean().nullish(),
   reblogged: z.boolean().nullish(),
+  /** ISO 639 (Mastodon: two letters, or a longer BCP-47 tag from other servers), null when unknown. */
+  language: z.string().nullish().catch(null),
   spoilerText: z.string().nullish(),
   sensitive: z.boolean().nullish(),
   emojis: Emojis,
@@ -238,6 +241,109 @@ export function toProfile(account: AccountData, localDomain: string): Profile {
   };
 }
 
+/** A count as the model keeps it: null where the server hides it (forks answer -1) or sends none. */
+const shownCount = z
+  .number()
+  .int()
+  .nullish()
+  .catch(null)
+  .transform((n) => (typeof n === 'number' && n >= 0 ? n : null));
+const flag = z.boolean().nullish().catch(null);
+
+/**
+ * Account with what its page shows (REST::AccountSerializer): `note` (HTML), the counts,
+ * `locked`, `bot`, `group`, `header`, and the states sent only when true: `suspended`, `limited`
+ * (silenced), `memorial`, `moved` (the account it moved to).
+ */
+const AccountDetailsShape = AccountShape.extend({
+  note: z.string().nullish().catch(null),
+  followersCount: shownCount,
+  followingCount: shownCount,
+  statusesCount: shownCount,
+  header: z.string().nullish().catch(null),
+  locked: flag,
+  bot: flag,
+  group: flag,
+  suspended: flag,
+  limited: flag,
+  memorial: flag,
+  moved: z.unknown().nullish(),
+});
+export type AccountDetailsData = z.infer<typeof AccountDetailsShape>;
+
+/** Relationship (GET /api/v1/accounts/relationships): how the viewer relates to one account. */
+const RelationshipShape = z.object({
+  id: z.string(),
+  following: flag,
+  followedBy: flag,
+  blocking: flag,
+  blockedBy: flag,
+  muting: flag,
+  requested: flag,
+});
+export type RelationshipData = z.infer<typeof RelationshipShape>;
+
+export function parseAccountDetails(value: unknown, instance: string): AccountDetailsData {
+  const result = AccountDetailsShape.safeParse(value);
+  if (!result.success) {
+    throw new ColonnadeError('invalid', `${instance} sent an account Colonnade cannot read.`, {
+      detail: problemOf(result.error),
+    });
+  }
+  return result.data;
+}
+
+/** The relationship with `accountId` in a GET /api/v1/accounts/relationships answer, if readable. */
+export function relationshipOf(value: unknown, accountId: string): RelationshipData | undefined {
+  if (!Array.isArray(value)) return undefined;
+  for (const item of value) {
+    const parsed = RelationshipShape.safeParse(item);
+    if (parsed.success && parsed.data.id === accountId) return parsed.data;
+  }
+  return undefined;
+}
+
+/** Mastodon's stand-in header image (Account `header` default_url, "/headers/original/missing.png"). */
+const MISSING_HEADER = /\/headers\/original\/missing\.png(?:\?.*)?$/;
+
+/**
+ * An account's page as the model keeps it. `bio` is `note` as plain text; counts are null where
+ * the server hides them; the banner is `header` unless it is Mastodon's stand-in. `flags` are
+ * Mastodon's own words for what the account is (`bot`, `locked`, `group`, `suspended`, `limited`,
+ * `memorial`, `moved`) and, from the relationship, `blocking`, `blocked-by`, `muting` and
+ * `requested` (a follow request of the viewer's waits); `viewer` is present when the relationship
+ * is known (none for the viewer's own account).
+ */
+export function toProfileDetails(
+  account: AccountDetailsData,
+  localDomain: string,
+  relationship?: RelationshipData,
+): ProfileDetails {
+  const bio = account.note ? htmlToPlainText(account.note, { tags: [], mentions: [] }).text : '';
+  const flags: string[] = [];
+  for (const name of ['bot', 'locked', 'group', 'suspended', 'limited', 'memorial'] as const) {
+    if (account[name]) flags.push(name);
+  }
+  if (account.moved) flags.push('moved');
+  if (relationship?.blocking) flags.push('blocking');
+  if (relationship?.blockedBy) flags.push('blocked-by');
+  if (relationship?.muting) flags.push('muting');
+  if (relationship?.requested) flags.push('requested');
+  const banner = account.header && !MISSING_HEADER.test(account.header) ? account.header : null;
+  return {
+    ...toProfile(account, localDomain),
+    bio: bio.slice(0, 5000),
+    followers: account.followersCount,
+    following: account.followingCount,
+    posts: account.statusesCount,
+    bannerUrl: banner,
+    ...(relationship
+      ? { viewer: { following: relationship.following ?? false, followedBy: relationship.followedBy ?? false } }
+      : {}),
+    ...(flags.length > 0 ? { flags } : {}),
+  };
+}
+
 // ---- media and metrics ----------------------------------------------------------------------
 
 const BASE83 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~';
@@ -317,6 +423,11 @@ export interface NormalizeContext {
    * the server lists them in `filtered` all the same.
    */
   viewerId?: string | undefined;
+  /**
+   * A `hide` filter folds the status behind its title instead of leaving it out: the status the
+   * viewer opened, as Mastodon's web app shows it (selectStatusLoadingState `warnInsteadOfHide`).
+   */
+  warnInsteadOfHide?: boolean | undefined;
 }
 
 /** Mastodon's web app's word for media hidden by `sensitive` ("Sensitive content"). */
@@ -348,7 +459,7 @@ function moderationOf(
     if (filter.expiresAt && Date.parse(filter.expiresAt) <= ctx.now) continue;
     const action = filter.filterAction ?? 'warn';
     const text = filter.title.slice(0, 500);
-    if (action === 'hide') hidden = true;
+    if (action === 'hide' && !ctx.warnInsteadOfHide) hidden = true;
     else if (action === 'blur') {
       if (hasMedia) add({ scope: 'media', source: 'filter', text });
     } else add({ scope: 'post', source: 'filter', text });
@@ -444,6 +555,16 @@ function cardOf(s: BaseStatusData): Pick<Post, 'card'> {
 
 // ---- statuses -------------------------------------------------------------------------------
 
+/**
+ * The status's `language` as the model keeps it: the tag as sent (Mastodon: ISO 639-1, "en";
+ * other servers may send a BCP-47 tag, "pt-BR"), left out when null, empty or longer than a
+ * BCP-47 tag can be (35 characters, the model's limit).
+ */
+function languageOf(language: string | null | undefined): Pick<Post, 'language'> {
+  const tag = language?.trim();
+  return tag && tag.length <= 35 ? { language: tag } : {};
+}
+
 interface Built {
   post: Post;
   /** A `hide` filter applies: the status stays out of the page. */
@@ -480,6 +601,7 @@ function basePost(
       viewer: { liked: s.favourited ?? false, reposted: s.reblogged ?? false },
       ...(s.spoilerText ? { contentWarning: s.spoilerText } : {}),
       ...(s.inReplyToId ? { replyTo: postId(s.inReplyToId, ctx.domain) } : {}),
+      ...languageOf(s.language),
       ...(emojis.length > 0 ? { emojis } : {}),
       ...(moderation.length > 0 ? { moderation } : {}),
       ...(poll ? { poll: poll.poll } : {}),
@@ -514,6 +636,14 @@ function build(status: StatusData, ctx: NormalizeContext): Built {
 /** A context from just a domain: every filter applies (no column), as of now. */
 const contextOf = (ctx: NormalizeContext | string): NormalizeContext =>
   typeof ctx === 'string' ? { domain: ctx, now: Date.now() } : ctx;
+
+/**
+ * A status as a Post, and whether one of the viewer's `hide` filters applies in `ctx`'s context
+ * (a column leaves such a status out). A boost is the boosted status itself.
+ */
+export function readPost(status: StatusData, ctx: NormalizeContext): { post: Post; hidden: boolean } {
+  return build(status, ctx);
+}
 
 /**
  * A status as a Post. A boost is the boosted status itself (its id, author, text, counts, viewer).

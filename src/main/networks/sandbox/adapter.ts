@@ -9,7 +9,18 @@ import type {
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
 import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-length';
-import type { ColumnKind, Entity, Metrics, Page, Post, Profile, TimelineEntry } from '../../../shared/model';
+import type {
+  ColumnKind,
+  Entity,
+  Metrics,
+  Page,
+  Post,
+  QuotedPost,
+  Profile,
+  ProfileDetails,
+  ThreadView,
+  TimelineEntry,
+} from '../../../shared/model';
 import type { Clock } from '../../core/ports';
 import { LISTS } from './cast';
 import type { PostFilter, SandboxWorld } from './world';
@@ -74,10 +85,7 @@ function filterFor(req: TimelineRequest, world: SandboxWorld): PostFilter {
       return { kind: 'search', words: query.toLowerCase().split(/\s+/).filter(Boolean) };
     case 'user': {
       const handle = query.replace(/^@+/, '');
-      const everyone = [...world.handles(), world.practiceProfile().handle];
-      if (!everyone.some((h) => h.toLowerCase() === handle.toLowerCase())) {
-        throw new ColonnadeError('not-found', `There is no @${handle} in the Sandbox.`);
-      }
+      if (!world.knows(handle)) throw new ColonnadeError('not-found', `There is no @${handle} in the Sandbox.`);
       return { kind: 'user', handle };
     }
     case 'list':
@@ -154,8 +162,16 @@ export class SandboxAdapter implements NetworkAdapter {
   /** The slot each published post joins the timelines with (see `ownAt`). */
   private readonly ownSlot = new Map<string, number>();
 
+  /** One of the practice profile's own published posts (not deleted), by id. */
+  private ownPost(postId: string): Post | undefined {
+    return [...this.own.values()].find((p) => p.id === postId);
+  }
+
   async act(postId: string, action: PostAction): Promise<void> {
-    const known = this.world.numberOf(postId) !== undefined || [...this.own.values()].some((p) => p.id === postId);
+    const known =
+      this.world.numberOf(postId) !== undefined ||
+      this.world.postById(postId, this.clock.now()) !== undefined ||
+      this.ownPost(postId) !== undefined;
     if (!known) throw new ColonnadeError('not-found', 'That post is not in the Sandbox.', { reason: 'deleted' });
     switch (action) {
       case 'like':
@@ -193,6 +209,18 @@ export class SandboxAdapter implements NetworkAdapter {
     }
     const profile = this.world.practiceProfile();
     const now = this.clock.now();
+    // A quote carries the quoted post (itself without its own quote), as the networks show it.
+    let quote: QuotedPost | undefined;
+    if (request.quoteOf) {
+      const quoted = this.ownPost(request.quoteOf) ?? this.world.thread(request.quoteOf, now)?.post;
+      if (!quoted || this.deleted.has(request.quoteOf)) {
+        throw new ColonnadeError('not-found', 'That post is not in the Sandbox.', { reason: 'post-gone' });
+      }
+      const rest: Post = { ...quoted };
+      delete rest.quote;
+      delete rest.quoteUnavailable;
+      quote = rest;
+    }
     const nativeId = `own-${this.own.size + this.deleted.size + 1}-${request.idempotencyKey.slice(0, 8)}`;
     const post: Post = {
       id: `sandbox:${nativeId}`,
@@ -213,6 +241,7 @@ export class SandboxAdapter implements NetworkAdapter {
       url: null,
       metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
       ...(request.replyTo ? { replyTo: request.replyTo } : {}),
+      ...(quote ? { quote } : {}),
     };
     this.own.set(request.idempotencyKey, post);
     // It joins the timelines with the next slot (see `ownAt`): the slot after the one visible now.
@@ -290,6 +319,9 @@ export class SandboxAdapter implements NetworkAdapter {
     const now = this.clock.now();
     const filter = filterFor(req, this.world);
     const latest = this.world.latestAt(now);
+    // The practice profile's followers follow, and post nothing.
+    if (filter.kind === 'user' && !this.world.posts(filter.handle))
+      return { items: [], older: null, newer: String(latest) };
     const oldest = this.world.oldest();
     const items: TimelineEntry[] = [];
     const seen = new Set<string>();
@@ -358,7 +390,91 @@ export class SandboxAdapter implements NetworkAdapter {
       if (this.deleted.has(id)) gone.push(id);
       else if (n !== undefined) metrics.set(id, this.withOwn(id, this.world.metrics(n, now)));
       else if (own.has(id)) metrics.set(id, this.withOwn(id, own.get(id)!.metrics));
+      else {
+        const reply = this.world.postById(id, now);
+        if (reply) metrics.set(id, this.withOwn(id, reply.metrics));
+      }
     }
     return { metrics, gone };
+  }
+
+  /**
+   * A post in its conversation (world.ts `thread`), as the practice profile sees it: its likes
+   * and reposts marked, and the replies it published placed below what they answer (after the
+   * world's replies there, being the newest). A post it published shows what it replies to. A
+   * post that is not in the Sandbox, deleted, or not there yet is not-found with reason
+   * `post-gone`.
+   */
+  async thread(postId: string): Promise<ThreadView> {
+    const now = this.clock.now();
+    const gone = () => new ColonnadeError('not-found', 'That post is not in the Sandbox.', { reason: 'post-gone' });
+    if (this.deleted.has(postId)) throw gone();
+    const mine = this.ownPost(postId);
+    const world = mine ? undefined : this.world.thread(postId, now);
+    if (!mine && !world) throw gone();
+    const post = mine ?? world!.post;
+    const ancestors = mine ? this.above(mine.replyTo, now) : world!.ancestors;
+    // The tree below the post: the world's replies, then the practice profile's own.
+    const children = new Map<string, Post[]>();
+    const add = (child: Post) => {
+      const list = children.get(child.replyTo!) ?? [];
+      list.push(child);
+      children.set(child.replyTo!, list);
+    };
+    for (const r of world?.replies ?? []) add(r.post);
+    const ownReplies = [...this.own.values()]
+      .filter((p) => p.replyTo)
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+    const inTree = new Set([post.id, ...(world?.replies ?? []).map((r) => r.post.id)]);
+    // Replies to replies: an own reply joins once what it answers is in the tree.
+    for (let added = true; added;) {
+      added = false;
+      for (const p of ownReplies) {
+        if (inTree.has(p.id) || !inTree.has(p.replyTo!)) continue;
+        add(p);
+        inTree.add(p.id);
+        added = true;
+      }
+    }
+    const replies: ThreadView['replies'] = [];
+    const walk = (id: string, depth: number) => {
+      for (const child of children.get(id) ?? []) {
+        replies.push({ post: this.withViewer(child), depth });
+        walk(child.id, depth + 1);
+      }
+    };
+    walk(post.id, 1);
+    return {
+      ancestors: ancestors.map((p) => this.withViewer(p)),
+      post: this.withViewer(post),
+      replies,
+      more: world?.more ?? 0,
+    };
+  }
+
+  /** What `postId` is in reply to, root first, ending with that post itself (empty for none). */
+  private above(postId: string | undefined, now: number): Post[] {
+    if (!postId) return [];
+    const mine = this.ownPost(postId);
+    if (mine) return [...this.above(mine.replyTo, now), mine];
+    const t = this.world.thread(postId, now);
+    return t ? [...t.ancestors, t.post] : [];
+  }
+
+  /**
+   * Someone's profile page (world.ts `profileDetails`): the cast, the practice profile (with
+   * the posts it published counted), or one of its followers. Anyone else is not-found with
+   * reason `profile-not-found`.
+   */
+  async profile(handle: string): Promise<ProfileDetails> {
+    const name = handle.trim().replace(/^@+/, '');
+    const details = this.world.profileDetails(name, this.clock.now(), this.own.size);
+    if (!details) {
+      throw new ColonnadeError('not-found', `There is no @${name} in the Sandbox.`, {
+        reason: 'profile-not-found',
+        params: { name: `@${name}` },
+      });
+    }
+    return details;
   }
 }

@@ -6,7 +6,12 @@ export interface Persona {
   name: string;
   /** The user's Sandbox profile follows this persona (its posts reach the Home column). */
   followed: boolean;
+  /** The language this persona writes in (BCP-47), where it is not the world's (WORLD_LANGUAGE). */
+  language?: string;
 }
+
+/** The language the Sandbox world's posts are written in, unless a persona says otherwise. */
+export const WORLD_LANGUAGE = 'en';
 
 export const PRACTICE_HANDLE = 'practice';
 
@@ -123,6 +128,7 @@ export const RTL_PERSONAS: ReadonlyArray<Persona & { phrases: readonly string[] 
     handle: 'noa.rides',
     name: 'נועה כהן',
     followed: true,
+    language: 'he',
     phrases: [
       'הסוללה החזיקה כל הדרך לעבודה ובחזרה!',
       'מישהו יודע מתי מגיע העדכון החדש?',
@@ -133,6 +139,7 @@ export const RTL_PERSONAS: ReadonlyArray<Persona & { phrases: readonly string[] 
     handle: 'karim.velo',
     name: 'كريم حداد',
     followed: true,
+    language: 'ar',
     phrases: [
       'رحلة الصباح على الدراجة الجديدة كانت رائعة!',
       'هل يعرف أحد متى يصل التحديث الجديد؟',
@@ -233,3 +240,57 @@ export const FOLLOWER_LAST: readonly string[] = (
   'Okafor Olsen-Berg Park Pereira Popescu Quispe Rahman Reyes Richter Sánchez Silva Suzuki Tanaka ' +
   'Torres Ueda Vargas Varga Weber Yilmaz Zhang Zimmermann'
 ).split(' ');
+
+/** What people answer in conversations (world.ts: the replies below a post), after `@author`. */
+export const REPLY_PHRASES: readonly string[] = [
+  'Same here, the range surprised me too',
+  'Which model is that?',
+  'Did support get back to you?',
+  'Totally agree',
+  'Not my experience, mine needed a new battery after a year',
+  'Thanks for sharing this!',
+  'How steep are the hills on your route?',
+  'Is it worth it in the rain?',
+  'Where did you buy it?',
+  'Good point, I had not thought of that',
+  'Following this thread',
+  'We had the same question at our shop',
+];
+
+/**
+ * What each person's profile page says about them: the bio, and how many follow them and they
+ * follow at the world's start (the practice profile's followers grow as people follow it).
+ */
+export const PROFILE_FACTS: Readonly<Record<string, { bio: string; followers: number; following: number }>> = {
+  practice: {
+    bio: 'Your practice profile in the Sandbox: simulated people, posts and counts. Nothing here is published.',
+    followers: 1_250,
+    following: 0,
+  },
+  'ada.builds': { bio: 'Maker, tinkerer, weekend bike mechanic.', followers: 2_310, following: 480 },
+  bikelane_bea: { bio: 'Cycling advocate. More lanes, fewer cars.', followers: 4_820, following: 910 },
+  'chen.rides': { bio: 'Daily commuter, occasional racer.', followers: 1_140, following: 320 },
+  dario_outdoors: { bio: 'Trails, rivers and long rides.', followers: 3_060, following: 615 },
+  'elodie.tech': { bio: 'Product reviews and gadget teardowns.', followers: 8_900, following: 402 },
+  'farah.k': { bio: 'Urban planner. Opinions my own.', followers: 2_750, following: 1_020 },
+  gus_commutes: { bio: 'Forty minutes each way, on two wheels.', followers: 640, following: 233 },
+  'hana.design': { bio: 'Designer of things you can ride.', followers: 5_480, following: 377 },
+  ifpower: { bio: 'E-bikes for every street. Help: @ifpower_support', followers: 48_200, following: 312 },
+  ifpower_support: { bio: 'IF Power customer care, every day 8:00 to 20:00.', followers: 6_130, following: 45 },
+  'jules.reviews': { bio: 'Honest reviews, no sponsors.', followers: 12_400, following: 508 },
+  'kofi.makes': { bio: 'Building cargo bikes in my garage.', followers: 1_980, following: 290 },
+  lena_greenway: { bio: 'Green commuting, one ride at a time.', followers: 3_370, following: 840 },
+  'marco.pedals': { bio: 'Pedalling through the city since 2009.', followers: 870, following: 410 },
+  'nina.writes': { bio: 'Mobility reporter.', followers: 9_150, following: 1_230 },
+  oscar_daily: { bio: 'A photo of my commute, every day.', followers: 450, following: 160 },
+  'paula.city': { bio: 'City council candidate, bike lane enthusiast.', followers: 2_020, following: 705 },
+  'quentin.news': { bio: 'Tech and mobility news.', followers: 12_300, following: 890 },
+  'rhea.energy': { bio: 'Batteries, grids and the energy transition.', followers: 5_600, following: 740 },
+  'sam.cm': { bio: 'Community manager. Coffee first.', followers: 1_430, following: 1_650 },
+  techcrank: { bio: 'Gadget news, reviews and rumours.', followers: 91_000, following: 120 },
+  urbanwheels: { bio: 'The magazine of city cycling.', followers: 23_400, following: 650 },
+  voltcycle: { bio: 'Electric bikes, built to last.', followers: 15_800, following: 210 },
+  'wren.photo': { bio: 'Photographer. Streets and spokes.', followers: 6_720, following: 530 },
+  'noa.rides': { bio: 'רוכבת כל יום לאורך הים.', followers: 980, following: 340 },
+  'karim.velo': { bio: 'أركب الدراجة كل صباح إلى العمل.', followers: 1_210, following: 380 },
+};

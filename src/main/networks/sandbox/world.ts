@@ -3,8 +3,10 @@
 // media, quote, moderation), a repost of an older post, or one of the practice profile's own
 // posts, at the time the slot appears. Around the practice profile's posts, other people like,
 // repost, reply, quote and follow: the notifications column. Counts are a pure function of age,
-// so they grow as time passes. The same seed and anchor always give the same world, which tests
-// rely on.
+// so they grow as time passes. Below each post, a conversation of as many replies as its count
+// says (replies of replies too), drawn from (seed, post, place): they live in threads, not in
+// columns, as replies live on a profile's own tab on X. The same seed and anchor always give the
+// same world, which tests rely on.
 import { createAvatar } from '@dicebear/core';
 import { personas } from '@dicebear/collection';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
@@ -20,7 +22,9 @@ import type {
   Poll,
   Post,
   Profile,
+  ProfileDetails,
   QuotedPost,
+  ThreadView,
   TimelineEntry,
 } from '../../../shared/model';
 import {
@@ -41,7 +45,10 @@ import {
   POLLS,
   PRACTICE_HANDLE,
   PRACTICE_PHRASES,
+  PROFILE_FACTS,
+  REPLY_PHRASES,
   RTL_PERSONAS,
+  WORLD_LANGUAGE,
   sceneImage,
   type Persona,
 } from './cast';
@@ -63,6 +70,29 @@ const POLL_DURATIONS_MS = [3_600_000, 86_400_000, 3 * 86_400_000] as const;
 
 const PRACTICE: Persona = { handle: PRACTICE_HANDLE, name: 'Practice profile', followed: false };
 const EVERYONE: readonly Persona[] = [...PERSONAS, ...RTL_PERSONAS];
+/** How many levels of replies a conversation has below a post (its replies' replies' replies). */
+const REPLY_DEPTH = 3;
+/** How many replies each reply draws at each depth below a post (1 = a direct reply's own replies). */
+const REPLY_FAN: Readonly<Record<number, readonly number[]>> = { 1: [0, 0, 0, 0, 1, 1, 2, 3], 2: [0, 0, 0, 1, 1, 2] };
+
+/**
+ * A post of a conversation: a slot (a world post), or a reply below world post `root` at `path`
+ * (reply indexes from the root down: [2, 0] is the first reply to its third reply).
+ */
+type Node = { slot: number } | { root: number; path: number[] };
+
+/** A reply drawn from (seed, root, path): who wrote what, when, and when its own replies come. */
+interface ReplyDraft {
+  persona: Persona;
+  text: string;
+  entities: Entity[];
+  atMs: number;
+  /** Final like and repost counts, reached as the reply ages (as posts' counts are). */
+  likes: number;
+  reposts: number;
+  /** When each of its own replies appears (ms), in order. */
+  childTimes: number[];
+}
 
 interface Draft {
   n: number;
@@ -95,6 +125,8 @@ interface Draft {
   } | null;
   /** Final counts, reached as the post ages. */
   final: { likes: number; reposts: number; replies: number; quotes: number };
+  /** The language the post is written in (its author's, BCP-47). */
+  language: string;
 }
 
 /** Likes and reposts of one practice post: who, at which slot (ascending). */
@@ -115,6 +147,9 @@ export class SandboxWorld {
   private readonly key: string;
   private readonly cache = new Map<number, Draft>();
   private readonly reactionCache = new Map<number, Reactions>();
+  private readonly replyCache = new Map<string, ReplyDraft>();
+  /** The people who follow the practice profile (see followerAt), by handle, built when first asked. */
+  private followerHandles: Map<string, Persona> | null = null;
   private readonly avatars = new Map<string, string>();
 
   constructor(options: SandboxWorldOptions) {
@@ -125,7 +160,7 @@ export class SandboxWorld {
 
   /** The practice profile: the user's own Sandbox identity. */
   practiceProfile(): Profile {
-    return this.profile(PRACTICE);
+    return this.profileOf(PRACTICE);
   }
 
   /** The instant slot n appears. Strictly increasing in n. */
@@ -209,7 +244,7 @@ export class SandboxWorld {
       id: this.postId(n),
       network: 'sandbox',
       nativeId: `${this.key}-${n}`,
-      author: this.profile(d.persona),
+      author: this.profileOf(d.persona),
       text: d.text,
       entities: d.entities,
       media: d.media,
@@ -217,6 +252,7 @@ export class SandboxWorld {
       url: null,
       metrics: this.metrics(n, nowMs),
       ...(d.replyTo !== null ? { replyTo: this.postId(d.replyTo) } : {}),
+      language: d.language,
       ...(d.contentWarning ? { contentWarning: d.contentWarning } : {}),
       ...(emojis.length > 0 ? { emojis } : {}),
       ...(d.moderation.length > 0 ? { moderation: d.moderation } : {}),
@@ -256,7 +292,7 @@ export class SandboxWorld {
         key: `sandbox:${this.key}-r${n}`,
         at,
         post: view(this.post(n, nowMs)),
-        repostedBy: this.profile(d.persona),
+        repostedBy: this.profileOf(d.persona),
       };
     }
     return { key: this.postId(n), at, post: view(this.post(n, nowMs)) };
@@ -279,7 +315,7 @@ export class SandboxWorld {
         const soFar = reactions[kind].filter((r) => r.slot <= n);
         if (soFar.at(-1)?.slot !== n) continue;
         if (upTo !== undefined && reactions[kind].some((r) => r.slot > n && r.slot <= upTo)) continue;
-        const actors = soFar.reverse().map((r) => this.profile(r.persona));
+        const actors = soFar.reverse().map((r) => this.profileOf(r.persona));
         out.push({
           key: `${kind}:${this.postId(target)}`,
           at,
@@ -298,7 +334,7 @@ export class SandboxWorld {
           key: this.postId(n),
           at,
           post: view(this.post(n, nowMs)),
-          notification: { kind, actors: [this.profile(d.persona)], count: 1 },
+          notification: { kind, actors: [this.profileOf(d.persona)], count: 1 },
         });
       }
     }
@@ -308,7 +344,7 @@ export class SandboxWorld {
         key: `follow:${this.key}-${n}`,
         at,
         post: null,
-        notification: { kind: 'follow', actors: [this.profile(follower)], count: 1 },
+        notification: { kind: 'follow', actors: [this.profileOf(follower)], count: 1 },
       });
     }
     return out;
@@ -324,7 +360,8 @@ export class SandboxWorld {
       return {
         likes: like.filter((r) => r.slot <= latest).length,
         reposts: repost.filter((r) => r.slot <= latest).length,
-        replies: 0,
+        // Exactly the replies its notifications show (and its thread).
+        replies: this.practiceReplies(n, latest).length,
         quotes: 0,
         impressions: null,
       };
@@ -335,9 +372,283 @@ export class SandboxWorld {
     return {
       likes: grow(d.final.likes),
       reposts: grow(d.final.reposts),
-      replies: grow(d.final.replies),
+      // Exactly the replies its thread shows (see directReplyTimes).
+      replies: this.directReplyTimes(n).filter((t) => t <= nowMs).length,
       quotes: grow(d.final.quotes),
       impressions: null,
+    };
+  }
+
+  // ---- conversations --------------------------------------------------------------------
+
+  /**
+   * When the replies to world post n appear (ms), in order: its final reply count F drawn with
+   * the post, the k-th reply when the count grows to k (counts grow as 1 − e^(−age/GROWTH_MS),
+   * so at age −GROWTH_MS·ln(1 − k/F)), so a post always has as many replies as its count says.
+   * Practice posts have none here: their replies are the world's posts that answer them.
+   */
+  private directReplyTimes(n: number): number[] {
+    const d = this.draft(n);
+    if (d.kind !== 'post') return [];
+    const f = d.final.replies;
+    const start = this.timeOf(n);
+    const out: number[] = [];
+    for (let k = 1; k < f; k++) out.push(start + Math.ceil(-GROWTH_MS * Math.log(1 - k / f)));
+    return out;
+  }
+
+  /** The world's posts (slots up to `latest`) that reply to practice post t: its mentions that reply. */
+  private practiceReplies(t: number, latest: number): number[] {
+    const out: number[] = [];
+    for (let s = t + 1; s < t + PRACTICE_EVERY && s <= latest; s++) {
+      const d = this.draft(s);
+      if (d.kind === 'post' && d.replyTo === t) out.push(s);
+    }
+    return out;
+  }
+
+  /** The reply at `path` below world post `root`, drawn from the seed (see ReplyDraft). */
+  private reply(root: number, path: readonly number[]): ReplyDraft {
+    const key = `${root}~${path.join('~')}`;
+    const cached = this.replyCache.get(key);
+    if (cached) return cached;
+    let salt = 0x4f1bbcdc;
+    for (const i of path) salt = Math.imul(salt ^ (i + 1), 0x9e3779b1) >>> 0;
+    const rng = xoroshiro128plus(this.mix(root, salt | 0));
+    const pick = <T>(items: readonly T[]): T => items[uniformInt(rng, 0, items.length - 1)] as T;
+    const parent = path.length === 1 ? this.draft(root).persona : this.reply(root, path.slice(0, -1)).persona;
+    const op = this.draft(root).persona;
+    // The post's author answers now and then below it; otherwise someone else than who they answer.
+    const persona =
+      path.length > 1 && op.handle !== parent.handle && uniformFloat64(rng) < 0.35
+        ? op
+        : pick(PERSONAS.filter((p) => p.handle !== parent.handle));
+    const mention = `@${parent.handle}`;
+    const text = `${mention} ${pick(REPLY_PHRASES)}`;
+    const atMs =
+      path.length === 1
+        ? this.directReplyTimes(root)[path[0]!]!
+        : this.reply(root, path.slice(0, -1)).childTimes[path.at(-1)!]!;
+    const childTimes: number[] = [];
+    const fan = REPLY_FAN[path.length];
+    let at = atMs;
+    for (let j = fan ? pick(fan) : 0; j > 0; j--) {
+      at += uniformInt(rng, 30_000, 20 * 60_000);
+      childTimes.push(at);
+    }
+    const likes = Math.floor(uniformFloat64(rng) ** 3 * 40);
+    const draft: ReplyDraft = {
+      persona,
+      text,
+      entities: [{ kind: 'mention', start: 0, end: mention.length, value: parent.handle }],
+      atMs,
+      likes,
+      reposts: Math.floor(likes * 0.1),
+      childTimes,
+    };
+    if (this.replyCache.size > 20_000) this.replyCache.clear();
+    this.replyCache.set(key, draft);
+    return draft;
+  }
+
+  /** The node of a post id of this world, or undefined (another world's, a malformed one). */
+  private nodeOf(postId: string): Node | undefined {
+    const prefix = `sandbox:${this.key}-`;
+    if (!postId.startsWith(prefix)) return undefined;
+    const [head, ...rest] = postId.slice(prefix.length).split('~');
+    if (!head || !/^-?\d+$/.test(head) || rest.some((p) => !/^\d+$/.test(p))) return undefined;
+    const n = Number(head);
+    if (!Number.isSafeInteger(n) || rest.length > REPLY_DEPTH) return undefined;
+    return rest.length === 0 ? { slot: n } : { root: n, path: rest.map(Number) };
+  }
+
+  private idOf(node: Node): string {
+    return 'slot' in node ? this.postId(node.slot) : `${this.postId(node.root)}~${node.path.join('~')}`;
+  }
+
+  /** Whether `node` exists and has appeared by `nowMs` (its replies' indexes in range, its time passed). */
+  private visible(node: Node, nowMs: number): boolean {
+    if ('slot' in node) return node.slot <= this.latestAt(nowMs);
+    if (node.root > this.latestAt(nowMs)) return false;
+    let times = this.directReplyTimes(node.root);
+    for (let depth = 1; depth <= node.path.length; depth++) {
+      const i = node.path[depth - 1]!;
+      if (i >= times.length) return false;
+      if (depth === node.path.length) return times[i]! <= nowMs;
+      times = this.reply(node.root, node.path.slice(0, depth)).childTimes;
+    }
+    return false;
+  }
+
+  /** The post `node` is (a slot's own post: a repost slot is not asked for here). */
+  private nodePost(node: Node, nowMs: number): Post {
+    if ('slot' in node) return this.post(node.slot, nowMs);
+    const r = this.reply(node.root, node.path);
+    const parent: Node =
+      node.path.length === 1 ? { slot: node.root } : { root: node.root, path: node.path.slice(0, -1) };
+    const share = 1 - Math.exp(-Math.max(0, nowMs - r.atMs) / GROWTH_MS);
+    return {
+      id: this.idOf(node),
+      network: 'sandbox',
+      nativeId: this.idOf(node).slice('sandbox:'.length),
+      author: this.profileOf(r.persona),
+      text: r.text,
+      entities: r.entities,
+      media: [],
+      createdAt: new Date(r.atMs).toISOString(),
+      url: null,
+      metrics: {
+        likes: Math.floor(r.likes * share),
+        reposts: Math.floor(r.reposts * share),
+        replies: r.childTimes.filter((t) => t <= nowMs).length,
+        quotes: 0,
+        impressions: null,
+      },
+      replyTo: this.idOf(parent),
+      language: WORLD_LANGUAGE,
+    };
+  }
+
+  /** The posts that reply to `node` and have appeared by `nowMs`, oldest first. */
+  private childrenOf(node: Node, nowMs: number): Node[] {
+    if ('slot' in node) {
+      const d = this.draft(node.slot);
+      if (d.kind === 'practice') return this.practiceReplies(node.slot, this.latestAt(nowMs)).map((s) => ({ slot: s }));
+      return this.directReplyTimes(node.slot).flatMap((t, i) => (t <= nowMs ? [{ root: node.slot, path: [i] }] : []));
+    }
+    if (node.path.length >= REPLY_DEPTH) return [];
+    return this.reply(node.root, node.path).childTimes.flatMap((t, j) =>
+      t <= nowMs ? [{ root: node.root, path: [...node.path, j] }] : [],
+    );
+  }
+
+  private parentOf(node: Node): Node | null {
+    if ('slot' in node) {
+      const replyTo = this.draft(node.slot).replyTo;
+      return replyTo === null ? null : { slot: replyTo };
+    }
+    return node.path.length === 1 ? { slot: node.root } : { root: node.root, path: node.path.slice(0, -1) };
+  }
+
+  /**
+   * A post of this world in its conversation at `nowMs`: what it replies to (root first), and
+   * every reply below it that has appeared, depth-first and oldest first among siblings (each
+   * with its depth, 1 = a direct reply). Every reply the world counts is shown: `more` is 0.
+   * A repost's id stands for the post it reposted. Undefined for an id of another world or a
+   * post that has not appeared yet.
+   */
+  thread(postId: string, nowMs: number): ThreadView | undefined {
+    let node = this.nodeOf(postId);
+    if (!node || !this.visible(node, nowMs)) return undefined;
+    if ('slot' in node) {
+      const d = this.draft(node.slot);
+      if (d.kind === 'repost') node = { slot: d.repostOf! };
+    }
+    const ancestors: Post[] = [];
+    for (let up = this.parentOf(node); up; up = this.parentOf(up)) ancestors.unshift(this.nodePost(up, nowMs));
+    const replies: ThreadView['replies'] = [];
+    const walk = (parent: Node, depth: number) => {
+      for (const child of this.childrenOf(parent, nowMs)) {
+        replies.push({ post: this.nodePost(child, nowMs), depth });
+        walk(child, depth + 1);
+      }
+    };
+    walk(node, 1);
+    return { ancestors, post: this.nodePost(node, nowMs), replies, more: 0 };
+  }
+
+  /** A post of this world by its id as it is at `nowMs` (a reply of a conversation too), if it has appeared. */
+  postById(postId: string, nowMs: number): Post | undefined {
+    const node = this.nodeOf(postId);
+    return node && this.visible(node, nowMs) ? this.nodePost(node, nowMs) : undefined;
+  }
+
+  // ---- people -----------------------------------------------------------------------------
+
+  /** The people who have followed the practice profile (followerAt), by lower-case handle. */
+  private followers(): Map<string, Persona> {
+    if (!this.followerHandles) {
+      this.followerHandles = new Map();
+      for (let person = 0; person < FOLLOWER_FIRST.length * FOLLOWER_LAST.length; person++) {
+        const p = followerPersona(person);
+        this.followerHandles.set(p.handle, p);
+      }
+    }
+    return this.followerHandles;
+  }
+
+  /** Whether `handle` is someone of this world: the cast, the practice profile, or one of its followers. */
+  knows(handle: string): boolean {
+    const h = handle.toLowerCase();
+    return h === PRACTICE_HANDLE || EVERYONE.some((p) => p.handle === h) || this.followers().has(h);
+  }
+
+  /** Whether `handle` posts in this world (the cast and the practice profile; followers only follow). */
+  posts(handle: string): boolean {
+    const h = handle.toLowerCase();
+    return h === PRACTICE_HANDLE || EVERYONE.some((p) => p.handle === h);
+  }
+
+  /**
+   * The profile page of someone of this world at `nowMs`, or undefined for a stranger:
+   * - the cast: their bio and counts from PROFILE_FACTS, posts about one in 24 of the world's
+   *   posts (each post's author is drawn from the 24 people of the cast; the two who write right
+   *   to left share 6%), and whether the practice profile follows them;
+   * - the practice profile: its followers at the world's start plus one per follow so far
+   *   (followerAt), the people it follows, its posts (one every PRACTICE_EVERY slots, plus
+   *   `ownPosts` published);
+   * - its followers (the people of follow notifications): no bio, no posts, following it.
+   * Every profile has a generated banner.
+   */
+  profileDetails(handle: string, nowMs: number, ownPosts = 0): ProfileDetails | undefined {
+    const h = handle.toLowerCase();
+    const latest = this.latestAt(nowMs);
+    const span = latest - this.oldest() + 1;
+    const hash = [...h].reduce((a, ch) => (Math.imul(a, 31) + ch.charCodeAt(0)) >>> 0, 7);
+    const banner = sceneImage(1500, 500, MEDIA_COLORS[hash % MEDIA_COLORS.length]!, hash);
+    if (h === PRACTICE_HANDLE) {
+      const facts = PROFILE_FACTS[PRACTICE_HANDLE]!;
+      let follows = 0;
+      for (let b = Math.floor(this.oldest() / FOLLOW_EVERY); b <= Math.floor(latest / FOLLOW_EVERY); b++) {
+        const slot = this.followSlot(b);
+        if (slot >= this.oldest() && slot <= latest) follows++;
+      }
+      const practicePosts = Math.floor(latest / PRACTICE_EVERY) - Math.ceil(this.oldest() / PRACTICE_EVERY) + 1;
+      return {
+        ...this.practiceProfile(),
+        bio: facts.bio,
+        followers: facts.followers + follows,
+        following: EVERYONE.filter((p) => p.followed).length,
+        posts: practicePosts + ownPosts,
+        bannerUrl: banner,
+      };
+    }
+    const persona = EVERYONE.find((p) => p.handle === h);
+    if (persona) {
+      const facts = PROFILE_FACTS[persona.handle] ?? { bio: '', followers: 0, following: 0 };
+      const rtl = RTL_PERSONAS.some((p) => p.handle === h);
+      const share =
+        ((PRACTICE_EVERY - 1) / PRACTICE_EVERY) * (rtl ? 0.06 / RTL_PERSONAS.length : 0.94 / PERSONAS.length);
+      return {
+        ...this.profileOf(persona),
+        bio: facts.bio,
+        followers: facts.followers,
+        following: facts.following,
+        posts: Math.round(span * share),
+        bannerUrl: banner,
+        viewer: { following: persona.followed, followedBy: false },
+      };
+    }
+    const follower = this.followers().get(h);
+    if (!follower) return undefined;
+    return {
+      ...this.profileOf(follower),
+      bio: '',
+      followers: 5 + (hash % 300),
+      following: 40 + ((hash >>> 9) % 600),
+      posts: 0,
+      bannerUrl: banner,
+      viewer: { following: false, followedBy: true },
     };
   }
 
@@ -357,7 +668,7 @@ export class SandboxWorld {
       .map(([shortcode, url]) => ({ shortcode, url }));
   }
 
-  private profile(persona: Persona): Profile {
+  private profileOf(persona: Persona): Profile {
     let avatar = this.avatars.get(persona.handle);
     if (!avatar) {
       avatar = createAvatar(personas, { seed: persona.handle, size: 64, radius: 50 }).toDataUri();
@@ -393,20 +704,18 @@ export class SandboxWorld {
    */
   private followerAt(n: number): Persona | null {
     const block = Math.floor(n / FOLLOW_EVERY);
-    const rng = xoroshiro128plus(this.mix(block, 0x1b873593));
-    if (n !== block * FOLLOW_EVERY + uniformInt(rng, 0, FOLLOW_EVERY - 1)) return null;
+    if (n !== this.followSlot(block)) return null;
     const people = FOLLOWER_FIRST.length * FOLLOWER_LAST.length;
     const k = ((block % people) + people) % people;
     // 7919 is prime and does not divide 3,600: k → (7919·k + shift) mod people is one-to-one.
     const shift = (this.seed >>> 0) % people;
-    const person = (7919 * k + shift) % people;
-    const first = FOLLOWER_FIRST[person % FOLLOWER_FIRST.length]!;
-    const last = FOLLOWER_LAST[Math.floor(person / FOLLOWER_FIRST.length)]!;
-    const handle = `${first}.${last}`
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase();
-    return { handle, name: `${first} ${last}`, followed: false };
+    return followerPersona((7919 * k + shift) % people);
+  }
+
+  /** The slot of block `block` (FOLLOW_EVERY slots) at which someone follows the practice profile. */
+  private followSlot(block: number): number {
+    const rng = xoroshiro128plus(this.mix(block, 0x1b873593));
+    return block * FOLLOW_EVERY + uniformInt(rng, 0, FOLLOW_EVERY - 1);
   }
 
   /** The likes and reposts practice post `t` receives within the slots before the next one. */
@@ -581,6 +890,7 @@ export class SandboxWorld {
       contentWarning,
       moderation,
       poll,
+      language: author.language ?? WORLD_LANGUAGE,
       final: {
         likes,
         reposts: Math.floor(likes * (0.1 + uniformFloat64(rng) * 0.2)),
@@ -592,6 +902,17 @@ export class SandboxWorld {
     this.cache.set(n, draft);
     return draft;
   }
+}
+
+/** Follower number `person` (0 to 3,599): a first name with a family name, handle `first.last` without accents. */
+function followerPersona(person: number): Persona {
+  const first = FOLLOWER_FIRST[person % FOLLOWER_FIRST.length]!;
+  const last = FOLLOWER_LAST[Math.floor(person / FOLLOWER_FIRST.length)]!;
+  const handle = `${first}.${last}`
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+  return { handle, name: `${first} ${last}`, followed: false };
 }
 
 export type PostFilter =

@@ -20,19 +20,31 @@ import {
   type Page,
   type Post,
   type Profile,
+  type ProfileDetails,
+  type ThreadView,
   type TimelineEntry,
 } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { ApiResponseError } from 'twitter-api-v2';
-import { toColonnadeError, userClient, type RateLimitSink, type XCredentials, type XFeature } from './client';
+import {
+  problemError,
+  toColonnadeError,
+  userClient,
+  type RateLimitSink,
+  type XCredentials,
+  type XFeature,
+} from './client';
 import { decodeCursor, encodeCursor, type Between, type Since, type XCursor } from './cursors';
 import { bucketOfEndpoint, bucketOfKind } from './rate-buckets';
+import { readProblems } from './problems';
 import { describeProblems, refusalOf, type Target } from './refusals';
 import { TokenKeeper } from './token-keeper';
 import {
   TWEET_QUERY,
+  Unreadable,
   XTimelineSchema,
   XTweetSchema,
+  XUserDetailsSchema,
   XUserResponseSchema,
   createdAtOf,
   decodeXText,
@@ -43,7 +55,9 @@ import {
   missingQuotes,
   rawIdOf,
   toEntries,
+  toPost,
   toProfile,
+  toProfileDetails,
   type Included,
   type XTimeline,
   type XTweet,
@@ -145,6 +159,65 @@ function sinceTooOld(err: unknown): SinceTooOld | null {
     return new SinceTooOld(Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
   }
   return null;
+}
+
+/**
+ * How many pages of the conversation search one thread reads: 2 of 100 posts (X bills each post
+ * it serves; replies beyond them are counted in `more` from X's reply counts).
+ */
+const THREAD_SEARCH_PAGES = 2;
+/** How many posts above the one shown a thread reads at most (each one X did not serve yet is a look-up). */
+const THREAD_MAX_ANCESTORS = 40;
+/** Authors with how the account relates to them (spec `UserConnectionStatus`), to rank replies. */
+const THREAD_USER_FIELDS = `${TWEET_QUERY['user.fields']},connection_status`;
+/** What a profile page shows (spec `UserFieldsParameter`), read by `toProfileDetails`. */
+const PROFILE_USER_FIELDS =
+  'name,username,profile_image_url,description,entities,protected,verified,verified_type,parody,profile_banner_url,public_metrics,connection_status,withheld';
+
+const XUserDetailsResponseSchema = z.object({
+  data: XUserDetailsSchema.optional(),
+  errors: z.array(z.unknown()).optional(),
+});
+
+/** The post a post replies to (its `replied_to` reference), if any. */
+const repliedTo = (t: XTweet): string | undefined => t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
+const isRepost = (t: XTweet): boolean => t.referenced_tweets?.some((r) => r.type === 'retweeted') ?? false;
+/** The readable posts of a `data` array. */
+const tweetsOf = (data: readonly unknown[] | undefined): XTweet[] =>
+  (data ?? []).flatMap((d) => {
+    const r = XTweetSchema.safeParse(d);
+    return r.success ? [r.data] : [];
+  });
+
+/**
+ * Why X did not serve the post a thread is about, from its `errors[]` (spec `Problem`): deleted
+ * (`resource-not-found`, or no word about it at all) is not-found with reason `post-gone`; any
+ * other problem (a suspended author's `resource-unavailable`, a protected one's
+ * `not-authorized-for-resource`) as `problemError` words it.
+ */
+function threadRefusal(errors: readonly unknown[] | undefined, id: string): ColonnadeError {
+  const problems = readProblems(errors);
+  const p =
+    problems.find((e) => e.resourceType === 'tweet' && e.ids.includes(id)) ?? problems.find((e) => e.ids.includes(id));
+  if (!p || p.type === 'resource-not-found') {
+    return new ColonnadeError('not-found', 'That post is no longer on X.', {
+      reason: 'post-gone',
+      ...(p?.detail ? { detail: p.detail } : {}),
+    });
+  }
+  return problemError({ type: p.type, ...(p.detail ? { detail: p.detail } : {}) }, 'threads');
+}
+
+/** Why a post above the one shown is missing, from X's partial error about it. */
+function missingAncestorNote(inc: Included, id: string): string {
+  switch (inc.errors.get(id)?.type) {
+    case 'resource-not-found':
+      return 'An earlier post of this conversation was deleted.';
+    case 'not-authorized-for-resource':
+      return 'An earlier post of this conversation is protected: X does not show it to this account.';
+    default:
+      return 'An earlier post of this conversation is not available on X.';
+  }
 }
 
 const ListsSchema = z.object({
@@ -696,6 +769,213 @@ export class XAdapter implements NetworkAdapter {
       if (refusal) throw refusal;
     }
     return (parsed.data.data ?? []).map((l) => ({ id: l.id, name: l.name, kind: 'list' as const }));
+  }
+
+  /**
+   * A post in its conversation, as X serves it to this account:
+   * - The post: `GET /2/tweets?ids=` (expansions bring the post it replies to). Gone: see
+   *   `threadRefusal` (`post-gone` for a deleted post).
+   * - Its replies: recent search `conversation_id:<root>` (docs.x.com "Conversation ID": every
+   *   reply, at any depth, carries the id of the post that started the conversation), at most
+   *   THREAD_SEARCH_PAGES pages of 100, skipped when X counts no reply to the post. Recent search
+   *   serves 7 days: for an older post `note` says so. A plan without search, or a spent search
+   *   window, leaves the replies out with a note instead of failing the thread.
+   * - What it replies to: the `replied_to` chain walked up from what the answers included, each
+   *   post not yet served looked up (`GET /2/tweets?ids=`, which brings its own parent too), at
+   *   most THREAD_MAX_ANCESTORS; a deleted or hidden one ends the walk with a note.
+   * Replies form a tree by `replied_to` (depth 1 = a direct reply), each reply followed by its own
+   * replies, as X groups replies "by sub-conversations"; siblings in X's ranking as its Help
+   * Center words it ("About conversations on Twitter", support.twitter.com/articles/20174577,
+   * archived 2017-02-15): "we consider factors such as if the original Tweet author has replied,
+   * or if a reply is from someone you follow". So: the post author's own replies, then the
+   * replies the post author answered, then replies from accounts this one follows
+   * (`connection_status`), then oldest first. `more` counts what X counts and did not serve: for
+   * the post and each reply shown, its `reply_count` (direct replies only, as the same Help
+   * Center page says) less the replies shown under it.
+   * Every post read is billed (`onReads`, purpose `timeline`).
+   */
+  async thread(postId: string): Promise<ThreadView> {
+    const id = nativeId(postId);
+    const now = this.ctx.clock.now();
+    const inc = indexIncludes(undefined);
+    const notes: string[] = [];
+    const read = async (feature: XFeature, path: string, query: Record<string, string | number>) => {
+      const t = await this.getTimeline(feature, path, { ...query, 'user.fields': THREAD_USER_FIELDS });
+      mergeIncluded(inc, indexIncludes(t.includes, t.errors), tweetsOf(t.data));
+      return t;
+    };
+
+    const first = await read('threads', 'tweets', { ids: id });
+    const target = tweetsOf(first.data).find((t) => t.id === id);
+    if (!target) throw threadRefusal(first.errors, id);
+
+    const replyCount = target.public_metrics?.reply_count;
+    if (replyCount !== 0) {
+      try {
+        let token: string | undefined;
+        for (let page = 0; page < THREAD_SEARCH_PAGES; page++) {
+          const t = await read('search', 'tweets/search/recent', {
+            query: `conversation_id:${target.conversation_id ?? id}`,
+            max_results: 100,
+            ...(token ? { next_token: token } : {}),
+          });
+          token = t.meta?.next_token;
+          if (!token) break;
+        }
+      } catch (err) {
+        const e = toColonnadeError(err, 'search');
+        if (e.code === 'not-allowed') notes.push('Your X plan does not include search, which finds the replies.');
+        else if (e.code === 'rate-limited')
+          notes.push('X asks Colonnade to slow down on search: replies are not shown for now.');
+        else throw e;
+      }
+      const created = createdAtOf(target);
+      if (created !== null && created < now - SEARCH_WINDOW_MS)
+        notes.push('X search serves the last 7 days only: older replies are not shown.');
+    }
+
+    const ancestors: XTweet[] = [];
+    const seen = new Set([id]);
+    let parentId = repliedTo(target);
+    while (parentId && !seen.has(parentId)) {
+      if (ancestors.length >= THREAD_MAX_ANCESTORS) {
+        notes.push('Earlier posts of this conversation are not shown.');
+        break;
+      }
+      seen.add(parentId);
+      if (!inc.tweets.has(parentId) && !inc.errors.has(parentId)) await read('threads', 'tweets', { ids: parentId });
+      const parent = inc.tweets.get(parentId);
+      if (!parent) {
+        notes.push(missingAncestorNote(inc, parentId));
+        break;
+      }
+      ancestors.unshift(parent);
+      parentId = repliedTo(parent);
+    }
+
+    // The replies below the post, as a tree, in X's order (see above).
+    const children = new Map<string, XTweet[]>();
+    for (const t of inc.tweets.values()) {
+      const parent = repliedTo(t);
+      if (!parent || isRepost(t) || seen.has(t.id)) continue;
+      const list = children.get(parent) ?? [];
+      list.push(t);
+      children.set(parent, list);
+    }
+    const op = target.author_id;
+    const answered = new Map<string, boolean>();
+    const opAnswered = (t: XTweet): boolean => {
+      const known = answered.get(t.id);
+      if (known !== undefined) return known;
+      answered.set(t.id, false);
+      const yes = (children.get(t.id) ?? []).some((c) => (op !== undefined && c.author_id === op) || opAnswered(c));
+      answered.set(t.id, yes);
+      return yes;
+    };
+    const followed = (t: XTweet) =>
+      (t.author_id && inc.users.get(t.author_id)?.connection_status?.includes('following')) || false;
+    const rank = (t: XTweet) => [
+      op !== undefined && t.author_id === op ? 0 : 1,
+      opAnswered(t) ? 0 : 1,
+      followed(t) ? 0 : 1,
+      createdAtOf(t) ?? 0,
+    ];
+    const inOrder = (list: readonly XTweet[]) =>
+      [...list].sort((a, b) => {
+        const [ra, rb] = [rank(a), rank(b)];
+        for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+        return BigInt(a.id) < BigInt(b.id) ? -1 : 1;
+      });
+    const below: { tweet: XTweet; depth: number; parent: XTweet }[] = [];
+    const walk = (parent: XTweet, depth: number) => {
+      for (const child of inOrder(children.get(parent.id) ?? [])) {
+        if (seen.has(child.id)) continue;
+        seen.add(child.id);
+        below.push({ tweet: child, depth, parent });
+        walk(child, depth + 1);
+      }
+    };
+    walk(target, 1);
+
+    // Quoted posts X did not include (posts it included are expanded one level only).
+    const quotedMissing = [
+      ...new Set(
+        [target, ...ancestors, ...below.map((b) => b.tweet)].flatMap((t) => {
+          const q = t.referenced_tweets?.find((r) => r.type === 'quoted')?.id;
+          return q && !inc.tweets.has(q) && !inc.errors.has(q) ? [q] : [];
+        }),
+      ),
+    ].slice(0, 100);
+    if (quotedMissing.length) {
+      try {
+        await read('quoted-posts', 'tweets', { ids: quotedMissing.join(',') });
+      } catch (err) {
+        this.ctx.log.warn('x: quoted posts could not be looked up', { ids: quotedMissing, error: String(err) });
+      }
+    }
+
+    const opts = { viewer: (pid: string) => this.viewer.of(pid), now };
+    const asPost = (t: XTweet): Post | null => {
+      try {
+        return toPost(t, inc, opts);
+      } catch (err) {
+        if (!(err instanceof Unreadable)) throw err;
+        this.ctx.log.warn('x: a post of a conversation could not be read and was left out', {
+          id: t.id,
+          why: err.message,
+        });
+        return null;
+      }
+    };
+    const post = asPost(target);
+    if (!post)
+      throw new ColonnadeError('invalid', 'X answered the conversation with data Colonnade does not understand.');
+    const shownUnder = new Map<string, number>();
+    const replies: ThreadView['replies'] = [];
+    for (const b of below) {
+      const p = asPost(b.tweet);
+      if (!p) continue;
+      replies.push({ post: p, depth: b.depth });
+      shownUnder.set(b.parent.id, (shownUnder.get(b.parent.id) ?? 0) + 1);
+    }
+    const shown = [target, ...below.map((b) => b.tweet)];
+    const more = shown.reduce(
+      (sum, t) => sum + Math.max(0, (t.public_metrics?.reply_count ?? 0) - (shownUnder.get(t.id) ?? 0)),
+      0,
+    );
+    return {
+      ancestors: ancestors.flatMap((t) => asPost(t) ?? []),
+      post,
+      replies,
+      more,
+      ...(notes.length ? { note: notes.join(' ').slice(0, 300) } : {}),
+    };
+  }
+
+  /**
+   * A profile page: `GET /2/users/by/username/:username` with PROFILE_USER_FIELDS (bio, counts,
+   * protected, verified, the account's relation), see `toProfileDetails`. An unknown handle is
+   * not-found `profile-not-found`; a suspended account `x-suspended` (refusals.ts). A protected
+   * account's profile is shown (flag `locked`): only its posts are refused.
+   */
+  async profile(handle: string): Promise<ProfileDetails> {
+    const name = handle.trim().replace(/^@+/, '');
+    const missing = () =>
+      new ColonnadeError('not-found', `There is no @${name} on X.`, {
+        reason: 'profile-not-found',
+        params: { name: `@${name}` },
+      });
+    if (!/^[A-Za-z0-9_]{1,15}$/.test(name)) throw missing();
+    const raw = await this.call('profiles', (api) =>
+      api.v2.get(`users/by/username/${name}`, { 'user.fields': PROFILE_USER_FIELDS }),
+    );
+    const parsed = XUserDetailsResponseSchema.safeParse(raw);
+    if (!parsed.success)
+      throw new ColonnadeError('invalid', 'X answered the profile with data Colonnade does not understand.');
+    const user = parsed.data.data;
+    if (!user) throw refusalOf(parsed.data.errors, { type: 'user', handle: name }, 'profiles') ?? missing();
+    this.userIds.set(name.toLowerCase(), user.id);
+    return toProfileDetails(user);
   }
 
   /**

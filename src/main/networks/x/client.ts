@@ -252,6 +252,8 @@ export const X_FEATURES = {
   'signing-in': 'signing in',
   'quoted-posts': 'reading quoted posts',
   'recent-posts': 'checking your recent posts',
+  threads: 'reading conversations',
+  profiles: 'reading profiles',
 } as const;
 
 /** What was being done, as a key of `X_FEATURES` (and of the UI's `features` translations). */

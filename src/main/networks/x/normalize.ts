@@ -14,6 +14,7 @@ import type {
   Poll,
   Post,
   Profile,
+  ProfileDetails,
   QuotedPost,
   TimelineEntry,
 } from '../../../shared/model';
@@ -33,6 +34,11 @@ export const XUserSchema = z.object({
   username: z.string().min(1),
   name: z.string(),
   profile_image_url: z.string().optional(),
+  /**
+   * How the signed-in account relates to this user (spec `UserConnectionStatus`: `following`,
+   * `followed_by`, `blocking`…), when asked for with `user.fields=connection_status`.
+   */
+  connection_status: z.array(z.string()).nullish().catch(undefined),
 });
 export type XUser = z.infer<typeof XUserSchema>;
 
@@ -94,6 +100,10 @@ export const XTweetSchema = z.object({
   referenced_tweets: z.array(z.object({ type: z.string(), id: z.string() })).nullish(),
   in_reply_to_user_id: z.string().nullish(),
   possibly_sensitive: z.boolean().nullish(),
+  /** The root post of the conversation (spec `Post.conversation_id`: "matches the root Post's ID"). */
+  conversation_id: z.string().nullish().catch(undefined),
+  /** The language X detected (spec `Post.lang`: "Returned as a BCP47 language tag"); see `languageOf`. */
+  lang: z.string().nullish().catch(undefined),
 });
 export type XTweet = z.infer<typeof XTweetSchema>;
 
@@ -171,10 +181,11 @@ export const XUserResponseSchema = z.object({
  * too, so `note_tweet` (whole text of long posts; the spec's `note_post`) and
  * `display_text_range` reach reposted and quoted posts as well. `attachments.poll_ids` brings
  * polls into `includes.polls`, with the `poll.fields` a column shows (spec `PollFieldsParameter`).
+ * `lang` gives each post its language (`languageOf`).
  */
 export const TWEET_QUERY = {
   'tweet.fields':
-    'author_id,created_at,entities,public_metrics,attachments,referenced_tweets,conversation_id,in_reply_to_user_id,possibly_sensitive,note_tweet,display_text_range',
+    'author_id,created_at,entities,public_metrics,attachments,referenced_tweets,conversation_id,in_reply_to_user_id,possibly_sensitive,note_tweet,display_text_range,lang',
   expansions:
     'author_id,attachments.media_keys,attachments.poll_ids,referenced_tweets.id,referenced_tweets.id.author_id',
   'user.fields': 'name,username,profile_image_url',
@@ -192,6 +203,106 @@ export function toProfile(user: XUser): Profile {
     displayName: user.name,
     avatarUrl: user.profile_image_url ?? null,
     url: `https://x.com/${user.username}`,
+  };
+}
+
+/**
+ * What X puts in `lang` that is not a language: `und` (undetermined), `zxx` (media or a card and
+ * no text), `art`, and the codes of ISO 639-2's range reserved for local use (`qaa`–`qtz`) that X
+ * uses for posts of hashtags only (`qht`), mentions only (`qam`), cashtags only (`qct`), media
+ * links (`qme`) or very short text (`qst`). X documents only `und` (docs.x.com search operators,
+ * `lang:`); the rest were reported on X's developer forum ("Unknown language code qht returned by
+ * API", devcommunity.x.com/t/172819) and are listed by igorbrigadir/twitter-advanced-search#37
+ * and #38 and FxEmbed/FxEmbed#2151.
+ */
+const NOT_A_LANGUAGE = /^(?:und|zxx|art|q[a-t][a-z])$/i;
+
+/**
+ * A post's language from X's `lang` (a BCP-47 tag, spec `Post.lang`), canonical as
+ * `Intl.getCanonicalLocales` writes it (X still sends the deprecated `iw` and `in`, read as `he`
+ * and `id`, so filters compare like with like), or undefined when X gave none, gave one of its
+ * codes that are not languages (`NOT_A_LANGUAGE`), or something that is not a tag.
+ */
+export function languageOf(lang: string | null | undefined): string | undefined {
+  if (!lang || NOT_A_LANGUAGE.test(lang)) return undefined;
+  try {
+    const [tag] = Intl.getCanonicalLocales(lang);
+    return tag && tag.length <= 35 ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const Count = z.number().int().nonnegative();
+
+/**
+ * A user as their profile page shows them (spec `User`), read leniently: a field X leaves out or
+ * sends unreadable is left out, never the profile. `public_metrics.tweet_count` is the live API's
+ * name (`post_count` in the spec); `entities.description.urls` expand the `t.co` links of the bio.
+ */
+export const XUserDetailsSchema = XUserSchema.extend({
+  description: z.string().nullish().catch(undefined),
+  protected: z.boolean().nullish().catch(undefined),
+  verified: z.boolean().nullish().catch(undefined),
+  verified_type: z.string().nullish().catch(undefined),
+  parody: z.boolean().nullish().catch(undefined),
+  profile_banner_url: z.string().nullish().catch(undefined),
+  withheld: z.looseObject({}).nullish().catch(undefined),
+  public_metrics: z
+    .object({
+      followers_count: Count.optional().catch(undefined),
+      following_count: Count.optional().catch(undefined),
+      tweet_count: Count.optional().catch(undefined),
+      post_count: Count.optional().catch(undefined),
+    })
+    .nullish()
+    .catch(undefined),
+  entities: z
+    .object({ description: z.object({ urls: z.array(z.unknown()).nullish() }).nullish() })
+    .nullish()
+    .catch(undefined),
+});
+export type XUserDetails = z.infer<typeof XUserDetailsSchema>;
+
+/** The bio with its `t.co` links replaced by where they lead (`entities.description.urls`). */
+function bioOf(user: XUserDetails): string {
+  let bio = user.description ?? '';
+  for (const u of valid<XUrl>(XUrlSchema, user.entities?.description?.urls)) {
+    const target = u.expanded_url ?? u.unwound_url;
+    if (u.url && target) bio = bio.split(u.url).join(target);
+  }
+  return bio.slice(0, 5000);
+}
+
+/**
+ * A user's profile page: bio, counts (null where X left them out), the viewer's relation from
+ * `connection_status` (`following`, `followed_by`; absent when X did not say), and `flags` from
+ * X's own states: `locked` (`protected`: posts for approved followers only), `verified`,
+ * `verified-business` / `verified-government` (`verified_type`), `parody`, `withheld`.
+ */
+export function toProfileDetails(user: XUserDetails): ProfileDetails {
+  const m = user.public_metrics;
+  const relation = user.connection_status;
+  const flags = [
+    ...(user.protected ? ['locked'] : []),
+    ...(user.verified ? ['verified'] : []),
+    ...(user.verified_type === 'business' || user.verified_type === 'government'
+      ? [`verified-${user.verified_type}`]
+      : []),
+    ...(user.parody ? ['parody'] : []),
+    ...(user.withheld ? ['withheld'] : []),
+  ];
+  return {
+    ...toProfile(user),
+    bio: bioOf(user),
+    followers: m?.followers_count ?? null,
+    following: m?.following_count ?? null,
+    posts: m?.tweet_count ?? m?.post_count ?? null,
+    bannerUrl: user.profile_banner_url ?? null,
+    ...(relation
+      ? { viewer: { following: relation.includes('following'), followedBy: relation.includes('followed_by') } }
+      : {}),
+    ...(flags.length ? { flags } : {}),
   };
 }
 
@@ -664,6 +775,7 @@ function basePost(tweet: XTweet, inc: Included, opts: ReadOptions, quotedId?: st
     ? tweet
     : { ...tweet, attachments: { poll_ids: opts.fallbackPollIds ? [...opts.fallbackPollIds] : [] } };
   const poll = pollOf(pollSource, inc, opts.now);
+  const language = languageOf(tweet.lang);
   return {
     id: `x:${tweet.id}`,
     network: 'x',
@@ -677,6 +789,7 @@ function basePost(tweet: XTweet, inc: Included, opts: ReadOptions, quotedId?: st
     metrics: metricsOf(tweet),
     ...(viewer ? { viewer } : {}),
     ...(replyTo ? { replyTo: `x:${replyTo}` } : {}),
+    ...(language ? { language } : {}),
     ...(tweet.possibly_sensitive && media.length ? { moderation: [SENSITIVE_MEDIA] } : {}),
     ...(poll ? { poll } : {}),
   };

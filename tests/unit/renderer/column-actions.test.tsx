@@ -1,0 +1,268 @@
+// @vitest-environment jsdom
+// A column's post actions and its status line (issue 7, "Reading"): Reply, Quote, the thread and
+// the author's profile from a post's buttons and keys, as the profile the column acts as (or the
+// one chosen in the post's menu); a column slowed or paused by a budget says so quietly, with the
+// next check's time; a monitor column is named by its hashtags and keywords.
+import 'fake-indexeddb/auto';
+import { act, type ReactNode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { VirtuosoMockContext } from 'react-virtuoso';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Api } from '../../../src/renderer/api';
+import { ColumnView, columnTitle, quietStatus } from '../../../src/renderer/components/ColumnView';
+import { ServicesContext } from '../../../src/renderer/components/context';
+import { openDatabase, storeColumnEntries, type ColonnadeDb } from '../../../src/renderer/db/database';
+import { createI18n } from '../../../src/renderer/i18n';
+import { makeActions } from '../../../src/renderer/state/actions';
+import { initialState, useAppStore } from '../../../src/renderer/state/store';
+import type { ColumnStatus } from '../../../src/shared/ipc/contract';
+import type { Account, Column, Layout, NetworkId } from '../../../src/shared/model';
+import { sampleEntry } from './samples';
+
+beforeAll(() => {
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+});
+
+function account(network: NetworkId, handle: string): Account {
+  const id = `${network}:${handle}`;
+  return {
+    id,
+    network,
+    profile: { id, network, handle, displayName: handle, avatarUrl: null, url: null },
+    health: { state: 'connected' },
+    practice: network === 'sandbox',
+    columnKinds: ['home'],
+    server: null,
+    textRules: { counting: 'graphemes', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
+  };
+}
+const PRACTICE = account('sandbox', 'practice');
+const SECOND = account('sandbox', 'brand');
+const X = account('x', 'brand');
+
+const home: Column = { id: 'home', kind: 'home', profileId: PRACTICE.profile.id, width: 340 };
+/** 14:05 today, local time (the column says times in the computer's zone). */
+const at1405 = () => {
+  const d = new Date();
+  d.setHours(14, 5, 0, 0);
+  return d.toISOString();
+};
+
+const roots: Root[] = [];
+const dbs: ColonnadeDb[] = [];
+afterEach(async () => {
+  for (const root of roots.splice(0)) act(() => root.unmount());
+  document.body.innerHTML = '';
+  for (const db of dbs.splice(0)) {
+    db.close();
+    await db.delete();
+  }
+  useAppStore.setState({ ...initialState });
+});
+
+/** A column in the DOM with Dexie on fake-indexeddb and main faked: every request recorded. */
+async function mountColumn(name: string, column: Column, language: 'en' | 'fr' = 'en') {
+  const db = openDatabase(name);
+  dbs.push(db);
+  const layout: Layout = { activeDeckId: 'd', decks: [{ id: 'd', name: 'Deck', columns: [column] }] };
+  useAppStore.setState({ layout, phase: 'ready', accounts: [PRACTICE, SECOND, X] });
+  const calls: Array<{ channel: string; payload: Record<string, unknown> }> = [];
+  const api = (async (channel: string, payload: Record<string, unknown>) => {
+    calls.push({ channel, payload });
+    return channel === 'layout.get' ? layout : {};
+  }) as Api;
+  await storeColumnEntries(
+    db,
+    column.id,
+    [1, 2, 3].map((n) => sampleEntry(n, new Date(Date.now() - n * 60_000).toISOString())),
+  );
+  const host = document.createElement('div');
+  document.body.append(host);
+  const root = createRoot(host);
+  roots.push(root);
+  const ui: ReactNode = (
+    <ServicesContext.Provider value={{ actions: makeActions(api, db), db }}>
+      <I18nextProvider i18n={createI18n(language)}>
+        <VirtuosoMockContext.Provider value={{ viewportHeight: 900, itemHeight: 120 }}>
+          <ColumnView
+            column={column}
+            index={0}
+            count={1}
+            account={useAppStore.getState().accounts.find((a) => a.profile.id === column.profileId)}
+            language={language}
+          />
+        </VirtuosoMockContext.Provider>
+      </I18nextProvider>
+    </ServicesContext.Provider>
+  );
+  act(() => root.render(ui));
+  await until(() => expect(host.querySelectorAll('article')).toHaveLength(3));
+  return { host, calls };
+}
+
+async function until(check: () => void) {
+  let last: unknown;
+  for (let i = 0; i < 100; i++) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      last = err;
+    }
+    await act(async () => new Promise((r) => setTimeout(r, 10)));
+  }
+  throw last;
+}
+
+const button = (root: ParentNode, name: string | RegExp) => {
+  const found = [...root.querySelectorAll<HTMLButtonElement>('button, [role^="menuitem"]')].filter((b) => {
+    const said = b.getAttribute('aria-label') ?? b.textContent ?? '';
+    return typeof name === 'string' ? said === name : name.test(said);
+  });
+  if (found.length !== 1) throw new Error(`${found.length} buttons ${String(name)}`);
+  return found[0]!;
+};
+const press = (el: HTMLElement, key: string) =>
+  act(async () => {
+    el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+  });
+
+describe('post actions from a column', () => {
+  it('Reply and Quote open the composer with the post, as the column’s profile', async () => {
+    const { host } = await mountColumn('actions-buttons', home);
+    const first = host.querySelector('article')!;
+    act(() => button(first, 'Reply, 0 replies').click());
+    expect(useAppStore.getState().compose).toEqual({
+      replyTo: expect.objectContaining({ id: 'sandbox:test-1' }),
+      profileId: 'sandbox:practice',
+    });
+    act(() => button(first, 'Quote, 0 quotes').click());
+    expect(useAppStore.getState().compose).toEqual({
+      quoteOf: expect.objectContaining({ id: 'sandbox:test-1' }),
+      profileId: 'sandbox:practice',
+    });
+  });
+
+  it('with another profile chosen in the post’s menu, likes, replies and opens threads as that one', async () => {
+    const { host, calls } = await mountColumn('actions-as', home);
+    const first = () => host.querySelector('article')!;
+    act(() => button(first(), 'More actions').click());
+    act(() => button(document, '@brand').click());
+    await until(() => expect(first().textContent).toContain('as @brand'));
+    act(() => button(first(), /^Like, /).click());
+    await until(() => expect(calls.some((c) => c.channel === 'post.act')).toBe(true));
+    expect(calls.find((c) => c.channel === 'post.act')?.payload).toEqual({
+      profileId: 'sandbox:brand',
+      postId: 'sandbox:test-1',
+      action: 'like',
+    });
+    act(() => button(first(), 'Reply, 0 replies').click());
+    expect(useAppStore.getState().compose?.profileId).toBe('sandbox:brand');
+    // The post's time opens its thread, read as that profile.
+    act(() => button(first(), /^Open thread, posted 1 minute ago$/).click());
+    expect(useAppStore.getState().panel).toEqual([
+      { kind: 'thread', network: 'sandbox', profileId: 'sandbox:brand', postId: 'sandbox:test-1' },
+    ]);
+  });
+
+  it('keys on a focused post: R replies, Q quotes, O opens the thread, P the author; Enter still opens the browser', async () => {
+    const { host } = await mountColumn('actions-keys', home);
+    const second = host.querySelectorAll('article')[1] as HTMLElement;
+    act(() => second.focus());
+    await press(second, 'r');
+    expect(useAppStore.getState().compose).toMatchObject({ replyTo: { id: 'sandbox:test-2' } });
+    await press(second, 'Q');
+    expect(useAppStore.getState().compose).toMatchObject({ quoteOf: { id: 'sandbox:test-2' } });
+    await press(second, 'o');
+    expect(useAppStore.getState().panel).toEqual([
+      { kind: 'thread', network: 'sandbox', profileId: 'sandbox:practice', postId: 'sandbox:test-2' },
+    ]);
+    await press(second, 'p');
+    expect(useAppStore.getState().panel).toEqual([
+      { kind: 'profile', network: 'sandbox', profileId: 'sandbox:practice', handle: 'ada' },
+    ]);
+    // Enter opens the post in the browser (this one has no address: the column says so).
+    await press(second, 'Enter');
+    expect(host.textContent).toContain('This post has no web address.');
+    expect(useAppStore.getState().panel).toHaveLength(1);
+  });
+});
+
+describe('the column’s pace, said quietly', () => {
+  const t = createI18n('en').t;
+  const tFr = createI18n('fr').t;
+  const status = (s: Partial<ColumnStatus>): ColumnStatus => ({ columnId: 'home', state: 'live', ...s });
+
+  it('says why it is slowed and when it checks next, in the CM’s language', () => {
+    const slowed = status({ slowed: 'rate-budget', nextAt: at1405() });
+    expect(quietStatus(t, slowed, 'en', 'x')).toBe(
+      'Polled less often to stay within the network’s rate limit for this account. Next check at 14:05.',
+    );
+    expect(quietStatus(tFr, slowed, 'fr', 'x')).toMatch(/ Prochaine vérification à 14:05\.$/);
+    expect(quietStatus(t, status({ slowed: 'monthly-budget-pace', nextAt: at1405() }), 'en', 'x')).toBe(
+      'Polled less often so the monthly X budget lasts the month. Next check at 14:05.',
+    );
+    // At its own pace, or in error: nothing quiet to say.
+    expect(quietStatus(t, status({ nextAt: at1405() }), 'en', 'x')).toBeNull();
+    expect(
+      quietStatus(t, status({ state: 'error', error: { code: 'transient', message: 'x' } }), 'en', 'x'),
+    ).toBeNull();
+  });
+
+  it('a column paused by the X monthly budget says so in its status line, not as an error', async () => {
+    const { host } = await mountColumn('pace-paused', home);
+    act(() =>
+      useAppStore.setState({
+        statuses: {
+          home: status({
+            state: 'paused',
+            error: { code: 'not-allowed', message: 'spent', reason: 'monthly-budget' },
+          }),
+        },
+      }),
+    );
+    const line = host.querySelector('[data-testid="column-pace"]')!;
+    expect(line.textContent).toBe(
+      'The monthly X budget is spent: this column stopped polling. Raise the budget in Accounts to resume.',
+    );
+    expect(line.className).toBe('column-status quiet');
+    expect(host.querySelector('.column-status.error, [role="alert"]')).toBeNull();
+    // Slowed by the shared rate budget: the reason and the next check.
+    act(() => useAppStore.setState({ statuses: { home: status({ slowed: 'rate-budget', nextAt: at1405() }) } }));
+    expect(host.querySelector('[data-testid="column-pace"]')!.textContent).toMatch(/Next check at 14:05\.$/);
+  });
+});
+
+describe('a monitor column', () => {
+  const monitor: Column = {
+    id: 'mon',
+    kind: 'monitor',
+    profileId: PRACTICE.profile.id,
+    width: 340,
+    monitor: {
+      hashtags: ['IFPower', 'Brand'],
+      keywords: ['battery', 'e-bike launch'],
+      exclude: [],
+      profileIds: [PRACTICE.profile.id, X.profile.id, SECOND.profile.id],
+    },
+  };
+
+  it('is a region named by its hashtags and keywords, its networks said under the title', async () => {
+    expect(columnTitle(createI18n('en').t, monitor)).toBe('#IFPower #Brand · battery, e-bike launch');
+    expect(columnTitle(createI18n('en').t, { ...monitor, monitor: { ...monitor.monitor!, keywords: [] } })).toBe(
+      '#IFPower #Brand',
+    );
+    const { host } = await mountColumn('monitor-title', monitor);
+    const region = host.querySelector('section')!;
+    expect(document.getElementById(region.getAttribute('aria-labelledby')!)!.textContent).toBe(
+      '#IFPower #Brand · battery, e-bike launch',
+    );
+    expect(region.querySelector('.column-profile')!.textContent).toBe('Sandbox · X');
+  });
+});

@@ -1,0 +1,204 @@
+// @vitest-environment jsdom
+// Replying to and quoting a post (issue 7, "Reading"): the composer shows the post above the text,
+// read-only and in its own direction, goes out as the column's acting profile or another of the
+// CM's profiles on that network, and sends `replyTo` or `quoteOf` with it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, type Api } from '../../../src/renderer/api';
+import { ComposeDialog, replyStart } from '../../../src/renderer/components/ComposeDialog';
+import type { AppServices } from '../../../src/renderer/components/context';
+import type { ColonnadeDb } from '../../../src/renderer/db/database';
+import { makeActions } from '../../../src/renderer/state/actions';
+import { initialState, useAppStore } from '../../../src/renderer/state/store';
+import type { Account, NetworkId, Post } from '../../../src/shared/model';
+import type { Language } from '../../../src/shared/settings';
+import { allByRole, byRole, click, nameOf, render, submit, textOf, type, type Rendered } from './dom';
+import { samplePost, sampleProfile } from './samples';
+
+function account(network: NetworkId, handle: string): Account {
+  const id = `${network}:${handle}`;
+  return {
+    id,
+    network,
+    profile: { id, network, handle, displayName: handle, avatarUrl: null, url: null },
+    health: { state: 'connected' },
+    practice: false,
+    columnKinds: ['home'],
+    server: null,
+    textRules: { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
+  };
+}
+
+const ACCOUNTS = [
+  account('mastodon', 'brand@mastodon.social'),
+  account('x', 'brand'),
+  account('mastodon', 'shop@mastodon.social'),
+  account('mastodon', 'ceo@mastodon.social'),
+];
+
+/** A Mastodon post in Arabic by @lina@example.org. */
+const arabic: Post = {
+  ...samplePost(7, new Date(Date.now() - 3_600_000).toISOString()),
+  id: 'mastodon:109',
+  network: 'mastodon',
+  nativeId: '109',
+  author: { ...sampleProfile('lina@example.org', 'Lina'), network: 'mastodon', id: 'mastodon:lina' },
+  text: 'مرحبا بالجميع',
+  entities: [],
+};
+
+/** A fake main that records what is asked and answers a publish with the post. */
+function fakeMain(fail?: ApiError) {
+  const sent: Array<{ channel: string; request: Record<string, unknown> }> = [];
+  const api = (async (channel: string, request: Record<string, unknown>) => {
+    sent.push({ channel, request });
+    if (fail) throw fail;
+    if (channel === 'post.publish') return { ...arabic, id: 'mastodon:200', text: request.text };
+    throw new Error(`unexpected ${channel}`);
+  }) as Api;
+  return { sent, services: { actions: makeActions(api, {} as ColonnadeDb), db: {} } as unknown as AppServices };
+}
+
+let view: Rendered;
+let closed: number;
+beforeEach(() => {
+  closed = 0;
+  useAppStore.setState({ ...initialState, accounts: ACCOUNTS, phase: 'ready' });
+});
+afterEach(() => view.unmount());
+
+async function open(
+  services: AppServices,
+  props: { replyTo?: Post; quoteOf?: Post; profileId?: string },
+  language: Language = 'en',
+) {
+  view = await render(<ComposeDialog onClose={() => closed++} language={language} {...props} />, services, language);
+  return byRole(document, 'dialog');
+}
+
+describe('a reply', () => {
+  it('shows the post replied to above the text, read-only and in its own direction', async () => {
+    const dialog = await open(fakeMain().services, { replyTo: arabic, profileId: 'mastodon:shop@mastodon.social' });
+    expect(textOf(dialog.querySelector('h2'))).toBe('Reply to Lina');
+    const context = dialog.querySelector('section.compose-context')!;
+    expect(nameOf(context)).toBe('Replying to @lina@example.org');
+    const words = context.querySelector('.post-text')!;
+    expect(textOf(words)).toBe('مرحبا بالجميع');
+    expect(words.getAttribute('dir')).toBe('auto');
+    // Nothing in it is editable: the only text box is the reply's own.
+    expect(context.querySelectorAll('textarea, input, [contenteditable]')).toHaveLength(0);
+    expect(allByRole(dialog, 'textbox')).toHaveLength(1);
+  });
+
+  it('goes out as the column’s acting profile, changeable among the CM’s profiles on that network only', async () => {
+    const { sent, services } = fakeMain();
+    const dialog = await open(services, { replyTo: arabic, profileId: 'mastodon:shop@mastodon.social' });
+    const as = byRole(dialog, 'combobox', 'Reply as') as HTMLSelectElement;
+    expect(as.value).toBe('mastodon:shop@mastodon.social');
+    // The X profile is not offered for a Mastodon post.
+    expect([...as.options].map((o) => o.text)).toEqual([
+      '@brand@mastodon.social',
+      '@shop@mastodon.social',
+      '@ceo@mastodon.social',
+    ]);
+    await type(as, 'mastodon:ceo@mastodon.social');
+    // On Mastodon a reply starts with the author's handle (only a mention notifies them).
+    const text = byRole(dialog, 'textbox', 'Text') as HTMLTextAreaElement;
+    expect(text.value).toBe('@lina@example.org ');
+    await type(text, '@lina@example.org شكرا');
+    expect(textOf(byRole(dialog, 'button', 'Reply'))).toBe('Reply');
+    await submit(dialog);
+    expect(sent).toEqual([
+      {
+        channel: 'post.publish',
+        request: {
+          profileId: 'mastodon:ceo@mastodon.social',
+          text: '@lina@example.org شكرا',
+          idempotencyKey: expect.any(String),
+          replyTo: 'mastodon:109',
+        },
+      },
+    ]);
+    expect(closed).toBe(1);
+  });
+
+  it('with one profile on the network, says which one it goes out as (no select)', async () => {
+    const x: Post = { ...arabic, id: 'x:5', network: 'x', author: { ...arabic.author, network: 'x', handle: 'lina' } };
+    const { sent, services } = fakeMain();
+    const dialog = await open(services, { replyTo: x, profileId: 'x:brand' });
+    expect(allByRole(dialog, 'combobox')).toHaveLength(0);
+    expect(textOf(dialog.querySelector('.compose-as'))).toBe('Replying as @brand');
+    // On X the reply is addressed by its reference: no handle in the text.
+    expect((byRole(dialog, 'textbox', 'Text') as HTMLTextAreaElement).value).toBe('');
+    await type(byRole(dialog, 'textbox', 'Text'), 'Thanks!');
+    await submit(dialog);
+    expect(sent[0]?.request).toMatchObject({ profileId: 'x:brand', replyTo: 'x:5', text: 'Thanks!' });
+    expect(sent[0]?.request).not.toHaveProperty('quoteOf');
+  });
+
+  it('a failure is said in words in the composer, and nothing closes', async () => {
+    const refused = new ApiError({ code: 'not-found', message: 'gone', reason: 'deleted' });
+    const dialog = await open(fakeMain(refused).services, {
+      replyTo: arabic,
+      profileId: 'mastodon:shop@mastodon.social',
+    });
+    await submit(dialog);
+    expect(textOf(byRole(dialog, 'alert'))).toMatch(/no longer exists/);
+    expect(closed).toBe(0);
+  });
+});
+
+describe('a quote', () => {
+  it('shows the quoted post, sends quoteOf (no replyTo), and starts empty', async () => {
+    const { sent, services } = fakeMain();
+    const dialog = await open(services, { quoteOf: arabic, profileId: 'mastodon:brand@mastodon.social' });
+    expect(textOf(dialog.querySelector('h2'))).toBe('Quote Lina');
+    expect(nameOf(dialog.querySelector('section.compose-context')!)).toBe('Quoting @lina@example.org');
+    expect((byRole(dialog, 'combobox', 'Quote as') as HTMLSelectElement).value).toBe('mastodon:brand@mastodon.social');
+    const text = byRole(dialog, 'textbox', 'Text') as HTMLTextAreaElement;
+    expect(text.value).toBe('');
+    await type(text, 'Worth reading');
+    await click(byRole(dialog, 'button', 'Post'));
+    expect(sent.map((s) => s.request)).toEqual([
+      {
+        profileId: 'mastodon:brand@mastodon.social',
+        text: 'Worth reading',
+        idempotencyKey: expect.any(String),
+        quoteOf: 'mastodon:109',
+      },
+    ]);
+  });
+
+  it('in French', async () => {
+    const dialog = await open(
+      fakeMain().services,
+      { quoteOf: arabic, profileId: 'mastodon:brand@mastodon.social' },
+      'fr',
+    );
+    expect(textOf(dialog.querySelector('h2'))).toBe('Citer Lina');
+    expect(nameOf(dialog.querySelector('section.compose-context')!)).toBe('Citation de @lina@example.org');
+    expect(allByRole(dialog, 'combobox', 'Citer en tant que')).toHaveLength(1);
+  });
+});
+
+describe('a new post', () => {
+  it('has no context, offers every profile, and sends neither replyTo nor quoteOf', async () => {
+    const { sent, services } = fakeMain();
+    const dialog = await open(services, {});
+    expect(textOf(dialog.querySelector('h2'))).toBe('New post');
+    expect(dialog.querySelector('.compose-context')).toBeNull();
+    expect((byRole(dialog, 'combobox', 'Profile') as HTMLSelectElement).options).toHaveLength(4);
+    await type(byRole(dialog, 'textbox', 'Text'), 'Hello');
+    await submit(dialog);
+    expect(Object.keys(sent[0]!.request).sort()).toEqual(['idempotencyKey', 'profileId', 'text']);
+  });
+});
+
+describe('replyStart', () => {
+  it('starts a Mastodon or Sandbox reply with the author’s handle, not an X or Bluesky one, nor a reply to oneself', () => {
+    expect(replyStart(arabic, 'brand@mastodon.social')).toBe('@lina@example.org ');
+    expect(replyStart({ ...arabic, network: 'sandbox' }, 'practice')).toBe('@lina@example.org ');
+    expect(replyStart({ ...arabic, network: 'x' }, 'brand')).toBe('');
+    expect(replyStart({ ...arabic, network: 'bluesky' }, 'brand.bsky.social')).toBe('');
+    expect(replyStart(arabic, 'lina@example.org')).toBe('');
+  });
+});
