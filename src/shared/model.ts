@@ -174,6 +174,51 @@ export const PostSchema = z.object({
 export type Post = z.infer<typeof PostSchema>;
 
 /**
+ * Why part of a conversation cannot be shown, one key per kind of note; the UI words each under
+ * i18n `threadNotes.<reason>`. `thread-<network>-…` are one network's own; the others say the same
+ * thing on any network.
+ */
+export const THREAD_NOTE_REASONS = [
+  'thread-ancestor-deleted',
+  'thread-ancestor-blocked',
+  'thread-ancestor-not-shown',
+  'thread-ancestors-cut',
+  'thread-ancestors-moderated',
+  'thread-replies-filtered',
+  'thread-replies-moderated',
+  'thread-replies-blocked',
+  'thread-replies-deleted',
+  'thread-replies-hidden-by-author',
+  'thread-replies-unplaceable',
+  'thread-x-ancestor-protected',
+  'thread-x-ancestor-unavailable',
+  'thread-x-search-not-in-plan',
+  'thread-x-search-rate-limited',
+  'thread-x-search-window',
+  'thread-mastodon-refreshing',
+  'thread-bluesky-replies-unserved',
+] as const;
+export const ThreadNoteReasonSchema = z.enum(THREAD_NOTE_REASONS);
+export type ThreadNoteReason = z.infer<typeof ThreadNoteReasonSchema>;
+
+/**
+ * One note of a thread: its reason key, the words it names (`params`, e.g. `server`: the
+ * Mastodon server, "mastodon.social") and, for a note about several posts, how many (`count`,
+ * which picks the plural form).
+ */
+export const ThreadNoteSchema = z.object({
+  reason: ThreadNoteReasonSchema,
+  params: z.record(z.string().max(40), z.string().max(300)).optional(),
+  count: z.number().int().positive().optional(),
+});
+export type ThreadNote = z.infer<typeof ThreadNoteSchema>;
+
+/** A ThreadNote, with `count` and `params` only when given (a count of 0 makes no note: callers skip it). */
+export function threadNote(reason: ThreadNoteReason, count?: number, params?: Record<string, string>): ThreadNote {
+  return { reason, ...(count !== undefined ? { count } : {}), ...(params ? { params } : {}) };
+}
+
+/**
  * A post in its conversation, as the network shows it: what it replies to (root first), and its
  * replies (depth-first in the network's order, each with its depth below the post, 1 = a direct
  * reply). `more` counts replies the network knows of but did not include (beyond what it serves
@@ -184,10 +229,38 @@ export const ThreadViewSchema = z.object({
   post: PostSchema,
   replies: z.array(z.object({ post: PostSchema, depth: z.number().int().positive() })),
   more: z.number().int().nonnegative(),
-  /** Why part of the conversation cannot be shown, in the network's terms ("X search serves 7 days"). */
-  note: z.string().max(300).optional(),
+  /** Why parts of the conversation cannot be shown, in the order said (absent when nothing is missing). */
+  notes: z.array(ThreadNoteSchema).max(20).optional(),
 });
 export type ThreadView = z.infer<typeof ThreadViewSchema>;
+
+/**
+ * Profile states the adapters say with these words, each worded under i18n `profileFlags.<flag>`:
+ * Mastodon's Account booleans and relationship (`bot`, `locked`, `group`, `suspended`, `limited`,
+ * `memorial`, `moved`, `blocking`, `blocked-by`, `muting`, `requested`), X's user fields
+ * (`locked` for `protected`, `verified`, `verified-business`, `verified-government`, `parody`,
+ * `withheld`), Bluesky's (`labeler`, `verified`, `blocking`, `blocked-by`, `muting`).
+ */
+export const PROFILE_FLAGS = [
+  'bot',
+  'locked',
+  'group',
+  'suspended',
+  'limited',
+  'memorial',
+  'moved',
+  'blocking',
+  'blocked-by',
+  'muting',
+  'requested',
+  'labeler',
+  'verified',
+  'verified-business',
+  'verified-government',
+  'parody',
+  'withheld',
+] as const;
+export type ProfileFlag = (typeof PROFILE_FLAGS)[number];
 
 /** A profile with what its page shows: bio, counts (null where the network hides them), relation. */
 export const ProfileDetailsSchema = ProfileSchema.extend({
@@ -198,7 +271,10 @@ export const ProfileDetailsSchema = ProfileSchema.extend({
   bannerUrl: z.string().nullable().optional(),
   /** How the viewing account relates to it, where the network says. */
   viewer: z.object({ following: z.boolean(), followedBy: z.boolean() }).optional(),
-  /** The network's own labels or states ("bot", "locked", "suspended"…). */
+  /**
+   * The network's own states (PROFILE_FLAGS, which the UI words) and labels (Bluesky label
+   * values such as `!no-unauthenticated` or a labeller's own, shown as they are).
+   */
   flags: z.array(z.string().max(50)).max(20).optional(),
 });
 export type ProfileDetails = z.infer<typeof ProfileDetailsSchema>;

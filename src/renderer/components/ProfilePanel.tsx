@@ -5,7 +5,7 @@
 import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ProfileDetails, TimelineEntry } from '../../shared/model';
+import { PROFILE_FLAGS, type ProfileDetails, type TimelineEntry } from '../../shared/model';
 import { type PanelView, useAppStore } from '../state/store';
 import { useServices } from './context';
 import { describeThrown } from './errors';
@@ -31,9 +31,15 @@ export function relationText(t: TFunction, profile: ProfileDetails, me: string):
   return t(`panel.profile.relation.${key}`, { me, them: profile.handle });
 }
 
-/** A network's flag in words when the UI knows it ("bot" → "Automated account"), else as the network says it. */
+const KNOWN_FLAGS: ReadonlySet<string> = new Set(PROFILE_FLAGS);
+
+/**
+ * A network's flag in words: one of PROFILE_FLAGS in the UI's (`profileFlags.<flag>`: "bot" →
+ * "Automated account", « Compte automatisé »), anything else (a Bluesky label value such as
+ * `!no-unauthenticated` or a labeller's own) as the network says it, never read as a key.
+ */
 export function flagText(t: TFunction, flag: string): string {
-  return t(`panel.profile.flags.${flag.replace(/[^A-Za-z0-9]/g, '_')}`, { defaultValue: flag });
+  return KNOWN_FLAGS.has(flag) ? t(`profileFlags.${flag}`) : flag;
 }
 
 export function ProfilePanel(props: { view: Extract<PanelView, { kind: 'profile' }>; language: string }) {

@@ -1,9 +1,10 @@
 // A post in its conversation, in the side panel: what it answers (the first post of the thread
 // first), the post itself highlighted, then its replies indented by depth, each saying whom it
 // answers; replies the network did not include and what it cannot show are said in words.
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Profile, ThreadView } from '../../shared/model';
+import type { Profile, ThreadNote, ThreadView } from '../../shared/model';
 import type { PanelView } from '../state/store';
 import { useServices } from './context';
 import { describeThrown } from './errors';
@@ -75,7 +76,6 @@ export function ThreadPanel(props: { view: Extract<PanelView, { kind: 'thread' }
       </div>
     );
   }
-  const note = thread.note?.trim();
   return (
     <PanelFeed
       view={view}
@@ -92,7 +92,11 @@ export function ThreadPanel(props: { view: Extract<PanelView, { kind: 'thread' }
               {t('panel.thread.more', { count: thread.more, n: new Intl.NumberFormat(language).format(thread.more) })}
             </p>
           )}
-          {note && <p>{t('panel.thread.note', { note: noteWords(t, note) })}</p>}
+          {thread.notes?.map((note, i) => (
+            <p key={i} className="thread-note">
+              {threadNoteText(t, note, language)}
+            </p>
+          ))}
         </div>
       }
     />
@@ -100,10 +104,15 @@ export function ThreadPanel(props: { view: Extract<PanelView, { kind: 'thread' }
 }
 
 /**
- * What the network says it cannot show: its reason key in the UI's words when the UI knows it
- * (`reasons.<key>`), else its own words as given.
+ * A note of the thread in the UI's words (`threadNotes.<reason>`): its `count` picks the plural
+ * form and is written in the UI's number format (`{{n}}`: "1,200", "1 200"); its `params` fill
+ * the words ("{{server}}") and are given as `replace`, so a param never reads as an i18next option.
  */
-function noteWords(t: ReturnType<typeof useTranslation>['t'], note: string): string {
-  if (!/^[a-z0-9-]+$/.test(note)) return note;
-  return t(`reasons.${note}`, { defaultValue: note });
+export function threadNoteText(t: TFunction, note: ThreadNote, language: string): string {
+  const { reason, count, params } = note;
+  if (count === undefined) return t(`threadNotes.${reason}`, { replace: { ...params } });
+  return t(`threadNotes.${reason}`, {
+    count,
+    replace: { ...params, n: new Intl.NumberFormat(language).format(count) },
+  });
 }

@@ -1,19 +1,30 @@
 // @vitest-environment jsdom
 // The side panel (issue 7, "Reading"): a post's thread (what it answers first, the post itself
 // marked, replies indented by depth, each saying whom it answers; replies left out and what the
-// network cannot show, in words), an author's profile (bio in its own direction, counts in the UI's
-// number format, relation, flags, posts with "Load more posts"), failures in words, and focus:
-// moved in on open, given back to what opened it on Escape.
+// network cannot show, each note in the UI's language), an author's profile (bio in its own
+// direction, counts in the UI's number format, relation, flags in words, posts with "Load more
+// posts"), failures in words, and focus: moved in on open, given back to what opened it on Escape.
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, type Api } from '../../../src/renderer/api';
 import type { AppServices } from '../../../src/renderer/components/context';
 import { SidePanel } from '../../../src/renderer/components/SidePanel';
 import { threadItems } from '../../../src/renderer/components/ThreadPanel';
+import { createI18n } from '../../../src/renderer/i18n';
+import en from '../../../src/shared/i18n/en.json';
+import fr from '../../../src/shared/i18n/fr.json';
 import type { ColonnadeDb } from '../../../src/renderer/db/database';
 import { makeActions } from '../../../src/renderer/state/actions';
 import { initialState, openPanel, useAppStore, type PanelView } from '../../../src/renderer/state/store';
-import type { Account, Post, ProfileDetails, ThreadView, TimelineEntry } from '../../../src/shared/model';
+import {
+  PROFILE_FLAGS,
+  THREAD_NOTE_REASONS,
+  type Account,
+  type Post,
+  type ProfileDetails,
+  type ThreadView,
+  type TimelineEntry,
+} from '../../../src/shared/model';
 import type { Language } from '../../../src/shared/settings';
 import { byRole, click, nameOf, render, settle, textOf, type Rendered } from './dom';
 import { samplePost, sampleProfile } from './samples';
@@ -49,7 +60,7 @@ const THREAD: ThreadView = {
     { post: post(6, 'Fay'), depth: 1 },
   ],
   more: 2,
-  note: 'X search serves the last 7 days only',
+  notes: [{ reason: 'thread-x-search-window' }],
 };
 
 const ADA: ProfileDetails = {
@@ -59,7 +70,7 @@ const ADA: ProfileDetails = {
   following: 1,
   posts: null,
   viewer: { following: true, followedBy: false },
-  flags: ['bot', 'weird-flag'],
+  flags: ['bot', 'blocked-by', 'verified-business', '!no-unauthenticated', 'weird-flag'],
 };
 
 const entry = (p: Post): TimelineEntry => ({ key: p.id, at: p.createdAt, post: p });
@@ -168,7 +179,7 @@ describe('a thread in the side panel', () => {
     expect(textOf(all[4]!.querySelector('.post-replying-to'))).toBe('Replying to Dan');
     expect(all.map((a) => a.getAttribute('aria-setsize'))).toEqual(Array(6).fill('6'));
     expect(textOf(aside)).toContain('2 more replies are not shown here: the network did not include them.');
-    expect(textOf(aside)).toContain('Part of this conversation cannot be shown: X search serves the last 7 days only');
+    expect(textOf(aside)).toContain('X search serves the last 7 days only: older replies are not shown.');
   });
 
   it('moves focus to its title, and Escape closes it and gives focus back to what opened it', async () => {
@@ -246,6 +257,117 @@ describe('a thread in the side panel', () => {
   });
 });
 
+describe('thread notes in the side panel', () => {
+  /** What a Mastodon thread with filtered, unplaceable and still-arriving replies says. */
+  const NOTED: ThreadView = {
+    ...THREAD,
+    more: 1201,
+    notes: [
+      { reason: 'thread-replies-filtered', count: 1200 },
+      { reason: 'thread-replies-unplaceable', count: 1, params: { server: 'social.example' } },
+      { reason: 'thread-mastodon-refreshing', params: { server: 'social.example' } },
+      { reason: 'thread-ancestors-moderated', count: 2 },
+    ],
+  };
+  const notesOf = (aside: HTMLElement) => [...aside.querySelectorAll('.thread-note')].map(textOf);
+
+  it('says each note in English: counts in the UI’s number format, the plural that fits, the server named', async () => {
+    const { services } = fakeMain(() => NOTED);
+    const { aside } = await openPanelWith(services, threadView);
+    expect(notesOf(aside)).toEqual([
+      '1,200 replies are hidden by your filters.',
+      'A reply cannot be shown: social.example did not send the post it answers, or sent it in a form Colonnade cannot read.',
+      'social.example is still fetching replies from other servers: open the thread again in a moment.',
+      '2 earlier posts are hidden by your moderation settings.',
+    ]);
+  });
+
+  it('says each note in French, with French numbers, plurals and spacing', async () => {
+    const { services } = fakeMain(() => NOTED);
+    const { aside } = await openPanelWith(services, threadView, 'fr');
+    const thousand = new Intl.NumberFormat('fr').format(1200);
+    expect(notesOf(aside)).toEqual([
+      `${thousand} réponses sont masquées par vos filtres.`,
+      'Une réponse ne peut pas être affichée\u202f: social.example n’a pas envoyé la publication à laquelle elle répond, ou l’a envoyée sous une forme que Colonnade ne sait pas lire.',
+      'social.example récupère encore des réponses d’autres serveurs\u202f: rouvrez la conversation dans un instant.',
+      '2 publications précédentes sont masquées par vos réglages de modération.',
+    ]);
+  });
+
+  it('in French, a million replies (CLDR’s “many”) still reads in French', async () => {
+    const { services } = fakeMain(() => ({
+      ...THREAD,
+      notes: [{ reason: 'thread-replies-deleted', count: 1_000_000 }],
+    }));
+    const { aside } = await openPanelWith(services, threadView, 'fr');
+    expect(new Intl.PluralRules('fr').select(1_000_000)).toBe('many');
+    expect(notesOf(aside)).toEqual([`${new Intl.NumberFormat('fr').format(1_000_000)} réponses ont été supprimées.`]);
+  });
+
+  it('a param is only words: one named like an i18next option does not change the language', async () => {
+    const { services } = fakeMain(() => ({
+      ...THREAD,
+      notes: [{ reason: 'thread-mastodon-refreshing', params: { server: 'social.example', lng: 'fr' } }],
+    }));
+    const { aside } = await openPanelWith(services, threadView);
+    expect(notesOf(aside)).toEqual([
+      'social.example is still fetching replies from other servers: open the thread again in a moment.',
+    ]);
+  });
+});
+
+describe('the words of thread notes and profile flags', () => {
+  type Words = Record<string, string>;
+  const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+  /** The keys a reason or flag has in a section: itself, or its plural forms. */
+  const formsOf = (section: Words, key: string) =>
+    Object.keys(section)
+      .filter((k) => k === key || k === `${key}_one` || k === `${key}_other`)
+      .sort();
+
+  for (const [name, keys] of [
+    ['threadNotes', THREAD_NOTE_REASONS],
+    ['profileFlags', PROFILE_FLAGS],
+  ] as const) {
+    it(`${name}: every key has words in English and French, in the same forms, with the same params`, () => {
+      const enWords = (en as unknown as Record<string, Words>)[name]!;
+      const frWords = (fr as unknown as Record<string, Words>)[name]!;
+      for (const key of keys) {
+        const forms = formsOf(enWords, key);
+        // One form, or both plural forms (French's "many" falls back to "other").
+        expect([[key], [`${key}_one`, `${key}_other`]], key).toContainEqual(forms);
+        expect(formsOf(frWords, key), key).toEqual(forms);
+        for (const form of forms) {
+          expect(placeholders(frWords[form]!), form).toEqual(placeholders(enWords[form]!));
+          // The plural says how many, in the UI's number format.
+          if (form.endsWith('_other')) expect(placeholders(enWords[form]!), form).toContain('n');
+        }
+      }
+      // Nothing else: no words for a key the app never gives.
+      const known = new Set(keys.flatMap((k) => [k, `${k}_one`, `${k}_other`]));
+      expect(Object.keys(enWords).filter((k) => !known.has(k))).toEqual([]);
+      expect(Object.keys(frWords).filter((k) => !known.has(k))).toEqual([]);
+    });
+
+    it(`${name}: French puts a narrow no-break space before : ; ! ? and inside « »`, () => {
+      for (const [key, words] of Object.entries((fr as unknown as Record<string, Words>)[name]!)) {
+        expect(words, key).not.toMatch(/[ \u00a0][:;!?]|[^\u202f][:;!?](\s|$)|«[^\u202f]|[^\u202f]»/);
+      }
+    });
+  }
+
+  it('every reason renders in both languages (no key left showing)', () => {
+    for (const language of ['en', 'fr'] as const) {
+      const t = createI18n(language).t;
+      for (const reason of THREAD_NOTE_REASONS) {
+        const text = t(`threadNotes.${reason}`, { count: 2, replace: { n: '2', server: 's.example' } });
+        expect(text, `${language} ${reason}`).not.toContain('threadNotes');
+        expect(text).not.toMatch(/\{\{/);
+      }
+    }
+  });
+});
+
 describe('a profile in the side panel', () => {
   const first = [post(10, 'Ada'), post(11, 'Ada')];
   const second = [post(12, 'Ada')];
@@ -271,7 +393,14 @@ describe('a profile in the side panel', () => {
       '1 following',
     ]);
     expect(textOf(aside.querySelector('.profile-relation'))).toBe('@practice follows @ada');
-    expect([...aside.querySelectorAll('.profile-flags li')].map(textOf)).toEqual(['Automated account', 'weird-flag']);
+    // States in words; a Bluesky label value (global or a labeller's own) as the network says it.
+    expect([...aside.querySelectorAll('.profile-flags li')].map(textOf)).toEqual([
+      'Automated account',
+      'Blocks you',
+      'Verified organization',
+      '!no-unauthenticated',
+      'weird-flag',
+    ]);
     expect(articles(aside)).toHaveLength(2);
     // The feed's size is unknown while more may come.
     expect(articles(aside)[0]!.getAttribute('aria-setsize')).toBe('-1');
@@ -302,6 +431,13 @@ describe('a profile in the side panel', () => {
     expect(counts[1]).not.toContain(',');
     expect(counts[0]).toBe('Publications\u202f: non affichées par le réseau');
     expect(textOf(aside.querySelector('.profile-relation'))).toBe('@practice suit @ada');
+    expect([...aside.querySelectorAll('.profile-flags li')].map(textOf)).toEqual([
+      'Compte automatisé',
+      'Vous bloque',
+      'Organisation vérifiée',
+      '!no-unauthenticated',
+      'weird-flag',
+    ]);
     expect(textOf(byRole(aside, 'button', 'Charger plus de publications'))).toBe('Charger plus de publications');
   });
 

@@ -7,15 +7,13 @@
 // #blockedPost, one blocked between third parties or taken down is left out. The root's
 // threadgate comes alongside, with the replies its author hid (`hiddenReplies`).
 import { AppBskyFeedDefs, type AppBskyFeedThreadgate } from '@atproto/api';
-import type { Post, ThreadView } from '../../../shared/model';
+import { threadNote, type Post, type ThreadNote, type ThreadView } from '../../../shared/model';
 
 /**
  * How one post view reads: a Post, null when the viewer's moderation leaves it out, undefined when
  * it cannot be read (the caller logs it).
  */
 export type ReadPost = (view: AppBskyFeedDefs.PostView) => Post | null | undefined;
-
-const plural = (n: number, one: string, many: string) => (n === 1 ? one : many.replace('#', String(n)));
 
 /** A node of the tree as served: a post (with its parent and replies), a gap, or something unknown. */
 type Node = AppBskyFeedDefs.ThreadViewPost | AppBskyFeedDefs.NotFoundPost | AppBskyFeedDefs.BlockedPost | unknown;
@@ -34,14 +32,14 @@ const isReply = (view: AppBskyFeedDefs.PostView) =>
  * The thread of an anchor node (a #threadViewPost; the caller refuses the others), `post` being
  * the anchor as the caller read it (with what would hide it folded: `foldFilters`). Ancestors, root first, are read as
  * feeds read posts: one the viewer's moderation leaves out is not shown, and a chain that stops
- * short of its root (a deleted or blocked post, or `parentHeight`) is said in `note`. Replies are
+ * short of its root (a deleted or blocked post, or `parentHeight`) is said in a note. Replies are
  * walked depth-first in the AppView's order; a reply is left out, with everything below it, when
  * the root's threadgate hides it (`hiddenReplies`, except from its own author, as Bluesky's app
  * does), when the viewer's moderation leaves it out (moderatePost: muted accounts and words,
  * labels set to hide, hidden posts), when it cannot be read, or when it is a #blockedPost or
  * #notFoundPost. Everything left out is counted in `more`, with the replies the AppView knows of
  * (`replyCount`) but did not serve below a shown post (deeper than `depth`, or blocked between
- * others), and `note` says why in words.
+ * others), and `notes` say why, each with its count (THREAD_NOTE_REASONS).
  */
 export function threadOf(
   anchor: AppBskyFeedDefs.ThreadViewPost,
@@ -114,45 +112,21 @@ export function threadOf(
   };
   walk(anchor, 1, new Set([anchor.post.uri]));
 
-  const notes: string[] = [];
-  if (chainBreak === 'deleted') notes.push('An earlier post in this conversation was deleted.');
-  else if (chainBreak === 'blocked') notes.push('An earlier post in this conversation is hidden by a block.');
-  else if (chainBreak === 'cut') notes.push('Earlier posts in this conversation are not shown.');
-  if (hiddenAncestors > 0)
-    notes.push(
-      plural(
-        hiddenAncestors,
-        'An earlier post is hidden by your moderation settings.',
-        '# earlier posts are hidden by your moderation settings.',
-      ),
-    );
-  if (left.hiddenByGate > 0)
-    notes.push(
-      plural(
-        left.hiddenByGate,
-        'A reply was hidden by the thread’s author.',
-        '# replies were hidden by the thread’s author.',
-      ),
-    );
-  if (left.moderated > 0)
-    notes.push(
-      plural(
-        left.moderated,
-        'A reply is hidden by your moderation settings.',
-        '# replies are hidden by your moderation settings.',
-      ),
-    );
-  if (left.blocked > 0)
-    notes.push(plural(left.blocked, 'A reply is hidden by a block.', '# replies are hidden by a block.'));
-  if (left.gone > 0) notes.push(plural(left.gone, 'A reply was deleted.', '# replies were deleted.'));
-  if (left.unserved > 0)
-    notes.push(plural(left.unserved, 'Bluesky did not send one more reply.', 'Bluesky did not send # more replies.'));
-  const note = notes.join(' ');
+  const notes: ThreadNote[] = [];
+  if (chainBreak === 'deleted') notes.push(threadNote('thread-ancestor-deleted'));
+  else if (chainBreak === 'blocked') notes.push(threadNote('thread-ancestor-blocked'));
+  else if (chainBreak === 'cut') notes.push(threadNote('thread-ancestors-cut'));
+  if (hiddenAncestors > 0) notes.push(threadNote('thread-ancestors-moderated', hiddenAncestors));
+  if (left.hiddenByGate > 0) notes.push(threadNote('thread-replies-hidden-by-author', left.hiddenByGate));
+  if (left.moderated > 0) notes.push(threadNote('thread-replies-moderated', left.moderated));
+  if (left.blocked > 0) notes.push(threadNote('thread-replies-blocked', left.blocked));
+  if (left.gone > 0) notes.push(threadNote('thread-replies-deleted', left.gone));
+  if (left.unserved > 0) notes.push(threadNote('thread-bluesky-replies-unserved', left.unserved));
   return {
     ancestors,
     post,
     replies,
     more: left.hiddenByGate + left.moderated + left.blocked + left.gone + left.unserved,
-    ...(note ? { note: note.length > 300 ? `${note.slice(0, 299)}…` : note } : {}),
+    ...(notes.length ? { notes } : {}),
   };
 }

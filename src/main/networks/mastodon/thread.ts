@@ -8,7 +8,7 @@
 // blocks, mutes, private posts). Mastodon's web app rebuilds the tree from `in_reply_to_id` and
 // walks it depth-first in that order (app/javascript/mastodon/selectors/contexts.ts,
 // getDescendantsIds); so do we, which gives each reply its depth.
-import type { Post, ThreadView } from '../../../shared/model';
+import { threadNote, type Post, type ThreadNote, type ThreadView } from '../../../shared/model';
 import { parseStatus, problemOf, rawIdOf, readPost, StatusShape, toPost, type NormalizeContext } from './normalize';
 
 export interface ThreadRead {
@@ -16,8 +16,6 @@ export interface ThreadRead {
   /** Statuses of the context that could not be read: ids and why, for the log. */
   unreadable: Array<{ id: string; problem: string }>;
 }
-
-const plural = (n: number, one: string, many: string) => (n === 1 ? one : many.replace('#', String(n)));
 
 /**
  * The thread of `anchor` (a Status, as masto hands it over) from its `context` (a Context). Filters
@@ -27,9 +25,11 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many.r
  * filters fold it instead, as Mastodon's web app shows the status one opened
  * (`warnInsteadOfHide`). A descendant whose parent is not in the answer (Mastodon left the parent
  * out: a block, a mute, a private post) cannot be placed and is left out too. Every reply left
- * out is counted in `more`, with a `note` saying why in words; so is an ancestor chain that stops
- * short of its root (a deleted or hidden post), and `refreshing` (Mastodon 4.5's
- * `Mastodon-Async-Refresh` header: the server is still fetching replies from other servers).
+ * out is counted in `more`, with a note saying why (`thread-replies-filtered`,
+ * `thread-replies-unplaceable`, with their count and the `server`); so is an ancestor chain that
+ * stops short of its root (a deleted or hidden post: `thread-ancestor-not-shown`), and
+ * `refreshing` (Mastodon 4.5's `Mastodon-Async-Refresh` header: the server is still fetching
+ * replies from other servers: `thread-mastodon-refreshing`).
  * Throws (parseStatus) when the anchor itself cannot be read.
  */
 export function threadFrom(
@@ -124,33 +124,18 @@ export function threadFrom(
   // An unreadable descendant hides what hangs below it: those are orphans, counted once.
   const missing = unplaceable + orphans;
 
-  const notes: string[] = [];
-  if (gap || hiddenAncestors > 0) {
-    notes.push(
-      'An earlier post in this conversation is not shown: deleted, hidden by your filters, or not visible to this account.',
-    );
-  }
-  if (hiddenReplies > 0)
-    notes.push(plural(hiddenReplies, 'A reply is hidden by your filters.', '# replies are hidden by your filters.'));
-  if (missing > 0) {
-    notes.push(
-      plural(
-        missing,
-        `A reply cannot be shown: ${instance} did not send the post it answers, or sent it in a form Colonnade cannot read.`,
-        `# replies cannot be shown: ${instance} did not send the posts they answer, or sent them in a form Colonnade cannot read.`,
-      ),
-    );
-  }
-  if (refreshing)
-    notes.push(`${instance} is still fetching replies from other servers: open the thread again in a moment.`);
-  const note = notes.join(' ');
+  const notes: ThreadNote[] = [];
+  if (gap || hiddenAncestors > 0) notes.push(threadNote('thread-ancestor-not-shown'));
+  if (hiddenReplies > 0) notes.push(threadNote('thread-replies-filtered', hiddenReplies));
+  if (missing > 0) notes.push(threadNote('thread-replies-unplaceable', missing, { server: instance }));
+  if (refreshing) notes.push(threadNote('thread-mastodon-refreshing', undefined, { server: instance }));
   return {
     view: {
       ancestors,
       post,
       replies,
       more: hiddenReplies + missing,
-      ...(note ? { note: note.length > 300 ? `${note.slice(0, 299)}…` : note } : {}),
+      ...(notes.length ? { notes } : {}),
     },
     unreadable,
   };

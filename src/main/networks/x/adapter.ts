@@ -21,6 +21,8 @@ import {
   type Post,
   type Profile,
   type ProfileDetails,
+  threadNote,
+  type ThreadNote,
   type ThreadView,
   type TimelineEntry,
 } from '../../../shared/model';
@@ -208,15 +210,15 @@ function threadRefusal(errors: readonly unknown[] | undefined, id: string): Colo
   return problemError({ type: p.type, ...(p.detail ? { detail: p.detail } : {}) }, 'threads');
 }
 
-/** Why a post above the one shown is missing, from X's partial error about it. */
-function missingAncestorNote(inc: Included, id: string): string {
+/** Why a post above the one shown is missing, from X's partial error about it (its problem `type`). */
+function missingAncestorNote(inc: Included, id: string): ThreadNote {
   switch (inc.errors.get(id)?.type) {
     case 'resource-not-found':
-      return 'An earlier post of this conversation was deleted.';
+      return threadNote('thread-ancestor-deleted');
     case 'not-authorized-for-resource':
-      return 'An earlier post of this conversation is protected: X does not show it to this account.';
+      return threadNote('thread-x-ancestor-protected');
     default:
-      return 'An earlier post of this conversation is not available on X.';
+      return threadNote('thread-x-ancestor-unavailable');
   }
 }
 
@@ -778,11 +780,13 @@ export class XAdapter implements NetworkAdapter {
    * - Its replies: recent search `conversation_id:<root>` (docs.x.com "Conversation ID": every
    *   reply, at any depth, carries the id of the post that started the conversation), at most
    *   THREAD_SEARCH_PAGES pages of 100, skipped when X counts no reply to the post. Recent search
-   *   serves 7 days: for an older post `note` says so. A plan without search, or a spent search
-   *   window, leaves the replies out with a note instead of failing the thread.
+   *   serves 7 days: for an older post a note says so (`thread-x-search-window`). A plan without
+   *   search, or a spent search window, leaves the replies out with a note instead of failing the
+   *   thread (`thread-x-search-not-in-plan`, `thread-x-search-rate-limited`).
    * - What it replies to: the `replied_to` chain walked up from what the answers included, each
    *   post not yet served looked up (`GET /2/tweets?ids=`, which brings its own parent too), at
-   *   most THREAD_MAX_ANCESTORS; a deleted or hidden one ends the walk with a note.
+   *   most THREAD_MAX_ANCESTORS (then `thread-ancestors-cut`); a deleted or hidden one ends the
+   *   walk with a note (missingAncestorNote).
    * Replies form a tree by `replied_to` (depth 1 = a direct reply), each reply followed by its own
    * replies, as X groups replies "by sub-conversations"; siblings in X's ranking as its Help
    * Center words it ("About conversations on Twitter", support.twitter.com/articles/20174577,
@@ -798,7 +802,7 @@ export class XAdapter implements NetworkAdapter {
     const id = nativeId(postId);
     const now = this.ctx.clock.now();
     const inc = indexIncludes(undefined);
-    const notes: string[] = [];
+    const notes: ThreadNote[] = [];
     const read = async (feature: XFeature, path: string, query: Record<string, string | number>) => {
       const t = await this.getTimeline(feature, path, { ...query, 'user.fields': THREAD_USER_FIELDS });
       mergeIncluded(inc, indexIncludes(t.includes, t.errors), tweetsOf(t.data));
@@ -824,14 +828,12 @@ export class XAdapter implements NetworkAdapter {
         }
       } catch (err) {
         const e = toColonnadeError(err, 'search');
-        if (e.code === 'not-allowed') notes.push('Your X plan does not include search, which finds the replies.');
-        else if (e.code === 'rate-limited')
-          notes.push('X asks Colonnade to slow down on search: replies are not shown for now.');
+        if (e.code === 'not-allowed') notes.push(threadNote('thread-x-search-not-in-plan'));
+        else if (e.code === 'rate-limited') notes.push(threadNote('thread-x-search-rate-limited'));
         else throw e;
       }
       const created = createdAtOf(target);
-      if (created !== null && created < now - SEARCH_WINDOW_MS)
-        notes.push('X search serves the last 7 days only: older replies are not shown.');
+      if (created !== null && created < now - SEARCH_WINDOW_MS) notes.push(threadNote('thread-x-search-window'));
     }
 
     const ancestors: XTweet[] = [];
@@ -839,7 +841,7 @@ export class XAdapter implements NetworkAdapter {
     let parentId = repliedTo(target);
     while (parentId && !seen.has(parentId)) {
       if (ancestors.length >= THREAD_MAX_ANCESTORS) {
-        notes.push('Earlier posts of this conversation are not shown.');
+        notes.push(threadNote('thread-ancestors-cut'));
         break;
       }
       seen.add(parentId);
@@ -948,7 +950,7 @@ export class XAdapter implements NetworkAdapter {
       post,
       replies,
       more,
-      ...(notes.length ? { note: notes.join(' ').slice(0, 300) } : {}),
+      ...(notes.length ? { notes } : {}),
     };
   }
 

@@ -135,7 +135,7 @@ describe('Bluesky threads', () => {
       replies: ['1 Moved where?'],
     });
     expect(middle.more).toBe(0);
-    expect(middle.note).toBeUndefined();
+    expect(middle.notes).toBeUndefined();
   });
 
   it('leaves out hidden, muted and blocked replies, counts them in `more` and says why', async () => {
@@ -145,9 +145,11 @@ describe('Bluesky threads', () => {
       expect(shown).not.toContain(text);
     // 2 hidden by alice's threadgate (the reply and the one under it), 1 muted, 2 behind blocks.
     expect(view.more).toBe(5);
-    expect(view.note).toContain('2 replies were hidden by the thread’s author.');
-    expect(view.note).toContain('A reply is hidden by your moderation settings.');
-    expect(view.note).toContain('2 replies are hidden by a block.');
+    expect(view.notes).toEqual([
+      { reason: 'thread-replies-hidden-by-author', count: 2 },
+      { reason: 'thread-replies-moderated', count: 1 },
+      { reason: 'thread-replies-blocked', count: 2 },
+    ]);
   });
 
   it('shows a hidden reply to its own author, and a post she opened whatever hides it from feeds', async () => {
@@ -168,13 +170,13 @@ describe('Bluesky threads', () => {
     expect(view.replies.map((r) => r.depth)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(view.replies.at(-1)?.post.text).toBe('level 10');
     expect(view.more).toBe(1);
-    expect(view.note).toBe('Bluesky did not send one more reply.');
+    expect(view.notes).toEqual([{ reason: 'thread-bluesky-replies-unserved', count: 1 }]);
   });
 
   it('says when an earlier post of the conversation was deleted', async () => {
     const view = await adapter.thread(idOf(refs.chainEnd!));
     expect(view.ancestors).toEqual([]);
-    expect(view.note).toBe('An earlier post in this conversation was deleted.');
+    expect(view.notes).toEqual([{ reason: 'thread-ancestor-deleted' }]);
   });
 
   it('a deleted or unknown post is not-found with reason post-gone; a blocked one says who blocks', async () => {

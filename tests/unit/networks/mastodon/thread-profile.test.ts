@@ -51,7 +51,7 @@ describe('Mastodon threads', () => {
       ],
       more: 0,
     });
-    expect(fromRoot.note).toBeUndefined();
+    expect(fromRoot.notes).toBeUndefined();
 
     const fromMiddle = await adapter.thread(globalId(emulator, t.chloe));
     expect(shape(fromMiddle)).toEqual({
@@ -92,7 +92,7 @@ describe('Mastodon threads', () => {
     expect(view.replies.map((r) => r.post.text)).toContain('In the wiki, under Planning');
     expect(view.replies.some((r) => /spoiler/i.test(r.post.text))).toBe(false);
     expect(view.more).toBe(3);
-    expect(view.note).toMatch(/3 replies are hidden by your filters/);
+    expect(view.notes).toEqual([{ reason: 'thread-replies-filtered', count: 3 }]);
 
     // The post she opened is never left out: its hide filter folds it instead.
     const opened = await adapter.thread(globalId(emulator, spoiler));
@@ -112,7 +112,9 @@ describe('Mastodon threads', () => {
     // Fatima's reply is not sent at all; Hana's, under it, cannot be placed.
     expect(view.replies.map((r) => r.post.text)).not.toContain('No worries');
     expect(view.more).toBe(1);
-    expect(view.note).toMatch(/A reply cannot be shown/);
+    expect(view.notes).toEqual([
+      { reason: 'thread-replies-unplaceable', count: 1, params: { server: emulator.domain } },
+    ]);
 
     // From Hana's reply: the chain above has a hole where the blocked post was.
     const fromUnder = await adapter.thread(globalId(emulator, under));
@@ -121,7 +123,7 @@ describe('Mastodon threads', () => {
       'In the wiki, under Planning',
       'The wiki page moved last week',
     ]);
-    expect(fromUnder.note).toMatch(/An earlier post in this conversation is not shown/);
+    expect(fromUnder.notes).toEqual([{ reason: 'thread-ancestor-not-shown' }]);
   });
 
   it('a deleted or unknown post is not-found with reason post-gone, in both languages', async () => {
@@ -150,7 +152,7 @@ describe('Mastodon threads', () => {
     emulator.refreshingContext(t.root, true);
     const view = await adapter.thread(globalId(emulator, t.root));
     expect(view.replies).toHaveLength(5);
-    expect(view.note).toMatch(/still fetching replies from other servers/);
+    expect(view.notes).toEqual([{ reason: 'thread-mastodon-refreshing', params: { server: emulator.domain } }]);
   });
 });
 

@@ -92,7 +92,7 @@ describe('X thread: a post in its conversation', () => {
     ]);
     expect(view.replies.every((reply) => reply.post.replyTo)).toBe(true);
     expect(view.more).toBe(0);
-    expect(view.note).toBeUndefined();
+    expect(view.notes).toBeUndefined();
     // The post and the search: the posts above came with them, no more requests (each is billed).
     expect(emu.requests.slice(requests).map((q) => q.endpoint)).toEqual([
       'GET /2/tweets',
@@ -121,7 +121,7 @@ describe('X thread: a post in its conversation', () => {
     const view = await r.adapter.thread(`x:${old.id}`);
     expect(outline(view)).toEqual(['1 Yesterday']);
     expect(view.more).toBe(1);
-    expect(view.note).toMatch(/7 days/);
+    expect(view.notes).toEqual([{ reason: 'thread-x-search-window' }]);
   });
 
   it('shows a reply whose parent was deleted, and says so', async () => {
@@ -131,7 +131,19 @@ describe('X thread: a post in its conversation', () => {
     const view = await r.adapter.thread(`x:${reply.id}`);
     expect(view.post.text).toBe('Still here');
     expect(view.ancestors).toEqual([]);
-    expect(view.note).toMatch(/earlier post .* deleted/i);
+    expect(view.notes).toEqual([{ reason: 'thread-ancestor-deleted' }]);
+  });
+
+  it('when X answers search with 429, still shows the post and what it replies to, and says why replies are missing', async () => {
+    const root = emu.control.addTweet({ authorId: user(emu, 'ada_makes').id, text: 'Asked' });
+    const post = emu.control.addTweet({ authorId: ME_ID, text: 'Answered', replyTo: root.id });
+    emu.control.addTweet({ authorId: user(emu, 'brew_lab').id, text: 'Unseen', replyTo: post.id });
+    emu.control.setRateLimit('GET /2/tweets/search/recent', 0);
+    const view = await r.adapter.thread(`x:${post.id}`);
+    expect(view.ancestors.map((p) => p.text)).toEqual(['Asked']);
+    expect(view.replies).toEqual([]);
+    expect(view.more).toBe(1);
+    expect(view.notes).toEqual([{ reason: 'thread-x-search-rate-limited' }]);
   });
 
   it('refuses a deleted post as gone, with a reason the UI words in English and French', async () => {
@@ -162,7 +174,7 @@ describe('X thread without search in the plan', () => {
     expect(view.ancestors.map((p) => p.text)).toEqual(['Root']);
     expect(view.replies).toEqual([]);
     expect(view.more).toBe(1);
-    expect(view.note).toMatch(/plan does not include search/);
+    expect(view.notes).toEqual([{ reason: 'thread-x-search-not-in-plan' }]);
   });
 });
 
