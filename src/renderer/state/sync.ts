@@ -7,14 +7,23 @@ import { storeColumnEntries, type ColonnadeDb } from '../db/database';
 import { alertArrived, showInColumn, useAppStore } from './store';
 
 export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void {
+  // The highest delivery stored and acknowledged. Main forgets every delivery up to an
+  // acknowledged number, so deliveries are stored strictly in order, and none is acknowledged
+  // past one that could not be stored.
   let acked = 0;
   // Deliveries are applied one after another, in order.
   let queue: Promise<void> = Promise.resolve();
+  // Until the pending list of this connection is applied, live deliveries wait here: one arriving
+  // before that list would otherwise be stored (and acknowledged) ahead of older ones.
+  let syncing = true;
+  let held: FeedDelivery[] = [];
+  // A delivery failed to store: nothing after it is acknowledged until the next resync re-sends it.
+  let failed = false;
 
   const apply = (delivery: FeedDelivery) => {
     queue = queue
       .then(async () => {
-        if (delivery.seq <= acked) return;
+        if (delivery.seq <= acked || failed) return;
         // Entries and counts, then the posts the network says are gone leave every column.
         await storeColumnEntries(db, delivery.columnId, delivery.entries, delivery.metrics, delivery.removed ?? []);
         // Gap markers main filled (or narrowed: a new marker came with this delivery) leave the column.
@@ -35,14 +44,19 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
         await api('events.ack', { upTo: delivery.seq });
       })
       .catch((err: unknown) => {
-        // Not acknowledged, so main keeps it and sends it again after the next resync; the deliveries
-        // after it still go through.
+        // Not acknowledged, so main keeps it (and everything after it) and sends it again: resync
+        // soon rather than acknowledge a later one, which would make main forget this one.
         console.error('A delivery could not be stored', err);
+        if (!failed) {
+          failed = true;
+          setTimeout(() => void resync().catch(() => undefined), 2_000);
+        }
       });
     return queue;
   };
 
   const resync = async () => {
+    syncing = true;
     const [layout, settings, accounts, usage, notices, pending] = await Promise.all([
       api('layout.get', {}),
       api('settings.get', {}),
@@ -61,7 +75,16 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
     });
     // Columns open once what main kept for us is in Dexie: they show it at once. A column's first
     // page comes from main too (with its `older` cursor); the renderer only pages back from there.
+    // Main's pending list is everything not yet acknowledged (after a restart of main, its
+    // numbers start again): it is the truth, then what arrived live meanwhile, in order.
+    await queue;
+    acked = 0;
+    failed = false;
     for (const d of pending) void apply(d);
+    const live = held.sort((a, b) => a.seq - b.seq);
+    held = [];
+    for (const d of live) void apply(d);
+    syncing = false;
     await queue;
     // A column this renderer holds nothing of (a new browser profile, cleared storage) while main
     // already gave it its first page: main delivers that page again, with its cursor.
@@ -79,7 +102,10 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
       const status = p as EventOf<'column.status'>;
       useAppStore.setState((s) => ({ statuses: { ...s.statuses, [status.columnId]: status } }));
     }),
-    bridge.on('feed.delivery', (p) => void apply(p as FeedDelivery)),
+    bridge.on('feed.delivery', (p) => {
+      if (syncing) held.push(p as FeedDelivery);
+      else void apply(p as FeedDelivery);
+    }),
     bridge.on('notices.changed', (p) => useAppStore.setState({ notices: p as EventOf<'notices.changed'> })),
     bridge.on('accounts.changed', (p) => useAppStore.setState({ accounts: p as EventOf<'accounts.changed'> })),
     bridge.on('usage.changed', (p) => {
@@ -104,7 +130,10 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
   ];
   bridge.onConnection((connected) => {
     if (connected) void resync();
-    else useAppStore.setState({ connected: false });
+    else {
+      syncing = true; // until the next connection's pending list
+      useAppStore.setState({ connected: false });
+    }
   });
 
   void resync().then(

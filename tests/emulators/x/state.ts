@@ -276,9 +276,19 @@ export class XState {
     return link;
   }
 
+  /**
+   * The next post id: a Snowflake of its time as X makes them (milliseconds since X's epoch
+   * shifted 22 bits left; developer.x.com "Twitter IDs"), and always above the last one given.
+   */
+  private idAt(createdAt: number): bigint {
+    const snowflake = (BigInt(Math.max(createdAt, 1288834974657)) - 1288834974657n) << 22n;
+    this.nextId = snowflake > this.nextId ? snowflake : this.nextId + 1000n;
+    return this.nextId;
+  }
+
   addTweet(input: { authorId: string; text: string; createdAt?: number }): XTweet {
-    // Ids grow with time, like snowflakes.
-    this.nextId += 1000n;
+    // Ids grow with time: Snowflakes.
+    this.idAt(input.createdAt ?? this.now());
     const { text, entities } = extractEntities(input.text, (u) => this.tco(u));
     const tweet: XTweet = {
       id: String(this.nextId),
@@ -309,7 +319,7 @@ export class XState {
     const room = 140 - shift;
     const cut = body.length > room ? body.slice(0, room - 1).join('') + '…' : orig.text;
     const cutLength = codePoints(cut).length;
-    this.nextId += 1000n;
+    this.idAt(createdAt ?? this.now());
     const rt: XTweet = {
       id: String(this.nextId),
       authorId: userId,

@@ -119,6 +119,27 @@ describe('monitors against the X emulator', () => {
   });
 });
 
+describe('monitors against the X emulator: a hashtag nobody used yet', () => {
+  it('an empty first page still gives a position: 60 posts made after it all arrive', async () => {
+    const r = await rig({ networks: [xNetwork] });
+    const emu: XEmulator = await startXEmulator({ now: r.ports.clock.now });
+    cleanups.push(() => emu.close());
+    const keys = emu.control.issueOAuth1();
+    const account = await call<Account>(r.core, 'accounts.connect', {
+      request: { network: 'x', method: 'x-oauth1', ...keys, apiBase: emu.url },
+    });
+    const columnId = await hiddenHashtagColumn(r, account.id, 'BrandNewTag');
+    const next = await nextPollOf(r, columnId);
+    for (let i = 1; i <= 60; i++) {
+      r.ports.clock.time += 1_000;
+      emu.control.addTweet({ authorId: '1500000000000000010', text: `Number ${i} #BrandNewTag` });
+    }
+    await advanceTo(r, Math.max(next, r.ports.clock.now()));
+    await until('all 60', () => new Set(textsIn(r, columnId)).size === 60);
+    expect(emu.violations).toEqual([]);
+  });
+});
+
 describe('monitors against the Mastodon emulator', () => {
   async function connected(): Promise<{ r: Rig; emu: MastodonEmulator; account: Account }> {
     const r = await rig({ networks: [mastodonNetwork] });
@@ -141,6 +162,16 @@ describe('monitors against the Mastodon emulator', () => {
     emu.postAs('alice', 'Launch day #IFPower');
     await advanceTo(r, next);
     await until('the post in the hidden column', () => textsIn(r, columnId).some((t) => t.includes('Launch day')));
+  });
+
+  it('an empty first page still gives a position: 60 posts made after it all arrive', async () => {
+    const { r, emu, account } = await connected();
+    emu.hangStreaming(true); // polling alone
+    const columnId = await hiddenHashtagColumn(r, account.id, 'BrandNewTag');
+    const next = await nextPollOf(r, columnId);
+    for (let i = 1; i <= 60; i++) emu.postAs('alice', `Number ${i} #BrandNewTag`);
+    await advanceTo(r, next);
+    await until('all 60', () => new Set(textsIn(r, columnId)).size === 60);
   });
 
   it('the hashtag stream delivers with no poll; a dropped stream is caught up by polling', async () => {

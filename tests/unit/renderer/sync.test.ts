@@ -17,7 +17,7 @@ import {
 } from '../../../src/renderer/components/post-text';
 import { sampleEntry, samplePost, sampleProfile } from './samples';
 
-function fakeBridge(pending: FeedDelivery[]) {
+function fakeBridge(pending: FeedDelivery[], pendingAnswered: Promise<void> = Promise.resolve()) {
   const handlers = new Map<string, (p: unknown) => void>();
   const acks: number[] = [];
   const layout = { decks: [{ id: 'd', name: 'Sandbox', columns: [] }], activeDeckId: 'd' };
@@ -33,6 +33,7 @@ function fakeBridge(pending: FeedDelivery[]) {
         case 'notices.list':
           return { ok: true, value: [] };
         case 'events.pending':
+          await pendingAnswered;
           return { ok: true, value: pending };
         case 'events.ack':
           acks.push((payload as { upTo: number }).upTo);
@@ -50,8 +51,8 @@ function fakeBridge(pending: FeedDelivery[]) {
   return { bridge, acks, emit: (channel: EventChannel, payload: unknown) => handlers.get(channel)?.(payload) };
 }
 
-const until = async (check: () => boolean | Promise<boolean>) => {
-  for (let i = 0; i < 100; i++) {
+const until = async (check: () => boolean | Promise<boolean>, tries = 100) => {
+  for (let i = 0; i < tries; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -109,6 +110,37 @@ describe('syncing with main', () => {
   });
 });
 
+describe('syncing with main: nothing skipped', () => {
+  it('a live delivery that arrives before the pending list is stored after it, and nothing is acknowledged out of order', async () => {
+    const db = openDatabase('sync-race');
+    let answer!: () => void;
+    const pendingAnswered = new Promise<void>((r) => (answer = r));
+    const older: FeedDelivery = {
+      seq: 48,
+      columnId: 'tag',
+      entries: [sampleEntry(42, '2026-11-25T08:00:00.000Z')],
+      metrics: [],
+    };
+    const { bridge, acks, emit } = fakeBridge([older], pendingAnswered);
+    const stop = startSync(bridge, makeApi(bridge), db);
+    // After a reload: delivery 49 comes live before main has answered what is pending (48).
+    emit('feed.delivery', {
+      seq: 49,
+      columnId: 'tag',
+      entries: [sampleEntry(43, '2026-11-25T08:01:00.000Z')],
+      metrics: [],
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(acks).toEqual([]); // 49 waits: acknowledging it would make main forget 48
+    answer();
+    await until(() => acks.includes(49));
+    expect(acks).toEqual([48, 49]);
+    expect((await columnEntries(db, 'tag', 10)).map((e) => e.key)).toEqual(['sandbox:test-43', 'sandbox:test-42']);
+    stop();
+    db.close();
+  });
+});
+
 describe('post text', () => {
   it('splits text into runs and entities, ignoring broken or overlapping ranges', () => {
     const text = 'Hi @ada see https://x.example #Tag';
@@ -132,29 +164,39 @@ describe('post text', () => {
 });
 
 describe('a delivery that cannot be stored', () => {
-  it('is not acknowledged (main keeps it), and does not hold back the ones after it', async () => {
+  it('is not acknowledged, nor any after it (main would forget them); they are stored at the resync that follows', async () => {
     const db = openDatabase('sync-failure');
-    const { bridge, acks, emit } = fakeBridge([]);
+    const pending: FeedDelivery[] = [];
+    const { bridge, acks, emit } = fakeBridge(pending);
     const stop = startSync(bridge, makeApi(bridge), db);
+    await until(() => useAppStore.getState().phase === 'ready');
     const broken = { ...sampleEntry(1, '2026-11-25T08:00:00.000Z'), key: undefined as unknown as string };
+    const second: FeedDelivery = {
+      seq: 2,
+      columnId: 'c',
+      entries: [sampleEntry(2, '2026-11-25T08:01:00.000Z')],
+      metrics: [],
+    };
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => void errors.push(args);
     try {
       emit('feed.delivery', { seq: 1, columnId: 'c', entries: [broken], metrics: [] });
-      emit('feed.delivery', {
-        seq: 2,
-        columnId: 'c',
-        entries: [sampleEntry(2, '2026-11-25T08:01:00.000Z')],
-        metrics: [],
-      });
-      await until(() => acks.includes(2));
+      emit('feed.delivery', second);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(acks).toEqual([]);
+      // Main still holds both and answers them at the resync (here the first one readable again).
+      pending.push(
+        { seq: 1, columnId: 'c', entries: [sampleEntry(1, '2026-11-25T08:00:00.000Z')], metrics: [] },
+        second,
+      );
+      await until(() => acks.includes(2), 400); // the resync comes 2 s after the failure
     } finally {
       console.error = original;
     }
-    expect(acks).toEqual([2]);
+    expect(acks).toEqual([1, 2]);
     expect(errors.length).toBe(1);
-    expect((await columnEntries(db, 'c', 10)).map((e) => e.key)).toEqual(['sandbox:test-2']);
+    expect((await columnEntries(db, 'c', 10)).map((e) => e.key)).toEqual(['sandbox:test-2', 'sandbox:test-1']);
     stop();
     db.close();
   });

@@ -876,7 +876,16 @@ export class MastodonAdapter implements NetworkAdapter {
       return page({
         items,
         older: null,
-        newer: req.direction === 'newer' ? (since ? encodeCursor('min', since) : (req.cursor ?? null)) : null,
+        // An empty newest page (a hashtag nobody used yet) still says where "newer" starts:
+        // before every id, so what is posted before the next poll is all read then.
+        newer:
+          req.direction === 'newer'
+            ? since
+              ? encodeCursor('min', since)
+              : (req.cursor ?? null)
+            : req.cursor
+              ? null
+              : encodeCursor('min', '0'),
         ...(req.direction === 'newer' ? { between: null } : {}),
       });
     }

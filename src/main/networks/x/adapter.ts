@@ -522,7 +522,18 @@ export class XAdapter implements NetworkAdapter {
       else if (t.meta?.next_token) older = encodeCursor({ kind: 'older-token', token: t.meta.next_token });
     }
     const newest = sliced.find((p) => rawIdOf(p) !== null);
-    const top = newest ? this.positionOf(route, newest, 0) : null;
+    // An empty newest page (a hashtag nobody used yet) still answers where "newer" starts: the
+    // post id X would give now, so what is posted before the next poll is all read then.
+    const top = newest
+      ? this.positionOf(route, newest, 0)
+      : !cursor
+        ? {
+            id: snowflakeAt(this.ctx.clock.now()),
+            at: this.ctx.clock.now(),
+            ...(route.window ? { seen: this.ctx.clock.now() } : {}),
+            ...(route.ids ? {} : { hint: 0 }),
+          }
+        : null;
     return {
       items: read.entries,
       older,
@@ -1170,4 +1181,12 @@ export class XAdapter implements NetworkAdapter {
       metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
     };
   }
+}
+
+/**
+ * The smallest post id X gives at `ms` (a Snowflake: milliseconds since X's epoch, 2010-11-04
+ * 01:42:54.657 UTC, shifted 22 bits left; developer.x.com "Twitter IDs").
+ */
+export function snowflakeAt(ms: number): string {
+  return ((BigInt(Math.max(ms, 1288834974657)) - 1288834974657n) << 22n).toString();
 }
