@@ -210,9 +210,29 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   // ---- account ---------------------------------------------------------------------------------
 
+  /**
+   * The signed-in account's profile (app.bsky.actor.getProfile on the AppView). An account the
+   * AppView has not indexed yet (just created, or its PDS newly federated) answers
+   * InvalidRequest "Profile not found"; it is then read from its own repository on the PDS
+   * (com.atproto.repo.describeRepo for the handle, the `app.bsky.actor.profile/self` record for
+   * the display name), so a new account connects instead of being called unknown.
+   */
   async verify(): Promise<Profile> {
-    const res = await this.call((agent) => agent.app.bsky.actor.getProfile({ actor: this.account.did }));
-    this.ownProfile = profileOf(res.data);
+    try {
+      const res = await this.call((agent) => agent.app.bsky.actor.getProfile({ actor: this.account.did }));
+      this.ownProfile = profileOf(res.data);
+    } catch (err) {
+      if (!(err instanceof ColonnadeError) || err.code !== 'not-found') throw err;
+      const did = this.account.did;
+      const repo = await this.call((agent) => agent.com.atproto.repo.describeRepo({ repo: did }));
+      const record = await this.call((agent) =>
+        agent.com.atproto.repo.getRecord({ repo: did, collection: 'app.bsky.actor.profile', rkey: 'self' }),
+      ).catch(() => null);
+      const value = record?.data.value as { displayName?: unknown } | undefined;
+      const displayName = typeof value?.displayName === 'string' ? value.displayName : undefined;
+      this.ctx.log.info('bluesky: the AppView has no profile for this account yet; read from its PDS', { did });
+      this.ownProfile = profileOf({ did, handle: repo.data.handle, ...(displayName ? { displayName } : {}) });
+    }
     return this.ownProfile;
   }
 

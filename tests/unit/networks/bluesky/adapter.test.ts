@@ -279,6 +279,24 @@ describe('connecting', () => {
     expect(me).toMatchObject({ id: `bluesky:${casey.did}`, handle: 'casey.test', displayName: 'Casey' });
     expect(me.url).toBe('https://bsky.app/profile/casey.test');
   });
+
+  it('connects an account the AppView has not indexed yet, named from its own repository', async () => {
+    // The AppView answers a new account's profile with 400 InvalidRequest "Profile not found"
+    // until it has indexed it (bsky api/app/bsky/actor/getProfile.ts); this fetch plays that.
+    const notIndexed: typeof globalThis.fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/xrpc/app.bsky.actor.getProfile?')) {
+        return new Response(JSON.stringify({ error: 'InvalidRequest', message: 'Profile not found' }), {
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return globalThis.fetch(input, init);
+    };
+    const fresh = createBlueskyAdapter(creds, recordingContext(), { fetch: notIndexed });
+    const me = await fresh.verify();
+    expect(me).toMatchObject({ id: `bluesky:${casey.did}`, handle: 'casey.test', displayName: 'Casey' });
+  });
 });
 
 describe('columns', () => {
