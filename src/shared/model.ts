@@ -2,6 +2,7 @@
 // Plain zod schemas: main validates with them at the IPC boundary, both sides take their types.
 import { z } from 'zod';
 import { ConnectMethodSchema } from './accounts';
+import { AppErrorSchema } from './errors';
 
 export const NETWORKS = ['sandbox', 'x', 'bluesky', 'mastodon'] as const;
 export const NetworkIdSchema = z.enum(NETWORKS);
@@ -408,8 +409,9 @@ const Word = z.string().trim().min(1).max(100);
 /**
  * A monitor: a query watched on one or more of the CM's profiles, on any networks, merged into one
  * column ordered by time (column kind `monitor`). A post matches when it carries one of the
- * hashtags or contains one of the keywords (case-insensitive), contains none of the exclusions,
- * and is in `language` when one is set. Hashtags are stored without '#'.
+ * hashtags or contains one of the keywords (whole words, case-insensitive) and is in `language`
+ * when one is set; what contains one of the exclusions is hidden in the column with a count
+ * (shared/filters.ts `columnFilters`) and never alerts. Hashtags are stored without '#'.
  */
 export const MonitorQuerySchema = z
   .object({
@@ -422,7 +424,7 @@ export const MonitorQuerySchema = z
       .regex(/^[a-z]{2,3}$/)
       .optional(),
     /** The profiles (at least one) whose networks are searched. */
-    profileIds: z.array(z.string().min(1)).min(1).max(20),
+    profileIds: z.array(z.string().min(1)).min(1, 'monitor-needs-profile').max(20),
   })
   .refine((m) => m.hashtags.length + m.keywords.length > 0, { message: 'monitor-needs-query', path: ['hashtags'] });
 export type MonitorQuery = z.infer<typeof MonitorQuerySchema>;
@@ -568,7 +570,8 @@ export const AccountHealthSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('connected') }),
   z.object({ state: z.literal('needs-reconnect') }),
   z.object({ state: z.literal('rate-limited'), until: InstantSchema }),
-  z.object({ state: z.literal('not-allowed'), reason: z.string() }),
+  /** `reason`: main's English words (logs, older documents); `error`: the refusal, for the UI's words. */
+  z.object({ state: z.literal('not-allowed'), reason: z.string(), error: AppErrorSchema.optional() }),
 ]);
 export type AccountHealth = z.infer<typeof AccountHealthSchema>;
 

@@ -3,7 +3,14 @@
 // it enforces like a server (429 past the limit, no matter who asks), counting every request.
 import type { NetworkAdapter, RateWindow, TimelineRequest } from '../../src/shared/adapter';
 import { ColonnadeError } from '../../src/shared/errors';
-import { entryOf, type ColumnKind, type Page, type Post, type TimelineEntry } from '../../src/shared/model';
+import {
+  entryOf,
+  type ColumnKind,
+  type Metrics,
+  type Page,
+  type Post,
+  type TimelineEntry,
+} from '../../src/shared/model';
 import type { FakeClock } from './ports';
 
 const NO_COUNTS = { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null };
@@ -38,6 +45,8 @@ export class TimelineNetwork {
   /** Posts returned by reads (what X would bill). */
   postsServed = 0;
   refreshAsked: string[][] = [];
+  /** Counts the network answers for a post now (people liked it since it was read). */
+  readonly counts = new Map<string, Metrics>();
   /** While set, every read hangs (a server that accepts and never answers). */
   hang = false;
   failNext: Error | null = null;
@@ -199,7 +208,7 @@ export class TimelineNetwork {
       refreshMetrics: async (ids) => {
         this.count({ kind: 'metrics', direction: 'older' });
         this.refreshAsked.push([...ids]);
-        return { metrics: new Map(ids.map((id) => [id, NO_COUNTS] as const)), gone: [] };
+        return { metrics: new Map(ids.map((id) => [id, this.counts.get(id) ?? NO_COUNTS] as const)), gone: [] };
       },
       lists: async () => [],
       act: async () => undefined,

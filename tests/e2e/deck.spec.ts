@@ -4,23 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startHarness } from './support/harness';
+import { addColumn, column, openColumn, pageErrors, regionTitles } from './support/deck';
 import { expect, test } from './support/fixtures';
 
-const column = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
 /** Unfold every post shown behind a content warning, as a reader checking the column would. */
 async function unfoldAll(region: ReturnType<typeof column>) {
   const show = region.getByRole('button', { name: 'Show post' });
   while ((await show.count()) > 0) await show.first().click();
 }
-const regionTitles = (page: Page) =>
-  page.locator('section.column').evaluateAll((els) => els.map((el) => el.querySelector('h2')?.textContent ?? ''));
 
 test('first launch shows the Sandbox deck with live posts, clearly marked as practice data', async ({
   page,
   harness,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
@@ -91,8 +88,7 @@ test('add a hashtag column through the picker, with a clear error when the hasht
 });
 
 test('reorder columns with the keyboard, by drag handle and by buttons, and resize one', async ({ page, harness }) => {
-  await page.goto(harness.url);
-  await expect(column(page, '#IFPower').getByRole('article').first()).toBeVisible();
+  await openColumn(page, harness.url, '#IFPower');
 
   // dnd-kit's keyboard sensor: Space lifts, arrows move, Space drops.
   // Each step waits for what a screen reader announces, as a keyboard user would.
@@ -177,8 +173,7 @@ test('decks: create, switch, rename, delete; everything survives a reload and a 
 });
 
 test('switch the language to French, and it stays French after a reload', async ({ page, harness }) => {
-  await page.goto(harness.url);
-  await expect(column(page, 'Home')).toBeVisible();
+  await openColumn(page, harness.url, 'Home', { posts: false });
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
   await expect(page.getByRole('dialog', { name: 'Réglages' })).toBeVisible();
@@ -267,23 +262,11 @@ test('post as the practice profile; the counter follows the network’s rules an
   await expect(compose).toBeHidden();
 });
 
-/** Add a column of this kind (and query) through the picker, as a CM would. */
-async function addColumn(page: Page, kind: RegExp, query?: { label: string; value: string }) {
-  await page.getByRole('button', { name: 'Add column' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add a column' });
-  await dialog.getByRole('radio', { name: kind }).check();
-  if (query) await dialog.getByRole('textbox', { name: query.label }).fill(query.value);
-  await dialog.getByRole('button', { name: 'Add' }).click();
-  await expect(dialog).toBeHidden();
-}
-
 test('a repost of an old post appears at the top, at the time it was reposted, saying who reposted', async ({
   page,
   harness,
 }) => {
-  await page.goto(harness.url);
-  const home = column(page, 'Home');
-  await expect(home.getByRole('article').first()).toBeVisible();
+  const home = await openColumn(page, harness.url, 'Home');
   const articles = home.getByRole('article');
   // Among the newest entries: a repost made a moment ago of a post hours or days old.
   const ageOf = async (time: ReturnType<Page['locator']>) =>
@@ -318,9 +301,7 @@ test('a repost of an old post appears at the top, at the time it was reposted, s
 });
 
 test('a sensitive image is hidden until clicked, then shown', async ({ page, harness }) => {
-  await page.goto(harness.url);
-  const home = column(page, 'Home');
-  await expect(home.getByRole('article').first()).toBeVisible();
+  const home = await openColumn(page, harness.url, 'Home');
   const show = home.getByRole('button', { name: 'Show media' }).first();
   await expect(show).toBeVisible();
   await expect(show).toHaveAttribute('aria-expanded', 'false');
@@ -422,8 +403,7 @@ test('the composer’s code cannot load: it says so, the deck stays, and “Try 
   // The composer is its own chunk, loaded on first use; here its load fails as it does when the
   // core has gone away.
   await page.route(/ComposeDialog[^/]*\.js$/, (route) => route.abort());
-  await page.goto(harness.url);
-  await expect(column(page, 'Home').getByRole('article').first()).toBeVisible();
+  await openColumn(page, harness.url, 'Home');
 
   await page.getByRole('button', { name: 'New post' }).click();
   const failed = page.getByRole('alert').filter({ hasText: 'This window could not be opened' });
@@ -512,9 +492,7 @@ test('Show media / Hide media keep the focus; “new posts” is announced and f
   page,
   harness,
 }) => {
-  await page.goto(harness.url);
-  const home = column(page, 'Home');
-  await expect(home.getByRole('article').first()).toBeVisible();
+  const home = await openColumn(page, harness.url, 'Home');
   const show = home.getByRole('button', { name: 'Show media' }).first();
   const key = await show.locator('xpath=ancestor::article[1]').getAttribute('data-entry-key');
   const post = home.locator(`article[data-entry-key="${key}"]`);
@@ -596,8 +574,7 @@ test('a narrow column: whole handles or none, compact times, context lines wrap 
 });
 
 test('an image that cannot load says so in words, with its description', async ({ page, harness }) => {
-  await page.goto(harness.url);
-  await expect(column(page, 'Home').getByRole('article').first()).toBeVisible();
+  await openColumn(page, harness.url, 'Home');
   // The first picture shown in a column (scrolling down until there is one).
   const loaded = page.locator('.media:has(img)');
   for (let i = 0; i < 30 && (await loaded.count()) === 0; i++) {
@@ -647,8 +624,7 @@ test('a feed gives its size only once the column has reached the beginning of it
 });
 
 test('closing any dialog gives focus back to the control that opened it', async ({ page, harness }) => {
-  await page.goto(harness.url);
-  await expect(column(page, 'Home').getByRole('article').first()).toBeVisible();
+  await openColumn(page, harness.url, 'Home');
   const dialog = page.getByRole('dialog');
   const ways: Array<[string, 'Escape' | 'Cancel' | 'Close']> = [
     ['New deck', 'Escape'],

@@ -4,6 +4,7 @@
 // post forward in its column. The Sandbox world makes a post about every 4 s, 40% of them with
 // #IFPower (src/main/networks/sandbox/world.ts: POST_GAP_MS, BRAND_TAG): waits are generous.
 import type { Locator, Page } from '@playwright/test';
+import { openColumn, pageErrors } from './support/deck';
 import { expect, test } from './support/fixtures';
 
 /** The column added last (a new column goes to the end of the deck). */
@@ -16,10 +17,8 @@ test('a Monitor column over the Sandbox profile fills with #IFPower posts, each 
   page,
   harness,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(harness.url);
-  await expect(page.getByRole('region', { name: '#IFPower', exact: true })).toBeVisible();
+  const errors = pageErrors(page);
+  await openColumn(page, harness.url, '#IFPower', { posts: false });
   const before = await page.locator('section.column').count();
 
   await page.getByRole('button', { name: 'Add column' }).click();
@@ -47,6 +46,23 @@ test('a Monitor column over the Sandbox profile fills with #IFPower posts, each 
   await expect(posts.first()).toBeVisible({ timeout: 30_000 });
   // Each post says which network and profile found it.
   for (const post of (await posts.all()).slice(0, 5)) await expect(post.getByText('Sandbox · @practice')).toBeVisible();
+
+  // Scrolling back loads older posts through the monitor's own position: the column grows, and
+  // no error says the position is not the column's.
+  const scroller = monitor.locator('.feed-scroller');
+  const height = () => scroller.evaluate((el) => el.scrollHeight);
+  const first = await height();
+  await expect
+    .poll(
+      async () => {
+        await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+        return height();
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThan(first * 2);
+  await expect(monitor.getByText(/does not belong|could not be loaded/i)).toHaveCount(0);
+  await expect(monitor.locator('.column-status.error')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
@@ -55,8 +71,7 @@ test('an alert rule “every new post” on a monitor shows an alert in the page
   harness,
 }) => {
   test.setTimeout(180_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   await page.goto(harness.url);
 
   await page.getByRole('button', { name: 'Add column' }).click();

@@ -5,9 +5,8 @@
 // composer with its context and the panel are saved there as PNG files.
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { column } from './support/deck';
 import { expect, test } from './support/fixtures';
-
-const column = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
 
 async function shot(page: Page, name: string) {
   const dir = process.env.SCREENSHOTS_DIR;

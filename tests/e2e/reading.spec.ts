@@ -2,9 +2,8 @@
 // how many posts they hid, the feed walked by keyboard, the shortcuts sheet, unread positions that
 // survive a reload, the column menu, and gap markers.
 import type { Page } from '@playwright/test';
+import { column, openColumn, pageErrors } from './support/deck';
 import { expect, test } from './support/fixtures';
-
-const column = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
 
 /** What has focus: its tag, and the position and column of its article. */
 const focused = (page: Page) =>
@@ -89,8 +88,7 @@ test('filters hide reposts and muted words, say how many they hid, and show them
   page,
   harness,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   await page.goto(harness.url);
   const home = column(page, 'Home');
   const feed = home.getByRole('feed', { name: 'Posts in Home' });
@@ -197,9 +195,7 @@ test('Page Down walks 40 posts with focus always on an article; keys move betwee
 });
 
 test('? opens the shortcuts sheet (not while typing), in English and French', async ({ page, harness }) => {
-  await page.goto(harness.url);
-  const home = column(page, 'Home');
-  await expect(home.getByRole('article').first()).toBeVisible();
+  const home = await openColumn(page, harness.url, 'Home');
   await home.getByRole('article').first().focus();
   await page.keyboard.press('?');
   const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
@@ -239,9 +235,7 @@ test('? opens the shortcuts sheet (not while typing), in English and French', as
 });
 
 test('"N new posts" survives a reload; Mark all read and Clear column say what they did', async ({ page, harness }) => {
-  await page.goto(harness.url);
-  const home = column(page, 'Home');
-  await expect(home.getByRole('article').first()).toBeVisible();
+  const home = await openColumn(page, harness.url, 'Home');
   // Reading further down: what arrives waits behind the marker.
   await home.getByRole('article').nth(2).focus();
   await home.locator('[data-virtuoso-scroller]').evaluate((el) => (el.scrollTop += 1500));

@@ -204,7 +204,7 @@ export class AccountsService {
     let health: AccountHealth = { state: 'connected' };
     if (error?.code === 'auth-expired') health = { state: 'needs-reconnect' };
     else if (error?.code === 'rate-limited' && error.resetAt) health = { state: 'rate-limited', until: error.resetAt };
-    else if (error?.code === 'not-allowed') health = { state: 'not-allowed', reason: error.message };
+    else if (error?.code === 'not-allowed') health = { state: 'not-allowed', reason: error.message, error };
     else if (error) return; // transient trouble does not change the account's health
     if (JSON.stringify(health) === JSON.stringify(record.health)) return;
     this.patch(accountId, { health }, true);

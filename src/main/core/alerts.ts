@@ -2,6 +2,7 @@
 // post, only on posts from listed accounts, only above an engagement threshold, or on a burst of
 // posts. Quiet hours hold notifications back (the tray badge still counts). A content-warned or
 // folded post's text never appears in a notification. Each post alerts once per column.
+import { columnFilters } from '../../shared/filters';
 import type { AlertRule, Column, Metrics, Post, TimelineEntry } from '../../shared/model';
 import type { Language } from '../../shared/settings';
 // Only the alerts' words (a named import: the bundle keeps that section, not the UI's whole text).
@@ -33,6 +34,8 @@ export interface AlertsDeps {
   /** Minutes since local midnight now (quiet hours are local time). */
   localMinutes(): number;
   fired(alert: AlertFired): void;
+  /** The global mute patterns (settings): what a column hides never alerts. */
+  muted?(): readonly string[];
   /** The CM clicked a notification: show this post in this column. */
   open(columnId: string, postId: string | null): void;
 }
@@ -97,7 +100,10 @@ export class AlertService {
   arrived(column: Column, entries: readonly TimelineEntry[]): void {
     const rule = column.alerts;
     if (!rule?.enabled) return;
-    const fresh = this.fresh(column.id, entries);
+    // What the column hides (its filters, the global mutes, a monitor's exclusions) never alerts;
+    // every post met is remembered, for an engagement rule once its counts pass a minimum.
+    const filters = columnFilters(column, this.deps.muted?.() ?? []);
+    const fresh = this.fresh(column.id, entries).filter((post) => filters.keep({ post }));
     if (!fresh.length) return;
     if (rule.when === 'burst') return this.burst(column, rule, fresh);
     const hits = fresh.filter((p) => passes(rule, p));
@@ -115,11 +121,14 @@ export class AlertService {
       const rule = column.alerts;
       if (!rule?.enabled || rule.when !== 'engagement') continue;
       const seen = this.seen.get(column.id);
+      const filters = columnFilters(column, this.deps.muted?.() ?? []);
       const hits: Post[] = [];
       for (const [id, m] of metrics) {
         if (seen?.has(`fired:${id}`) || engagementOf(m) < rule.minEngagement) continue;
         const post = postOf(id);
-        if (post && seen?.has(id)) hits.push({ ...post, metrics: m });
+        // Shown in the column now, counts included (a minimum of likes may have hidden it so far).
+        if (post && seen?.has(id) && filters.keep({ post: { ...post, metrics: m } }))
+          hits.push({ ...post, metrics: m });
       }
       for (const p of hits) this.remember(column.id, `fired:${p.id}`);
       this.fire(column, rule, hits);

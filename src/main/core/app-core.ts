@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { NetworkAdapter } from '../../shared/adapter';
 import { ColonnadeError, toAppError, type Result } from '../../shared/errors';
-import type { Account, Column, Layout, Post } from '../../shared/model';
+import type { Account, Column, Layout, MonitorQuery, Post } from '../../shared/model';
 import type { NetworkModule } from '../networks/module';
 import { AccountsService, accountView } from './accounts-service';
 import { SandboxAdapter } from '../networks/sandbox/adapter';
@@ -140,6 +140,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       return d.getHours() * 60 + d.getMinutes();
     },
     fired: (alert) => bus.emit('alert.fired', alert),
+    muted: () => settings.get().mute ?? [],
     open: (columnId, postId) => {
       ports.showWindow?.();
       bus.emit('alert.open', { columnId, postId });
@@ -207,6 +208,31 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     feeds.wakeAll();
   });
 
+  /**
+   * A monitor searches hashtags or keywords on each of its profiles: each must be connected
+   * (not-found) and able to search what the monitor asks (not-allowed), `field` naming the
+   * profile in the request (`<prefix>.profileIds.<i>`).
+   */
+  const checkMonitorProfiles = (monitor: MonitorQuery, prefix: string): void => {
+    for (const [i, profileId] of monitor.profileIds.entries()) {
+      const account = accounts().find((a) => a.profile.id === profileId);
+      if (!account)
+        throw new ColonnadeError('not-found', 'That profile is not connected.', {
+          field: `${prefix}.profileIds.${i}`,
+          reason: 'profile-not-connected',
+        });
+      const needs = [
+        ...(monitor.hashtags.length ? (['hashtag'] as const) : []),
+        ...(monitor.keywords.length ? (['search'] as const) : []),
+      ];
+      if (needs.some((k) => !account.columnKinds.includes(k)))
+        throw new ColonnadeError('not-allowed', 'This profile cannot search hashtags or keywords.', {
+          field: `${prefix}.profileIds.${i}`,
+          reason: 'profile-cannot-search',
+        });
+    }
+  };
+
   const handlers: Handlers = {
     'app.info': () => ({
       version: ports.version,
@@ -223,22 +249,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     'deck.activate': ({ deckId }) => layout.activateDeck(deckId),
     'column.add': ({ deckId, spec }) => {
       if (spec.kind === 'monitor' && spec.monitor) {
-        // A monitor searches hashtags or keywords on each of its profiles.
-        for (const [i, profileId] of spec.monitor.profileIds.entries()) {
-          const account = accounts().find((a) => a.profile.id === profileId);
-          if (!account)
-            throw new ColonnadeError('not-found', 'That profile is not connected.', {
-              field: `spec.monitor.profileIds.${i}`,
-            });
-          const needs = [
-            ...(spec.monitor.hashtags.length ? (['hashtag'] as const) : []),
-            ...(spec.monitor.keywords.length ? (['search'] as const) : []),
-          ];
-          if (needs.some((k) => !account.columnKinds.includes(k)))
-            throw new ColonnadeError('not-allowed', 'This profile cannot search hashtags or keywords.', {
-              field: `spec.monitor.profileIds.${i}`,
-            });
-        }
+        checkMonitorProfiles(spec.monitor, 'spec.monitor');
         return layout.addColumn(deckId, spec);
       }
       const account = accounts().find((a) => a.profile.id === spec.profileId);
@@ -320,12 +331,14 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       if (!column) throw new ColonnadeError('not-found', 'That column no longer exists.');
       return readColumnHistory(column, { direction, cursor }, adapterFor);
     },
-    'column.configure': ({ deckId, columnId, options, alerts: rule, monitor }) =>
-      layout.configureColumn(deckId, columnId, {
+    'column.configure': ({ deckId, columnId, options, alerts: rule, monitor }) => {
+      if (monitor) checkMonitorProfiles(monitor, 'monitor');
+      return layout.configureColumn(deckId, columnId, {
         ...(options ? { options } : {}),
         ...(rule !== undefined ? { alerts: rule } : {}),
         ...(monitor ? { monitor } : {}),
-      }),
+      });
+    },
     'column.visible': ({ columnId, postIds, shown }) => {
       feeds.visible(columnId, postIds, shown);
       return {};
@@ -334,6 +347,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       await feeds.loadGap(columnId, gapId);
       return {};
     },
+    'column.statuses': () => feeds.statuses(),
     'column.reseed': ({ columnId }) => {
       if (!layout.findColumn(columnId)) throw new ColonnadeError('not-found', 'That column no longer exists.');
       feeds.reseed(columnId);

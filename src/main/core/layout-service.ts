@@ -158,9 +158,11 @@ export class LayoutService {
 
   /**
    * Change a column's options (density, media previews, filters), its alert rule (null removes
-   * it) or, for a monitor column, its query (its `profileId` follows the query's first profile).
+   * it) or, for a monitor column, its query: the column's `profileId` follows the query's first
+   * profile, so removing that profile from the monitor moves the column to the next one.
    * What `change` leaves out stays as it was. Throws `not-found` when the deck or the column is
-   * gone, `bad-request` for a query on a column that is not a monitor.
+   * gone, `bad-request` for a query on a column that is not a monitor, and `bad-request` with
+   * reason `monitor-needs-profile` (field `monitor.profileIds`) for a query left with no profile.
    */
   configureColumn(
     deckId: string,
@@ -176,13 +178,20 @@ export class LayoutService {
       if (change.monitor && column.kind !== 'monitor') {
         throw new ColonnadeError('bad-request', 'Only a monitor column has a monitor query.');
       }
+      const first = change.monitor?.profileIds[0];
+      if (change.monitor && first === undefined) {
+        throw new ColonnadeError('bad-request', 'A monitor needs at least one profile to search with.', {
+          field: 'monitor.profileIds',
+          reason: 'monitor-needs-profile',
+        });
+      }
       const next: Column = { ...column };
       if (change.options !== undefined) next.options = change.options;
       if (change.alerts === null) delete next.alerts;
       else if (change.alerts !== undefined) next.alerts = change.alerts;
-      if (change.monitor !== undefined) {
+      if (change.monitor !== undefined && first !== undefined) {
         next.monitor = change.monitor;
-        next.profileId = change.monitor.profileIds[0] ?? column.profileId;
+        next.profileId = first;
       }
       return { ...d, columns: d.columns.map((c) => (c.id === columnId ? next : c)) };
     });

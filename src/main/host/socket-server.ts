@@ -3,12 +3,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH, SocketRequestSchema, type SocketServerMessage } from '../../shared/ipc/socket';
 import type { Core } from '../core/app-core';
 import type { Logger } from '../core/ports';
 import { CONTENT_SECURITY_POLICY } from '../shared-security';
+import { staticFiles } from './static-files';
 
 export interface SocketServer {
   url: string;
@@ -30,21 +30,17 @@ export async function startSocketServer(opts: {
   rendererDir: string;
 }): Promise<SocketServer> {
   const { core, log, token } = opts;
-  const statics = sirv(opts.rendererDir, {
-    dev: false,
-    etag: true,
-    setHeaders: (res) => {
-      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Referrer-Policy', 'no-referrer');
+  // Missing chunks, paths outside the folder and failed reads answer a status; none stops the host.
+  const statics = staticFiles({
+    root: opts.rendererDir,
+    log,
+    headers: {
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
     },
   });
-  const server = http.createServer((req, res) => {
-    statics(req, res, () => {
-      res.statusCode = 404;
-      res.end('Not found');
-    });
-  });
+  const server = http.createServer(statics);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
 
   server.on('upgrade', (req, socket, head) => {

@@ -10,6 +10,7 @@ import { useServices } from './context';
 import { DEFAULTS, METHODS, methodFor, reconnectForm, type Field, type Network } from './connect-forms';
 import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
+import { describeError } from './errors';
 import { describeThrown } from './errors';
 import { formatTime } from './time';
 import { UsagePanel } from './UsagePanel';
@@ -99,12 +100,26 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
     );
   };
 
+  /** A refusal in the UI's words (the error's reason), where main kept the error; else null. */
+  const refusal = (a: Account) =>
+    a.health.state === 'not-allowed' && a.health.error
+      ? describeError(t, a.health.error, props.language, 'accounts', a.network)
+      : null;
   const health = (a: Account) =>
     a.health.state === 'rate-limited'
       ? t('accounts.health.rate-limited', { time: formatTime(a.health.until, props.language) })
       : a.health.state === 'not-allowed'
-        ? t('accounts.health.not-allowed', { reason: a.health.reason })
+        ? t('accounts.health.not-allowed', { reason: refusal(a) ?? a.health.reason })
         : t(`accounts.health.${a.health.state}`);
+  /** What the badge leaves out of a refusal, said apart (French badges say only "Non autorisé"). */
+  const healthDetails = (a: Account) => {
+    if (a.health.state !== 'not-allowed') return null;
+    const words = refusal(a);
+    if (words) return health(a).includes(words) ? null : words;
+    return a.health.reason && !health(a).includes(a.health.reason)
+      ? t('errors.details', { detail: a.health.reason })
+      : null;
+  };
 
   return (
     <Dialog
@@ -129,6 +144,8 @@ export function AccountsDialog(props: { onClose: () => void; language: string })
               </div>
             </div>
             <span className={`badge health-${a.health.state}`}>{health(a)}</span>
+            {/* Main's words for a refusal are English: where the badge's words leave them out (French), they follow apart. */}
+            {healthDetails(a) && <p className="health-details muted small">{healthDetails(a)}</p>}
             {!a.practice &&
               (removing === a.id ? (
                 <span

@@ -10,8 +10,10 @@ import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
 import { ProfileSelect } from './ProfileSelect';
 import { describeThrown } from './errors';
-import { canMonitor, EMPTY_MONITOR, readMonitor, splitItems, type MonitorProblem } from './monitor-form';
-import { MonitorFields } from './MonitorFields';
+import { checkHashtag } from '../../shared/hashtag-rules';
+import { canMonitor, EMPTY_MONITOR } from './monitor-form';
+import { hashtagRefusalText, MonitorFields } from './MonitorFields';
+import { useMonitorDraft } from './use-monitor-draft';
 
 export function AddColumnDialog(props: { onClose: () => void; language: string }) {
   const { t } = useTranslation();
@@ -27,10 +29,13 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
     ...(anyMonitor ? (['monitor'] as const) : []),
   ];
   const [kind, setKind] = useState<ColumnKind>(kinds[0] ?? 'home');
-  const [monitor, setMonitor] = useState(EMPTY_MONITOR);
-  const [monitorProblem, setMonitorProblem] = useState<MonitorProblem | null>(null);
   const [query, setQuery] = useState('');
   const { busy, error, setError, run } = useDialogAction(props.language);
+  const monitor = useMonitorDraft(EMPTY_MONITOR, {
+    accounts,
+    language: props.language,
+    onEdit: () => setError(null),
+  });
   const needsQuery = QUERY_KINDS.has(kind);
   const [lists, setLists] = useState<ListInfo[] | null>(null);
   useEffect(() => {
@@ -57,12 +62,10 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   const canSearch = kinds.includes('search');
   const submit = async () => {
     if (kind === 'monitor') {
-      const read = readMonitor(monitor, accounts);
-      // A new object each time: the field it names gets focus again.
-      if (!read.ok) return setMonitorProblem({ ...read.problem });
-      setMonitorProblem(null);
+      const watched = monitor.read();
+      if (!watched) return;
       await run(async () => {
-        await actions.addColumn({ kind: 'monitor', profileId: read.query.profileIds[0]!, monitor: read.query });
+        await actions.addColumn({ kind: 'monitor', profileId: watched.profileIds[0]!, monitor: watched });
         props.onClose();
       });
       return;
@@ -75,12 +78,22 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
       setError(t('reasons.hashtag-has-space'));
       return;
     }
+    // A hashtag the profile's network would never attach to a post ("#2024" on X) is said here,
+    // before a column that would stay empty for ever is made (hashtag-rules.ts).
+    if (kind === 'hashtag' && account) {
+      const checked = checkHashtag(query.trim(), [account.network]);
+      if (!checked.ok) {
+        setError(hashtagRefusalText(t, props.language, query.trim(), checked.refusal));
+        return;
+      }
+    }
     await run(async () => {
       const label = kind === 'list' ? lists?.find((l) => l.id === query)?.name : undefined;
       await actions.addColumn({
         kind,
         profileId,
-        ...(needsQuery ? { query: query.trim() } : {}),
+        // Main stores a hashtag without its '#'; a full-width '＃' (typed on a Japanese keyboard) is one too.
+        ...(needsQuery ? { query: kind === 'hashtag' ? query.trim().replace(/^＃/u, '#') : query.trim() } : {}),
         ...(label ? { label } : {}),
       });
       props.onClose();
@@ -109,8 +122,8 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
                 setKind(k);
                 setError(null);
                 // A new monitor starts with the profile chosen so far, where it can search.
-                if (k === 'monitor' && monitor.profileIds.length === 0 && account && canMonitor(account))
-                  setMonitor({ ...monitor, profileIds: [account.profile.id] });
+                if (k === 'monitor' && monitor.draft.profileIds.length === 0 && account && canMonitor(account))
+                  monitor.setDraft({ ...monitor.draft, profileIds: [account.profile.id] });
               }}
             />
             <span className="kind-name">{t(`columns.kind.${k}`)}</span>
@@ -118,30 +131,7 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
           </label>
         ))}
       </fieldset>
-      {kind === 'monitor' && (
-        <MonitorFields
-          accounts={accounts}
-          draft={monitor}
-          onChange={(draft) => {
-            setMonitor(draft);
-            setMonitorProblem(null);
-            setError(null);
-          }}
-          problem={monitorProblem}
-          onKeywordsInstead={(item) => {
-            // The several words leave the hashtags and join the keywords, without their '#'.
-            const hashtags = splitItems(monitor.hashtags).filter((h) => h !== item);
-            const keyword = item.replace(/(^|\s)#+/gu, '$1');
-            setMonitor({
-              ...monitor,
-              hashtags: hashtags.join(', '),
-              keywords: [...splitItems(monitor.keywords), keyword].join(', '),
-            });
-            setMonitorProblem(null);
-          }}
-          language={props.language}
-        />
-      )}
+      {kind === 'monitor' && <MonitorFields {...monitor.fields} />}
       {kind === 'list' && lists !== null && (
         <label className="field">
           <span>{t('columns.listPick')}</span>

@@ -1,15 +1,21 @@
 // A column's options (issue 7, "Reading"): width, density, media previews, and the filters
-// that hide posts in this column, plus the mute words of every column (settings). Saved through
-// main (`column.configure`, `column.resize`, `settings.update`). A mute pattern that is not a
-// valid regular expression is named with the engine's words and nothing is saved.
-import { useId, useState } from 'react';
+// that hide posts in this column, plus the mute words of every column (settings); for a monitor
+// column, "Edit monitor": its query and profiles (MonitorFields, checked by monitor-form.ts as
+// when it was added). Saved through main (`column.configure` with `options` and `monitor` in one
+// request, `column.resize`, `settings.update`). A mute pattern that is not a valid regular
+// expression is named with the engine's words and nothing is saved.
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { COLUMN_WIDTH, ColumnOptionsSchema, type Column } from '../../shared/model';
+import { COLUMN_WIDTH, ColumnOptionsSchema, type Column, type MonitorQuery } from '../../shared/model';
 import { muteErrors, optionsOf, splitLines, splitList, type MuteError } from '../state/filters';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
+import { LanguageSelect } from './LanguageSelect';
+import { draftOf, EMPTY_MONITOR } from './monitor-form';
+import { MonitorFields } from './MonitorFields';
 import { useDialogAction } from './use-dialog-action';
+import { useMonitorDraft } from './use-monitor-draft';
 
 const count = (text: string) => {
   const n = Number(text.trim() || '0');
@@ -41,9 +47,42 @@ export function ColumnOptionsDialog(props: { column: Column; title: string; onCl
   const [muteProblems, setMuteProblems] = useState<MuteError[]>([]);
   const [globalProblems, setGlobalProblems] = useState<MuteError[]>([]);
   const { busy, error, setError, run } = useDialogAction(language);
-  const ids = { mute: useId(), global: useId(), muteHelp: useId(), lang: useId(), error: useId() };
+  const ids = {
+    mute: useId(),
+    global: useId(),
+    muteHelp: useId(),
+    lang: useId(),
+    langSelect: useId(),
+    error: useId(),
+    monitorHelp: useId(),
+    monitorSet: useId(),
+  };
+
+  // "Edit monitor": closed, the query stays as saved; open, the form's query is sent with the options.
+  const accounts = useAppStore((s) => s.accounts);
+  const saved = column.kind === 'monitor' ? column.monitor : undefined;
+  const [editing, setEditing] = useState(false);
+  const monitor = useMonitorDraft(saved ? draftOf(saved) : EMPTY_MONITOR, {
+    accounts,
+    language,
+    onEdit: () => setError(null),
+  });
+  const monitorSet = useRef<HTMLFieldSetElement>(null);
+  useEffect(() => {
+    // Opening the form puts the keyboard in it, on its first control.
+    if (editing) monitorSet.current?.querySelector<HTMLElement>('input, select')?.focus();
+  }, [editing]);
+  const closeMonitor = () => {
+    setEditing(false);
+    monitor.reset(saved ? draftOf(saved) : EMPTY_MONITOR);
+  };
 
   const submit = () => {
+    let query: MonitorQuery | undefined;
+    if (editing && saved) {
+      query = monitor.read();
+      if (!query) return;
+    }
     const columnMute = splitLines(mute);
     const everyMute = splitLines(globalMute);
     const bad = muteErrors(columnMute);
@@ -64,11 +103,6 @@ export function ColumnOptionsDialog(props: { column: Column; title: string; onCl
       setError(t('reading.options.minimumWhole'));
       return;
     }
-    const language = lang.trim().toLowerCase();
-    if (language && !/^[a-z]{2,3}$/.test(language)) {
-      setError(t('reading.options.languageCode'));
-      return;
-    }
     const parsed = ColumnOptionsSchema.safeParse({
       density,
       media,
@@ -81,7 +115,7 @@ export function ColumnOptionsDialog(props: { column: Column; title: string; onCl
         minReplies: minimums[2],
         from: splitList(from).map((h) => h.replace(/^@+/, '')),
         mentioning: splitList(mentioning).map((h) => h.replace(/^@+/, '')),
-        ...(language ? { language } : {}),
+        ...(lang ? { language: lang } : {}),
         mute: columnMute,
       },
     });
@@ -90,7 +124,7 @@ export function ColumnOptionsDialog(props: { column: Column; title: string; onCl
       return;
     }
     void run(async () => {
-      await actions.configureColumn(column.id, parsed.data);
+      await actions.configureColumn(column.id, parsed.data, query);
       if (w !== column.width) await actions.resizeColumn(column.id, w);
       if (everyMute.join('\n') !== (settings.mute ?? []).join('\n')) await actions.updateSettings({ mute: everyMute });
       props.onClose();
@@ -108,6 +142,36 @@ export function ColumnOptionsDialog(props: { column: Column; title: string; onCl
       submitLabel={t('actions.save')}
       submitDisabled={busy}
     >
+      {saved && (
+        <>
+          <button
+            type="button"
+            className="monitor-edit-open"
+            aria-expanded={editing}
+            aria-controls={ids.monitorSet}
+            onClick={() => (editing ? closeMonitor() : setEditing(true))}
+          >
+            {t('monitorForm.edit')}
+          </button>
+          {editing && (
+            <fieldset
+              id={ids.monitorSet}
+              ref={monitorSet}
+              className="options-set monitor-edit"
+              aria-describedby={ids.monitorHelp}
+            >
+              <legend>{t('columns.kind.monitor')}</legend>
+              <p id={ids.monitorHelp} className="muted small">
+                {t('monitorForm.editHelp')}
+              </p>
+              <MonitorFields {...monitor.fields} />
+              <button type="button" className="monitor-edit-close" onClick={closeMonitor}>
+                {t('monitorForm.editClose')}
+              </button>
+            </fieldset>
+          )}
+        </>
+      )}
       <div className="options-grid">
         <label className="field">
           <span>{t('reading.options.width')}</span>
@@ -178,19 +242,21 @@ export function ColumnOptionsDialog(props: { column: Column; title: string; onCl
           <span>{t('reading.options.mentioning')}</span>
           <input value={mentioning} dir="auto" onChange={(e) => setMentioning(e.target.value)} />
         </label>
-        <label className="field">
-          <span>{t('reading.options.language')}</span>
-          <input
+        <div className="field">
+          <label htmlFor={ids.langSelect} className="field-label">
+            {t('reading.options.language')}
+          </label>
+          <LanguageSelect
+            id={ids.langSelect}
             value={lang}
-            maxLength={3}
-            placeholder="fr"
-            aria-describedby={ids.lang}
-            onChange={(e) => setLang(e.target.value)}
+            onChange={setLang}
+            language={language}
+            describedBy={ids.lang}
           />
           <span id={ids.lang} className="muted small">
             {t('reading.options.languageHelp')}
           </span>
-        </label>
+        </div>
         <label className="field">
           <span>{t('reading.options.mute')}</span>
           <textarea

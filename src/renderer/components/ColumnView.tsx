@@ -11,7 +11,8 @@
 // lives in Dexie: entries newer than it wait behind "N new posts" after a reload or a restart, and
 // carry a "New" marker until the reader comes back to the column. Keys on a focused article:
 // Enter opens the post in the browser, L likes, T reposts, R replies, Q quotes, O opens the
-// thread and P the author's profile in the side panel, ← / → move to the previous / next column.
+// thread and P the author's profile in the side panel, ← / → move to the previous / next column
+// (also from the column itself, where focus lands in a column with no post, and its reorder handle).
 // Replies and quotes go out as the profile the column acts as on the post's network (changeable in
 // the composer). The column says main which posts it shows (`column.visible`, at most once a
 // second), and says quietly when the shared rate budget or the X monthly budget slows or pauses it.
@@ -43,10 +44,12 @@ import {
   type NetworkId,
   type Post,
 } from '../../shared/model';
-import { olderStep, readColumn, readPosition, type ShownEntry } from '../db/database';
-import { compileFilters, optionsOf } from '../state/filters';
+import { countNewer, olderStep, readPosition, type ShownEntry } from '../db/database';
+import { columnFilters, optionsOf } from '../state/filters';
 import { openComposer, openPanel, revealDone, useAppStore } from '../state/store';
 import { ColumnOptionsDialog } from './ColumnOptionsDialog';
+import { problemLines } from './column-problems';
+import { useColumnPages } from './column-pages';
 import { AlertRuleEditor } from './AlertRuleEditor';
 import { useServices } from './context';
 import { describeError, describeThrown } from './errors';
@@ -118,9 +121,15 @@ export function quietStatus(
   return t('columns.nextCheck', { why, time: formatTime(status.nextAt, language) });
 }
 
+/**
+ * What the virtual list's own components (list, scroller, footer) need from the column. Handed
+ * to react-virtuoso as its `context`, so the components themselves stay the same functions from
+ * render to render (a new component type would unmount and mount the footer each time).
+ */
 interface FeedContext {
   label: string;
   busy: boolean;
+  footer: FeedFooterProps;
 }
 
 function FeedList({ context, ref, ...props }: ListProps & { context?: FeedContext }) {
@@ -129,16 +138,28 @@ function FeedList({ context, ref, ...props }: ListProps & { context?: FeedContex
 
 /**
  * The list's scroller, out of the Tab order: react-virtuoso makes it a tab stop (`tabIndex={0}`)
- * with no name and no visible focus; its articles are the feed's focusable elements.
+ * with no name and no visible focus; its articles are the feed's focusable elements. Its class
+ * gives it the column's opaque background (styles.css `.feed-scroller`: scrolled by the compositor).
  */
 function FeedScroller({
   context: _context,
   tabIndex: _tabIndex,
   ref,
+  className,
   ...props
-}: ScrollerProps & { context?: FeedContext }) {
-  return <div {...props} ref={ref} />;
+}: ScrollerProps & { context?: FeedContext; className?: string }) {
+  return <div {...props} ref={ref} className={className ? `feed-scroller ${className}` : 'feed-scroller'} />;
 }
+
+function FeedFooterSlot({ context }: { context?: FeedContext }) {
+  return context ? <FeedFooter {...context.footer} /> : null;
+}
+
+/** The virtual list's components: module constants, so react-virtuoso never sees new ones. */
+const FEED_COMPONENTS = { List: FeedList, Scroller: FeedScroller, Footer: FeedFooterSlot };
+
+/** React's key for an entry of the list: its key in the column (stable as the list grows at either end). */
+const entryKey = (_index: number, entry: ShownEntry) => entry.key;
 
 /** What can take focus with Tab, in document order (visible, enabled, not inert). */
 const TABBABLE =
@@ -179,6 +200,14 @@ function openInBrowser(url: string) {
   window.open(url, '_blank', 'noopener,noreferrer');
 }
 
+/** ← / → (`e.key`) from inside `section`: focus moves to the column beside it, if there is one. */
+function toColumnBeside(e: KeyboardEvent, section: Element): void {
+  const to = columnBeside(section, e.key === 'ArrowRight' ? 'next' : 'previous');
+  if (!to) return;
+  e.preventDefault();
+  focusColumn(to);
+}
+
 /** The next (or previous) column of the deck beside `section`, if any. */
 function columnBeside(section: Element, side: 'next' | 'previous'): HTMLElement | null {
   let el = side === 'next' ? section.nextElementSibling : section.previousElementSibling;
@@ -187,8 +216,9 @@ function columnBeside(section: Element, side: 'next' | 'previous'): HTMLElement 
 }
 
 /**
- * Focus moves to a column (← / → from an article): to the article last focused in it when it is
- * still rendered, else the first one in view, else the column's first control.
+ * Focus moves to a column (← / →): to the article last focused in it when it is still rendered,
+ * else the first one in view, else the column itself (a region named by its title; a column with
+ * no post to show, loading, empty, all hidden by its filters or in error), where ← / → go on.
  */
 export function focusColumn(section: HTMLElement): void {
   const feed = section.querySelector<HTMLElement>('[role="feed"]');
@@ -198,7 +228,7 @@ export function focusColumn(section: HTMLElement): void {
   const target =
     (last ? articles.find((a) => a.dataset.entryKey === last) : undefined) ??
     articles.find((a) => a.getBoundingClientRect().bottom > top + 1) ??
-    section.querySelector<HTMLElement>('button');
+    section;
   target?.focus({ preventScroll: true });
   section.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
 }
@@ -234,13 +264,23 @@ export function ColumnView(props: {
   useTick(30_000);
 
   const options = useMemo(() => optionsOf(column), [column]);
-  const filters = useMemo(() => compileFilters(options.filters, globalMute ?? []), [options, globalMute]);
-  const read = useLiveQuery(
-    () => readColumn(db, column.id, limit, filters.active ? filters.keep : undefined, showHidden),
-    [db, column.id, limit, filters, showHidden],
-  );
+  const filters = useMemo(() => columnFilters(column, globalMute ?? []), [column, globalMute]);
+  const keep = filters.active ? filters.keep : undefined;
+  // Read and kept live a page at a time (column-pages.ts): a delivery or a like reads again only
+  // its page, scrolling on reads only the next one, and entries that did not change keep their
+  // objects, so only what changed is rendered again. While new entries wait behind "N new posts"
+  // (`frozenAt`), the pages start at the reading position: what waits takes no room in the
+  // window, which holds what is at or below it, however much arrived since.
+  const read = useColumnPages(db, column.id, limit, keep, showHidden, frozenAt);
   const entries = read?.entries;
-  const hidden = read?.hidden ?? 0;
+  // What waits above the reading position, counted in Dexie (all of it, not what a window holds).
+  const newer = useLiveQuery(
+    () => (frozenAt === null ? null : countNewer(db, column.id, frozenAt, keep, showHidden)),
+    [db, column.id, frozenAt, keep, showHidden],
+  );
+  const newerNow = frozenAt !== null && newer?.after === frozenAt ? newer : null;
+  // What the filters hid, in the list and among what waits.
+  const hidden = (read?.hidden ?? 0) + (newerNow?.hidden ?? 0);
   const cursor = useLiveQuery(async () => (await db.columnCursors.get(column.id)) ?? null, [db, column.id]);
   const reachedEnd = cursor?.reachedEnd ?? false;
   // The reading position (Dexie): undefined while it loads, null before the column has one.
@@ -271,12 +311,24 @@ export function ColumnView(props: {
 
   // While the user reads further down, new entries wait behind a marker instead of shifting the
   // list. "New" is by the time an entry entered the timeline (a repost made now of an old post is new).
-  const { shown, waiting } = useMemo(() => {
+  // (The read made before the column froze holds newer entries until the read from the reading
+  // position answers.)
+  const shown = useMemo(() => {
     const all = entries ?? [];
-    if (!frozenAt) return { shown: all, waiting: 0 };
-    const shownEntries = all.filter((e) => e.at <= frozenAt);
-    return { shown: shownEntries, waiting: all.length - shownEntries.length };
+    return frozenAt ? all.filter((e) => e.at <= frozenAt) : all;
   }, [entries, frozenAt]);
+  const waiting = newerNow?.shown ?? 0;
+  // Shows the newest entries again (what waited included): a page of them, read again from the
+  // top; what is further down is read again as the reader scrolls.
+  const showNewest = useCallback(() => {
+    setFrozenAt(null);
+    setLimit(PAGE);
+  }, []);
+  // A column never looks empty while it holds posts: with nothing at or below the reading position
+  // (older than the whole cache, or all hidden by the filters), what waits is shown, still "New".
+  useEffect(() => {
+    if (frozenAt !== null && read?.top === frozenAt && read.entries.length === 0 && waiting > 0) showNewest();
+  }, [frozenAt, read, showNewest, waiting]);
 
   // Shown to the reader: the window visible (the deck is shown, or this column would not be).
   const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
@@ -333,12 +385,17 @@ export function ColumnView(props: {
     [actions, column.id],
   );
 
+  // One page of older posts asked of the network at a time: the end of the list and its button can
+  // both ask before the column renders again (on X, each page is billed).
+  const askingOlder = useRef(false);
   const loadOlder = useCallback(async () => {
-    if (loadingOlder || !entries) return;
+    if (askingOlder.current || !entries) return;
     // The cache first: everything it holds is shown, even after history reached its beginning.
+    // (Once for the window shown, however often asked.)
     const step = olderStep(entries.length, limit, reachedEnd);
-    if (step === 'show-more') setLimit((l) => l + PAGE);
+    if (step === 'show-more') setLimit((l) => (l === limit ? l + PAGE : l));
     if (step !== 'fetch') return;
+    askingOlder.current = true;
     setLoadingOlder(true);
     setOlderError(null);
     try {
@@ -347,9 +404,10 @@ export function ColumnView(props: {
     } catch (err) {
       setOlderError(describeThrown(t, err, language, 'dialog', account?.network));
     } finally {
+      askingOlder.current = false;
       setLoadingOlder(false);
     }
-  }, [account?.network, actions, column.id, entries, language, limit, loadingOlder, reachedEnd, t]);
+  }, [account?.network, actions, column.id, entries, language, limit, reachedEnd, t]);
 
   const sortable = useSortable({ id: column.id });
   const style = {
@@ -439,6 +497,17 @@ export function ColumnView(props: {
 
   const feedElement = () => body.current?.querySelector<HTMLElement>('[role="feed"]') ?? null;
 
+  // ← / → from the column itself (where they land in a column without a post to focus) or from its
+  // reorder handle, as from an article: whatever a column holds, the keyboard moves on. Not while
+  // the column is being dragged: dnd-kit's keyboard sensor moves it with the same keys.
+  const onColumnKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const onGrip = e.target instanceof HTMLElement && e.target.dataset.columnGrip !== undefined;
+    if (e.target !== e.currentTarget && !(onGrip && !sortable.isDragging)) return;
+    toColumnBeside(e, e.currentTarget);
+  };
+
   /**
    * Moves focus to the article at `index`: at once when it is rendered (scrolled to its start
    * when not wholly in view), else after react-virtuoso has scrolled to it and rendered it.
@@ -493,10 +562,7 @@ export function ColumnView(props: {
     if (target !== article || !plain) return;
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       const section = article.closest('section.column');
-      const to = section && columnBeside(section, e.key === 'ArrowRight' ? 'next' : 'previous');
-      if (!to) return;
-      e.preventDefault();
-      focusColumn(to);
+      if (section) toColumnBeside(e, section);
       return;
     }
     const entry = shown.find((x) => x.key === article.dataset.entryKey);
@@ -516,11 +582,13 @@ export function ColumnView(props: {
 
   // Focus stays in the feed when the virtual list unmounts the focused article (scrolled far away
   // by wheel or scrollbar, or its post deleted): the same entry if it is rendered again, else the
-  // first article in view. Focus the user moved elsewhere is left alone.
-  const lastFocus = useRef<{ key: string; el: HTMLElement } | null>(null);
+  // first article in view. Focus on the list's footer ("Load older posts") that goes away moves to
+  // the last article in view; with no article left, to the column itself. Focus the user moved
+  // elsewhere is left alone.
+  const lastFocus = useRef<{ key: string | null; el: HTMLElement } | null>(null);
   const onBodyFocus = (e: FocusEvent<HTMLDivElement>) => {
     const key = (e.target as HTMLElement).closest('article')?.dataset.entryKey;
-    lastFocus.current = key ? { key, el: e.target as HTMLElement } : null;
+    lastFocus.current = { key: key ?? null, el: e.target as HTMLElement };
     // Where ← / → from another column come back to.
     const section = e.currentTarget.closest<HTMLElement>('section.column');
     if (key && section) section.dataset.lastEntry = key;
@@ -552,12 +620,16 @@ export function ColumnView(props: {
       if (!last || last.el.isConnected) return;
       if (document.activeElement && document.activeElement !== document.body) return;
       const feed = root.querySelector<HTMLElement>('[role="feed"]');
-      if (!feed) return;
-      const articles = [...feed.querySelectorAll<HTMLElement>('article')];
-      const same = articles.find((a) => a.dataset.entryKey === last.key);
-      const top = (feed.closest('[data-virtuoso-scroller]') ?? feed).getBoundingClientRect().top;
-      const inView = articles.find((a) => a.getBoundingClientRect().bottom > top + 1);
-      (same ?? inView)?.focus({ preventScroll: true });
+      const articles = feed ? [...feed.querySelectorAll<HTMLElement>('article')] : [];
+      const view = (feed?.closest('[data-virtuoso-scroller]') ?? feed)?.getBoundingClientRect();
+      const firstInView = () => articles.find((a) => a.getBoundingClientRect().bottom > (view?.top ?? 0) + 1);
+      const lastInView = () =>
+        articles.filter((a) => a.getBoundingClientRect().top < (view?.bottom ?? Infinity) - 1).at(-1);
+      const to =
+        last.key !== null
+          ? (articles.find((a) => a.dataset.entryKey === last.key) ?? firstInView())
+          : (root.querySelector<HTMLElement>('.column-note button') ?? lastInView());
+      (to ?? root.closest<HTMLElement>('section.column'))?.focus({ preventScroll: true });
     });
     observer.observe(root, { childList: true, subtree: true });
     return () => observer.disconnect();
@@ -568,11 +640,14 @@ export function ColumnView(props: {
   // "N new posts"); a post the column no longer holds brings the column itself into view.
   const reveal = useAppStore((s) => (s.reveal?.columnId === column.id ? s.reveal : null));
   useEffect(() => {
-    if (!reveal || entries === undefined) return;
+    // Decided on the read of what is shown now, not one made before the column froze or thawed.
+    if (!reveal || !read || read.top !== frozenAt || (frozenAt !== null && !newerNow)) return;
     const { postId } = reveal;
     const index = postId ? shown.findIndex((e) => e.post?.id === postId) : -1;
-    if (index < 0 && postId && frozenAt !== null && entries.some((e) => e.post?.id === postId)) {
+    if (index < 0 && postId && frozenAt !== null && waiting > 0) {
+      // It may be among what waits: shown, with room in the window for all of it.
       setFrozenAt(null);
+      setLimit((l) => Math.max(l, waiting + PAGE));
       return;
     }
     revealDone();
@@ -581,19 +656,20 @@ export function ColumnView(props: {
       const section = body.current?.closest<HTMLElement>('section.column');
       if (section) focusColumn(section);
     }
-  }, [entries, focusEntry, frozenAt, reveal, shown]);
+  }, [focusEntry, frozenAt, newerNow, read, reveal, shown, waiting]);
 
   // "N new posts": activating it shows them and focuses the first (the button itself goes away).
   const pendingFocus = useRef(false);
   const showNew = () => {
     pendingFocus.current = true;
-    setFrozenAt(null);
+    showNewest();
   };
   useEffect(() => {
-    if (!pendingFocus.current || frozenAt !== null) return;
+    // Once the newest entries are read (the read from the reading position is still shown until then).
+    if (!pendingFocus.current || frozenAt !== null || read?.top !== null) return;
     pendingFocus.current = false;
     focusEntry(0, 'always');
-  }, [focusEntry, frozenAt, shown]);
+  }, [focusEntry, frozenAt, read, shown]);
 
   // Said politely once the count settles (a burst of arrivals is one announcement), not on every render.
   const [announcement, setAnnouncement] = useState('');
@@ -609,7 +685,7 @@ export function ColumnView(props: {
   const markAllRead = async () => {
     const at = await actions.markAllRead(column.id);
     setSeenAt(at);
-    setFrozenAt(null);
+    showNewest();
     virtuoso.current?.scrollToIndex({ index: 0, align: 'start', behavior: 'auto' });
     setNotice(t('reading.menu.markedRead'));
   };
@@ -624,14 +700,97 @@ export function ColumnView(props: {
   // The feed's size is known only once the column has reached the beginning of its history.
   const atBeginning = reachedEnd && (entries?.length ?? 0) < limit;
 
-  const statusText =
-    status?.state === 'error' && status.error
-      ? describeError(t, status.error, language, 'column', account?.network)
-      : null;
-  // Paused or slowed by a budget (or offline): said quietly, with when it checks again.
-  const quietText = quietStatus(t, status, language, account?.network);
+  // What went wrong, naming the profile and network it concerns (a monitor: each profile in trouble).
+  const problems = problemLines(t, status, accounts, language, account?.network);
+  const statusText = problems.length ? problems.map((p) => p.text).join('\n') : null;
+  // Paused or slowed by a budget (or offline): said quietly, with when it checks again (a monitor's
+  // paused profiles are among its problems above).
+  const quietText = status?.profiles?.length
+    ? null
+    : quietStatus(
+        t,
+        status,
+        language,
+        accounts.find((a) => a.profile.id === status?.profileId)?.network ?? account?.network,
+      );
   const networks = column.kind === 'monitor' ? monitorNetworks(column, accounts) : '';
-  const unread = (e: ShownEntry) => seenAt !== undefined && seenAt !== null && e.at > seenAt && !e.gap;
+  // The virtual list's props stay the same objects while what they say is the same: react-virtuoso
+  // renders its items again whenever `itemContent` or `context` change, and a column renders at
+  // every status from main (each poll) and every 30 s (relative times).
+  const total = atBeginning ? shown.length : -1;
+  const media = options.media;
+  const network = account?.network;
+  const itemContent = useCallback(
+    (i: number, entry: ShownEntry) =>
+      entry.gap ? (
+        <GapMarker
+          entry={{ ...entry, gap: entry.gap }}
+          columnId={column.id}
+          position={i + 1}
+          total={total}
+          language={language}
+          network={network}
+        />
+      ) : (
+        <PostCard
+          entry={entry}
+          position={i + 1}
+          total={total}
+          language={language}
+          onAct={onAct}
+          onTool={onTool}
+          previews={media}
+          unread={seenAt !== undefined && seenAt !== null && entry.at > seenAt}
+          actAs={entry.post ? actAsFor(entry.post.network, entry.via) : undefined}
+        />
+      ),
+    [actAsFor, column.id, language, media, network, onAct, onTool, seenAt, total],
+  );
+  const olderNow = useRef(loadOlder);
+  olderNow.current = loadOlder;
+  const onEndReached = useCallback(() => void olderNow.current(), []);
+  const onRangeChanged = useCallback(
+    (r: { startIndex: number; endIndex: number }) => {
+      range.current = r;
+      scheduleReport();
+    },
+    [scheduleReport],
+  );
+  const onAtTopStateChange = useCallback(
+    (top: boolean) => {
+      setAtTop(top);
+      // Back at the top after reading down: what waited is shown, and the "New" markers move on to
+      // stand for what came since. (The first "at top" of a column restored at its reading position
+      // keeps the new posts waiting.)
+      if (top && leftTop.current) {
+        setSeenAt((seen) => readAtNow.current ?? seen);
+        showNewest();
+      } else if (!top) {
+        leftTop.current = true;
+        setFrozenAt((f) => f ?? shownRef.current[0]?.at ?? null);
+      }
+    },
+    [showNewest],
+  );
+  const feedLabel = t('columns.feed', { title });
+  const clearedAt = cursor?.clearedAt ?? null;
+  // When filters hid a whole page, the list did not grow: scrolling cannot ask again.
+  const canAskOlder = !!cursor && !reachedEnd && (entries?.length ?? 0) < limit;
+  const feedContext = useMemo<FeedContext>(
+    () => ({
+      label: feedLabel,
+      busy: loadingOlder,
+      footer: {
+        loading: loadingOlder,
+        end: atBeginning,
+        clearedAt,
+        error: olderError,
+        language,
+        onLoadOlder: canAskOlder ? () => void olderNow.current() : undefined,
+      },
+    }),
+    [atBeginning, canAskOlder, clearedAt, feedLabel, language, loadingOlder, olderError],
+  );
 
   return (
     <section
@@ -640,11 +799,14 @@ export function ColumnView(props: {
       className={`column${sortable.isDragging ? ' dragging' : ''}${options.density === 'compact' ? ' compact' : ''}`}
       aria-labelledby={titleId}
       data-column-id={column.id}
+      tabIndex={-1}
+      onKeyDown={onColumnKeyDown}
     >
       <header className="column-head">
         <button
           type="button"
           className="icon grip"
+          data-column-grip=""
           aria-label={t('columns.drag', { title })}
           title={t('columns.drag', { title })}
           {...sortable.attributes}
@@ -719,7 +881,11 @@ export function ColumnView(props: {
       </header>
       {statusText && (
         <p className="column-status error" role="status">
-          {statusText}
+          {problems.map((p, i) => (
+            <span key={`${p.profileId}-${i}`} className="problem-line">
+              {p.text}
+            </span>
+          ))}
         </p>
       )}
       {quietText && (
@@ -802,67 +968,13 @@ export function ColumnView(props: {
           <Virtuoso<ShownEntry, FeedContext>
             ref={virtuoso}
             data={shown}
-            context={{ label: t('columns.feed', { title }), busy: loadingOlder }}
-            components={{
-              List: FeedList,
-              Scroller: FeedScroller,
-              Footer: () => (
-                <FeedFooter
-                  loading={loadingOlder}
-                  end={atBeginning}
-                  clearedAt={cursor?.clearedAt ?? null}
-                  error={olderError}
-                  language={language}
-                  // When filters hid a whole page, the list did not grow: scrolling cannot ask again.
-                  onLoadOlder={
-                    cursor && !reachedEnd && (entries?.length ?? 0) < limit ? () => void loadOlder() : undefined
-                  }
-                />
-              ),
-            }}
-            computeItemKey={(_, entry) => entry.key}
-            itemContent={(i, entry) =>
-              entry.gap ? (
-                <GapMarker
-                  entry={{ ...entry, gap: entry.gap }}
-                  columnId={column.id}
-                  position={i + 1}
-                  total={atBeginning ? shown.length : -1}
-                  language={language}
-                  network={account?.network}
-                />
-              ) : (
-                <PostCard
-                  entry={entry}
-                  position={i + 1}
-                  total={atBeginning ? shown.length : -1}
-                  language={language}
-                  onAct={onAct}
-                  onTool={onTool}
-                  previews={options.media}
-                  unread={unread(entry)}
-                  actAs={entry.post ? actAsFor(entry.post.network, entry.via) : undefined}
-                />
-              )
-            }
-            endReached={() => void loadOlder()}
-            rangeChanged={(r) => {
-              range.current = r;
-              scheduleReport();
-            }}
-            atTopStateChange={(top) => {
-              setAtTop(top);
-              // Back at the top after reading down: what waited is shown, and the "New" markers
-              // move on to stand for what came since. (The first "at top" of a column restored at
-              // its reading position keeps the new posts waiting.)
-              if (top && leftTop.current) {
-                setSeenAt((seen) => readAtNow.current ?? seen);
-                setFrozenAt(null);
-              } else if (!top) {
-                leftTop.current = true;
-                setFrozenAt((f) => f ?? shown[0]?.at ?? null);
-              }
-            }}
+            context={feedContext}
+            components={FEED_COMPONENTS}
+            computeItemKey={entryKey}
+            itemContent={itemContent}
+            endReached={onEndReached}
+            rangeChanged={onRangeChanged}
+            atTopStateChange={onAtTopStateChange}
             increaseViewportBy={400}
           />
         )}
@@ -876,30 +988,34 @@ export function ColumnView(props: {
   );
 }
 
-function FeedFooter(props: {
+interface FeedFooterProps {
   loading: boolean;
   end: boolean;
   clearedAt: string | null;
   error: string | null;
   language: string;
   onLoadOlder?: (() => void) | undefined;
-}) {
+}
+
+function FeedFooter(props: FeedFooterProps) {
   const { t } = useTranslation();
-  const more = props.onLoadOlder && (
-    <button type="button" onClick={props.onLoadOlder}>
-      {t('reading.loadOlder')}
-    </button>
-  );
-  if (props.error) {
+  const { onLoadOlder, loading } = props;
+  if (props.error || onLoadOlder) {
+    // One button, kept in its place, asks for older posts and says while they load: focus on it
+    // (Ctrl+End, Tab) stays when reaching it scrolls the list to its end and loading starts, and
+    // when loading fails.
     return (
-      <div className="column-note error">
-        <p>{props.error}</p>
-        {more}
+      <div className={props.error ? 'column-note error' : 'column-note'}>
+        {props.error ? <p>{props.error}</p> : null}
+        {onLoadOlder ? (
+          <button type="button" aria-disabled={loading || undefined} onClick={loading ? undefined : onLoadOlder}>
+            {t(loading ? 'columns.loadingOlder' : 'reading.loadOlder')}
+          </button>
+        ) : null}
       </div>
     );
   }
-  if (props.loading) return <p className="column-note">{t('columns.loadingOlder')}</p>;
-  if (more) return <div className="column-note">{more}</div>;
+  if (loading) return <p className="column-note">{t('columns.loadingOlder')}</p>;
   if (props.end && props.clearedAt) {
     return (
       <p className="column-note">

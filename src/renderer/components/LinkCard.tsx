@@ -16,8 +16,13 @@ type Card = NonNullable<Post['card']>;
  * (a label or "sensitive" on the post covers its card's picture too).
  */
 export function LinkCard(props: { post: Post | QuotedPost }) {
-  const { post } = props;
   const { t } = useTranslation();
+  return <PostLinkCard t={t} post={props.post} />;
+}
+
+/** `LinkCard` with the caller's `t` (a post card translates once for all its parts). */
+export function PostLinkCard(props: { t: TFunction; post: Post | QuotedPost }) {
+  const { t, post } = props;
   const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
   const mediaFolded = (post.moderation ?? []).some((m) => m.scope === 'media');
   const imageUrl = post.card?.imageUrl && !mediaFolded ? post.card.imageUrl : null;

@@ -5,17 +5,66 @@ import type { TFunction } from 'i18next';
 import { useEffect, useId, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NETWORK_NAMES, NETWORKS, type Account, type NetworkId } from '../../shared/model';
-import { languageChoices } from './languages';
+import { codePointOf, isInvisible, type HashtagRefusal } from '../../shared/hashtag-rules';
+import { LanguageSelect } from './LanguageSelect';
 import { canMonitor, type MonitorDraft, type MonitorProblem } from './monitor-form';
 import './monitor.css';
 
-/** The words of a problem of the monitor form, in the UI's language. */
-export function monitorProblemText(t: TFunction, p: MonitorProblem): string {
+/**
+ * Why `item` (a hashtag as typed) is no hashtag on the chosen networks, in the UI's language:
+ * the networks named as a list ("X and Mastodon", "X et Mastodon"), an invisible character by its
+ * code point ("U+200D (an invisible character)").
+ */
+export function hashtagRefusalText(t: TFunction, language: string, item: string, refusal: HashtagRefusal): string {
+  const shown = `#${item.replace(/^[#＃]+/u, '')}`;
+  const networks = (ids: readonly NetworkId[]) =>
+    new Intl.ListFormat(language, { type: 'conjunction' }).format(ids.map((n) => NETWORK_NAMES[n]));
+  const char = (c: string) =>
+    isInvisible(c)
+      ? t('monitorForm.invisibleChar', { code: codePointOf(c) })
+      : t('monitorForm.quotedChar', { char: c });
+  switch (refusal.kind) {
+    case 'alone':
+      return t('monitorForm.errors.hashtagAlone');
+    case 'doubleSign':
+      return t('monitorForm.errors.hashtagDoubleSign', { item, tag: refusal.tag });
+    case 'needsLetter':
+      return t('monitorForm.errors.hashtagNeedsLetter', {
+        item: shown,
+        networks: networks(refusal.networks),
+        count: refusal.networks.length,
+      });
+    case 'badStart':
+      return t('monitorForm.errors.hashtagBadStart', {
+        item: shown,
+        networks: networks(refusal.networks),
+        count: refusal.networks.length,
+        char: char(refusal.char),
+      });
+    case 'stops':
+      return t('monitorForm.errors.hashtagStops', {
+        item: shown,
+        networks: networks(refusal.networks),
+        count: refusal.networks.length,
+        char: char(refusal.char),
+        linked: refusal.linked,
+      });
+    case 'tooLong':
+      return t('monitorForm.errors.hashtagTooLong', { item: shown, max: refusal.max });
+  }
+}
+
+/** The words of a problem of the monitor form, in the UI's language (`language`: its BCP 47 tag). */
+export function monitorProblemText(t: TFunction, p: MonitorProblem, language: string): string {
   switch (p.key) {
     case 'needQuery':
       return t('reasons.monitor-needs-query');
     case 'hashtagHasSpace':
       return t('reasons.hashtag-has-space');
+    case 'notHashtag':
+      return p.hashtag
+        ? hashtagRefusalText(t, language, p.hashtag.item, p.hashtag.refusal)
+        : t('monitorForm.errors.invalid');
     default:
       return t(`monitorForm.errors.${p.key}`, p.params ?? {});
   }
@@ -43,7 +92,6 @@ export function MonitorFields(props: {
       ).filter(([, accounts]) => accounts.length > 0) as Array<readonly [NetworkId, Account[]]>,
     [props.accounts],
   );
-  const languages = useMemo(() => languageChoices(props.language), [props.language]);
 
   // The field a problem is about gets focus, so a keyboard user lands where the fix is.
   useEffect(() => {
@@ -69,7 +117,7 @@ export function MonitorFields(props: {
   const errorText = (field: MonitorProblem['field']) =>
     problem?.field === field && (
       <p id={id(`${field}-error`)} className="form-error" role="alert">
-        {monitorProblemText(t, problem)}{' '}
+        {monitorProblemText(t, problem, props.language)}{' '}
         {problem.key === 'hashtagHasSpace' && (
           <button type="button" onClick={() => props.onKeywordsInstead(String(problem.params?.item ?? ''))}>
             {t('monitorForm.keywordsInstead', { item: String(problem.params?.item ?? '').replace(/^#+/u, '') })}
@@ -148,19 +196,13 @@ export function MonitorFields(props: {
       {text('exclude', t('monitorForm.excludePlaceholder'))}
       <div className="field">
         <label htmlFor={id('language')}>{t('monitorForm.language')}</label>
-        <select
+        <LanguageSelect
           id={id('language')}
           value={draft.language}
-          aria-describedby={id('language-help')}
-          onChange={(e) => set({ language: e.target.value })}
-        >
-          <option value="">{t('monitorForm.anyLanguage')}</option>
-          {languages.map((l) => (
-            <option key={l.code} value={l.code}>
-              {l.name}
-            </option>
-          ))}
-        </select>
+          onChange={(language) => set({ language })}
+          language={props.language}
+          describedBy={id('language-help')}
+        />
         <span id={id('language-help')} className="muted small">
           {t('monitorForm.languageHelp')}
         </span>

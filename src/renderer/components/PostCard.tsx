@@ -15,7 +15,6 @@ import {
   AtSign,
   Bell,
   Check,
-  Ellipsis,
   ExternalLink,
   Heart,
   MessageCircle,
@@ -26,7 +25,7 @@ import {
   UserPlus,
   type LucideIcon,
 } from 'lucide-react';
-import { Fragment, memo, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, memo, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PostAction } from '../../shared/adapter';
 import {
@@ -42,7 +41,7 @@ import {
 } from '../../shared/model';
 import type { ShownEntry } from '../db/database';
 import { useAppStore } from '../state/store';
-import { LinkCard } from './LinkCard';
+import { PostLinkCard } from './LinkCard';
 import { MenuButton, type MenuEntry } from './MenuButton';
 import { initialsOf, pollShares, pollTurnout, segmentText, spokenName, splitEmoji, webUrlOf } from './post-text';
 import { formatAge, formatFull, formatShortAge } from './time';
@@ -91,8 +90,14 @@ export const PostCard = memo(function PostCard(props: {
 }) {
   const { entry, language, onAct, onTool, actAs } = props;
   const previews = props.previews ?? true;
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // Words every card repeats, translated once per language (`said`).
+  const lang = i18n.resolvedLanguage ?? i18n.language;
+  const say = (key: string, count?: number) => said(t, lang, key, count);
   const { post, notification } = entry;
+  // The age it shows stays true while the card stays on screen (the card is drawn again only then).
+  const about = notification && !['mention', 'reply', 'quote'].includes(notification.kind);
+  useAgeStep(about || !post ? entry.at : post.createdAt);
   // A like or repost sent and not answered yet (the core may be away): said so by the counts.
   const pending = useAppStore((s) => (post ? s.pendingActs[post.id] === true : false));
   // Cross-network columns: the CM's profile that met the entry ("X · @brand").
@@ -140,7 +145,7 @@ export const PostCard = memo(function PostCard(props: {
           {flags}
           <div className="notification-actors" aria-hidden="true">
             {notification.actors.slice(0, 6).map((a) => (
-              <Avatar key={a.id} profile={a} size="small" decorative />
+              <AvatarView key={a.id} t={t} profile={a} size="small" decorative />
             ))}
           </div>
           <p className="notification-head">
@@ -155,7 +160,7 @@ export const PostCard = memo(function PostCard(props: {
           </p>
           {post ? (
             <div className="notification-post">
-              <PostContent post={post} language={language} previews={previews} />
+              <PostContent t={t} post={post} language={language} previews={previews} />
             </div>
           ) : (
             notification.kind === 'follow' && (
@@ -176,8 +181,8 @@ export const PostCard = memo(function PostCard(props: {
   if (!post) return null;
   const liked = post.viewer?.liked ?? false;
   const reposted = post.viewer?.reposted ?? false;
-  const age = formatAge(post.createdAt, language) ?? t('post.now');
-  const shortAge = formatShortAge(post.createdAt, language) ?? t('post.now');
+  const age = formatAge(post.createdAt, language) ?? say('post.now');
+  const shortAge = formatShortAge(post.createdAt, language) ?? say('post.now');
   const base = postLabel(t, entry, post, age);
   const label = named(
     props.replyingTo ? t('reading.post.labelReplying', { label: base, name: spokenName(props.replyingTo) }) : base,
@@ -188,23 +193,23 @@ export const PostCard = memo(function PostCard(props: {
   const as = actAs?.value;
   const web = webUrlOf(post.url);
   const menu: MenuEntry[] = [
-    { label: t('reading.post.thread'), onSelect: () => onTool?.(post, 'thread', as), disabled: !onTool },
+    { label: say('reading.post.thread'), onSelect: () => onTool?.(post, 'thread', as), disabled: !onTool },
     {
       label: t('reading.post.profile', { handle: post.author.handle }),
       onSelect: () => onTool?.(post, 'profile', as),
       disabled: !onTool,
     },
     {
-      label: t('post.openInBrowser'),
+      label: say('post.openInBrowser'),
       onSelect: () => onTool?.(post, 'open'),
       disabled: !web || !onTool,
-      ...(web ? {} : { description: t('reading.post.noAddress') }),
+      ...(web ? {} : { description: say('reading.post.noAddress') }),
     },
     {
-      label: t('reading.post.copyLink'),
+      label: say('reading.post.copyLink'),
       onSelect: () => onTool?.(post, 'copy'),
       disabled: !web || !onTool,
-      ...(web ? {} : { description: t('reading.post.noAddress') }),
+      ...(web ? {} : { description: say('reading.post.noAddress') }),
     },
   ];
   if (actAs && actAs.options.length > 1) {
@@ -225,10 +230,10 @@ export const PostCard = memo(function PostCard(props: {
       {onTool ? (
         // The picture opens the profile too, for the pointer; the keyboard has the name's button.
         <div className="avatar-button" onClick={() => onTool(post, 'profile', as)}>
-          <Avatar profile={post.author} />
+          <AvatarView t={t} profile={post.author} />
         </div>
       ) : (
-        <Avatar profile={post.author} />
+        <AvatarView t={t} profile={post.author} />
       )}
       <div className="post-main">
         {flags}
@@ -259,11 +264,12 @@ export const PostCard = memo(function PostCard(props: {
         )}
         {entry.repostedBy && (
           <p className="post-context post-reposted-by">
-            <Repeat2 size={13} aria-hidden="true" />{' '}
+            {GLYPHS.reposted}{' '}
             <span>{fillName(t('post.repostedBy', { name: MARK }), <ProfileName profile={entry.repostedBy} />)}</span>
           </p>
         )}
         <PostHead
+          t={t}
           author={post.author}
           createdAt={post.createdAt}
           age={shortAge}
@@ -276,60 +282,55 @@ export const PostCard = memo(function PostCard(props: {
               }
             : {})}
         />
-        <PostContent post={post} language={language} previews={previews} />
+        <PostContent t={t} post={post} language={language} previews={previews} />
         <footer className={`post-counts${pending ? ' pending' : ''}`} aria-busy={pending || undefined}>
           <button
             type="button"
-            aria-label={`${t('reading.post.reply')}, ${t('post.replies', { count: post.metrics.replies })}`}
-            title={t('reading.post.reply')}
+            aria-label={`${say('reading.post.reply')}, ${say('post.replies', post.metrics.replies)}`}
+            title={say('reading.post.reply')}
             disabled={!canWrite}
             onClick={() => onTool?.(post, 'reply', as)}
           >
-            <MessageCircle size={15} aria-hidden="true" /> {post.metrics.replies}
+            {GLYPHS.reply} {post.metrics.replies}
           </button>
           <button
             type="button"
             className="reposted"
             aria-pressed={reposted}
-            aria-label={`${t('post.repost')}, ${t('post.reposts', { count: post.metrics.reposts })}`}
+            aria-label={`${say('post.repost')}, ${say('post.reposts', post.metrics.reposts)}`}
             disabled={!canAct}
             onClick={() => onAct?.(post, reposted ? 'unrepost' : 'repost', actAs?.value)}
           >
-            <Repeat2 size={15} aria-hidden="true" /> {post.metrics.reposts}
+            {GLYPHS.repost} {post.metrics.reposts}
           </button>
           <button
             type="button"
-            aria-label={`${t('reading.post.quote')}, ${t('reading.post.quotes', { count: post.metrics.quotes })}`}
-            title={t('reading.post.quote')}
+            aria-label={`${say('reading.post.quote')}, ${say('reading.post.quotes', post.metrics.quotes)}`}
+            title={say('reading.post.quote')}
             disabled={!canWrite}
             onClick={() => onTool?.(post, 'quote', as)}
           >
-            <Quote size={15} aria-hidden="true" /> {post.metrics.quotes}
+            {GLYPHS.quote} {post.metrics.quotes}
           </button>
           <button
             type="button"
             aria-pressed={liked}
-            aria-label={`${t('post.like')}, ${t('post.likes', { count: post.metrics.likes })}`}
+            aria-label={`${say('post.like')}, ${say('post.likes', post.metrics.likes)}`}
             data-testid="likes"
             disabled={!canAct}
             onClick={() => onAct?.(post, liked ? 'unlike' : 'like', actAs?.value)}
           >
-            <Heart size={15} aria-hidden="true" fill={liked ? 'currentColor' : 'none'} /> {post.metrics.likes}
+            {liked ? GLYPHS.liked : GLYPHS.like} {post.metrics.likes}
           </button>
           {actAs && actAs.options.length > 1 && actAs.value && (
             <span className="acting-as" title={t('reading.post.actingAs', { handle: handleOf(actAs) })}>
               {t('reading.post.as', { handle: handleOf(actAs) })}
             </span>
           )}
-          <MenuButton
-            className="post-more"
-            label={t('reading.post.more')}
-            icon={<Ellipsis size={15} aria-hidden="true" />}
-            entries={menu}
-          />
+          <MenuButton className="post-more" label={say('reading.post.more')} icon={GLYPHS.more} entries={menu} />
           {pending && (
             <span className="act-pending" role="status">
-              {t('post.pending')}
+              {say('post.pending')}
             </span>
           )}
         </footer>
@@ -337,6 +338,93 @@ export const PostCard = memo(function PostCard(props: {
     </article>
   );
 });
+
+/**
+ * The icons of a post's buttons and of "reposted by", the ones every card repeats: lucide's
+ * drawings (message-circle, repeat-2, quote, heart, ellipsis) painted by styles.css (`.glyph`) as
+ * masks in the text's colour, on one empty element each. Inline SVG (lucide-react) costs each card
+ * five SVG trees to build and, in Chromium, paint chunks of their own that every frame's
+ * compositing update walks again (about 40% of it on a deck of ten columns, bench/deck-scroll.mjs).
+ * Decorative: each button is named by its `aria-label`.
+ */
+const glyph = (name: string, size = '') => <span className={`glyph glyph-${name}${size}`} aria-hidden="true" />;
+const GLYPHS = {
+  reply: glyph('reply'),
+  repost: glyph('repost'),
+  quote: glyph('quote'),
+  like: glyph('like'),
+  liked: glyph('liked'),
+  more: glyph('more'),
+  reposted: glyph('repost', ' small'),
+};
+
+/**
+ * The clock post cards read their ages from: one timer for every card on screen, ticking every
+ * 30 s while any card listens (`useAgeStep`).
+ */
+const ageClock = {
+  now: Date.now(),
+  listeners: new Set<() => void>(),
+  timer: null as ReturnType<typeof setInterval> | null,
+};
+function listenToAgeClock(listener: () => void): () => void {
+  ageClock.listeners.add(listener);
+  if (!ageClock.timer) {
+    ageClock.now = Date.now();
+    ageClock.timer = setInterval(() => {
+      ageClock.now = Date.now();
+      for (const l of ageClock.listeners) l();
+    }, 30_000);
+  }
+  return () => {
+    ageClock.listeners.delete(listener);
+    if (ageClock.listeners.size === 0 && ageClock.timer) {
+      clearInterval(ageClock.timer);
+      ageClock.timer = null;
+    }
+  };
+}
+
+/**
+ * Where an age (`iso`, an ISO instant) is at `now` (ms) in the units it is said in (`formatAge`,
+ * `formatShortAge`: minutes under an hour, hours under a day, then days): the number changes
+ * exactly when the words may. Each unit has its own range (minutes < 60, hours 61–83, days 101+).
+ */
+export function ageStep(iso: string, now: number): number {
+  const minutes = Math.floor((now - Date.parse(iso)) / 60_000);
+  if (minutes < 60) return minutes;
+  if (minutes < 24 * 60) return 60 + Math.floor(minutes / 60);
+  return 100 + Math.floor(minutes / (24 * 60));
+}
+
+/**
+ * Draws the calling card again when its age in words changes ("2 min" → "3 min"), and only then:
+ * the cards are memoized (PostCard), so nothing else would redraw a card that stays on screen.
+ */
+function useAgeStep(iso: string): void {
+  const step = () => ageStep(iso, ageClock.now);
+  useSyncExternalStore(listenToAgeClock, step, step);
+}
+
+/** Translations remembered by `said`: language, key and count → text. */
+const repeatedWords = new Map<string, string>();
+
+/**
+ * `t(key)`, or `t(key, { count })`, remembered per language: the names and counts every card
+ * repeats (about fifteen a card) are translated once, not each time a card scrolls into a column
+ * (i18next resolves the key, picks the plural and interpolates at every call). Only for keys
+ * whose text depends on nothing else.
+ */
+function said(t: TFunction, language: string, key: string, count?: number): string {
+  const id = `${language}\u0000${key}\u0000${count ?? ''}`;
+  let text = repeatedWords.get(id);
+  if (text === undefined) {
+    text = count === undefined ? t(key) : t(key, { count });
+    if (repeatedWords.size >= 4096) repeatedWords.clear();
+    repeatedWords.set(id, text);
+  }
+  return text;
+}
 
 /** The handle of the profile that acts (without '@'). */
 const handleOf = (actAs: ActAs) => actAs.options.find((o) => o.id === actAs.value)?.handle ?? '';
@@ -469,6 +557,7 @@ function ProfileName(props: { profile: Profile }) {
  * profile, and with `onThread` the time is one that opens the thread (named `threadLabel`).
  */
 function PostHead(props: {
+  t: TFunction;
   author: Profile;
   createdAt: string;
   age: string;
@@ -477,8 +566,7 @@ function PostHead(props: {
   onThread?: () => void;
   threadLabel?: string;
 }) {
-  const { author, createdAt, age, language, onProfile, onThread } = props;
-  const { t } = useTranslation();
+  const { t, author, createdAt, age, language, onProfile, onThread } = props;
   // Name and handle on one line that hides the handle whole when it does not fit beside the
   // name (it wraps onto a clipped second line), never leaving a lone "@".
   const who = (
@@ -534,20 +622,19 @@ export function PostPreview(props: { post: Post; language: string }) {
   const age = formatShortAge(post.createdAt, language) ?? t('post.now');
   return (
     <div className="post-preview">
-      <Avatar profile={post.author} size="small" />
+      <AvatarView t={t} profile={post.author} size="small" />
       <div className="post-main">
-        <PostHead author={post.author} createdAt={post.createdAt} age={age} language={language} />
-        <PostContent post={post} language={language} previews={false} />
+        <PostHead t={t} author={post.author} createdAt={post.createdAt} age={age} language={language} />
+        <PostContent t={t} post={post} language={language} previews={false} />
       </div>
     </div>
   );
 }
 
 /** The post's words, media and quote, behind its folds (content warning, filter, label). */
-function PostContent(props: { post: Post | QuotedPost; language: string; previews?: boolean }) {
-  const { post, language } = props;
+function PostContent(props: { t: TFunction; post: Post | QuotedPost; language: string; previews?: boolean }) {
+  const { t, post, language } = props;
   const previews = props.previews ?? true;
-  const { t } = useTranslation();
   const folds = (post.moderation ?? []).filter((m) => m.scope === 'post');
   const foldable = post.contentWarning !== undefined || folds.length > 0;
   const [unfolded, setUnfolded] = useState(false);
@@ -579,13 +666,13 @@ function PostContent(props: { post: Post | QuotedPost; language: string; preview
         <>
           {post.text && (
             <p className="post-text" dir="auto">
-              <PostText post={post} />
+              <PostText t={t} post={post} />
             </p>
           )}
-          {previews ? <MediaList post={post} /> : <MediaNamed post={post} />}
-          {post.poll && <PollView poll={post.poll} emojis={post.emojis} language={language} />}
-          <LinkCard post={post} />
-          {quote && <QuotedCard post={quote} language={language} previews={previews} />}
+          {previews ? <MediaList t={t} post={post} /> : <MediaNamed t={t} post={post} />}
+          {post.poll && <PollView t={t} poll={post.poll} emojis={post.emojis} language={language} />}
+          <PostLinkCard t={t} post={post} />
+          {quote && <QuotedCard t={t} post={quote} language={language} previews={previews} />}
           {quoteUnavailable && (
             <p className="quote unavailable">
               {t(`post.quoteUnavailable.${quoteUnavailable}`, {
@@ -600,17 +687,17 @@ function PostContent(props: { post: Post | QuotedPost; language: string; preview
 }
 
 /** The quoted post, compact, inside the card of the post that quotes it. */
-function QuotedCard(props: { post: QuotedPost; language: string; previews: boolean }) {
-  const { post, language, previews } = props;
-  const { t } = useTranslation();
+function QuotedCard(props: { t: TFunction; post: QuotedPost; language: string; previews: boolean }) {
+  const { t, post, language, previews } = props;
+  useAgeStep(post.createdAt);
   const age = formatShortAge(post.createdAt, language) ?? t('post.now');
   return (
     <div className="quote" role="group" aria-label={t('post.quoteOf', { name: spokenName(post.author) })}>
       <div className="quote-head">
-        <Avatar profile={post.author} size="tiny" />
-        <PostHead author={post.author} createdAt={post.createdAt} age={age} language={language} />
+        <AvatarView t={t} profile={post.author} size="tiny" />
+        <PostHead t={t} author={post.author} createdAt={post.createdAt} age={age} language={language} />
       </div>
-      <PostContent post={post} language={language} previews={previews} />
+      <PostContent t={t} post={post} language={language} previews={previews} />
     </div>
   );
 }
@@ -621,9 +708,8 @@ function QuotedCard(props: { post: QuotedPost; language: string; previews: boole
  * whose target is not a web address (a Bluesky link facet may carry any URI: `javascript:`,
  * `data:`, `file:`) shows as text, not as a link.
  */
-function PostText(props: { post: Post | QuotedPost }) {
-  const { post } = props;
-  const { t } = useTranslation();
+function PostText(props: { t: TFunction; post: Post | QuotedPost }) {
+  const { t, post } = props;
   return segmentText(post.text, post.entities).map((s, i) => {
     switch (s.kind) {
       case 'text':
@@ -706,9 +792,8 @@ export function moderationText(t: TFunction, m: Moderation): string {
 /** Bluesky's global label values (atproto: packages/api/src/moderation/const/labels.ts). */
 const KNOWN_LABELS = new Set(['porn', 'sexual', 'nudity', 'graphic-media', 'gore', '!warn']);
 
-function MediaList(props: { post: Post | QuotedPost }) {
-  const { post } = props;
-  const { t } = useTranslation();
+function MediaList(props: { t: TFunction; post: Post | QuotedPost }) {
+  const { t, post } = props;
   const folds = (post.moderation ?? []).filter((m) => m.scope === 'media');
   const [shown, setShown] = useState(false);
   // "Show media" and "Hide media" are two buttons in two places: the one that replaces the button
@@ -745,7 +830,7 @@ function MediaList(props: { post: Post | QuotedPost }) {
   return (
     <>
       {post.media.map((m, i) => (
-        <MediaItem key={`${i}:${m.url ?? ''}`} media={m} />
+        <MediaItem key={`${i}:${m.url ?? ''}`} t={t} media={m} />
       ))}
       {folds.length > 0 && (
         <button ref={toggle} type="button" className="media-hide" aria-expanded={true} onClick={() => flip(false)}>
@@ -760,8 +845,8 @@ function MediaList(props: { post: Post | QuotedPost }) {
  * Media previews off (the column's option): each medium named in words ("Image: a red bike"),
  * nothing loaded.
  */
-function MediaNamed(props: { post: Post | QuotedPost }) {
-  const { t } = useTranslation();
+function MediaNamed(props: { t: TFunction; post: Post | QuotedPost }) {
+  const { t } = props;
   if (props.post.media.length === 0) return null;
   return (
     <ul className="media-named">
@@ -774,16 +859,15 @@ function MediaNamed(props: { post: Post | QuotedPost }) {
   );
 }
 
-function MediaItem(props: { media: Media }) {
-  const { media: m } = props;
-  if (m.kind === 'audio') return <AudioItem media={m} />;
-  if (m.kind === 'file') return <FileItem media={m} />;
-  return <VisualItem media={m} />;
+function MediaItem(props: { t: TFunction; media: Media }) {
+  const { t, media: m } = props;
+  if (m.kind === 'audio') return <AudioItem t={t} media={m} />;
+  if (m.kind === 'file') return <FileItem t={t} media={m} />;
+  return <VisualItem t={t} media={m} />;
 }
 
-function VisualItem(props: { media: Media }) {
-  const { media: m } = props;
-  const { t } = useTranslation();
+function VisualItem(props: { t: TFunction; media: Media }) {
+  const { t, media: m } = props;
   const [broken, setBroken] = useState(false);
   const alt = m.alt.trim() || t('post.noAlt');
   // An address that would not load says so in words, beside the description.
@@ -819,9 +903,8 @@ const loadable = (url: string | null): URL | null => {
  * until played (`preload="none"`, https only, as the CSP allows), and a link to open it in the
  * browser.
  */
-function AudioItem(props: { media: Media }) {
-  const { media: m } = props;
-  const { t } = useTranslation();
+function AudioItem(props: { t: TFunction; media: Media }) {
+  const { t, media: m } = props;
   const label = t('post.mediaKind.audio', { alt: m.alt.trim() || t('post.noAlt') });
   const source = loadable(m.url);
   const web = webUrlOf(m.url);
@@ -848,9 +931,8 @@ function AudioItem(props: { media: Media }) {
  * Remote media the server did not fetch (Mastodon `unknown`): "Attachment (not loaded by the
  * server): <host>", a link that opens it in the browser, and its description when it has one.
  */
-function FileItem(props: { media: Media }) {
-  const { media: m } = props;
-  const { t } = useTranslation();
+function FileItem(props: { t: TFunction; media: Media }) {
+  const { t, media: m } = props;
   const web = webUrlOf(m.url);
   const text = web ? t('post.fileLink', { host: web.host }) : t('post.fileNoLink');
   return (
@@ -889,9 +971,8 @@ function timeUntil(iso: string, language: string): string {
  * "Closed". While the network hides the counts until the end, the options are listed without
  * shares, with a word that says so.
  */
-function PollView(props: { poll: Poll; emojis: readonly CustomEmoji[] | undefined; language: string }) {
-  const { poll, emojis, language } = props;
-  const { t } = useTranslation();
+function PollView(props: { t: TFunction; poll: Poll; emojis: readonly CustomEmoji[] | undefined; language: string }) {
+  const { t, poll, emojis, language } = props;
   const shares = pollShares(poll);
   const turnout = pollTurnout(poll);
   const hidden = shares.every((s) => s.percent === null);
@@ -934,10 +1015,17 @@ function PollView(props: { poll: Poll; emojis: readonly CustomEmoji[] | undefine
 /** Avatar sides in CSS pixels (styles.css: `.avatar`, `.avatar.small`…). */
 const AVATAR_SIZES = { tiny: 20, small: 28, normal: 40, large: 64 } as const;
 
+type AvatarProps = { profile: Profile; size?: 'small' | 'tiny' | 'large'; decorative?: boolean };
+
 /** A profile picture, or the author's initials where there is none or it cannot load. */
-export function Avatar(props: { profile: Profile; size?: 'small' | 'tiny' | 'large'; decorative?: boolean }) {
-  const { profile, size, decorative } = props;
+export function Avatar(props: AvatarProps) {
   const { t } = useTranslation();
+  return <AvatarView t={t} {...props} />;
+}
+
+/** `Avatar` with the caller's `t` (a post card translates once for all its parts). */
+function AvatarView(props: AvatarProps & { t: TFunction }) {
+  const { t, profile, size, decorative } = props;
   const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
   const className = `avatar${size ? ` ${size}` : ''}`;
   const label = t('post.avatar', { name: spokenName(profile) });

@@ -21,6 +21,13 @@ const PLACE_WORDS_REASONS = new Set(['rate-limited', 'server-error', 'connection
 const isNumber = (value: string) => /^-?\d+(\.\d+)?$/.test(value);
 
 /**
+ * Codes whose generic words may embed main's `message` (English, for logs: "That column no longer
+ * exists."): the English UI says it as its sentence; a UI whose words leave it out (French) says
+ * the whole thing in its own words and shows the message apart, as "Détails : « … »".
+ */
+const MESSAGE_CODES = new Set(['not-allowed', 'not-found', 'bad-request']);
+
+/**
  * The reason's params ready for the UI language: digit-only values are formatted as numbers
  * (3000 → "3,000" / "3 000"), a `unit` ('characters' | 'bytes'; 'characters' when a `max`
  * comes alone), a `field` (a request field name) and a `feature` (what was being done) are
@@ -74,7 +81,10 @@ function generic(t: TFunction, error: AppError, where: ErrorPlace, time: string)
  * An error of the shared taxonomy, in the UI's language, for the place it is shown: the reason's
  * own words (`reasons.<reason>` filled with `params`) when the UI has them, else the code's
  * generic words for that place; then the network's own words (`detail`) as "X said: “…”".
- * `network` names who said it (the account's network), when known.
+ * `network` names who said it (the account's network), when known. Main's `message` is English:
+ * it is said only where the language's words embed it (English `errors.not-found`…); elsewhere,
+ * with no reason and no network words, it follows apart as `errors.details` ("Détails : « … »"),
+ * so a French sentence never holds English words.
  */
 export function describeError(
   t: TFunction,
@@ -96,8 +106,13 @@ export function describeError(
     // A reason the UI does not know, or whose params did not all come: the generic words instead.
     if (said && said !== key && !said.includes('{{')) text = said;
   }
+  const reasoned = text !== undefined;
   text ??= generic(t, error, where, time);
   const detail = error.detail?.trim();
+  const message = error.message.trim();
+  if (!reasoned && !detail && message && MESSAGE_CODES.has(error.code) && !text.includes(message)) {
+    return `${text} ${t('errors.details', { detail: message })}`;
+  }
   if (detail && !text.includes(detail)) {
     text +=
       ' ' +

@@ -16,11 +16,89 @@ export const ISO_639_1: readonly string[] = (
   'tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu'
 ).split(' ');
 
-const cache = new Map<string, Array<{ code: string; name: string }>>();
+/**
+ * English and French names of the ISO 639-1 languages that Chromium (hence Electron) cannot name:
+ * it ships a reduced ICU data file without them, so `Intl.DisplayNames` answers the bare code
+ * ("ab", "dz", "iu"…; 49 codes in Chromium 156). The names are CLDR's own, as full ICU gives them
+ * (Node 24: ICU 78.3, CLDR 48), so the list reads the same whichever engine names a language.
+ */
+const NAMES_MISSING_FROM_CHROMIUM: Readonly<Record<string, readonly [en: string, fr: string]>> = {
+  aa: ['Afar', 'afar'],
+  ab: ['Abkhazian', 'abkhaze'],
+  ae: ['Avestan', 'avestique'],
+  av: ['Avaric', 'avar'],
+  ba: ['Bashkir', 'bachkir'],
+  bi: ['Bislama', 'bichelamar'],
+  bo: ['Tibetan', 'tibétain'],
+  ce: ['Chechen', 'tchétchène'],
+  ch: ['Chamorro', 'chamorro'],
+  cr: ['Cree', 'cree'],
+  cu: ['Church Slavic', 'slavon d’église'],
+  cv: ['Chuvash', 'tchouvache'],
+  dz: ['Dzongkha', 'dzongkha'],
+  ff: ['Fula', 'peul'],
+  fj: ['Fijian', 'fidjien'],
+  gv: ['Manx', 'mannois'],
+  ho: ['Hiri Motu', 'hiri motu'],
+  hz: ['Herero', 'héréro'],
+  ie: ['Interlingue', 'interlingue'],
+  ii: ['Sichuan Yi', 'yi du Sichuan'],
+  ik: ['Inupiaq', 'inupiaq'],
+  io: ['Ido', 'ido'],
+  iu: ['Inuktitut', 'inuktitut'],
+  kg: ['Kongo', 'kikongo'],
+  ki: ['Kikuyu', 'kikuyu'],
+  kj: ['Kuanyama', 'kuanyama'],
+  kl: ['Kalaallisut', 'groenlandais'],
+  kr: ['Kanuri', 'kanouri'],
+  ks: ['Kashmiri', 'cachemiri'],
+  kv: ['Komi', 'komi'],
+  kw: ['Cornish', 'cornique'],
+  li: ['Limburgish', 'limbourgeois'],
+  lu: ['Luba-Katanga', 'luba-katanga (kiluba)'],
+  mh: ['Marshallese', 'marshallais'],
+  na: ['Nauru', 'nauruan'],
+  nd: ['North Ndebele', 'ndébélé du Nord'],
+  ng: ['Ndonga', 'ndonga'],
+  nr: ['South Ndebele', 'ndébélé du Sud'],
+  nv: ['Navajo', 'navajo'],
+  oj: ['Ojibwa', 'ojibwa'],
+  os: ['Ossetic', 'ossète'],
+  pi: ['Pali', 'pali'],
+  rn: ['Rundi', 'roundi'],
+  sc: ['Sardinian', 'sarde'],
+  se: ['Northern Sami', 'same du Nord'],
+  sg: ['Sango', 'sango'],
+  ss: ['Swati', 'swati'],
+  ty: ['Tahitian', 'tahitien'],
+  ve: ['Venda', 'venda'],
+  vo: ['Volapük', 'volapük'],
+  za: ['Zhuang', 'zhuang'],
+};
 
 /**
- * The ISO 639-1 languages named in `uiLanguage` ("French", "Français"), sorted by name in that
- * language's order. A code the browser cannot name keeps its code as its name.
+ * Codes CLDR names as another code's language, so that the list would show the same name twice:
+ * `tw` (Twi) is an alias of `ak` (Akan) in CLDR's language aliases, and `Intl.DisplayNames` names
+ * both "Akan". The list keeps the code listed first; a saved `tw` is still shown (see `withSaved`).
+ */
+const SAME_LANGUAGE_AS: Readonly<Record<string, string>> = { tw: 'ak' };
+
+const cache = new Map<string, Array<{ code: string; name: string }>>();
+
+/** The name of `code` in `uiLanguage` (English or French), or null when neither engine nor table has one. */
+function nameOf(names: Intl.DisplayNames, uiLanguage: string, code: string): string | null {
+  const named = names.of(code);
+  if (named && named.toLowerCase() !== code) return named;
+  const table = NAMES_MISSING_FROM_CHROMIUM[code];
+  if (!table) return null;
+  return uiLanguage.toLowerCase().startsWith('fr') ? table[1] : table[0];
+}
+
+/**
+ * The ISO 639-1 languages named in `uiLanguage` ("French", "Français"), each once, sorted by name
+ * with that language's collation (`Intl.Collator`). `code` is the ISO 639-1 code to save; `name`
+ * comes from `Intl.DisplayNames` (CLDR), else from the English and French names above where the
+ * engine's data lacks one; a language nobody can name is left out rather than shown as a code.
  */
 export function languageChoices(uiLanguage: string): Array<{ code: string; name: string }> {
   let choices = cache.get(uiLanguage);
@@ -30,10 +108,38 @@ export function languageChoices(uiLanguage: string): Array<{ code: string; name:
     // A name's first letter in capitals, as a list shows it ("Français"): CLDR writes French
     // names in lower case, as they are written inside a sentence.
     const capital = (name: string) => name.charAt(0).toLocaleUpperCase(uiLanguage) + name.slice(1);
-    choices = ISO_639_1.map((code) => ({ code, name: capital(names.of(code) ?? code) })).sort((a, b) =>
-      collator.compare(a.name, b.name),
-    );
+    const seen = new Set<string>();
+    choices = [];
+    for (const code of ISO_639_1) {
+      if (SAME_LANGUAGE_AS[code]) continue;
+      const name = nameOf(names, uiLanguage, code);
+      if (name === null) continue;
+      const key = name.toLocaleLowerCase(uiLanguage);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      choices.push({ code, name: capital(name) });
+    }
+    choices.sort((a, b) => collator.compare(a.name, b.name));
     cache.set(uiLanguage, choices);
   }
   return choices;
+}
+
+/**
+ * `choices` with `saved` (a monitor's language as stored) added where the list lacks it, so a
+ * form opened on an older monitor still shows, and keeps, what it holds: named when the engine
+ * can, else by its code.
+ */
+export function withSaved(
+  choices: ReadonlyArray<{ code: string; name: string }>,
+  saved: string,
+  uiLanguage: string,
+): Array<{ code: string; name: string }> {
+  if (!saved || choices.some((c) => c.code === saved)) return [...choices];
+  const names = new Intl.DisplayNames([uiLanguage], { type: 'language', fallback: 'code' });
+  const name = nameOf(names, uiLanguage, saved) ?? saved;
+  return [
+    ...choices,
+    { code: saved, name: `${name.charAt(0).toLocaleUpperCase(uiLanguage)}${name.slice(1)} (${saved})` },
+  ];
 }

@@ -1,6 +1,7 @@
 // What the "Monitor" column form holds as typed, and how it becomes a MonitorQuery (or the first
 // thing wrong with it, for the form to say next to its field). No React here: the rules alone.
 import { MonitorQuerySchema, NETWORK_NAMES, type Account, type MonitorQuery } from '../../shared/model';
+import { checkHashtag, type HashtagRefusal } from '../../shared/hashtag-rules';
 
 /** The form as typed: lists are free text, separated by commas (or line breaks). */
 export interface MonitorDraft {
@@ -28,12 +29,15 @@ export interface MonitorProblem {
     | 'needQuery'
     | 'hashtagHasSpace'
     | 'hashtagHash'
+    | 'notHashtag'
     | 'tooMany'
     | 'tooLong'
     | 'cannotSearchHashtags'
     | 'cannotSearchKeywords'
     | 'invalid';
   params?: Record<string, string | number>;
+  /** For `notHashtag`: the hashtag as typed and why no chosen network would make a hashtag of it. */
+  hashtag?: { item: string; refusal: HashtagRefusal };
 }
 
 /** Profiles a monitor can run on: those that search hashtags or keywords. */
@@ -53,23 +57,26 @@ export function splitItems(text: string): string[] {
 }
 
 /**
- * Hashtags as typed, with or without '#': separated by commas, or by spaces when every word
- * starts with '#' ("#IFPower #launch"). Answers the tags without '#', or the first item that is
- * no hashtag: several words ("#foo bar": `spaced`), or a '#' inside ("a#b": `hash`).
+ * Hashtags as typed, with or without '#' (or the full-width '＃'): separated by commas, or by
+ * spaces when every word starts with a sign ("#IFPower #launch"). Answers each hashtag once as
+ * typed, sign included (`checkHashtag` reads it), or the first item that is no hashtag: several
+ * words ("#foo bar": `spaced`), or a sign inside ("a#b": `hash`).
  */
-export function readHashtags(text: string): { tags: string[] } | { spaced: string } | { hash: string } {
-  const tags: string[] = [];
+export function readHashtags(text: string): { words: string[] } | { spaced: string } | { hash: string } {
+  const words: string[] = [];
+  const seen = new Set<string>();
   for (const item of splitItems(text)) {
-    const words = item.split(' ');
-    if (words.length > 1 && !words.every((w) => w.startsWith('#'))) return { spaced: item };
-    for (const word of words) {
-      const tag = word.replace(/^#+/u, '');
-      if (!tag) continue;
-      if (tag.includes('#')) return { hash: word };
-      if (!tags.some((t) => t.toLocaleLowerCase() === tag.toLocaleLowerCase())) tags.push(tag);
+    const parts = item.split(' ');
+    if (parts.length > 1 && !parts.every((w) => /^[#＃]/u.test(w))) return { spaced: item };
+    for (const word of parts) {
+      if (/[#＃]/u.test(word.replace(/^[#＃]+/u, ''))) return { hash: word };
+      const key = word.replace(/^[#＃]/u, '').toLocaleLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      words.push(word);
     }
   }
-  return { tags };
+  return { words };
 }
 
 /**
@@ -91,7 +98,16 @@ export function readMonitor(
   const read = readHashtags(draft.hashtags);
   if ('spaced' in read) return fail({ field: 'hashtags', key: 'hashtagHasSpace', params: { item: read.spaced } });
   if ('hash' in read) return fail({ field: 'hashtags', key: 'hashtagHash', params: { item: read.hash } });
-  const lists = { hashtags: read.tags, keywords: splitItems(draft.keywords), exclude: splitItems(draft.exclude) };
+  // Each hashtag must be one that some chosen profile's network makes of it (hashtag-rules.ts).
+  const networks = chosen.map((id) => accounts.find((a) => a.profile.id === id)!.network);
+  const hashtags: string[] = [];
+  for (const word of read.words) {
+    const checked = checkHashtag(word, networks);
+    if (!checked.ok)
+      return fail({ field: 'hashtags', key: 'notHashtag', hashtag: { item: word, refusal: checked.refusal } });
+    if (!hashtags.some((h) => h.toLocaleLowerCase() === checked.tag.toLocaleLowerCase())) hashtags.push(checked.tag);
+  }
+  const lists = { hashtags, keywords: splitItems(draft.keywords), exclude: splitItems(draft.exclude) };
   for (const field of ['hashtags', 'keywords', 'exclude'] as const) {
     const list = lists[field];
     if (list.length > items) return fail({ field, key: 'tooMany', params: { max: items, count: list.length } });
@@ -121,4 +137,25 @@ export function readMonitor(
     return fail({ field, key: 'invalid' });
   }
   return { ok: true, query: parsed.data };
+}
+
+/** A saved query as the form shows it, to edit it: hashtags with their '#', lists comma-separated. */
+export function draftOf(query: MonitorQuery): MonitorDraft {
+  return {
+    profileIds: [...query.profileIds],
+    hashtags: query.hashtags.map((h) => `#${h}`).join(', '),
+    keywords: query.keywords.join(', '),
+    exclude: query.exclude.join(', '),
+    language: query.language ?? '',
+  };
+}
+
+/**
+ * "Watch … as keywords instead" (offered with a hashtag that holds a space): `item` leaves the
+ * hashtags and joins the keywords, without its '#' signs.
+ */
+export function keywordsInstead(draft: MonitorDraft, item: string): MonitorDraft {
+  const hashtags = splitItems(draft.hashtags).filter((h) => h !== item);
+  const keyword = item.replace(/(^|\s)[#＃]+/gu, '$1');
+  return { ...draft, hashtags: hashtags.join(', '), keywords: [...splitItems(draft.keywords), keyword].join(', ') };
 }

@@ -275,6 +275,214 @@ export async function readColumn(
 }
 
 /**
+ * Where a page of a column's entries lies, by the time each entry entered the timeline (`at`,
+ * ISO instants): `upper` (exclusive; null: no bound, the newest) and, for a page whose extent is
+ * fixed, `lower` (inclusive). Without `lower` the page is open at the bottom and holds `count`
+ * entries (see `readColumnPage`).
+ */
+export interface PageBounds {
+  upper: string | null;
+  /** `upper` is in the page too: a page read from the reading position down (entries at it included). */
+  includeUpper?: boolean;
+  lower?: string | null;
+  /** Entries kept (or shown, with `showHidden`) that an open page reads down to. */
+  count: number;
+}
+
+/** One page of a column as read: what it shows and hid, and where it ends. */
+export interface PageRead extends ColumnRead {
+  /**
+   * The `at` of the page's oldest entry read: the page holds every entry from there to `upper`,
+   * and the next page starts below it. Null when the page reached the end of the column's cache
+   * (or, fixed, when its `lower` was null).
+   */
+  lower: string | null;
+  /** Entries read, hidden or not (what IndexedDB answered). */
+  scanned: number;
+}
+
+/**
+ * One page of a column, newest first, as `readColumn` shows a column (filtered by `keep`, hidden
+ * entries shown and marked with `showHidden`, entries whose post is no longer cached left out),
+ * so that a long column is read, and kept live, a page at a time: a change to one page (a
+ * delivery, a like, counts refreshed) reads that page again, not the whole column, and scrolling
+ * on reads only the next page. Pages are told apart by `at` alone (the `[columnId+at]` index),
+ * so entries that share an `at` always fall in the same page.
+ *
+ * - Fixed (`lower` given): every entry with `lower <= at < upper` (`lower` null: no bound).
+ * - Open: entries below `upper`, newest first, until `count` are kept, then the rest of those
+ *   that share the last one's `at`; `lower` answers where it stopped (null: the cache's end).
+ */
+export async function readColumnPage(
+  db: ColonnadeDb,
+  columnId: string,
+  bounds: PageBounds,
+  keep?: (entry: ShownEntry) => boolean,
+  showHidden = false,
+): Promise<PageRead> {
+  const top = bounds.upper === null ? Dexie.maxKey : bounds.upper;
+  const withTop = bounds.upper === null || bounds.includeUpper === true;
+  const entries: ShownEntry[] = [];
+  let hidden = 0;
+  const take = (entry: ShownEntry) => {
+    if (!keep || keep(entry)) entries.push(entry);
+    else {
+      hidden++;
+      if (showHidden) entries.push({ ...entry, filtered: true });
+    }
+  };
+  if (bounds.lower !== undefined) {
+    const bottom = bounds.lower === null ? Dexie.minKey : bounds.lower;
+    const rows = await db.entries
+      .where('[columnId+at]')
+      .between([columnId, bottom], [columnId, top], true, withTop)
+      .reverse()
+      .toArray();
+    for (const entry of await withPosts(db, rows)) take(entry);
+    return { entries, hidden, lower: bounds.lower, scanned: rows.length };
+  }
+  // Open: read down from `upper` in steps; a step starts at the last `at` read (included, so
+  // entries that share it are not skipped) and leaves out the keys already read at that `at`.
+  const tied = new Set<string>();
+  let from: string | typeof Dexie.maxKey = top;
+  let includeFrom = withTop;
+  let last: string | null = null;
+  let stopAt: string | null = null;
+  let scanned = 0;
+  for (;;) {
+    const want = Math.max(SCAN_STEP, bounds.count - entries.length + 1) + tied.size;
+    const read = await db.entries
+      .where('[columnId+at]')
+      .between([columnId, Dexie.minKey], [columnId, from], true, includeFrom)
+      .reverse()
+      .limit(want)
+      .toArray();
+    const rows = read.filter((r) => !tied.has(r.key));
+    const shown = await withPosts(db, rows);
+    let next = 0;
+    for (const row of rows) {
+      // Counted in full: what follows is older than the last entry the page needed.
+      if (stopAt !== null && row.at !== stopAt) return { entries, hidden, lower: stopAt, scanned };
+      if (row.at !== last) {
+        tied.clear();
+        last = row.at;
+      }
+      tied.add(row.key);
+      scanned++;
+      const entry = shown[next]?.key === row.key ? shown[next++] : undefined;
+      if (entry) take(entry);
+      if (stopAt === null && entries.length >= bounds.count) stopAt = row.at;
+    }
+    // The cache's end: nothing older to read.
+    if (read.length < want || last === null) return { entries, hidden, lower: stopAt, scanned };
+    from = last;
+    includeFrom = true;
+  }
+}
+
+/** What waits above a column's reading position (`countNewer`). */
+export interface NewerCount {
+  /** The position counted from (`after`). */
+  after: string;
+  /** Entries the list would show once they are revealed (posts and notifications, no gap marker). */
+  shown: number;
+  /** Entries among them that the filters hide (shown too, and counted in `shown`, with `showHidden`). */
+  hidden: number;
+}
+
+/**
+ * How many of a column's entries entered the timeline after `after` (an ISO instant, exclusive),
+ * counted as the list would show them (`readColumnPage`): kept by `keep` (all when absent), plus
+ * the hidden ones with `showHidden`. Gap markers are not posts and are not counted. The whole
+ * range is counted, however long (the "N new posts" marker says the true number after a long
+ * absence); without `keep` it is counted on the `[columnId+at]` index alone, no post read (an
+ * entry's post leaves the cache only with the entry, `forgetPosts`).
+ */
+export async function countNewer(
+  db: ColonnadeDb,
+  columnId: string,
+  after: string,
+  keep?: (entry: ShownEntry) => boolean,
+  showHidden = false,
+): Promise<NewerCount> {
+  const newer = () =>
+    db.entries.where('[columnId+at]').between([columnId, after], [columnId, Dexie.maxKey], false, true);
+  if (!keep) {
+    // Gap markers are stored under the key `gap:<id>` (`closeGaps`): few, read by key.
+    const [all, gaps] = await Promise.all([
+      newer().count(),
+      db.entries
+        .where('[columnId+key]')
+        .between([columnId, 'gap:'], [columnId, 'gap:\uffff'])
+        .filter((e) => e.at > after)
+        .count(),
+    ]);
+    return { after, shown: all - gaps, hidden: 0 };
+  }
+  let shown = 0;
+  let hidden = 0;
+  for (const entry of await withPosts(db, await newer().toArray())) {
+    if (entry.gap) continue;
+    if (keep(entry)) shown++;
+    else {
+      hidden++;
+      if (showHidden) shown++;
+    }
+  }
+  return { after, shown, hidden };
+}
+
+/** Rows an open page reads at a time (more when it still needs more entries than that). */
+const SCAN_STEP = 50;
+
+/**
+ * `next` (a column's entries as just read) with every entry that equals one of `previous` (the
+ * last read, by key) replaced by that earlier object, and `previous` itself when nothing changed:
+ * what is shown keeps its identity across reads, so a re-read after a delivery or a longer window
+ * renders again only the entries that changed (PostCard is memoized on its props). Equality is
+ * by value (`sameData`): a post's `cachedAt` is not a version (a like updates it in place).
+ */
+export function reuseUnchanged(previous: readonly ShownEntry[] | undefined, next: ShownEntry[]): ShownEntry[] {
+  if (!previous || previous.length === 0) return next;
+  const byKey = new Map<string, ShownEntry>();
+  for (const e of previous) byKey.set(e.key, e);
+  let same = previous.length === next.length;
+  const out = next.map((e, i) => {
+    const old = byKey.get(e.key);
+    const kept = old !== undefined && sameData(old, e) ? old : e;
+    if (kept !== previous[i]) same = false;
+    return kept;
+  });
+  return same ? (previous as ShownEntry[]) : out;
+}
+
+/**
+ * Deep equality of structured-clone data as IndexedDB answers it (plain objects, arrays, strings,
+ * numbers, booleans, null): the same keys with equal values, in any order; `undefined` and a
+ * missing key are the same.
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    defined++;
+    if (!sameData(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) defined--;
+  return defined === 0;
+}
+
+/**
  * What scrolling to the end of a column's list does next: show more of what the cache holds
  * (while the list shows as many entries as its limit, the cache may hold more), fetch the page
  * before the cache from the network, or nothing (history reached its beginning and everything

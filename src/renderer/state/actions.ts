@@ -2,7 +2,7 @@
 // thrown as ApiError for the caller (a dialog, a column) to show where they happened.
 import type { PostAction } from '../../shared/adapter';
 import type { ConnectRequest } from '../../shared/accounts';
-import type { AlertRule, ColumnOptions, ColumnSpec, Post } from '../../shared/model';
+import type { AlertRule, ColumnOptions, ColumnSpec, MonitorQuery, Post } from '../../shared/model';
 import { isPostGone } from '../../shared/errors';
 import type { Settings } from '../../shared/settings';
 import { ApiError, type Api } from '../api';
@@ -160,9 +160,14 @@ export function makeActions(api: Api, db: ColonnadeDb) {
       await db.columnCursors.put({ columnId, older: page.older, reachedEnd: page.older === null });
       return page.older === null ? 'end' : 'more';
     },
-    /** Save a column's options (density, media previews, filters) in main's layout. */
-    configureColumn: async (columnId: string, options: ColumnOptions) =>
-      setLayout(await api('column.configure', { deckId: deckOf(columnId), columnId, options })),
+    /**
+     * Save a column's options (density, media previews, filters) in main's layout and, for a
+     * monitor column, its query (`monitor`): one request, so both are saved or neither is.
+     */
+    configureColumn: async (columnId: string, options: ColumnOptions, monitor?: MonitorQuery) =>
+      setLayout(
+        await api('column.configure', { deckId: deckOf(columnId), columnId, options, ...(monitor ? { monitor } : {}) }),
+      ),
     /** Save a column's alert rule in main's layout (null removes it). */
     configureAlerts: async (columnId: string, alerts: AlertRule | null) =>
       setLayout(await api('column.configure', { deckId: deckOf(columnId), columnId, alerts })),

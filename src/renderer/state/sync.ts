@@ -57,22 +57,26 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
 
   const resync = async () => {
     syncing = true;
-    const [layout, settings, accounts, usage, notices, pending] = await Promise.all([
+    const [layout, settings, accounts, usage, notices, pending, statuses] = await Promise.all([
       api('layout.get', {}),
       api('settings.get', {}),
       api('accounts.list', {}),
       api('usage.get', {}),
       api('notices.list', {}),
       api('events.pending', {}),
+      // Each column's state now (a profile that needs reconnecting, a paused budget…), not at its next poll.
+      api('column.statuses', {}),
     ]);
-    useAppStore.setState({
+    useAppStore.setState((s) => ({
       layout,
       settings,
       accounts,
       notices,
       usage: Object.fromEntries(usage.map((u) => [u.accountId, u])),
+      // What arrived live meanwhile is newer than the snapshot.
+      statuses: { ...Object.fromEntries(statuses.map((x) => [x.columnId, x])), ...s.statuses },
       connected: true,
-    });
+    }));
     // Columns open once what main kept for us is in Dexie: they show it at once. A column's first
     // page comes from main too (with its `older` cursor); the renderer only pages back from there.
     // Main's pending list is everything not yet acknowledged (after a restart of main, its

@@ -33,6 +33,7 @@ export const REQUEST_CHANNELS = [
   'gap.load',
   'alerts.seen',
   'column.reseed',
+  'column.statuses',
   'post.thread',
   'profile.get',
 ] as const;

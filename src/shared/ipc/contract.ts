@@ -59,6 +59,16 @@ export const ColumnStatusSchema = z.object({
   slowed: z.string().max(100).optional(),
   /** When the next poll is planned (ISO instant). */
   nextAt: z.string().optional(),
+  /** The profile whose reading `state` and `error` are about (a monitor column reads several). */
+  profileId: Id.optional(),
+  /**
+   * A column read through several profiles (a monitor): each profile in trouble, with its own
+   * state and error, so one profile's success never hides another's failure. Absent when none is.
+   */
+  profiles: z
+    .array(z.object({ profileId: Id, state: z.enum(['error', 'paused']), error: AppErrorSchema.optional() }))
+    .max(20)
+    .optional(),
 });
 export type ColumnStatus = z.infer<typeof ColumnStatusSchema>;
 
@@ -252,6 +262,8 @@ export const requestContract = {
    * delivers its first page again, with where its history continues.
    */
   'column.reseed': channel(z.object({ columnId: Id }).strict(), z.object({})),
+  /** Every column's last status (a renderer that reloaded shows each column's state at once). */
+  'column.statuses': channel(z.object({}).strict(), z.array(ColumnStatusSchema)),
   /** A post in its conversation, read as one of the CM's profiles on its network (the side panel). */
   'post.thread': channel(z.object({ profileId: Id, postId: Id }).strict(), ThreadViewSchema),
   /** A profile's page and a page of its posts, read as one of the CM's profiles (the side panel). */

@@ -81,6 +81,34 @@ describe('alert rules', () => {
     expect(r.badges.at(-1)).toBe(0);
   });
 
+  it('what the column hides never alerts: its filters, the global mutes, a monitor’s exclusions', () => {
+    const r = rig();
+    const muted = ['nsfw'];
+    const alerts = new AlertService({
+      clock: r.clock,
+      notifier: { notify: (x) => r.shown.push(x), badge: () => undefined },
+      language: () => 'en',
+      titleOf: () => 'Monitor',
+      localMinutes: () => 12 * 60,
+      fired: () => undefined,
+      open: () => undefined,
+      muted: () => muted,
+    });
+    const monitor: Column = {
+      ...column(rule()),
+      kind: 'monitor',
+      query: undefined,
+      monitor: { hashtags: ['IFPower'], keywords: [], exclude: ['giveaway'], profileIds: ['mastodon:cm'] },
+      options: { filters: { excludeReplies: true } } as Column['options'],
+    };
+    alerts.arrived(monitor, [entryOf(post('Win a #Giveaway #IFPower'))]);
+    alerts.arrived(monitor, [entryOf(post('nsfw #IFPower'))]);
+    alerts.arrived(monitor, [entryOf(post('@a yes #IFPower', { replyTo: 'mastodon:1' }))]);
+    expect(r.shown).toHaveLength(0);
+    alerts.arrived(monitor, [entryOf(post('giveaways explained #IFPower'))]); // not the whole word
+    expect(r.shown).toHaveLength(1);
+  });
+
   it('a disabled rule, or a column without one, never fires', () => {
     const r = rig();
     r.alerts.arrived(column(rule({ enabled: false })), [entryOf(post('a'))]);

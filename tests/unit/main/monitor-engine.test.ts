@@ -4,6 +4,8 @@ import { ColonnadeError } from '../../../src/shared/errors';
 import type { ColumnStatus, FeedDelivery } from '../../../src/shared/ipc/contract';
 import type { Column, TimelineEntry } from '../../../src/shared/model';
 import { CALL_DEADLINE_MS, MonitorEngine, type MonitorEngineDeps } from '../../../src/main/core/monitors/engine';
+import { readColumnHistory } from '../../../src/main/core/monitors/history';
+import { columnFilters } from '../../../src/shared/filters';
 import { FakeNetwork } from '../../doubles/fake-network';
 import { FakeClock, MemoryDocuments, MemoryLogger } from '../../doubles/ports';
 import { TimelineNetwork } from '../../doubles/timeline-network';
@@ -15,6 +17,15 @@ const col = (id: string, extra: Partial<Column> = {}): Column => ({
   query: 'IFPower',
   width: 340,
   ...extra,
+});
+
+/** A monitor column 'mon' over `profileIds` (the first is the column's), watching `hashtags`. */
+const monitorColumn = (profileIds: string[], hashtags: string[], exclude: string[] = []): Column => ({
+  id: 'mon',
+  kind: 'monitor',
+  profileId: profileIds[0]!,
+  width: 340,
+  monitor: { hashtags, keywords: [], exclude, profileIds },
 });
 
 /** An engine over one or more fake networks, recording what it delivers; the renderer acknowledges at once unless told not to. */
@@ -156,6 +167,28 @@ describe('the monitor engine: nothing missed', () => {
     expect(r.ids('c1')).toHaveLength(1_203);
     expect(r.gaps('c1')).toEqual([]);
     r.engine.stop();
+  });
+
+  it('a gap the rate budget left fills by itself, even under a window of three requests', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { limit: 3, windowMs: 15 * 60_000, stateWindows: true, maxPage: 40 });
+    const documents = new MemoryDocuments();
+    net.burst(5, ['IFPower']);
+    const first = rig({ clock, networks: [net], documents });
+    first.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    first.engine.stop();
+    await clock.advance(3_600_000);
+    net.burst(300, ['IFPower']);
+    const second = rig({ clock, networks: [net], documents });
+    second.engine.follow([col('c1')], ['c1']);
+    await clock.advance(60_000);
+    expect(second.gaps('c1').map((g) => g.gap?.why)).toEqual(['budget']);
+    await clock.advance(4 * 3_600_000);
+    expect(second.ids('c1')).toHaveLength(300);
+    expect(second.gaps('c1')).toEqual([]);
+    expect(net.responses429).toBe(0);
+    second.engine.stop();
   });
 
   it('where the network serves less than the outage, a gap marker says so in the column', async () => {
@@ -405,17 +438,11 @@ describe('the monitor engine: merging and cross-network columns', () => {
     r.engine.stop();
   });
 
-  it('a monitor column merges one query over two networks, marks each post with its profile, and applies exclusions', async () => {
+  it('a monitor column merges one query over two networks, marks each post with its profile; exclusions are hidden by the column', async () => {
     const clock = new FakeClock();
     const x = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm' });
     const m = new TimelineNetwork(clock, { network: 'mastodon', profileId: 'mastodon:cm' });
-    const monitor: Column = {
-      id: 'mon',
-      kind: 'monitor',
-      profileId: 'x:cm',
-      width: 340,
-      monitor: { hashtags: ['IFPower'], keywords: [], exclude: ['spam'], profileIds: ['x:cm', 'mastodon:cm'] },
-    };
+    const monitor = monitorColumn(['x:cm', 'mastodon:cm'], ['IFPower'], ['spam']);
     const r = rig({ clock, networks: [x, m] });
     r.engine.follow([monitor], ['mon']);
     await clock.advance(0);
@@ -430,7 +457,210 @@ describe('the monitor engine: merging and cross-network columns', () => {
         ['on mastodon #ifpower', 'mastodon:cm'],
       ]),
     );
-    expect(entries.some((e) => e.post?.text.includes('spam'))).toBe(false);
+    // The exclusion is the column's to hide and count (shared/filters.ts), not main's to drop.
+    const spam = entries.find((e) => e.post?.text.includes('spam'));
+    expect(spam).toBeDefined();
+    const filters = columnFilters(monitor);
+    expect(filters.keep(spam!)).toBe(false);
+    expect(entries.filter((e) => e.post && filters.keep(e))).toHaveLength(2);
+    r.engine.stop();
+  });
+});
+
+describe('the monitor engine: each post once', () => {
+  it('a post two sources of a monitor meet is delivered to the column once', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const monitor = monitorColumn(['mastodon:cm'], ['IFPower', 'Launch']);
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([monitor], ['mon']);
+    await clock.advance(0);
+    net.post('both tags', { tags: ['IFPower', 'Launch'] });
+    await clock.advance(10 * 60_000);
+    const times = r.deliveries
+      .filter((d) => d.columnId === 'mon')
+      .flatMap((d) => d.entries)
+      .filter((e) => e.post?.text.startsWith('both tags')).length;
+    expect(times).toBe(1);
+    r.engine.stop();
+  });
+
+  it('a stream that keeps dropping as it opens is tried less and less often, and polling carries the column', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    let opened = 0;
+    const base = net.adapter();
+    const flaky: NetworkAdapter = {
+      ...base,
+      stream: (_req, sink) => {
+        opened++;
+        queueMicrotask(() => sink.down(new ColonnadeError('transient', 'closed')));
+        return { close: () => undefined };
+      },
+    };
+    const r = rig({ clock, networks: [net], extra: { adapterFor: () => flaky } });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    for (let i = 0; i < 60; i++) await clock.advance(60_000);
+    // 30 s, 1, 2, 4, 8, 16 and 30 minutes apart: a handful of tries in an hour, not one a poll.
+    expect(opened).toBeLessThanOrEqual(8);
+    net.post('still arrives', { tags: ['IFPower'] });
+    await clock.advance(2 * 60_000);
+    expect(r.ids('c1')).toContain('mastodon:1');
+    r.engine.stop();
+  });
+
+  it('a stream that accepts and brings nothing is found deaf by its safety poll, and the column polls at its pace', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    let streams = 0;
+    let closed = 0;
+    const base = net.adapter();
+    const deaf: NetworkAdapter = {
+      ...base,
+      stream: () => {
+        streams++;
+        return { close: () => void closed++ };
+      },
+    };
+    const r = rig({ clock, networks: [net], extra: { adapterFor: () => deaf } });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(streams).toBe(1);
+    await clock.advance(30_000);
+    net.post('missed by the stream', { tags: ['IFPower'] });
+    await clock.advance(4 * 60_000 + 31_000); // the stream's safety poll
+    expect(r.ids('c1')).toContain('mastodon:1');
+    expect(closed).toBe(1);
+    // From now on, the column's own pace (30 s here), not a poll every 5 minutes.
+    const at = clock.now();
+    net.post('after', { tags: ['IFPower'] });
+    await clock.advance(2 * 60_000);
+    expect(r.ids('c1')).toContain('mastodon:2');
+    const polls = net.requests.filter((q) => q.at > at && q.kind === 'hashtag').length;
+    expect(polls).toBeGreaterThanOrEqual(2);
+    r.engine.stop();
+  });
+});
+
+describe('the monitor engine: a monitor column’s history', () => {
+  it('pages back from the position its first delivery gave, through every source, down to the end', async () => {
+    const clock = new FakeClock();
+    const x = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm' });
+    const m = new TimelineNetwork(clock, { network: 'mastodon', profileId: 'mastodon:cm' });
+    x.burst(130, ['IFPower']);
+    m.burst(90, ['IFPower']);
+    const monitor = monitorColumn(['x:cm', 'mastodon:cm'], ['IFPower']);
+    const r = rig({ clock, networks: [x, m] });
+    r.engine.follow([monitor], ['mon']);
+    await clock.advance(0);
+    // The renderer keeps the first `older` it is given (sync.ts) and pages back from it.
+    const first = r.deliveries.find((d) => d.columnId === 'mon' && d.older !== undefined);
+    expect(first?.older).toEqual(expect.any(String));
+    const adapters = new Map([
+      ['x:cm', x.adapter()],
+      ['mastodon:cm', m.adapter()],
+    ]);
+    const held = new Set(r.ids('mon'));
+    let cursor = first!.older ?? null;
+    for (let pages = 0; cursor !== null && pages < 20; pages++) {
+      const page = await readColumnHistory(monitor, { direction: 'older', cursor }, (id) => adapters.get(id));
+      for (const e of page.items) if (e.post) held.add(e.post.id);
+      cursor = page.older;
+    }
+    expect(cursor).toBeNull();
+    expect(held.size).toBe(220);
+    // A position written in another form (a source’s own cursor) reads from the newest pages.
+    const again = await readColumnHistory(monitor, { direction: 'older', cursor: 'u:123' }, (id) => adapters.get(id));
+    expect(again.items.length).toBeGreaterThan(0);
+    expect(new Set(again.items.map((e) => e.via))).toEqual(new Set(['x:cm', 'mastodon:cm']));
+    r.engine.stop();
+  });
+});
+
+describe('the monitor engine: a monitor column’s history has no stretch that looks like all there was', () => {
+  it('a busy network and a quiet one: every page holds every post of both down to its oldest', async () => {
+    const clock = new FakeClock();
+    const x = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm' });
+    const m = new TimelineNetwork(clock, { network: 'mastodon', profileId: 'mastodon:cm' });
+    const now = clock.now();
+    for (let i = 0; i < 600; i++) x.post(`x ${i}`, { tags: ['IFPower'], at: now - (600 - i) * 60_000 }); // one a minute
+    for (let i = 0; i < 10; i++) m.post(`m ${i}`, { tags: ['IFPower'], at: now - (10 - i) * 3_600_000 - 30_000 }); // one an hour
+    const monitor = monitorColumn(['x:cm', 'mastodon:cm'], ['IFPower']);
+    const adapters = new Map([
+      ['x:cm', x.adapter()],
+      ['mastodon:cm', m.adapter()],
+    ]);
+    const shown = new Map<string, string>(); // id → at
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await readColumnHistory(monitor, { direction: 'older', cursor }, (id) => adapters.get(id));
+      for (const e of page.items) if (e.post) shown.set(e.post.id, e.at);
+      cursor = page.older;
+      pages++;
+      // Down to the oldest post shown, nothing of either network is missing.
+      const oldest = [...shown.values()].sort()[0]!;
+      const expected = [...x.posts, ...m.posts].filter((p) => p.createdAt >= oldest).map((p) => p.id);
+      expect(expected.filter((id) => !shown.has(id))).toEqual([]);
+    } while (cursor !== null && pages < 40);
+    expect(cursor).toBeNull();
+    expect(shown.size).toBe(610);
+
+    // One network failing on a page: the page says why instead of skipping that network's posts,
+    // and the same position works once it answers again.
+    const first = await readColumnHistory(monitor, { direction: 'older', cursor: null }, (id) => adapters.get(id));
+    m.failNext = new ColonnadeError('transient', 'Mastodon is down.');
+    await expect(
+      readColumnHistory(monitor, { direction: 'older', cursor: first.older }, (id) => adapters.get(id)),
+    ).rejects.toMatchObject({ code: 'transient' });
+    const again = await readColumnHistory(monitor, { direction: 'older', cursor: first.older }, (id) =>
+      adapters.get(id),
+    );
+    expect(again.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the monitor engine: a column’s status from all its profiles', () => {
+  it('a monitor column says each profile in trouble, and one profile’s success never hides another’s failure', async () => {
+    const clock = new FakeClock();
+    const x = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm' });
+    const m = new TimelineNetwork(clock, { network: 'mastodon', profileId: 'mastodon:cm' });
+    const monitor = monitorColumn(['x:cm', 'mastodon:cm', 'bluesky:gone'], ['IFPower']);
+    const signedOut = { code: 'auth-expired' as const, message: 'Reconnect.' };
+    const r = rig({
+      clock,
+      networks: [x, m],
+      extra: { paused: (id) => (id === 'mastodon:cm' ? signedOut : null) },
+    });
+    r.engine.follow([monitor], ['mon']);
+    await clock.advance(0);
+    await clock.advance(60_000); // X polls again, live
+    const last = r.statuses.filter((s) => s.columnId === 'mon').at(-1)!;
+    expect(last.state).toBe('error');
+    expect(last.profileId).toBe('bluesky:gone');
+    expect(last.profiles).toEqual([
+      expect.objectContaining({ profileId: 'mastodon:cm', state: 'paused', error: signedOut }),
+      expect.objectContaining({
+        profileId: 'bluesky:gone',
+        state: 'error',
+        error: expect.objectContaining({ reason: 'profile-not-connected' }),
+      }),
+    ]);
+    // The same, asked at once by a renderer that reloaded.
+    expect(r.engine.statuses()).toEqual([last]);
+    r.engine.stop();
+  });
+
+  it('a column of one profile keeps its plain status, naming the profile', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    const last = r.statuses.filter((s) => s.columnId === 'c1').at(-1)!;
+    expect(last).toMatchObject({ state: 'live', profileId: 'mastodon:cm' });
+    expect(last.profiles).toBeUndefined();
     r.engine.stop();
   });
 });
@@ -502,6 +732,43 @@ describe('the monitor engine: accounts', () => {
     const times = net.refreshAsked.filter((ids) => ids.includes('mastodon:2')).length;
     expect(times).toBeGreaterThan(8);
     expect(times).toBeLessThan(40);
+    r.engine.stop();
+  });
+
+  it('a column with an engagement alert rule keeps its young posts’ counts fresh while nobody looks', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const counted: string[] = [];
+    const r = rig({
+      clock,
+      networks: [net],
+      extra: { counted: (m) => counted.push(...[...m].filter(([, c]) => c.likes >= 50).map(([id]) => id)) },
+    });
+    const rule: Column['alerts'] = {
+      enabled: true,
+      when: 'engagement',
+      accounts: [],
+      minEngagement: 50,
+      burstPosts: 10,
+      burstMinutes: 10,
+      sound: false,
+      quietHours: null,
+    };
+    r.engine.follow([col('watched', { alerts: rule }), col('plain', { query: 'Other' })], []); // no deck shown
+    await clock.advance(0);
+    const [hot] = net.burst(1, ['IFPower']);
+    const [other] = net.burst(1, ['Other']);
+    await clock.advance(2 * 60_000);
+    net.counts.set(hot!.id, { likes: 80, reposts: 3, replies: 1, quotes: 0, impressions: null });
+    await clock.advance(5 * 60_000);
+    expect(counted).toContain(hot!.id);
+    // A column without such a rule is not refreshed off screen.
+    expect(net.refreshAsked.flat()).not.toContain(other!.id);
+    // Past a day, the watched post is no longer asked about.
+    await clock.advance(25 * 3_600_000);
+    net.refreshAsked = [];
+    await clock.advance(2 * 3_600_000);
+    expect(net.refreshAsked.flat()).not.toContain(hot!.id);
     r.engine.stop();
   });
 });

@@ -107,7 +107,7 @@ describe('in the UI', () => {
       'That address does not answer as X servers do; check it.',
     );
     expect(describeError(createI18n('fr').t, error, 'fr', 'accounts')).toBe(
-      'Cette adresse ne répond pas comme un serveur X ; vérifiez-la.',
+      'Cette adresse ne répond pas comme un serveur X\u202f; vérifiez-la.',
     );
   });
 });

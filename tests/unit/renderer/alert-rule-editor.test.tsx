@@ -1,16 +1,12 @@
 // @vitest-environment jsdom
 // A column's alert rule as the CM edits it: each choice explained, what is refused (in words, next
 // to the field), and the rule main receives (`column.configure` with `alerts`, on the column's deck).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Api } from '../../../src/renderer/api';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertRuleEditor } from '../../../src/renderer/components/AlertRuleEditor';
-import type { AppServices } from '../../../src/renderer/components/context';
-import type { ColonnadeDb } from '../../../src/renderer/db/database';
-import { makeActions } from '../../../src/renderer/state/actions';
-import { initialState, useAppStore } from '../../../src/renderer/state/store';
 import type { AlertRule, Column, Layout } from '../../../src/shared/model';
 import type { Language } from '../../../src/shared/settings';
-import { allByRole, byRole, click, descriptionOf, render, submit, type, type Rendered } from './dom';
+import { allByRole, byRole, click, descriptionOf, submit, type } from './dom';
+import { freshAppPerTest, mainAnswering, seedStore, showDialog } from './test-app';
 
 const MONITOR: Column = {
   id: 'col-monitor',
@@ -29,31 +25,27 @@ const layoutWith = (column: Column): Layout => ({
 });
 
 function fakeMain(column: Column) {
-  const sent: Array<{ channel: string; request: unknown }> = [];
-  const api = (async (channel: string, request: unknown) => {
-    sent.push({ channel, request });
+  return mainAnswering((channel) => {
     if (channel === 'column.configure') return layoutWith(column);
     throw new Error(`unexpected ${channel}`);
-  }) as Api;
-  return { sent, services: { actions: makeActions(api, {} as ColonnadeDb), db: {} } as unknown as AppServices };
+  });
 }
 
-let view: Rendered;
 let done: number;
 beforeEach(() => {
   done = 0;
 });
-afterEach(() => view.unmount());
+freshAppPerTest();
 
 async function open(column: Column, language: Language = 'en') {
-  useAppStore.setState({ ...initialState, layout: layoutWith(column), phase: 'ready' });
+  seedStore({ layout: layoutWith(column) });
   const main = fakeMain(column);
-  view = await render(
+  const dialog = await showDialog(
     <AlertRuleEditor column={column} title="#IFPower" onDone={() => done++} />,
     main.services,
     language,
   );
-  return { ...main, dialog: byRole(document, 'dialog') };
+  return { ...main, dialog };
 }
 
 /** The rule main receives, with the schema's defaults for what is not said. */

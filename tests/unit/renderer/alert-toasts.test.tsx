@@ -59,6 +59,7 @@ function fakeMain() {
         case 'accounts.list':
         case 'usage.get':
         case 'notices.list':
+        case 'column.statuses':
         case 'events.pending':
           return { ok: true, value: [] };
         case 'deck.activate':

@@ -4,44 +4,33 @@
 // one chosen in the post's menu); a column slowed or paused by a budget says so quietly, with the
 // next check's time; a monitor column is named by its hashtags and keywords.
 import 'fake-indexeddb/auto';
-import { act, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
-import { VirtuosoMockContext } from 'react-virtuoso';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Api } from '../../../src/renderer/api';
-import { ColumnView, columnTitle, quietStatus } from '../../../src/renderer/components/ColumnView';
-import { ServicesContext } from '../../../src/renderer/components/context';
-import { openDatabase, storeColumnEntries, type ColonnadeDb } from '../../../src/renderer/db/database';
+import { act } from 'react';
+import { describe, expect, it } from 'vitest';
+import { columnTitle, quietStatus } from '../../../src/renderer/components/ColumnView';
+import { storeColumnEntries } from '../../../src/renderer/db/database';
 import { createI18n } from '../../../src/renderer/i18n';
-import { makeActions } from '../../../src/renderer/state/actions';
-import { initialState, useAppStore } from '../../../src/renderer/state/store';
+import { useAppStore } from '../../../src/renderer/state/store';
 import type { ColumnStatus } from '../../../src/shared/ipc/contract';
-import type { Account, Column, Layout, NetworkId } from '../../../src/shared/model';
+import type { Column } from '../../../src/shared/model';
 import { sampleEntry } from './samples';
+import {
+  accountOn,
+  columnView,
+  fakeApi,
+  freshAppPerTest,
+  seedDeck,
+  servicesOver,
+  show,
+  testDatabase,
+  until,
+} from './test-app';
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
+freshAppPerTest();
 
-function account(network: NetworkId, handle: string): Account {
-  const id = `${network}:${handle}`;
-  return {
-    id,
-    network,
-    profile: { id, network, handle, displayName: handle, avatarUrl: null, url: null },
-    health: { state: 'connected' },
-    practice: network === 'sandbox',
-    columnKinds: ['home'],
-    server: null,
+const account = (network: 'sandbox' | 'x', handle: string) =>
+  accountOn(network, handle, {
     textRules: { counting: 'graphemes', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
-  };
-}
+  });
 const PRACTICE = account('sandbox', 'practice');
 const SECOND = account('sandbox', 'brand');
 const X = account('x', 'brand');
@@ -54,70 +43,25 @@ const at1405 = () => {
   return d.toISOString();
 };
 
-const roots: Root[] = [];
-const dbs: ColonnadeDb[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) act(() => root.unmount());
-  document.body.innerHTML = '';
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await db.delete();
-  }
-  useAppStore.setState({ ...initialState });
-});
-
 /** A column in the DOM with Dexie on fake-indexeddb and main faked: every request recorded. */
 async function mountColumn(name: string, column: Column, language: 'en' | 'fr' = 'en') {
-  const db = openDatabase(name);
-  dbs.push(db);
-  const layout: Layout = { activeDeckId: 'd', decks: [{ id: 'd', name: 'Deck', columns: [column] }] };
-  useAppStore.setState({ layout, phase: 'ready', accounts: [PRACTICE, SECOND, X] });
-  const calls: Array<{ channel: string; payload: Record<string, unknown> }> = [];
-  const api = (async (channel: string, payload: Record<string, unknown>) => {
-    calls.push({ channel, payload });
-    return channel === 'layout.get' ? layout : {};
-  }) as Api;
+  const db = testDatabase(name);
+  const layout = seedDeck([column], { accounts: [PRACTICE, SECOND, X] }, 'Deck');
+  const { api, calls } = fakeApi(layout, ({ channel }) => (channel === 'layout.get' ? layout : {}));
   await storeColumnEntries(
     db,
     column.id,
     [1, 2, 3].map((n) => sampleEntry(n, new Date(Date.now() - n * 60_000).toISOString())),
   );
-  const host = document.createElement('div');
-  document.body.append(host);
-  const root = createRoot(host);
-  roots.push(root);
-  const ui: ReactNode = (
-    <ServicesContext.Provider value={{ actions: makeActions(api, db), db }}>
-      <I18nextProvider i18n={createI18n(language)}>
-        <VirtuosoMockContext.Provider value={{ viewportHeight: 900, itemHeight: 120 }}>
-          <ColumnView
-            column={column}
-            index={0}
-            count={1}
-            account={useAppStore.getState().accounts.find((a) => a.profile.id === column.profileId)}
-            language={language}
-          />
-        </VirtuosoMockContext.Provider>
-      </I18nextProvider>
-    </ServicesContext.Provider>
+  const account = useAppStore.getState().accounts.find((a) => a.profile.id === column.profileId);
+  const view = await show(
+    columnView(column, { account, language, list: { viewportHeight: 900, itemHeight: 120 } }),
+    servicesOver(api, db),
+    language,
   );
-  act(() => root.render(ui));
+  const host = view.container;
   await until(() => expect(host.querySelectorAll('article')).toHaveLength(3));
   return { host, calls };
-}
-
-async function until(check: () => void) {
-  let last: unknown;
-  for (let i = 0; i < 100; i++) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      last = err;
-    }
-    await act(async () => new Promise((r) => setTimeout(r, 10)));
-  }
-  throw last;
 }
 
 const button = (root: ParentNode, name: string | RegExp) => {

@@ -2,31 +2,15 @@
 // Replying to and quoting a post (issue 7, "Reading"): the composer shows the post above the text,
 // read-only and in its own direction, goes out as the column's acting profile or another of the
 // CM's profiles on that network, and sends `replyTo` or `quoteOf` with it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, type Api } from '../../../src/renderer/api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/renderer/api';
 import { ComposeDialog, replyStart } from '../../../src/renderer/components/ComposeDialog';
 import type { AppServices } from '../../../src/renderer/components/context';
-import type { ColonnadeDb } from '../../../src/renderer/db/database';
-import { makeActions } from '../../../src/renderer/state/actions';
-import { initialState, useAppStore } from '../../../src/renderer/state/store';
-import type { Account, NetworkId, Post } from '../../../src/shared/model';
+import type { Post } from '../../../src/shared/model';
 import type { Language } from '../../../src/shared/settings';
-import { allByRole, byRole, click, nameOf, render, submit, textOf, type, type Rendered } from './dom';
+import { allByRole, byRole, click, nameOf, submit, textOf, type } from './dom';
 import { samplePost, sampleProfile } from './samples';
-
-function account(network: NetworkId, handle: string): Account {
-  const id = `${network}:${handle}`;
-  return {
-    id,
-    network,
-    profile: { id, network, handle, displayName: handle, avatarUrl: null, url: null },
-    health: { state: 'connected' },
-    practice: false,
-    columnKinds: ['home'],
-    server: null,
-    textRules: { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
-  };
-}
+import { accountOn as account, freshAppPerTest, mainAnswering, showDialog } from './test-app';
 
 const ACCOUNTS = [
   account('mastodon', 'brand@mastodon.social'),
@@ -48,32 +32,24 @@ const arabic: Post = {
 
 /** A fake main that records what is asked and answers a publish with the post. */
 function fakeMain(fail?: ApiError) {
-  const sent: Array<{ channel: string; request: Record<string, unknown> }> = [];
-  const api = (async (channel: string, request: Record<string, unknown>) => {
-    sent.push({ channel, request });
+  return mainAnswering((channel, request: Record<string, unknown>) => {
     if (fail) throw fail;
     if (channel === 'post.publish') return { ...arabic, id: 'mastodon:200', text: request.text };
     throw new Error(`unexpected ${channel}`);
-  }) as Api;
-  return { sent, services: { actions: makeActions(api, {} as ColonnadeDb), db: {} } as unknown as AppServices };
+  });
 }
 
-let view: Rendered;
 let closed: number;
 beforeEach(() => {
   closed = 0;
-  useAppStore.setState({ ...initialState, accounts: ACCOUNTS, phase: 'ready' });
 });
-afterEach(() => view.unmount());
+freshAppPerTest({ accounts: ACCOUNTS });
 
-async function open(
+const open = (
   services: AppServices,
   props: { replyTo?: Post; quoteOf?: Post; profileId?: string },
   language: Language = 'en',
-) {
-  view = await render(<ComposeDialog onClose={() => closed++} language={language} {...props} />, services, language);
-  return byRole(document, 'dialog');
-}
+) => showDialog(<ComposeDialog onClose={() => closed++} language={language} {...props} />, services, language);
 
 describe('a reply', () => {
   it('shows the post replied to above the text, read-only and in its own direction', async () => {

@@ -1,7 +1,7 @@
 // Errors in words: the reason's translation with its params, else the code's generic words for
 // the place they are shown; the network's own words after; English and French.
 import { describe, expect, it } from 'vitest';
-import { createInstance, type TFunction } from 'i18next';
+import { tFor } from './translate';
 import en from '../../../src/shared/i18n/en.json';
 import fr from '../../../src/shared/i18n/fr.json';
 import type { AppError } from '../../../src/shared/errors';
@@ -10,21 +10,74 @@ import { ApiError } from '../../../src/renderer/api';
 import { createCore } from '../../../src/main/core/app-core';
 import { memoryPorts } from '../../doubles/ports';
 
-function tFor(lng: 'en' | 'fr'): TFunction {
-  const i18n = createInstance();
-  void i18n.init({
-    initAsync: false,
-    lng,
-    fallbackLng: 'en',
-    resources: { en: { translation: en }, fr: { translation: fr } },
-    interpolation: { escapeValue: false },
-  });
-  return i18n.t;
-}
 const tEn = tFor('en');
 const tFr = tFor('fr');
 
 const error = (e: Partial<AppError> & Pick<AppError, 'code'>): AppError => ({ message: 'English words', ...e });
+
+describe('describeError in French: the whole sentence in French, main’s English words only apart', () => {
+  const N = '\u202f';
+  // English words a French sentence must not hold (main's `message`, the network's `detail`).
+  const englishIn = (text: string, english: string) => text.replace(`«${N}${english}${N}»`, '').includes(english);
+
+  it.each([
+    [
+      error({ code: 'not-allowed', message: 'Only your own posts can be deleted.' }),
+      `Cette action n’est pas autorisée pour ce profil. Détails${N}: «${N}Only your own posts can be deleted.${N}»`,
+    ],
+    [
+      error({ code: 'not-found', message: 'That column no longer exists.' }),
+      `Colonnade ne trouve pas ce qui est demandé${N}: il a peut-être été supprimé, ou son profil n’est plus connecté. Détails${N}: «${N}That column no longer exists.${N}»`,
+    ],
+    [
+      error({ code: 'bad-request', message: 'Only a monitor column has a monitor query.' }),
+      `Colonnade n’a pas pu faire cette demande telle quelle. Détails${N}: «${N}Only a monitor column has a monitor query.${N}»`,
+    ],
+  ])('%o, without a reason: French words, then “Détails”', (e, french) => {
+    const said = describeError(tFr, e, 'fr');
+    expect(said).toBe(french);
+    expect(englishIn(said, e.message)).toBe(false);
+    // English is unchanged: main's words are the sentence.
+    expect(describeError(tEn, e, 'en')).toContain(e.message);
+    expect(describeError(tEn, e, 'en')).not.toContain('Details');
+  });
+
+  it.each([
+    [
+      error({ code: 'not-allowed', reason: 'x-plan-excludes', params: { feature: 'search' }, message: 'Not in plan.' }),
+      'Votre offre X ne comprend pas la recherche.',
+    ],
+    [
+      error({ code: 'not-found', reason: 'profile-not-found', params: { name: '@bob' }, message: 'There is no @bob.' }),
+      'Aucun compte ne s’appelle @bob.',
+    ],
+    [
+      error({
+        code: 'bad-request',
+        reason: 'monitor-needs-profile',
+        message: 'A monitor needs at least one profile to search with: tick one.',
+      }),
+      `Une veille a besoin d’au moins un profil avec lequel chercher${N}: cochez-en un.`,
+    ],
+    [
+      error({ code: 'auth-expired', reason: 'session-expired' }),
+      'Le réseau n’accepte plus la connexion de ce compte. Reconnectez le compte.',
+    ],
+  ])('%o, with a reason: its French words alone, no English', (e, french) => {
+    expect(describeError(tFr, e, 'fr')).toBe(french);
+  });
+
+  it('the network’s own words come apart, named, and main’s English is then left out', () => {
+    const refused = error({
+      code: 'not-allowed',
+      message: 'Refused by X.',
+      detail: 'You are not allowed to create a Tweet with duplicate content.',
+    });
+    expect(describeError(tFr, refused, 'fr', 'composer', 'x')).toBe(
+      `Cette action n’est pas autorisée pour ce profil. X a répondu${N}: «${N}You are not allowed to create a Tweet with duplicate content.${N}»`,
+    );
+  });
+});
 
 describe('describeError', () => {
   it('says the reason, filled with its params, numbers in the UI’s language', () => {
@@ -33,7 +86,7 @@ describe('describeError', () => {
       'This post is longer than the network allows (3,000 bytes): shorten it.',
     );
     expect(describeError(tFr, tooLong, 'fr', 'composer')).toBe(
-      `Cette publication dépasse ce que le réseau accepte (3\u202f000 octets) : raccourcissez-la.`,
+      `Cette publication dépasse ce que le réseau accepte (3\u202f000 octets)\u202f: raccourcissez-la.`,
     );
   });
 
@@ -78,7 +131,9 @@ describe('describeError', () => {
     expect(describeError(tEn, refused, 'en', 'composer', 'x')).toBe(
       'This post is longer than the network allows (280 characters): shorten it. X said: “Tweet text is too long.”',
     );
-    expect(describeError(tFr, refused, 'fr', 'composer', 'x')).toContain('X a répondu : « Tweet text is too long. »');
+    expect(describeError(tFr, refused, 'fr', 'composer', 'x')).toContain(
+      'X a répondu\u202f: «\u202fTweet text is too long.\u202f»',
+    );
     expect(describeError(tEn, error({ code: 'invalid', detail: 'Validation failed' }), 'en')).toBe(
       'The network sent something Colonnade could not read. The network said: “Validation failed”',
     );
@@ -97,7 +152,7 @@ describe('describeError', () => {
       'Colonnade cannot reach that server; check the address.',
     );
     expect(describeError(tFr, offline, 'fr', 'accounts')).toBe(
-      'Colonnade ne parvient pas à joindre ce serveur ; vérifiez l’adresse.',
+      'Colonnade ne parvient pas à joindre ce serveur\u202f; vérifiez l’adresse.',
     );
     expect(describeError(tEn, offline, 'en', 'column')).toBe('Offline, showing cached posts.');
     expect(describeError(tEn, offline, 'en', 'composer')).not.toMatch(/cached/);
@@ -119,7 +174,7 @@ describe('describeError', () => {
     expect(describeError(tEn, limited, 'en', 'composer')).toMatch(/limits posting from this profile until/);
     expect(describeError(tEn, limited, 'en', 'accounts')).toMatch(/limits sign-in attempts until/);
     expect(describeError(tFr, error({ code: 'rate-limited' }), 'fr', 'composer')).toBe(
-      'Le réseau limite les publications de ce profil pour le moment ; réessayez plus tard.',
+      'Le réseau limite les publications de ce profil pour le moment\u202f; réessayez plus tard.',
     );
   });
 

@@ -3,8 +3,16 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { readColumn, openDatabase, storeColumnEntries, type ShownEntry } from '../../../src/renderer/db/database';
-import { compileFilters, compileMute, muteErrors, optionsOf, splitList } from '../../../src/renderer/state/filters';
-import type { Post, TimelineEntry } from '../../../src/shared/model';
+import {
+  columnFilters,
+  compileFilters,
+  compileMute,
+  monitorExclusions,
+  muteErrors,
+  optionsOf,
+  splitList,
+} from '../../../src/renderer/state/filters';
+import type { Column, Post, TimelineEntry } from '../../../src/shared/model';
 import { samplePost, sampleProfile } from './samples';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 8, minute)).toISOString();
@@ -146,6 +154,39 @@ describe('mute words and regular expressions', () => {
   it('read lists as typed', () => {
     expect(splitList(' @ada, bob  carol,,bob ')).toEqual(['@ada', 'bob', 'carol']);
     expect(optionsOf({}).filters).toMatchObject({ excludeReposts: false, mute: [], minLikes: 0 });
+  });
+});
+
+describe('a monitor’s exclusions', () => {
+  const text = (t: string) => shown(post(1, { text: t, entities: [] }));
+  const monitorColumn = (exclude: string[], options?: Column['options']): Pick<Column, 'monitor' | 'options'> => ({
+    monitor: { hashtags: ['IFPower'], keywords: ['launch day'], exclude, profileIds: ['x:cm'] },
+    ...(options ? { options } : {}),
+  });
+
+  it('hide whole words only: "cat" hides "a cat", not "category" or "concatenate"', () => {
+    const f = columnFilters(monitorColumn(['cat', '#giveaway']));
+    expect(f.active).toBe(true);
+    expect(f.keep(text('#IFPower a cat video'))).toBe(false);
+    expect(f.keep(text('#IFPower category leaders'))).toBe(true);
+    expect(f.keep(text('#IFPower concatenate'))).toBe(true);
+    expect(f.keep(text('#IFPower #Giveaway now'))).toBe(false);
+    expect(f.keep(text('#IFPower #giveaways season'))).toBe(true);
+  });
+
+  it('never hide the monitor’s own hashtags or keywords, whichever way they are written', () => {
+    const f = columnFilters(monitorColumn(['#ifpower', 'IFPOWER', 'Launch Day']));
+    expect(monitorExclusions(monitorColumn(['#ifpower', 'IFPOWER', 'Launch Day', 'spam']).monitor!)).toEqual(['spam']);
+    expect(f.active).toBe(false);
+    expect(f.keep(text('#IFPower launch day is here'))).toBe(true);
+  });
+
+  it('add to the column’s own filters and the global mutes, all counted as hidden', () => {
+    const f = columnFilters(monitorColumn(['spam'], { filters: { mute: ['crypto'] } } as Column['options']), ['nsfw']);
+    expect(f.keep(text('#IFPower spam'))).toBe(false);
+    expect(f.keep(text('#IFPower crypto'))).toBe(false);
+    expect(f.keep(text('#IFPower nsfw'))).toBe(false);
+    expect(f.keep(text('#IFPower hello'))).toBe(true);
   });
 });
 

@@ -1,32 +1,21 @@
 // @vitest-environment jsdom
 // "Add a column" → Monitor, as a CM fills it: profiles on several networks, hashtags, keywords,
 // exclusions and a language, what it refuses (in words, next to the field), and what it asks main.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Api } from '../../../src/renderer/api';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AddColumnDialog } from '../../../src/renderer/components/AddColumnDialog';
 import type { AppServices } from '../../../src/renderer/components/context';
-import type { ColonnadeDb } from '../../../src/renderer/db/database';
-import { makeActions } from '../../../src/renderer/state/actions';
-import { initialState, useAppStore } from '../../../src/renderer/state/store';
+import { useAppStore } from '../../../src/renderer/state/store';
 import { type Account, type ColumnKind, type NetworkId } from '../../../src/shared/model';
 import type { Language } from '../../../src/shared/settings';
-import { allByRole, byRole, click, descriptionOf, nameOf, render, submit, textOf, type, type Rendered } from './dom';
+import { allByRole, byRole, click, descriptionOf, nameOf, submit, textOf, type } from './dom';
+import { accountOn, freshAppPerTest, mainAnswering, showDialog } from './test-app';
 
 /** What the adapters offer (each network adapter's `columnKinds`): no `monitor`, which runs on hashtag and search. */
 const KINDS: readonly ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
 
 function account(network: NetworkId, handle: string, kinds: readonly ColumnKind[] = KINDS): Account {
-  const id = network === 'sandbox' ? 'sandbox:practice' : `${network}:${handle}`;
-  return {
-    id,
-    network,
-    profile: { id, network, handle, displayName: `${handle} (brand)`, avatarUrl: null, url: null },
-    health: { state: 'connected' },
-    practice: network === 'sandbox',
-    columnKinds: [...kinds],
-    server: null,
-    textRules: { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
-  };
+  const made = accountOn(network, handle, { columnKinds: [...kinds] });
+  return { ...made, profile: { ...made.profile, displayName: `${handle} (brand)` } };
 }
 
 const ACCOUNTS = [
@@ -39,27 +28,21 @@ const LAYOUT = { decks: [{ id: 'deck-1', name: 'Launch', columns: [] }], activeD
 
 /** A fake main that records every request and answers `column.add` with the layout. */
 function fakeMain() {
-  const sent: Array<{ channel: string; request: unknown }> = [];
-  const api = (async (channel: string, request: unknown) => {
-    sent.push({ channel, request });
+  return mainAnswering((channel) => {
     if (channel === 'column.add') return LAYOUT;
     throw new Error(`unexpected ${channel}`);
-  }) as Api;
-  return { sent, services: { actions: makeActions(api, {} as ColonnadeDb), db: {} } as unknown as AppServices };
+  });
 }
 
-let view: Rendered;
 let closed: number;
 beforeEach(() => {
   closed = 0;
-  useAppStore.setState({ ...initialState, accounts: ACCOUNTS, layout: LAYOUT, phase: 'ready' });
 });
-afterEach(() => view.unmount());
+freshAppPerTest({ accounts: ACCOUNTS, layout: LAYOUT });
 
 async function open(services: AppServices, language: Language = 'en', accounts = ACCOUNTS) {
   useAppStore.setState({ accounts });
-  view = await render(<AddColumnDialog onClose={() => closed++} language={language} />, services, language);
-  return byRole(document, 'dialog');
+  return showDialog(<AddColumnDialog onClose={() => closed++} language={language} />, services, language);
 }
 
 describe('a Monitor column: one query over several profiles and networks', () => {
@@ -188,8 +171,12 @@ describe('a Monitor column: one query over several profiles and networks', () =>
     expect(options[0]).toEqual(['', 'Toutes les langues']);
     expect(options).toContainEqual(['fr', 'Français']);
     expect(options).toContainEqual(['de', 'Allemand']);
-    // 183 ISO 639-1 languages, in French alphabetical order after "every language".
-    expect(options).toHaveLength(184);
+    // The 183 ISO 639-1 languages, each once (Twi, `tw`, is Akan for CLDR: one "Akan"), in French
+    // alphabetical order after "every language".
+    expect(options).toHaveLength(183);
+    expect(options).toContainEqual(['ak', 'Akan']);
+    expect(options.map((o) => o[0])).not.toContain('tw');
+    expect(new Set(options.map((o) => o[1])).size).toBe(options.length);
     const names = options.slice(1).map((o) => o[1]!);
     expect(names).toEqual([...names].sort(new Intl.Collator('fr').compare));
     await submit(dialog);
@@ -200,6 +187,24 @@ describe('a Monitor column: one query over several profiles and networks', () =>
 });
 
 describe('the one-profile column types still work', () => {
+  it('a Hashtag column refuses a tag its profile’s network never makes, in words, and sends nothing', async () => {
+    const { sent, services } = fakeMain();
+    const dialog = await open(services);
+    await type(byRole(dialog, 'combobox', 'Profile'), 'mastodon:brand@mastodon.social');
+    await click(byRole(dialog, 'radio', /^Hashtag/));
+    await type(byRole(dialog, 'textbox', 'Hashtag'), '#2024');
+    await submit(dialog);
+    expect(textOf(byRole(dialog, 'alert'))).toBe(
+      'Mastodon does not treat “#2024” as a hashtag: a hashtag needs at least one letter.',
+    );
+    // On Bluesky an emoji is a hashtag.
+    await type(byRole(dialog, 'combobox', 'Profile'), 'bluesky:brand.bsky.social');
+    await click(byRole(dialog, 'radio', /^Hashtag/));
+    await type(byRole(dialog, 'textbox', 'Hashtag'), '#🚲');
+    await submit(dialog);
+    expect(sent).toMatchObject([{ channel: 'column.add', request: { spec: { kind: 'hashtag', query: '#🚲' } } }]);
+  });
+
   it('a Hashtag column on the chosen profile', async () => {
     const { sent, services } = fakeMain();
     const dialog = await open(services);

@@ -88,7 +88,7 @@ describe('notifications Colonnade has no kind for', () => {
       ['update', 'Gina edited a post', 'Publication modifiée par Gina'],
       ['poll', 'A poll by Gina has ended', 'Le sondage de Gina est terminé'],
       ['follow_request', 'Gina asked to follow you', 'Demande d’abonnement de Gina'],
-      ['admin.sign_up', 'Gina signed up', 'Nouvelle inscription : Gina'],
+      ['admin.sign_up', 'Gina signed up', 'Nouvelle inscription\u202f: Gina'],
       ['admin.report', 'Gina filed a report', 'Nouveau signalement de Gina'],
       ['severed_relationships', 'You lost follows or followers through a moderation decision', 'Vous avez perdu'],
       ['moderation_warning', 'Your account received a warning from the moderators', 'un avertissement'],
@@ -97,13 +97,17 @@ describe('notifications Colonnade has no kind for', () => {
       ['added_to_collection', 'Gina added you to a collection', 'dans une collection de Gina'],
       ['collection_update', 'Gina updated a collection you are in', 'Une collection de Gina'],
       // Bluesky (app.bsky.notification.listNotifications `reason` knownValues)
-      ['starterpack-joined', 'Gina signed up with your starter pack', 'votre kit de démarrage : Gina'],
+      ['starterpack-joined', 'Gina signed up with your starter pack', 'votre kit de démarrage\u202f: Gina'],
       ['verified', 'Gina verified your account', 'Votre compte a été vérifié par Gina'],
       ['unverified', 'Gina removed your account’s verification', 'retirée par Gina'],
       ['like-via-repost', 'Gina liked your repost', 'Votre partage a été aimé par Gina'],
       ['repost-via-repost', 'Gina reposted your repost', 'Votre partage a été partagé à nouveau par Gina'],
       ['subscribed-post', 'Gina just posted', 'Nouvelle publication de Gina'],
-      ['contact-match', 'From your contacts, now on Bluesky: Gina', 'De vos contacts, désormais sur Bluesky : Gina'],
+      [
+        'contact-match',
+        'From your contacts, now on Bluesky: Gina',
+        'De vos contacts, désormais sur Bluesky\u202f: Gina',
+      ],
     ] as const) {
       const entry = { key: 'n', post: null, notification: other(type) };
       expect(words(render(entry)), type).toContain(en);
@@ -348,7 +352,9 @@ describe('audio and attachments the server did not fetch', () => {
     expect(html).toMatch(
       /<a href="https:\/\/files.example\/episode12.mp3" target="_blank"[^>]*>.*Open in your browser<\/a>/,
     );
-    expect(words(render({ key: 'a', post: post({ media: [media({})] }) }, 'fr'))).toContain('Audio : sans description');
+    expect(words(render({ key: 'a', post: post({ media: [media({})] }) }, 'fr'))).toContain(
+      'Audio\u202f: sans description',
+    );
   });
 
   it('does not load audio from an address the page may not load (not https); it still says and links', () => {
@@ -366,7 +372,7 @@ describe('audio and attachments the server did not fetch', () => {
       /<a href="https:\/\/remote.example\/media\/big-video.webm" target="_blank" rel="noreferrer noopener"/,
     );
     expect(words(render({ key: 'f', post: post({ text: '', media: [file] }) }, 'fr'))).toContain(
-      'Pièce jointe (non chargée par le serveur) : remote.example',
+      'Pièce jointe (non chargée par le serveur)\u202f: remote.example',
     );
     for (const url of ['javascript:alert(1)', 'data:video/webm;base64,AAAA', 'file:///tmp/big-video.webm']) {
       const html = render({ key: 'f', post: post({ text: '', entities: [], media: [{ ...file, url }] }) });

@@ -4,40 +4,23 @@
 // expression, the gap marker's "Load them", and shortcuts that stay out of text fields.
 import 'fake-indexeddb/auto';
 import { act, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError, type Api } from '../../../src/renderer/api';
 import { appShortcut } from '../../../src/renderer/components/App';
 import { ColumnOptionsDialog } from '../../../src/renderer/components/ColumnOptionsDialog';
-import { ColumnView } from '../../../src/renderer/components/ColumnView';
-import { ServicesContext } from '../../../src/renderer/components/context';
 import { GapMarker } from '../../../src/renderer/components/GapMarker';
 import {
   advanceReadPosition,
-  openDatabase,
   readPosition,
   storeColumnEntries,
   type ColonnadeDb,
 } from '../../../src/renderer/db/database';
-import { createI18n } from '../../../src/renderer/i18n';
-import { makeActions } from '../../../src/renderer/state/actions';
-import { initialState, useAppStore } from '../../../src/renderer/state/store';
-import type { Column, Layout, TimelineEntry } from '../../../src/shared/model';
+import { useAppStore } from '../../../src/renderer/state/store';
+import type { Column, TimelineEntry } from '../../../src/shared/model';
 import { sampleEntry, sampleProfile } from './samples';
+import { columnView, fakeApi, freshAppPerTest, seedDeck, servicesOver, show, testDatabase, until } from './test-app';
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-  // What jsdom lacks and the components use: a modal dialog, and react-virtuoso's size watcher.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
+freshAppPerTest();
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 8, minute)).toISOString();
 const entries = (from: number, to: number, extra: (n: number) => Partial<TimelineEntry> = () => ({})) =>
@@ -51,62 +34,9 @@ const column = (options?: Column['options']): Column => ({
   ...(options ? { options } : {}),
 });
 
-interface Call {
-  channel: string;
-  payload: unknown;
-}
-
-/** An api that records what is asked and answers `answer(channel)` (the layout by default). */
-function fakeApi(layout: Layout, answer: (c: Call) => unknown = () => layout) {
-  const calls: Call[] = [];
-  const api = (async (channel: string, payload: unknown) => {
-    const call = { channel, payload };
-    calls.push(call);
-    return answer(call);
-  }) as unknown as Api;
-  return { api, calls };
-}
-
-const roots: Root[] = [];
-const dbs: ColonnadeDb[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) act(() => root.unmount());
-  document.body.innerHTML = '';
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await db.delete();
-  }
-  useAppStore.setState({ ...initialState });
-});
-
-function mount(db: ColonnadeDb, api: Api, node: ReactNode) {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const root = createRoot(host);
-  roots.push(root);
-  act(() =>
-    root.render(
-      <ServicesContext.Provider value={{ actions: makeActions(api, db), db }}>
-        <I18nextProvider i18n={createI18n('en')}>{node}</I18nextProvider>
-      </ServicesContext.Provider>,
-    ),
-  );
-  return { host, root };
-}
-
-/** Waits (letting Dexie's live queries and React run) until `check` passes. */
-async function until(check: () => void) {
-  let last: unknown;
-  for (let i = 0; i < 100; i++) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      last = err;
-    }
-    await act(async () => new Promise((r) => setTimeout(r, 10)));
-  }
-  throw last;
+async function mount(db: ColonnadeDb, api: Api, node: ReactNode) {
+  const view = await show(node, servicesOver(api, db));
+  return { host: view.container, unmount: view.unmount };
 }
 
 const button = (root: ParentNode, name: string | RegExp) => {
@@ -118,10 +48,8 @@ const button = (root: ParentNode, name: string | RegExp) => {
 };
 
 function setUp(name: string, col: Column) {
-  const db = openDatabase(name);
-  dbs.push(db);
-  const layout: Layout = { activeDeckId: 'd', decks: [{ id: 'd', name: 'Sandbox', columns: [col] }] };
-  useAppStore.setState({ layout, phase: 'ready' });
+  const db = testDatabase(name);
+  const layout = seedDeck([col]);
   return { db, layout };
 }
 
@@ -150,7 +78,7 @@ describe('a filtered column', () => {
       entries(1, 9, (n) => (n % 3 === 0 ? { repostedBy: sampleProfile('bob') } : {})),
     );
     const { api } = fakeApi(layout);
-    const { host } = mount(db, api, <ColumnView column={col} index={0} count={1} account={undefined} language="en" />);
+    const { host } = await mount(db, api, columnView(col));
     await until(() => expect(host.textContent).toContain('4 posts hidden by filters'));
     act(() => button(host, 'Show').click());
     await until(() => expect(host.textContent).toContain('Showing 4 posts hidden by filters'));
@@ -164,11 +92,7 @@ describe('a filtered column', () => {
     const { db, layout } = setUp('reading-bad-global', col);
     useAppStore.setState({ settings: { language: 'en', mute: ['/(oops/'] } });
     await storeColumnEntries(db, 'home', entries(1, 3));
-    const { host } = mount(
-      db,
-      fakeApi(layout).api,
-      <ColumnView column={col} index={0} count={1} account={undefined} language="en" />,
-    );
+    const { host } = await mount(db, fakeApi(layout).api, columnView(col));
     await until(() =>
       expect(host.textContent).toContain(
         'Not a valid regular expression, ignored: /(oops/. Fix it in the column options.',
@@ -184,21 +108,12 @@ describe('"N new posts" across a reload', () => {
     const { db, layout } = setUp('reading-reload', col);
     await storeColumnEntries(db, 'home', entries(1, 10));
     await advanceReadPosition(db, 'home', at(7));
-    const first = mount(
-      db,
-      fakeApi(layout).api,
-      <ColumnView column={col} index={0} count={1} account={undefined} language="en" />,
-    );
+    const first = await mount(db, fakeApi(layout).api, columnView(col));
     await until(() => expect(button(first.host, /new posts?$/).textContent).toBe('3 new posts'));
     // The page reloads: a new tree on the same database.
-    act(() => first.root.unmount());
-    roots.splice(roots.indexOf(first.root), 1);
+    first.unmount();
     expect(await readPosition(db, 'home')).toBe(at(7));
-    const again = mount(
-      db,
-      fakeApi(layout).api,
-      <ColumnView column={col} index={0} count={1} account={undefined} language="en" />,
-    );
+    const again = await mount(db, fakeApi(layout).api, columnView(col));
     await until(() => expect(button(again.host, /new posts?$/).textContent).toBe('3 new posts'));
     // "Mark all read" from the column menu: nothing waits any more, and it says so.
     const menu = again.host.querySelector<HTMLButtonElement>('button[aria-haspopup="menu"]')!;
@@ -222,7 +137,7 @@ describe('the options dialog', () => {
       c.channel === 'settings.update' ? { language: 'en', mute: ['spoiler'] } : layout,
     );
     let closed = false;
-    const { host } = mount(
+    const { host } = await mount(
       db,
       api,
       <ColumnOptionsDialog column={col} title="Home" onClose={() => (closed = true)} language="en" />,
@@ -280,7 +195,7 @@ describe('a gap marker', () => {
             fail ? reject(new ApiError({ code: 'rate-limited', message: 'Too many requests' })) : resolve({});
         }),
     );
-    const { host } = mount(
+    const { host } = await mount(
       db,
       api,
       <GapMarker entry={gap} columnId="home" position={3} total={-1} language="en" network="x" />,
@@ -305,25 +220,17 @@ describe('a gap marker', () => {
 
   it('in French, with a day when it is not today', async () => {
     const { db, layout } = setUp('reading-gap-fr', column());
-    const host = document.createElement('div');
-    document.body.append(host);
-    const root = createRoot(host);
-    roots.push(root);
-    act(() =>
-      root.render(
-        <ServicesContext.Provider value={{ actions: makeActions(fakeApi(layout).api, db), db }}>
-          <I18nextProvider i18n={createI18n('fr')}>
-            <GapMarker
-              entry={{ ...gap, gap: { ...gap.gap, from: '2026-11-24T13:05:00.000Z', to: '2026-11-24T15:40:00.000Z' } }}
-              columnId="home"
-              position={1}
-              total={-1}
-              language="fr"
-              network="x"
-            />
-          </I18nextProvider>
-        </ServicesContext.Provider>,
-      ),
+    const { container: host } = await show(
+      <GapMarker
+        entry={{ ...gap, gap: { ...gap.gap, from: '2026-11-24T13:05:00.000Z', to: '2026-11-24T15:40:00.000Z' } }}
+        columnId="home"
+        position={1}
+        total={-1}
+        language="fr"
+        network="x"
+      />,
+      servicesOver(fakeApi(layout).api, db),
+      'fr',
     );
     const local = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
     expect(host.textContent).toContain(

@@ -31,6 +31,7 @@ function fakeBridge(pending: FeedDelivery[], pendingAnswered: Promise<void> = Pr
         case 'accounts.list':
         case 'usage.get':
         case 'notices.list':
+        case 'column.statuses':
           return { ok: true, value: [] };
         case 'events.pending':
           await pendingAnswered;

@@ -17,6 +17,7 @@ import type { Clock, DocumentStore, Logger } from '../ports';
 import { RateBudget } from './budget';
 import { emptyReaderState, Positions, type GapState, type ReaderState } from './positions';
 import { matchesMonitor, readersOf, routesTo, sourcesOf, type ReaderSpec, type Source } from './sources';
+import { compositeCursor } from './history';
 import { CountRefresher } from './refresher';
 
 /** Entries asked for per page. */
@@ -34,6 +35,16 @@ const PAUSE_CHECK_MS = 60_000;
 const HIDDEN_FACTOR = 3;
 /** While a live stream is open, polling only catches what the stream might have missed. */
 const STREAM_SAFETY_MS = 5 * 60_000;
+/**
+ * A post this much older than now that a poll finds and the open stream never brought means the
+ * stream is deaf (a proxy that accepts the socket and passes nothing): it is closed and the reader
+ * polls at its own pace until STREAM_DEAF_RETRY_MS passed.
+ */
+const STREAM_GRACE_MS = 15_000;
+const STREAM_CONNECT_MS = 1_000;
+const STREAM_DEAF_RETRY_MS = 30 * 60_000;
+/** Post keys remembered per column to drop a post delivered twice (several sources, a stream and its safety poll). */
+const DELIVERED_MEMORY = 2_000;
 
 export interface MonitorEngineDeps {
   clock: Clock;
@@ -80,12 +91,19 @@ interface Reader {
   activity: number;
   stream: { close(): void } | null;
   streamRetryAt: number;
+  /** When the open stream was opened (ms), and the keys it brought since. */
+  streamOpenedAt: number;
+  streamKeys: Set<string>;
+  /** Streams that dropped in a row without bringing anything: the next try waits longer. */
+  streamDrops: number;
   /** Columns that receive this reader's entries (recomputed on follow). */
   columns: Column[];
   /** Columns given their first page by this reader in this run (persisted once acknowledged). */
   seededHere: Set<string>;
   nextAt: number | null;
   slowed: string | null;
+  /** What this reader last said about its columns (merged with the other readers of each). */
+  lastStatus: Omit<ColumnStatus, 'columnId'> | null;
 }
 
 /** The delay before a reader's next poll, from its adapter's pace, activity and visibility. */
@@ -105,6 +123,12 @@ export class MonitorEngine {
   private shownColumns = new Set<string>();
   private offline = false;
   private gapSeq = 0;
+  /**
+   * Post keys delivered lately to each column (insertion order, DELIVERED_MEMORY at most): a post
+   * two sources of a monitor met, or that a stream brought and its safety poll read again, is
+   * delivered once. Forgotten for a column that is read again from its position (rewind, reseed).
+   */
+  private readonly delivered = new Map<string, Set<string>>();
   private lastSeq = 0;
 
   constructor(private readonly deps: MonitorEngineDeps) {
@@ -164,10 +188,14 @@ export class MonitorEngine {
           activity: 1,
           stream: null,
           streamRetryAt: 0,
+          streamOpenedAt: 0,
+          streamKeys: new Set(),
+          streamDrops: 0,
           columns: [],
           seededHere: new Set(),
           nextAt: null,
           slowed: null,
+          lastStatus: null,
         };
         this.readers.set(spec.key, r);
         r.columns = this.columnsOf(spec);
@@ -209,6 +237,7 @@ export class MonitorEngine {
   /** The renderer holds nothing of this column: its readers deliver it a first page again. */
   reseed(columnId: string): void {
     this.positions.unseed(columnId);
+    this.delivered.delete(columnId);
     for (const r of this.readers.values()) {
       if (!r.columns.some((c) => c.id === columnId)) continue;
       r.seededHere.delete(columnId);
@@ -222,6 +251,7 @@ export class MonitorEngine {
    */
   rewind(columnIds: readonly string[]): void {
     const ids = new Set(columnIds);
+    for (const id of ids) this.delivered.delete(id);
     for (const r of this.readers.values()) {
       if (!r.columns.some((c) => ids.has(c.id))) continue;
       this.positions.discard(r.spec.key);
@@ -387,8 +417,65 @@ export class MonitorEngine {
     return this.withDeadline(adapter.readTimeline({ kind: r.spec.kind, query: r.spec.query, limit: PAGE, ...req }));
   }
 
-  private status(r: Reader, status: Omit<ColumnStatus, 'columnId'>): void {
-    for (const c of r.columns) this.deps.status({ columnId: c.id, ...status });
+  private status(r: Reader, status: Omit<ColumnStatus, 'columnId' | 'profileId' | 'profiles'>): void {
+    r.lastStatus = { ...status, profileId: r.spec.profileId };
+    for (const c of r.columns) {
+      const merged = this.columnStatus(c.id);
+      if (merged) this.deps.status(merged);
+    }
+  }
+
+  /**
+   * A column's status from every reader that feeds it: live only when all are; otherwise the
+   * worst (an error before a pause) with the profile it concerns, and, for a monitor column, every
+   * profile in trouble (`profiles`), so one profile's success never hides another's failure.
+   * `checkedAt` is the latest check, `nextAt` the soonest planned one. Null before any reader spoke.
+   */
+  columnStatus(columnId: string): ColumnStatus | null {
+    const column = this.columns.find((c) => c.id === columnId);
+    const said = [...this.readers.values()]
+      .filter((r) => r.columns.some((c) => c.id === columnId))
+      .flatMap((r) => (r.lastStatus ? [r.lastStatus] : []));
+    if (!said.length) return null;
+    const latest = (xs: Array<string | undefined>) =>
+      xs
+        .filter((x): x is string => !!x)
+        .sort()
+        .at(-1);
+    const soonest = (xs: Array<string | undefined>) => xs.filter((x): x is string => !!x).sort()[0];
+    const checkedAt = latest(said.map((x) => x.checkedAt));
+    const nextAt = soonest(said.map((x) => x.nextAt));
+    const skipped = said.reduce((n, x) => n + (x.skipped ?? 0), 0);
+    const slowed = said.find((x) => x.slowed)?.slowed;
+    const troubled = said.filter((x) => x.state !== 'live');
+    const worst = troubled.find((x) => x.state === 'error') ?? troubled[0];
+    const base = worst ?? said.find((x) => x.profileId === column?.profileId) ?? said[0]!;
+    const profiles = column?.monitor
+      ? troubled.map((x) => ({
+          profileId: x.profileId!,
+          state: x.state as 'error' | 'paused',
+          ...(x.error ? { error: x.error } : {}),
+        }))
+      : [];
+    return {
+      columnId,
+      state: base.state,
+      ...(base.error ? { error: base.error } : {}),
+      ...(base.profileId ? { profileId: base.profileId } : {}),
+      ...(checkedAt ? { checkedAt } : {}),
+      ...(nextAt ? { nextAt } : {}),
+      ...(skipped ? { skipped } : {}),
+      ...(slowed ? { slowed } : {}),
+      ...(profiles.length ? { profiles } : {}),
+    };
+  }
+
+  /** Every column's status now (see `columnStatus`), for a renderer that just (re)loaded. */
+  statuses(): ColumnStatus[] {
+    return this.columns.flatMap((c) => {
+      const s = this.columnStatus(c.id);
+      return s ? [s] : [];
+    });
   }
 
   /** One poll; answers the delay before the next (null: none until woken). */
@@ -399,7 +486,11 @@ export class MonitorEngine {
     if (!adapter) {
       this.status(r, {
         state: 'error',
-        error: { code: 'not-found', message: 'The profile of this column is no longer connected.' },
+        error: {
+          code: 'not-found',
+          message: 'A profile this column reads through is no longer connected.',
+          reason: 'profile-not-connected',
+        },
       });
       return null;
     }
@@ -490,7 +581,11 @@ export class MonitorEngine {
     const pending = state.gaps.find((g) => g.why !== 'horizon' && g.between !== null);
     if (pending) {
       const sharers = this.sharers(r, adapter);
-      const pages = Math.min(GAP_LOAD_PAGES, Math.floor(budget.headroom(bucket.bucket, bucket).usable / (2 * sharers)));
+      // Half the headroom shared among the bucket's readers, and at least one page whenever any
+      // is usable: a small window (a few requests per 15 minutes) still fills the gap, a page a
+      // window, instead of never.
+      const usable = budget.headroom(bucket.bucket, bucket).usable;
+      const pages = Math.min(GAP_LOAD_PAGES, Math.max(usable > 0 ? 1 : 0, Math.floor(usable / (2 * sharers))));
       if (pages > 0) {
         try {
           await this.fillGap(r, adapter, pending, pages, false);
@@ -561,6 +656,7 @@ export class MonitorEngine {
     progress: { seq: number | null },
   ): Promise<{ delivered: number; skipped: number }> {
     const first = await this.read(r, adapter, { direction: 'newer', cursor: state.newer });
+    this.checkStream(r, first.items);
     const note = (s: number | null) => {
       if (s !== null) progress.seq = s;
     };
@@ -709,15 +805,43 @@ export class MonitorEngine {
 
   // ---- streams ---------------------------------------------------------------------------
 
+  /**
+   * A poll's newest page while a stream is open: a post made after the stream opened, older than
+   * STREAM_GRACE_MS, that the stream never brought, means the stream is deaf. It is closed, and
+   * the reader polls at its own pace (not every STREAM_SAFETY_MS) until it tries streaming again.
+   */
+  private checkStream(r: Reader, items: readonly TimelineEntry[]): void {
+    if (!r.stream) return;
+    const before = this.deps.clock.now() - STREAM_GRACE_MS;
+    const missed = items.filter((e) => {
+      if (!e.post || r.streamKeys.has(e.key)) return false;
+      const at = Date.parse(e.at);
+      // Made once the stream was surely listening (a second to connect), and long enough ago.
+      return at > r.streamOpenedAt + STREAM_CONNECT_MS && at < before;
+    });
+    if (!missed.length) return;
+    r.stream.close();
+    r.stream = null;
+    r.streamRetryAt = this.deps.clock.now() + STREAM_DEAF_RETRY_MS;
+    this.deps.log.warn('a live stream missed posts; polling instead for a while', {
+      reader: r.spec.key,
+      missed: missed.length,
+    });
+  }
+
   private openStream(r: Reader, adapter: NetworkAdapter): void {
     if (r.stream || !adapter.stream || r.spec.merged || r.spec.kind !== 'hashtag') return;
     if (this.deps.clock.now() < r.streamRetryAt) return;
     try {
+      r.streamOpenedAt = this.deps.clock.now();
+      r.streamKeys = new Set();
       r.stream = adapter.stream(
         { kind: r.spec.kind, query: r.spec.query },
         {
           entry: (entry) => {
             if (r.stopped) return;
+            if (r.streamKeys.size < DELIVERED_MEMORY) r.streamKeys.add(entry.key);
+            r.streamDrops = 0;
             this.deliverEntries(r, [entry], {}, 'live');
           },
           deleted: (postId) => {
@@ -727,7 +851,12 @@ export class MonitorEngine {
           down: (error) => {
             if (!r.stream) return;
             r.stream = null;
-            r.streamRetryAt = this.deps.clock.now() + 30_000;
+            if (this.deps.clock.now() - r.streamOpenedAt > STREAM_SAFETY_MS) r.streamDrops = 0; // it had worked
+            // 30 s, then twice as long after each drop of a stream that brought nothing (a server
+            // that never opens it), up to STREAM_DEAF_RETRY_MS; polling carries the column meanwhile.
+            r.streamRetryAt =
+              this.deps.clock.now() + Math.min(STREAM_DEAF_RETRY_MS, 30_000 * 2 ** Math.min(r.streamDrops, 10));
+            r.streamDrops++;
             this.deps.log.warn('a live stream dropped; catching up by polling', {
               reader: r.spec.key,
               error: String(error),
@@ -758,6 +887,8 @@ export class MonitorEngine {
     how: 'live' | 'catch-up' | null,
   ): number | null {
     let seq: number | null = null;
+    /** Posts delivered to a column whose alert rule watches engagement: their counts are kept fresh. */
+    const watched = new Set<string>();
     for (const column of r.columns) {
       if (extra.only && !extra.only.has(column.id)) continue;
       const keys = new Set(sourcesOf(column).map((s) => s.key));
@@ -777,16 +908,49 @@ export class MonitorEngine {
             keys: unrouted.map((e) => e.key).slice(0, 20),
           });
       }
-      const older = extra.olderFor?.has(column.id) ? { older: extra.olderFor.get(column.id) ?? null } : {};
+      // A monitor column's history reads each of its sources (history.ts): its position says
+      // which sources this reader's first page placed.
+      const first = extra.olderFor?.has(column.id) ? (extra.olderFor.get(column.id) ?? null) : undefined;
+      list = this.once(column.id, list);
+      const older =
+        first === undefined
+          ? {}
+          : {
+              older: column.monitor
+                ? compositeCursor(
+                    members.map((m) => m.key),
+                    first,
+                  )
+                : first,
+            };
       const closed = extra.closedGaps?.length ? { closedGaps: extra.closedGaps } : {};
       if (!list.length && !('older' in older) && !('closedGaps' in closed)) continue;
       seq = this.deps.deliver({ columnId: column.id, entries: list, metrics: [], ...older, ...closed });
       this.lastSeq = seq;
       if (how && list.some((e) => e.post)) this.deps.arrived?.(column, list, how);
+      if (column.alerts?.enabled && column.alerts.when === 'engagement') {
+        for (const e of list) if (e.post) watched.add(e.post.id);
+      }
     }
     const posts = entries.flatMap((e) => (e.post ? [e.post] : []));
     if (posts.length) this.refresher.met(r.spec.profileId, posts);
+    if (watched.size) this.refresher.watch(r.spec.profileId, [...watched]);
     return seq;
+  }
+
+  /** `list` without the posts already delivered to this column lately; remembers the rest. */
+  private once(columnId: string, list: TimelineEntry[]): TimelineEntry[] {
+    let memory = this.delivered.get(columnId);
+    if (!memory) this.delivered.set(columnId, (memory = new Set()));
+    // By key and text: an edited post (same key, new text) is delivered again.
+    const id = (e: TimelineEntry) => `${e.key}\n${e.post?.text ?? ''}`;
+    const out = list.filter((e) => e.gap || !memory.has(id(e)));
+    for (const e of out) {
+      if (e.gap) continue;
+      memory.add(id(e));
+      if (memory.size > DELIVERED_MEMORY) memory.delete(memory.values().next().value!);
+    }
+    return out;
   }
 
   private deliverCounts(profileId: string, metrics: Map<string, Metrics>, removed: string[]): void {

@@ -1,5 +1,6 @@
-// Count refreshes, out of the same budget as reading: only posts on screen and the CM's own
-// posts, batched per account (the adapters batch per request: X 100 ids, Bluesky 25, Mastodon
+// Count refreshes, out of the same budget as reading: only posts on screen, the CM's own posts
+// and the young posts of columns with an engagement alert rule (which must see counts move with
+// the window hidden), batched per account (the adapters batch per request: X 100 ids, Bluesky 25, Mastodon
 // 4.3+ `GET /api/v1/statuses?id[]=`), less often as a post ages. On X, where every read is
 // billed, refreshes may spend at most a quarter of what reading new posts spends (so count
 // refreshes stay under a fifth of the billed reads).
@@ -17,6 +18,11 @@ const KEEP_POSTS = 5_000;
 const MAX_IDS_PER_ROUND = 300;
 /** Own posts are refreshed while younger than this (older ones only when on screen). */
 const OWN_POSTS_FOR_MS = 7 * 86_400_000;
+/**
+ * Posts of a column with an engagement alert rule are refreshed while younger than this: a post
+ * gathers most of its engagement in its first day.
+ */
+export const WATCHED_FOR_MS = 86_400_000;
 /** Billed networks: count refreshes may read at most this share of what timelines read. */
 const BILLED_REFRESH_RATIO = 0.25;
 /** …but at least this many posts an hour, so counts on screen never freeze entirely. */
@@ -39,6 +45,8 @@ interface Tracked {
   createdAt: number;
   refreshedAt: number;
   own: boolean;
+  /** Met in a column with an engagement alert rule (see `watch`). */
+  watched?: boolean;
 }
 
 interface AccountState {
@@ -107,6 +115,20 @@ export class CountRefresher {
   }
 
   /**
+   * Posts delivered to a column with an engagement alert rule: their counts are refreshed while
+   * they are younger than WATCHED_FOR_MS, on screen or not, so the rule can fire with the window
+   * hidden. Call after `met` (only posts met are tracked).
+   */
+  watch(profileId: string, postIds: readonly string[]): void {
+    const a = this.accounts.get(profileId);
+    if (!a) return;
+    for (const id of postIds) {
+      const t = a.posts.get(id);
+      if (t) t.watched = true;
+    }
+  }
+
+  /**
    * Posts on screen in a column, as the renderer reports them when they change: they stay on
    * screen until the next report (`shown: false` when the window is hidden or the deck not shown).
    */
@@ -128,7 +150,8 @@ export class CountRefresher {
     const due: Array<[string, number]> = [];
     for (const [id, t] of a.posts) {
       const age = now - t.createdAt;
-      const wanted = (t.own && age < OWN_POSTS_FOR_MS) || this.isOnScreen(id);
+      const wanted =
+        (t.own && age < OWN_POSTS_FOR_MS) || (t.watched === true && age < WATCHED_FOR_MS) || this.isOnScreen(id);
       if (wanted && now - t.refreshedAt >= refreshInterval(age)) due.push([id, age]);
     }
     return due.sort((x, y) => x[1] - y[1]).map(([id]) => id);

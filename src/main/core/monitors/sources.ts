@@ -3,7 +3,9 @@
 // same timeline share one source; a monitor column (several profiles and networks) has a source
 // per profile and hashtag or keyword; the hashtag sources of one X account are read together,
 // OR-ed into one recent-search query, and each result is routed back to the hashtags it carries.
-import type { ColumnKind, Column, MonitorQuery, Post, TimelineEntry } from '../../../shared/model';
+import { phraseRegExp } from '../../../shared/filters';
+import { linkedTag } from '../../../shared/hashtag-rules';
+import type { ColumnKind, Column, MonitorQuery, NetworkId, Post, TimelineEntry } from '../../../shared/model';
 
 /** One timeline of one profile. */
 export interface Source {
@@ -38,6 +40,15 @@ const source = (profileId: string, kind: ColumnKind, query?: string): Source => 
 /** Kinds that are not network timelines: main follows nothing for them. */
 const LOCAL_KINDS: ReadonlySet<ColumnKind> = new Set(['scheduled', 'drafts']);
 
+const NETWORKS: ReadonlySet<string> = new Set(['x', 'bluesky', 'mastodon', 'sandbox']);
+
+/** Does the network of `profileId` (ids are `<network>:<native id>`) make the hashtag `tag` whole? */
+function networkForms(profileId: string, tag: string): boolean {
+  const network = profileId.slice(0, profileId.indexOf(':'));
+  if (!NETWORKS.has(network)) return true;
+  return linkedTag(network as NetworkId, tag).linked === tag;
+}
+
 /** The sources a column shows. */
 export function sourcesOf(column: Column): Source[] {
   if (LOCAL_KINDS.has(column.kind)) return [];
@@ -45,7 +56,9 @@ export function sourcesOf(column: Column): Source[] {
     const m = column.monitor;
     if (!m) return [];
     return m.profileIds.flatMap((profileId) => [
-      ...m.hashtags.map((tag) => source(profileId, 'hashtag', tag)),
+      // Only the hashtags this profile's network makes whole ("#🚲" is one on Bluesky, none on X):
+      // another network would search for something else, or for nothing (shared/hashtag-rules.ts).
+      ...m.hashtags.filter((tag) => networkForms(profileId, tag)).map((tag) => source(profileId, 'hashtag', tag)),
       ...m.keywords.map((words) => source(profileId, 'search', words)),
     ]);
   }
@@ -144,17 +157,23 @@ export function routesTo(entry: TimelineEntry, member: Source): boolean {
 }
 
 /**
- * Does a post match a monitor: one of its hashtags or keywords (case-insensitive), none of its
- * exclusions (in the text, the content warning or as a hashtag), and its language when one is
- * set and the network says the post's language? A post whose language the network does not say
- * is kept: better shown than silently dropped.
+ * Does a post match a monitor: one of its hashtags, or one of its keywords as a whole word or
+ * phrase (case-insensitive, as the networks' searches match words: "launch" is not met in
+ * "launching"), and its language when one is set and the network says the post's language? A
+ * post whose language the network does not say is kept: better shown than silently dropped.
+ * Exclusions are not applied here: the column hides what they match and counts it, with one
+ * click to show it (shared/filters.ts `columnFilters`), and alerts skip it.
  */
 export function matchesMonitor(post: Post, m: MonitorQuery): boolean {
-  const text = fold(`${post.text}\n${post.contentWarning ?? ''}`);
+  const texts = [post.text, post.contentWarning ?? ''];
   const tags = hashtagsOf(post);
-  const hit = m.hashtags.some((t) => tags.has(fold(t))) || m.keywords.some((k) => text.includes(fold(k)));
+  const hit =
+    m.hashtags.some((t) => tags.has(fold(t))) ||
+    m.keywords.some((k) => {
+      const phrase = phraseRegExp(k);
+      return texts.some((t) => phrase.test(t));
+    });
   if (!hit) return false;
-  if (m.exclude.some((x) => text.includes(fold(x)) || tags.has(fold(x.replace(/^#/, ''))))) return false;
   if (m.language && post.language && fold(post.language).split('-')[0] !== m.language) return false;
   return true;
 }

@@ -27,6 +27,13 @@ import type { PostFilter, SandboxWorld } from './world';
 
 /** How many post numbers one request may look through for matches (keeps a rare search cheap). */
 const SCAN_BUDGET = 6_000;
+/**
+ * How far back a 'newer' read reaches, in slots (about an hour at POST_GAP_MS): practice data is
+ * not worth a flood after a night's sleep (8 hours would be some 7,200 slots, thousands of entries
+ * a column); what is older is answered as the network's `horizon`, so the column shows a gap
+ * marker saying so instead of a hole that looks like history.
+ */
+export const PRACTICE_CATCH_UP_SLOTS = 900;
 
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
 
@@ -341,7 +348,10 @@ export class SandboxAdapter implements NetworkAdapter {
       const from = between ? between.from : parseCursor(req.cursor);
       const top = between ? between.top : Math.max(latest, from);
       let n = between ? between.next : latest;
-      const floor = Math.max(from + 1, n - SCAN_BUDGET + 1);
+      // The practice network serves the last PRACTICE_CATCH_UP_SLOTS slots of a 'newer' read.
+      const reach = top - PRACTICE_CATCH_UP_SLOTS + 1;
+      const horizon = from + 1 < reach ? reach : null;
+      const floor = Math.max(from + 1, horizon ?? -Infinity, n - SCAN_BUDGET + 1);
       for (; n >= floor; n--) {
         const found = at(n, top);
         if (items.length > 0 && items.length + found.length > req.limit) break;
@@ -352,11 +362,13 @@ export class SandboxAdapter implements NetworkAdapter {
         }
       }
       // n is now the next slot to look at.
+      const bottom = Math.max(from, horizon !== null ? horizon - 1 : from);
       return {
         items,
         older: null,
         newer: between ? null : String(top),
-        between: n > from ? `between:${n}:${from}:${top}` : null,
+        between: n > bottom ? `between:${n}:${from}:${top}` : null,
+        ...(horizon !== null ? { horizon: new Date(this.world.timeOf(horizon)).toISOString() } : {}),
       };
     }
 
