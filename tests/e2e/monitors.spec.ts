@@ -44,6 +44,8 @@ test('a Monitor column over the Sandbox profile fills with #IFPower posts, each 
   const monitor = lastColumn(page);
   const posts = monitor.getByRole('article');
   await expect(posts.first()).toBeVisible({ timeout: 30_000 });
+  // It reads through the practice profile: labelled practice data, as the Sandbox columns are.
+  await expect(monitor.locator('.column-profile')).toContainText('Practice data');
   // Each post says which network and profile found it.
   for (const post of (await posts.all()).slice(0, 5)) await expect(post.getByText('Sandbox · @practice')).toBeVisible();
 

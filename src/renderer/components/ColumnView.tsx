@@ -821,6 +821,12 @@ export function ColumnView(props: {
           {networks ? (
             <p className="column-profile">
               <span>{networks}</span>
+              {/* A monitor that reads through the practice profile shows practice data among its posts. */}
+              {columnProfiles(column).some((id) => accounts.find((a) => a.profile.id === id)?.practice) && (
+                <span className="badge practice" title={t('columns.practiceHelp')}>
+                  {t('columns.practice')}
+                </span>
+              )}
             </p>
           ) : (
             account && (
