@@ -207,6 +207,8 @@ describe('a monitor column', () => {
     expect(document.getElementById(region.getAttribute('aria-labelledby')!)!.textContent).toBe(
       '#IFPower #Brand · battery, e-bike launch',
     );
-    expect(region.querySelector('.column-profile')!.textContent).toBe('Sandbox · X');
+    expect(region.querySelector('.column-profile > span')!.textContent).toBe('Sandbox · X');
+    // Through the practice profile: labelled practice data, as a Sandbox column is.
+    expect(region.querySelector('.column-profile .badge.practice')?.textContent).toBe('Practice data');
   });
 });
