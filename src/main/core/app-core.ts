@@ -276,6 +276,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     },
     'accounts.remove': ({ accountId }) => {
       connected.remove(accountId);
+      feeds.profileRemoved(accountId);
       return {};
     },
     'usage.get': () => xAccounts().map((a) => usage.usage(a.id)),

@@ -683,6 +683,40 @@ describe('the monitor engine: accounts', () => {
     r.engine.stop();
   });
 
+  it('a profile removed from Accounts: its live stream closes at once, nothing more arrives, and the column says why', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock);
+    const base = net.adapter();
+    let sink: Parameters<NonNullable<NetworkAdapter['stream']>>[1] | null = null;
+    let closed = 0;
+    const streaming: NetworkAdapter = {
+      ...base,
+      stream: (_req, s) => {
+        sink = s;
+        return { close: () => void closed++ };
+      },
+    };
+    let connected = true;
+    const r = rig({ clock, networks: [net], extra: { adapterFor: () => (connected ? streaming : undefined) } });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(sink).not.toBeNull();
+    connected = false;
+    r.engine.profileRemoved('mastodon:cm');
+    await clock.advance(0);
+    expect(closed).toBe(1);
+    // A post the server still pushes down a socket that has not closed yet is not shown.
+    const late = net.post('after removal', { tags: ['IFPower'] });
+    sink!.entry({ key: late.id, at: late.createdAt, post: late });
+    await clock.advance(10 * 60_000);
+    expect(r.ids('c1')).not.toContain(late.id);
+    expect(r.statuses.filter((s) => s.columnId === 'c1').at(-1)).toMatchObject({
+      state: 'error',
+      error: { reason: 'profile-not-connected' },
+    });
+    r.engine.stop();
+  });
+
   it('a post the network says is deleted leaves every column, and its counts are not asked again', async () => {
     const clock = new FakeClock();
     const log = new MemoryLogger();

@@ -275,6 +275,20 @@ export class MonitorEngine {
     }
   }
 
+  /**
+   * A profile was removed from Accounts: its readers stop reading (a live stream is closed at
+   * once) and their columns say the profile is no longer connected, until a column stops
+   * using it or it is connected again.
+   */
+  profileRemoved(profileId: string): void {
+    for (const r of this.readers.values()) {
+      if (r.spec.profileId !== profileId) continue;
+      r.stream?.close();
+      r.stream = null;
+      this.wakeReader(r);
+    }
+  }
+
   /** After sleep, on coming back online, after an outage: every reader catches up now. */
   wakeAll(): void {
     for (const r of this.readers.values()) {
@@ -484,6 +498,9 @@ export class MonitorEngine {
     const profileId = r.spec.profileId;
     const adapter = this.deps.adapterFor(profileId);
     if (!adapter) {
+      // A removed profile's live stream goes with it: nothing more arrives through its token.
+      r.stream?.close();
+      r.stream = null;
       this.status(r, {
         state: 'error',
         error: {
@@ -839,7 +856,7 @@ export class MonitorEngine {
         { kind: r.spec.kind, query: r.spec.query },
         {
           entry: (entry) => {
-            if (r.stopped) return;
+            if (r.stopped || !this.deps.adapterFor(r.spec.profileId)) return;
             if (r.streamKeys.size < DELIVERED_MEMORY) r.streamKeys.add(entry.key);
             r.streamDrops = 0;
             this.deliverEntries(r, [entry], {}, 'live');
