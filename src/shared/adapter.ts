@@ -126,6 +126,49 @@ export interface PublishRequest {
    * post twice (Bluesky record key, Mastodon Idempotency-Key; X has none: the adapter looks first).
    */
   idempotencyKey: string;
+  /**
+   * When an earlier attempt with this key began (ms since epoch) whose outcome is unknown (the app
+   * was killed mid-send, the answer was lost). Where the key alone cannot prevent a second post
+   * (X has no idempotency key; Mastodon keeps a key for one hour), the adapter looks for the post
+   * among the profile's own posts since then before sending again.
+   */
+  uncertainSince?: number | undefined;
+}
+
+/** A post the network will publish by itself at a set time (Mastodon scheduled statuses). */
+export interface ServerScheduledPost {
+  /** The server's id of the scheduled post. */
+  id: string;
+  /** When the server will publish it (ISO instant). */
+  at: string;
+}
+
+/**
+ * Scheduling on the server, where the network offers it (Mastodon `POST /api/v1/statuses` with
+ * `scheduled_at`, and `/api/v1/scheduled_statuses`): the post goes out with Colonnade closed.
+ */
+export interface ServerScheduling {
+  /** The earliest the server accepts, in milliseconds ahead of now (Mastodon: 5 minutes). */
+  readonly minimumLeadMs: number;
+  /**
+   * Hands one post to the server for `at` (ms since epoch). The idempotency key makes a retry
+   * answer the same scheduled post. Throws invalid (reason `server-schedule-limit`) when the
+   * server's limits (pending total, per day) are reached, and the network's refusals otherwise.
+   */
+  schedule(request: PublishRequest, at: number): Promise<ServerScheduledPost>;
+  /** Moves a scheduled post to another time. Throws not-found when the server no longer has it. */
+  reschedule(id: string, at: number): Promise<ServerScheduledPost>;
+  /** Cancels a scheduled post; one the server no longer has is not an error. */
+  cancel(id: string): Promise<void>;
+  /**
+   * What became of a scheduled post: still `scheduled` (at its time), `published` (the post,
+   * found among the profile's own posts), or `gone` (neither: cancelled elsewhere).
+   */
+  status(
+    id: string,
+    request: PublishRequest,
+    at: number,
+  ): Promise<{ state: 'scheduled'; at: string } | { state: 'published'; post: Post } | { state: 'gone' }>;
 }
 
 /** What one `refreshMetrics` learnt about posts shown before. */
@@ -178,6 +221,8 @@ export interface NetworkAdapter {
   act(postId: string, action: PostAction): Promise<void>;
   /** Publishes one post and answers it as the network now shows it. */
   publish(request: PublishRequest): Promise<Post>;
+  /** Scheduling on the server, where the network has it (Mastodon); absent elsewhere. */
+  readonly serverScheduling?: ServerScheduling | undefined;
   /** Minimum pause between two polls of one column, in milliseconds. */
   pollIntervalMs(kind: ColumnKind): number;
   /** The most constraining rate-limit window seen in the last response, if the network reports one. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CatchUpPolicySchema } from './outbox';
 
 export const LANGUAGES = ['en', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -12,6 +13,8 @@ export const SettingsSchema = z.object({
    * would be filled in by `SettingsSchema.partial()` and wipe the list on every other update.
    */
   mute: z.array(z.string().min(1).max(200)).max(500).optional(),
+  /** What a post missed while Colonnade was closed does (the outbox's catch-up policy). */
+  catchUp: CatchUpPolicySchema.optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

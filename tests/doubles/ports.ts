@@ -4,6 +4,9 @@ import {
   type Clock,
   type DocumentStore,
   type DocumentStores,
+  type BlobStore,
+  type JournalStore,
+  type JournalStores,
   type Logger,
   type Ports,
 } from '../../src/main/core/ports';
@@ -86,6 +89,69 @@ export class MemoryDocuments implements DocumentStores {
   }
 }
 
+/**
+ * Journals in memory, as lines of text like the file store's, so a test can cut the last record
+ * short (a crash mid-write) or reopen the store as a restarted app would.
+ */
+export class MemoryJournals implements JournalStores {
+  snapshots = new Map<string, string>();
+  journals = new Map<string, string>();
+  open(name: string): JournalStore {
+    let seq = 0;
+    return {
+      load: () => {
+        const snap = this.snapshots.get(name);
+        const doc = snap ? (JSON.parse(snap) as { seq: number; data: unknown }) : undefined;
+        seq = doc?.seq ?? 0;
+        const lines = (this.journals.get(name) ?? '').split('\n');
+        const tail = lines.pop() ?? '';
+        const records: unknown[] = [];
+        let unreadable = 0;
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          try {
+            const r = JSON.parse(line) as { s: number; r: unknown };
+            seq = Math.max(seq, r.s);
+            if (r.s > (doc?.seq ?? 0)) records.push(r.r);
+          } catch {
+            unreadable++;
+          }
+        }
+        if (tail.trim()) this.journals.set(name, lines.map((l) => `${l}\n`).join(''));
+        return { snapshot: doc?.data, records, torn: tail.trim() ? 1 : 0, unreadable };
+      },
+      append: async (records) => {
+        const text = records.map((r) => `${JSON.stringify({ s: ++seq, r })}\n`).join('');
+        this.journals.set(name, (this.journals.get(name) ?? '') + text);
+      },
+      compact: (snapshot) => {
+        this.snapshots.set(name, JSON.stringify({ seq, data: snapshot }));
+        this.journals.set(name, '');
+      },
+    };
+  }
+}
+
+/** Blobs in memory, by the SHA-256 of their bytes. */
+export class MemoryBlobs implements BlobStore {
+  blobs = new Map<string, Uint8Array>();
+  async put(bytes: Uint8Array): Promise<string> {
+    const { createHash } = await import('node:crypto');
+    const id = createHash('sha256').update(bytes).digest('hex');
+    this.blobs.set(id, new Uint8Array(bytes));
+    return id;
+  }
+  async get(id: string): Promise<Uint8Array | null> {
+    return this.blobs.get(id) ?? null;
+  }
+  async delete(id: string): Promise<void> {
+    this.blobs.delete(id);
+  }
+  async list(): Promise<string[]> {
+    return [...this.blobs.keys()];
+  }
+}
+
 export function memoryPorts(
   overrides: Partial<Ports> = {},
 ): Ports & { clock: FakeClock; log: MemoryLogger; documents: MemoryDocuments } {
@@ -93,6 +159,8 @@ export function memoryPorts(
     clock: new FakeClock(),
     log: new MemoryLogger(),
     documents: new MemoryDocuments(),
+    journals: new MemoryJournals(),
+    blobs: new MemoryBlobs(),
     secrets: {
       isStrong: async () => true,
       encrypt: async (s) => `enc:${Buffer.from(s).toString('base64')}`,

@@ -22,6 +22,10 @@ import { exceededLimit, measureText, textToPublish, tooLongParams } from '../../
 import { SettingsService } from './settings-service';
 import { UsageService } from './usage-service';
 import { openVersionedDocument } from './versioned-document';
+import { Outbox } from './outbox/outbox';
+import { outboxNotification } from './outbox/notifications';
+import { DEFAULT_CATCH_UP, PostingScheduleSchema, type PostingSchedule } from '../../shared/outbox';
+import { validateSchedule } from '../../shared/schedule/slots';
 
 const SandboxStateSchema = z.object({ seed: z.number().int(), anchorMs: z.number().int() });
 
@@ -100,7 +104,10 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     onReads: (accountId, reads) => usage.record(accountId, reads),
     onRateWindow: (accountId, window) => feeds.budget(accountId).observe(window),
     // A (re)connected account's columns poll at once, not after their back-off.
-    onConnected: (accountId, how) => feeds.wake(accountId, how === 'connected' ? 'all' : 'signed-out'),
+    onConnected: (accountId, how) => {
+      feeds.wake(accountId, how === 'connected' ? 'all' : 'signed-out');
+      outbox.profileReady(accountId);
+    },
     memory: (accountId) => documents.open(`memory-${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}`),
   });
   const xAccounts = () => connected.list().filter((a) => a.network === 'x');
@@ -201,11 +208,50 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     follow(l);
     bus.emit('layout.changed', l);
   });
-  const offOnline = ports.online.onChange((online) => feeds.setOnline(online));
+  // Each profile's queue (weekly posting slots). Owner: main; the renderer asks with queue.get.
+  const queues = openVersionedDocument(
+    documents.open('queues'),
+    {
+      name: 'queues',
+      schema: z.object({ schedules: z.record(z.string(), PostingScheduleSchema) }),
+      version: 1,
+      migrations: {},
+      defaults: () => ({ schedules: {} as Record<string, PostingSchedule> }),
+    },
+    log,
+  );
+  const outbox = new Outbox({
+    clock,
+    log,
+    journal: ports.journals.open('outbox'),
+    adapterFor,
+    account: (profileId) => {
+      const a = accounts().find((x) => x.id === profileId);
+      return a ? { network: a.network, health: a.health.state } : undefined;
+    },
+    mediaBytes: (id) => ports.blobs.get(id),
+    catchUp: () => settings.get().catchUp ?? DEFAULT_CATCH_UP,
+    schedule: (profileId) => queues.get().schedules[profileId] ?? null,
+    changed: (job) => bus.emit('outbox.changed', job),
+    attention: (job, target) => {
+      const language = resolveLanguage(settings.get().language, ports.osLocales());
+      const profile = accounts().find((a) => a.id === target.profileId)?.profile.handle ?? target.profileId;
+      const words = outboxNotification(language, target, profile);
+      if (words)
+        ports.notifier.notify({ ...words, sound: false, ...(ports.showWindow ? { onClick: ports.showWindow } : {}) });
+    },
+  });
+
+  const offOnline = ports.online.onChange((online) => {
+    feeds.setOnline(online);
+    outbox.setOnline(online);
+  });
   feeds.setOnline(ports.online.isOnline());
+  outbox.setOnline(ports.online.isOnline());
   const offResume = ports.power.onResume(() => {
-    log.info('resumed from sleep: every monitor catches up');
+    log.info('resumed from sleep: every monitor catches up, the outbox looks at its timetable');
     feeds.wakeAll();
+    outbox.wake();
   });
 
   /**
@@ -392,6 +438,27 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       return [...notices];
     },
     'events.pending': () => deliveries.unacknowledged(),
+    'outbox.list': () => outbox.list(),
+    'outbox.submit': (request) => outbox.submit(request),
+    'outbox.reschedule': ({ jobId, when }) => outbox.reschedule(jobId, when),
+    'outbox.edit': ({ jobId, content }) => outbox.edit(jobId, content),
+    'outbox.cancel': ({ jobId, profileIds }) => outbox.cancel(jobId, profileIds),
+    'outbox.retry': ({ jobId, profileIds }) => outbox.retry(jobId, profileIds),
+    'outbox.remove': async ({ jobId }) => {
+      await outbox.remove(jobId);
+      return {};
+    },
+    'queue.get': ({ profileId }) => queues.get().schedules[profileId] ?? null,
+    'queue.set': ({ profileId, schedule }) => {
+      if (!accounts().some((a) => a.id === profileId))
+        throw new ColonnadeError('not-found', 'That profile is not connected.', { field: 'profileId' });
+      if (schedule) validateSchedule(schedule);
+      const schedules = { ...queues.get().schedules };
+      if (schedule) schedules[profileId] = schedule;
+      else delete schedules[profileId];
+      queues.set({ schedules });
+      return schedule;
+    },
     'events.ack': ({ upTo }) => {
       deliveries.ack(upTo);
       feeds.acknowledged(upTo);
@@ -400,6 +467,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
   };
 
   follow(layout.get());
+  const loaded = outbox.start();
+  if (loaded.jobs || loaded.unreadable) log.info('outbox loaded', loaded);
   log.info('core started', { host: ports.host, version: ports.version });
 
   return {
@@ -409,6 +478,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       offOnline();
       offResume();
       feeds.stop();
+      outbox.stop();
     },
   };
 }

@@ -56,6 +56,39 @@ export interface DocumentStores {
   open(name: string): DocumentStore;
 }
 
+/**
+ * An append-only journal of JSON records over a snapshot (the outbox): a change is one small
+ * append, made durable (fsync) before the caller acts on it, and `compact` folds the journal into
+ * a new snapshot now and then. Files in the app and the headless host; memory in tests.
+ */
+export interface JournalStore {
+  /**
+   * The snapshot (undefined when none) and the records appended after it, in order. A last record
+   * cut short by a crash mid-write is left out and counted in `torn`; a record that is not JSON
+   * anywhere else is left out and counted in `unreadable` (with its line kept aside by the store).
+   */
+  load(): { snapshot: unknown; records: unknown[]; torn: number; unreadable: number };
+  /** Appends records; the promise resolves once they are on disk. Appends made together are written together. */
+  append(records: readonly unknown[]): Promise<void>;
+  /** Replaces snapshot and journal with `snapshot`, atomically (a crash leaves the old or the new). */
+  compact(snapshot: unknown): void;
+}
+
+export interface JournalStores {
+  open(name: string): JournalStore;
+}
+
+/** Files kept by content (media staged for scheduled posts): the id is the SHA-256 of the bytes, hex. */
+export interface BlobStore {
+  /** Stores the bytes (once per content) and answers their id. */
+  put(bytes: Uint8Array): Promise<string>;
+  /** The bytes, or null when no such blob is kept. */
+  get(id: string): Promise<Uint8Array | null>;
+  delete(id: string): Promise<void>;
+  /** Every id kept. */
+  list(): Promise<string[]>;
+}
+
 /** Encrypts secrets at rest (safeStorage in the app). Used by accounts from issue 3 on. */
 export interface SecretStore {
   /** False on Linux without a keyring, where the ciphertext is only obfuscated. */
@@ -95,6 +128,8 @@ export interface Ports {
   clock: Clock;
   log: Logger;
   documents: DocumentStores;
+  journals: JournalStores;
+  blobs: BlobStore;
   secrets: SecretStore;
   notifier: Notifier;
   online: OnlineStatus;

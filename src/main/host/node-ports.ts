@@ -4,6 +4,9 @@ import type { Logger, Ports } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { confDocuments } from '../platform/conf-documents';
 import { fileSecrets } from '../platform/file-secrets';
+import { fileBlobs } from '../platform/file-blobs';
+import { fileJournals } from '../platform/file-journal';
+import path from 'node:path';
 
 export function nodePorts(opts: {
   dataDir: string;
@@ -18,6 +21,8 @@ export function nodePorts(opts: {
       opts.dataDir,
       (name, cwd) => new Conf({ configName: name, cwd, projectName: 'colonnade' }),
     ),
+    journals: fileJournals(opts.dataDir, opts.log),
+    blobs: fileBlobs(path.join(opts.dataDir, 'media')),
     secrets: fileSecrets(opts.dataDir),
     // No desktop here: alerts are logged, and the page shows them ('alert.fired').
     notifier: {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Logger, Ports, SecretStore } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { confDocuments, type ConfFactory } from '../platform/conf-documents';
+import { fileBlobs } from '../platform/file-blobs';
+import { fileJournals } from '../platform/file-journal';
 import { fileLogger } from '../platform/file-logger';
 import type { ElectronApi } from './electron-api';
 
@@ -26,6 +28,8 @@ export function electronPorts(electron: ElectronApi, makeStore: ConfFactory): Po
     clock: systemClock,
     log,
     documents: confDocuments(userData, makeStore),
+    journals: fileJournals(userData, log),
+    blobs: fileBlobs(path.join(userData, 'media')),
     secrets: safeStorageSecrets(electron.safeStorage, process.platform),
     notifier: {
       notify: ({ title, body, sound, onClick }) => {

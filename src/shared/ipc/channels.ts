@@ -36,6 +36,15 @@ export const REQUEST_CHANNELS = [
   'column.statuses',
   'post.thread',
   'profile.get',
+  'outbox.list',
+  'outbox.submit',
+  'outbox.reschedule',
+  'outbox.edit',
+  'outbox.cancel',
+  'outbox.retry',
+  'outbox.remove',
+  'queue.get',
+  'queue.set',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -45,6 +54,7 @@ export const EVENT_CHANNELS = [
   'feed.delivery',
   'column.status',
   'accounts.changed',
+  'outbox.changed',
   'accounts.authorize',
   'usage.changed',
   'notices.changed',

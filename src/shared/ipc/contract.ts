@@ -22,6 +22,7 @@ import {
 } from '../model';
 import { SettingsSchema } from '../settings';
 import { ConnectRequestSchema } from '../accounts';
+import { PostContentSchema, PostingScheduleSchema, PublishJobSchema, WhenSchema } from '../outbox';
 import type { EventChannel, RequestChannel } from './channels';
 
 const Id = z.string().min(1).max(200);
@@ -278,6 +279,47 @@ export const requestContract = {
   ),
   /** The CM has seen the alerts so far: the tray badge clears. */
   'alerts.seen': channel(Empty, z.object({})),
+  /** Every publish job (scheduled, waiting, sent, failed), newest first. */
+  'outbox.list': channel(Empty, z.array(PublishJobSchema)),
+  /**
+   * Make a publish job: one content to several profiles, now, at a time in a zone, or in each
+   * profile's queue. `id` is chosen by the renderer: sending it again makes no second job.
+   */
+  'outbox.submit': channel(
+    z
+      .object({
+        id: z.string().min(8).max(100),
+        content: PostContentSchema,
+        profileIds: z.array(Id).min(1).max(50),
+        when: WhenSchema,
+        draftId: Id.optional(),
+      })
+      .strict(),
+    PublishJobSchema,
+  ),
+  /** Move a job's unsent targets to another time (or the queue's next free slots). */
+  'outbox.reschedule': channel(z.object({ jobId: Id, when: WhenSchema }).strict(), PublishJobSchema),
+  /** Replace the content of a job nothing of which has gone out. */
+  'outbox.edit': channel(z.object({ jobId: Id, content: PostContentSchema }).strict(), PublishJobSchema),
+  /** Cancel a job's unsent targets (all, or these profiles'). */
+  'outbox.cancel': channel(
+    z.object({ jobId: Id, profileIds: z.array(Id).max(50).optional() }).strict(),
+    PublishJobSchema,
+  ),
+  /** Send again, now, a job's failed or held targets (all, or these profiles'). */
+  'outbox.retry': channel(
+    z.object({ jobId: Id, profileIds: z.array(Id).max(50).optional() }).strict(),
+    PublishJobSchema,
+  ),
+  /** Remove a finished job from the history. */
+  'outbox.remove': channel(z.object({ jobId: Id }).strict(), z.object({})),
+  /** A profile's queue: its weekly posting slots in its audience's zone (null: none yet). */
+  'queue.get': channel(z.object({ profileId: Id }).strict(), PostingScheduleSchema.nullable()),
+  /** Set (or clear, with null) a profile's queue; answers it as saved. */
+  'queue.set': channel(
+    z.object({ profileId: Id, schedule: PostingScheduleSchema.nullable() }).strict(),
+    PostingScheduleSchema.nullable(),
+  ),
   /** Acknowledge every delivery up to and including `upTo`. */
   'events.ack': channel(z.object({ upTo: z.number().int().nonnegative() }).strict(), z.object({})),
 } satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
@@ -291,6 +333,8 @@ export const eventContract = {
   'feed.delivery': FeedDeliverySchema,
   /** A column went live, paused, or hit an error from its network. */
   'column.status': ColumnStatusSchema,
+  /** A publish job changed (made, sent, failed, moved…). */
+  'outbox.changed': PublishJobSchema,
   /** Accounts were connected, removed, or changed health. */
   'accounts.changed': z.array(AccountSchema),
   /** An X account's reads, cost estimate or budget changed. */

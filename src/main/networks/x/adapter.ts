@@ -1098,7 +1098,8 @@ export class XAdapter implements NetworkAdapter {
     }
 
     const key = request.idempotencyKey;
-    const earlier = this.uncertain.get(key);
+    // An uncertain earlier attempt: this run's, or one the outbox wrote down before a crash.
+    const earlier = this.uncertain.get(key) ?? request.uncertainSince;
     if (earlier !== undefined) {
       const found = await this.findRecent(request, earlier);
       if (found) {
