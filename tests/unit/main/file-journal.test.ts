@@ -26,7 +26,12 @@ describe('the outbox journal on disk', () => {
     // A crash in the middle of writing the next record.
     fs.appendFileSync(path.join(dir, 'outbox.journal.jsonl'), '{"s":4,"r":{"n":');
     const again = fileJournals(dir, log).open('outbox');
-    expect(again.load()).toEqual({ snapshot: undefined, records: [{ n: 1 }, { n: 2 }, { n: 3 }], torn: 1, unreadable: 0 });
+    expect(again.load()).toEqual({
+      snapshot: undefined,
+      records: [{ n: 1 }, { n: 2 }, { n: 3 }],
+      torn: 1,
+      unreadable: 0,
+    });
     await again.append([{ n: 4 }]);
     expect(fileJournals(dir, log).open('outbox').load().records).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
     expect(log.text()).toMatch(/cut short/);
