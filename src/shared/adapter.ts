@@ -12,6 +12,7 @@ import type {
   ThreadView,
   TimelineEntry,
 } from './model';
+import type { MediaRules } from './media-rules';
 
 export interface TimelineRequest {
   kind: ColumnKind;
@@ -56,6 +57,11 @@ export interface RateBucket {
   windowMs: number;
   /** For 'metrics': how many post ids one request carries (X 100, Bluesky 25…); 20 if absent. */
   idsPerRequest?: number;
+  /**
+   * Other windows the same request also draws from (a Mastodon timeline page counts against the
+   * paging window AND the per-token window): a request goes only when every one of them allows it.
+   */
+  also?: Array<{ bucket: string; limit: number; windowMs: number }>;
 }
 
 /** What a live stream (Mastodon's hashtag streaming) hands over while it is open. */
@@ -192,6 +198,12 @@ export interface NetworkAdapter {
   /** Column kinds this account can show, in the order the picker lists them. */
   columnKinds(): ColumnKind[];
   textRules(): TextRules;
+  /**
+   * What media a post may carry on this account (media-rules.ts): the network's published
+   * limits, a Mastodon instance's once known (`loadTextRules` fetches them), and which kinds
+   * the adapter can send. Absent: the account carries none to the composer.
+   */
+  mediaRules?(): MediaRules;
   /**
    * Fetches the limits the server publishes when they are not known yet (a Mastodon instance's
    * `/api/v2/instance`, else `/api/v1/instance`); `textRules()` answers them afterwards.

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ConnectMethodSchema } from './accounts';
 import { AppErrorSchema } from './errors';
+import { MediaRulesSchema } from './media-rules';
 
 export const NETWORKS = ['sandbox', 'x', 'bluesky', 'mastodon'] as const;
 export const NetworkIdSchema = z.enum(NETWORKS);
@@ -599,5 +600,7 @@ export const AccountSchema = z.object({
     maxImages: z.number().int().nonnegative(),
     maxAltLength: z.number().int().nonnegative(),
   }),
+  /** What media a post may carry (kinds, sizes, counts; media-rules.ts), for the composer's checks. */
+  mediaRules: MediaRulesSchema.optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;

@@ -28,6 +28,11 @@ export interface TimelineNetworkOptions {
   pollIntervalMs?: number;
   /** Page size the server caps at. */
   maxPage?: number;
+  /**
+   * Reads count against a paging window of this size as well (Mastodon: 300 per 15 minutes, on
+   * top of the per-token window the server enforces and reports as 'account').
+   */
+  pagingWindow?: { limit: number; windowMs: number };
 }
 
 export class TimelineNetwork {
@@ -217,7 +222,12 @@ export class TimelineNetwork {
       },
       pollIntervalMs: () => this.options.pollIntervalMs ?? 30_000,
       rateLimit: () => null,
-      rateBucket: () => ({ bucket: 'account', limit: this.limit, windowMs: this.windowMs, idsPerRequest: 20 }),
+      rateBucket: (of) => {
+        const account = { bucket: 'account', limit: this.limit, windowMs: this.windowMs };
+        const paging = this.options.pagingWindow;
+        if (!paging || of === 'metrics') return { ...account, idsPerRequest: 20 };
+        return { bucket: 'paging', ...paging, also: [account] };
+      },
       thread: async () => {
         throw new ColonnadeError('not-allowed', 'not in this double');
       },

@@ -728,7 +728,7 @@ test('past the limit the composer says why Post is off, and speaks only when cro
   await page.getByRole('button', { name: 'New post' }).click();
   const compose = page.getByRole('dialog', { name: 'New post' });
   const text = compose.getByRole('textbox', { name: 'Text' });
-  const spoken = compose.getByRole('status');
+  const spoken = compose.getByTestId('compose-announce');
   await text.fill('x'.repeat(300));
   await expect(spoken).toHaveText('');
   await text.fill('x'.repeat(460));

@@ -317,5 +317,6 @@ export function accountView(record: AccountRecordView, adapter: NetworkAdapter |
     server: record.server,
     ...(record.connectedWith ? { connectedWith: record.connectedWith } : {}),
     textRules: adapter?.textRules() ?? { counting: 'characters', maxLength: 500, maxImages: 4, maxAltLength: 1000 },
+    ...(adapter?.mediaRules ? { mediaRules: adapter.mediaRules() } : {}),
   };
 }

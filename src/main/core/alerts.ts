@@ -107,7 +107,8 @@ export class AlertService {
     if (!fresh.length) return;
     if (rule.when === 'burst') return this.burst(column, rule, fresh);
     const hits = fresh.filter((p) => passes(rule, p));
-    for (const p of hits) this.remember(column.id, p.id);
+    // A post that arrives already past an engagement threshold has alerted: its next counts must not again.
+    for (const p of hits) this.remember(column.id, rule.when === 'engagement' ? `fired:${p.id}` : p.id);
     this.fire(column, rule, hits);
   }
 

@@ -23,6 +23,7 @@ import { SettingsService } from './settings-service';
 import { UsageService } from './usage-service';
 import { openVersionedDocument } from './versioned-document';
 import { Outbox } from './outbox/outbox';
+import { MediaStaging } from './media-service';
 import { outboxNotification } from './outbox/notifications';
 import { DEFAULT_CATCH_UP, PostingScheduleSchema, type PostingSchedule } from '../../shared/outbox';
 import { validateSchedule } from '../../shared/schedule/slots';
@@ -122,6 +123,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       columnKinds: sandbox.columnKinds(),
       server: null,
       textRules: sandbox.textRules(),
+      mediaRules: sandbox.mediaRules(),
     },
     ...connected.list().map((record) => accountView(record, connected.adapter(record.id))),
   ];
@@ -242,6 +244,9 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     },
   });
 
+  // Media the composer stages for its posts (chunks in, SHA-256 checked, kept in the BlobStore).
+  const media = new MediaStaging({ blobs: ports.blobs, clock, log });
+
   const offOnline = ports.online.onChange((online) => {
     feeds.setOnline(online);
     outbox.setOnline(online);
@@ -301,7 +306,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const account = accounts().find((a) => a.profile.id === spec.profileId);
       if (!account)
         throw new ColonnadeError('not-found', 'That profile is not connected.', { field: 'spec.profileId' });
-      if (!account.columnKinds.includes(spec.kind)) {
+      // Drafts (and scheduled posts) are this computer's: any connected profile may hold the column.
+      if (spec.kind !== 'drafts' && !account.columnKinds.includes(spec.kind)) {
         throw new ColonnadeError('not-allowed', 'This profile cannot show that kind of column.', {
           field: 'spec.kind',
         });
@@ -386,8 +392,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
         ...(monitor ? { monitor } : {}),
       });
     },
-    'column.visible': ({ columnId, postIds, shown }) => {
-      feeds.visible(columnId, postIds, shown);
+    'column.visible': ({ columnId, postIds, createdAt, shown }) => {
+      feeds.visible(columnId, postIds, shown, createdAt);
       return {};
     },
     'gap.load': async ({ columnId, gapId }) => {
@@ -448,6 +454,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       await outbox.remove(jobId);
       return {};
     },
+    'media.stage': (request) => media.stage(request),
+    'media.has': ({ id }) => media.has(id),
     'queue.get': ({ profileId }) => queues.get().schedules[profileId] ?? null,
     'queue.set': ({ profileId, schedule }) => {
       if (!accounts().some((a) => a.id === profileId))

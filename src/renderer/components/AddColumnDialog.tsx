@@ -24,9 +24,11 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   // A Monitor is offered (last) whenever some profile can search hashtags or keywords, whichever
   // profile is chosen: it runs on several (main checks each one's `hashtag`/`search` kinds).
   const anyMonitor = accounts.some(canMonitor);
+  // Drafts are this computer's, whichever profile: offered with every one.
   const kinds: ColumnKind[] = [
-    ...(account?.columnKinds ?? []).filter((k) => k !== 'monitor'),
+    ...(account?.columnKinds ?? []).filter((k) => k !== 'monitor' && k !== 'drafts' && k !== 'scheduled'),
     ...(anyMonitor ? (['monitor'] as const) : []),
+    'drafts',
   ];
   const [kind, setKind] = useState<ColumnKind>(kinds[0] ?? 'home');
   const [query, setQuery] = useState('');

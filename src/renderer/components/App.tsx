@@ -10,7 +10,7 @@ import {
   Users,
   type LucideIcon,
 } from 'lucide-react';
-import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TFunction } from 'i18next';
 import type { Notice } from '../../shared/ipc/contract';
 import { useTranslation } from 'react-i18next';
@@ -22,6 +22,7 @@ import { useServices } from './context';
 import { Deck } from './Deck';
 import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
 import { DialogBoundary } from './Fallbacks';
+import { OutboxButton } from './OutboxButton';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutsSheet } from './ShortcutsSheet';
 import { SidePanel } from './SidePanel';
@@ -117,6 +118,17 @@ export function App() {
   const [ComposeDialog, setComposeDialog] = useState(loadComposer);
   // What the composer opens with: a new post, or a reply to or a quote of a post (from a column).
   const composing = useAppStore((s) => s.compose);
+  // Hashtags the composer suggests: the ones the CM watches (monitors and hashtag columns).
+  const knownHashtags = useMemo(() => {
+    const tags = new Set<string>();
+    for (const d of layout?.decks ?? [])
+      for (const c of d.columns) {
+        for (const h of c.monitor?.hashtags ?? []) tags.add(h.replace(/^[#＃]/u, ''));
+        if (c.kind === 'hashtag' && c.query)
+          for (const h of c.query.split(/\s+/)) if (h) tags.add(h.replace(/^[#＃]/u, ''));
+      }
+    return [...tags];
+  }, [layout]);
   const panelOpen = useAppStore((s) => s.panel.length > 0);
   const compose = () => openComposer();
   // `/` opens "Add column" on its Search kind with the keywords field focused, where the profile
@@ -250,6 +262,7 @@ export function App() {
           </button>
           <ToolButton icon={PenSquare} label={t('compose.open')} onClick={() => compose()} />
           <ToolButton icon={Users} label={t('accounts.open')} onClick={() => setOpen('accounts')} />
+          <OutboxButton language={language} onOpenAccounts={() => setOpen('accounts')} />
           <AlertsButton language={language} />
           <ToolButton
             icon={BetweenVerticalEnd}
@@ -347,6 +360,9 @@ export function App() {
               replyTo={composing.replyTo}
               quoteOf={composing.quoteOf}
               profileId={composing.profileId}
+              draftId={composing.draftId}
+              initial={composing.initial}
+              knownHashtags={knownHashtags}
             />
           </Suspense>
         </DialogBoundary>

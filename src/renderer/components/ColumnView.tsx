@@ -47,6 +47,7 @@ import {
 import { countNewer, olderStep, readPosition, type ShownEntry } from '../db/database';
 import { columnFilters, optionsOf } from '../state/filters';
 import { openComposer, openPanel, revealDone, useAppStore } from '../state/store';
+import { DraftsList } from './DraftsList';
 import { ColumnOptionsDialog } from './ColumnOptionsDialog';
 import { problemLines } from './column-problems';
 import { useColumnPages } from './column-pages';
@@ -365,11 +366,10 @@ export function ColumnView(props: {
   const report = useCallback(() => {
     reportTimer.current = null;
     const { startIndex, endIndex } = range.current;
-    const ids = shownRef.current
+    const posts = shownRef.current
       .slice(startIndex, endIndex + 1)
-      .map((e) => e.post?.id)
-      .filter((id): id is string => !!id);
-    actions.reportVisible(column.id, ids, document.visibilityState === 'visible');
+      .flatMap((e) => (e.post ? [{ id: e.post.id, createdAt: e.post.createdAt }] : []));
+    actions.reportVisible(column.id, posts, document.visibilityState === 'visible');
   }, [actions, column.id]);
   const scheduleReport = useCallback(() => {
     reportTimer.current ??= setTimeout(report, 1_000);
@@ -957,34 +957,40 @@ export function ColumnView(props: {
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
-      <div className="column-body" ref={body} onKeyDown={onFeedKeyDown} onFocus={onBodyFocus} onBlur={onBodyBlur}>
-        {entries === undefined ? (
-          <p className="column-note">{t('columns.loading')}</p>
-        ) : entries.length === 0 && !statusText && status?.state !== 'paused' ? (
-          <p className="column-note">
-            {cursor?.clearedAt
-              ? t('reading.menu.clearedEmpty')
-              : hidden > 0
-                ? t('reading.filters.allHidden')
-                : status?.state === 'live'
-                  ? t('columns.empty')
-                  : t('columns.loading')}
-          </p>
-        ) : (
-          <Virtuoso<ShownEntry, FeedContext>
-            ref={virtuoso}
-            data={shown}
-            context={feedContext}
-            components={FEED_COMPONENTS}
-            computeItemKey={entryKey}
-            itemContent={itemContent}
-            endReached={onEndReached}
-            rangeChanged={onRangeChanged}
-            atTopStateChange={onAtTopStateChange}
-            increaseViewportBy={400}
-          />
-        )}
-      </div>
+      {column.kind === 'drafts' ? (
+        <div className="column-body">
+          <DraftsList db={db} language={language} />
+        </div>
+      ) : (
+        <div className="column-body" ref={body} onKeyDown={onFeedKeyDown} onFocus={onBodyFocus} onBlur={onBodyBlur}>
+          {entries === undefined ? (
+            <p className="column-note">{t('columns.loading')}</p>
+          ) : entries.length === 0 && !statusText && status?.state !== 'paused' ? (
+            <p className="column-note">
+              {cursor?.clearedAt
+                ? t('reading.menu.clearedEmpty')
+                : hidden > 0
+                  ? t('reading.filters.allHidden')
+                  : status?.state === 'live'
+                    ? t('columns.empty')
+                    : t('columns.loading')}
+            </p>
+          ) : (
+            <Virtuoso<ShownEntry, FeedContext>
+              ref={virtuoso}
+              data={shown}
+              context={feedContext}
+              components={FEED_COMPONENTS}
+              computeItemKey={entryKey}
+              itemContent={itemContent}
+              endReached={onEndReached}
+              rangeChanged={onRangeChanged}
+              atTopStateChange={onAtTopStateChange}
+              increaseViewportBy={400}
+            />
+          )}
+        </div>
+      )}
       <ResizeHandle column={column} title={title} width={draftWidth ?? column.width} setDraft={setDraftWidth} />
       {alertsOpen && <AlertRuleEditor column={column} title={title} onDone={() => setAlertsOpen(false)} />}
       {optionsOpen && (

@@ -1,18 +1,36 @@
-// Post now, as one profile, with the network's own length count: a new post, or a reply to or a
-// quote of a post, shown read-only above the text, as one of the CM's profiles on that post's
-// network. (Drafts, several profiles at once, images, the outbox and scheduling come with the
-// composer proper.)
+// The composer: one post (or thread) for several of the CM's profiles across networks, with a
+// version of its own for a network where she wants one, counted as each network counts, with
+// links, mentions and hashtags shown as the network will make them, a preview per network, and
+// a time: now, at a date and time in a zone, or the next slot of each profile's queue. What she
+// writes is handed to main's outbox (`outbox.submit`), which posts it exactly once per profile and
+// says how each went (the Outbox view). A reply or a quote goes out on that post's network only.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import './composer.css';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
-import { ProfileSelect } from './ProfileSelect';
+import { useDraftAutosave } from './use-draft-autosave';
+import { ComposerMedia, mediaProblemWords, mediaTargets } from './ComposerMedia';
+import { DraftStore } from '../drafts/draft-store';
+import { describeError } from './errors';
+import { NETWORK_NAMES, type Account, type NetworkId, type Post } from '../../shared/model';
+import type { PostPart, When } from '../../shared/outbox';
 import { measureText, textToPublish } from '../../shared/text-length';
-import { NETWORK_NAMES, type NetworkId, type Post } from '../../shared/model';
 import { PostPreview } from './PostCard';
 import { spokenName } from './post-text';
+import { ComposerPart, counterWords, type PartCounter } from './ComposerPart';
+import { ComposerWhen, whenInstant } from './ComposerWhen';
+import {
+  contentOf,
+  countersOf,
+  emptyPart,
+  hashtagSuggestions,
+  networksOf,
+  splitIntoThread,
+  type ComposeState,
+} from './compose-model';
 
 /** Where the text stands: within the limit, near it (90 %), or over it. */
 export type LimitLevel = 'ok' | 'near' | 'over';
@@ -34,8 +52,9 @@ export function replyStart(post: Post, profileHandle: string | undefined): strin
 /**
  * `initialText`: the text the composer opens with (a draft); empty by default, "@handle " for a
  * reply where the network wants it (`replyStart`). `replyTo` / `quoteOf`: the post this one answers
- * or quotes (at most one of them), shown above the text; the post goes out as one of the CM's
+ * or quotes (at most one of them), shown above the text; it goes out as one or more of the CM's
  * profiles on its network, `profileId` first (the column's acting profile), else the first of them.
+ * `initial`: a whole draft to open (targets, parts, variants, time).
  */
 export function ComposeDialog(props: {
   onClose: () => void;
@@ -44,6 +63,13 @@ export function ComposeDialog(props: {
   replyTo?: Post | undefined;
   quoteOf?: Post | undefined;
   profileId?: string | null | undefined;
+  initial?: Partial<ComposeState> | undefined;
+  /** Called with every change (the drafts' autosave). */
+  onChange?(state: ComposeState): void;
+  /** The draft this composer writes, sent with the job so the outbox knows where it came from. */
+  draftId?: string | undefined;
+  /** Hashtags to suggest (the CM's monitors, her recent posts). */
+  knownHashtags?: readonly string[];
 }) {
   const { t } = useTranslation();
   const { actions } = useServices();
@@ -52,55 +78,88 @@ export function ComposeDialog(props: {
   const mode = props.replyTo ? 'reply' : props.quoteOf ? 'quote' : 'new';
   // A reply or a quote goes out on the post's network only.
   const accounts = useMemo(() => (context ? all.filter((a) => a.network === context.network) : all), [all, context]);
-  const [profileId, setProfileId] = useState(
-    () => accounts.find((a) => a.profile.id === props.profileId)?.profile.id ?? accounts[0]?.profile.id ?? '',
-  );
-  const account = accounts.find((a) => a.profile.id === profileId);
-  const [text, setText] = useState(
-    () => props.initialText ?? (props.replyTo ? replyStart(props.replyTo, account?.profile.handle) : ''),
-  );
-  // The composer retries nothing by itself: its failures say so (no "Retrying…").
-  const { busy, error, setError, run } = useDialogAction(props.language, 'composer', account?.network);
-  // One key per post being written: a retry after an uncertain failure cannot post twice.
-  const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
-  // Counted as the network counts; the counter shows the limit that binds (Bluesky: bytes when
-  // emoji fill the 3,000 bytes before the 300 graphemes), turns red at 90 %, and Post is off past it.
-  // Measured as sent: the text without its outer blanks (`textToPublish`, a leading byte order
-  // mark with them), which is what `submit` publishes.
-  const sent = textToPublish(text);
-  const measure = useMemo(() => (account ? measureText(sent, account.textRules) : null), [account, sent]);
-  const over = measure?.over ?? false;
-  // A character the network refuses whatever the length (X: a byte order mark inside the text):
-  // named, with where it is, and Post is off, though the count is within the limit.
-  const refused = measure?.refused[0];
-  const refusedText = refused
-    ? t('reasons.invalid-character', { code: refused.code, character: refused.key, position: refused.position })
-    : '';
-  const numbers = new Intl.NumberFormat(props.language);
-  const binding = measure?.binding;
-  const countParams = { length: numbers.format(binding?.length ?? 0), max: numbers.format(binding?.max ?? 0) };
-  const countText = !binding
-    ? ''
-    : binding.unit === 'bytes'
-      ? t('compose.countBytes', countParams)
-      : (measure?.limits.length ?? 0) > 1
-        ? t('compose.countCharacters', countParams)
-        : t('compose.count', countParams);
+  const [state, setState] = useState<ComposeState>(() => {
+    const first = accounts.find((a) => a.profile.id === props.profileId) ?? accounts[0];
+    const text = props.initialText ?? (props.replyTo ? replyStart(props.replyTo, first?.profile.handle) : '');
+    return {
+      targets: props.initial?.targets ?? (first ? [first.id] : []),
+      parts: props.initial?.parts ?? [{ text, media: [] }],
+      variants: props.initial?.variants ?? {},
+      when: props.initial?.when ?? { kind: 'now' },
+    };
+  });
+  const update = (change: Partial<ComposeState>) => setState((s) => ({ ...s, ...change }));
+  // Every change is saved as a draft (made on the first change), within 100 ms.
+  const { db } = useServices();
+  const draft = useDraftAutosave(db, props.draftId);
+  const changed = useRef(false);
+  useEffect(() => {
+    if (!changed.current) {
+      changed.current = true;
+      return;
+    }
+    props.onChange?.(state);
+    draft.change({
+      content: {
+        parts: state.parts,
+        ...(Object.keys(state.variants).length ? { variants: state.variants } : {}),
+        ...(props.replyTo ? { replyTo: props.replyTo.id } : {}),
+        ...(props.quoteOf ? { quoteOf: props.quoteOf.id } : {}),
+      },
+      targets: state.targets,
+      when: state.when,
+    });
+    // Only a change of what she wrote or chose.
+  }, [state]);
+  const targets = state.targets.map((id) => accounts.find((a) => a.id === id)).filter((a): a is Account => !!a);
+  const networks = networksOf(state.targets, accounts);
+  const counters = countersOf(state, accounts);
+  const { busy, error, setError, run } = useDialogAction(props.language, 'composer', targets[0]?.network);
+  // One job id per post being written: submitting again after an uncertain failure makes one job.
+  const [jobId, setJobId] = useState(() => crypto.randomUUID());
+  const [now] = useState(() => Date.now());
+  const [audienceZones, setAudienceZones] = useState<Record<string, string | undefined>>({});
+  useEffect(() => {
+    // Each target's audience zone is its queue's, when it has one.
+    let live = true;
+    for (const a of targets) {
+      if (a.id in audienceZones) continue;
+      void actions.outbox
+        .queue(a.id)
+        .then((q) => live && setAudienceZones((z) => ({ ...z, [a.id]: q?.zone })))
+        .catch(() => undefined);
+    }
+    return () => {
+      live = false;
+    };
+  });
 
-  // Past the limit, the words say why Post is off ("Too long for Bluesky: 3,025 / 3,000 bytes"),
-  // beside the counter and tied to the text box. The counter itself is not a live region (it
-  // would speak at every key); a separate status speaks once when the text crosses into "near"
-  // or "over", and when it is back within the limit.
-  const unitCount = !binding
-    ? ''
-    : binding.unit === 'bytes'
-      ? t('compose.countBytes', countParams)
-      : t('compose.countCharacters', countParams);
-  const overText =
-    over && account ? t('compose.overLimit', { network: NETWORK_NAMES[account.network], amount: unitCount }) : '';
-  const level: LimitLevel = over ? 'over' : measure?.near ? 'near' : 'ok';
+  const variantNetworks = networks.filter((n) => state.variants[n]);
+  const sharedCounters = counters.filter((c) => !state.variants[c.network]);
+  const over = counters.some((c) => c.over);
+  // Images, GIFs and videos each target's network would refuse (count, kind, size) hold the post.
+  const mediaProblems = networks.flatMap((n) =>
+    (state.variants[n] ?? state.parts).flatMap((p) =>
+      [
+        ...mediaProblemWords(t, p.media, mediaTargets(targets.filter((a) => a.network === n)), props.language).values(),
+      ].flat(),
+    ),
+  );
+  const level: LimitLevel = over ? 'over' : counters.some((c) => c.near) ? 'near' : 'ok';
+
+  // A status speaks once when the text crosses into "near" or "over", and when back within.
   const [announcement, setAnnouncement] = useState('');
   const lastLevel = useRef<LimitLevel>(level);
+  const firstMeasure = counters[0]?.measures[0];
+  const amount = firstMeasure ? counterWords(t, firstMeasure, props.language).unit : '';
+  const overCounter = counters.find((c) => c.over);
+  const overText = overCounter
+    ? t('compose.overLimit', {
+        network: overCounter.label,
+        amount: counterWords(t, overCounter.measures.find((m) => m.over) ?? overCounter.measures[0]!, props.language)
+          .unit,
+      })
+    : '';
   useEffect(() => {
     if (level === lastLevel.current) return;
     const was = lastLevel.current;
@@ -110,45 +169,197 @@ export function ComposeDialog(props: {
         ? overText
         : level === 'near'
           ? was === 'ok'
-            ? t('compose.nearAnnounce', { amount: unitCount })
-            : t('compose.backWithin', { amount: unitCount })
+            ? t('compose.nearAnnounce', { amount })
+            : t('compose.backWithin', { amount })
           : was === 'over'
-            ? t('compose.backWithin', { amount: unitCount })
+            ? t('compose.backWithin', { amount })
             : '',
     );
-    // Only a change of level speaks: the words of that moment, not every count after it.
-  }, [level, overText, t, unitCount]);
-  // A reply or a quote has its profile chosen already: the text takes focus, the caret after the
-  // handle a reply starts with. (This runs after Dialog's `showModal`, which focuses the first
-  // control: a child's effects run before its parent's.)
-  const textBox = useRef<HTMLTextAreaElement>(null);
+  }, [level, overText, t, amount]);
+
+  // A reply or a quote has its profile chosen already: the text takes focus, the caret at its end.
+  const textBox = useRef<HTMLTextAreaElement | null>(null);
   useEffect(() => {
     const box = textBox.current;
     if (!context || !box) return;
     box.focus();
     box.setSelectionRange(box.value.length, box.value.length);
-    // Only on opening.
   }, []);
-  const describedBy = ['compose-count', over ? 'compose-over' : null, refused ? 'compose-refused' : null]
-    .filter(Boolean)
-    .join(' ');
+
+  // Hashtag suggestions for the part being typed in.
+  const [caret, setCaret] = useState<{ where: string; at: number } | null>(null);
+
+  const setParts = (network: NetworkId | null, parts: PostPart[]) =>
+    network ? update({ variants: { ...state.variants, [network]: parts } }) : update({ parts });
+
+  /** The counters of one part of the shared text or of a network's version. */
+  const partCounters = (network: NetworkId | null, index: number): PartCounter[] =>
+    (network ? counters.filter((c) => c.network === network) : sharedCounters).flatMap((c) => {
+      const m = c.measures[index];
+      return m ? [{ key: c.key, network: c.network, label: c.label, measure: m }] : [];
+    });
+
+  /** The strictest chosen target's limit, for splitting the shared text (or one network's). */
+  const fitsAll = (network: NetworkId | null) => (text: string) =>
+    targets
+      .filter((a) => (network ? a.network === network : !state.variants[a.network]))
+      .every((a) => {
+        const m = measureText(textToPublish(text), a.textRules);
+        return !m.over && m.refused.length === 0;
+      });
+
+  const partsEditor = (network: NetworkId | null) => {
+    const parts = network ? state.variants[network]! : state.parts;
+    const base = network ? `compose-${network}` : 'compose';
+    const overAny = parts.some((_, i) => partCounters(network, i).some((c) => c.measure.over));
+    return (
+      <div className="compose-parts">
+        {parts.map((part, i) => {
+          const where = `${network ?? 'all'}:${i}`;
+          const suggestions =
+            caret?.where === where ? hashtagSuggestions(part.text, caret.at, props.knownHashtags ?? []) : null;
+          return (
+            <ComposerPart
+              key={i}
+              idBase={`${base}-${i}`}
+              first={!network && i === 0}
+              label={
+                parts.length > 1
+                  ? t('composer.partLabel', { n: i + 1, count: parts.length })
+                  : network
+                    ? t('composer.variantText', { network: NETWORK_NAMES[network] })
+                    : t('compose.text')
+              }
+              text={part.text}
+              onText={(text) =>
+                setParts(
+                  network,
+                  parts.map((p, j) => (j === i ? { ...p, text } : p)),
+                )
+              }
+              onCaret={(at) => setCaret({ where, at })}
+              network={network ?? networks[0]}
+              counters={partCounters(network, i)}
+              language={props.language}
+              {...(!network && i === 0 ? { textBox } : {})}
+              actions={
+                parts.length > 1 ? (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() =>
+                      setParts(
+                        network,
+                        parts.filter((_, j) => j !== i),
+                      )
+                    }
+                  >
+                    {t('composer.removePart', { n: i + 1 })}
+                  </button>
+                ) : undefined
+              }
+            >
+              <ComposerMedia
+                value={part.media}
+                onChange={(media) =>
+                  setParts(
+                    network,
+                    parts.map((p, j) => (j === i ? { ...p, media } : p)),
+                  )
+                }
+                accounts={
+                  network
+                    ? targets.filter((a) => a.network === network)
+                    : targets.filter((a) => !state.variants[a.network])
+                }
+                language={props.language}
+                stage={actions.stageMedia}
+                onBytes={(_id, blob) => void new DraftStore(db).putMedia(blob).catch(() => undefined)}
+              />
+              {suggestions && (
+                <div className="compose-suggestions" role="group" aria-label={t('composer.suggestions')}>
+                  {suggestions.tags.map((tag) => (
+                    <button
+                      key={tag}
+                      type="button"
+                      className="chip"
+                      onClick={() => {
+                        const text = `${part.text.slice(0, suggestions.start)}#${tag} ${part.text.slice(caret!.at)}`;
+                        setParts(
+                          network,
+                          parts.map((p, j) => (j === i ? { ...p, text } : p)),
+                        );
+                        setCaret(null);
+                      }}
+                    >
+                      #{tag}
+                    </button>
+                  ))}
+                </div>
+              )}
+            </ComposerPart>
+          );
+        })}
+        <div className="compose-thread-actions">
+          <button type="button" onClick={() => setParts(network, [...parts, emptyPart()])}>
+            {t('composer.addPart')}
+          </button>
+          {overAny && (
+            <button
+              type="button"
+              onClick={() => {
+                const split = parts.flatMap((p) =>
+                  splitIntoThread(p.text, fitsAll(network), props.language).map((text, k) => ({
+                    text,
+                    media: k === 0 ? p.media : [],
+                  })),
+                );
+                setParts(network, split);
+              }}
+            >
+              {t('composer.split')}
+            </button>
+          )}
+        </div>
+      </div>
+    );
+  };
+
+  const toggleTarget = (id: string, on: boolean) =>
+    update({ targets: on ? [...state.targets, id] : state.targets.filter((x) => x !== id) });
+
+  const when: When = state.when;
+  const scheduledAt = whenInstant(when);
+  const submitLabel = busy
+    ? t('compose.posting')
+    : when.kind === 'at'
+      ? t('composer.schedule')
+      : when.kind === 'queue'
+        ? t('composer.addToQueue')
+        : t(mode === 'new' ? 'compose.post' : `compose.${mode}Send`);
 
   const submit = async () => {
-    if (context && !account) return setError(t('compose.noProfile', { network: NETWORK_NAMES[context.network] }));
-    if (!sent) return setError(t('compose.empty'));
-    if (refused) return setError(refusedText);
-    if (over && binding) {
-      return setError(
-        t(binding.unit === 'bytes' ? 'compose.tooLongBytes' : 'compose.tooLong', { max: countParams.max }),
-      );
-    }
+    if (context && targets.length === 0)
+      return setError(t('compose.noProfile', { network: NETWORK_NAMES[context.network] }));
+    if (targets.length === 0) return setError(t('reasons.no-target'));
+    const empty = networks.some((n) =>
+      (state.variants[n] ?? state.parts).every((p) => !textToPublish(p.text) && p.media.length === 0),
+    );
+    if (empty) return setError(t('compose.empty'));
+    if (over) return setError(overText);
+    if (mediaProblems.length) return setError(mediaProblems[0]!);
+    if (when.kind === 'at' && (scheduledAt === null || scheduledAt < Date.now() - 60_000))
+      return setError(t('reasons.schedule-in-past'));
     await run(async () => {
-      await actions.publish(profileId, sent, idempotencyKey, {
-        replyTo: props.replyTo?.id,
-        quoteOf: props.quoteOf?.id,
+      await actions.submitPost({
+        id: jobId,
+        content: contentOf(state, accounts, { replyTo: props.replyTo?.id, quoteOf: props.quoteOf?.id }),
+        profileIds: state.targets,
+        when,
+        draftId: draft.draftId,
       });
-      setText('');
-      setKey(crypto.randomUUID());
+      await draft.sent();
+      setJobId(crypto.randomUUID());
       props.onClose();
     });
   };
@@ -158,8 +369,10 @@ export function ComposeDialog(props: {
       title={context ? t(`compose.${mode}Title`, { name: spokenName(context.author) }) : t('compose.title')}
       onClose={props.onClose}
       onSubmit={() => void submit()}
-      submitLabel={busy ? t('compose.posting') : t(mode === 'new' ? 'compose.post' : `compose.${mode}Send`)}
-      submitDisabled={busy || over || !!refused || (!!context && !account)}
+      submitLabel={submitLabel}
+      submitDisabled={
+        busy || over || mediaProblems.length > 0 || (!!context && accounts.length === 0) || targets.length === 0
+      }
     >
       {context && (
         <section className="compose-context" aria-labelledby="compose-context-title">
@@ -169,58 +382,101 @@ export function ComposeDialog(props: {
           <PostPreview post={context} language={props.language} />
         </section>
       )}
-      {!context ? (
-        <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
-      ) : accounts.length > 1 ? (
+      {context && accounts.length === 0 ? (
+        <p className="form-error">{t('compose.noProfile', { network: NETWORK_NAMES[context.network] })}</p>
+      ) : context && accounts.length === 1 ? (
+        <p className="compose-as">{t(`compose.${mode}AsOne`, { handle: accounts[0]!.profile.handle })}</p>
+      ) : context ? (
+        // A reply or a quote speaks with one voice: one profile, changeable.
         <label className="field">
           <span>{t(`compose.${mode}As`)}</span>
-          <select value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+          <select value={state.targets[0] ?? ''} onChange={(e) => update({ targets: [e.target.value] })}>
             {accounts.map((a) => (
-              <option key={a.profile.id} value={a.profile.id}>
+              <option key={a.id} value={a.id}>
                 @{a.profile.handle}
               </option>
             ))}
           </select>
         </label>
-      ) : account ? (
-        <p className="compose-as">{t(`compose.${mode}AsOne`, { handle: account.profile.handle })}</p>
       ) : (
-        <p className="form-error">{t('compose.noProfile', { network: NETWORK_NAMES[context.network] })}</p>
+        <fieldset className="compose-targets">
+          <legend>{t('composer.postAs')}</legend>
+          {accounts.map((a) => (
+            <label key={a.id} className="checkbox">
+              <input
+                type="checkbox"
+                checked={state.targets.includes(a.id)}
+                onChange={(e) => toggleTarget(a.id, e.target.checked)}
+              />
+              @{a.profile.handle} <span className="compose-target-network">{NETWORK_NAMES[a.network]}</span>
+            </label>
+          ))}
+        </fieldset>
       )}
-      <label className="field">
-        <span>{t('compose.text')}</span>
-        <textarea
-          ref={textBox}
-          rows={5}
-          dir="auto"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          aria-describedby={describedBy}
-          aria-invalid={over || !!refused}
-        />
-      </label>
-      <div className="counter-row">
-        {over && (
-          <p id="compose-over" className="counter-why">
-            {overText}
-          </p>
-        )}
-        <p
-          id="compose-count"
-          className={`counter${over || refused ? ' error' : measure?.near ? ' near' : ''}`}
-          title={measure?.near ? t('compose.nearLimit') : undefined}
+      {partsEditor(null)}
+      {networks.length > 1 && (
+        <fieldset className="compose-variants">
+          <legend>{t('composer.variants')}</legend>
+          {networks.map((n) => (
+            <label key={n} className="checkbox">
+              <input
+                type="checkbox"
+                checked={!!state.variants[n]}
+                onChange={(e) => {
+                  const variants = { ...state.variants };
+                  if (e.target.checked) variants[n] = structuredClone(state.parts);
+                  else delete variants[n];
+                  update({ variants });
+                }}
+              />
+              {t('composer.variantFor', { network: NETWORK_NAMES[n] })}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {variantNetworks.map((n) => (
+        <section
+          key={n}
+          className="compose-variant"
+          aria-label={t('composer.variantFor', { network: NETWORK_NAMES[n] })}
         >
-          {countText}
+          <h3 className="compose-variant-title">{t('composer.variantFor', { network: NETWORK_NAMES[n] })}</h3>
+          {partsEditor(n)}
+        </section>
+      ))}
+      <ComposerWhen
+        value={when}
+        onChange={(w) => update({ when: w })}
+        targets={targets}
+        audienceZones={audienceZones}
+        language={props.language}
+        now={now}
+      />
+      {targets.length > 0 && (state.parts[0]?.text.trim() || networks.some((n) => state.variants[n])) && (
+        <details className="compose-previews">
+          <summary>{t('composer.previews')}</summary>
+          {networks.map((n) => {
+            const author = targets.find((a) => a.network === n)!;
+            const parts = state.variants[n] ?? state.parts;
+            return (
+              <section key={n} aria-label={t('composer.previewFor', { network: NETWORK_NAMES[n] })}>
+                <h3 className="compose-variant-title">{NETWORK_NAMES[n]}</h3>
+                {parts.map((p, i) => (
+                  <PostPreview key={i} post={previewPost(author, p.text, i)} language={props.language} />
+                ))}
+              </section>
+            );
+          })}
+        </details>
+      )}
+      {draft.status.state === 'failed' && (
+        <p className="form-error" role="status">
+          {t('composer.draftNotSaved', { reason: describeError(t, draft.status.error, props.language) })}
         </p>
-      </div>
+      )}
       <p className="visually-hidden" role="status" data-testid="compose-announce">
         {announcement}
       </p>
-      {refused && !error && (
-        <p id="compose-refused" className="form-error" role="alert">
-          {refusedText}
-        </p>
-      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -228,4 +484,20 @@ export function ComposeDialog(props: {
       )}
     </Dialog>
   );
+}
+
+/** A post as the network will show it, for the preview. */
+function previewPost(account: Account, text: string, i: number): Post {
+  return {
+    id: `preview:${account.network}:${i}`,
+    network: account.network,
+    nativeId: `preview-${i}`,
+    author: account.profile,
+    text: textToPublish(text),
+    entities: [],
+    media: [],
+    createdAt: new Date().toISOString(),
+    url: null,
+    metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null },
+  };
 }

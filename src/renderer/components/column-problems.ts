@@ -4,7 +4,9 @@
 // profile's success never hides another's failure (ColumnStatus.profiles, from main's engine).
 import type { TFunction } from 'i18next';
 import type { ColumnStatus } from '../../shared/ipc/contract';
-import { NETWORK_NAMES, type Account } from '../../shared/model';
+import { NETWORK_NAMES, NETWORKS, type Account, type NetworkId } from '../../shared/model';
+
+const NETWORK_IDS: ReadonlySet<string> = new Set(NETWORKS);
 import { describeError } from './errors';
 
 /** One profile's trouble in a monitor column, in words. */
@@ -35,7 +37,9 @@ export function problemLines(
       const account = accountOf(p.profileId);
       const who = account
         ? t('columns.problemWho', { handle: account.profile.handle, network: NETWORK_NAMES[account.network] })
-        : t('columns.problemGone');
+        : NETWORK_IDS.has(p.profileId.split(':')[0]!)
+          ? t('columns.problemGoneOn', { network: NETWORK_NAMES[p.profileId.split(':')[0] as NetworkId] })
+          : t('columns.problemGone');
       const what = p.error
         ? describeError(t, p.error, language, 'column', account?.network)
         : t(`columns.problemState.${p.state}`);

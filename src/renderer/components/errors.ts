@@ -102,7 +102,7 @@ export function describeError(
     (PLACE_WORDS_REASONS.has(error.reason) || (error.reason === 'unreachable' && where === 'column'));
   if (error.reason && !placeSaysMore) {
     const key = `reasons.${error.reason}`;
-    const said = t(key, { ...localParams(t, error.params, language), time, defaultValue: '' });
+    const said = t(key, { time, ...localParams(t, error.params, language), defaultValue: '' });
     // A reason the UI does not know, or whose params did not all come: the generic words instead.
     if (said && said !== key && !said.includes('{{')) text = said;
   }

@@ -160,7 +160,14 @@ const graphemes = new Intl.Segmenter();
 export function initialsOf(displayName: string, handle: string, emojis?: readonly CustomEmoji[]): string {
   const pattern = emojis ? shortcodePattern(emojis) : undefined;
   const bare = (pattern ? displayName.replace(pattern, ' ') : displayName).replace(/:[a-zA-Z0-9_]{2,}:/g, ' ');
-  const words = (bare.trim() || handle).split(/[\s._-]+/).filter(Boolean);
+  // Words are what holds a letter, digit or emoji: "(dev)" gives "d", "—" gives nothing.
+  const wordOf = (w: string) => w.replace(/^[^\p{L}\p{N}\p{Extended_Pictographic}]+/u, '');
+  const split = (s: string) =>
+    s
+      .split(/[\s._-]+/)
+      .map(wordOf)
+      .filter(Boolean);
+  const words = split(bare).length ? split(bare) : split(handle);
   const first = (w: string | undefined) => (w ? ([...graphemes.segment(w)][0]?.segment ?? '') : '');
   return (first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '')).toUpperCase();
 }

@@ -5,9 +5,12 @@
 // repost's time, a notification's time); posts stay shared in `posts`, updated in place. v4: each
 // column's reading position (`readPositions`), so unread markers and "N new posts" survive a
 // reload and a restart; entries may be gap markers (`gap`) and say which profile met them (`via`).
+// v5: drafts (../drafts): `drafts`, their history (`draftVersions`) and their media's bytes
+// (`draftMedia`), so a draft survives a crash, offline, before its media reach main.
 // Each schema version gets an upgrade test in tests/unit/renderer.
 import Dexie, { type EntityTable } from 'dexie';
 import type { Metrics, Post, Profile, TimelineEntry } from '../../shared/model';
+import type { Draft, DraftMedia, DraftVersion } from '../drafts/draft';
 
 export interface CachedPost extends Post {
   /** When this copy was last written (ms since epoch). */
@@ -68,6 +71,9 @@ export type ColonnadeDb = Dexie & {
   entries: Dexie.Table<ColumnEntry, [string, string]>;
   columnCursors: EntityTable<ColumnCursor, 'columnId'>;
   readPositions: EntityTable<ReadPosition, 'columnId'>;
+  drafts: EntityTable<Draft, 'id'>;
+  draftVersions: EntityTable<DraftVersion, 'id'>;
+  draftMedia: EntityTable<DraftMedia, 'id'>;
 };
 
 export const DB_NAME = 'colonnade';
@@ -116,6 +122,13 @@ export function openDatabase(name = DB_NAME): ColonnadeDb {
     });
   // A new table only: every v3 row stays as it is (gap markers and `via` are new optional fields).
   db.version(4).stores({ readPositions: '&columnId' });
+  // New tables only. Drafts listed newest first by `updatedAt`; a draft's versions in order by
+  // `[draftId+id]` (id auto-incremented); media bytes by SHA-256, `addedAt` for the orphan purge.
+  db.version(5).stores({
+    drafts: '&id, updatedAt',
+    draftVersions: '++id, [draftId+id]',
+    draftMedia: '&id, addedAt',
+  });
   return db;
 }
 

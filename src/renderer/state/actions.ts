@@ -6,6 +6,7 @@ import type { AlertRule, ColumnOptions, ColumnSpec, MonitorQuery, Post } from '.
 import { isPostGone } from '../../shared/errors';
 import type { Settings } from '../../shared/settings';
 import { ApiError, type Api } from '../api';
+import type { RequestOf } from '../../shared/ipc/contract';
 import {
   advanceReadPosition,
   clearColumn,
@@ -15,6 +16,8 @@ import {
   storeColumnEntries,
   type ColonnadeDb,
 } from '../db/database';
+import { makeOutboxActions } from './outbox';
+import { makeStageMedia } from '../media/stage';
 import { useAppStore } from './store';
 
 export type Actions = ReturnType<typeof makeActions>;
@@ -35,6 +38,8 @@ export function makeActions(api: Api, db: ColonnadeDb) {
   // What each column last said it shows, so an unchanged report is not sent again.
   const lastVisible = new Map<string, string>();
   return {
+    /** Publish jobs: reschedule, cancel, retry, remove; profiles' queues (state/outbox.ts). */
+    outbox: makeOutboxActions(api),
     createDeck: async (name: string) => setLayout(await api('deck.create', { name })),
     renameDeck: async (id: string, name: string) => setLayout(await api('deck.rename', { deckId: id, name })),
     deleteDeck: async (id: string) => setLayout(await api('deck.delete', { deckId: id })),
@@ -92,6 +97,14 @@ export function makeActions(api: Api, db: ColonnadeDb) {
         ...(context.replyTo ? { replyTo: context.replyTo } : {}),
         ...(context.quoteOf ? { quoteOf: context.quoteOf } : {}),
       }),
+    /**
+     * Hand a post (or thread) for several profiles to main's outbox: now, at a time in a zone, or
+     * in each profile's queue. `request.id` is chosen once per post written: sending it again
+     * makes no second job. Answers the job as main made it.
+     */
+    submitPost: (request: RequestOf<'outbox.submit'>) => api('outbox.submit', request),
+    /** Hands a picked file to main's media store, in chunks, with progress (media/stage.ts). */
+    stageMedia: makeStageMedia(api),
     /** A post in its conversation, read as `profileId` (the side panel). Not cached. */
     thread: (profileId: string, postId: string) => api('post.thread', { profileId, postId }),
     /**
@@ -191,12 +204,14 @@ export function makeActions(api: Api, db: ColonnadeDb) {
      * whether it is shown at all (window visible, deck active). An unchanged report is not sent
      * again; a failure is only logged (counts refresh less well, nothing else breaks).
      */
-    reportVisible: (columnId: string, postIds: readonly string[], shown: boolean) => {
-      const ids = postIds.slice(0, 200);
+    reportVisible: (columnId: string, posts: ReadonlyArray<{ id: string; createdAt: string }>, shown: boolean) => {
+      const chosen = posts.slice(0, 200);
+      const ids = chosen.map((p) => p.id);
       const said = `${shown ? 1 : 0}:${ids.join(',')}`;
       if (lastVisible.get(columnId) === said) return;
       lastVisible.set(columnId, said);
-      api('column.visible', { columnId, postIds: ids, shown }).catch((err: unknown) => {
+      const createdAt = chosen.map((p) => p.createdAt);
+      api('column.visible', { columnId, postIds: ids, createdAt, shown }).catch((err: unknown) => {
         lastVisible.delete(columnId);
         console.warn('column.visible failed', err);
       });

@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { AccountUsage, AppInfo, ColumnStatus, EventOf, Notice } from '../../shared/ipc/contract';
 import type { Account, Layout, NetworkId, Post } from '../../shared/model';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import type { PostPart, When } from '../../shared/outbox';
 
 export interface AppState {
   phase: 'connecting' | 'ready' | 'failed';
@@ -59,6 +60,14 @@ export interface ComposeRequest {
   replyTo?: Post;
   quoteOf?: Post;
   profileId?: string | null;
+  /** A draft to go on with (the Drafts column): its id, and what it holds. */
+  draftId?: string;
+  initial?: {
+    targets: string[];
+    parts: PostPart[];
+    variants: Partial<Record<NetworkId, PostPart[]>>;
+    when: When;
+  };
 }
 
 /**

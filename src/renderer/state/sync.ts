@@ -4,6 +4,7 @@ import type { EventOf, FeedDelivery } from '../../shared/ipc/contract';
 import type { Api } from '../api';
 import type { Bridge } from '../bridge';
 import { storeColumnEntries, type ColonnadeDb } from '../db/database';
+import { outboxJobChanged, outboxListed, outboxListStarted } from './outbox';
 import { alertArrived, showInColumn, useAppStore } from './store';
 
 export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void {
@@ -57,7 +58,8 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
 
   const resync = async () => {
     syncing = true;
-    const [layout, settings, accounts, usage, notices, pending, statuses] = await Promise.all([
+    const outboxMark = outboxListStarted();
+    const [layout, settings, accounts, usage, notices, pending, statuses, outbox] = await Promise.all([
       api('layout.get', {}),
       api('settings.get', {}),
       api('accounts.list', {}),
@@ -66,7 +68,10 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
       api('events.pending', {}),
       // Each column's state now (a profile that needs reconnecting, a paused budget…), not at its next poll.
       api('column.statuses', {}),
+      // Every publish job (the Outbox view, the top bar's count); `outbox.changed` keeps it.
+      api('outbox.list', {}),
     ]);
+    outboxListed(outbox, outboxMark);
     useAppStore.setState((s) => ({
       layout,
       settings,
@@ -119,6 +124,7 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
     bridge.on('accounts.authorize', (p) =>
       useAppStore.setState({ authorizeUrl: (p as EventOf<'accounts.authorize'>).url }),
     ),
+    bridge.on('outbox.changed', (p) => outboxJobChanged(p as EventOf<'outbox.changed'>)),
     // An alert rule fired: listed in the page (a toast) with main's unseen count (the badge).
     bridge.on('alert.fired', (p) => alertArrived(p as EventOf<'alert.fired'>)),
     // The CM clicked an alert's desktop notification: its column's deck comes forward and the

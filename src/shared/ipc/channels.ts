@@ -45,6 +45,8 @@ export const REQUEST_CHANNELS = [
   'outbox.remove',
   'queue.get',
   'queue.set',
+  'media.stage',
+  'media.has',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 

@@ -24,6 +24,7 @@ import { SettingsSchema } from '../settings';
 import { ConnectRequestSchema } from '../accounts';
 import { PostContentSchema, PostingScheduleSchema, PublishJobSchema, WhenSchema } from '../outbox';
 import type { EventChannel, RequestChannel } from './channels';
+import { MediaStageRequestSchema, MediaStageResponseSchema, Sha256Schema } from '../media-staging';
 
 const Id = z.string().min(1).max(200);
 const Empty = z.object({}).strict();
@@ -253,7 +254,15 @@ export const requestContract = {
    * window is hidden or the column is on another deck.
    */
   'column.visible': channel(
-    z.object({ columnId: Id, postIds: z.array(Id).max(200), shown: z.boolean() }).strict(),
+    z
+      .object({
+        columnId: Id,
+        postIds: z.array(Id).max(200),
+        /** When each of `postIds` was posted (same order): a post main has not met since it started is tracked too. */
+        createdAt: z.array(z.iso.datetime()).max(200).optional(),
+        shown: z.boolean(),
+      })
+      .strict(),
     z.object({}),
   ),
   /** Load what a gap marker stands for (the entries arrive as deliveries; the marker leaves when filled). */
@@ -319,6 +328,16 @@ export const requestContract = {
   'queue.set': channel(
     z.object({ profileId: Id, schedule: PostingScheduleSchema.nullable() }).strict(),
     PostingScheduleSchema.nullable(),
+  ),
+  /**
+   * One chunk of a medium for main's media store (in order, base64); the last one answers its id
+   * (its SHA-256, checked against `sha256`) and size. A wrong checksum is refused and nothing kept.
+   */
+  'media.stage': channel(MediaStageRequestSchema, MediaStageResponseSchema),
+  /** Whether main's media store already holds the medium with this id (its SHA-256), and its size. */
+  'media.has': channel(
+    z.object({ id: Sha256Schema }).strict(),
+    z.object({ has: z.boolean(), bytes: z.number().int().nonnegative().optional() }),
   ),
   /** Acknowledge every delivery up to and including `upTo`. */
   'events.ack': channel(z.object({ upTo: z.number().int().nonnegative() }).strict(), z.object({})),

@@ -4,6 +4,18 @@
 // Streaming is not in the description and follows Mastodon's documentation instead: one socket at
 // /api/v1/streaming, `stream=...` in the query or `{type:'subscribe', stream, tag|list}` messages,
 // and events `{stream: [...], event, payload}` whose payload is a JSON string.
+//
+// Time: the emulator's clock is `options.now` (Date.now by default) plus whatever `advanceTime`
+// added. Scheduled statuses (POST /api/v1/statuses with `scheduled_at`, /api/v1/scheduled_statuses)
+// are published the way PublishScheduledStatusWorker does it, at their `scheduled_at`, as soon as
+// anything observes that time has come: every request, before it is answered, and the control
+// calls (`advanceTime`, `publishDue`, `postAs`, `postWith`, `boostAs`, `statusesBy`, `scheduledOf`).
+// So a test moves time with `advanceTime(ms)` (or its own `now`) and the due posts are there.
+//
+// Latency: `setLatency({ beforeMs, afterMs })` slows every HTTP request down, as a distant or busy
+// instance does: the emulator waits `beforeMs` after reading a request before acting on it, then
+// `afterMs` after acting before it answers. A client that dies during `afterMs` never learns that
+// its status was posted (what the outbox's fault-injection test kills the core in the middle of).
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +31,7 @@ import {
   World,
   type FilterRecord,
   type NotificationRecord,
+  type ScheduledRecord,
   type StatusRecord,
 } from './world';
 
@@ -31,6 +44,17 @@ const MEDIA_LIMITS = {
   video_frame_rate_limit: 120,
   video_matrix_limit: 8_294_400,
 };
+
+/**
+ * ScheduledStatus's rules (app/models/scheduled_status.rb, Mastodon 4.5): `scheduled_at` more than
+ * MINIMUM_OFFSET (5 minutes) ahead, at most TOTAL_LIMIT (300) waiting per account and DAILY_LIMIT
+ * (25) on one day (the UTC day of `scheduled_at`, Rails' time zone), each counted over every
+ * scheduled status of the account, the one being updated included. Their words are
+ * config/locales/en.yml `scheduled_statuses.*` (the too-soon one after the attribute's name).
+ */
+export const SCHEDULED_RULES = { minimumOffsetMs: 5 * 60_000, totalLimit: 300, dailyLimit: 25 } as const;
+/** How long an Idempotency-Key is remembered (PostStatusService#with_idempotency: 3,600 s). */
+const IDEMPOTENCY_TTL_MS = 3_600_000;
 
 export type { Violation } from './spec-validator';
 export { SPEC_PATCHES } from './spec-validator';
@@ -103,6 +127,11 @@ export interface MastodonEmulator {
    * answered: the connection stays open until the client gives up or the emulator closes.
    */
   hangNext(pathIncludes?: string): void;
+  /**
+   * Every HTTP request from now on waits `beforeMs` (ms) before the emulator acts on it and
+   * `afterMs` between acting and answering (see the header); null or zeros: at once (the default).
+   */
+  setLatency(latency: { beforeMs?: number; afterMs?: number } | null): void;
   /**
    * Streaming connections opened but never upgraded, for a client's deadline: while set, an
    * upgrade request to /api/v1/streaming is accepted and left without an answer.
@@ -194,6 +223,19 @@ export interface MastodonEmulator {
   streamingClients(): number;
   /** Resolves when a streaming subscription to this hashtag exists. */
   waitForHashtagSubscriber(tag: string): Promise<void>;
+  /** The emulator's time now (ms): `options.now` plus what `advanceTime` added. */
+  now(): number;
+  /** Moves the emulator's clock forward by `ms`, then publishes the scheduled statuses now due. */
+  advanceTime(ms: number): void;
+  /** Publishes every scheduled status whose time has come (as PublishScheduledStatusWorker); answers how many. */
+  publishDue(): number;
+  /** An account's scheduled statuses (the owner's by default), soonest first. */
+  scheduledOf(username?: string): Array<{ id: string; scheduledAt: number; text: string | null; mediaIds: string[] }>;
+  /**
+   * A scheduled status made elsewhere (the web UI, another app) without the API's checks, to fill
+   * an account up to Mastodon's limits quickly; answers its id.
+   */
+  scheduleAs(username: string, text: string, at: number): { id: string };
 }
 
 interface Reply {
@@ -271,7 +313,10 @@ function itemsIn(reply: Reply): number | undefined {
 
 export async function startMastodonEmulator(options: MastodonEmulatorOptions = {}): Promise<MastodonEmulator> {
   const spec = await MastodonSpec.load();
-  const now = options.now ?? (() => Date.now());
+  const baseNow = options.now ?? (() => Date.now());
+  /** What `advanceTime` added to the clock. */
+  let offset = 0;
+  const now = () => baseNow() + offset;
   const violations: Violation[] = [];
   const requests: RecordedRequest[] = [];
   const faults: FaultSpec[] = [];
@@ -292,6 +337,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const instanceApi = options.instanceApi ?? 'v2';
   const corruptions: Array<{ pathIncludes: string; mutate: (body: unknown) => void }> = [];
   const hangs: Array<string | undefined> = [];
+  let latency = { beforeMs: 0, afterMs: 0 };
   /** Statuses whose context is answered with `Mastodon-Async-Refresh`. */
   const refreshing = new Set<string>();
   let hangUpgrades = false;
@@ -389,6 +435,67 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     for (const n of world.notifications.filter((n) => n.statusId === status.id && n.type === 'mention')) {
       broadcastNotification(n.forAccountId, n.id);
     }
+  };
+
+  // ---- scheduled statuses -------------------------------------------------------------------
+
+  /** ScheduledStatus's validation errors for an account's post at `at`, in Mastodon's words and order. */
+  const scheduleProblems = (accountId: string, at: number): string[] => {
+    const problems: string[] = [];
+    if (at <= now() + SCHEDULED_RULES.minimumOffsetMs) problems.push('Scheduled at date must be in the future');
+    const own = [...world.scheduled.values()].filter((r) => r.accountId === accountId);
+    if (own.length >= SCHEDULED_RULES.totalLimit) {
+      problems.push(`You have exceeded the limit of ${SCHEDULED_RULES.totalLimit} scheduled posts`);
+    }
+    const day = new Date(at).toISOString().slice(0, 10);
+    if (
+      own.filter((r) => new Date(r.scheduledAt).toISOString().slice(0, 10) === day).length >= SCHEDULED_RULES.dailyLimit
+    ) {
+      problems.push(`You have exceeded the limit of ${SCHEDULED_RULES.dailyLimit} scheduled posts for today`);
+    }
+    return problems;
+  };
+
+  /** One of the caller's own scheduled statuses (`current_account.scheduled_statuses.find`), else 404. */
+  const ownScheduledOr404 = (c: { params: Record<string, string>; accountId: string }): ScheduledRecord => {
+    const record = world.scheduled.get(c.params.id ?? '');
+    if (!record || record.accountId !== c.accountId) throw new HttpFailure(404, 'Record not found');
+    return record;
+  };
+
+  /**
+   * PublishScheduledStatusWorker for every scheduled status due by now, in time order: the
+   * scheduled status is destroyed first, then PostStatusService posts its params; a post it cannot
+   * make (the replied-to or quoted status gone: RecordNotFound; media no longer attachable) is
+   * dropped without a word, as the worker rescues it. The status is dated its `scheduled_at` (the
+   * worker runs then; the emulator only notices later). Answers how many were posted.
+   */
+  const publishDue = (): number => {
+    const t = now();
+    const due = [...world.scheduled.values()]
+      .filter((r) => r.scheduledAt <= t)
+      .sort((a, b) => a.scheduledAt - b.scheduledAt || compareIds(a.id, b.id));
+    let published = 0;
+    for (const r of due) {
+      world.scheduled.delete(r.id);
+      const media = r.mediaIds.map((id) => world.media.get(id));
+      for (const m of media) if (m?.scheduledStatusId === r.id) m.scheduledStatusId = null;
+      const gone = (id: string | null) => id !== null && (!world.statuses.get(id) || world.statuses.get(id)?.deleted);
+      if (gone(r.inReplyToId) || gone(r.quotedStatusId)) continue;
+      if (media.some((m) => !m || m.accountId !== r.accountId || m.statusId)) continue;
+      const status = world.addStatus(r.accountId, r.text ?? '', r.scheduledAt, {
+        mediaIds: r.mediaIds,
+        ...(r.inReplyToId ? { inReplyToId: r.inReplyToId } : {}),
+        ...(r.quotedStatusId ? { quotedStatusId: r.quotedStatusId } : {}),
+        ...(r.sensitive ? { sensitive: true } : {}),
+        ...(r.spoilerText ? { spoilerText: r.spoilerText } : {}),
+        ...(r.language ? { language: r.language } : {}),
+      });
+      for (const m of media) if (m) m.statusId = status.id;
+      newStatusSideEffects(status);
+      published += 1;
+    }
+    return published;
   };
 
   server.on('upgrade', (req, socket, head) => {
@@ -958,18 +1065,45 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       return { status: 200, body: found };
     },
 
+    // Api::V1::StatusesController#create → PostStatusService#call (Mastodon 4.5). With `scheduled_at`
+    // more than 5 minutes ahead it answers a ScheduledStatus (schedule_status!); at or before now,
+    // the status is posted at once (scheduled_in_the_past?). The Idempotency-Key lasts an hour for
+    // both (with_idempotency: `redis.setex(key, 3_600, @status.id)`), and a repeat is looked up
+    // before preprocess_attributes! has read `scheduled_at`, so always among the account's statuses
+    // (idempotency_duplicate: `scheduled?` is still false): the repeat of a post answers that post,
+    // the repeat of a scheduled post (whose id is no status's) answers 404 and schedules nothing.
     createStatus: (c) => {
       const key = c.req.headers['idempotency-key'];
       if (key) {
         const existing = world.idempotency.get(`${c.accountId}:${key}`);
-        const status = existing ? world.statuses.get(existing) : undefined;
-        if (status) return { status: 200, body: world.statusJson(status, c.accountId) };
+        if (existing && now() - existing.at < IDEMPOTENCY_TTL_MS) {
+          const status = world.statuses.get(existing.id);
+          if (!status || status.deleted || status.accountId !== c.accountId) {
+            throw new HttpFailure(404, 'Record not found');
+          }
+          return { status: 200, body: world.statusJson(status, c.accountId) };
+        }
+      }
+      const rawAt = str(c.body.scheduled_at);
+      let scheduledAt: number | undefined;
+      if (rawAt) {
+        scheduledAt = Date.parse(rawAt);
+        // `to_datetime` raising ArgumentError → a bare ActiveRecord::RecordInvalid.
+        if (Number.isNaN(scheduledAt)) throw new HttpFailure(422, 'Record invalid');
+        if (scheduledAt <= now()) scheduledAt = undefined;
       }
       const text = str(c.body.status) ?? '';
       const mediaIds = Array.isArray(c.body.media_ids) ? c.body.media_ids.map(String) : [];
       const fail = (message: string) => ({ status: 422, body: { error: `Validation failed: ${message}` } });
-      if (!text.trim() && mediaIds.length === 0) return fail("Text can't be blank");
-      if (world.countLength(text) > maxCharacters) return fail(`Text character limit of ${maxCharacters} exceeded`);
+      const invalid =
+        !text.trim() && mediaIds.length === 0
+          ? "Text can't be blank"
+          : world.countLength(text) > maxCharacters
+            ? `Text character limit of ${maxCharacters} exceeded`
+            : undefined;
+      // schedule_status! validates the status it would post and raises a bare RecordInvalid.
+      if (invalid && scheduledAt !== undefined) throw new HttpFailure(422, 'Record invalid');
+      if (invalid) return fail(invalid);
       if (mediaIds.length > maxMedia) return fail(`Media attachments exceed the limit of ${maxMedia}`);
       for (const id of mediaIds) {
         const m = world.media.get(id);
@@ -979,6 +1113,30 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       if (replyTo) statusOr404(replyTo);
       const quoted = str(c.body.quoted_status_id);
       if (quoted && apiVersion >= 7) statusOr404(quoted);
+      if (scheduledAt !== undefined) {
+        const problems = scheduleProblems(c.accountId, scheduledAt);
+        if (problems.length > 0) return fail(problems.join(', '));
+        const record: ScheduledRecord = {
+          id: world.newScheduledId(),
+          accountId: c.accountId,
+          scheduledAt,
+          text: str(c.body.status) ?? null,
+          mediaIds,
+          inReplyToId: replyTo ?? null,
+          quotedStatusId: quoted && apiVersion >= 7 ? quoted : null,
+          sensitive: typeof c.body.sensitive === 'boolean' ? c.body.sensitive : null,
+          spoilerText: str(c.body.spoiler_text) ?? null,
+          visibility: str(c.body.visibility) ?? null,
+          language: str(c.body.language) ?? null,
+        };
+        world.scheduled.set(record.id, record);
+        for (const id of mediaIds) {
+          const m = world.media.get(id);
+          if (m) m.scheduledStatusId = record.id;
+        }
+        if (key) world.idempotency.set(`${c.accountId}:${key}`, { id: record.id, at: now() });
+        return { status: 200, body: world.scheduledJson(record) };
+      }
       const status = world.addStatus(c.accountId, text, now(), {
         mediaIds,
         ...(replyTo ? { inReplyToId: replyTo } : {}),
@@ -988,9 +1146,68 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         const m = world.media.get(id);
         if (m) m.statusId = status.id;
       }
-      if (key) world.idempotency.set(`${c.accountId}:${key}`, status.id);
+      if (key) world.idempotency.set(`${c.accountId}:${key}`, { id: status.id, at: now() });
       newStatusSideEffects(status);
       return { status: 200, body: world.statusJson(status, c.accountId) };
+    },
+
+    // Api::V1::ScheduledStatusesController: the account's own scheduled statuses, newest id first,
+    // paged by id (Paginable#to_a_paginated_by_id), 20 by default and at most 40; `next` only when
+    // the page is full (records_continue?), `prev` whenever it is not empty.
+    getScheduledStatuses: (c) => {
+      const limit = Math.min(Math.max(Number(num(c.query, 'limit') ?? 20) || 20, 1), 40);
+      const maxId = num(c.query, 'max_id');
+      const sinceId = num(c.query, 'since_id');
+      const minId = num(c.query, 'min_id');
+      for (const id of [maxId, sinceId, minId]) if (id !== undefined && !isId(id)) return { status: 200, body: [] };
+      const own = [...world.scheduled.values()]
+        .filter((r) => r.accountId === c.accountId)
+        .filter(
+          (r) =>
+            (maxId === undefined || compareIds(r.id, maxId) < 0) &&
+            (sinceId === undefined || compareIds(r.id, sinceId) > 0) &&
+            (minId === undefined || compareIds(r.id, minId) > 0),
+        )
+        .sort((a, b) => compareIds(b.id, a.id));
+      const page = minId !== undefined ? own.slice(-limit) : own.slice(0, limit);
+      const links: string[] = [];
+      const url = (key: string, id: string) =>
+        `<${origin}/api/v1/scheduled_statuses?${new URLSearchParams({
+          ...(num(c.query, 'limit') ? { limit: String(limit) } : {}),
+          [key]: id,
+        }).toString()}>`;
+      const last = page[page.length - 1];
+      const first = page[0];
+      if (last && page.length === limit) links.push(`${url('max_id', last.id)}; rel="next"`);
+      if (first) links.push(`${url('min_id', first.id)}; rel="prev"`);
+      return {
+        status: 200,
+        body: page.map((r) => world.scheduledJson(r)),
+        ...(links.length > 0 ? { headers: { Link: links.join(', ') } } : {}),
+      };
+    },
+
+    getScheduledStatus: (c) => ({ status: 200, body: world.scheduledJson(ownScheduledOr404(c)) }),
+
+    // #update: only `scheduled_at` (params.permit(:scheduled_at)), then ScheduledStatus's validations,
+    // which count every scheduled status of the account, this one included.
+    updateScheduledStatus: (c) => {
+      const record = ownScheduledOr404(c);
+      const raw = str(c.body.scheduled_at);
+      const at = raw === undefined ? record.scheduledAt : Date.parse(raw);
+      if (Number.isNaN(at)) throw new HttpFailure(422, 'Record invalid');
+      const problems = scheduleProblems(c.accountId, at);
+      if (problems.length > 0) throw new HttpFailure(422, `Validation failed: ${problems.join(', ')}`);
+      record.scheduledAt = at;
+      return { status: 200, body: world.scheduledJson(record) };
+    },
+
+    // #destroy: gone, its media freed (`dependent: :nullify`); answers an empty object.
+    deleteScheduledStatus: (c) => {
+      const record = ownScheduledOr404(c);
+      world.scheduled.delete(record.id);
+      for (const m of world.media.values()) if (m.scheduledStatusId === record.id) m.scheduledStatusId = null;
+      return { status: 200, body: {} };
     },
 
     deleteStatus: (c) => {
@@ -1096,6 +1313,11 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   // ---- the HTTP loop ------------------------------------------------------------------------
 
   const respond = (res: ServerResponse, reply: Reply) => {
+    // Held back (setLatency): a client gone meanwhile gets nothing.
+    if (latency.afterMs > 0) setTimeout(() => !res.destroyed && write(res, reply), latency.afterMs);
+    else write(res, reply);
+  };
+  const write = (res: ServerResponse, reply: Reply) => {
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     if (reply.text !== undefined) {
       headers['Content-Type'] = reply.contentType ?? 'text/html; charset=utf-8';
@@ -1107,6 +1329,8 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // The request observes the time: what was due by now is published before it is answered.
+    publishDue();
     const url = new URL(req.url ?? '/', origin);
     const method = (req.method ?? 'GET').toUpperCase();
     if (!url.pathname.startsWith('/api/') && !url.pathname.startsWith('/oauth/')) {
@@ -1116,6 +1340,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
     const raw = await readBody(req);
+    if (latency.beforeMs > 0) await new Promise((resolve) => setTimeout(resolve, latency.beforeMs));
     const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     let body: Record<string, unknown> = {};
     let files = new Map<string, File>();
@@ -1283,12 +1508,16 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       accountByUsername(username).suspended = true;
     },
     postAs: (username, text) => {
+      publishDue();
       const status = world.addStatus(accountByUsername(username).id, text, now());
       newStatusSideEffects(status);
       return { id: status.id };
     },
     failNext: (fault) => void faults.push({ ...fault }),
     hangNext: (pathIncludes) => void hangs.push(pathIncludes),
+    setLatency: (next) => {
+      latency = { beforeMs: next?.beforeMs ?? 0, afterMs: next?.afterMs ?? 0 };
+    },
     hangStreaming: (hang) => {
       hangUpgrades = hang;
     },
@@ -1302,6 +1531,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     malformNext: (pathIncludes) => void malformed.push(pathIncludes),
     corruptNext: (pathIncludes, mutate) => void corruptions.push({ pathIncludes, mutate }),
     postWith: (username, text, opts = {}) => {
+      publishDue();
       const accountId = accountByUsername(username).id;
       const at = opts.at ?? now();
       const mediaIds: string[] = [];
@@ -1394,6 +1624,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       }
     },
     boostAs: (username, statusId, at) => {
+      publishDue();
       const account = accountByUsername(username);
       const status = world.statuses.get(statusId);
       if (!status) throw new Error(`no status ${statusId} in the emulator`);
@@ -1446,6 +1677,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
       buckets.clear();
     },
     statusesBy: (username) => {
+      publishDue();
       const account = accountByUsername(username);
       return world
         .newestFirst((s) => s.accountId === account.id && !s.reblogOf)
@@ -1477,5 +1709,36 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         if (found) resolve();
         else subscriberWaiters.push({ tag, resolve });
       }),
+    now,
+    advanceTime: (ms) => {
+      offset += ms;
+      publishDue();
+    },
+    publishDue,
+    scheduledOf: (username = OWNER_USERNAME) => {
+      publishDue();
+      const accountId = accountByUsername(username).id;
+      return [...world.scheduled.values()]
+        .filter((r) => r.accountId === accountId)
+        .sort((a, b) => a.scheduledAt - b.scheduledAt || compareIds(a.id, b.id))
+        .map((r) => ({ id: r.id, scheduledAt: r.scheduledAt, text: r.text, mediaIds: [...r.mediaIds] }));
+    },
+    scheduleAs: (username, text, at) => {
+      const record: ScheduledRecord = {
+        id: world.newScheduledId(),
+        accountId: accountByUsername(username).id,
+        scheduledAt: at,
+        text,
+        mediaIds: [],
+        inReplyToId: null,
+        quotedStatusId: null,
+        sensitive: null,
+        spoilerText: null,
+        visibility: 'public',
+        language: null,
+      };
+      world.scheduled.set(record.id, record);
+      return { id: record.id };
+    },
   };
 }

@@ -46,6 +46,10 @@ export const SPEC_PATCHES: ReadonlyArray<{ what: string; why: string }> = [
     why: 'More than 20 ids raise Mastodon::ValidationError (StatusesController#check_statuses_limit), which Api::ErrorHandling answers as `{ error: e.to_s }` (app/controllers/concerns/api/error_handling.rb).',
   },
   {
+    what: 'ScheduledStatus.params.visibility may be null',
+    why: 'The params are the options as the request sent them (PostStatusService#scheduled_options), so a post scheduled without `visibility` keeps null there; the description’s own ScheduledStatus example shows `"visibility": null`.',
+  },
+  {
     what: 'GET /oauth/authorize: 302 is an answer',
     why: 'Mastodon redirects to the redirect_uri on approval; the description lists only 200.',
   },
@@ -96,6 +100,13 @@ function patchSpec(spec: JsonObject): void {
     throw new Error('The Mastodon description changed: a patch no longer applies');
   batch.schema = { $ref: '#/components/schemas/Error' };
   delete batch.examples;
+  const scheduledParams = child(spec, 'components', 'schemas', 'ScheduledStatus', 'properties', 'params', 'properties');
+  const visibility = child(scheduledParams, 'visibility');
+  if (visibility.$ref !== '#/components/schemas/StatusVisibilityEnum')
+    throw new Error('The Mastodon description changed: a patch no longer applies');
+  scheduledParams.visibility = {
+    anyOf: [{ $ref: '#/components/schemas/StatusVisibilityEnum' }, { type: 'null' }],
+  };
 }
 
 function oneOfToAnyOf(schema: JsonObject): void {

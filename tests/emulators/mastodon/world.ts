@@ -79,6 +79,27 @@ export interface MediaRecord {
   remoteUrl?: string | null;
   /** Length in seconds, for audio and video. */
   duration?: number;
+  /** The scheduled status it waits with (MediaAttachment `scheduled_status_id`), until published. */
+  scheduledStatusId?: string | null;
+}
+
+/**
+ * A status waiting to be published (ScheduledStatus: `scheduled_at` and the `params`
+ * PostStatusService#scheduled_options kept, which PublishScheduledStatusWorker posts when due).
+ */
+export interface ScheduledRecord {
+  /** A plain sequence id (the scheduled_statuses table's bigint primary key, not a snowflake). */
+  id: string;
+  accountId: string;
+  scheduledAt: number;
+  text: string | null;
+  mediaIds: string[];
+  inReplyToId: string | null;
+  quotedStatusId: string | null;
+  sensitive: boolean | null;
+  spoilerText: string | null;
+  visibility: string | null;
+  language: string | null;
 }
 
 /** A status's poll (Poll, with its cached tallies and who voted what). */
@@ -190,8 +211,13 @@ export class World {
   readonly follows = new Map<string, Set<string>>();
   /** Who blocks whom: blocker id → blocked ids. */
   readonly blocks = new Map<string, Set<string>>();
-  /** `${accountId}:${key}` → status id, for Idempotency-Key. */
-  readonly idempotency = new Map<string, string>();
+  /**
+   * `${accountId}:${key}` → the status or scheduled status id an Idempotency-Key gave and when
+   * (PostStatusService#with_idempotency: `redis.setex(key, 3_600, id)`, so it lasts an hour).
+   */
+  readonly idempotency = new Map<string, { id: string; at: number }>();
+  /** Scheduled statuses by id. */
+  readonly scheduled = new Map<string, ScheduledRecord>();
   readonly emojis = new Map<string, EmojiRecord>();
   readonly filters: FilterRecord[] = [];
   /** Notification group buckets: `${accountId}/${typePrefix}` → hour bucket (Mastodon keeps it in redis). */
@@ -199,6 +225,7 @@ export class World {
   ownerId = '';
   private nextStatus = 110_000_000_000_000_000n;
   private nextOther = 1_000;
+  private nextScheduled = 3_000;
 
   constructor(
     readonly origin: string,
@@ -214,6 +241,45 @@ export class World {
   newId(): string {
     this.nextOther += 1;
     return String(this.nextOther);
+  }
+
+  newScheduledId(): string {
+    this.nextScheduled += 1;
+    return String(this.nextScheduled);
+  }
+
+  /**
+   * A scheduled status as REST::ScheduledStatusSerializer writes it (Mastodon 4.5): `params` are the
+   * options PostStatusService#scheduled_options kept, as sent (null where the request left them
+   * out), with `scheduled_at` and `idempotency` null, `with_rate_limit` false, the app's id, and
+   * `quoted_status_id` as a string; `in_reply_to_id` is a JSON integer, as Mastodon stores it.
+   */
+  scheduledJson(r: ScheduledRecord): Json {
+    return {
+      id: r.id,
+      scheduled_at: new Date(r.scheduledAt).toISOString(),
+      params: {
+        text: r.text,
+        poll: null,
+        media_ids: r.mediaIds.length > 0 ? r.mediaIds : null,
+        sensitive: r.sensitive,
+        visibility: r.visibility,
+        language: r.language,
+        idempotency: null,
+        scheduled_at: null,
+        spoiler_text: r.spoilerText,
+        application_id: 1,
+        in_reply_to_id: r.inReplyToId === null ? null : Number(r.inReplyToId),
+        quoted_status_id: r.quotedStatusId,
+        quote_approval_policy: 'public',
+        allowed_mentions: null,
+        with_rate_limit: false,
+      },
+      media_attachments: r.mediaIds.flatMap((id) => {
+        const m = this.media.get(id);
+        return m ? [this.mediaJson(m)] : [];
+      }),
+    };
   }
 
   accountByAcct(acct: string): AccountRecord | undefined {

@@ -3,6 +3,11 @@
 // (see spec-validator.ts); `violations` collects what does not match, `drift` counts the known
 // renames between the live API and the spec. The OAuth 2.0 endpoints (authorize page, token)
 // are not in the spec; they are checked by hand here.
+//
+// Latency: `control.setLatency({ beforeMs, afterMs })` slows every request down, as a distant or
+// busy server does: the emulator waits `beforeMs` after reading a request before acting on it,
+// then `afterMs` after acting before it answers. A client that dies during `afterMs` never learns
+// that its post was made (what the outbox's fault-injection test kills the core in the middle of).
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -330,6 +335,11 @@ export interface XEmulatorControl {
   alterNext(endpoint: string, alter: (body: JsonObject) => void): void;
   /** How many refresh_token grants succeeded. */
   refreshCount(): number;
+  /**
+   * Every request from now on waits `beforeMs` (ms) before the emulator acts on it and `afterMs`
+   * between acting and answering (see the header); null or zeros: answer at once (the default).
+   */
+  setLatency(latency: { beforeMs?: number; afterMs?: number } | null): void;
 }
 
 export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
@@ -348,6 +358,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   const dailyUsage = new Map<string, { windowStart: number; used: number }>();
   const notInPlan = new Set<string>();
   const faults: Fault[] = [];
+  let latency = { beforeMs: 0, afterMs: 0 };
   const alterations: { endpoint: string; alter: (body: JsonObject) => void }[] = [];
   const requests: XEmulator['requests'] = [];
   const served: XEmulator['served'] = [];
@@ -1164,8 +1175,13 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     const type = reply.type ?? 'application/json';
     if (validate) validator.checkResponse(method, path, reply.status, type, reply.body);
     const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': `${type}; charset=utf-8`, ...(reply.headers ?? {}) });
-    res.end(payload);
+    const answer = () => {
+      if (res.destroyed) return; // the client went away while the answer was held back
+      res.writeHead(reply.status, { 'content-type': `${type}; charset=utf-8`, ...(reply.headers ?? {}) });
+      res.end(payload);
+    };
+    if (latency.afterMs > 0) setTimeout(answer, latency.afterMs);
+    else answer();
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -1194,6 +1210,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
         validator.violations.push({ method, path, direction: 'request', message: `unexpected body type ${type}` });
       }
     }
+    if (latency.beforeMs > 0) await new Promise((resolve) => setTimeout(resolve, latency.beforeMs));
 
     if (method === 'GET' && path === '/i/oauth2/authorize') {
       requests.push({ method, path, endpoint: 'GET /i/oauth2/authorize' });
@@ -1409,6 +1426,9 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     },
     alterNext: (endpoint, alter) => void alterations.push({ endpoint, alter }),
     refreshCount: () => refreshes,
+    setLatency: (next) => {
+      latency = { beforeMs: next?.beforeMs ?? 0, afterMs: next?.afterMs ?? 0 };
+    },
   };
 
   return {

@@ -151,6 +151,19 @@ describe('alert rules', () => {
     expect(r.shown).toHaveLength(1);
   });
 
+  it('a post that arrives already past the threshold (a slow poll) alerts once, not again when its counts are refreshed', () => {
+    const r = rig();
+    const c = column(rule({ when: 'engagement', minEngagement: 3 }));
+    const p = {
+      ...post('liked before we read it'),
+      metrics: { likes: 5, reposts: 0, replies: 0, quotes: 0, impressions: null },
+    };
+    r.alerts.arrived(c, [entryOf(p)]);
+    expect(r.shown).toHaveLength(1);
+    r.alerts.counted([c], new Map([[p.id, { ...p.metrics, likes: 6 }]]), () => p);
+    expect(r.shown).toHaveLength(1);
+  });
+
   it('on a burst of N posts within M minutes, once per burst', async () => {
     const r = rig();
     const c = column(rule({ when: 'burst', burstPosts: 5, burstMinutes: 10 }));

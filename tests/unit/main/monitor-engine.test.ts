@@ -311,6 +311,32 @@ describe('the monitor engine: budgets and faults', () => {
     r.engine.stop();
   });
 
+  it('a page counts against the paging window and the per-token window: a tight token window (8 a minute) is never overrun', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, {
+      limit: 8,
+      windowMs: 60_000,
+      stateWindows: true,
+      pollIntervalMs: 5_000,
+      pagingWindow: { limit: 300, windowMs: 900_000 },
+    });
+    const columns = Array.from({ length: 14 }, (_, i) => col(`c${i}`, { query: `tag${i}` }));
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow(
+      columns,
+      columns.map((c) => c.id),
+    );
+    for (let minute = 0; minute < 30; minute++) {
+      net.post('hello', { tags: [`tag${minute % 14}`] });
+      await clock.advance(60_000);
+    }
+    expect(net.responses429).toBe(0);
+    // Every post still reaches its column, later.
+    await clock.advance(30 * 60_000);
+    for (let i = 0; i < 14; i++) expect(r.ids(`c${i}`).length).toBeGreaterThanOrEqual(2);
+    r.engine.stop();
+  });
+
   it('a 429 on one bucket: no request before its reset, then polling resumes; the account is not marked', async () => {
     const clock = new FakeClock();
     const net = new TimelineNetwork(clock);
@@ -410,6 +436,22 @@ describe('the monitor engine: budgets and faults', () => {
     net.post('on a hidden deck', { tags: ['b'] });
     await clock.advance(12 * 60_000);
     expect(r.ids('hidden')).toHaveLength(1);
+    r.engine.stop();
+  });
+
+  it('a column that comes on screen is read at the shown pace at once, not after the rest of a hidden wait', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { pollIntervalMs: 60_000, limit: 100_000 });
+    const r = rig({ clock, networks: [net] });
+    const columns = [col('first', { query: 'a' }), col('second', { query: 'b' })];
+    r.engine.follow(columns, ['first']);
+    await clock.advance(10 * 60_000);
+    // The second deck is shown; a post comes just after.
+    r.engine.follow(columns, ['second']);
+    net.post('now on screen', { tags: ['b'] });
+    // A quiet column's shown pace: twice the adapter's (2 minutes), not three times that.
+    await clock.advance(121_000);
+    expect(r.ids('second')).toHaveLength(1);
     r.engine.stop();
   });
 });
@@ -767,6 +809,33 @@ describe('the monitor engine: accounts', () => {
     expect(times).toBeGreaterThan(8);
     expect(times).toBeLessThan(40);
     r.engine.stop();
+  });
+
+  it('after a restart, posts the renderer kept and shows are refreshed too, each through its network’s profile', async () => {
+    const clock = new FakeClock();
+    const x = new TimelineNetwork(clock, { network: 'x', profileId: 'x:cm' });
+    const m = new TimelineNetwork(clock, { network: 'mastodon', profileId: 'mastodon:cm' });
+    const documents = new MemoryDocuments();
+    const monitor = monitorColumn(['x:cm', 'mastodon:cm'], ['IFPower']);
+    const first = rig({ clock, networks: [x, m], documents });
+    x.post('on X', { tags: ['IFPower'] });
+    m.post('on Mastodon', { tags: ['IFPower'] });
+    first.engine.follow([monitor], ['mon']);
+    await clock.advance(0);
+    first.engine.stop();
+    // Colonnade restarts; the renderer still holds both posts and shows them.
+    await clock.advance(20 * 60_000);
+    const again = rig({ clock, networks: [x, m], documents });
+    again.engine.follow([monitor], ['mon']);
+    await clock.advance(0);
+    x.refreshAsked = [];
+    m.refreshAsked = [];
+    const createdAt = new Date(clock.now() - 20 * 60_000).toISOString();
+    again.engine.visible('mon', ['x:1', 'mastodon:1'], true, [createdAt, createdAt]);
+    await clock.advance(3 * 60_000);
+    expect(x.refreshAsked.flat()).toContain('x:1');
+    expect(m.refreshAsked.flat()).toContain('mastodon:1');
+    again.engine.stop();
   });
 
   it('a column with an engagement alert rule keeps its young posts’ counts fresh while nobody looks', async () => {

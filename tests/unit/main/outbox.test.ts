@@ -490,6 +490,49 @@ describe('the outbox: the queue', () => {
   });
 });
 
+describe('the outbox: the queue, two submits at once', () => {
+  it('two posts added to the queue at the same moment take two slots, not one', async () => {
+    const r = rig({ clock: new FakeClock(Date.UTC(2027, 5, 11, 11, 0)) });
+    r.schedules.set('mastodon:brand', { zone: PARIS, slots: [{ days: [1, 2, 3, 4, 5], time: '09:00' }] });
+    const [a, b] = await Promise.all(
+      ['job-race0001', 'job-race0002'].map((id) =>
+        r.outbox.submit({ id, content: text(id), profileIds: ['mastodon:brand'], when: { kind: 'queue' } }),
+      ),
+    );
+    expect(new Set([a!.targets[0]!.due!.local, b!.targets[0]!.due!.local])).toEqual(
+      new Set(['2027-06-14T09:00', '2027-06-15T09:00']),
+    );
+  });
+
+  it('after a restart, a send that was under way is settled before the profile’s other posts go', async () => {
+    const r = rig();
+    const net = r.net('x');
+    net.hangNext = true;
+    await r.outbox.submit({
+      id: 'job-first001',
+      content: text('First'),
+      profileIds: ['x:brand'],
+      when: { kind: 'now' },
+    });
+    await r.outbox.submit({
+      id: 'job-second01',
+      content: text('Second'),
+      profileIds: ['x:brand'],
+      when: { kind: 'at', local: '2027-03-01T09:02', zone: PARIS },
+    });
+    await r.clock.advance(0);
+    r.outbox.stop();
+    r.clock.time += 10 * 60_000;
+    const again = r.make();
+    again.start();
+    await r.clock.advance(0);
+    // The uncertain one is looked for first; the later one then goes.
+    expect(net.calls.map((c) => c.text)).toEqual(['First', 'First', 'Second']);
+    expect(net.count('First')).toBe(1);
+    again.stop();
+  });
+});
+
 describe('the outbox: a Mastodon instance’s own schedule', () => {
   it('an hour ahead it is on the server, posts there with Colonnade closed, and shows as sent afterwards', async () => {
     const clock = new FakeClock(Date.UTC(2027, 2, 1, 8, 0));

@@ -60,6 +60,7 @@ function fakeMain() {
         case 'usage.get':
         case 'notices.list':
         case 'column.statuses':
+        case 'outbox.list':
         case 'events.pending':
           return { ok: true, value: [] };
         case 'deck.activate':

@@ -45,13 +45,14 @@ describe('a column’s troubles', () => {
     expect(lines[0]).toMatch(/^@brand@social\.example · Mastodon: /);
     expect(lines[0]).not.toContain(' X ');
     expect(lines[1]).toBe(
-      'A profile no longer connected: This profile is no longer connected: connect it again in Accounts, or take it out of the column.',
+      'A Bluesky profile no longer connected: This profile is no longer connected: connect it again in Accounts, or take it out of the column.',
     );
   });
 
   it('in French, with the narrow no-break space before the colon and no English words', () => {
     const lines = problemLines(tFor('fr'), monitorStatus, accounts, 'fr', 'x').map((l) => l.text);
     expect(lines[0]).toMatch(/^@brand@social\.example · Mastodon\u202f: /);
+    expect(lines[1]).toContain('Un profil Bluesky qui n’est plus connecté');
     expect(lines[1]).toContain('Ce profil n’est plus connecté');
     expect(lines.join(' ')).not.toMatch(/Reconnect\.|gone/);
   });

@@ -34,10 +34,15 @@ const arabic: Post = {
 function fakeMain(fail?: ApiError) {
   return mainAnswering((channel, request: Record<string, unknown>) => {
     if (fail) throw fail;
-    if (channel === 'post.publish') return { ...arabic, id: 'mastodon:200', text: request.text };
+    if (channel === 'queue.get') return null;
+    if (channel === 'outbox.submit') return { ...request, createdAt: new Date().toISOString(), targets: [] };
     throw new Error(`unexpected ${channel}`);
   });
 }
+
+/** What the composer asked main to post (leaving out its look-ups of queues). */
+const submitted = (sent: Array<{ channel: string; request: unknown }>) =>
+  sent.filter((s) => s.channel === 'outbox.submit');
 
 let closed: number;
 beforeEach(() => {
@@ -83,14 +88,15 @@ describe('a reply', () => {
     await type(text, '@lina@example.org شكرا');
     expect(textOf(byRole(dialog, 'button', 'Reply'))).toBe('Reply');
     await submit(dialog);
-    expect(sent).toEqual([
+    expect(submitted(sent)).toEqual([
       {
-        channel: 'post.publish',
+        channel: 'outbox.submit',
         request: {
-          profileId: 'mastodon:ceo@mastodon.social',
-          text: '@lina@example.org شكرا',
-          idempotencyKey: expect.any(String),
-          replyTo: 'mastodon:109',
+          id: expect.any(String),
+          draftId: expect.any(String),
+          profileIds: ['mastodon:ceo@mastodon.social'],
+          content: { parts: [{ text: '@lina@example.org شكرا', media: [] }], replyTo: 'mastodon:109' },
+          when: { kind: 'now' },
         },
       },
     ]);
@@ -107,8 +113,12 @@ describe('a reply', () => {
     expect((byRole(dialog, 'textbox', 'Text') as HTMLTextAreaElement).value).toBe('');
     await type(byRole(dialog, 'textbox', 'Text'), 'Thanks!');
     await submit(dialog);
-    expect(sent[0]?.request).toMatchObject({ profileId: 'x:brand', replyTo: 'x:5', text: 'Thanks!' });
-    expect(sent[0]?.request).not.toHaveProperty('quoteOf');
+    const request = submitted(sent)[0]?.request as { profileIds: string[]; content: Record<string, unknown> };
+    expect(request).toMatchObject({
+      profileIds: ['x:brand'],
+      content: { replyTo: 'x:5', parts: [{ text: 'Thanks!' }] },
+    });
+    expect(request.content).not.toHaveProperty('quoteOf');
   });
 
   it('a failure is said in words in the composer, and nothing closes', async () => {
@@ -134,12 +144,13 @@ describe('a quote', () => {
     expect(text.value).toBe('');
     await type(text, 'Worth reading');
     await click(byRole(dialog, 'button', 'Post'));
-    expect(sent.map((s) => s.request)).toEqual([
+    expect(submitted(sent).map((s) => s.request)).toEqual([
       {
-        profileId: 'mastodon:brand@mastodon.social',
-        text: 'Worth reading',
-        idempotencyKey: expect.any(String),
-        quoteOf: 'mastodon:109',
+        id: expect.any(String),
+        draftId: expect.any(String),
+        profileIds: ['mastodon:brand@mastodon.social'],
+        content: { parts: [{ text: 'Worth reading', media: [] }], quoteOf: 'mastodon:109' },
+        when: { kind: 'now' },
       },
     ]);
   });
@@ -162,10 +173,17 @@ describe('a new post', () => {
     const dialog = await open(services, {});
     expect(textOf(dialog.querySelector('h2'))).toBe('New post');
     expect(dialog.querySelector('.compose-context')).toBeNull();
-    expect((byRole(dialog, 'combobox', 'Profile') as HTMLSelectElement).options).toHaveLength(4);
+    const group = byRole(dialog, 'group', 'Post as');
+    expect(allByRole(group, 'checkbox')).toHaveLength(4);
     await type(byRole(dialog, 'textbox', 'Text'), 'Hello');
     await submit(dialog);
-    expect(Object.keys(sent[0]!.request).sort()).toEqual(['idempotencyKey', 'profileId', 'text']);
+    expect(submitted(sent)[0]!.request).toEqual({
+      id: expect.any(String),
+      draftId: expect.any(String),
+      profileIds: ['mastodon:brand@mastodon.social'],
+      content: { parts: [{ text: 'Hello', media: [] }] },
+      when: { kind: 'now' },
+    });
   });
 });
 

@@ -35,7 +35,7 @@ function composer(acc: Account, text: string) {
       </ServicesContext.Provider>
     </I18nextProvider>,
   );
-  const counter = /<p id="compose-count"[^>]*>([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+  const counter = (/<p id="compose-count"[^>]*>(.*?)<\/p>/.exec(html)?.[1] ?? '').replace(/<[^>]*>/g, '');
   const post = /<button type="submit"[^>]*>/.exec(html)?.[0] ?? '';
   return { counter, postDisabled: post.includes('disabled') };
 }
@@ -100,7 +100,7 @@ describe('past the limit, the composer says why Post is off', () => {
   it('Mastodon, 502 characters: says characters', () => {
     const html = markup(mastodon, 'a'.repeat(502));
     expect(/<p id="compose-over"[^>]*>([^<]*)<\/p>/.exec(html)?.[1]).toBe(
-      'Too long for Mastodon: 502 / 500 characters',
+      'Too long for Mastodon · example.social: 502 / 500 characters',
     );
   });
 

@@ -210,8 +210,16 @@ describe('database versions', () => {
     const name = 'upgrade-fresh';
     const first = openDatabase(name);
     await first.open();
-    expect(first.verno).toBe(4);
-    expect(first.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts', 'readPositions']);
+    expect(first.verno).toBe(5);
+    expect(first.tables.map((t) => t.name).sort()).toEqual([
+      'columnCursors',
+      'draftMedia',
+      'draftVersions',
+      'drafts',
+      'entries',
+      'posts',
+      'readPositions',
+    ]);
     expect(first.posts.schema.indexes.map((i) => i.name).sort()).toEqual([
       '[network+createdAt]',
       'createdAt',
@@ -245,7 +253,7 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(4);
+    expect(v3.verno).toBe(5);
     expect(await keys(v3, 'home')).toEqual([post.id]);
     expect(await v3.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
     expect(await v3.entries.where('postId').equals(post.id).count()).toBe(2);
@@ -282,8 +290,16 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(4);
-    expect(v3.tables.map((t) => t.name).sort()).toEqual(['columnCursors', 'entries', 'posts', 'readPositions']);
+    expect(v3.verno).toBe(5);
+    expect(v3.tables.map((t) => t.name).sort()).toEqual([
+      'columnCursors',
+      'draftMedia',
+      'draftVersions',
+      'drafts',
+      'entries',
+      'posts',
+      'readPositions',
+    ]);
     expect(await v3.entries.toArray()).toEqual(
       expect.arrayContaining([
         { columnId: 'home', key: a.id, at: a.createdAt, postId: a.id },
@@ -330,9 +346,49 @@ describe('database versions', () => {
 
     const v4 = open(name);
     await v4.open();
-    expect(v4.verno).toBe(4);
+    expect(v4.verno).toBe(5);
     expect(await keys(v4, 'home')).toEqual(['follow:1', a.id]);
     expect(await v4.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
     expect(await v4.readPositions.count()).toBe(0);
+  });
+
+  it('v4 → v5: keeps every entry, post, cursor and reading position; drafts start empty and work', async () => {
+    const name = 'upgrade-v4-v5';
+    // The v4 schema exactly as it shipped.
+    const v4 = new Dexie(name);
+    v4.version(1).stores({
+      posts: '&id, network, createdAt, [network+createdAt]',
+      columnEntries: '&[columnId+postId], [columnId+createdAt]',
+      columnCursors: '&columnId',
+    });
+    v4.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
+    v4.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
+    v4.version(4).stores({ readPositions: '&columnId' });
+    const a = samplePost(1, '2026-11-25T08:00:00.000Z');
+    await v4.table('posts').put({ ...a, cachedAt: 1 });
+    await v4.table('entries').put({ columnId: 'home', key: a.id, at: a.createdAt, postId: a.id });
+    await v4.table('columnCursors').put({ columnId: 'home', older: '9', reachedEnd: false });
+    await v4.table('readPositions').put({ columnId: 'home', at: a.createdAt });
+    v4.close();
+
+    const v5 = open(name);
+    await v5.open();
+    expect(v5.verno).toBe(5);
+    expect(await keys(v5, 'home')).toEqual([a.id]);
+    expect(await v5.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
+    expect(await v5.readPositions.get('home')).toEqual({ columnId: 'home', at: a.createdAt });
+    expect([await v5.drafts.count(), await v5.draftVersions.count(), await v5.draftMedia.count()]).toEqual([0, 0, 0]);
+    expect(v5.drafts.schema.indexes.map((i) => i.name)).toEqual(['updatedAt']);
+    expect(v5.draftVersions.schema.primKey.auto).toBe(true);
+    const draft = {
+      id: 'd1',
+      content: { parts: [{ text: 'Été', media: [] }] },
+      targets: [],
+      when: { kind: 'now' as const },
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await v5.drafts.put(draft);
+    expect(await v5.drafts.get('d1')).toEqual(draft);
   });
 });

@@ -152,22 +152,32 @@ describe('what a column shows on screen', () => {
       return {};
     }) as unknown as Api;
     const actions = makeActions(api, db);
+    const at = '2026-11-25T08:00:00.000Z';
     const ids = Array.from({ length: 250 }, (_, i) => `sandbox:${i}`);
-    actions.reportVisible('home', ids, true);
-    actions.reportVisible('home', ids, true);
+    const posts = ids.map((id) => ({ id, createdAt: at }));
+    actions.reportVisible('home', posts, true);
+    actions.reportVisible('home', posts, true);
     expect(sent).toEqual([
-      { channel: 'column.visible', payload: { columnId: 'home', postIds: ids.slice(0, 200), shown: true } },
+      {
+        channel: 'column.visible',
+        payload: {
+          columnId: 'home',
+          postIds: ids.slice(0, 200),
+          createdAt: ids.slice(0, 200).map(() => at),
+          shown: true,
+        },
+      },
     ]);
     // The window is hidden: the same posts, not shown.
-    actions.reportVisible('home', ids, false);
+    actions.reportVisible('home', posts, false);
     expect(sent).toHaveLength(2);
     expect(sent[1]).toMatchObject({ payload: { shown: false } });
     // A report that failed is sent again next time.
     fail = true;
-    actions.reportVisible('home', ['sandbox:1'], true);
+    actions.reportVisible('home', [{ id: 'sandbox:1', createdAt: at }], true);
     await new Promise((r) => setTimeout(r, 0));
     fail = false;
-    actions.reportVisible('home', ['sandbox:1'], true);
+    actions.reportVisible('home', [{ id: 'sandbox:1', createdAt: at }], true);
     expect(sent).toHaveLength(4);
   });
 });

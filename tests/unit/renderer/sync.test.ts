@@ -32,6 +32,7 @@ function fakeBridge(pending: FeedDelivery[], pendingAnswered: Promise<void> = Pr
         case 'usage.get':
         case 'notices.list':
         case 'column.statuses':
+        case 'outbox.list':
           return { ok: true, value: [] };
         case 'events.pending':
           await pendingAnswered;
@@ -385,5 +386,9 @@ describe('post text, as the network shows it', () => {
     expect(initialsOf('', 'bikelane_bea')).toBe('BB');
     expect(initialsOf('Hiroi :hiroi-laugh:', 'hiroi', [{ shortcode: 'hiroi-laugh', url: 'x' }])).toBe('H');
     expect(initialsOf('נועה כהן', 'noa.rides')).toBe('נכ');
+    // Punctuation is no initial.
+    expect(initialsOf('Dora (dev)', 'dora')).toBe('DD');
+    expect(initialsOf('— “Brand” —', 'brand')).toBe('B');
+    expect(initialsOf('🚲 Ride', 'ride')).toBe('🚲R');
   });
 });

@@ -10,6 +10,7 @@ import { ColumnView } from '../../../src/renderer/components/ColumnView';
 import type { AppServices } from '../../../src/renderer/components/context';
 import { openDatabase, type ColonnadeDb } from '../../../src/renderer/db/database';
 import { makeActions } from '../../../src/renderer/state/actions';
+import { resetOutbox } from '../../../src/renderer/state/outbox';
 import { initialState, useAppStore, type AppState } from '../../../src/renderer/state/store';
 import type { Account, Column, Layout, NetworkId } from '../../../src/shared/model';
 import type { Language } from '../../../src/shared/settings';
@@ -114,6 +115,7 @@ export function freshAppPerTest(seed?: Partial<AppState>) {
       await db.delete();
     }
     useAppStore.setState({ ...initialState });
+    resetOutbox();
   });
 }
 

@@ -2,7 +2,7 @@
 // Each network states its windows in response headers (X `x-rate-limit-*` per endpoint, Mastodon
 // `X-RateLimit-*` per account, Bluesky `ratelimit-*`); adapters report them as RateWindow, and
 // until one is seen the network's published default (`NetworkAdapter.rateBucket`) stands.
-import type { RateWindow } from '../../../shared/adapter';
+import type { RateBucket, RateWindow } from '../../../shared/adapter';
 
 /** Share of every window kept for what the CM does herself (posting, likes, replies). */
 export const RESERVE_SHARE = 0.15;
@@ -80,6 +80,37 @@ export class RateBudget {
     if (used < allowance) return { waitMs: 0, why: null };
     const at = start + ((used + 1 - burst) * b.windowMs) / spendable;
     return { waitMs: Math.max(1, Math.ceil(at - now)), why: 'paced' };
+  }
+
+  /**
+   * `check` over every window a request draws from (`rb` and `rb.also`): it may go when all allow
+   * it; otherwise the longest wait, 'spent' if any window is spent.
+   */
+  checkAll(rb: RateBucket, forUser = false): BudgetDecision {
+    let worst: BudgetDecision = { waitMs: 0, why: null };
+    for (const b of [rb, ...(rb.also ?? [])]) {
+      const d = this.check(b.bucket, b, forUser);
+      if (d.why === 'spent' && worst.why !== 'spent') worst = d;
+      else if (d.waitMs > worst.waitMs && (worst.why !== 'spent' || d.why === 'spent')) worst = d;
+    }
+    return worst;
+  }
+
+  /** `headroom` of the tightest window a request draws from. */
+  headroomAll(rb: RateBucket): { usable: number; resetInMs: number } {
+    return [rb, ...(rb.also ?? [])]
+      .map((b) => this.headroom(b.bucket, b))
+      .reduce((a, b) => (b.usable < a.usable ? b : a));
+  }
+
+  /** `steadyRate` of the tightest window a request draws from. */
+  steadyRateAll(rb: RateBucket): number {
+    return Math.min(...[rb, ...(rb.also ?? [])].map((b) => this.steadyRate(b.bucket, b)));
+  }
+
+  /** `take` in every window a request draws from. */
+  takeAll(rb: RateBucket): void {
+    for (const b of [rb, ...(rb.also ?? [])]) this.take(b.bucket, b);
   }
 
   /** Counts one request of this bucket (before the server's answer corrects it). */

@@ -9,7 +9,7 @@
 // readers of one bucket share it, shown and busy columns poll more often than hidden and quiet
 // ones, 429s wait for their reset, failures back off with jitter, every call has a deadline.
 // Positions persist once the renderer has stored what was read (positions.ts).
-import type { NetworkAdapter, TimelineRequest } from '../../../shared/adapter';
+import type { NetworkAdapter, RateBucket, TimelineRequest } from '../../../shared/adapter';
 import { ColonnadeError, toAppError, type AppError } from '../../../shared/errors';
 import type { ColumnStatus, FeedDelivery } from '../../../shared/ipc/contract';
 import type { Column, Cursor, Metrics, Page, TimelineEntry } from '../../../shared/model';
@@ -162,6 +162,7 @@ export class MonitorEngine {
    */
   follow(columns: readonly Column[], shown: readonly string[]): void {
     this.columns = [...columns];
+    const before = new Set([...this.readers.values()].filter((r) => this.isShown(r)));
     this.shownColumns = new Set(shown);
     const sources = new Map<string, Source>();
     for (const c of columns) for (const s of sourcesOf(c)) sources.set(s.key, s);
@@ -209,18 +210,21 @@ export class MonitorEngine {
         if (running.columns.some((c) => !before.has(c.id) && !this.seeded(running, c.id))) this.wakeReader(running);
       }
     }
+    this.hurryShown(before);
     this.positions.prune(new Set(this.readers.keys()), new Set(columns.map((c) => c.id)));
     this.refresher.follow(columns);
   }
 
   /** Posts on screen in a column (their counts are refreshed first). */
-  visible(columnId: string, postIds: readonly string[], shown: boolean): void {
+  visible(columnId: string, postIds: readonly string[], shown: boolean, createdAt?: readonly string[]): void {
     const column = this.columns.find((c) => c.id === columnId);
     if (!column) return;
     // The renderer knows best: a column is shown while its deck is active and the window visible.
+    const before = new Set([...this.readers.values()].filter((r) => this.isShown(r)));
     if (shown) this.shownColumns.add(columnId);
     else this.shownColumns.delete(columnId);
-    this.refresher.visible(column, postIds, shown);
+    this.hurryShown(before);
+    this.refresher.visible(column, postIds, shown, createdAt);
   }
 
   stop(): void {
@@ -347,6 +351,21 @@ export class MonitorEngine {
     return this.columns.filter((c) => sourcesOf(c).some((s) => keys.has(s.key)));
   }
 
+  /**
+   * Readers whose column has just come on screen (its deck shown, the window back): the rest of a
+   * wait planned at the hidden pace shrinks to the shown pace, so a post made meanwhile is not
+   * minutes late.
+   */
+  private hurryShown(before: ReadonlySet<Reader>): void {
+    const now = this.deps.clock.now();
+    for (const r of this.readers.values()) {
+      if (before.has(r) || !this.isShown(r) || r.polling || r.stopped || r.timer === undefined || r.nextAt === null)
+        continue;
+      const left = r.nextAt - now;
+      if (left > 0) this.schedule(r, Math.round(left / HIDDEN_FACTOR));
+    }
+  }
+
   private isShown(r: Reader): boolean {
     return r.columns.some((c) => this.shownColumns.has(c.id));
   }
@@ -427,7 +446,7 @@ export class MonitorEngine {
   /** One read of the reader's timeline, counted against its bucket. */
   private async read(r: Reader, adapter: NetworkAdapter, req: Omit<TimelineRequest, 'kind' | 'query' | 'limit'>) {
     const bucket = adapter.rateBucket(r.spec.kind);
-    this.budget(r.spec.profileId).take(bucket.bucket, bucket);
+    this.budget(r.spec.profileId).takeAll(bucket);
     return this.withDeadline(adapter.readTimeline({ kind: r.spec.kind, query: r.spec.query, limit: PAGE, ...req }));
   }
 
@@ -519,7 +538,7 @@ export class MonitorEngine {
     }
     const bucket = adapter.rateBucket(r.spec.kind);
     const budget = this.budget(profileId);
-    const decision = budget.check(bucket.bucket, bucket);
+    const decision = budget.checkAll(bucket);
     if (decision.waitMs > 0) {
       r.slowed = decision.why === 'spent' ? 'rate-budget-spent' : 'rate-budget';
       if (decision.why === 'spent') {
@@ -601,7 +620,7 @@ export class MonitorEngine {
       // Half the headroom shared among the bucket's readers, and at least one page whenever any
       // is usable: a small window (a few requests per 15 minutes) still fills the gap, a page a
       // window, instead of never.
-      const usable = budget.headroom(bucket.bucket, bucket).usable;
+      const usable = budget.headroomAll(bucket).usable;
       const pages = Math.min(GAP_LOAD_PAGES, Math.max(usable > 0 ? 1 : 0, Math.floor(usable / (2 * sharers))));
       if (pages > 0) {
         try {
@@ -642,22 +661,27 @@ export class MonitorEngine {
    */
   private shareDelay(r: Reader, adapter: NetworkAdapter): number {
     const bucket = adapter.rateBucket(r.spec.kind);
-    const rate = this.budget(r.spec.profileId).steadyRate(bucket.bucket, bucket);
+    const rate = this.budget(r.spec.profileId).steadyRateAll(bucket);
     if (rate <= 0) return MAX_BACKOFF_MS;
     return Math.ceil(this.sharers(r, adapter) / rate);
   }
 
-  /** How many draw from this reader's bucket: the account's readers of it, and the count refresher. */
+  /**
+   * How many draw from this reader's windows: the account's readers that share any of them, and
+   * the count refresher when it does.
+   */
   private sharers(r: Reader, adapter: NetworkAdapter): number {
-    const bucket = adapter.rateBucket(r.spec.kind).bucket;
+    const windows = (rb: RateBucket) => [rb.bucket, ...(rb.also ?? []).map((b) => b.bucket)];
+    const mine = new Set(windows(adapter.rateBucket(r.spec.kind)));
+    const shares = (rb: RateBucket) => windows(rb).some((b) => mine.has(b));
     let sharers = 0;
     const key = this.budgetKey(r.spec.profileId);
     for (const other of this.readers.values()) {
       if (this.budgetKey(other.spec.profileId) !== key) continue;
       const a = other.spec.profileId === r.spec.profileId ? adapter : this.deps.adapterFor(other.spec.profileId);
-      if (a && a.rateBucket(other.spec.kind).bucket === bucket) sharers++;
+      if (a && shares(a.rateBucket(other.spec.kind))) sharers++;
     }
-    if (adapter.rateBucket('metrics').bucket === bucket) sharers++;
+    if (shares(adapter.rateBucket('metrics'))) sharers++;
     return Math.max(1, sharers);
   }
 
@@ -691,13 +715,15 @@ export class MonitorEngine {
     let pages = 1;
     const bucket = adapter.rateBucket(r.spec.kind);
     while (between) {
-      if (pages >= CATCH_UP_PAGES || this.budget(r.spec.profileId).check(bucket.bucket, bucket).why === 'spent') break;
+      if (pages >= CATCH_UP_PAGES || this.budget(r.spec.profileId).checkAll(bucket).why === 'spent') break;
       let page: Page<TimelineEntry>;
       try {
         page = await this.read(r, adapter, { direction: 'newer', cursor: between });
       } catch (err) {
         // Half-way: what was not read yet is a gap, then the failure is handled as any other.
-        if (oldest) note(this.openGap(r, state, { between, from: knownAt, to: oldest, why: 'failed' }));
+        // A rate limit is the budget's doing, not a failure: it fills by itself after the reset.
+        const why = err instanceof ColonnadeError && err.code === 'rate-limited' ? 'budget' : 'failed';
+        if (oldest) note(this.openGap(r, state, { between, from: knownAt, to: oldest, why }));
         throw err;
       }
       pages++;
@@ -743,7 +769,7 @@ export class MonitorEngine {
     let seq: number | null = null;
     let n = 0;
     while (between && n < pages) {
-      const decision = this.budget(r.spec.profileId).check(bucket.bucket, bucket, forUser);
+      const decision = this.budget(r.spec.profileId).checkAll(bucket, forUser);
       if (decision.why === 'spent') {
         if (forUser) {
           throw new ColonnadeError('rate-limited', 'The network’s rate limit for this account is used up.', {

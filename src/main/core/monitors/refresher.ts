@@ -132,9 +132,29 @@ export class CountRefresher {
    * Posts on screen in a column, as the renderer reports them when they change: they stay on
    * screen until the next report (`shown: false` when the window is hidden or the deck not shown).
    */
-  visible(column: Column, postIds: readonly string[], shown: boolean): void {
+  visible(column: Column, postIds: readonly string[], shown: boolean, createdAt?: readonly string[]): void {
     if (shown && postIds.length) this.onScreen.set(column.id, new Set(postIds));
     else this.onScreen.delete(column.id);
+    if (!shown || !createdAt) return;
+    // Posts the renderer kept from before Colonnade restarted were never met in this run: they
+    // are tracked now, under the column's profile on their network, and refreshed at once.
+    for (const [i, id] of postIds.entries()) {
+      if (this.tracked(id)) continue;
+      const network = id.split(':')[0];
+      const profileId = (column.monitor?.profileIds ?? [column.profileId]).find(
+        (p) => this.deps.networkOf(p) === network,
+      );
+      const a = profileId ? this.accounts.get(profileId) : undefined;
+      const at = Date.parse(createdAt[i] ?? '');
+      if (!a || !Number.isFinite(at)) continue;
+      a.posts.set(id, { createdAt: at, refreshedAt: 0, own: false });
+      while (a.posts.size > KEEP_POSTS) a.posts.delete(a.posts.keys().next().value!);
+    }
+  }
+
+  private tracked(postId: string): boolean {
+    for (const a of this.accounts.values()) if (a.posts.has(postId)) return true;
+    return false;
   }
 
   private isOnScreen(postId: string): boolean {
@@ -191,10 +211,10 @@ export class CountRefresher {
     const now = this.deps.clock.now();
     const bucket = adapter.rateBucket('metrics');
     const budget = this.deps.budget(profileId);
-    if (budget.check(bucket.bucket, bucket).why === 'spent') return;
+    if (budget.checkAll(bucket).why === 'spent') return;
     const perRequest = bucket.idsPerRequest ?? 20;
     // Within the bucket's headroom, keeping half of it for reading new posts.
-    const requests = Math.max(1, Math.floor(budget.headroom(bucket.bucket, bucket).usable / 2));
+    const requests = Math.max(1, Math.floor(budget.headroomAll(bucket).usable / 2));
     ids = ids.slice(0, Math.min(MAX_IDS_PER_ROUND, requests * perRequest));
     if (this.deps.networkOf(profileId) === 'x') {
       const hour = now - 3_600_000;
@@ -208,7 +228,7 @@ export class CountRefresher {
     }
     a.busy = true;
     try {
-      for (let i = 0; i < ids.length; i += perRequest) budget.take(bucket.bucket, bucket);
+      for (let i = 0; i < ids.length; i += perRequest) budget.takeAll(bucket);
       const result = await this.deps.call(adapter.refreshMetrics(ids));
       a.refreshReads.push([now, ids.length]);
       for (const id of ids) {

@@ -29,7 +29,7 @@ import {
   type When,
 } from '../../../shared/outbox';
 import { dueAt, instantToZoned, refreshDue } from '../../../shared/schedule/zoned-time';
-import { nextFreeSlot } from '../../../shared/schedule/slots';
+import { freeSlotsAfter } from '../../../shared/schedule/slots';
 import { exceededLimit, measureText, textToPublish, tooLongParams } from '../../../shared/text-length';
 import type { Clock, JournalStore, Logger } from '../ports';
 import { DueHeap } from './due-heap';
@@ -86,6 +86,20 @@ const SnapshotSchema = z.object({ schemaVersion: z.literal(1), jobs: z.array(z.u
 
 const key = (jobId: string, profileId: string) => `${jobId}\u0000${profileId}`;
 
+/**
+ * Where a profile's queue was last found full: every slot of `schedule` (its JSON) in (from, full]
+ * was taken, `count` taken instants lay in (from, full], and `next` walks the schedule's slots
+ * after `full`. So adding 10,000 posts to a queue does not walk the filled weeks 10,000 times.
+ */
+interface QueueNote {
+  schedule: string;
+  from: number;
+  full: number;
+  count: number;
+  next: Iterator<number>;
+}
+const NOTHING_TAKEN: ReadonlySet<number> = new Set();
+
 export class Outbox {
   private readonly jobs = new Map<string, PublishJob>();
   private readonly heap = new DueHeap();
@@ -96,6 +110,8 @@ export class Outbox {
   /** One chain of sends per profile: a thread's parts and a profile's posts go in order. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly sending = new Set<string>();
+  /** Per profile, where its queue was last found full (see nextSlot). */
+  private readonly queueNotes = new Map<string, QueueNote>();
   /** Jobs the journal could not read: kept in the log and the snapshot, never dropped silently. */
   private unreadable: unknown[] = [];
   private timer: unknown;
@@ -191,7 +207,9 @@ export class Outbox {
         field: 'profileIds',
         reason: 'no-target',
       });
-    const targets: Target[] = [];
+    // Every check that waits (a Mastodon instance's limits) comes first; the queue slots are then
+    // taken and the job stored without a pause, so two submits never take the same slot.
+    const checked: Array<{ profileId: string; network: Target['network'] }> = [];
     for (const [i, profileId] of profileIds.entries()) {
       const account = this.deps.account(profileId);
       const adapter = this.deps.adapterFor(profileId);
@@ -201,16 +219,23 @@ export class Outbox {
           reason: 'profile-not-connected',
         });
       await this.checkParts(req.content, account.network, adapter, profileId);
-      const due = this.dueFor(req.when, profileId, now, targets);
+      checked.push({ profileId, network: account.network });
+    }
+    const again = this.jobs.get(req.id);
+    if (again) return again;
+    const at = this.deps.clock.now();
+    const targets: Target[] = [];
+    for (const { profileId, network } of checked) {
+      const due = this.dueFor(req.when, profileId, at, targets);
       targets.push({
         profileId,
-        network: account.network,
+        network,
         due,
         state: 'scheduled',
-        parts: partsFor(req.content, account.network).map(() => ({ key: newKey() })),
+        parts: partsFor(req.content, network).map(() => ({ key: newKey() })),
         attempt: null,
         attempts: 0,
-        updatedAt: iso(now),
+        updatedAt: iso(at),
       });
     }
     const job: PublishJob = {
@@ -440,7 +465,9 @@ export class Outbox {
       case 'scheduled':
         return dueMs(t, now);
       case 'sending':
-        return now; // its outcome is unknown: looked for, then sent if it never went
+        // Its outcome is unknown: looked for, then sent if it never went. First of all, before
+        // anything else of its profile goes out: X finds it only among the profile's latest posts.
+        return 0;
       case 'on-server':
         return Date.parse(t.due!.at) + SERVER_CHECK_DELAY_MS;
       case 'waiting':
@@ -830,7 +857,7 @@ export class Outbox {
     const schedule = this.deps.schedule(profileId);
     const taken = this.takenSlots(profileId, exceptJob);
     for (const t of others) if (t.profileId === profileId && t.due?.slot) taken.add(Date.parse(t.due.at));
-    const at = schedule ? nextFreeSlot(schedule, now, taken) : null;
+    const at = schedule ? this.nextSlot(profileId, schedule, now, taken, exceptJob) : null;
     if (!schedule || at === null)
       throw new ColonnadeError('invalid', 'This profile’s queue has no free slot: add posting times first.', {
         field: 'when',
@@ -838,6 +865,50 @@ export class Outbox {
         params: { profileId },
       });
     return { ...dueAtInstant(at, schedule.zone), slot: true };
+  }
+
+  /**
+   * The queue's next free slot after `now`, as nextFreeSlot (slots.ts) answers it, for a target
+   * about to take it. Starts where the profile's queue was last found full (QueueNote) when that
+   * still holds: same schedule, the clock not gone back, and as many taken instants in the full
+   * stretch as then. A slot freed there (a cancel, a move, a failure, a removal) lowers that count
+   * unless another instant came in, and an instant comes in only at a free slot, so the stretch is
+   * still full. The one exception, a queued target that a Mastodon instance moved to another time
+   * (checkServer), can make a freed slot be passed over, never a taken one be given. Otherwise,
+   * and for a job being moved (`exceptJob`), the walk starts at `now`.
+   */
+  private nextSlot(
+    profileId: string,
+    schedule: PostingSchedule,
+    now: number,
+    taken: ReadonlySet<number>,
+    exceptJob: string | undefined,
+  ): number | null {
+    const json = JSON.stringify(schedule);
+    let note = exceptJob === undefined ? this.queueNotes.get(profileId) : undefined;
+    if (
+      !note ||
+      note.schedule !== json ||
+      note.from > now ||
+      note.full <= now ||
+      countIn(taken, note.from, note.full) !== note.count
+    ) {
+      note = { schedule: json, from: now, full: now, count: 0, next: freeSlotsAfter(schedule, now, NOTHING_TAKEN) };
+    }
+    let at: number | null = null;
+    for (let r = note.next.next(); !r.done; r = note.next.next()) {
+      if (!taken.has(r.value)) {
+        at = r.value;
+        break;
+      }
+    }
+    if (at === null || exceptJob !== undefined) {
+      this.queueNotes.delete(profileId);
+      return at;
+    }
+    // The target about to be made takes `at`: the stretch is full up to it.
+    this.queueNotes.set(profileId, { ...note, full: at, count: countIn(taken, note.from, at) + 1 });
+    return at;
   }
 
   private need(jobId: string): PublishJob {
@@ -861,6 +932,13 @@ export class Outbox {
     this.deps.journal.compact({ schemaVersion: 1, jobs: [...this.jobs.values(), ...this.unreadable] });
     this.records = 0;
   }
+}
+
+/** How many of `instants` are in (from, to]. */
+function countIn(instants: ReadonlySet<number>, from: number, to: number): number {
+  let n = 0;
+  for (const at of instants) if (at > from && at <= to) n++;
+  return n;
 }
 
 function isOpen(t: Target): boolean {

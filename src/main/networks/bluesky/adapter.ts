@@ -25,6 +25,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import { BLUESKY_MEDIA_RULES, firstMediaRefusal, type MediaRules } from '../../../shared/media-rules';
 import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-length';
 import type {
   ColumnKind,
@@ -243,6 +244,11 @@ export class BlueskyAdapter implements NetworkAdapter {
   /** Graphemes (300) and bytes of UTF-8 (3,000), both binding (lexicon app.bsky.feed.post). */
   textRules(): TextRules {
     return { ...RULES };
+  }
+
+  /** Lexicons app.bsky.embed.images and app.bsky.embed.video (media-rules.ts); images only are sent. */
+  mediaRules(): MediaRules {
+    return BLUESKY_MEDIA_RULES;
   }
 
   pollIntervalMs(kind: ColumnKind): number {
@@ -988,6 +994,12 @@ export class BlueskyAdapter implements NetworkAdapter {
           params: { max: String(RULES.maxAltLength) },
         });
       }
+    }
+    // The rest of the published limits (a GIF, which Colonnade does not send to Bluesky yet).
+    const refused = firstMediaRefusal(media, BLUESKY_MEDIA_RULES, 'Bluesky');
+    if (refused) {
+      const { message, reason, params } = refused;
+      throw new ColonnadeError('invalid', message, { field: 'media', reason, params });
     }
   }
 

@@ -13,11 +13,19 @@ import {
   type PublishRequest,
   type RateBucket,
   type RateLimitState,
+  type ServerScheduledPost,
+  type ServerScheduling,
   type StreamSink,
   type TextRules,
   type TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import {
+  firstMediaRefusal,
+  mastodonMediaRules,
+  type MastodonMediaConfiguration,
+  type MediaRules,
+} from '../../../shared/media-rules';
 import { MASTODON_URL_LENGTH } from '../../../shared/text-length';
 import type {
   ColumnKind,
@@ -31,7 +39,8 @@ import type {
 } from '../../../shared/model';
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
-import { fromErrorBody, responseHeadersOf, toColonnadeError } from './errors';
+import { fromErrorBody, responseHeadersOf, SCHEDULE_MINIMUM_OFFSET_MINUTES, toColonnadeError } from './errors';
+import { comparableText, isPostOf } from './own-posts';
 import {
   camelKeys,
   nativeIdOf,
@@ -97,6 +106,29 @@ const RATE_BUCKET = 'account';
  */
 const PAGING_BUCKET = 'paging';
 const PAGING_BUDGET = { requests: 300, windowMs: 15 * 60_000 };
+/**
+ * Scheduled statuses (app/models/scheduled_status.rb): Mastodon accepts one only more than
+ * MINIMUM_OFFSET (5 minutes) ahead; at or before its own now it posts at once instead
+ * (PostStatusService#scheduled_in_the_past?), so Colonnade never sends one that close.
+ */
+const SCHEDULE_MINIMUM_OFFSET_MS = SCHEDULE_MINIMUM_OFFSET_MINUTES * 60_000;
+/**
+ * How long Mastodon remembers an Idempotency-Key: an hour (PostStatusService#with_idempotency,
+ * `redis.setex(idempotency_key, 3_600, @status.id)`). A send whose outcome is unknown and older
+ * than that is looked for among her posts before sending again.
+ */
+const IDEMPOTENCY_KEY_LIFE_MS = 3_600_000;
+/** Slack between Colonnade's clock and the server's, when comparing a post's date or a key's age. */
+const CLOCK_SKEW_MS = 60_000;
+/**
+ * PublishScheduledStatusWorker destroys the scheduled status, then posts it: for this long after
+ * its time, a scheduled status that is gone and not yet among her posts may be on its way.
+ */
+const PUBLISHING_MS = 60_000;
+/** Pages (of 40) of her own statuses read back when looking for a post. */
+const OWN_POST_PAGES = 5;
+/** Pages (of 40) of scheduled statuses read back when looking for one (300 at most exist). */
+const SCHEDULED_PAGES = 8;
 /** First version of Mastodon's API (4.5) that takes `quoted_status_id`. */
 const QUOTES_API_VERSION = 7;
 /** First version of Mastodon's API (4.3, `api_versions.mastodon` 2) with grouped notifications. */
@@ -137,7 +169,37 @@ const StatusLimits = z
   })
   .nullish()
   .catch(null);
-const MediaLimits = z.object({ description_limit: positive }).nullish().catch(null);
+/** `configuration.media_attachments` (REST::InstanceSerializer): each field read on its own. */
+const MediaLimits = z
+  .object({
+    description_limit: positive,
+    supported_mime_types: z.array(z.string()).nullish().catch(null),
+    image_size_limit: positive,
+    image_matrix_limit: positive,
+    video_size_limit: positive,
+    video_frame_rate_limit: positive,
+    video_matrix_limit: positive,
+  })
+  .nullish()
+  .catch(null);
+
+/** What `mastodonMediaRules` takes, from a v1 or v2 instance document's limits. */
+function mediaConfiguration(
+  media: z.infer<typeof MediaLimits>,
+  maxMediaAttachments: number | null | undefined,
+  descriptionLimit: number | null | undefined,
+): MastodonMediaConfiguration {
+  return {
+    supportedMimeTypes: media?.supported_mime_types,
+    imageSizeLimit: media?.image_size_limit,
+    imageMatrixLimit: media?.image_matrix_limit,
+    videoSizeLimit: media?.video_size_limit,
+    videoFrameRateLimit: media?.video_frame_rate_limit,
+    videoMatrixLimit: media?.video_matrix_limit,
+    descriptionLimit,
+    maxMediaAttachments,
+  };
+}
 
 /** GET /api/v2/instance (Mastodon 4.0+; REST::InstanceSerializer), read leniently field by field. */
 const V2InstanceShape = z.object({
@@ -188,11 +250,20 @@ export interface InstanceInfo {
   streamingUrl: string | null;
   /** The limits, `urlLength` being what every link counts (`characters_reserved_per_url`; Mastodon: 23). */
   rules: TextRules;
+  /** What the instance publishes of its media limits (`configuration.media_attachments`); empty by default. */
+  media: MastodonMediaConfiguration;
   /** Where the limits came from. */
   source: 'v2' | 'v1' | 'default';
 }
 
 const ListShape = z.object({ id: z.string().min(1), title: z.string() });
+/** A ScheduledStatus (REST::ScheduledStatusSerializer), as masto hands it over (camelCase). */
+const ScheduledStatusShape = z.object({
+  id: z.string().min(1),
+  scheduledAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
+  params: z.object({ text: z.string().nullish() }).nullish(),
+  mediaAttachments: z.array(z.unknown()).nullish(),
+});
 const MediaUploadShape = z.object({ id: z.string().min(1), url: z.string().nullish() });
 
 /**
@@ -447,6 +518,11 @@ export class MastodonAdapter implements NetworkAdapter {
             maxImages: c?.statuses?.max_media_attachments ?? DEFAULT_RULES.maxImages,
             maxAltLength: c?.media_attachments?.description_limit ?? DEFAULT_RULES.maxAltLength,
           },
+          media: mediaConfiguration(
+            c?.media_attachments,
+            c?.statuses?.max_media_attachments,
+            c?.media_attachments?.description_limit,
+          ),
           source: 'v2',
         };
       }
@@ -478,6 +554,11 @@ export class MastodonAdapter implements NetworkAdapter {
           maxAltLength:
             i.configuration?.media_attachments?.description_limit ?? i.description_limit ?? DEFAULT_RULES.maxAltLength,
         },
+        media: mediaConfiguration(
+          i.configuration?.media_attachments,
+          i.configuration?.statuses?.max_media_attachments ?? i.max_media_attachments,
+          i.configuration?.media_attachments?.description_limit ?? i.description_limit,
+        ),
         source: 'v1',
       };
     }
@@ -487,6 +568,7 @@ export class MastodonAdapter implements NetworkAdapter {
       apiVersion: 0,
       streamingUrl: null,
       rules: { ...DEFAULT_RULES },
+      media: {},
       source: 'default',
     };
   }
@@ -564,6 +646,14 @@ export class MastodonAdapter implements NetworkAdapter {
    */
   textRules(): TextRules {
     return { ...(this.knownInstance?.rules ?? DEFAULT_RULES) };
+  }
+
+  /**
+   * The instance's media limits once known (`configuration.media_attachments` and
+   * `statuses.max_media_attachments`, as `textRules`), Mastodon's defaults before (media-rules.ts).
+   */
+  mediaRules(): MediaRules {
+    return mastodonMediaRules(this.knownInstance?.media);
   }
 
   /** The instance's limits, fetched once and cached. */
@@ -1045,8 +1135,14 @@ export class MastodonAdapter implements NetworkAdapter {
     throw new ColonnadeError('transient', `${this.host} is still processing the image. Try again in a moment.`);
   }
 
-  async publish(request: PublishRequest): Promise<Post> {
-    const info = await this.instance();
+  /**
+   * What POST /api/v1/statuses will carry for `request`, checked against the instance's limits,
+   * its images uploaded: `quoteLinked` when a quote became a link (before Mastodon 4.5).
+   */
+  private async statusParams(
+    request: PublishRequest,
+    info: InstanceInfo,
+  ): Promise<{ params: mastodon.rest.v1.CreateStatusParams; quoteLinked: boolean }> {
     const media = request.media ?? [];
     if (media.length > info.rules.maxImages) {
       throw new ColonnadeError('invalid', `${this.host} allows at most ${info.rules.maxImages} images per post.`);
@@ -1057,6 +1153,12 @@ export class MastodonAdapter implements NetworkAdapter {
         'invalid',
         `Image descriptions on ${this.host} are at most ${info.rules.maxAltLength} characters.`,
       );
+    }
+    // The instance's published media limits (sizes, pixels, a video alone; videos not sent yet).
+    const refused = firstMediaRefusal(media, mastodonMediaRules(info.media), this.host);
+    if (refused) {
+      const { message, reason, params } = refused;
+      throw new ColonnadeError('invalid', message, { field: 'media', reason, params });
     }
     const inReplyToId = request.replyTo ? this.nativeStatusId(request.replyTo) : undefined;
     let text = request.text;
@@ -1078,8 +1180,80 @@ export class MastodonAdapter implements NetworkAdapter {
       ...(inReplyToId ? { inReplyToId } : {}),
       ...(quotedStatusId ? { quotedStatusId } : {}),
     };
-    const params: mastodon.rest.v1.CreateStatusParams =
-      mediaIds.length > 0 ? { ...common, status: text, mediaIds } : { ...common, status: text };
+    return {
+      params: mediaIds.length > 0 ? { ...common, status: text, mediaIds } : { ...common, status: text },
+      quoteLinked: Boolean(request.quoteOf) && info.apiVersion < QUOTES_API_VERSION,
+    };
+  }
+
+  /**
+   * True when Mastodon may have forgotten the Idempotency-Key of a send that began at
+   * `uncertainSince` (ms): it keeps a key an hour from the post it made (IDEMPOTENCY_KEY_LIFE_MS),
+   * so a retry after that could post twice; within it, the key answers the earlier post.
+   */
+  private keyMayBeForgotten(uncertainSince: number | undefined): uncertainSince is number {
+    return (
+      uncertainSince !== undefined && this.ctx.clock.now() - uncertainSince >= IDEMPOTENCY_KEY_LIFE_MS - CLOCK_SKEW_MS
+    );
+  }
+
+  /**
+   * The post of `request` among her own statuses dated `since` (ms) or later (GET
+   * /api/v1/accounts/:id/statuses, newest first, boosts left out, up to OWN_POST_PAGES pages), or
+   * null: the same text as the adapter reads it from Mastodon's HTML (own-posts.ts `isPostOf`),
+   * reply target and number of attachments. Null too when her account id cannot be known.
+   */
+  private async findOwnPost(request: PublishRequest, since: number, quoteLinked: boolean): Promise<Post | null> {
+    const viewerId = await this.viewer();
+    if (!viewerId) {
+      this.ctx.log.warn('Mastodon: cannot look among her own posts without her account id', { instance: this.host });
+      return null;
+    }
+    const { domain } = await this.instance();
+    const ctx = this.normalizeContext(domain, undefined, viewerId);
+    let maxId: string | undefined;
+    for (let page = 0; page < OWN_POST_PAGES; page++) {
+      const { data, headers } = await this.request('own-posts', () =>
+        this.client.v1.accounts
+          .$select(viewerId)
+          .statuses.list.$raw({ limit: MAX_PAGE, excludeReblogs: true, ...(maxId ? { maxId } : {}) }),
+      );
+      const items: unknown[] = Array.isArray(data) ? data : [];
+      let reachedSince = false;
+      for (const raw of items) {
+        let status: StatusData;
+        try {
+          status = parseStatus(raw, this.host);
+        } catch {
+          continue;
+        }
+        if (status.reblog) continue;
+        if (Date.parse(status.createdAt) < since) {
+          reachedSince = true;
+          continue;
+        }
+        const post = toPost(status, ctx);
+        if (isPostOf(post, request, { quoteLinked })) return post;
+      }
+      maxId = linkIds(headers.get('link')).next ?? idsOf(items).at(-1);
+      if (reachedSince || items.length < MAX_PAGE || !maxId) return null;
+    }
+    return null;
+  }
+
+  /**
+   * Publishes one post now, once per `idempotencyKey` (sent as Idempotency-Key). After a send whose
+   * outcome is unknown (`uncertainSince`) and older than Mastodon keeps the key (an hour), her own
+   * posts since then are looked at first, and the post found is answered instead of posting again.
+   */
+  async publish(request: PublishRequest): Promise<Post> {
+    const info = await this.instance();
+    if (this.keyMayBeForgotten(request.uncertainSince)) {
+      const quoteLinked = Boolean(request.quoteOf) && info.apiVersion < QUOTES_API_VERSION;
+      const earlier = await this.findOwnPost(request, request.uncertainSince - CLOCK_SKEW_MS, quoteLinked);
+      if (earlier) return earlier;
+    }
+    const { params } = await this.statusParams(request, info);
     const { data } = await this.request('publish', () =>
       this.client.v1.statuses.create.$raw(params, {
         requestInit: { headers: { 'Idempotency-Key': request.idempotencyKey } },
@@ -1088,6 +1262,179 @@ export class MastodonAdapter implements NetworkAdapter {
     // The new status is hers: none of her filters applies to it.
     const status = parseStatus(data, this.host);
     return toPost(status, this.normalizeContext(info.domain, undefined, status.account.id));
+  }
+
+  // ---- scheduled statuses -------------------------------------------------------------------
+
+  /**
+   * Mastodon's own scheduling (POST /api/v1/statuses with `scheduled_at`, /api/v1/scheduled_statuses):
+   * the instance publishes the post itself, Colonnade closed or not. See each method.
+   */
+  readonly serverScheduling: ServerScheduling = {
+    minimumLeadMs: SCHEDULE_MINIMUM_OFFSET_MS,
+    schedule: (request, at) => this.schedule(request, at),
+    reschedule: (id, at) => this.reschedule(id, at),
+    cancel: (id) => this.cancelScheduled(id),
+    status: (id, request, at) => this.scheduledState(id, request, at),
+  };
+
+  /** A scheduled status answer as the shared shape, or null when it is not one. */
+  private scheduledPost(data: unknown): ServerScheduledPost | null {
+    const parsed = ScheduledStatusShape.safeParse(data);
+    return parsed.success ? { id: parsed.data.id, at: new Date(parsed.data.scheduledAt).toISOString() } : null;
+  }
+
+  /**
+   * The scheduled status an earlier attempt of `request` made for `at` (ms): one of hers (GET
+   * /api/v1/scheduled_statuses, up to SCHEDULED_PAGES pages) for the same second, with the same
+   * text (comparable form) and number of attachments; or null.
+   */
+  private async findScheduled(
+    request: PublishRequest,
+    at: number,
+    quoteLinked: boolean,
+  ): Promise<ServerScheduledPost | null> {
+    const asked = comparableText(request.text);
+    let maxId: string | undefined;
+    for (let page = 0; page < SCHEDULED_PAGES; page++) {
+      const { data, headers } = await this.request('scheduled', () =>
+        this.client.v1.scheduledStatuses.list.$raw({ limit: MAX_PAGE, ...(maxId ? { maxId } : {}) }),
+      );
+      const items: unknown[] = Array.isArray(data) ? data : [];
+      for (const raw of items) {
+        const parsed = ScheduledStatusShape.safeParse(raw);
+        if (!parsed.success) continue;
+        const s = parsed.data;
+        if (Math.abs(Date.parse(s.scheduledAt) - at) >= 1_000) continue;
+        if ((s.mediaAttachments?.length ?? 0) !== (request.media?.length ?? 0)) continue;
+        const said = comparableText(s.params?.text ?? '');
+        if (said === asked || (quoteLinked && said.startsWith(asked))) {
+          return { id: s.id, at: new Date(s.scheduledAt).toISOString() };
+        }
+      }
+      maxId = linkIds(headers.get('link')).next;
+      if (!maxId) return null;
+    }
+    return null;
+  }
+
+  /**
+   * Hands `request` to the instance for `at` (ms): POST /api/v1/statuses with `scheduled_at` and the
+   * request's Idempotency-Key, answering the ScheduledStatus. Refused before sending, when `at` is
+   * not more than 5 minutes ahead (else Mastodon would post it at once): invalid
+   * `server-schedule-too-soon`. The instance's refusals: invalid `server-schedule-limit` (300
+   * waiting, or 25 on that UTC day; errors.ts) or `server-schedule-too-soon` by its clock, and
+   * the usual ones (too long, images).
+   *
+   * A retry is safe, though Mastodon does not answer it with the scheduled status: within the
+   * hour it keeps the key, it looks the key's id up among statuses, not scheduled statuses
+   * (PostStatusService#idempotency_duplicate runs before `scheduled_at` is read), so it answers
+   * 404 and schedules nothing; the earlier one is then found among her scheduled statuses. After
+   * that hour (`uncertainSince` older), they are looked at before sending. Should the instance's
+   * clock be past `at` all the same, Mastodon posts at once and answers the status: its id and
+   * date are answered, and `status` then finds it published.
+   */
+  private async schedule(request: PublishRequest, at: number): Promise<ServerScheduledPost> {
+    if (at - this.ctx.clock.now() <= SCHEDULE_MINIMUM_OFFSET_MS) {
+      throw new ColonnadeError(
+        'invalid',
+        `${this.host} schedules posts only more than ${SCHEDULE_MINIMUM_OFFSET_MINUTES} minutes ahead.`,
+        {
+          reason: 'server-schedule-too-soon',
+          params: { server: this.host, minutes: String(SCHEDULE_MINIMUM_OFFSET_MINUTES) },
+        },
+      );
+    }
+    const info = await this.instance();
+    const quoteLinked = Boolean(request.quoteOf) && info.apiVersion < QUOTES_API_VERSION;
+    if (this.keyMayBeForgotten(request.uncertainSince)) {
+      const earlier = await this.findScheduled(request, at, quoteLinked);
+      if (earlier) return earlier;
+    }
+    const { params } = await this.statusParams(request, info);
+    let data: unknown;
+    try {
+      ({ data } = await this.request('schedule', () =>
+        this.client.v1.statuses.create.$raw(
+          { ...params, scheduledAt: new Date(at).toISOString() },
+          { requestInit: { headers: { 'Idempotency-Key': request.idempotencyKey } } },
+        ),
+      ));
+    } catch (err) {
+      if (err instanceof ColonnadeError && err.code === 'not-found' && /record not found/i.test(err.detail ?? '')) {
+        const earlier = await this.findScheduled(request, at, quoteLinked);
+        if (earlier) return earlier;
+      }
+      throw err;
+    }
+    const scheduled = this.scheduledPost(data);
+    if (scheduled) return scheduled;
+    // Posted at once: the instance's clock was already past `at`.
+    const status = parseStatus(data, this.host);
+    this.ctx.log.warn('Mastodon posted a scheduled post at once (its clock is ahead)', { instance: this.host });
+    return { id: status.id, at: new Date(status.createdAt).toISOString() };
+  }
+
+  /**
+   * Moves a scheduled status to `at` (ms): PUT /api/v1/scheduled_statuses/:id with `scheduled_at`,
+   * the only thing Mastodon lets change (ScheduledStatusesController#scheduled_status_params).
+   * Throws not-found when the instance no longer has it (published or cancelled), and the limits'
+   * and too-soon refusals as `schedule` does (Mastodon counts the moved one itself on the new
+   * day). Mastodon queues a post for publishing 5 minutes ahead of its time
+   * (Scheduler::ScheduledStatusesScheduler), so one moved within those 5 minutes may still go out
+   * at its old time.
+   */
+  private async reschedule(id: string, at: number): Promise<ServerScheduledPost> {
+    const { data } = await this.request('reschedule', () =>
+      this.client.v1.scheduledStatuses.$select(id).update.$raw({ scheduledAt: new Date(at).toISOString() }),
+    );
+    const scheduled = this.scheduledPost(data);
+    if (!scheduled)
+      throw new ColonnadeError('invalid', `${this.host} answered a scheduled post Colonnade cannot read.`);
+    return scheduled;
+  }
+
+  /** Cancels a scheduled status (DELETE /api/v1/scheduled_statuses/:id); one already gone is fine. */
+  private async cancelScheduled(id: string): Promise<void> {
+    try {
+      await this.request('cancel-scheduled', () => this.client.v1.scheduledStatuses.$select(id).remove.$raw());
+    } catch (err) {
+      if (err instanceof ColonnadeError && err.code === 'not-found') return;
+      throw err;
+    }
+  }
+
+  /**
+   * What became of scheduled status `id`, made for `request` at `at` (ms): still `scheduled` (GET
+   * /api/v1/scheduled_statuses/:id, at the time the instance holds); else, since Mastodon deletes
+   * it when it publishes it (PublishScheduledStatusWorker), `published` with the post found among
+   * her own statuses since a minute before `at` (`findOwnPost`), or `gone` (cancelled elsewhere,
+   * or dropped by Mastodon: its reply target deleted). Within a minute after `at`, neither found
+   * throws transient: Mastodon may be between deleting it and posting it.
+   */
+  private async scheduledState(
+    id: string,
+    request: PublishRequest,
+    at: number,
+  ): Promise<{ state: 'scheduled'; at: string } | { state: 'published'; post: Post } | { state: 'gone' }> {
+    try {
+      const { data } = await this.request('scheduled', () => this.client.v1.scheduledStatuses.$select(id).fetch.$raw());
+      const scheduled = this.scheduledPost(data);
+      if (!scheduled)
+        throw new ColonnadeError('invalid', `${this.host} answered a scheduled post Colonnade cannot read.`);
+      return { state: 'scheduled', at: scheduled.at };
+    } catch (err) {
+      if (!(err instanceof ColonnadeError) || err.code !== 'not-found') throw err;
+    }
+    const info = await this.instance();
+    const quoteLinked = Boolean(request.quoteOf) && info.apiVersion < QUOTES_API_VERSION;
+    const post = await this.findOwnPost(request, at - CLOCK_SKEW_MS, quoteLinked);
+    if (post) return { state: 'published', post };
+    const now = this.ctx.clock.now();
+    if (now >= at - CLOCK_SKEW_MS && now < at + PUBLISHING_MS) {
+      throw new ColonnadeError('transient', `${this.host} is publishing that scheduled post; ask again in a minute.`);
+    }
+    return { state: 'gone' };
   }
 
   /**
@@ -1119,7 +1466,13 @@ export class MastodonAdapter implements NetworkAdapter {
         windowMs: DEFAULT_BUDGET.windowMs,
         idsPerRequest: 20,
       };
-    return { bucket: PAGING_BUCKET, limit: PAGING_BUDGET.requests, windowMs: PAGING_BUDGET.windowMs };
+    // A page counts against the paging window and the per-token window alike.
+    return {
+      bucket: PAGING_BUCKET,
+      limit: PAGING_BUDGET.requests,
+      windowMs: PAGING_BUDGET.windowMs,
+      also: [{ bucket: RATE_BUCKET, limit: DEFAULT_BUDGET.requests, windowMs: DEFAULT_BUDGET.windowMs }],
+    };
   }
 
   // ---- streaming ----------------------------------------------------------------------------

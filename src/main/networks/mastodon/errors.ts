@@ -61,6 +61,17 @@ export interface MastodonErrorBody {
 
 const OAUTH_CODE = /^[a-z_]+$/;
 
+/**
+ * ScheduledStatus's limit refusals (config/locales/en.yml `scheduled_statuses.over_total_limit`
+ * and `over_daily_limit`; "toots" and "for that day" in older releases): the limit, and whether
+ * it is the per-day one.
+ */
+const SCHEDULED_LIMIT = /exceeded the limit of (\d+) scheduled (?:posts?|toots?)( for (?:today|that day))?/i;
+/** `scheduled_statuses.too_soon` after the attribute's name: "Scheduled at date must be in the future". */
+const SCHEDULED_TOO_SOON = /scheduled at\b[^,]*must be in the future/i;
+/** ScheduledStatus::MINIMUM_OFFSET (app/models/scheduled_status.rb), in minutes. */
+export const SCHEDULE_MINIMUM_OFFSET_MINUTES = 5;
+
 /** The server's own words: an OAuth error's description, or the REST API's `error` text. */
 function wordsOf(body: MastodonErrorBody): string | undefined {
   const error = body.error?.trim() || undefined;
@@ -99,7 +110,13 @@ function make(
  * - 404 → not-found `not-found` ("Record not found"); 410 → not-found `gone`.
  * - 422 → invalid: `too-long` with `params.max` and `params.unit` ("Text character limit of 500
  *   exceeded"), `post-empty` ("Text can't be blank"), `too-many-images` with `params.max`
- *   ("Cannot attach more than 4 files"), `duplicate` ("Duplicate record"), `validation-failed`
+ *   ("Cannot attach more than 4 files"), `duplicate` ("Duplicate record"); for a scheduled post
+ *   (ScheduledStatus's validations, app/models/scheduled_status.rb, in config/locales/en.yml's
+ *   `scheduled_statuses.*` words) `server-schedule-limit` with `params.limit` ("You have exceeded
+ *   the limit of 300 scheduled posts"; with `params.context` `day` for "…of 25 scheduled posts for
+ *   today", the UTC day of the post, which picks the UI's `server-schedule-limit_day` words) and
+ *   `server-schedule-too-soon` with `params.minutes` ("Scheduled at date must be in the future":
+ *   not more than ScheduledStatus::MINIMUM_OFFSET, 5 minutes, ahead); `validation-failed`
  *   otherwise.
  * - 400 → invalid `invalid-request` ("param is missing or the value is empty: status").
  * - 429 → rate-limited `rate-limited` with `resetAt` from X-RateLimit-Reset.
@@ -152,6 +169,17 @@ export function fromErrorBody(body: MastodonErrorBody, instance: string): Colonn
     const media = /(?:cannot attach more than|exceed the limit of) (\d+)/i.exec(body.error ?? '')?.[1];
     if (media) {
       return make('invalid', `${instance} refused it: ${words}`, 'too-many-images', words, { params: { max: media } });
+    }
+    const scheduled = SCHEDULED_LIMIT.exec(body.error ?? '');
+    if (scheduled?.[1]) {
+      return make('invalid', `${instance} refused to schedule it: ${words}`, 'server-schedule-limit', words, {
+        params: { ...server, limit: scheduled[1], ...(scheduled[2] ? { context: 'day' } : {}) },
+      });
+    }
+    if (SCHEDULED_TOO_SOON.test(body.error ?? '')) {
+      return make('invalid', `${instance} refused to schedule it: ${words}`, 'server-schedule-too-soon', words, {
+        params: { ...server, minutes: String(SCHEDULE_MINIMUM_OFFSET_MINUTES) },
+      });
     }
     const reason = /can'?t be blank/i.test(text)
       ? 'post-empty'

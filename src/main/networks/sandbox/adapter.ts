@@ -8,6 +8,7 @@ import type {
   TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import { firstMediaRefusal, SANDBOX_MEDIA_RULES, type MediaRules } from '../../../shared/media-rules';
 import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-length';
 import type {
   ColumnKind,
@@ -155,6 +156,10 @@ export class SandboxAdapter implements NetworkAdapter {
     return { counting: 'graphemes' as const, maxLength: 500, maxImages: 4, maxAltLength: 1000 };
   }
 
+  mediaRules(): MediaRules {
+    return SANDBOX_MEDIA_RULES;
+  }
+
   async lists(): Promise<ListInfo[]> {
     return Object.entries(LISTS).map(([id, list]) => ({ id, name: list.name, kind: 'list' as const }));
   }
@@ -213,6 +218,11 @@ export class SandboxAdapter implements NetworkAdapter {
         reason: 'too-long',
         params: tooLongParams(tooLong),
       });
+    }
+    const refused = firstMediaRefusal(request.media ?? [], SANDBOX_MEDIA_RULES, 'the Sandbox');
+    if (refused) {
+      const { message, reason, params } = refused;
+      throw new ColonnadeError('invalid', message, { field: 'media', reason, params });
     }
     const profile = this.world.practiceProfile();
     const now = this.clock.now();

@@ -13,6 +13,7 @@ import {
   type TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
+import { firstMediaRefusal, X_MEDIA_RULES, type MediaRules } from '../../../shared/media-rules';
 import { exceededLimit, measureText, tooLongParams, xPostText, xRefusedCharacters } from '../../../shared/text-length';
 import {
   type ColumnKind,
@@ -89,6 +90,8 @@ export { REFRESH_MARGIN_MS } from './token-keeper';
 const COLUMN_KINDS: ColumnKind[] = ['home', 'mentions', 'notifications', 'hashtag', 'search', 'user', 'list'];
 
 /** How far X's clock and ours may differ when looking for a post made since a time. */
+/** Pages of 100 of the profile's own posts looked through for an uncertain send. */
+const RECENT_PAGES = 5;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Smallest and largest max_results each timeline endpoint takes. */
@@ -397,6 +400,11 @@ export class XAdapter implements NetworkAdapter {
 
   textRules(): TextRules {
     return { counting: 'weighted', maxLength: 280, maxImages: 4, maxAltLength: 1000 };
+  }
+
+  /** X's documented media limits (media-rules.ts): images and GIFs are sent, videos not yet. */
+  mediaRules(): MediaRules {
+    return X_MEDIA_RULES;
   }
 
   pollIntervalMs(kind: ColumnKind): number {
@@ -1034,10 +1042,34 @@ export class XAdapter implements NetworkAdapter {
    */
   private async findRecent(request: PublishRequest, since: number): Promise<Post | null> {
     const me = await this.myId();
-    const t = await this.getTimeline('recent-posts', `users/${me}/tweets`, { max_results: 20 });
-    const inc = indexIncludes(t.includes, t.errors);
     const replyTo = request.replyTo ? nativeId(request.replyTo) : undefined;
     const quoteOf = request.quoteOf ? nativeId(request.quoteOf) : undefined;
+    // Every post of the profile made since then (X Snowflake ids order by time: `since_id` of that
+    // instant), page after page: after a crash, many other posts may have gone out meanwhile.
+    let token: string | undefined;
+    for (let page = 0; page < RECENT_PAGES; page++) {
+      const t = await this.getTimeline('recent-posts', `users/${me}/tweets`, {
+        max_results: 100,
+        since_id: snowflakeAt(since - CLOCK_SKEW_MS),
+        ...(token ? { pagination_token: token } : {}),
+      });
+      const found = this.sameAmong(t, me, request, since, replyTo, quoteOf);
+      if (found) return found;
+      token = t.meta?.next_token;
+      if (!token) break;
+    }
+    return null;
+  }
+
+  private sameAmong(
+    t: XTimeline,
+    me: string,
+    request: PublishRequest,
+    since: number,
+    replyTo: string | undefined,
+    quoteOf: string | undefined,
+  ): Post | null {
+    const inc = indexIncludes(t.includes, t.errors);
     for (const raw of t.data ?? []) {
       const parsed = XTweetSchema.safeParse(raw);
       if (!parsed.success) continue;
@@ -1095,6 +1127,12 @@ export class XAdapter implements NetworkAdapter {
     }
     if (!request.text && media.length === 0) {
       throw new ColonnadeError('invalid', 'A post needs text or an image.', { reason: 'post-empty' });
+    }
+    // X's media limits: 5 MB images, 15 MB GIFs, a GIF alone, no videos sent yet.
+    const mediaRefused = firstMediaRefusal(media, X_MEDIA_RULES, 'X');
+    if (mediaRefused) {
+      const { message, reason, params } = mediaRefused;
+      throw new ColonnadeError('invalid', message, { field: 'media', reason, params });
     }
 
     const key = request.idempotencyKey;

@@ -184,7 +184,13 @@ describe('Mastodon rate window', () => {
     const { adapter, emulator, windows } = await setup();
     // Timelines page (since_id): 300 per 15 minutes per user; count refreshes ask by ids.
     for (const of of ['home', 'hashtag', 'notifications', 'search'] as const) {
-      expect(adapter.rateBucket(of)).toEqual({ bucket: 'paging', limit: 300, windowMs: 15 * 60_000 });
+      // …and each page counts against the per-token window too.
+      expect(adapter.rateBucket(of)).toEqual({
+        bucket: 'paging',
+        limit: 300,
+        windowMs: 15 * 60_000,
+        also: [{ bucket: 'account', limit: 300, windowMs: 5 * 60_000 }],
+      });
     }
     expect(adapter.rateBucket('metrics')).toEqual({
       bucket: 'account',

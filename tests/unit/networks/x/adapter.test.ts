@@ -309,6 +309,28 @@ describe('X adapter: publishing', () => {
     const retried = await r.adapter.publish({ text: 'Never landed first', idempotencyKey: 'k-retry' });
     expect(emu.state.timeline((t) => t.text === 'Never landed first').map((t) => t.id)).toEqual([retried.nativeId]);
   });
+
+  it('after a crash mid-send, finds the post that landed even with 150 posts made since (it pages back)', async () => {
+    const own = await startEmulator(); // its own X: 150 more posts would fill the shared home timeline
+    try {
+      const o = rig(own);
+      const since = Date.now();
+      const landed = await o.adapter.publish({ text: 'Landed before the crash', idempotencyKey: 'k-crash-1' });
+      // 150 more posts of the account's own (made on X directly: the posting window would stop us first).
+      for (let i = 0; i < 150; i++) own.state.addTweet({ authorId: ME_ID, text: `Later post ${i}` });
+      // A restarted app sends again with the same key and when the uncertain attempt began.
+      const again = await o.adapter.publish({
+        text: 'Landed before the crash',
+        idempotencyKey: 'k-crash-1-restarted',
+        uncertainSince: since,
+      });
+      expect(again.id).toBe(landed.id);
+      expect(own.state.timeline((t) => t.text === 'Landed before the crash')).toHaveLength(1);
+      expect(own.violations).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('X adapter: errors', () => {

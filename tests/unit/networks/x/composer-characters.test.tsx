@@ -32,7 +32,8 @@ function composer(text: string, language: 'en' | 'fr' = 'en') {
       </ServicesContext.Provider>
     </I18nextProvider>,
   );
-  const counter = /<p id="compose-count" class="([^"]*)"[^>]*>([^<]*)<\/p>/.exec(html);
+  // One counter per network chosen: here X's alone, a span in the counters' line.
+  const counter = /<p id="compose-count"[^>]*><span class="([^"]*)"[^>]*>(.*?)<\/span>/.exec(html);
   const alert = /<p [^>]*class="form-error" role="alert">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
   const post = /<button type="submit"[^>]*>/.exec(html)?.[0] ?? '';
   return {

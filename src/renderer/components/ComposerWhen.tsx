@@ -1,0 +1,166 @@
+// When a post goes out: now, at a date and time in a zone (shown also in the CM's zone and in
+// each target's audience zone, its queue's), or in the next free slot of each profile's queue.
+// What each network can do is said: a Mastodon instance posts by itself at the time (at least 5
+// minutes ahead); X and Bluesky need Colonnade running then.
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NETWORK_NAMES, type Account } from '../../shared/model';
+import type { When } from '../../shared/outbox';
+import { isKnownZone, zonedToInstant } from '../../shared/schedule/zoned-time';
+
+/** The computer's zone (the CM's). */
+export const systemZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Every zone the runtime knows, the CM's first. */
+function zones(): string[] {
+  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const mine = systemZone();
+  return [mine, ...all.filter((z) => z !== mine)];
+}
+
+/** "09:00 Paris" style wording of an instant in a zone, in the UI language. */
+export function timeIn(at: number, zone: string, language: string): string {
+  return new Intl.DateTimeFormat(language, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: zone,
+    timeZoneName: 'short',
+  }).format(at);
+}
+
+/** The instant a schedule stands for, or null while it is incomplete or wrong. */
+export function whenInstant(when: When): number | null {
+  if (when.kind !== 'at') return null;
+  try {
+    return zonedToInstant(when.local, when.zone).at;
+  } catch {
+    return null;
+  }
+}
+
+export function ComposerWhen(props: {
+  value: When;
+  onChange(when: When): void;
+  targets: Account[];
+  /** Each target's audience zone (its queue's), where known. */
+  audienceZones: Record<string, string | undefined>;
+  language: string;
+  now: number;
+}) {
+  const { t } = useTranslation();
+  const name = useId();
+  const when = props.value;
+  const [date, time] = when.kind === 'at' ? when.local.split('T') : ['', ''];
+  const zone = when.kind === 'at' ? when.zone : systemZone();
+  const at = whenInstant(when);
+  const setAt = (d: string, tm: string, z: string) => {
+    if (d && tm) props.onChange({ kind: 'at', local: `${d}T${tm}`, zone: z });
+  };
+  const pickAt = () => {
+    // A sensible start: the next full hour, in the CM's zone.
+    const next = new Date(props.now + 3_600_000);
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: systemZone(),
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(next);
+    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    props.onChange({
+      kind: 'at',
+      local: `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:00`,
+      zone: systemZone(),
+    });
+  };
+  const past = at !== null && at < props.now;
+  const networks = new Set(props.targets.map((a) => a.network));
+  const others = [
+    ...new Set(props.targets.map((a) => props.audienceZones[a.id]).filter((z): z is string => !!z && z !== zone)),
+  ];
+  return (
+    <fieldset className="compose-when">
+      <legend>{t('composer.when')}</legend>
+      <label className="radio">
+        <input
+          type="radio"
+          name={name}
+          checked={when.kind === 'now'}
+          onChange={() => props.onChange({ kind: 'now' })}
+        />
+        {t('composer.now')}
+      </label>
+      <label className="radio">
+        <input type="radio" name={name} checked={when.kind === 'at'} onChange={pickAt} />
+        {t('composer.at')}
+      </label>
+      <label className="radio">
+        <input
+          type="radio"
+          name={name}
+          checked={when.kind === 'queue'}
+          onChange={() => props.onChange({ kind: 'queue' })}
+        />
+        {t('composer.queue')}
+      </label>
+      {when.kind === 'at' && (
+        <div className="compose-when-at">
+          <label className="field">
+            <span>{t('composer.date')}</span>
+            <input type="date" value={date} required onChange={(e) => setAt(e.target.value, time ?? '', zone)} />
+          </label>
+          <label className="field">
+            <span>{t('composer.time')}</span>
+            <input type="time" value={time} required onChange={(e) => setAt(date ?? '', e.target.value, zone)} />
+          </label>
+          <label className="field">
+            <span>{t('composer.zone')}</span>
+            <select value={zone} onChange={(e) => setAt(date ?? '', time ?? '', e.target.value)}>
+              {(isKnownZone(zone) ? zones() : [zone, ...zones()]).map((z) => (
+                <option key={z} value={z}>
+                  {z.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          </label>
+          {at !== null && (
+            <ul className="compose-when-zones" aria-live="polite">
+              {zone !== systemZone() && (
+                <li>{t('composer.inYourZone', { time: timeIn(at, systemZone(), props.language) })}</li>
+              )}
+              {others.map((z) => (
+                <li key={z}>
+                  {t('composer.inAudienceZone', { zone: z.replace(/_/g, ' '), time: timeIn(at, z, props.language) })}
+                </li>
+              ))}
+            </ul>
+          )}
+          {past && (
+            <p className="form-error" role="alert">
+              {t('reasons.schedule-in-past')}
+            </p>
+          )}
+        </div>
+      )}
+      {when.kind !== 'now' && (
+        <ul className="compose-when-notes">
+          {networks.has('mastodon') && <li>{t('composer.mastodonOnServer')}</li>}
+          {(networks.has('x') || networks.has('bluesky') || networks.has('sandbox')) && (
+            <li>
+              {t('composer.mustRun', {
+                networks: new Intl.ListFormat(props.language).format(
+                  [...networks].filter((n) => n !== 'mastodon').map((n) => NETWORK_NAMES[n]),
+                ),
+              })}
+            </li>
+          )}
+          {when.kind === 'queue' && <li>{t('composer.queueNote')}</li>}
+        </ul>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,223 @@
+// The Outbox's lists: "Needs attention" (failed, held, waiting), "Scheduled" (by due time) and
+// "Sent" (history, newest first). Each job shows its text and, per target profile, its state in
+// words (outbox-words.ts) with what can be done there: try a failed one again, send a held one now,
+// give it another time, cancel it, reconnect its profile, open the post that went out.
+import { ExternalLink } from 'lucide-react';
+import { useId } from 'react';
+import { NETWORK_NAMES } from '../../shared/model';
+import type { PublishJob, Target } from '../../shared/outbox';
+import { isOpenTarget, useOutboxStore } from '../state/outbox';
+import { useServices } from './context';
+import { jobZone, useOutboxView } from './outbox-context';
+import { jobsOf, jobText, profileLabel, targetWords, type OutboxSection } from './outbox-words';
+import { webUrlOf } from './post-text';
+
+const SECTIONS: OutboxSection[] = ['attention', 'scheduled', 'sent'];
+
+export function OutboxLists(props: { jobs: readonly PublishJob[] }) {
+  const { words } = useOutboxView();
+  const { t } = words;
+  const loaded = useOutboxStore((s) => s.loaded);
+  const baseId = useId();
+  return (
+    <div className="outbox-lists">
+      {!loaded && <p className="muted">{t('outbox.loading')}</p>}
+      {SECTIONS.map((section) => {
+        const jobs = jobsOf(props.jobs, section);
+        const headingId = `${baseId}-${section}`;
+        return (
+          <section key={section} className={`outbox-section outbox-${section}`} aria-labelledby={headingId}>
+            <h3 id={headingId}>
+              {t(`outbox.sections.${section}`)} <span className="outbox-count">({jobs.length})</span>
+            </h3>
+            {jobs.length === 0 ? (
+              <p className="muted">{t(`outbox.sections.${section}Empty`)}</p>
+            ) : (
+              <ul className="outbox-jobs">
+                {jobs.map((job) => (
+                  <JobItem key={job.id} job={job} />
+                ))}
+              </ul>
+            )}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+/** One job: its text, its targets' outcomes, and what can be done with the whole of it. */
+function JobItem(props: { job: PublishJob }) {
+  const { job } = props;
+  const view = useOutboxView();
+  const { t } = view.words;
+  const { actions } = useServices();
+  const textId = useId();
+  const busy = view.busy.has(job.id);
+  const text = jobText(job);
+  const threadLength = Math.max(...job.targets.map((x) => x.parts.length));
+  const open = job.targets.filter(isOpenTarget);
+  const failed = job.targets.filter((x) => x.state === 'failed');
+  const finished = job.targets.every((x) => x.state === 'sent' || x.state === 'failed' || x.state === 'cancelled');
+  const zone = jobZone(job, view.words.zone);
+  const firstDue = open.find((x) => x.due)?.due?.at ?? null;
+  return (
+    <li className="outbox-job" aria-labelledby={textId}>
+      <p id={textId} className="outbox-text" dir="auto">
+        {text || t('outbox.noText')}
+      </p>
+      {threadLength > 1 && <p className="muted small">{t('outbox.thread', { count: threadLength })}</p>}
+      <ul className="outbox-targets" aria-label={t('outbox.profiles')}>
+        {job.targets.map((target) => (
+          <TargetItem key={target.profileId} job={job} target={target} textId={textId} many={job.targets.length > 1} />
+        ))}
+      </ul>
+      <div className="outbox-actions">
+        {failed.length > 1 && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-describedby={textId}
+            onClick={() =>
+              void view.act(
+                job.id,
+                () =>
+                  actions.outbox.retry(
+                    job.id,
+                    failed.map((x) => x.profileId),
+                  ),
+                t('outbox.done.retried'),
+              )
+            }
+          >
+            {t('outbox.actions.retryFailed', { count: failed.length })}
+          </button>
+        )}
+        {open.length > 0 && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-describedby={textId}
+            onClick={() => view.move(job, firstDue, zone)}
+          >
+            {t('outbox.actions.move')}
+          </button>
+        )}
+        {open.length > 0 && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-describedby={textId}
+            onClick={() => void view.act(job.id, () => actions.outbox.cancel(job.id), t('outbox.done.cancelled'))}
+          >
+            {t('outbox.actions.cancelPost')}
+          </button>
+        )}
+        {finished && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-describedby={textId}
+            onClick={() => void view.act(job.id, () => actions.outbox.remove(job.id), t('outbox.done.removed'))}
+          >
+            {t('outbox.actions.remove')}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** One target profile of a job: its state in words, its links once sent, and its own actions. */
+function TargetItem(props: { job: PublishJob; target: Target; textId: string; many: boolean }) {
+  const { job, target } = props;
+  const view = useOutboxView();
+  const { words } = view;
+  const { t } = words;
+  const { actions } = useServices();
+  const busy = view.busy.has(job.id);
+  const who = profileLabel(words, target);
+  const said = targetWords(words, job, target);
+  const named = (action: string) => t('outbox.targetAction', { action, profile: who });
+  const retry = (done: string) => void view.act(job.id, () => actions.outbox.retry(job.id, [target.profileId]), done);
+  const cancel = () =>
+    void view.act(job.id, () => actions.outbox.cancel(job.id, [target.profileId]), t('outbox.done.cancelled'));
+  const links = target.parts
+    .map((p, i) => ({ url: webUrlOf(p.url), part: i + 1 }))
+    .filter((l): l is { url: URL; part: number } => l.url !== null);
+  const network = NETWORK_NAMES[target.network];
+  return (
+    <li className={`outbox-target tone-${said.tone}`} data-state={target.state}>
+      <span className="outbox-profile">{who}</span>
+      <span className="outbox-state">{said.status}</span>
+      {said.note && <span className="outbox-note">{said.note}</span>}
+      {links.length > 0 && (
+        <span className="outbox-links">
+          {links.map((l) => (
+            <a
+              key={l.part}
+              href={l.url.href}
+              target="_blank"
+              rel="noreferrer noopener"
+              title={l.url.href}
+              aria-label={
+                target.parts.length > 1
+                  ? t('outbox.actions.openPartOn', { part: l.part, parts: target.parts.length, network, profile: who })
+                  : t('outbox.actions.openOn', { network, profile: who })
+              }
+            >
+              <ExternalLink size={13} aria-hidden="true" />{' '}
+              {target.parts.length > 1 ? t('outbox.actions.openPart', { part: l.part }) : t('outbox.actions.open')}
+            </a>
+          ))}
+        </span>
+      )}
+      <span className="outbox-target-actions">
+        {target.state === 'failed' && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-label={named(t('outbox.actions.retry'))}
+            onClick={() => retry(t('outbox.done.retried'))}
+          >
+            {t('outbox.actions.retry')}
+          </button>
+        )}
+        {target.state === 'held' && (
+          <>
+            <button
+              type="button"
+              disabled={busy}
+              aria-label={named(t('outbox.actions.sendNow'))}
+              onClick={() => retry(t('outbox.done.sending'))}
+            >
+              {t('outbox.actions.sendNow')}
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              aria-label={named(t('outbox.actions.otherTime'))}
+              onClick={() => view.move(job, target.due?.at ?? null, jobZone(job, words.zone))}
+            >
+              {t('outbox.actions.otherTime')}
+            </button>
+          </>
+        )}
+        {target.state === 'waiting' && target.waitingFor === 'needs-reconnect' && (
+          <button type="button" onClick={view.openAccounts}>
+            {t('outbox.actions.accounts')}
+          </button>
+        )}
+        {/* A held or waiting one, a failed one (given up), or one of several still to go. */}
+        {(target.state === 'held' ||
+          target.state === 'waiting' ||
+          target.state === 'failed' ||
+          (props.many && isOpenTarget(target))) && (
+          <button type="button" disabled={busy} aria-label={named(t('outbox.actions.cancel'))} onClick={cancel}>
+            {t('outbox.actions.cancel')}
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}
