@@ -10,6 +10,8 @@ import {
   Users,
   type LucideIcon,
 } from 'lucide-react';
+import twitterText from 'twitter-text';
+import { useOutboxStore } from '../state/outbox';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TFunction } from 'i18next';
 import type { Notice } from '../../shared/ipc/contract';
@@ -119,8 +121,15 @@ export function App() {
   // What the composer opens with: a new post, or a reply to or a quote of a post (from a column).
   const composing = useAppStore((s) => s.compose);
   // Hashtags the composer suggests: the ones the CM watches (monitors and hashtag columns).
+  const outboxJobs = useOutboxStore((s) => s.jobs);
   const knownHashtags = useMemo(() => {
     const tags = new Set<string>();
+    // Her recent posts' hashtags first (what she wrote lately), then what she watches.
+    const recent = Object.values(outboxJobs)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, 200);
+    for (const job of recent)
+      for (const part of job.content.parts) for (const h of twitterText.extractHashtags(part.text)) tags.add(h);
     for (const d of layout?.decks ?? [])
       for (const c of d.columns) {
         for (const h of c.monitor?.hashtags ?? []) tags.add(h.replace(/^[#＃]/u, ''));
@@ -128,7 +137,7 @@ export function App() {
           for (const h of c.query.split(/\s+/)) if (h) tags.add(h.replace(/^[#＃]/u, ''));
       }
     return [...tags];
-  }, [layout]);
+  }, [layout, outboxJobs]);
   const panelOpen = useAppStore((s) => s.panel.length > 0);
   const compose = () => openComposer();
   // `/` opens "Add column" on its Search kind with the keywords field focused, where the profile
