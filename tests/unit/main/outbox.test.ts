@@ -374,6 +374,33 @@ describe('the outbox: missed, offline, reconnect', () => {
     expect(r.net('bluesky').posts).toHaveLength(0);
   });
 
+  it('the computer’s clock jumps (set by hand, a time-zone server): the post still goes at its wall-clock time, within the heartbeat', async () => {
+    const r = rig();
+    await r.outbox.submit({
+      id: 'job-jump0001',
+      content: text('After the jump'),
+      profileIds: ['mastodon:brand'],
+      when: { kind: 'at', local: '2027-03-01T12:00', zone: PARIS },
+    });
+    // The clock is put forward by two hours and a half without any timer running (no sleep event).
+    r.clock.time = Date.UTC(2027, 2, 1, 11, 0, 30);
+    await r.clock.advance(60_000); // the next heartbeat looks at the timetable again
+    expect(r.net('mastodon').count('After the jump')).toBe(1);
+    // Backwards: a post due at 13:00 is not sent early when the clock jumps back an hour.
+    await r.outbox.submit({
+      id: 'job-jump0002',
+      content: text('Not early'),
+      profileIds: ['mastodon:brand'],
+      when: { kind: 'at', local: '2027-03-01T13:00', zone: PARIS },
+    });
+    r.clock.time -= 60 * 60_000;
+    await r.clock.advance(60 * 60_000);
+    expect(r.net('mastodon').count('Not early')).toBe(0);
+    await r.clock.advance(60 * 60_000);
+    expect(r.net('mastodon').count('Not early')).toBe(1);
+    expect(r.net('mastodon').posts.at(-1)!.at).toBeGreaterThanOrEqual(Date.UTC(2027, 2, 1, 12, 0));
+  });
+
   it('offline at its time: it waits, and goes when the network returns', async () => {
     const r = rig();
     r.outbox.setOnline(false);
