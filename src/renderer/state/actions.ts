@@ -81,23 +81,6 @@ export function makeActions(api: Api, db: ColonnadeDb) {
     /** Notices not yet dismissed (a data file reset at start…), and dismissing one. */
     dismissNotice: async (id: string) => useAppStore.setState({ notices: await api('notices.dismiss', { id }) }),
     /**
-     * Publish `text` now as `profileId`; `context` makes it a reply to (`replyTo`) or a quote of
-     * (`quoteOf`) a post of the same network (global post ids). Answers the post as published.
-     */
-    publish: (
-      profileId: string,
-      text: string,
-      idempotencyKey: string,
-      context: { replyTo?: string | undefined; quoteOf?: string | undefined } = {},
-    ) =>
-      api('post.publish', {
-        profileId,
-        text,
-        idempotencyKey,
-        ...(context.replyTo ? { replyTo: context.replyTo } : {}),
-        ...(context.quoteOf ? { quoteOf: context.quoteOf } : {}),
-      }),
-    /**
      * Hand a post (or thread) for several profiles to main's outbox: now, at a time in a zone, or
      * in each profile's queue. `request.id` is chosen once per post written: sending it again
      * makes no second job. Answers the job as main made it.
