@@ -829,7 +829,9 @@ export function ColumnView(props: {
               )}
             </p>
           ) : (
-            account && (
+            // Drafts are this computer's, whichever profile the column was made with.
+            account &&
+            column.kind !== 'drafts' && (
               <p className="column-profile">
                 <span>
                   <span dir="ltr">@{account.profile.handle}</span> · {NETWORK_NAMES[account.network]}

@@ -79,7 +79,10 @@ export function ComposeDialog(props: {
   // A reply or a quote goes out on the post's network only.
   const accounts = useMemo(() => (context ? all.filter((a) => a.network === context.network) : all), [all, context]);
   const [state, setState] = useState<ComposeState>(() => {
-    const first = accounts.find((a) => a.profile.id === props.profileId) ?? accounts[0];
+    // The column's acting profile; else a real profile before the practice one (a post to the
+    // Sandbox by mistake helps nobody).
+    const first =
+      accounts.find((a) => a.profile.id === props.profileId) ?? accounts.find((a) => !a.practice) ?? accounts[0];
     const text = props.initialText ?? (props.replyTo ? replyStart(props.replyTo, first?.profile.handle) : '');
     return {
       targets: props.initial?.targets ?? (first ? [first.id] : []),

@@ -79,6 +79,10 @@ export function ComposerWhen(props: {
   };
   const past = at !== null && at < props.now;
   const networks = new Set(props.targets.map((a) => a.network));
+  // A Mastodon instance holds a post only 5 minutes ahead or more (with a minute's margin for the
+  // request): sooner, or in the queue (its time not known yet), Colonnade sends it itself.
+  const onServer = at !== null && at - props.now >= 6 * 60_000;
+  const colonnadeSends = [...networks].filter((n) => n !== 'mastodon' || (when.kind === 'at' && !onServer));
   const others = [
     ...new Set(props.targets.map((a) => props.audienceZones[a.id]).filter((z): z is string => !!z && z !== zone)),
   ];
@@ -148,13 +152,11 @@ export function ComposerWhen(props: {
       )}
       {when.kind !== 'now' && (
         <ul className="compose-when-notes">
-          {networks.has('mastodon') && <li>{t('composer.mastodonOnServer')}</li>}
-          {(networks.has('x') || networks.has('bluesky') || networks.has('sandbox')) && (
+          {networks.has('mastodon') && (when.kind === 'queue' || onServer) && <li>{t('composer.mastodonOnServer')}</li>}
+          {colonnadeSends.length > 0 && (
             <li>
               {t('composer.mustRun', {
-                networks: new Intl.ListFormat(props.language).format(
-                  [...networks].filter((n) => n !== 'mastodon').map((n) => NETWORK_NAMES[n]),
-                ),
+                networks: new Intl.ListFormat(props.language).format(colonnadeSends.map((n) => NETWORK_NAMES[n])),
               })}
             </li>
           )}

@@ -22,6 +22,7 @@ import {
 } from '../drafts/draft-files';
 import { openComposer, useAppStore } from '../state/store';
 import { systemZone } from './ComposerWhen';
+import './drafts.css';
 
 /** Saves `text` as a file the CM picks where to keep (the browser's or Electron's download). */
 function download(name: string, type: string, text: string) {

@@ -70,11 +70,15 @@ export function profileLabel(w: OutboxWords, target: Target): string {
   return w.t('outbox.profileOn', { handle, network: NETWORK_NAMES[target.network] });
 }
 
-/** The text a job shows: its first part for the first target's network (its variant), trimmed ('' for none). */
+/**
+ * The text a job shows, trimmed ('' for none): its first part as its network posts it when all its
+ * targets are on one network (a variant), else the shared text.
+ */
 export function jobText(job: PublishJob | null): string {
   if (!job) return '';
-  const network = job.targets[0]?.network;
-  const parts = network ? partsFor(job.content, network) : job.content.parts;
+  const networks = new Set(job.targets.map((t) => t.network));
+  const [network] = networks;
+  const parts = networks.size === 1 && network ? partsFor(job.content, network) : job.content.parts;
   return (parts[0]?.text ?? '').trim();
 }
 
@@ -115,7 +119,8 @@ export function targetWords(w: OutboxWords, job: PublishJob, target: Target): Ta
       const status = target.due ? t('outbox.state.scheduled', { time: dueWords(w, target) }) : t('outbox.state.asap');
       // A send that failed for now (the network's trouble): main tries again by itself.
       if (target.error && target.attempts > 0) return { status, note: t('outbox.state.retrying'), tone: 'warn' };
-      if (target.network === 'mastodon' && !target.error) return { status, tone: 'plain' };
+      // Still with Colonnade (a Mastodon post less than 5 minutes ahead, or one its instance did not
+      // take): Colonnade must be running then, on every network.
       const must = target.due ? t('outbox.state.mustRun') : undefined;
       // The instance refused to hold it (its limits): Colonnade sends it itself.
       const note = target.error ? `${why()} ${must ?? ''}`.trim() : must;

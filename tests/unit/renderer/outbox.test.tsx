@@ -155,7 +155,7 @@ describe('each target’s outcome, in words', () => {
       [...section.querySelectorAll('li.outbox-job .outbox-text')].map((p) => textOf(p));
     expect(texts(sectionOf(dialog, /^Needs attention/))).toHaveLength(5);
     expect(texts(sectionOf(dialog, /^Scheduled/))).toEqual(['Launch day', 'Launch on Mastodon']);
-    expect(texts(sectionOf(dialog, /^Sent/))).toEqual(['Sent one', 'Cancelled one']);
+    expect(texts(sectionOf(dialog, /^History/))).toEqual(['Sent one', 'Cancelled one']);
   });
 
   it('the top bar’s Outbox button counts failed, held and to-reconnect targets', async () => {
