@@ -846,16 +846,19 @@ export function ColumnView(props: {
           )}
         </div>
         <div className="column-tools">
-          <MenuButton
-            label={t('reading.menu.label', { title })}
-            icon={<EllipsisVertical size={16} aria-hidden="true" />}
-            entries={[
-              { label: t('reading.menu.options'), onSelect: () => setOptionsOpen(true) },
-              { label: t('alertRule.menu'), onSelect: () => setAlertsOpen(true) },
-              { label: t('reading.menu.markRead'), onSelect: () => void markAllRead() },
-              { label: t('reading.menu.clear'), onSelect: () => void clear() },
-            ]}
-          />
+          {/* Filters, alerts, read markers and clearing are about posts; drafts have their own tools. */}
+          {column.kind !== 'drafts' && (
+            <MenuButton
+              label={t('reading.menu.label', { title })}
+              icon={<EllipsisVertical size={16} aria-hidden="true" />}
+              entries={[
+                { label: t('reading.menu.options'), onSelect: () => setOptionsOpen(true) },
+                { label: t('alertRule.menu'), onSelect: () => setAlertsOpen(true) },
+                { label: t('reading.menu.markRead'), onSelect: () => void markAllRead() },
+                { label: t('reading.menu.clear'), onSelect: () => void clear() },
+              ]}
+            />
+          )}
           <button
             type="button"
             className="icon"
