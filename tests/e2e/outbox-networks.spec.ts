@@ -376,7 +376,7 @@ test('a draft typed with the core unreachable is saved, and is in the Drafts col
   await expect(item).toContainText(`@${ada.handle} (Bluesky), @${mastodonHandle} (Mastodon)`);
   await shot(page, 'drafts-column');
 
-  await item.getByRole('button', { name: 'Open' }).click();
+  await item.getByRole('button', { name: /^Open draft: / }).click();
   const reopened = page.getByRole('dialog', { name: 'New post' });
   await expect(reopened.getByRole('textbox', { name: 'Text', exact: true })).toHaveValue(text);
   const postAs = reopened.getByRole('group', { name: 'Post as' });

@@ -305,7 +305,7 @@ export function ComposeDialog(props: {
         })}
         <div className="compose-thread-actions">
           <button type="button" onClick={() => setParts(network, [...parts, emptyPart()])}>
-            {t('composer.addPart')}
+            {network ? t('composer.addPartFor', { network: NETWORK_NAMES[network] }) : t('composer.addPart')}
           </button>
           {overAny && (
             <button
@@ -320,7 +320,7 @@ export function ComposeDialog(props: {
                 setParts(network, split);
               }}
             >
-              {t('composer.split')}
+              {network ? t('composer.splitFor', { network: NETWORK_NAMES[network] }) : t('composer.split')}
             </button>
           )}
         </div>

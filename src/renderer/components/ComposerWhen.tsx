@@ -6,16 +6,42 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NETWORK_NAMES, type Account } from '../../shared/model';
 import type { When } from '../../shared/outbox';
-import { isKnownZone, zonedToInstant } from '../../shared/schedule/zoned-time';
+import { instantToZoned, isKnownZone, zonedToInstant } from '../../shared/schedule/zoned-time';
 
 /** The computer's zone (the CM's). */
 export const systemZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** Every zone the runtime knows, the CM's first. */
+/**
+ * ICU still lists some zones under names IANA has replaced (tzdata's `backward` file): a CM
+ * looks for Kolkata or Kyiv, not Calcutta or Kiev. Both names work everywhere.
+ */
+const CURRENT_NAMES: Readonly<Record<string, string>> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Pacific/Truk': 'Pacific/Chuuk',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Louisville': 'America/Kentucky/Louisville',
+};
+
+/** A zone under its current IANA name, where the runtime knows it so. */
+export function currentZoneName(zone: string): string {
+  const name = CURRENT_NAMES[zone];
+  return name && isKnownZone(name) ? name : zone;
+}
+
+/** Every zone the runtime knows, under current names, the CM's first. */
 function zones(): string[] {
   const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  const mine = systemZone();
-  return [mine, ...all.filter((z) => z !== mine)];
+  const mine = currentZoneName(systemZone());
+  return [mine, ...new Set(all.map(currentZoneName).filter((z) => z !== mine))];
 }
 
 /** "09:00 Paris" style wording of an instant in a zone, in the UI language. */
@@ -78,6 +104,20 @@ export function ComposerWhen(props: {
     });
   };
   const past = at !== null && at < props.now;
+  // A time the clocks skip (spring forward): said, with the time it will go at (RFC 5545's rule).
+  const gapNote = (() => {
+    if (when.kind !== 'at' || at === null) return null;
+    try {
+      if (zonedToInstant(when.local, when.zone).shifted !== 'gap') return null;
+    } catch {
+      return null;
+    }
+    return t('composer.gap', {
+      time: time ?? '',
+      zone: when.zone.replace(/_/g, ' '),
+      actual: instantToZoned(at, when.zone).local.slice(11),
+    });
+  })();
   const networks = new Set(props.targets.map((a) => a.network));
   // A Mastodon instance holds a post only 5 minutes ahead or more (with a minute's margin for the
   // request): sooner, or in the queue (its time not known yet), Colonnade sends it itself.
@@ -143,6 +183,7 @@ export function ComposerWhen(props: {
               ))}
             </ul>
           )}
+          {gapNote && <p className="compose-when-gap">{gapNote}</p>}
           {past && (
             <p className="form-error" role="alert">
               {t('reasons.schedule-in-past')}

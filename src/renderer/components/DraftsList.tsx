@@ -12,6 +12,7 @@ import type { ColonnadeDb } from '../db/database';
 import type { Draft } from '../drafts/draft';
 import { DraftStore } from '../drafts/draft-store';
 import {
+  dateOrderOf,
   decodeCsvBytes,
   importDrafts,
   readDraftsCsv,
@@ -57,7 +58,12 @@ export function DraftsList(props: { db: ColonnadeDb; language: string }) {
     const json = f.name.toLowerCase().endsWith('.json');
     const read = json
       ? readDraftsJson(new TextDecoder().decode(bytes))
-      : readDraftsCsv(decodeCsvBytes(bytes), { profiles, defaultZone: systemZone() });
+      : readDraftsCsv(decodeCsvBytes(bytes), {
+          profiles,
+          defaultZone: systemZone(),
+          // A spreadsheet writes dates as the computer's region does (01/12/2026 is 1 December in France).
+          dateOrder: dateOrderOf(navigator.language || props.language),
+        });
     const made = await importDrafts(store, read);
     setTold({ text: t('drafts.imported', { count: made.length }), problems: read.problems });
   };
@@ -187,6 +193,9 @@ function DraftItem(props: {
         ? t('composer.addToQueue')
         : '';
   const titleId = useId();
+  // Each button says which draft it is for (a list of "Open" buttons says nothing to a screen reader).
+  const first = text || t('drafts.untitled');
+  const short = [...first].length > 40 ? `${[...first].slice(0, 40).join('')}…` : first;
   return (
     <li>
       <article className="draft" aria-labelledby={titleId}>
@@ -205,15 +214,15 @@ function DraftItem(props: {
         </p>
         <div className="draft-actions">
           {props.trash ? (
-            <button type="button" onClick={props.onRestore}>
+            <button type="button" onClick={props.onRestore} aria-label={t('drafts.restoreNamed', { text: short })}>
               {t('drafts.restore')}
             </button>
           ) : (
             <>
-              <button type="button" onClick={props.onOpen}>
+              <button type="button" onClick={props.onOpen} aria-label={t('drafts.openNamed', { text: short })}>
                 {t('drafts.open')}
               </button>
-              <button type="button" onClick={props.onDelete}>
+              <button type="button" onClick={props.onDelete} aria-label={t('drafts.deleteNamed', { text: short })}>
                 {t('drafts.delete')}
               </button>
             </>

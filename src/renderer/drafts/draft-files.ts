@@ -56,6 +56,22 @@ export interface CsvImportOptions {
   profiles: readonly ConnectedProfile[];
   /** The zone of a row with a date and no `zone` (the CM's own, IANA). */
   defaultZone: string;
+  /**
+   * How a date with slashes reads where the spreadsheet was made ("01/12/2026": 1 December in
+   * France, 12 January in the US): day first (`dmy`) or month first (`mdy`); the CM's locale says
+   * (`dateOrderOf`). Without it only YYYY-MM-DD is taken.
+   */
+  dateOrder?: 'dmy' | 'mdy' | undefined;
+}
+
+/** Whether `locale` writes the day or the month first in a numeric date (Intl.DateTimeFormat's parts). */
+export function dateOrderOf(locale: string): 'dmy' | 'mdy' {
+  const parts = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric', year: 'numeric' }).formatToParts(
+    Date.UTC(2026, 11, 31),
+  );
+  const day = parts.findIndex((p) => p.type === 'day');
+  const month = parts.findIndex((p) => p.type === 'month');
+  return month >= 0 && month < day ? 'mdy' : 'dmy';
 }
 
 export interface CsvExportOptions {
@@ -309,7 +325,7 @@ function readRow(row: CsvRow, column: Map<string, number>, width: number, option
   if (queued && (date !== '' || time !== '')) problem('import-queue-with-date', { date: `${date} ${time}`.trim() });
   if (queued) out.when = { kind: 'queue' };
   else if (date !== '' || time !== '') {
-    const day = dateOf(date);
+    const day = dateOf(date, options.dateOrder);
     const hour = timeOf(time);
     if (date === '') problem('import-date-missing', { time });
     else if (!day) problem('import-bad-date', { date });
@@ -323,13 +339,22 @@ function readRow(row: CsvRow, column: Map<string, number>, width: number, option
   return out;
 }
 
-/** "2027-03-29" when it is a real day of the calendar, else undefined. */
-function dateOf(cell: string): string | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(cell);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+/**
+ * "2027-03-29" when it is a real day of the calendar, else undefined: from YYYY-MM-DD, or, with a
+ * `order`, from the spreadsheet's own d/m/yyyy (or m/d/yyyy; `/`, `.` or `-` between).
+ */
+function dateOf(cell: string, order?: 'dmy' | 'mdy'): string | undefined {
+  let y: number, mo: number, d: number;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(cell);
+  const local = order ? /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(cell) : null;
+  if (iso) [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (local) {
+    const [a, b] = [Number(local[1]), Number(local[2])];
+    [y, mo, d] = order === 'mdy' ? [Number(local[3]), a, b] : [Number(local[3]), b, a];
+  } else return undefined;
   const day = new Date(Date.UTC(y, mo - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d ? cell : undefined;
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 /** "09:00" from "9:00", "09:00" or "09:00:00"; undefined when not a time of day. */

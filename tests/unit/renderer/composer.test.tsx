@@ -83,6 +83,22 @@ describe('one post for several profiles', () => {
     expect(parts.map((p) => (p as HTMLTextAreaElement).value).join(' ')).toBe(long);
   });
 
+  it('a time the clocks skip is said, with the time it will go at; zones under their current names', async () => {
+    const { services } = mainAnswering(answer);
+    const dialog = await showDialog(<ComposeDialog onClose={() => {}} language="en" />, services);
+    await click(byRole(dialog, 'radio', 'At a date and time'));
+    await type(dialog.querySelector('input[type="date"]')!, '2027-03-28');
+    await type(dialog.querySelector('input[type="time"]')!, '02:30');
+    await type(byRole(dialog, 'combobox', 'Time zone'), 'Europe/Paris');
+    expect(textOf(dialog.querySelector('.compose-when-gap'))).toBe(
+      '02:30 does not exist in Europe/Paris that day (the clocks go forward): it will go at 03:30.',
+    );
+    const zones = [...(byRole(dialog, 'combobox', 'Time zone') as HTMLSelectElement).options].map((o) => o.value);
+    expect(zones).toContain('Asia/Kolkata');
+    expect(zones).toContain('Europe/Kyiv');
+    expect(zones).not.toContain('Asia/Calcutta');
+  });
+
   it('in French', async () => {
     const { services } = mainAnswering(answer);
     const dialog = await showDialog(<ComposeDialog onClose={() => {}} language="fr" />, services, 'fr');

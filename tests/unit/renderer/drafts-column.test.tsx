@@ -47,17 +47,17 @@ describe('the Drafts column', () => {
     await until(() => allByRole(container, 'listitem').length === 1);
     expect(textOf(allByRole(container, 'listitem')[0])).toMatch(/^Soldes d’été demain/);
     // Open: the composer opens with it, where it was left.
-    await click(byRole(container, 'button', 'Open'));
+    await click(byRole(container, 'button', 'Open draft: Soldes d’été demain'));
     expect(useAppStore.getState().compose).toMatchObject({
       initial: { parts: [{ text: 'Soldes d’été demain', media: [] }], targets: [MASTODON.id] },
     });
     // Delete, then find it in the trash and restore it.
-    await click(byRole(container, 'button', 'Delete'));
+    await click(byRole(container, 'button', 'Delete draft: Soldes d’été demain'));
     await until(() => allByRole(container, 'listitem').length === 0);
     expect(textOf(container.querySelector('.column-note'))).toBe('No draft matches.');
     await act(async () => byRole(container, 'button', 'Trash').click());
     await until(() => allByRole(container, 'listitem').length === 1);
-    await click(byRole(container, 'button', 'Restore'));
+    await click(byRole(container, 'button', 'Restore draft: Soldes d’été demain'));
     await click(byRole(container, 'button', 'Trash'));
     await until(() => allByRole(container, 'listitem').length === 1);
     expect(textOf(allByRole(container, 'listitem')[0])).toMatch(/^Soldes d’été demain/);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../../../src/renderer/drafts/draft';
 import {
   canonicalZone,
+  dateOrderOf,
   decodeCsvBytes,
   importDrafts,
   readDraftsCsv,
@@ -27,6 +28,24 @@ const one = (text: string): PostContent => ({ parts: [{ text, media: [] }] });
 const texts = (c: PostContent) => c.parts.map((p) => p.text);
 
 describe('reading drafts from CSV', () => {
+  it('takes the dates a spreadsheet writes where it was made: 01/12/2026 is 1 December in France, 12 January in the US', () => {
+    expect(dateOrderOf('fr-FR')).toBe('dmy');
+    expect(dateOrderOf('en-GB')).toBe('dmy');
+    expect(dateOrderOf('en-US')).toBe('mdy');
+    const csv =
+      'text;profiles;date;time\nSoldes;@brand;01/12/2026;09:00\nFin;@brand;31.12.2026;18:00\nFaux;@brand;31/02/2026;09:00\n';
+    const fr = readDraftsCsv(csv, { ...options, dateOrder: 'dmy' });
+    expect(fr.drafts.map((d) => d.when)).toEqual([
+      { kind: 'at', local: '2026-12-01T09:00', zone: 'Europe/Paris' },
+      { kind: 'at', local: '2026-12-31T18:00', zone: 'Europe/Paris' },
+    ]);
+    expect(fr.problems).toEqual([expect.objectContaining({ line: 4, reason: 'import-bad-date' })]);
+    const us = readDraftsCsv(csv, { ...options, dateOrder: 'mdy' });
+    expect(us.drafts[0]!.when).toEqual({ kind: 'at', local: '2026-01-12T09:00', zone: 'Europe/Paris' });
+    // Without knowing where it was made, only YYYY-MM-DD is taken.
+    expect(readDraftsCsv(csv, options).problems.filter((p) => p.reason === 'import-bad-date')).toHaveLength(3);
+  });
+
   it('reads a French spreadsheet (; BOM CRLF, a quoted line break) and reports a bad date on line 4 and an unknown profile on line 6', () => {
     const csv = [
       '\ufefftext;profiles;date;time;zone',
