@@ -252,6 +252,8 @@ test('post as the practice profile; the counter follows the network’s rules an
   await page.getByRole('button', { name: 'New post' }).click();
   const compose = page.getByRole('dialog', { name: 'New post' });
   const text = compose.getByRole('textbox', { name: 'Text' });
+  // The text has the focus: what is typed at once goes there, not to a profile's checkbox.
+  await expect(text).toBeFocused();
   await text.fill('👩‍👩‍👧 family day #IFPower');
   await expect(compose.getByText('21 / 500')).toBeVisible(); // one grapheme for the family emoji
   await text.fill('x'.repeat(501));

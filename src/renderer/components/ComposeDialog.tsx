@@ -184,7 +184,8 @@ export function ComposeDialog(props: {
   const textBox = useRef<HTMLTextAreaElement | null>(null);
   useEffect(() => {
     const box = textBox.current;
-    if (!context || !box) return;
+    // A new post too: the text is what she came to write (typing must not land on a checkbox).
+    if (!box) return;
     box.focus();
     box.setSelectionRange(box.value.length, box.value.length);
   }, []);

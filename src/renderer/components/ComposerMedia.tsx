@@ -178,6 +178,8 @@ export function ComposerMedia(props: ComposerMediaProps) {
       let size: { width: number; height: number } | null = null;
       let note: Note = { locationRemoved: false };
       const kind = mediaKind(mimeType);
+      // A PDF, a document…: refused at once, like an image that cannot be read (no alt text asked for it).
+      if (!kind) return fail(t('reasons.media-unknown-kind', { type: mimeType }));
       const fitTarget = kind === 'image' ? imageFitTarget(targets.map((x) => x.rules)) : null;
       if (fitTarget) {
         const outcome = await fit(file, fitTarget, () => update(key, { phase: 'resizing' }));
