@@ -190,6 +190,7 @@ export function ComposeDialog(props: {
     box.setSelectionRange(box.value.length, box.value.length);
   }, []);
 
+  const [previewsOpen, setPreviewsOpen] = useState(false);
   // Hashtag suggestions for the part being typed in.
   const [caret, setCaret] = useState<{ where: string; at: number } | null>(null);
 
@@ -241,7 +242,7 @@ export function ComposeDialog(props: {
                   parts.map((p, j) => (j === i ? { ...p, text } : p)),
                 )
               }
-              onCaret={(at) => setCaret({ where, at })}
+              onCaret={(at) => setCaret((c) => (c?.where === where && c.at === at ? c : { where, at }))}
               network={network ?? networks[0]}
               counters={partCounters(network, i)}
               language={props.language}
@@ -457,20 +458,22 @@ export function ComposeDialog(props: {
         now={now}
       />
       {targets.length > 0 && (state.parts[0]?.text.trim() || networks.some((n) => state.variants[n])) && (
-        <details className="compose-previews">
+        <details className="compose-previews" onToggle={(e) => setPreviewsOpen(e.currentTarget.open)}>
           <summary>{t('composer.previews')}</summary>
-          {networks.map((n) => {
-            const author = targets.find((a) => a.network === n)!;
-            const parts = state.variants[n] ?? state.parts;
-            return (
-              <section key={n} aria-label={t('composer.previewFor', { network: NETWORK_NAMES[n] })}>
-                <h3 className="compose-variant-title">{NETWORK_NAMES[n]}</h3>
-                {parts.map((p, i) => (
-                  <PostPreview key={i} post={previewPost(author, p.text, i)} language={props.language} />
-                ))}
-              </section>
-            );
-          })}
+          {/* Rendered only while open: a closed preview costs nothing per keystroke. */}
+          {previewsOpen &&
+            networks.map((n) => {
+              const author = targets.find((a) => a.network === n)!;
+              const parts = state.variants[n] ?? state.parts;
+              return (
+                <section key={n} aria-label={t('composer.previewFor', { network: NETWORK_NAMES[n] })}>
+                  <h3 className="compose-variant-title">{NETWORK_NAMES[n]}</h3>
+                  {parts.map((p, i) => (
+                    <PostPreview key={i} post={previewPost(author, p.text, i)} language={props.language} />
+                  ))}
+                </section>
+              );
+            })}
         </details>
       )}
       {draft.status.state === 'failed' && (

@@ -2,7 +2,7 @@
 // each target's audience zone, its queue's), or in the next free slot of each profile's queue.
 // What each network can do is said: a Mastodon instance posts by itself at the time (at least 5
 // minutes ahead); X and Bluesky need Colonnade running then.
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NETWORK_NAMES, type Account } from '../../shared/model';
 import type { When } from '../../shared/outbox';
@@ -80,7 +80,9 @@ export function ComposerWhen(props: {
   const name = useId();
   const when = props.value;
   const [date, time] = when.kind === 'at' ? when.local.split('T') : ['', ''];
-  const zone = when.kind === 'at' ? when.zone : systemZone();
+  // The computer's zone, read once per composer (an Intl formatter per keystroke costs).
+  const [mine] = useState(() => currentZoneName(systemZone()));
+  const zone = when.kind === 'at' ? when.zone : mine;
   const at = whenInstant(when);
   const setAt = (d: string, tm: string, z: string) => {
     if (d && tm) props.onChange({ kind: 'at', local: `${d}T${tm}`, zone: z });
@@ -100,7 +102,7 @@ export function ComposerWhen(props: {
     props.onChange({
       kind: 'at',
       local: `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:00`,
-      zone: systemZone(),
+      zone: mine,
     });
   };
   const past = at !== null && at < props.now;
@@ -173,9 +175,7 @@ export function ComposerWhen(props: {
           </label>
           {at !== null && (
             <ul className="compose-when-zones" aria-live="polite">
-              {zone !== systemZone() && (
-                <li>{t('composer.inYourZone', { time: timeIn(at, systemZone(), props.language) })}</li>
-              )}
+              {zone !== mine && <li>{t('composer.inYourZone', { time: timeIn(at, mine, props.language) })}</li>}
               {others.map((z) => (
                 <li key={z}>
                   {t('composer.inAudienceZone', { zone: z.replace(/_/g, ' '), time: timeIn(at, z, props.language) })}

@@ -4,7 +4,7 @@
 // its line with nothing else lost. Live: a draft saved in the composer shows here at once
 // (dexie-react-hooks' useLiveQuery).
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useId, useMemo, useRef, useState } from 'react';
+import { memo, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NETWORK_NAMES } from '../../shared/model';
 import type { Account } from '../../shared/model';
@@ -39,6 +39,10 @@ export function DraftsList(props: { db: ColonnadeDb; language: string }) {
   const { t } = useTranslation();
   const accounts = useAppStore((s) => s.accounts);
   const store = useMemo(() => new DraftStore(props.db), [props.db]);
+  const dates = useMemo(
+    () => new Intl.DateTimeFormat(props.language, { dateStyle: 'medium', timeStyle: 'short' }),
+    [props.language],
+  );
   const [search, setSearch] = useState('');
   const [trash, setTrash] = useState(false);
   const [told, setTold] = useState<{ text: string; problems: ImportProblem[] } | null>(null);
@@ -153,6 +157,7 @@ export function DraftsList(props: { db: ColonnadeDb; language: string }) {
               draft={d}
               accounts={accounts}
               language={props.language}
+              dates={dates}
               trash={trash}
               onOpen={() => open(d)}
               onDelete={() => void store.delete(d.id)}
@@ -165,10 +170,28 @@ export function DraftsList(props: { db: ColonnadeDb; language: string }) {
   );
 }
 
-function DraftItem(props: {
+/**
+ * One draft of the list. Memoized on what it shows: a save of another draft (every keystroke in the
+ * composer) does not render the others again.
+ */
+const DraftItem = memo(DraftItemView, (a, b) => {
+  const [x, y] = [a.draft, b.draft];
+  return (
+    x.id === y.id &&
+    x.updatedAt === y.updatedAt &&
+    x.deletedAt === y.deletedAt &&
+    a.trash === b.trash &&
+    a.accounts === b.accounts &&
+    a.dates === b.dates
+  );
+});
+
+function DraftItemView(props: {
   draft: Draft;
   accounts: readonly Account[];
   language: string;
+  /** One formatter for the whole list (making one per item per save costs). */
+  dates: Intl.DateTimeFormat;
   trash: boolean;
   onOpen(): void;
   onDelete(): void;
@@ -183,9 +206,7 @@ function DraftItem(props: {
   const targets = draft.targets
     .map((id) => props.accounts.find((a) => a.id === id))
     .map((a, i) => (a ? `@${a.profile.handle} (${NETWORK_NAMES[a.network]})` : draft.targets[i]));
-  const edited = new Intl.DateTimeFormat(props.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    draft.updatedAt,
-  );
+  const edited = props.dates.format(draft.updatedAt);
   const when =
     draft.when.kind === 'at'
       ? t('drafts.at', { time: `${draft.when.local.replace('T', ' ')} (${draft.when.zone})` })

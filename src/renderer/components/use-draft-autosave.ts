@@ -38,7 +38,8 @@ export function useDraftAutosave(db: ColonnadeDb, existingId: string | undefined
         if (!existing) await store.current.create({ id: draftId, ...first });
         return createAutosaver(store.current, draftId, {
           onError: (error) => setStatus({ state: 'failed', error }),
-          onSaved: () => setStatus({ state: 'saved' }),
+          // Once "saved", later saves change nothing on screen: no render of the composer for them.
+          onSaved: () => setStatus((s) => (s.state === 'saved' ? s : { state: 'saved' })),
         });
       } catch (err) {
         setStatus({ state: 'failed', error: saveErrorOf(err) });
