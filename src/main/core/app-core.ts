@@ -235,6 +235,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     catchUp: () => settings.get().catchUp ?? DEFAULT_CATCH_UP,
     schedule: (profileId) => queues.get().schedules[profileId] ?? null,
     changed: (job) => bus.emit('outbox.changed', job),
+    health: (profileId, error) => connected.noteOutcome(profileId, error),
     attention: (job, target) => {
       const language = resolveLanguage(settings.get().language, ports.osLocales());
       const profile = accounts().find((a) => a.id === target.profileId)?.profile.handle ?? target.profileId;

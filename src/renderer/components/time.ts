@@ -6,8 +6,11 @@ import { useEffect, useState } from 'react';
 const locales = { en: enGB, fr } as const;
 const localeOf = (language: string) => (language === 'fr' ? locales.fr : locales.en);
 
-export function formatTime(iso: string, language: string): string {
-  return format(new Date(iso), 'HH:mm', { locale: localeOf(language) });
+export function formatTime(iso: string, language: string, now: number = Date.now()): string {
+  const at = new Date(iso);
+  // Another day than today (an X daily limit resets tomorrow): the day too, else "05:40" reads as past.
+  const sameDay = format(at, 'yyyy-MM-dd') === format(now, 'yyyy-MM-dd');
+  return format(at, sameDay ? 'HH:mm' : 'EEE d MMM, HH:mm', { locale: localeOf(language) });
 }
 
 /** How long ago, in words; null under a minute (the caller says "now"). */

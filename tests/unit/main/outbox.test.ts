@@ -25,6 +25,7 @@ function rig(
   const schedules = new Map<string, PostingSchedule>();
   const changes: PublishJob[] = [];
   const attention: Target[] = [];
+  const healthSaid: Array<{ id: string; code: string }> = [];
   const log = new MemoryLogger();
   const make = () =>
     new Outbox({
@@ -41,6 +42,7 @@ function rig(
       schedule: (id) => schedules.get(id) ?? null,
       changed: (job) => changes.push(structuredClone(job)),
       attention: (_job, t) => attention.push(structuredClone(t)),
+      health: (id, e) => healthSaid.push({ id, code: e.code }),
       random: () => 0.5,
     });
   const outbox = make();
@@ -48,7 +50,21 @@ function rig(
   const net = (network: string) => networks.find((n) => n.network === network)!;
   const target = (o: Outbox, jobId: string, profileId: string) =>
     o.get(jobId)!.targets.find((t) => t.profileId === profileId)!;
-  return { clock, journals, networks, net, outbox, make, health, schedules, changes, attention, log, target };
+  return {
+    clock,
+    journals,
+    networks,
+    net,
+    outbox,
+    make,
+    health,
+    healthSaid,
+    schedules,
+    changes,
+    attention,
+    log,
+    target,
+  };
 }
 
 describe('the outbox: post now and at a time', () => {
@@ -445,6 +461,8 @@ describe('the outbox: missed, offline, reconnect', () => {
       state: 'waiting',
       waitingFor: 'needs-reconnect',
     });
+    // Accounts hears it too: the profile shows "needs reconnecting", not "Connected".
+    expect(r.healthSaid).toEqual([{ id: 'x:brand', code: 'auth-expired' }]);
     await r.clock.advance(20 * 60_000);
     r.outbox.profileReady('x:brand');
     await r.clock.advance(0);

@@ -15,6 +15,13 @@ const tFr = tFor('fr');
 
 const error = (e: Partial<AppError> & Pick<AppError, 'code'>): AppError => ({ message: 'English words', ...e });
 
+/** A moment later today (an hour on, or the last minute of the day). */
+const laterToday = () => {
+  const end = new Date();
+  end.setHours(23, 59, 0, 0);
+  return new Date(Math.min(Date.now() + 3_600_000, end.getTime())).toISOString();
+};
+
 describe('describeError in French: the whole sentence in French, main’s English words only apart', () => {
   const N = '\u202f';
   // English words a French sentence must not hold (main's `message`, the network's `detail`).
@@ -91,7 +98,7 @@ describe('describeError', () => {
   });
 
   it('a reason that only restates the code gives way to the place’s words: the reset time, who retries', () => {
-    const limited = error({ code: 'rate-limited', reason: 'rate-limited', resetAt: '2026-11-29T14:05:00.000Z' });
+    const limited = error({ code: 'rate-limited', reason: 'rate-limited', resetAt: laterToday() });
     expect(describeError(tEn, limited, 'en', 'column', 'mastodon')).toMatch(
       /until \d\d:\d\d\. Colonnade will resume by itself\./,
     );
@@ -169,8 +176,13 @@ describe('describeError', () => {
   });
 
   it('names what a rate limit limits, with or without a reset time', () => {
-    const limited = error({ code: 'rate-limited', resetAt: '2026-11-25T09:30:00.000Z' });
+    const limited = error({ code: 'rate-limited', resetAt: laterToday() });
     expect(describeError(tEn, limited, 'en', 'column')).toMatch(/how often this column can be read, until \d\d:\d\d/);
+    // A reset on another day says the day (an X daily limit resets tomorrow).
+    const tomorrow = error({ code: 'rate-limited', resetAt: new Date(Date.now() + 24 * 3_600_000).toISOString() });
+    expect(describeError(tEn, tomorrow, 'en', 'composer')).toMatch(
+      /until [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d/,
+    );
     expect(describeError(tEn, limited, 'en', 'composer')).toMatch(/limits posting from this profile until/);
     expect(describeError(tEn, limited, 'en', 'accounts')).toMatch(/limits sign-in attempts until/);
     expect(describeError(tFr, error({ code: 'rate-limited' }), 'fr', 'composer')).toBe(

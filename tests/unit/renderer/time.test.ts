@@ -1,6 +1,6 @@
 // Times in a column: compact in a post's header, long in accessible names.
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatShortAge } from '../../../src/renderer/components/time';
+import { formatAge, formatShortAge, formatTime } from '../../../src/renderer/components/time';
 
 const now = Date.parse('2026-03-20T12:00:00.000Z');
 const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -57,5 +57,15 @@ describe('formatShortAge', () => {
       const long = formatAge(new Date(Date.now() - ms).toISOString(), 'en')!;
       expect(short.length, `${short} / ${long}`).toBeLessThan(long.length);
     }
+  });
+});
+
+describe('formatTime', () => {
+  it('gives the time alone today, and the day with it on another day (a limit that resets tomorrow)', () => {
+    const local = (h: number, d = 20) => new Date(2026, 2, d, h, 40).toISOString();
+    const today = new Date(2026, 2, 20, 12, 0).getTime();
+    expect(formatTime(local(15), 'en', today)).toBe('15:40');
+    expect(formatTime(local(5, 21), 'en', today)).toBe('Sat 21 Mar, 05:40');
+    expect(formatTime(local(5, 21), 'fr', today)).toBe('sam. 21 mars, 05:40');
   });
 });

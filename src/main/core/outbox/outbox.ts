@@ -64,6 +64,8 @@ export interface OutboxDeps {
   schedule(profileId: string): PostingSchedule | null;
   /** A job changed (the renderer mirrors jobs through `outbox.changed`). */
   changed(job: PublishJob): void;
+  /** What a send learnt of an account's health (a refused sign-in: Accounts says reconnect). */
+  health?(profileId: string, error: AppError): void;
   /** A target failed or was held for review: a desktop notification says so. */
   attention?(job: PublishJob, target: Target): void;
   /** Random in [0, 1), for retry jitter. */
@@ -669,6 +671,7 @@ export class Outbox {
       case 'offline':
         return this.wait(job, t, 'offline');
       case 'auth-expired':
+        this.deps.health?.(t.profileId, e);
         return this.wait(job, t, 'needs-reconnect');
       case 'rate-limited': {
         await this.wait(job, t, 'rate-limited');
