@@ -9,6 +9,7 @@ import { useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'rea
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
+import { serverHost } from './compose-model';
 import { altLength, checkMedia, mediaKind, type MediaProblem, type MediaRules } from '../../shared/media-rules';
 import { NETWORK_NAMES, type Account } from '../../shared/model';
 import type { MediaRef } from '../../shared/outbox';
@@ -49,7 +50,7 @@ export function mediaTargets(accounts: readonly Account[]): MediaTarget[] {
   const out = new Map<string, MediaTarget>();
   for (const a of accounts) {
     if (!a.mediaRules) continue;
-    const host = a.network === 'mastodon' && a.server ? hostOf(a.server) : '';
+    const host = a.network === 'mastodon' && a.server ? serverHost(a.server) : '';
     const key = `${a.network}:${host}`;
     if (!out.has(key)) {
       out.set(key, {
@@ -60,14 +61,6 @@ export function mediaTargets(accounts: readonly Account[]): MediaTarget[] {
     }
   }
   return [...out.values()];
-}
-
-function hostOf(server: string): string {
-  try {
-    return new URL(server).host;
-  } catch {
-    return server;
-  }
 }
 
 /**

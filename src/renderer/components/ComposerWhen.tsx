@@ -7,9 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { NETWORK_NAMES, type Account } from '../../shared/model';
 import type { When } from '../../shared/outbox';
 import { instantToZoned, isKnownZone, zonedToInstant } from '../../shared/schedule/zoned-time';
-
-/** The computer's zone (the CM's). */
-export const systemZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+import { systemZone } from './outbox-time';
 
 /**
  * ICU still lists some zones under names IANA has replaced (tzdata's `backward` file): a CM

@@ -22,7 +22,7 @@ import {
   type ImportProblem,
 } from '../drafts/draft-files';
 import { openComposer, useAppStore } from '../state/store';
-import { systemZone } from './ComposerWhen';
+import { systemZone } from './outbox-time';
 import './drafts.css';
 
 /** Saves `text` as a file the CM picks where to keep (the browser's or Electron's download). */

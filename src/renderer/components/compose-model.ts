@@ -85,7 +85,7 @@ export function countersOf(state: ComposeState, accounts: readonly Account[]): C
     }
     const parts = partsFor({ parts: state.parts, variants: state.variants }, account.network);
     const measures = parts.map((p) => measureText(textToPublish(p.text), r));
-    const host = account.network === 'mastodon' && account.server ? hostOf(account.server) : null;
+    const host = account.network === 'mastodon' && account.server ? serverHost(account.server) : null;
     out.set(key, {
       key,
       network: account.network,
@@ -99,7 +99,8 @@ export function countersOf(state: ComposeState, accounts: readonly Account[]): C
   return [...out.values()];
 }
 
-function hostOf(server: string): string {
+/** A server's address as its host (with its port): "mastodon.social"; not an address: as given. */
+export function serverHost(server: string): string {
   try {
     return new URL(server).host;
   } catch {
