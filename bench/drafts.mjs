@@ -39,7 +39,8 @@
 // BENCH_DRAFTS_EXISTING=N puts N older drafts in the Drafts column first (default none): the
 // list a CM preparing a week keeps, re-read and re-rendered by the column on every save.
 // BENCH_DRAFTS_PROFILE=1 also records a CPU profile of the renderer while typing and lists the
-// functions that took the most time (`profileTop`, self time in ms). BENCH_DRAFTS_TRACE=FILE writes a
+// functions that took the most time (`profileTop`, self time in ms); BENCH_DRAFTS_CPUPROFILE=FILE also
+// writes that profile there (.cpuprofile: DevTools' Performance panel opens it). BENCH_DRAFTS_TRACE=FILE writes a
 // Chromium performance trace of the typing there (open it in the DevTools Performance panel).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,7 +72,8 @@ export async function run({ log = console.log } = {}) {
     pollMs: envInt('BENCH_POLL_MS', 4),
     existing: process.env.BENCH_DRAFTS_EXISTING ? envInt('BENCH_DRAFTS_EXISTING', 0) : 0,
     seed: envInt('BENCH_SEED', 42),
-    profile: process.env.BENCH_DRAFTS_PROFILE === '1',
+    profile: process.env.BENCH_DRAFTS_PROFILE === '1' || !!process.env.BENCH_DRAFTS_CPUPROFILE,
+    cpuProfile: process.env.BENCH_DRAFTS_CPUPROFILE || undefined,
     trace: process.env.BENCH_DRAFTS_TRACE || undefined,
   };
   const text = textOf(config.chars);
@@ -149,6 +151,10 @@ export async function run({ log = console.log } = {}) {
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       profileTop = topFunctions(profile, 20);
+      if (config.cpuProfile) {
+        fs.writeFileSync(config.cpuProfile, JSON.stringify(profile));
+        log(`CPU profile of the typing written to ${config.cpuProfile}`);
+      }
     }
     log(`typed in ${round1(typingMs / 1000)} s; waiting for the last save…`);
     const value = await box.inputValue();

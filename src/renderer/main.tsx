@@ -3,6 +3,9 @@ import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { resolveLanguage } from '../shared/settings';
+import { archiveOf } from './analytics/archive-store';
+import { setAnalyticsStatuses } from './analytics/status';
+import { startAnalyticsSync } from './analytics/sync';
 import { makeApi } from './api';
 import { connectBridge } from './bridge';
 import { App } from './components/App';
@@ -25,6 +28,7 @@ async function boot() {
   useAppStore.setState({ info });
   const i18n = createI18n(resolveLanguage('system', info.osLocales));
   startSync(bridge, api, db);
+  startAnalyticsSync(bridge, api, archiveOf(db), setAnalyticsStatuses);
   const services = { actions: makeActions(api, db), db };
 
   function LanguageFollower() {

@@ -13,6 +13,7 @@ import type {
   TimelineEntry,
 } from './model';
 import type { MediaRules } from './media-rules';
+import type { MetricValues } from './analytics';
 
 export interface TimelineRequest {
   kind: ColumnKind;
@@ -118,6 +119,24 @@ export interface MediaUpload {
   data: Uint8Array;
   mimeType: string;
   alt: string;
+  /** Pixels, as the composer read them (a video's aspect ratio on Bluesky). */
+  width?: number | undefined;
+  height?: number | undefined;
+  /** A video's (or GIF's) length in seconds and frame rate, as the composer read them. */
+  durationSec?: number | undefined;
+  frameRate?: number | undefined;
+  /** A GIF as a looping MP4 (MediaRef.asVideo), for networks that play GIFs only as videos (Bluesky). */
+  asVideo?: Uint8Array | undefined;
+}
+
+/**
+ * How far a post's media upload is: `sent` of `total` bytes (every medium of the post together),
+ * then `processing` while the network prepares a video before the post can carry it.
+ */
+export interface UploadProgress {
+  sent: number;
+  total: number;
+  processing?: boolean;
 }
 
 export interface PublishRequest {
@@ -139,6 +158,8 @@ export interface PublishRequest {
    * among the profile's own posts since then before sending again.
    */
   uncertainSince?: number | undefined;
+  /** Told as the media upload goes (bytes sent, then processing); never for a post without media. */
+  onProgress?: ((progress: UploadProgress) => void) | undefined;
 }
 
 /** A post the network will publish by itself at a set time (Mastodon scheduled statuses). */
@@ -178,6 +199,22 @@ export interface ServerScheduling {
 }
 
 /** What one `refreshMetrics` learnt about posts shown before. */
+/** One of the account's own posts whose counts the analytics ask for. */
+export interface OwnPostRef {
+  /** `Post.id`: `${network}:${nativeId}`. */
+  id: string;
+  /** When it was posted (ms since the epoch): X serves owner-only metrics for 30 days only. */
+  createdAt: number;
+}
+
+/** What one `ownMetrics` learnt. */
+export interface OwnMetrics {
+  /** Counts by post id; null where a count is not known for that post now. Unanswered ids are left out. */
+  values: Map<string, MetricValues>;
+  /** Ids the network says are gone (deleted, taken down), as `MetricsRefresh.gone`. */
+  gone: string[];
+}
+
 export interface MetricsRefresh {
   /** Current counts by post id; a post the network did not answer about is left out. */
   metrics: Map<string, Metrics>;
@@ -220,6 +257,15 @@ export interface NetworkAdapter {
    * are gone, from the same requests. Ids of other networks or accounts are left out of both.
    */
   refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh>;
+  /**
+   * Counts of the account's own posts for the analytics archive (issue 9), as many as the network
+   * gives its owner, batched as it allows (X 100 ids a request, Bluesky 25, Mastodon 20): X adds
+   * bookmarks and, for posts under 30 days old, the owner-only link and profile clicks
+   * (`non_public_metrics`); Bluesky bookmarks; Mastodon quotes from 4.5. Ids of other networks
+   * or accounts are left out. Absent: the collector uses `refreshMetrics`. Throws the network's
+   * refusal in the taxonomy (rate-limited with its reset, auth-expired…).
+   */
+  ownMetrics?(posts: readonly OwnPostRef[]): Promise<OwnMetrics>;
   /**
    * A post in its conversation (the side panel): what it replies to and its replies, as the
    * network shows them to this account. Throws not-found (reason `post-gone`) for a post that is

@@ -1,7 +1,7 @@
 // Each network's media limits as data, with where every number comes from, and `checkMedia`, which
 // says in reason keys what a post's media break against one network's limits. The composer checks
 // before anything is staged or sent; the adapters refuse the same things before uploading.
-// Sizes are in bytes, dimensions in pixels, durations in seconds.
+// Sizes are in bytes, dimensions in pixels, durations in seconds, frame rates in frames per second.
 import { z } from 'zod';
 
 export const MEDIA_KINDS = ['image', 'gif', 'video'] as const;
@@ -49,10 +49,24 @@ export const MediaRulesSchema = z.object({
    * 4,000, social-app `IMAGE_SIZE_CONFIG_POSTS.maxDimension`): a target when resizing, not a limit.
    */
   resizeLongestSide: z.number().int().positive().optional(),
+  /**
+   * The network plays a GIF only as a looping video (Bluesky): the composer makes an MP4 of each
+   * GIF (`MediaRef.asVideo`), which the adapter sends in place of the GIF; `gif` limits apply to it.
+   */
+  gifAsVideo: z.boolean().optional(),
 });
 export type MediaRules = z.infer<typeof MediaRulesSchema>;
 
 const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/**
+ * One kind's limits: `mimeTypes` at most `maxBytes` each, sendable by Colonnade, one per post and
+ * alone unless `more` says otherwise (the networks' images: up to the post's maximum, side by side).
+ */
+function kindLimits(mimeTypes: string[], maxBytes: number, more: Partial<KindLimits> = {}): KindLimits {
+  return { mimeTypes, maxBytes, maxCount: 1, alone: true, sendable: true, ...more };
+}
 
 /**
  * Bluesky, from its lexicons (@atproto/api 0.21 `lexicons.ts`):
@@ -61,73 +75,59 @@ const MiB = 1024 * 1024;
  *   maxLength in the lexicon; 2,000 is the official app's limit (bluesky-social/social-app
  *   src/lib/constants.ts `MAX_ALT_TEXT = 2000`), counted in graphemes.
  * - app.bsky.embed.video: blob `accept: ['video/mp4']`, `maxSize: 300000000` ("May be up to
- *   300mb"); the official app's video limits are `VIDEO_MAX_SIZE` 300,000,000 bytes ("ISO
- *   megabytes") and `VIDEO_MAX_DURATION_MS` 10 minutes (same constants file). A post's `embed`
- *   is one union member: images, or one video.
- * - GIFs: an image blob may be a GIF, but the AppView serves images as stills; the official app
- *   sends GIFs as videos (`SUPPORTED_MIME_TYPES` includes image/gif, `presentation: 'gif'`).
+ *   300mb"), `alt`, `aspectRatio`, `presentation` (known values `default`, `gif`); the official
+ *   app's video limits are `VIDEO_MAX_SIZE` 300,000,000 bytes ("ISO megabytes") and
+ *   `VIDEO_MAX_DURATION_MS` 10 minutes (same constants file). A post's `embed` is one union
+ *   member: images, or one video.
+ * - GIFs: an image blob may be a GIF, but the AppView serves images as stills. The official app
+ *   sends a GIF file through its video service, which transcodes it to MP4, and embeds the result
+ *   as app.bsky.embed.video with `presentation: 'gif'` (social-app src/lib/api/index.ts,
+ *   `videoDraft.video.mimeType === 'image/gif' ? 'gif' : 'default'`); GIFs picked from its GIF
+ *   search are `app.bsky.embed.external` links to the provider (Tenor, Klipy), which a file on the
+ *   computer is not. Colonnade makes the MP4 itself in the composer (`gifAsVideo`) and sends it as
+ *   that video embed: its limits are the video's.
  * The lexicon accepts any image type; Colonnade sends JPEG, PNG and WebP, which every AppView
- * renders, and converts others (AVIF, BMP…) when the browser can decode them. Its Bluesky adapter
- * sends images only (app.bsky.embed.images): GIFs and videos are not sent yet.
+ * renders, and converts others (AVIF, BMP…) when the browser can decode them.
  */
 export const BLUESKY_MEDIA_RULES: MediaRules = {
   maxMedia: 4,
   maxAltLength: 2_000,
   altCounting: 'graphemes',
-  image: {
-    mimeTypes: ['image/jpeg', 'image/png', 'image/webp'],
-    maxBytes: 2_000_000,
-    maxCount: 4,
-    alone: false,
-    sendable: true,
-  },
-  gif: { mimeTypes: ['image/gif'], maxBytes: 300_000_000, maxCount: 1, alone: true, sendable: false },
-  video: {
-    mimeTypes: ['video/mp4'],
-    maxBytes: 300_000_000,
-    maxDurationSec: 600,
-    maxCount: 1,
-    alone: true,
-    sendable: false,
-  },
+  image: kindLimits(['image/jpeg', 'image/png', 'image/webp'], 2_000_000, { maxCount: 4, alone: false }),
+  gif: kindLimits(['image/gif'], 300_000_000, { maxDurationSec: 600 }),
+  video: kindLimits(['video/mp4'], 300_000_000, { maxDurationSec: 600 }),
   resizeLongestSide: 4_000,
+  gifAsVideo: true,
 };
 
 /**
- * X, from its documentation (docs.x.com, X API v2 › Media › Best practices) and the OpenAPI
- * description (tests/fixtures/specs/x-api-v2.openapi.json):
+ * X, from its documentation (xdevplatform/docs x-api/media/quickstart/best-practices.mdx, "Size
+ * and duration limits", default accounts) and the OpenAPI description
+ * (tests/fixtures/specs/x-api-v2.openapi.json):
  * - "You may attach up to 4 photos, 1 animated GIF or 1 video in a Post"; `CreatePostsMedia.media_ids`
  *   maxItems 4.
- * - Images: JPG, PNG, GIF, WEBP, at most 5 MB (the upload answers "File size exceeds 5242880
- *   bytes"); animated GIFs at most 15 MB ("File size exceeds 15728640 bytes").
- * - Post videos (`tweet_video`): 0.5 seconds to 20 minutes and 8 GB (default accounts),
- *   at most 60 FPS; the introduction page still says 512 MB (`amplify_video`).
+ * - Images (`tweet_image`): JPG, PNG, GIF, WEBP, at most 5 MB (the upload answers "File size
+ *   exceeds 5242880 bytes"); animated GIFs (`tweet_gif`) at most 15 MB ("File size exceeds 15728640
+ *   bytes").
+ * - Post videos (`tweet_video`): "0.5 seconds–20 minutes", "8 GB" (X's GB are GiB: the spec's
+ *   `InitializeMediaUploadRequest.total_bytes` maximum is 17,179,869,184, the 16 GB of Premium),
+ *   "Frame rate: must be 60 FPS or less", always the chunked upload. The 512 MB and 140 seconds
+ *   older pages give are now the limits of DM videos (`dm_video`). Colonnade stages at most
+ *   MEDIA_STAGE_MAX_BYTES (media-staging.ts), which the composer says before anything is staged.
  * - Alt text: `CreateMediaMetadataMetadataAltText.text` maxLength 1000.
- * Colonnade's X adapter uploads images and GIFs (twitter-api-v2 `uploadMedia`, which waits for
- * `processing_info`); it does not send videos yet.
+ * Colonnade's X adapter uploads every kind in chunks and waits for `processing_info`.
  */
 export const X_MEDIA_RULES: MediaRules = {
   maxMedia: 4,
   maxAltLength: 1_000,
   altCounting: 'codepoints',
-  image: {
-    mimeTypes: ['image/jpeg', 'image/png', 'image/webp'],
-    maxBytes: 5 * MiB,
-    maxCount: 4,
-    alone: false,
-    sendable: true,
-  },
-  gif: { mimeTypes: ['image/gif'], maxBytes: 15 * MiB, maxCount: 1, alone: true, sendable: true },
-  video: {
-    mimeTypes: ['video/mp4', 'video/quicktime'],
-    maxBytes: 512 * MiB,
+  image: kindLimits(['image/jpeg', 'image/png', 'image/webp'], 5 * MiB, { maxCount: 4, alone: false }),
+  gif: kindLimits(['image/gif'], 15 * MiB),
+  video: kindLimits(['video/mp4', 'video/quicktime'], 8 * GiB, {
     maxFrameRate: 60,
     minDurationSec: 0.5,
     maxDurationSec: 20 * 60,
-    maxCount: 1,
-    alone: true,
-    sendable: false,
-  },
+  }),
 };
 
 /**
@@ -136,7 +136,7 @@ export const X_MEDIA_RULES: MediaRules = {
  * IMAGE_LIMIT 16.megabytes, VIDEO_LIMIT 99.megabytes, Attachmentable::MAX_MATRIX_LIMIT 33,177,600
  * (7680×4320), MAX_VIDEO_MATRIX_LIMIT 8,294,400 (3840×2160), MAX_VIDEO_FRAME_RATE 120,
  * MAX_DESCRIPTION_LENGTH 1,500, Status::MEDIA_ATTACHMENTS_LIMIT 4; IMAGE_MIME_TYPES and
- * VIDEO_MIME_TYPES.
+ * VIDEO_MIME_TYPES. Mastodon sets no duration limit.
  */
 export const MASTODON_DEFAULT_MEDIA = {
   supportedMimeTypes: [
@@ -151,7 +151,7 @@ export const MASTODON_DEFAULT_MEDIA = {
     'video/mp4',
     'video/quicktime',
     'video/ogg',
-  ],
+  ] as readonly string[],
   imageSizeLimit: 16 * MiB,
   imageMatrixLimit: 33_177_600,
   videoSizeLimit: 99 * MiB,
@@ -159,7 +159,7 @@ export const MASTODON_DEFAULT_MEDIA = {
   videoMatrixLimit: 8_294_400,
   descriptionLimit: 1_500,
   maxMediaAttachments: 4,
-} as const;
+};
 
 /**
  * Attachmentable::GIF_MATRIX_LIMIT: a GIF over 921,600 pixels (1280×720) is refused ("GIF files
@@ -167,17 +167,14 @@ export const MASTODON_DEFAULT_MEDIA = {
  */
 export const MASTODON_GIF_MATRIX_LIMIT = 921_600;
 
-/** What a Mastodon instance publishes in /api/v2/instance `configuration` (any field may be missing). */
-export interface MastodonMediaConfiguration {
-  supportedMimeTypes?: readonly string[] | null | undefined;
-  imageSizeLimit?: number | null | undefined;
-  imageMatrixLimit?: number | null | undefined;
-  videoSizeLimit?: number | null | undefined;
-  videoFrameRateLimit?: number | null | undefined;
-  videoMatrixLimit?: number | null | undefined;
-  descriptionLimit?: number | null | undefined;
-  maxMediaAttachments?: number | null | undefined;
-}
+/**
+ * What a Mastodon instance publishes in /api/v2/instance `configuration` (REST::InstanceSerializer
+ * `media_attachments` and `statuses.max_media_attachments`): any field of MASTODON_DEFAULT_MEDIA,
+ * each possibly missing or null.
+ */
+export type MastodonMediaConfiguration = {
+  [K in keyof typeof MASTODON_DEFAULT_MEDIA]?: (typeof MASTODON_DEFAULT_MEDIA)[K] | null | undefined;
+};
 
 /**
  * A Mastodon instance's rules from `configuration.media_attachments` and
@@ -185,7 +182,8 @@ export interface MastodonMediaConfiguration {
  * for what it leaves out. Rules of the server (post_status_service.rb `validate_media!`): a video
  * (or audio) goes alone ("images_and_video"); a GIF is checked as an image (16 MB by default, at
  * most GIF_MATRIX_LIMIT pixels) and becomes a looping video (`gifv`) that may sit beside images.
- * Colonnade's Mastodon adapter sends images and GIFs (POST /api/v2/media); not videos yet.
+ * Colonnade's Mastodon adapter sends all three (POST /api/v2/media, waiting for a video's
+ * processing before the status).
  */
 export function mastodonMediaRules(c: MastodonMediaConfiguration = {}): MediaRules {
   const d = MASTODON_DEFAULT_MEDIA;
@@ -194,48 +192,19 @@ export function mastodonMediaRules(c: MastodonMediaConfiguration = {}): MediaRul
   const imageTypes = types.filter((t) => t.startsWith('image/') && t !== 'image/gif');
   const videoTypes = types.filter((t) => t.startsWith('video/'));
   const imageBytes = c.imageSizeLimit ?? d.imageSizeLimit;
-  return {
-    maxMedia,
-    maxAltLength: c.descriptionLimit ?? d.descriptionLimit,
-    altCounting: 'codepoints',
-    ...(imageTypes.length && maxMedia > 0
-      ? {
-          image: {
-            mimeTypes: imageTypes,
-            maxBytes: imageBytes,
-            maxPixels: c.imageMatrixLimit ?? d.imageMatrixLimit,
-            maxCount: maxMedia,
-            alone: false,
-            sendable: true,
-          },
-        }
-      : {}),
-    ...(types.includes('image/gif') && maxMedia > 0
-      ? {
-          gif: {
-            mimeTypes: ['image/gif'],
-            maxBytes: imageBytes,
-            maxPixels: MASTODON_GIF_MATRIX_LIMIT,
-            maxCount: maxMedia,
-            alone: false,
-            sendable: true,
-          },
-        }
-      : {}),
-    ...(videoTypes.length && maxMedia > 0
-      ? {
-          video: {
-            mimeTypes: videoTypes,
-            maxBytes: c.videoSizeLimit ?? d.videoSizeLimit,
-            maxPixels: c.videoMatrixLimit ?? d.videoMatrixLimit,
-            maxFrameRate: c.videoFrameRateLimit ?? d.videoFrameRateLimit,
-            maxCount: 1,
-            alone: true,
-            sendable: false,
-          },
-        }
-      : {}),
-  };
+  const side = { maxCount: maxMedia, alone: false };
+  const kinds: Pick<MediaRules, MediaKind> = {};
+  if (maxMedia > 0 && imageTypes.length)
+    kinds.image = kindLimits(imageTypes, imageBytes, { ...side, maxPixels: c.imageMatrixLimit ?? d.imageMatrixLimit });
+  if (maxMedia > 0 && types.includes('image/gif'))
+    kinds.gif = kindLimits(['image/gif'], imageBytes, { ...side, maxPixels: MASTODON_GIF_MATRIX_LIMIT });
+  if (maxMedia > 0 && videoTypes.length) {
+    kinds.video = kindLimits(videoTypes, c.videoSizeLimit ?? d.videoSizeLimit, {
+      maxPixels: c.videoMatrixLimit ?? d.videoMatrixLimit,
+      maxFrameRate: c.videoFrameRateLimit ?? d.videoFrameRateLimit,
+    });
+  }
+  return { maxMedia, maxAltLength: c.descriptionLimit ?? d.descriptionLimit, altCounting: 'codepoints', ...kinds };
 }
 
 /** The Sandbox (practice network): images like Mastodon's defaults; nothing leaves the computer. */
@@ -243,14 +212,8 @@ export const SANDBOX_MEDIA_RULES: MediaRules = {
   maxMedia: 4,
   maxAltLength: 1_000,
   altCounting: 'graphemes',
-  image: {
-    mimeTypes: ['image/jpeg', 'image/png', 'image/webp'],
-    maxBytes: 16 * MiB,
-    maxCount: 4,
-    alone: false,
-    sendable: true,
-  },
-  gif: { mimeTypes: ['image/gif'], maxBytes: 16 * MiB, maxCount: 4, alone: false, sendable: true },
+  image: kindLimits(['image/jpeg', 'image/png', 'image/webp'], 16 * MiB, { maxCount: 4, alone: false }),
+  gif: kindLimits(['image/gif'], 16 * MiB, { maxCount: 4, alone: false }),
 };
 
 /** The kind of a MIME type: GIF apart from other images; null for anything else (audio, PDF…). */
@@ -397,15 +360,30 @@ export function checkMedia(files: readonly MediaFacts[], rules: MediaRules): Med
 
 /**
  * The first refusal of `checkMedia` for media about to be uploaded (adapters call it before
- * anything is sent), with an English sentence for logs and error messages; null when none.
+ * anything is sent), with an English sentence for logs and error messages; null when none. Each
+ * medium's size is `data`'s, or `bytes` where given (the MP4 a GIF is sent as, on Bluesky); its
+ * duration, frame rate and dimensions are checked when the composer measured them.
  */
 export function firstMediaRefusal(
-  media: ReadonlyArray<{ data: Uint8Array; mimeType: string; alt: string }>,
+  media: ReadonlyArray<
+    { data: Uint8Array; mimeType: string; alt: string; bytes?: number | undefined } & Omit<
+      MediaFacts,
+      'mimeType' | 'bytes' | 'alt'
+    >
+  >,
   rules: MediaRules,
   network: string,
 ): { reason: MediaReason; params: Record<string, string>; message: string } | null {
   const problem = checkMedia(
-    media.map((m) => ({ mimeType: m.mimeType, bytes: m.data.byteLength, alt: m.alt })),
+    media.map((m) => ({
+      mimeType: m.mimeType,
+      bytes: m.bytes ?? m.data.byteLength,
+      alt: m.alt,
+      width: m.width,
+      height: m.height,
+      durationSec: m.durationSec,
+      frameRate: m.frameRate,
+    })),
     rules,
   )[0];
   if (!problem) return null;

@@ -11,10 +11,12 @@ export const MEDIA_CHUNK_BYTES = 512 * 1024;
 export const MEDIA_CHUNK_BASE64_MAX = Math.ceil(MEDIA_CHUNK_BYTES / 3) * 4;
 
 /**
- * Largest medium main stages, in bytes (100 MiB): above every image and GIF limit Colonnade sends
- * (X GIFs 15 MiB, Mastodon images 16 MiB by default). Main holds a file in memory until complete.
+ * Largest medium Colonnade stages and sends, in bytes (512 MiB): above Bluesky's video limit
+ * (300,000,000 bytes) and Mastodon's default (99 MiB), X's former Post video limit (its 8 GB of
+ * today is beyond what Colonnade sends: the composer says so before staging). Main writes a file
+ * to disk as its chunks come, and reads it whole when the post goes out.
  */
-export const MEDIA_STAGE_MAX_BYTES = 100 * 1024 * 1024;
+export const MEDIA_STAGE_MAX_BYTES = 512 * 1024 * 1024;
 
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'media-id-invalid');
 

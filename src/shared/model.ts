@@ -397,6 +397,8 @@ export const COLUMN_KINDS = [
   'scheduled',
   'drafts',
   'monitor',
+  /** The CM's own posts with their engagement rates (the analytics archive, this computer's). */
+  'analytics',
 ] as const;
 export const ColumnKindSchema = z.enum(COLUMN_KINDS);
 export type ColumnKind = z.infer<typeof ColumnKindSchema>;

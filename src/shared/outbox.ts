@@ -50,6 +50,15 @@ export const MediaRefSchema = z.object({
   alt: z.string().max(5_000),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
+  /** A video's (or an animated GIF's) length in seconds, as the composer read it. */
+  durationSec: z.number().nonnegative().max(1e6).optional(),
+  /** A video's frame rate (frames per second), as the composer read it. */
+  frameRate: z.number().positive().max(1_000).optional(),
+  /**
+   * A GIF made into a looping MP4 by the composer, staged too (id: its SHA-256, bytes: its size),
+   * for networks that play GIFs only as videos (media-rules.ts `gifAsVideo`: Bluesky).
+   */
+  asVideo: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().positive() }).optional(),
   /** The file's name as she picked it, for the UI. */
   name: z.string().max(300).optional(),
 });
@@ -152,6 +161,17 @@ export const TargetSchema = z.object({
   serverId: z.string().max(200).optional(),
   /** Minutes after its due time it went out (after a sleep, offline, a closed app); absent when on time. */
   lateMinutes: z.number().int().nonnegative().optional(),
+  /**
+   * While `sending`: how far the upload of the part's media is, in bytes (all its media together),
+   * then `processing` while the network prepares a video. Not kept once the send ends.
+   */
+  upload: z
+    .object({
+      sent: z.number().int().nonnegative(),
+      total: z.number().int().positive(),
+      processing: z.boolean().optional(),
+    })
+    .optional(),
   updatedAt: InstantSchema,
 });
 export type Target = z.infer<typeof TargetSchema>;

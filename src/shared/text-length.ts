@@ -37,7 +37,7 @@ export function graphemeLength(text: string): number {
 /**
  * The text a post is published with, from the text as typed: without its outer white space
  * (`String.prototype.trim`: Unicode White_Space, line breaks and U+FEFF). The composer sends
- * this, main's `post.publish` sends this (its request schema trims too), and both measure this:
+ * this, main's outbox checks and sends this (each part, per target network), and both measure this:
  * 300 letters and a trailing line break are 300 on Bluesky, not 301. Mastodon would strip the
  * ends itself before counting (Status#prepare_contents: `text&.strip!`); Bluesky and X count
  * what they receive.
@@ -435,7 +435,7 @@ export function exceededLimit(measure: TextMeasure): LimitMeasure | undefined {
 /**
  * The params of a `too-long` refusal (the UI's `reasons.too-long`): the limit `max`, its `unit`
  * ('characters' or 'bytes') and the text's `length` in that unit, as strings. Every length check
- * (main's `post.publish`, each adapter's own before sending) says it this way.
+ * (main's outbox when a post is submitted, each adapter's own before sending) says it this way.
  */
 export function tooLongParams(limit: LimitMeasure): { max: string; unit: LimitMeasure['unit']; length: string } {
   return { max: String(limit.max), unit: limit.unit, length: String(limit.length) };

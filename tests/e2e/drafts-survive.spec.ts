@@ -22,6 +22,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { addColumn, column } from './support/deck';
 import { CHROMIUM_ARGS, findOrProvideChromium } from './support/chromium';
 import { startHarness, type Harness } from './support/harness';
+import { storedDrafts } from './support/outbox-networks';
 import { expect, test } from './support/fixtures';
 
 /** The promise: a keystroke is durable within this long (ms). */
@@ -149,28 +150,9 @@ async function keystrokesReached(keys: Keystroke[], count: number) {
   await expect.poll(() => keys.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
 }
 
-/** The drafts as stored (not deleted), read through IndexedDB directly beside the app's Dexie. */
-async function storedDrafts(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    if (!(await indexedDB.databases()).some((d) => d.name === 'colonnade')) return [];
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('colonnade');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
-    });
-    try {
-      if (!db.objectStoreNames.contains('drafts')) return [];
-      type Row = { content: { parts: Array<{ text: string }> }; deletedAt?: number };
-      const rows = await new Promise<Row[]>((resolve, reject) => {
-        const req = db.transaction('drafts').objectStore('drafts').getAll();
-        req.onsuccess = () => resolve(req.result as Row[]);
-        req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
-      });
-      return rows.filter((r) => r.deletedAt === undefined).map((r) => r.content.parts.map((p) => p.text).join('\n'));
-    } finally {
-      db.close();
-    }
-  });
+/** The drafts as stored (not deleted): each one's text, its parts joined by line breaks. */
+async function draftTexts(page: Page): Promise<string[]> {
+  return (await storedDrafts(page)).filter((d) => !d.deleted).map((d) => d.texts.join('\n'));
 }
 
 /**
@@ -181,7 +163,7 @@ async function draftInColumn(page: Page, url: string): Promise<string> {
   await page.goto(url);
   const drafts = column(page, 'Drafts');
   await expect(drafts.getByRole('article')).toHaveCount(1);
-  const stored = await storedDrafts(page);
+  const stored = await draftTexts(page);
   expect(stored).toHaveLength(1);
   await expect(drafts.getByRole('article').locator('.draft-text')).toHaveText(stored[0]!.trim());
   return stored[0]!;
@@ -306,7 +288,7 @@ test.describe('drafts survive kills mid-typing', () => {
       await expect(page.getByRole('alert').filter({ hasText: CONNECTION_LOST })).toBeVisible();
       expect(await typing).toBe([...TEXT].length);
       await expect(box).toHaveValue(TEXT);
-      await expect.poll(() => storedDrafts(page)).toEqual([TEXT]);
+      await expect.poll(() => draftTexts(page)).toEqual([TEXT]);
 
       // A new core on the same port and data folder: the same origin, the same IndexedDB.
       host = await startHarness({ dataDir, port });

@@ -3,13 +3,20 @@
 // password, against a real local Bluesky network). Each account gets a column with its posts; a
 // post is liked; a rate-limited column recovers by itself after the reset time.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { startRemoteBlueskyNetwork, type RemoteBlueskyNetwork } from '../support/bluesky-network-client';
 import { startMastodonEmulator, type MastodonEmulator } from '../emulators/mastodon';
 import { ME_ID, startXEmulator, type XEmulator } from '../emulators/x';
 import { startHarness, type Harness } from './support/harness';
+import {
+  checkAndStopServers,
+  closeWhenConnected,
+  connectBluesky,
+  freePort,
+  openAccounts,
+  pressConnect,
+} from './support/networks';
 import { expect, test } from '@playwright/test';
 
 /** Every file the host wrote in its data folder (settings, accounts, logs). */
@@ -19,14 +26,6 @@ function dataFiles(dir: string): string[] {
     .map((f) => path.join(dir, f))
     .filter((f) => fs.statSync(f).isFile())
     .map((f) => fs.readFileSync(f, 'utf8'));
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 let x: XEmulator;
@@ -49,18 +48,7 @@ test.beforeAll(async () => {
   harness = await startHarness();
 });
 
-test.afterAll(async () => {
-  await harness?.stop();
-  await x?.close();
-  await mastodon?.close();
-  await bluesky?.close();
-});
-
-test.afterEach(() => {
-  // Every request and response the emulators saw matched the official descriptions.
-  expect(x.violations).toEqual([]);
-  expect(mastodon.violations).toEqual([]);
-});
+checkAndStopServers(() => ({ x, mastodon, bluesky, harness }));
 
 const column = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
 /** A column's status line in words (its empty live region for new posts is left out). */
@@ -95,19 +83,6 @@ async function rendererState(page: Page): Promise<string> {
   });
 }
 
-async function openAccounts(page: Page) {
-  await page.getByRole('button', { name: 'Accounts' }).click();
-  return page.getByRole('dialog', { name: 'Accounts' });
-}
-
-/** Submit the connect form; the headless host has no keyring, so agree to store anyway. */
-async function connect(page: Page) {
-  const dialog = page.getByRole('dialog', { name: 'Accounts' });
-  await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
-  await expect(dialog.getByRole('alertdialog', { name: 'Store without a keyring?' })).toBeVisible();
-  await dialog.getByRole('button', { name: 'Store anyway' }).click();
-}
-
 /** The app waits for the browser: open the authorization page from its link, as the CM would. */
 async function authorizeInBrowser(page: Page) {
   const dialog = page.getByRole('dialog', { name: 'Accounts' });
@@ -137,7 +112,7 @@ test('connect an X account with OAuth 2.0 in the browser, see its home column, l
   await dialog.getByRole('textbox', { name: 'Client ID' }).fill('colonnade-e2e');
   await dialog.getByRole('spinbutton', { name: /^Callback port/ }).fill(String(xCallbackPort));
   await dialog.getByRole('textbox', { name: /^API base URL/ }).fill(x.url);
-  await connect(page);
+  await pressConnect(dialog);
 
   await authorizeInBrowser(page);
   await expect(dialog.getByRole('status').filter({ hasText: 'Connected @colonnade_hq.' })).toBeVisible();
@@ -183,11 +158,10 @@ test('connect a Mastodon account through its instance; a rate-limited column rec
   await dialog.getByRole('radio', { name: 'Mastodon' }).check();
   await dialog.getByRole('textbox', { name: 'Instance address' }).fill(mastodon.url);
   await dialog.getByRole('spinbutton', { name: /^Callback port/ }).fill(String(await freePort()));
-  await connect(page);
+  await pressConnect(dialog);
   await authorizeInBrowser(page);
   const handle = `colonnade_team@${mastodon.domain}`;
-  await expect(dialog.getByRole('status').filter({ hasText: `Connected @${handle}.` })).toBeVisible();
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await closeWhenConnected(dialog, handle);
 
   // The instance runs out of requests for this account for 6 s, then the column is added.
   mastodon.exhaustRateLimit(6_000);
@@ -229,14 +203,7 @@ test('connect a Bluesky account with an app password, against a real local netwo
   await bluesky.sync();
 
   await page.goto(harness.url);
-  const dialog = await openAccounts(page);
-  await dialog.getByRole('radio', { name: 'Bluesky' }).check();
-  await dialog.getByRole('textbox', { name: /^Service/ }).fill(bluesky.pdsUrl);
-  await dialog.getByRole('textbox', { name: 'Handle or email' }).fill(ada.handle);
-  await dialog.getByLabel('App password').fill(ada.password);
-  await connect(page);
-  await expect(dialog.getByRole('status').filter({ hasText: `Connected @${ada.handle}.` })).toBeVisible();
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await connectBluesky(page, bluesky.pdsUrl, ada);
 
   await addColumn(page, `@${ada.handle} (bluesky)`, /^Home/);
   const home = column(page, 'Home').filter({ hasText: `@${ada.handle}` });

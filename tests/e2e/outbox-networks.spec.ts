@@ -4,9 +4,9 @@
 // to count what arrived.
 // - One post to three profiles on three networks, with its own text for X, scheduled at a whole
 //   minute a little ahead (the composer takes times to the minute: the first whole minute at least
-//   30 s away, so the test waits 30 to 90 s of real time): in the calendar and the Scheduled list
-//   with each profile's state, then on each server exactly once (X with its own text), then "Sent"
-//   with a link per profile.
+//   30 s away): in the calendar and the Scheduled list with each profile's state. The last test,
+//   once that minute has come (the tests between run meanwhile: 30 to 90 s of real time), finds it
+//   on each server exactly once (X with its own text), then "Sent" with a link per profile.
 // - A Mastodon post an hour ahead is handed to the instance's own scheduled statuses, and the
 //   Outbox says so; cancelling it there takes it off the instance.
 // - A profile's posting times set in the Outbox's "Posting queues…": two posts added to the queue
@@ -14,7 +14,6 @@
 // - A draft typed with the core unreachable (the IPC socket cut, the browser offline) is saved in
 //   IndexedDB by itself; after a reload it is in the Drafts column and opens with its text.
 // With SCREENSHOTS_DIR set, the composer, the Outbox and the Drafts column are saved as PNG.
-import net from 'node:net';
 import path from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
@@ -29,8 +28,14 @@ import { OWNER_USERNAME, startMastodonEmulator, type MastodonEmulator } from '..
 import { ME_ID, ME_USERNAME, startXEmulator, type XEmulator } from '../emulators/x';
 import { addColumn } from './support/deck';
 import { startHarness, type Harness } from './support/harness';
-import { connectMastodonWithToken, connectXWithKeys } from './support/networks';
-import { blueskyPostsOf, connectBluesky, nextWholeMinute, storedDrafts, wallClockIn } from './support/outbox-networks';
+import {
+  checkAndStopServers,
+  connectBluesky,
+  connectMastodonWithToken,
+  connectXWithKeys,
+  freePort,
+} from './support/networks';
+import { blueskyPostsOf, nextWholeMinute, storedDrafts, wallClockIn } from './support/outbox-networks';
 import { expect, test } from '@playwright/test';
 
 const ZONE = 'Europe/Paris';
@@ -43,16 +48,11 @@ let bluesky: RemoteBlueskyNetwork;
 let ada: RemoteBlueskyAccount;
 let harness: Harness;
 let mastodonHandle: string;
+/** Set by the scheduling test; checked by the last test, once its minute has come. */
+let scheduledForThree:
+  { due: number; shared: string; forX: string; profiles: { x: string; mastodon: string; bluesky: string } } | undefined;
 /** A mark in every text of this run, to find its posts among the servers' seeded ones. */
 const RUN = `r${Date.now().toString(36)}`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -62,18 +62,7 @@ test.beforeAll(async () => {
   harness = await startHarness({ port: await freePort() });
 });
 
-test.afterAll(async () => {
-  await harness?.stop();
-  await x?.close();
-  await mastodon?.close();
-  await bluesky?.close();
-});
-
-test.afterEach(() => {
-  // Every request and answer the emulators saw matched the official descriptions.
-  expect(x.violations).toEqual([]);
-  expect(mastodon.violations).toEqual([]);
-});
+checkAndStopServers(() => ({ x, mastodon, bluesky, harness }));
 
 async function shot(page: Page, name: string) {
   const dir = process.env.SCREENSHOTS_DIR;
@@ -179,7 +168,10 @@ test('one post to three networks with a version for X, scheduled: calendar, serv
   await expect(targetOf(job, profiles.mastodon)).not.toContainText('schedule: posts even when Colonnade is closed');
   await expect(targetOf(job, profiles.mastodon)).toContainText('Colonnade must be running at that time.');
   // The calendar: one entry at that time, for the three networks.
-  const entry = outbox.getByRole('grid').getByRole('button', { name: new RegExp(escape(RUN)) });
+  const entry = outbox
+    .getByRole('grid')
+    .getByRole('button', { name: new RegExp(escape(RUN)) })
+    .and(outbox.locator('.cal-entry'));
   await expect(entry).toHaveCount(1);
   await expect(entry.locator('.cal-time')).toHaveText(wallClockIn(due, ZONE).time);
   await expect(entry.locator('.cal-who')).toHaveText('X · Mastodon · Bluesky');
@@ -187,29 +179,7 @@ test('one post to three networks with a version for X, scheduled: calendar, serv
   await shot(page, 'outbox-scheduled');
   expect(Date.now()).toBeLessThan(due); // all of the above was seen before its time
 
-  // At its time it goes out: the job moves to "Sent", each profile with its link.
-  const sent = jobIn(outbox, 'History', RUN);
-  await expect(sent).toHaveCount(1, { timeout: 150_000 });
-  for (const p of Object.values(profiles)) await expect(targetOf(sent, p)).toContainText(/^.*Sent on /);
-  await expect(entry.locator('.cal-who')).toHaveText('X (sent) · Mastodon (sent) · Bluesky (sent)');
-
-  // On each server, exactly once; X with its own text.
-  const onX = x.state.timeline((t) => t.authorId === ME_ID && t.text.includes(RUN));
-  expect(onX.map((t) => t.text)).toEqual([forX]);
-  const onMastodon = mastodon.statusesBy(OWNER_USERNAME).filter((s) => s.text.includes(RUN));
-  expect(onMastodon.map((s) => s.text)).toEqual([shared]);
-  const onBluesky = (await blueskyPostsOf(bluesky.pdsUrl, ada.did)).filter((r) => r.text.includes(RUN));
-  expect(onBluesky.map((r) => r.text)).toEqual([shared]);
-  // Nothing went out before its minute.
-  expect(onX[0]!.createdAt).toBeGreaterThanOrEqual(due);
-
-  // The links open those very posts.
-  const link = (p: string, network: string) =>
-    targetOf(sent, p).getByRole('link', { name: `Open the post on ${network} (${p})` });
-  await expect(link(profiles.x, 'X')).toHaveAttribute('href', new RegExp(`/status/${onX[0]!.id}$`));
-  await expect(link(profiles.mastodon, 'Mastodon')).toHaveAttribute('href', new RegExp(`/${onMastodon[0]!.id}$`));
-  await expect(link(profiles.bluesky, 'Bluesky')).toHaveAttribute('href', new RegExp(`/post/${onBluesky[0]!.rkey}$`));
-  await shot(page, 'outbox-sent');
+  scheduledForThree = { due, shared, forX, profiles };
 });
 
 test('a Mastodon post an hour ahead is on the instance’s scheduled statuses, and the Outbox says so', async ({
@@ -240,12 +210,16 @@ test('a Mastodon post an hour ahead is on the instance’s scheduled statuses, a
   const target = targetOf(job, `@${mastodonHandle} on Mastodon`);
   await expect(target).toContainText(`Scheduled for ${dayAndTime(due)}`);
   await expect(target).toContainText('On 127.0.0.1’s schedule: posts even when Colonnade is closed.');
-  const entry = outbox.getByRole('grid').getByRole('button', { name: new RegExp(`Webinar ${escape(RUN)}`) });
+  const entry = outbox
+    .getByRole('grid')
+    .getByRole('button', { name: new RegExp(`Webinar ${escape(RUN)}`) })
+    .and(outbox.locator('.cal-entry'));
   if ((await entry.count()) === 0) await outbox.getByRole('button', { name: 'Next week' }).click();
   await expect(entry.locator('.cal-who')).toHaveText('Mastodon (on the server)');
 
-  // Cancelled in the Outbox: the instance no longer holds it.
-  await job.getByRole('button', { name: 'Cancel the post' }).click();
+  // Cancelled in the Outbox (once confirmed): the instance no longer holds it.
+  await job.getByRole('button', { name: /^Cancel the post “/ }).click();
+  await job.getByRole('button', { name: /^Yes, cancel the post “/ }).click();
   await expect(outbox.getByRole('status').first()).toHaveText('Cancelled.');
   await expect.poll(() => mastodon.scheduledOf(OWNER_USERNAME).filter((s) => s.text === text)).toEqual([]);
 });
@@ -319,7 +293,10 @@ test('“Add to queue” takes the profile’s next free posting time', async ({
     );
   }
   // In the calendar at the first one's cell (it may be next week).
-  const entry = outbox.getByRole('grid').getByRole('button', { name: new RegExp(escape(texts[0]!.slice(0, 30))) });
+  const entry = outbox
+    .getByRole('grid')
+    .getByRole('button', { name: new RegExp(escape(texts[0]!.slice(0, 30))) })
+    .and(outbox.locator('.cal-entry'));
   if ((await entry.count()) === 0) await outbox.getByRole('button', { name: 'Next week' }).click();
   await expect(entry.locator('.cal-time')).toHaveText(
     `${format(new TZDate(expected[0]!, ZONE), 'HH:mm')} Paris · ${format(new TZDate(expected[0]!, audience), 'HH:mm')} New York`,
@@ -384,4 +361,45 @@ test('a draft typed with the core unreachable is saved, and is in the Drafts col
   await expect(postAs.getByRole('checkbox', { name: `@${mastodonHandle} Mastodon`, exact: true })).toBeChecked();
   await expect(postAs.getByRole('checkbox', { name: `@${ME_USERNAME} X`, exact: true })).not.toBeChecked();
   await shot(page, 'draft-reopened');
+});
+
+// Last, so that the tests above run while its minute comes (30 to 90 s of real time).
+test('the post scheduled for three networks goes out at its time: once on each server, “Sent” with links', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  expect(scheduledForThree, 'the scheduling test ran first').toBeDefined();
+  const { due, shared, forX, profiles } = scheduledForThree!;
+  await page.goto(harness.url);
+  const outbox = await openOutbox(page);
+  const entry = outbox
+    .getByRole('grid')
+    .getByRole('button', { name: new RegExp(`Spring collection ${escape(RUN)}`) })
+    .and(outbox.locator('.cal-entry'));
+  if ((await entry.count()) === 0) await outbox.getByRole('button', { name: 'Next week' }).click();
+
+  // At its time it goes out: the job moves to "Sent", each profile with its link.
+  // (Only this job of the run: the webinar above was cancelled, the queue's tips are still ahead.)
+  const sent = jobIn(outbox, 'History', `Spring collection ${RUN}`);
+  await expect(sent).toHaveCount(1, { timeout: 150_000 });
+  for (const p of Object.values(profiles)) await expect(targetOf(sent, p)).toContainText(/^.*Sent on /);
+  await expect(entry.locator('.cal-who')).toHaveText('X (sent) · Mastodon (sent) · Bluesky (sent)');
+
+  // On each server, exactly once; X with its own text.
+  const onX = x.state.timeline((t) => t.authorId === ME_ID && t.text.includes(RUN));
+  expect(onX.map((t) => t.text)).toEqual([forX]);
+  const onMastodon = mastodon.statusesBy(OWNER_USERNAME).filter((s) => s.text.includes(RUN));
+  expect(onMastodon.map((s) => s.text)).toEqual([shared]);
+  const onBluesky = (await blueskyPostsOf(bluesky.pdsUrl, ada.did)).filter((r) => r.text.includes(RUN));
+  expect(onBluesky.map((r) => r.text)).toEqual([shared]);
+  // Nothing went out before its minute.
+  expect(onX[0]!.createdAt).toBeGreaterThanOrEqual(due);
+
+  // The links open those very posts.
+  const link = (p: string, network: string) =>
+    targetOf(sent, p).getByRole('link', { name: `Open the post on ${network} (${p})` });
+  await expect(link(profiles.x, 'X')).toHaveAttribute('href', new RegExp(`/status/${onX[0]!.id}$`));
+  await expect(link(profiles.mastodon, 'Mastodon')).toHaveAttribute('href', new RegExp(`/${onMastodon[0]!.id}$`));
+  await expect(link(profiles.bluesky, 'Bluesky')).toHaveAttribute('href', new RegExp(`/post/${onBluesky[0]!.rkey}$`));
+  await shot(page, 'outbox-sent');
 });

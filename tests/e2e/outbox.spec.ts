@@ -1,10 +1,11 @@
 // The Outbox in Chromium against the headless host (issue 8): a post scheduled for 03:00 New York
 // shows in the calendar at its Paris time and its New York time; dragged two hours later, the real
 // scheduler moves it, keeping its zone; moved with the keyboard to a time that has passed, the
-// scheduler refuses and the Move dialog says so in words. Posts are made through the host's own
+// scheduler refuses and the Move dialog says so in words; its text changed with "Edit…", the
+// Outbox shows the new one. Posts are made through the host's own
 // socket (the composer is tested apart). With SCREENSHOTS_DIR set, the Outbox is saved as PNG.
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { Harness } from './support/harness';
 import { expect, test } from './support/fixtures';
@@ -63,7 +64,10 @@ test('a scheduled post in the calendar: both zones, dragged later, refused in th
     await page.getByRole('button', { name: /^Outbox/ }).click();
     const outbox = page.getByRole('dialog', { name: 'Outbox' });
     const grid = outbox.getByRole('grid');
-    const post = grid.getByRole('button', { name: /Launch day in New York/ });
+    // The post in the calendar (beside it, its "Edit…" is named with its text too).
+    const postIn = (scope: Locator) =>
+      scope.getByRole('button', { name: /Launch day in New York/ }).and(scope.locator('.cal-entry'));
+    const post = postIn(grid);
     // Listed first (the calendar is then drawn with it); tomorrow may be in next week's calendar.
     await expect(outbox.getByRole('listitem').filter({ hasText: 'Launch day in New York' }).first()).toBeVisible();
     if ((await post.count()) === 0) await outbox.getByRole('button', { name: 'Next week' }).click();
@@ -88,7 +92,7 @@ test('a scheduled post in the calendar: both zones, dragged later, refused in th
     await expect(outbox.getByRole('status').first()).toHaveText(/^Moved to .* Paris · 05:00 New York\.$/);
     const [job] = await main.call<Array<{ id: string; when: unknown }>>('outbox.list', {});
     expect(job!.when).toEqual({ kind: 'at', local: local.replace('T03:00', 'T05:00'), zone: 'America/New_York' });
-    await expect(to.getByRole('button', { name: /Launch day in New York/ })).toBeVisible();
+    await expect(postIn(to)).toBeVisible();
 
     // The keyboard: the grid's tab stop, to the post's cell, Enter into it, Enter on the post.
     await grid.locator('td[tabindex="0"]').focus();
@@ -109,7 +113,7 @@ test('a scheduled post in the calendar: both zones, dragged later, refused in th
       );
     }
     await page.keyboard.press('Enter');
-    await expect(to.getByRole('button', { name: /Launch day in New York/ })).toBeFocused();
+    await expect(postIn(to)).toBeFocused();
     await page.keyboard.press('Enter');
     const move = page.getByRole('dialog', { name: 'Move the post' });
     await move.getByLabel('Date').fill('2020-01-06');
@@ -120,7 +124,24 @@ test('a scheduled post in the calendar: both zones, dragged later, refused in th
     await shot(page, 'outbox-refused');
     await move.getByRole('button', { name: 'Cancel' }).click();
     // Nothing moved.
-    await expect(to.getByRole('button', { name: /Launch day in New York/ })).toBeVisible();
+    await expect(postIn(to)).toBeVisible();
+
+    // Its text changed from the Outbox: "Edit…" opens the composer on it, "Save changes" sends it
+    // to the scheduler (`outbox.edit`), and the Outbox shows the new text.
+    await outbox
+      .locator('.outbox-lists')
+      .getByRole('button', { name: /^Edit “Launch day in New York” \(/ })
+      .click();
+    const composer = page.getByRole('dialog', { name: 'Edit scheduled post' });
+    const text = composer.getByRole('textbox', { name: 'Text', exact: true });
+    await expect(text).toHaveValue('Launch day in New York');
+    await text.fill('Launch day in New York, doors at nine');
+    await composer.getByRole('button', { name: 'Save changes' }).click();
+    await expect(composer).toBeHidden();
+    await expect(outbox.locator('.outbox-lists .outbox-text')).toHaveText(['Launch day in New York, doors at nine']);
+    await expect(outbox.getByRole('status').first()).toHaveText('Changes saved.');
+    const [edited] = await main.call<Array<{ content: { parts: Array<{ text: string }> } }>>('outbox.list', {});
+    expect(edited!.content.parts.map((p) => p.text)).toEqual(['Launch day in New York, doors at nine']);
   } finally {
     main.close();
   }

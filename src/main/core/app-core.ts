@@ -18,11 +18,11 @@ import { dispatch, EventBus, type EventListener, type Handlers } from './ipc-rou
 import { LayoutService } from './layout-service';
 import type { DocumentStores, Ports } from './ports';
 import type { Notice } from '../../shared/ipc/contract';
-import { exceededLimit, measureText, textToPublish, tooLongParams } from '../../shared/text-length';
 import { SettingsService } from './settings-service';
 import { UsageService } from './usage-service';
 import { openVersionedDocument } from './versioned-document';
 import { Outbox } from './outbox/outbox';
+import { AnalyticsCollector, type AnalyticsOptions } from './analytics/collector';
 import { MediaStaging } from './media-service';
 import { outboxNotification } from './outbox/notifications';
 import { DEFAULT_CATCH_UP, PostingScheduleSchema, type PostingSchedule } from '../../shared/outbox';
@@ -39,6 +39,8 @@ export interface Core {
 export interface CoreOptions {
   /** The networks accounts can be connected on (X, Bluesky, Mastodon; tests may pass doubles). */
   networks?: readonly NetworkModule[];
+  /** The metrics collector's pace (tests make it smaller). */
+  analytics?: AnalyticsOptions;
 }
 
 export async function createCore(ports: Ports, options: CoreOptions = {}): Promise<Core> {
@@ -108,6 +110,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     onConnected: (accountId, how) => {
       feeds.wake(accountId, how === 'connected' ? 'all' : 'signed-out');
       outbox.profileReady(accountId);
+      analytics.profileConnected(accountId);
     },
     memory: (accountId) => documents.open(`memory-${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}`),
   });
@@ -156,6 +159,23 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     },
   });
 
+  // The X monthly budget: spent, an account stops reading; spent too fast, it reads more slowly.
+  const xSlowdown = (profileId: string) => {
+    if (!xAccounts().some((a) => a.id === profileId)) return null;
+    return budgetPace(usage.usage(profileId), clock.now());
+  };
+  const xPaused = (profileId: string) => {
+    if (!xAccounts().some((a) => a.id === profileId)) return null;
+    const u = usage.usage(profileId);
+    return u.paused
+      ? {
+          code: 'not-allowed' as const,
+          message: `The monthly X budget of $${u.monthlyBudget?.toFixed(2)} is spent: this account's columns stopped polling.`,
+          reason: 'monthly-budget',
+        }
+      : null;
+  };
+
   const feeds = new MonitorEngine({
     clock,
     log,
@@ -169,6 +189,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       return account?.network === 'bluesky' && account.server ? `bluesky@${account.server}` : profileId;
     },
     deliver: (d) => {
+      // The CM's own posts a column meets are collected by the analytics from then on.
+      analytics.met(d.entries);
       for (const e of d.entries) {
         if (!e.post) continue;
         recentPosts.delete(e.post.id);
@@ -183,22 +205,30 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     health: (profileId, error) => connected.noteOutcome(profileId, error),
     arrived: (column, entries) => alerts.arrived(column, entries),
     counted: (metrics) => alerts.counted(layout.allColumns(), metrics, (id) => recentPosts.get(id)),
-    slowdown: (profileId) => {
-      if (!xAccounts().some((a) => a.id === profileId)) return null;
-      return budgetPace(usage.usage(profileId), clock.now());
-    },
-    paused: (profileId) => {
-      if (!xAccounts().some((a) => a.id === profileId)) return null;
-      const u = usage.usage(profileId);
-      return u.paused
-        ? {
-            code: 'not-allowed',
-            message: `The monthly X budget of $${u.monthlyBudget?.toFixed(2)} is spent: this account's columns stopped polling.`,
-            reason: 'monthly-budget',
-          }
-        : null;
-    },
+    slowdown: (profileId) => xSlowdown(profileId),
+    paused: (profileId) => xPaused(profileId),
   });
+
+  // The metrics collector: the CM's own posts' counts on a schedule, follower counts, backfill;
+  // a client of the engine's rate budgets and of the X cost meter (analytics/collector.ts).
+  const analytics = new AnalyticsCollector(
+    {
+      clock,
+      log,
+      journal: ports.journals.open('analytics'),
+      adapterFor,
+      profiles: () => accounts().map((a) => ({ id: a.id, network: a.network, handle: a.profile.handle })),
+      budget: (profileId) => feeds.budget(profileId),
+      paused: (profileId) => xPaused(profileId),
+      slowdown: (profileId) => xSlowdown(profileId),
+      health: (profileId, error) => {
+        if (error) connected.noteOutcome(profileId, error);
+      },
+      deliver: (d) => bus.emit('analytics.delivery', d),
+      status: (s) => bus.emit('analytics.status', s),
+    },
+    options.analytics,
+  );
 
   // Every deck's columns are followed; the active deck's are the shown ones.
   const follow = (l: Layout) =>
@@ -234,7 +264,10 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
     mediaBytes: (id) => ports.blobs.get(id),
     catchUp: () => settings.get().catchUp ?? DEFAULT_CATCH_UP,
     schedule: (profileId) => queues.get().schedules[profileId] ?? null,
-    changed: (job) => bus.emit('outbox.changed', job),
+    changed: (job) => {
+      bus.emit('outbox.changed', job);
+      analytics.sent(job);
+    },
     health: (profileId, error) => connected.noteOutcome(profileId, error),
     attention: (job, target) => {
       const language = resolveLanguage(settings.get().language, ports.osLocales());
@@ -251,13 +284,16 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
   const offOnline = ports.online.onChange((online) => {
     feeds.setOnline(online);
     outbox.setOnline(online);
+    analytics.setOnline(online);
   });
   feeds.setOnline(ports.online.isOnline());
   outbox.setOnline(ports.online.isOnline());
+  analytics.setOnline(ports.online.isOnline());
   const offResume = ports.power.onResume(() => {
     log.info('resumed from sleep: every monitor catches up, the outbox looks at its timetable');
     feeds.wakeAll();
     outbox.wake();
+    analytics.wake();
   });
 
   /**
@@ -307,8 +343,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const account = accounts().find((a) => a.profile.id === spec.profileId);
       if (!account)
         throw new ColonnadeError('not-found', 'That profile is not connected.', { field: 'spec.profileId' });
-      // Drafts (and scheduled posts) are this computer's: any connected profile may hold the column.
-      if (spec.kind !== 'drafts' && !account.columnKinds.includes(spec.kind)) {
+      // Drafts (and scheduled posts) and analytics are this computer's: any connected profile may hold the column.
+      if (spec.kind !== 'drafts' && spec.kind !== 'analytics' && !account.columnKinds.includes(spec.kind)) {
         throw new ColonnadeError('not-allowed', 'This profile cannot show that kind of column.', {
           field: 'spec.kind',
         });
@@ -346,33 +382,6 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const adapter = adapterFor(profileId);
       if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
       return adapter.lists();
-    },
-    'post.publish': async ({ profileId, text, replyTo, quoteOf, idempotencyKey }) => {
-      const adapter = adapterFor(profileId);
-      if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
-      // Never send what the network would refuse for its length (the composer says so first).
-      // The server's own limits: a Mastodon instance's are fetched first if not yet known, so a
-      // post a 5,000-character instance accepts is never held to the 500 default.
-      const rules = adapter.loadTextRules
-        ? await adapter.loadTextRules().catch(() => adapter.textRules())
-        : adapter.textRules();
-      // Measured and sent as published (`textToPublish`; the request schema trims already): the
-      // length checked is the length of what the network receives.
-      const sent = textToPublish(text);
-      const limit = exceededLimit(measureText(sent, rules));
-      if (limit) {
-        throw new ColonnadeError('bad-request', `The post is too long: ${limit.length} / ${limit.max} ${limit.unit}.`, {
-          field: 'text',
-          reason: 'too-long',
-          params: tooLongParams(limit),
-        });
-      }
-      return adapter.publish({
-        text: sent,
-        idempotencyKey,
-        ...(replyTo ? { replyTo } : {}),
-        ...(quoteOf ? { quoteOf } : {}),
-      });
     },
     'post.act': async ({ profileId, postId, action }) => {
       const adapter = adapterFor(profileId);
@@ -468,6 +477,13 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       queues.set({ schedules });
       return schedule;
     },
+    'analytics.pending': ({ after }) => analytics.pending(after ?? 0),
+    'analytics.ack': ({ upTo }) => {
+      analytics.ack(upTo);
+      return {};
+    },
+    'analytics.statuses': () => analytics.statuses(),
+    'analytics.backfill': ({ profileId, restart }) => analytics.backfill(profileId, restart ?? false),
     'events.ack': ({ upTo }) => {
       deliveries.ack(upTo);
       feeds.acknowledged(upTo);
@@ -478,6 +494,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
   follow(layout.get());
   const loaded = outbox.start();
   if (loaded.jobs || loaded.unreadable) log.info('outbox loaded', loaded);
+  const collected = analytics.start();
+  if (collected.posts || collected.pending || collected.unreadable) log.info('analytics loaded', collected);
   log.info('core started', { host: ports.host, version: ports.version });
 
   return {
@@ -488,6 +506,7 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       offResume();
       feeds.stop();
       outbox.stop();
+      analytics.stop();
     },
   };
 }

@@ -1,21 +1,28 @@
-// Media staged for posts: the renderer sends a file's bytes in chunks (`media.stage`), main keeps
-// them in memory until the last one, checks the SHA-256 the renderer computed, and writes the file
-// to the BlobStore under that id, where the outbox reads it when the post goes out. Owner: main
-// (the BlobStore); the renderer keeps only the ids (MediaRef) and, for drafts, its own copy.
+// Media staged for posts: the renderer sends a file's bytes in chunks (`media.stage`), main writes
+// them to the BlobStore as they come (a file the store writes piece by piece, `BlobStore.open`, so
+// a 500 MB video never sits in memory; in memory where the store cannot), checks the SHA-256 the
+// renderer computed, and keeps the file under that id, where the outbox reads it when the post
+// goes out. Owner: main (the BlobStore); the renderer keeps only the ids (MediaRef) and, for
+// drafts, its own copy.
 import { createHash } from 'node:crypto';
 import { ColonnadeError } from '../../shared/errors';
-import { MEDIA_STAGE_MAX_BYTES, type MediaStageRequest, type MediaStageResponse } from '../../shared/media-staging';
-import type { BlobStore, Clock, Logger } from './ports';
+import type { MediaStageRequest, MediaStageResponse } from '../../shared/media-staging';
+import type { BlobStore, BlobWriter, Clock, Logger } from './ports';
 
 /** An upload nobody added to for this long is dropped (the renderer went away). */
 export const STAGE_ABANDONED_MS = 10 * 60_000;
-/** Bytes of unfinished uploads main holds at once, all uploads together. */
-export const STAGE_MEMORY_BYTES = 2 * MEDIA_STAGE_MAX_BYTES;
+/**
+ * Bytes of unfinished uploads main holds in memory at once, all uploads together (only where the
+ * BlobStore cannot write piece by piece; on disk, the limit is the disk).
+ */
+export const STAGE_MEMORY_BYTES = 256 * 1024 * 1024;
 
 interface Upload {
   sha256: string;
   total: number;
-  data: Uint8Array;
+  /** The bytes so far, in memory; or the store's writer, on disk. */
+  data?: Uint8Array;
+  writer?: BlobWriter;
   received: number;
   touchedAt: number;
 }
@@ -48,7 +55,8 @@ export class MediaStaging {
       if (request.offset !== 0) throw outOfOrder('This upload is unknown (it may have been dropped): start again.');
       if (await this.deps.blobs.get(request.sha256))
         return { received: request.total, id: request.sha256, bytes: request.total };
-      if (this.heldBytes() + request.total > STAGE_MEMORY_BYTES) {
+      const writer = await this.deps.blobs.open?.();
+      if (!writer && this.heldBytes() + request.total > STAGE_MEMORY_BYTES) {
         throw new ColonnadeError('bad-request', 'Too many media are being prepared at once: try again in a moment.', {
           reason: 'media-staging-busy',
         });
@@ -56,7 +64,7 @@ export class MediaStaging {
       upload = {
         sha256: request.sha256,
         total: request.total,
-        data: new Uint8Array(request.total),
+        ...(writer ? { writer } : { data: new Uint8Array(request.total) }),
         received: 0,
         touchedAt: this.deps.clock.now(),
       };
@@ -72,19 +80,24 @@ export class MediaStaging {
     if (request.offset !== upload.received || upload.received + chunk.length > upload.total || chunk.length === 0) {
       throw outOfOrder(`Expected the bytes from ${upload.received} of ${upload.total}.`);
     }
-    upload.data.set(chunk, upload.received);
+    if (upload.writer) await upload.writer.write(chunk);
+    else upload.data?.set(chunk, upload.received);
     upload.received += chunk.length;
     if (upload.received < upload.total) return { received: upload.received };
 
     this.uploads.delete(request.uploadId);
-    const sum = createHash('sha256').update(upload.data).digest('hex');
-    if (sum !== upload.sha256) {
+    let id: string | null;
+    if (upload.writer) id = await upload.writer.commit(upload.sha256);
+    else {
+      const data = upload.data ?? new Uint8Array(0);
+      id = createHash('sha256').update(data).digest('hex') === upload.sha256 ? await this.deps.blobs.put(data) : null;
+    }
+    if (id !== upload.sha256) {
       this.deps.log.warn('media refused: its bytes do not match its checksum', { bytes: upload.total });
       throw new ColonnadeError('bad-request', 'The file arrived damaged (its checksum differs): add it again.', {
         reason: 'media-checksum-mismatch',
       });
     }
-    const id = await this.deps.blobs.put(upload.data);
     return { received: upload.total, id, bytes: upload.total };
   }
 
@@ -96,7 +109,7 @@ export class MediaStaging {
 
   private heldBytes(): number {
     let n = 0;
-    for (const u of this.uploads.values()) n += u.total;
+    for (const u of this.uploads.values()) if (u.data) n += u.total;
     return n;
   }
 
@@ -105,6 +118,7 @@ export class MediaStaging {
     for (const [id, u] of this.uploads) {
       if (now - u.touchedAt >= STAGE_ABANDONED_MS) {
         this.uploads.delete(id);
+        void u.writer?.abort().catch(() => undefined);
         this.deps.log.info('media upload abandoned', { received: u.received, total: u.total });
       }
     }

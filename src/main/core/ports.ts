@@ -87,6 +87,21 @@ export interface BlobStore {
   delete(id: string): Promise<void>;
   /** Every id kept. */
   list(): Promise<string[]>;
+  /**
+   * A blob written piece by piece (a large video staged in chunks), kept on disk rather than in
+   * memory until whole. Absent: the caller holds the bytes and calls `put`.
+   */
+  open?(): Promise<BlobWriter>;
+}
+
+/** A blob being written (BlobStore.open): appended to in order, then kept under its SHA-256 or dropped. */
+export interface BlobWriter {
+  /** Appends `bytes` after what was written. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Keeps the blob under its SHA-256 and answers it; when that is not `expected`, keeps nothing and answers null. */
+  commit(expected: string): Promise<string | null>;
+  /** Drops what was written. */
+  abort(): Promise<void>;
 }
 
 /** Encrypts secrets at rest (safeStorage in the app). Used by accounts from issue 3 on. */

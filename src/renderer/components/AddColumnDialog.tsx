@@ -24,11 +24,14 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
   // A Monitor is offered (last) whenever some profile can search hashtags or keywords, whichever
   // profile is chosen: it runs on several (main checks each one's `hashtag`/`search` kinds).
   const anyMonitor = accounts.some(canMonitor);
-  // Drafts are this computer's, whichever profile: offered with every one.
+  // Drafts and analytics are this computer's, whichever profile: offered with every one.
   const kinds: ColumnKind[] = [
-    ...(account?.columnKinds ?? []).filter((k) => k !== 'monitor' && k !== 'drafts' && k !== 'scheduled'),
+    ...(account?.columnKinds ?? []).filter(
+      (k) => k !== 'monitor' && k !== 'drafts' && k !== 'scheduled' && k !== 'analytics',
+    ),
     ...(anyMonitor ? (['monitor'] as const) : []),
     'drafts',
+    'analytics',
   ];
   const [kind, setKind] = useState<ColumnKind>(kinds[0] ?? 'home');
   const [query, setQuery] = useState('');
@@ -110,7 +113,10 @@ export function AddColumnDialog(props: { onClose: () => void; language: string }
       submitLabel={t('actions.add')}
       submitDisabled={busy}
     >
-      {kind !== 'monitor' && <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />}
+      {/* A monitor picks its profiles below; an Analytics column shows every profile's posts. */}
+      {kind !== 'monitor' && kind !== 'analytics' && (
+        <ProfileSelect accounts={accounts} value={profileId} onChange={setProfileId} />
+      )}
       <fieldset className="kinds">
         <legend>{t('columns.type')}</legend>
         {kinds.map((k) => (

@@ -10,6 +10,7 @@ import { dismissAlert, showInColumn, useAppStore, type PageAlert } from '../stat
 import { useServices } from './context';
 import { Dialog } from './Dialog';
 import { formatTime } from './time';
+import { ToolBadge } from './ToolBadge';
 import './alerts.css';
 
 /** How many toasts stand at once (the newest); the others wait in the list. */
@@ -134,11 +135,7 @@ export function AlertsButton(props: { language: string }) {
       >
         <Bell size={16} aria-hidden="true" />
         <span className="tool-label">{t('alertList.open')}</span>
-        {unseen > 0 && (
-          <span className="alerts-badge" aria-hidden="true">
-            {unseen > 99 ? '99+' : new Intl.NumberFormat(props.language).format(unseen)}
-          </span>
-        )}
+        <ToolBadge count={unseen} language={props.language} />
       </button>
       {open && <AlertListDialog onClose={() => setOpen(false)} language={props.language} />}
     </>

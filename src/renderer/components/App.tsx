@@ -1,4 +1,5 @@
 import {
+  BarChart3,
   BetweenVerticalEnd,
   Columns3,
   FolderPlus,
@@ -20,6 +21,7 @@ import { activeDeck, closeComposer, openComposer, useAppStore } from '../state/s
 import { AccountsDialog } from './AccountsDialog';
 import { AddColumnDialog } from './AddColumnDialog';
 import { AlertsButton, AlertToasts } from './AlertToasts';
+import { closeAnalytics, openAnalytics, useAnalyticsWindow } from './analytics/analytics-window';
 import { useServices } from './context';
 import { Deck } from './Deck';
 import { DeckNameDialog, DeleteDeckDialog } from './DeckDialogs';
@@ -32,6 +34,8 @@ import { SidePanel } from './SidePanel';
 // The composer carries twitter-text's large tables: loaded when first opened, not at start. A
 // failed load (the core went away) is not cached for good: "Try again" imports it anew.
 const loadComposer = () => lazy(() => import('./ComposeDialog').then((m) => ({ default: m.ComposeDialog })));
+// The analytics view (its table, filters and charts) is loaded when first opened, the same way.
+const loadAnalytics = () => lazy(() => import('./analytics/AnalyticsView').then((m) => ({ default: m.AnalyticsView })));
 
 /** A notice in words: which file, why it could not be read, what was reset, where the old copy is. */
 export function noticeText(t: TFunction, notice: Notice): string {
@@ -118,6 +122,8 @@ export function App() {
   const overBudget = accounts.filter((a) => usage[a.id]?.paused);
   const [open, setOpen] = useState<Open>(null);
   const [ComposeDialog, setComposeDialog] = useState(loadComposer);
+  const [AnalyticsView, setAnalyticsView] = useState(loadAnalytics);
+  const analytics = useAnalyticsWindow();
   // What the composer opens with: a new post, or a reply to or a quote of a post (from a column).
   const composing = useAppStore((s) => s.compose);
   // Hashtags the composer suggests: the ones the CM watches (monitors and hashtag columns).
@@ -273,6 +279,7 @@ export function App() {
           <ToolButton icon={Users} label={t('accounts.open')} onClick={() => setOpen('accounts')} />
           <OutboxButton language={language} onOpenAccounts={() => setOpen('accounts')} />
           <AlertsButton language={language} />
+          <ToolButton icon={BarChart3} label={t('analyticsView.open')} onClick={() => openAnalytics()} />
           <ToolButton
             icon={BetweenVerticalEnd}
             label={t('columns.add')}
@@ -359,6 +366,13 @@ export function App() {
       {open === 'settings' && <SettingsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'accounts' && <AccountsDialog onClose={() => setOpen(null)} language={language} />}
       {open === 'shortcuts' && <ShortcutsSheet onClose={() => setOpen(null)} />}
+      {analytics.open && (
+        <DialogBoundary onClose={closeAnalytics} onRetry={() => setAnalyticsView(() => loadAnalytics())}>
+          <Suspense fallback={null}>
+            <AnalyticsView onClose={closeAnalytics} language={language} postId={analytics.postId} />
+          </Suspense>
+        </DialogBoundary>
+      )}
       {composing && (
         <DialogBoundary onClose={closeComposer} onRetry={() => setComposeDialog(() => loadComposer())}>
           <Suspense fallback={null}>
@@ -370,6 +384,7 @@ export function App() {
               quoteOf={composing.quoteOf}
               profileId={composing.profileId}
               draftId={composing.draftId}
+              edit={composing.edit}
               initial={composing.initial}
               knownHashtags={knownHashtags}
             />

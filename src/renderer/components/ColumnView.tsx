@@ -48,6 +48,7 @@ import { countNewer, olderStep, readPosition, type ShownEntry } from '../db/data
 import { columnFilters, optionsOf } from '../state/filters';
 import { openComposer, openPanel, revealDone, useAppStore } from '../state/store';
 import { DraftsList } from './DraftsList';
+import { AnalyticsColumn } from './analytics/AnalyticsColumn';
 import { ColumnOptionsDialog } from './ColumnOptionsDialog';
 import { problemLines } from './column-problems';
 import { useColumnPages } from './column-pages';
@@ -829,9 +830,10 @@ export function ColumnView(props: {
               )}
             </p>
           ) : (
-            // Drafts are this computer's, whichever profile the column was made with.
+            // Drafts and analytics are this computer's, whichever profile the column was made with.
             account &&
-            column.kind !== 'drafts' && (
+            column.kind !== 'drafts' &&
+            column.kind !== 'analytics' && (
               <p className="column-profile">
                 <span>
                   <span dir="ltr">@{account.profile.handle}</span> · {NETWORK_NAMES[account.network]}
@@ -846,8 +848,8 @@ export function ColumnView(props: {
           )}
         </div>
         <div className="column-tools">
-          {/* Filters, alerts, read markers and clearing are about posts; drafts have their own tools. */}
-          {column.kind !== 'drafts' && (
+          {/* Filters, alerts, read markers and clearing are about posts; drafts and analytics have their own tools. */}
+          {column.kind !== 'drafts' && column.kind !== 'analytics' && (
             <MenuButton
               label={t('reading.menu.label', { title })}
               icon={<EllipsisVertical size={16} aria-hidden="true" />}
@@ -965,6 +967,10 @@ export function ColumnView(props: {
       {column.kind === 'drafts' ? (
         <div className="column-body">
           <DraftsList db={db} language={language} />
+        </div>
+      ) : column.kind === 'analytics' ? (
+        <div className="column-body">
+          <AnalyticsColumn db={db} language={language} title={title} />
         </div>
       ) : (
         <div className="column-body" ref={body} onKeyDown={onFeedKeyDown} onFocus={onBodyFocus} onBlur={onBodyBlur}>

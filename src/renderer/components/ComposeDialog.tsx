@@ -4,10 +4,14 @@
 // a time: now, at a date and time in a zone, or the next slot of each profile's queue. What she
 // writes is handed to main's outbox (`outbox.submit`), which posts it exactly once per profile and
 // says how each went (the Outbox view). A reply or a quote goes out on that post's network only.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// Opened on a scheduled post (the Outbox's "Edit…"), it changes that post's text, media, versions
+// and thread parts (`outbox.edit`), its profiles and time shown but kept (ComposerEditFacts).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import './composer.css';
+import { isOpenTarget, useOutboxStore } from '../state/outbox';
 import { useAppStore } from '../state/store';
+import { ComposerEditFacts } from './ComposerEditFacts';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
 import { useDialogAction } from './use-dialog-action';
@@ -68,6 +72,11 @@ export function ComposeDialog(props: {
   onChange?(state: ComposeState): void;
   /** The draft this composer writes, sent with the job so the outbox knows where it came from. */
   draftId?: string | undefined;
+  /**
+   * A scheduled job being edited (the Outbox's "Edit…"), whose content, open targets and time are
+   * `initial`: only its parts, versions and media change; saving sends `outbox.edit`; no draft.
+   */
+  edit?: { jobId: string } | undefined;
   /** Hashtags to suggest (the CM's monitors, her recent posts). */
   knownHashtags?: readonly string[];
 }) {
@@ -102,6 +111,9 @@ export function ComposeDialog(props: {
       return;
     }
     props.onChange?.(state);
+    // Editing a scheduled post writes no draft: the outbox holds the post, and a draft would be a
+    // second copy of it in the Drafts column (sendable again), left behind once saved.
+    if (props.edit) return;
     draft.change({
       content: {
         parts: state.parts,
@@ -114,7 +126,12 @@ export function ComposeDialog(props: {
     });
     // Only a change of what she wrote or chose.
   }, [state]);
-  const targets = state.targets.map((id) => accounts.find((a) => a.id === id)).filter((a): a is Account => !!a);
+  // The same array until the choice changes, so memoized sections (the time) skip a keystroke's render.
+  const targets = useMemo(
+    () => state.targets.map((id) => accounts.find((a) => a.id === id)).filter((a): a is Account => !!a),
+    [state.targets, accounts],
+  );
+  const setWhen = useCallback((when: When) => setState((s) => ({ ...s, when })), []);
   const networks = networksOf(state.targets, accounts);
   const counters = countersOf(state, accounts);
   const { busy, error, setError, run } = useDialogAction(props.language, 'composer', targets[0]?.network);
@@ -123,7 +140,8 @@ export function ComposeDialog(props: {
   const [now] = useState(() => Date.now());
   const [audienceZones, setAudienceZones] = useState<Record<string, string | undefined>>({});
   useEffect(() => {
-    // Each target's audience zone is its queue's, when it has one.
+    // Each target's audience zone is its queue's, when it has one (for the time, not changed in an edit).
+    if (props.edit) return;
     let live = true;
     for (const a of targets) {
       if (a.id in audienceZones) continue;
@@ -196,6 +214,14 @@ export function ComposeDialog(props: {
 
   const setParts = (network: NetworkId | null, parts: PostPart[]) =>
     network ? update({ variants: { ...state.variants, [network]: parts } }) : update({ parts });
+  /** One part's text, set on the state as it is then (a text box hands it over in a transition). */
+  const setPartText = (network: NetworkId | null, index: number, text: string) =>
+    setState((s) => {
+      const parts = network ? s.variants[network] : s.parts;
+      if (!parts?.[index] || parts[index].text === text) return s;
+      const next = parts.map((p, j) => (j === index ? { ...p, text } : p));
+      return network ? { ...s, variants: { ...s.variants, [network]: next } } : { ...s, parts: next };
+    });
 
   /** The counters of one part of the shared text or of a network's version. */
   const partCounters = (network: NetworkId | null, index: number): PartCounter[] =>
@@ -236,12 +262,7 @@ export function ComposeDialog(props: {
                     : t('compose.text')
               }
               text={part.text}
-              onText={(text) =>
-                setParts(
-                  network,
-                  parts.map((p, j) => (j === i ? { ...p, text } : p)),
-                )
-              }
+              onText={(text) => setPartText(network, i, text)}
               onCaret={(at) => setCaret((c) => (c?.where === where && c.at === at ? c : { where, at }))}
               network={network ?? networks[0]}
               counters={partCounters(network, i)}
@@ -335,13 +356,32 @@ export function ComposeDialog(props: {
 
   const when: When = state.when;
   const scheduledAt = whenInstant(when);
-  const submitLabel = busy
-    ? t('compose.posting')
-    : when.kind === 'at'
-      ? t('composer.schedule')
-      : when.kind === 'queue'
-        ? t('composer.addToQueue')
-        : t(mode === 'new' ? 'compose.post' : `compose.${mode}Send`);
+  const submitLabel = props.edit
+    ? t(busy ? 'compose.saving' : 'compose.saveChanges')
+    : busy
+      ? t('compose.posting')
+      : when.kind === 'at'
+        ? t('composer.schedule')
+        : when.kind === 'queue'
+          ? t('composer.addToQueue')
+          : t(mode === 'new' ? 'compose.post' : `compose.${mode}Send`);
+
+  // The job being edited as the outbox holds it now: its reply or quote, and its targets' networks
+  // (a version is kept for each, even for a profile whose account left since).
+  const editedJob = useOutboxStore((s) => (props.edit ? s.jobs[props.edit.jobId] : undefined));
+  /** Replaces the job's content; a refusal (a part went out meanwhile) is said here, nothing lost. */
+  const saveEdit = (jobId: string) =>
+    run(async () => {
+      const kept = editedJob?.content;
+      const jobNetworks = editedJob
+        ? [...new Set(editedJob.targets.filter(isOpenTarget).map((x) => x.network))]
+        : undefined;
+      await actions.outbox.edit(
+        jobId,
+        contentOf(state, accounts, { replyTo: kept?.replyTo, quoteOf: kept?.quoteOf }, jobNetworks),
+      );
+      props.onClose();
+    });
 
   const submit = async () => {
     if (context && targets.length === 0)
@@ -353,6 +393,7 @@ export function ComposeDialog(props: {
     if (empty) return setError(t('compose.empty'));
     if (over) return setError(overText);
     if (mediaProblems.length) return setError(mediaProblems[0]!);
+    if (props.edit) return saveEdit(props.edit.jobId);
     if (when.kind === 'at' && (scheduledAt === null || scheduledAt < Date.now() - 60_000))
       return setError(t('reasons.schedule-in-past'));
     await run(async () => {
@@ -371,7 +412,13 @@ export function ComposeDialog(props: {
 
   return (
     <Dialog
-      title={context ? t(`compose.${mode}Title`, { name: spokenName(context.author) }) : t('compose.title')}
+      title={
+        props.edit
+          ? t('compose.editTitle')
+          : context
+            ? t(`compose.${mode}Title`, { name: spokenName(context.author) })
+            : t('compose.title')
+      }
       onClose={props.onClose}
       onSubmit={() => void submit()}
       submitLabel={submitLabel}
@@ -387,7 +434,9 @@ export function ComposeDialog(props: {
           <PostPreview post={context} language={props.language} />
         </section>
       )}
-      {context && accounts.length === 0 ? (
+      {props.edit ? (
+        <ComposerEditFacts jobId={props.edit.jobId} targets={state.targets} language={props.language} />
+      ) : context && accounts.length === 0 ? (
         <p className="form-error">{t('compose.noProfile', { network: NETWORK_NAMES[context.network] })}</p>
       ) : context && accounts.length === 1 ? (
         <p className="compose-as">{t(`compose.${mode}AsOne`, { handle: accounts[0]!.profile.handle })}</p>
@@ -449,14 +498,16 @@ export function ComposeDialog(props: {
           {partsEditor(n)}
         </section>
       ))}
-      <ComposerWhen
-        value={when}
-        onChange={(w) => update({ when: w })}
-        targets={targets}
-        audienceZones={audienceZones}
-        language={props.language}
-        now={now}
-      />
+      {!props.edit && (
+        <ComposerWhen
+          value={when}
+          onChange={setWhen}
+          targets={targets}
+          audienceZones={audienceZones}
+          language={props.language}
+          now={now}
+        />
+      )}
       {targets.length > 0 && (state.parts[0]?.text.trim() || networks.some((n) => state.variants[n])) && (
         <details className="compose-previews" onToggle={(e) => setPreviewsOpen(e.currentTarget.open)}>
           <summary>{t('composer.previews')}</summary>

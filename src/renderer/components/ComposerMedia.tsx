@@ -2,21 +2,32 @@
 // thumbnail, its alt text (counted against the strictest selected network's limit), buttons to
 // move and remove it, and, per selected network, what that network would refuse, in words. An
 // image too heavy (or too large, or of a type a network does not take) for the selected networks
-// is resized or recompressed in the browser until it suits the strictest; a GIF or a video is
-// never transcoded: it suits or is refused in words. Each medium is staged in main (`stage`) with
-// progress, and its bytes handed to `onBytes` (drafts keep them by id).
+// is resized or recompressed in the browser until it suits the strictest; a video is read for its
+// length, pixels and frame rate (media/video.ts) and suits or is refused in words; a GIF is made
+// into a looping MP4 too where a selected network plays GIFs only as videos (Bluesky). Each medium
+// is staged in main (`stage`) with progress, and its bytes handed to `onBytes` (drafts keep them by
+// id); a file over what Colonnade sends (MEDIA_STAGE_MAX_BYTES) is refused before staging.
 import { useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
 import { serverHost } from './compose-model';
-import { altLength, checkMedia, mediaKind, type MediaProblem, type MediaRules } from '../../shared/media-rules';
+import {
+  altLength,
+  checkMedia,
+  mediaKind,
+  type MediaFacts,
+  type MediaProblem,
+  type MediaRules,
+} from '../../shared/media-rules';
+import { MEDIA_STAGE_MAX_BYTES } from '../../shared/media-staging';
 import { NETWORK_NAMES, type Account } from '../../shared/model';
 import type { MediaRef } from '../../shared/outbox';
 import { imageFitTarget } from '../media/fit';
 import { fitImage, imageDimensions, type FitOutcome } from '../media/resize';
 import type { StageMedia } from '../media/stage';
-import { formatBytes, problemWords } from '../media/words';
+import { gifToMp4, readVideoFacts, type GifVideo, type VideoFacts } from '../media/video';
+import { formatBytes, formatDuration, problemWords } from '../media/words';
 import './composer-media.css';
 
 export interface ComposerMediaProps {
@@ -36,6 +47,10 @@ export interface ComposerMediaProps {
     target: NonNullable<ReturnType<typeof imageFitTarget>>,
     onResizing?: () => void,
   ) => Promise<FitOutcome>;
+  /** Reads a video's length, pixels and frame rate (default: video.ts `readVideoFacts`). */
+  probeVideo?: (file: Blob) => Promise<VideoFacts | null>;
+  /** Makes a GIF into a looping MP4 (default: video.ts `gifToMp4`; jsdom has no WebCodecs). */
+  makeGifVideo?: (gif: Blob) => Promise<GifVideo>;
 }
 
 /** One selected network (or Mastodon instance) whose media rules apply. */
@@ -74,22 +89,37 @@ export function mediaProblemWords(
   language: string,
 ): Map<number | null, string[]> {
   const out = new Map<number | null, string[]>();
-  const facts = media.map((m) => ({
-    mimeType: m.mimeType,
-    bytes: m.bytes,
-    width: m.width,
-    height: m.height,
-    alt: m.alt,
-  }));
+  const say = (index: number | null, words: string) => {
+    const list = out.get(index) ?? [];
+    if (!list.includes(words)) list.push(words);
+    out.set(index, list);
+  };
   for (const target of targets) {
-    for (const problem of checkMedia(facts, target.rules)) {
-      const words = problemWords(t, problem, target.label, language);
-      const list = out.get(problem.index) ?? [];
-      if (!list.includes(words)) list.push(words);
-      out.set(problem.index, list);
+    for (const problem of checkMedia(mediaFacts(media, target.rules), target.rules)) {
+      say(problem.index, problemWords(t, problem, target.label, language));
     }
+    if (!target.rules.gifAsVideo) continue;
+    media.forEach((m, i) => {
+      if (mediaKind(m.mimeType) === 'gif' && !m.asVideo) say(i, t('reasons.media-gif-needs-video'));
+    });
   }
   return out;
+}
+
+/**
+ * What `checkMedia` checks of each medium on a network with `rules`: a GIF that goes as its MP4
+ * there (`gifAsVideo`) weighs what its MP4 weighs.
+ */
+function mediaFacts(media: readonly MediaRef[], rules: MediaRules): MediaFacts[] {
+  return media.map((m) => ({
+    mimeType: m.mimeType,
+    bytes: rules.gifAsVideo && m.asVideo ? m.asVideo.bytes : m.bytes,
+    width: m.width,
+    height: m.height,
+    durationSec: m.durationSec,
+    frameRate: m.frameRate,
+    alt: m.alt,
+  }));
 }
 
 /** Problems an image loses by being resized or converted. */
@@ -102,7 +132,7 @@ const FIXABLE: ReadonlySet<MediaProblem['reason']> = new Set([
 interface Pending {
   key: string;
   name: string;
-  phase: 'reading' | 'resizing' | 'uploading';
+  phase: 'reading' | 'resizing' | 'converting' | 'uploading';
   progress: number;
 }
 
@@ -117,6 +147,8 @@ export function ComposerMedia(props: ComposerMediaProps) {
   const { t } = useTranslation();
   const { language, stage, onBytes } = props;
   const fit = props.fit ?? fitImage;
+  const probeVideo = props.probeVideo ?? readVideoFacts;
+  const makeGifVideo = props.makeGifVideo ?? gifToMp4;
   const baseId = useId();
   const input = useRef<HTMLInputElement>(null);
   const latest = useRef(props.value);
@@ -156,8 +188,14 @@ export function ComposerMedia(props: ComposerMediaProps) {
   const update = (key: string, change: Partial<Pending>) =>
     setPending((list) => list.map((p) => (p.key === key ? { ...p, ...change } : p)));
 
-  /** Resizes (when needed) and stages `file`; answers its MediaRef, or null when refused (said in `failures`). */
-  const prepare = async (file: Blob, name: string): Promise<{ ref: MediaRef; staged: Blob; note: Note } | null> => {
+  /**
+   * Resizes (when needed), reads (a video) or converts (a GIF for a network that plays GIFs as
+   * videos) and stages `file`; answers its MediaRef, or null when refused (said in `failures`).
+   */
+  const prepare = async (
+    file: Blob,
+    name: string,
+  ): Promise<{ ref: MediaRef; staged: Blob; video?: Blob | undefined; note: Note } | null> => {
     const key = `m${nextKey++}`;
     setPending((list) => [...list, { key, name, phase: 'reading', progress: 0 }]);
     const fail = (why: string) => {
@@ -166,7 +204,18 @@ export function ComposerMedia(props: ComposerMediaProps) {
     };
     try {
       if (file.size === 0) return fail(t('reasons.media-empty'));
+      // Main stages at most this much: said before any byte is sent.
+      if (file.size > MEDIA_STAGE_MAX_BYTES) {
+        return fail(
+          t('reasons.media-over-colonnade-limit', {
+            size: formatBytes(file.size, language),
+            max: formatBytes(MEDIA_STAGE_MAX_BYTES, language),
+          }),
+        );
+      }
       let blob = file;
+      let facts: Pick<MediaRef, 'durationSec' | 'frameRate'> = {};
+      let video: GifVideo | null = null;
       let mimeType = file.type || 'application/octet-stream';
       let size: { width: number; height: number } | null = null;
       let note: Note = { locationRemoved: false };
@@ -189,8 +238,28 @@ export function ComposerMedia(props: ComposerMediaProps) {
         note = { resizedFrom: outcome.image.resizedFrom, locationRemoved: outcome.image.locationRemoved };
       } else if (kind === 'image' || kind === 'gif') {
         size = await imageDimensions(file);
+      } else {
+        const read = await probeVideo(file);
+        if (!read) return fail(t('media.unreadableVideo'));
+        if (read.width && read.height) size = { width: read.width, height: read.height };
+        facts = {
+          durationSec: read.durationSec,
+          ...(read.frameRate ? { frameRate: read.frameRate } : {}),
+        };
       }
-      update(key, { phase: 'uploading' });
+      const asVideo = kind === 'gif' ? targets.filter((x) => x.rules.gifAsVideo) : [];
+      if (asVideo.length) {
+        update(key, { phase: 'converting' });
+        try {
+          video = await makeGifVideo(file);
+        } catch {
+          return fail(t('media.cannotConvert', { networks: networksWords(asVideo) }));
+        }
+        facts = { durationSec: video.durationSec };
+      }
+      update(key, { phase: 'uploading', progress: 0 });
+      // The GIF's MP4 first (a tenth of the bar for it would say little; the bar is per file).
+      const stagedVideo = video ? await stage(video.blob, (progress) => update(key, { progress })) : null;
       const staged = await stage(blob, (progress) => update(key, { progress }));
       const ref: MediaRef = {
         id: staged.id,
@@ -198,9 +267,11 @@ export function ComposerMedia(props: ComposerMediaProps) {
         bytes: staged.bytes,
         alt: '',
         ...(size ? { width: size.width, height: size.height } : {}),
+        ...facts,
+        ...(stagedVideo ? { asVideo: { id: stagedVideo.id, bytes: stagedVideo.bytes } } : {}),
         ...(name ? { name: name.slice(0, 300) } : {}),
       };
-      return { ref, staged: blob, note };
+      return { ref, staged: blob, video: video?.blob, note };
     } catch (err) {
       const reason = err instanceof ApiError ? err.error.reason : undefined;
       return fail(
@@ -213,14 +284,15 @@ export function ComposerMedia(props: ComposerMediaProps) {
     }
   };
 
-  const keep = (original: Blob, prepared: { ref: MediaRef; staged: Blob; note: Note }) => {
-    const { ref, staged, note } = prepared;
+  const keep = (original: Blob, prepared: { ref: MediaRef; staged: Blob; video?: Blob | undefined; note: Note }) => {
+    const { ref, staged, video, note } = prepared;
     const url = typeof URL.createObjectURL === 'function' ? URL.createObjectURL(staged) : null;
     const old = originals.current.get(ref.id);
     if (old?.url) URL.revokeObjectURL(old.url);
     originals.current.set(ref.id, { original, staged, url });
     setNotes((n) => ({ ...n, [ref.id]: note }));
     onBytes?.(ref.id, staged);
+    if (video && ref.asVideo) onBytes?.(ref.asVideo.id, video);
   };
 
   const add = async (files: readonly File[]) => {
@@ -281,20 +353,23 @@ export function ComposerMedia(props: ComposerMediaProps) {
 
   const fixable = (index: number) =>
     originals.current.has(props.value[index]?.id ?? '') &&
-    mediaKind(props.value[index]?.mimeType ?? '') === 'image' &&
-    targets.some((x) =>
-      checkMedia(
-        [
-          {
-            mimeType: props.value[index]!.mimeType,
-            bytes: props.value[index]!.bytes,
-            width: props.value[index]!.width,
-            height: props.value[index]!.height,
-          },
-        ],
-        x.rules,
-      ).some((p) => FIXABLE.has(p.reason)),
-    );
+    ((mediaKind(props.value[index]?.mimeType ?? '') === 'gif' &&
+      !props.value[index]?.asVideo &&
+      targets.some((x) => x.rules.gifAsVideo)) ||
+      (mediaKind(props.value[index]?.mimeType ?? '') === 'image' &&
+        targets.some((x) =>
+          checkMedia(
+            [
+              {
+                mimeType: props.value[index]!.mimeType,
+                bytes: props.value[index]!.bytes,
+                width: props.value[index]!.width,
+                height: props.value[index]!.height,
+              },
+            ],
+            x.rules,
+          ).some((p) => FIXABLE.has(p.reason)),
+        )));
 
   const postProblems = problems.get(null) ?? [];
   const headingId = `${baseId}-title`;
@@ -356,6 +431,9 @@ export function ComposerMedia(props: ComposerMediaProps) {
                     <span className="composer-media-size">
                       {formatBytes(m.bytes, language)}
                       {m.width && m.height ? ` · ${t('media.dimensions', { width: m.width, height: m.height })}` : ''}
+                      {m.durationSec !== undefined && mediaKind(m.mimeType) === 'video'
+                        ? ` · ${formatDuration(m.durationSec, language)}`
+                        : ''}
                     </span>
                   </p>
                   {note?.resizedFrom && (
@@ -368,6 +446,11 @@ export function ComposerMedia(props: ComposerMediaProps) {
                     </p>
                   )}
                   {note?.locationRemoved && <p className="composer-media-note">{t('media.locationRemoved')}</p>}
+                  {m.asVideo && targets.some((x) => x.rules.gifAsVideo) && (
+                    <p className="composer-media-note">
+                      {t('media.gifAsVideo', { networks: networksWords(targets.filter((x) => x.rules.gifAsVideo)) })}
+                    </p>
+                  )}
                   <label htmlFor={altId} className="field-label">
                     {t('media.altLabel', { name })}
                   </label>
@@ -443,9 +526,13 @@ export function ComposerMedia(props: ComposerMediaProps) {
                   ? t('media.reading')
                   : p.phase === 'resizing'
                     ? t('media.resizing')
-                    : t('media.uploading', {
-                        percent: new Intl.NumberFormat(language, { style: 'percent' }).format(p.progress),
-                      })}
+                    : p.phase === 'converting'
+                      ? t('media.converting', {
+                          networks: networksWords(targets.filter((x) => x.rules.gifAsVideo)),
+                        })
+                      : t('media.uploading', {
+                          percent: new Intl.NumberFormat(language, { style: 'percent' }).format(p.progress),
+                        })}
               </span>
               <progress
                 max={1}

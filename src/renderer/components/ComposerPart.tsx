@@ -2,7 +2,18 @@
 // mentions and hashtags the network will make of it shown in colour behind the text (a mirror
 // layer under a transparent text box: the caret, selection, spelling and IME stay the browser's),
 // and one counter per set of rules among the chosen targets, counted as each network counts.
-import { useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import {
+  memo,
+  startTransition,
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { NetworkId } from '../../shared/model';
@@ -36,12 +47,14 @@ export function counterWords(t: TFunction, measure: TextMeasure, language: strin
   return { short, unit };
 }
 
-export function ComposerPart(props: {
+export interface ComposerPartProps {
   /** Ids start with this; the first part of the shared text keeps the ids `compose-count` and `compose-over`. */
   idBase: string;
   first: boolean;
   label: string;
+  /** The part's text as the composer holds it (it follows the text box a render behind while she types). */
   text: string;
+  /** The text box's new text, handed over in a transition (see `ComposerPart`). */
   onText(text: string): void;
   network: NetworkId | undefined;
   counters: PartCounter[];
@@ -51,81 +64,50 @@ export function ComposerPart(props: {
   /** Below the text (media). */
   children?: ReactNode;
   textBox?: React.Ref<HTMLTextAreaElement>;
+  /** The caret's new position (UTF-16 offset), only when it moved; in a transition like `onText`. */
   onCaret?(caret: number): void;
   autoFocus?: boolean;
-}) {
+}
+
+/**
+ * One part's editor. What she types stays in the text box (`PartTextBox`, uncontrolled), so a
+ * keystroke renders nothing at once; the composer hears of it through `onText` inside
+ * `startTransition` (React 19's non-blocking updates), and the counters, the mirror's highlights,
+ * the hashtag suggestions and the draft follow in that render, a task later (the mirror parsed
+ * and the counters' words made again only when what they show changed).
+ */
+export const ComposerPart = memo(function ComposerPart(props: ComposerPartProps) {
   const { t } = useTranslation();
   const mirror = useRef<HTMLDivElement>(null);
   const textId = useId();
   const box = useRef<HTMLTextAreaElement | null>(null);
+
   const countId = props.first ? 'compose-count' : `${props.idBase}-count`;
   const overId = props.first ? 'compose-over' : `${props.idBase}-over`;
   const overCounters = props.counters.filter((c) => c.measure.over);
   const refused = props.counters.find((c) => c.measure.refused.length > 0);
-  const refusedText = refused?.measure.refused[0]
-    ? t('reasons.invalid-character', {
-        code: refused.measure.refused[0].code,
-        character: refused.measure.refused[0].key,
-        position: refused.measure.refused[0].position,
-      })
-    : '';
   const describedBy = [countId, overCounters.length ? overId : null, refused ? `${props.idBase}-refused` : null]
     .filter(Boolean)
     .join(' ');
-  // The mirror scrolls with the text box.
-  useLayoutEffect(() => {
-    if (mirror.current && box.current) mirror.current.scrollTop = box.current.scrollTop;
-  });
-  const highlights = props.network ? highlightsOf(props.text, props.network) : [];
-  const layers: ReactNode[] = [];
-  let at = 0;
-  for (const h of highlights) {
-    if (h.start > at) layers.push(props.text.slice(at, h.start));
-    layers.push(
-      <mark key={h.start} className={`hl-${h.kind}`}>
-        {props.text.slice(h.start, h.end)}
-      </mark>,
-    );
-    at = h.end;
-  }
-  layers.push(props.text.slice(at));
-  // A last line break needs something after it to take a line in the mirror.
-  layers.push('\u200b');
-  return (
-    <div className="compose-part">
-      <div className="field">
-        <label htmlFor={textId} className="field-label">
-          {props.label}
-        </label>
-        <div className="compose-editor">
-          <div ref={mirror} className="compose-mirror" aria-hidden="true" dir="auto">
-            {layers}
-          </div>
-          <textarea
-            id={textId}
-            ref={(el) => {
-              box.current = el;
-              if (typeof props.textBox === 'function') props.textBox(el);
-              else if (props.textBox) (props.textBox as React.RefObject<HTMLTextAreaElement | null>).current = el;
-            }}
-            rows={5}
-            dir="auto"
-            value={props.text}
-            autoFocus={props.autoFocus}
-            onChange={(e) => {
-              props.onText(e.target.value);
-              props.onCaret?.(e.target.selectionStart);
-            }}
-            onSelect={(e) => props.onCaret?.(e.currentTarget.selectionStart)}
-            onScroll={(e) => {
-              if (mirror.current) mirror.current.scrollTop = e.currentTarget.scrollTop;
-            }}
-            aria-describedby={describedBy}
-            aria-invalid={overCounters.length > 0 || !!refused}
-          />
-        </div>
-      </div>
-      <div className="counter-row">
+
+  // The mirror follows the composer's text (a render behind the box: its text is transparent, only
+  // the highlights show), parsed again only when that text changes.
+  const layers = useMemo(() => mirrorLayers(props.text, props.network), [props.text, props.network]);
+  // The mirror scrolls with the text box: at the frame after its text changed (the layout is due
+  // then anyway: reading it now would force one inside the keystroke), and on every scroll.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      if (mirror.current && box.current) mirror.current.scrollTop = box.current.scrollTop;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [layers]);
+  const onScroll = useCallback((scrollTop: number) => {
+    if (mirror.current) mirror.current.scrollTop = scrollTop;
+  }, []);
+
+  const counterRow = useMemo(
+    () => (
+      <>
         {overCounters.length > 0 && (
           <p id={overId} className="counter-why">
             {overCounters
@@ -151,14 +133,164 @@ export function ComposerPart(props: {
             </span>
           ))}
         </p>
+      </>
+    ),
+    // overCounters derives from the counters.
+    [props.counters, props.language, t, overId, countId],
+  );
+  const refusedRow = useMemo(() => {
+    const first = refused?.measure.refused[0];
+    if (!first) return null;
+    return (
+      <p id={`${props.idBase}-refused`} className="form-error" role="alert">
+        {t('reasons.invalid-character', { code: first.code, character: first.key, position: first.position })}
+      </p>
+    );
+  }, [refused, props.idBase, t]);
+
+  const { textBox } = props;
+  const setBox = useCallback(
+    (el: HTMLTextAreaElement | null) => {
+      box.current = el;
+      if (typeof textBox === 'function') textBox(el);
+      else if (textBox) (textBox as React.RefObject<HTMLTextAreaElement | null>).current = el;
+    },
+    [textBox],
+  );
+
+  return (
+    <div className="compose-part">
+      <div className="field">
+        <label htmlFor={textId} className="field-label">
+          {props.label}
+        </label>
+        <div className="compose-editor">
+          <div ref={mirror} className="compose-mirror" aria-hidden="true" dir="auto">
+            {layers}
+          </div>
+          <PartTextBox
+            id={textId}
+            text={props.text}
+            onText={props.onText}
+            onCaret={props.onCaret}
+            onScroll={onScroll}
+            boxRef={setBox}
+            describedBy={describedBy}
+            invalid={overCounters.length > 0 || !!refused}
+            autoFocus={props.autoFocus}
+          />
+        </div>
+      </div>
+      <div className="counter-row">
+        {counterRow}
         {props.actions}
       </div>
-      {refused && (
-        <p id={`${props.idBase}-refused`} className="form-error" role="alert">
-          {refusedText}
-        </p>
-      )}
+      {refusedRow}
       {props.children}
     </div>
   );
+});
+
+/**
+ * The text box of a part, holding what she types: uncontrolled, so a keystroke renders nothing
+ * (the box already shows it) and only hands the text on. `text` is the composer's text: one it
+ * sets itself (a suggestion taken, a thread split, a part removed) replaces what the box holds; the
+ * box's own texts coming back (`sent`: handed to `onText`, not back yet) do not, so a render of the
+ * composer a keystroke behind never takes a character away.
+ */
+const PartTextBox = memo(function PartTextBox(props: {
+  id: string;
+  text: string;
+  onText(text: string): void;
+  onCaret: ((caret: number) => void) | undefined;
+  onScroll(scrollTop: number): void;
+  boxRef(el: HTMLTextAreaElement | null): void;
+  describedBy: string;
+  invalid: boolean;
+  autoFocus: boolean | undefined;
+}) {
+  const box = useRef<HTMLTextAreaElement | null>(null);
+  // The box's first text; later ones are set on the element (below), not through React's props.
+  const [initial] = useState(props.text);
+  /** The texts handed to `onText` that have not come back as `props.text` yet (oldest first). */
+  const sent = useRef<string[]>([]);
+  const lastCaret = useRef<number | null>(null);
+  /** `props.text` when last looked at. */
+  const seen = useRef(props.text);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    if (el.value === props.text) {
+      // In step: nothing is in flight any more.
+      sent.current = [];
+      seen.current = props.text;
+      return;
+    }
+    if (props.text === seen.current) return;
+    seen.current = props.text;
+    const i = sent.current.indexOf(props.text);
+    if (i >= 0) {
+      // Its own text, a keystroke or more behind: no longer in flight, nor anything sent before it.
+      sent.current = sent.current.slice(i + 1);
+      return;
+    }
+    // A text set by the composer; the caret is wherever the box puts it, to be told again.
+    sent.current = [];
+    lastCaret.current = null;
+    el.value = props.text;
+  });
+
+  const { onText, onCaret, boxRef } = props;
+  const caretMoved = (at: number) => {
+    if (!onCaret || at === lastCaret.current) return;
+    lastCaret.current = at;
+    startTransition(() => onCaret(at));
+  };
+  const setBox = useCallback(
+    (el: HTMLTextAreaElement | null) => {
+      box.current = el;
+      boxRef(el);
+    },
+    [boxRef],
+  );
+  return (
+    <textarea
+      id={props.id}
+      ref={setBox}
+      rows={5}
+      dir="auto"
+      defaultValue={initial}
+      autoFocus={props.autoFocus}
+      onChange={(e) => {
+        const value = e.target.value;
+        sent.current.push(value);
+        startTransition(() => onText(value));
+        caretMoved(e.target.selectionStart);
+      }}
+      onSelect={(e) => caretMoved(e.currentTarget.selectionStart)}
+      onScroll={(e) => props.onScroll(e.currentTarget.scrollTop)}
+      aria-describedby={props.describedBy}
+      aria-invalid={props.invalid}
+    />
+  );
+});
+
+/** The mirror's content: `text` with its links, mentions and hashtags (on `network`) in marks. */
+function mirrorLayers(text: string, network: NetworkId | undefined): ReactNode[] {
+  const highlights = network ? highlightsOf(text, network) : [];
+  const layers: ReactNode[] = [];
+  let at = 0;
+  for (const h of highlights) {
+    if (h.start > at) layers.push(text.slice(at, h.start));
+    layers.push(
+      <mark key={h.start} className={`hl-${h.kind}`}>
+        {text.slice(h.start, h.end)}
+      </mark>,
+    );
+    at = h.end;
+  }
+  layers.push(text.slice(at));
+  // A last line break needs something after it to take a line in the mirror.
+  layers.push('\u200b');
+  return layers;
 }

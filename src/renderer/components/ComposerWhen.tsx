@@ -2,44 +2,18 @@
 // each target's audience zone, its queue's), or in the next free slot of each profile's queue.
 // What each network can do is said: a Mastodon instance posts by itself at the time (at least 5
 // minutes ahead); X and Bluesky need Colonnade running then.
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NETWORK_NAMES, type Account } from '../../shared/model';
 import type { When } from '../../shared/outbox';
 import { instantToZoned, isKnownZone, zonedToInstant } from '../../shared/schedule/zoned-time';
+import { currentZoneName, knownZones } from '../../shared/schedule/zones';
 import { systemZone } from './outbox-time';
-
-/**
- * ICU still lists some zones under names IANA has replaced (tzdata's `backward` file): a CM
- * looks for Kolkata or Kyiv, not Calcutta or Kiev. Both names work everywhere.
- */
-const CURRENT_NAMES: Readonly<Record<string, string>> = {
-  'Asia/Calcutta': 'Asia/Kolkata',
-  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
-  'Asia/Katmandu': 'Asia/Kathmandu',
-  'Asia/Rangoon': 'Asia/Yangon',
-  'Europe/Kiev': 'Europe/Kyiv',
-  'America/Godthab': 'America/Nuuk',
-  'Atlantic/Faeroe': 'Atlantic/Faroe',
-  'Pacific/Truk': 'Pacific/Chuuk',
-  'Pacific/Ponape': 'Pacific/Pohnpei',
-  'Pacific/Enderbury': 'Pacific/Kanton',
-  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
-  'America/Indianapolis': 'America/Indiana/Indianapolis',
-  'America/Louisville': 'America/Kentucky/Louisville',
-};
-
-/** A zone under its current IANA name, where the runtime knows it so. */
-export function currentZoneName(zone: string): string {
-  const name = CURRENT_NAMES[zone];
-  return name && isKnownZone(name) ? name : zone;
-}
 
 /** Every zone the runtime knows, under current names, the CM's first. */
 function zones(): string[] {
-  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   const mine = currentZoneName(systemZone());
-  return [mine, ...new Set(all.map(currentZoneName).filter((z) => z !== mine))];
+  return [mine, ...knownZones().filter((z) => z !== mine)];
 }
 
 /** "09:00 Paris" style wording of an instant in a zone, in the UI language. */
@@ -65,7 +39,8 @@ export function whenInstant(when: When): number | null {
   }
 }
 
-export function ComposerWhen(props: {
+/** Memoized: a keystroke in the text changes none of its props (the composer keeps them stable). */
+export const ComposerWhen = memo(function ComposerWhen(props: {
   value: When;
   onChange(when: When): void;
   targets: Account[];
@@ -204,4 +179,4 @@ export function ComposerWhen(props: {
       )}
     </fieldset>
   );
-}
+});

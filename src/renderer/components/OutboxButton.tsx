@@ -7,6 +7,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { attentionCount, useOutboxStore } from '../state/outbox';
 import { DialogBoundary } from './Fallbacks';
+import { ToolBadge } from './ToolBadge';
 import './outbox-button.css';
 
 // A failed load (the core went away) is not cached for good: "Try again" imports it anew.
@@ -35,11 +36,7 @@ export function OutboxButton(props: { language: string; onOpenAccounts(): void }
       >
         <Send size={16} aria-hidden="true" />
         <span className="tool-label">{t('outbox.open')}</span>
-        {count > 0 && (
-          <span className="outbox-badge" aria-hidden="true">
-            {count > 99 ? '99+' : new Intl.NumberFormat(props.language).format(count)}
-          </span>
-        )}
+        <ToolBadge count={count} language={props.language} />
       </button>
       {open && (
         <DialogBoundary onClose={close} onRetry={() => setOutboxDialog(() => loadOutbox())}>

@@ -4,7 +4,8 @@
 // or, with the keyboard, by "Move…" (Enter on it): the grid is an ARIA grid with one tab stop,
 // arrows between cells, Enter into a cell's posts, Escape back out. A drop asks main
 // (`outbox.reschedule`, the job keeping its zone); the post shows at once where it was dropped and
-// goes back, with the refusal in words, when main refuses (state/outbox.ts).
+// goes back, with the refusal in words, when main refuses (state/outbox.ts). A post not yet sent
+// has "Edit…" beside it (the right arrow from the post), which opens the composer on it.
 import {
   DndContext,
   PointerSensor,
@@ -22,6 +23,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import { NETWORK_NAMES } from '../../shared/model';
 import type { PublishJob, When } from '../../shared/outbox';
 import { zonedToInstant } from '../../shared/schedule/zoned-time';
+import { jobEditable } from '../state/outbox';
 import { useServices } from './context';
 import { useOutboxView } from './outbox-context';
 import {
@@ -35,7 +37,7 @@ import {
   whenForDrop,
   type CalendarDrop,
 } from './outbox-time';
-import { calendarEntries, jobText, profileLabel, type CalendarEntry } from './outbox-words';
+import { calendarEntries, jobName, jobText, profileLabel, type CalendarEntry } from './outbox-words';
 import { addDays, format } from 'date-fns';
 
 type Mode = 'week' | 'month';
@@ -139,10 +141,14 @@ export function OutboxCalendar(props: { jobs: readonly PublishJob[]; announcer: 
     const entry = target.closest<HTMLElement>('.cal-entry');
     const cell = target.closest<HTMLElement>('td[data-cell]');
     if (!cell) return;
-    if (entry) {
-      // Inside a cell: up and down between its posts, Escape back to the cell.
+    const post = target.closest<HTMLElement>('.cal-post');
+    if (post) {
+      // Inside a cell: up and down between its posts, right to a post's "Edit…" and left back,
+      // Escape back to the cell. Enter and Space are the focused button's own.
       const chips = [...cell.querySelectorAll<HTMLElement>('.cal-entry')];
-      const i = chips.indexOf(entry);
+      const chip = entry ?? post.querySelector<HTMLElement>('.cal-entry');
+      const i = chip ? chips.indexOf(chip) : -1;
+      const edit = post.querySelector<HTMLButtonElement>('.cal-edit');
       if (e.key === 'Escape') {
         e.preventDefault();
         e.stopPropagation();
@@ -150,6 +156,9 @@ export function OutboxCalendar(props: { jobs: readonly PublishJob[]; announcer: 
       } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         chips[(i + (e.key === 'ArrowDown' ? 1 : chips.length - 1)) % chips.length]?.focus();
+      } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && edit && !edit.disabled) {
+        e.preventDefault();
+        (e.key === 'ArrowRight' ? edit : chip)?.focus();
       }
       return;
     }
@@ -469,37 +478,53 @@ function Entry(props: { entry: CalendarEntry }) {
     text,
   });
   const states = new Set(entry.targets.map((x) => x.state));
+  const editable = entry.movable && jobEditable(entry.job);
   return (
-    <button
-      type="button"
-      ref={setNodeRef}
-      {...attributes}
-      {...listeners}
-      tabIndex={-1}
-      aria-label={name}
-      aria-disabled={!entry.movable}
-      className={[
-        'cal-entry',
-        isDragging && 'dragging',
-        states.has('on-server') && 'on-server',
-        !entry.movable && 'done',
-        (states.has('held') || states.has('waiting')) && 'attention',
-      ]
-        .filter(Boolean)
-        .join(' ')}
-      style={transform ? { transform: CSS.Translate.toString(transform) } : undefined}
-      title={name}
-      onClick={() => entry.movable && view.move(entry.job, entry.at, entry.zone, true)}
-    >
-      <span className="cal-time">
-        {time
-          .split(' · ')
-          .map((part, i) => (i === 0 ? <span key={i}>{part}</span> : <span key={i}>{` · ${part}`}</span>))}
-      </span>
-      <span className="cal-text" dir="auto">
-        {text}
-      </span>
-      <span className="cal-who">{tags.join(' · ')}</span>
-    </button>
+    <div className="cal-post">
+      <button
+        type="button"
+        ref={setNodeRef}
+        {...attributes}
+        {...listeners}
+        tabIndex={-1}
+        aria-label={name}
+        aria-disabled={!entry.movable}
+        className={[
+          'cal-entry',
+          isDragging && 'dragging',
+          states.has('on-server') && 'on-server',
+          !entry.movable && 'done',
+          (states.has('held') || states.has('waiting')) && 'attention',
+        ]
+          .filter(Boolean)
+          .join(' ')}
+        style={transform ? { transform: CSS.Translate.toString(transform) } : undefined}
+        title={name}
+        onClick={() => entry.movable && view.move(entry.job, entry.at, entry.zone, true)}
+      >
+        <span className="cal-time">
+          {time
+            .split(' · ')
+            .map((part, i) => (i === 0 ? <span key={i}>{part}</span> : <span key={i}>{` · ${part}`}</span>))}
+        </span>
+        <span className="cal-text" dir="auto">
+          {text}
+        </span>
+        <span className="cal-who">{tags.join(' · ')}</span>
+      </button>
+      {/* Reached from the post with the right arrow (the grid's keys, above). */}
+      {editable && (
+        <button
+          type="button"
+          tabIndex={-1}
+          className="cal-edit link-button"
+          disabled={view.busy.has(entry.job.id)}
+          aria-label={t('outbox.named.edit', { post: jobName(words, entry.job) })}
+          onClick={() => view.edit(entry.job)}
+        >
+          {t('outbox.actions.edit')}
+        </button>
+      )}
+    </div>
   );
 }

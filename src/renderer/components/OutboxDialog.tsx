@@ -4,15 +4,15 @@
 // it is a task over the whole outbox that needs the window's width (lists and a 7-day grid side
 // by side), the deck underneath keeps its columns and reading positions untouched (a panel in its
 // place would unmount the virtual lists), and, like Accounts and the composer, Escape or Close
-// ends it with focus back on the top bar's Outbox button (Dialog.tsx's returnFocus).
+// ends it with focus back on the top bar's Outbox button (use-modal-dialog, as Dialog.tsx).
+// "Edit…" on a post opens the app's composer over it (state/store.ts `openComposer` with `edit`).
 // Loaded on first opening (App's top bar, OutboxButton), like the composer.
 import { ListOrdered, X } from 'lucide-react';
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublishJob } from '../../shared/outbox';
-import { useOutboxStore } from '../state/outbox';
-import { useAppStore } from '../state/store';
-import { returnFocus } from './Dialog';
+import { isOpenTarget, useOutboxStore } from '../state/outbox';
+import { openComposer, useAppStore } from '../state/store';
 import { describeThrown } from './errors';
 import { OutboxCalendar } from './OutboxCalendar';
 import { OutboxLists } from './OutboxLists';
@@ -20,6 +20,7 @@ import { OutboxMoveDialog } from './OutboxMoveDialog';
 import { OutboxQueueDialog } from './OutboxQueueDialog';
 import { OutboxViewContext, type OutboxView } from './outbox-context';
 import { calendarLocale, systemZone, zoneCity } from './outbox-time';
+import { useModalDialog } from './use-modal-dialog';
 import './outbox.css';
 
 export interface OutboxDialogProps {
@@ -38,7 +39,8 @@ export interface OutboxDialogProps {
 export function OutboxDialog(props: OutboxDialogProps) {
   const { t } = useTranslation();
   const { language } = props;
-  const ref = useRef<HTMLDialogElement>(null);
+  // Shown modal; focus goes back to what opened it (its button) however it closes.
+  const ref = useModalDialog();
   const [dialogEl, setDialogEl] = useState<HTMLDialogElement | null>(null);
   const titleId = useId();
   const accounts = useAppStore((s) => s.accounts);
@@ -61,17 +63,8 @@ export function OutboxDialog(props: OutboxDialogProps) {
   const nowFn = props.now;
   const now = useCallback(() => (nowFn ? nowFn() : Date.now()), [nowFn]);
 
-  // What had focus when the Outbox opened (its button): focus goes back there however it closes.
-  const [opener] = useState<Element | null>(() => (typeof document === 'undefined' ? null : document.activeElement));
-  useLayoutEffect(() => {
-    const dialog = ref.current;
-    return () => returnFocus(opener, dialog);
-  }, [opener]);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    setDialogEl(dialog);
-  }, []);
+  // dnd-kit's announcements go inside the dialog: the rest of the page is inert while it is modal.
+  useEffect(() => setDialogEl(ref.current), [ref]);
 
   const act = useCallback<OutboxView['act']>(
     async (jobId, work, done, refused) => {
@@ -96,6 +89,30 @@ export function OutboxDialog(props: OutboxDialogProps) {
     },
     [t, language],
   );
+  // A job being edited in the composer (opened over the Outbox), with its content then: once the
+  // composer closes, the status line says whether the changes were saved.
+  const [editing, setEditing] = useState<{ jobId: string; content: string } | null>(null);
+  const composing = useAppStore((s) => s.compose !== null);
+  const edit = useCallback((job: PublishJob) => {
+    setStatus('');
+    setProblem('');
+    setEditing({ jobId: job.id, content: JSON.stringify(job.content) });
+    openComposer({
+      edit: { jobId: job.id },
+      initial: {
+        targets: job.targets.filter(isOpenTarget).map((x) => x.profileId),
+        parts: structuredClone(job.content.parts),
+        variants: structuredClone(job.content.variants ?? {}),
+        when: job.when,
+      },
+    });
+  }, []);
+  useEffect(() => {
+    if (!editing || composing) return;
+    const job = jobsById[editing.jobId];
+    if (job && JSON.stringify(job.content) !== editing.content) setStatus(t('outbox.done.edited'));
+    setEditing(null);
+  }, [editing, composing, jobsById, t]);
   const move = useCallback(
     (job: PublishJob, at: string | null, z: string, fromCalendar = false) =>
       setMoving({ jobId: job.id, at, zone: z, fromCalendar }),
@@ -108,6 +125,7 @@ export function OutboxDialog(props: OutboxDialogProps) {
       busy,
       act,
       move,
+      edit,
       say: (text: string) => {
         setProblem('');
         setStatus(text);
@@ -116,7 +134,7 @@ export function OutboxDialog(props: OutboxDialogProps) {
       openAccounts: onOpenAccounts,
       now,
     }),
-    [words, busy, act, move, revealed, onOpenAccounts, now],
+    [words, busy, act, move, edit, revealed, onOpenAccounts, now],
   );
   const movingJob = moving ? jobsById[moving.jobId] : undefined;
 

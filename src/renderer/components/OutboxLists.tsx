@@ -1,15 +1,17 @@
 // The Outbox's lists: "Needs attention" (failed, held, waiting), "Scheduled" (by due time) and
 // "Sent" (history, newest first). Each job shows its text and, per target profile, its state in
 // words (outbox-words.ts) with what can be done there: try a failed one again, send a held one now,
-// give it another time, cancel it, reconnect its profile, open the post that went out.
+// give it another time, change its text ("Edit…", in the composer), cancel it (once confirmed),
+// reconnect its profile, open the post that went out.
 import { ExternalLink } from 'lucide-react';
-import { useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { NETWORK_NAMES } from '../../shared/model';
 import type { PublishJob, Target } from '../../shared/outbox';
-import { isOpenTarget, useOutboxStore } from '../state/outbox';
+import { TargetUpload } from './TargetUpload';
+import { isOpenTarget, jobEditable, useOutboxStore } from '../state/outbox';
 import { useServices } from './context';
 import { jobZone, useOutboxView } from './outbox-context';
-import { jobsOf, jobText, profileLabel, targetWords, type OutboxSection } from './outbox-words';
+import { jobName, jobsOf, jobText, profileLabel, targetWords, type OutboxSection } from './outbox-words';
 import { webUrlOf } from './post-text';
 
 const SECTIONS: OutboxSection[] = ['attention', 'scheduled', 'sent'];
@@ -46,11 +48,16 @@ export function OutboxLists(props: { jobs: readonly PublishJob[] }) {
   );
 }
 
-/** One job: its text, its targets' outcomes, and what can be done with the whole of it. */
+/**
+ * One job: its text, its targets' outcomes, and what can be done with the whole of it. Each button
+ * is named with the job (`jobName`: its text and time), its visible words kept short. "Cancel the
+ * post" asks first, in place: main cannot undo a cancel (see `CancelConfirm`).
+ */
 function JobItem(props: { job: PublishJob }) {
   const { job } = props;
   const view = useOutboxView();
-  const { t } = view.words;
+  const { words } = view;
+  const { t } = words;
   const { actions } = useServices();
   const textId = useId();
   const busy = view.busy.has(job.id);
@@ -59,77 +66,175 @@ function JobItem(props: { job: PublishJob }) {
   const open = job.targets.filter(isOpenTarget);
   const failed = job.targets.filter((x) => x.state === 'failed');
   const finished = job.targets.every((x) => x.state === 'sent' || x.state === 'failed' || x.state === 'cancelled');
-  const zone = jobZone(job, view.words.zone);
+  const zone = jobZone(job, words.zone);
   const firstDue = open.find((x) => x.due)?.due?.at ?? null;
+  const post = jobName(words, job);
+  const [confirming, setConfirming] = useState(false);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const item = useRef<HTMLLIElement>(null);
+  // Back from the question ("Keep the post", Escape, a refusal): focus returns to "Cancel the post".
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (confirming || !refocus.current) return;
+    refocus.current = false;
+    cancelButton.current?.focus();
+  }, [confirming]);
+  const keep = () => {
+    refocus.current = true;
+    setConfirming(false);
+  };
+  const cancel = async () => {
+    const dialog = item.current?.closest('dialog');
+    const ok = await view.act(job.id, () => actions.outbox.cancel(job.id), t('outbox.done.cancelled'));
+    if (!ok) return keep();
+    setConfirming(false);
+    // The job moved to the history (another list): focus follows it there.
+    requestAnimationFrame(() =>
+      [...(dialog?.querySelectorAll<HTMLElement>('li.outbox-job') ?? [])]
+        .find((li) => li.dataset.job === job.id)
+        ?.focus(),
+    );
+  };
   return (
-    <li className="outbox-job" aria-labelledby={textId}>
+    <li ref={item} className="outbox-job" aria-labelledby={textId} data-job={job.id} tabIndex={-1}>
       <p id={textId} className="outbox-text" dir="auto">
         {text || t('outbox.noText')}
       </p>
       {threadLength > 1 && <p className="muted small">{t('outbox.thread', { count: threadLength })}</p>}
       <ul className="outbox-targets" aria-label={t('outbox.profiles')}>
         {job.targets.map((target) => (
-          <TargetItem key={target.profileId} job={job} target={target} textId={textId} many={job.targets.length > 1} />
+          <TargetItem key={target.profileId} job={job} target={target} many={job.targets.length > 1} />
         ))}
       </ul>
-      <div className="outbox-actions">
-        {failed.length > 1 && (
-          <button
-            type="button"
-            disabled={busy}
-            aria-describedby={textId}
-            onClick={() =>
-              void view.act(
-                job.id,
-                () =>
-                  actions.outbox.retry(
-                    job.id,
-                    failed.map((x) => x.profileId),
-                  ),
-                t('outbox.done.retried'),
-              )
-            }
-          >
-            {t('outbox.actions.retryFailed', { count: failed.length })}
-          </button>
-        )}
-        {open.length > 0 && (
-          <button
-            type="button"
-            disabled={busy}
-            aria-describedby={textId}
-            onClick={() => view.move(job, firstDue, zone)}
-          >
-            {t('outbox.actions.move')}
-          </button>
-        )}
-        {open.length > 0 && (
-          <button
-            type="button"
-            disabled={busy}
-            aria-describedby={textId}
-            onClick={() => void view.act(job.id, () => actions.outbox.cancel(job.id), t('outbox.done.cancelled'))}
-          >
-            {t('outbox.actions.cancelPost')}
-          </button>
-        )}
-        {finished && (
-          <button
-            type="button"
-            disabled={busy}
-            aria-describedby={textId}
-            onClick={() => void view.act(job.id, () => actions.outbox.remove(job.id), t('outbox.done.removed'))}
-          >
-            {t('outbox.actions.remove')}
-          </button>
-        )}
-      </div>
+      {confirming ? (
+        <CancelConfirm
+          post={post}
+          profiles={open.map((x) => profileLabel(words, x))}
+          busy={busy}
+          onCancel={() => void cancel()}
+          onKeep={keep}
+        />
+      ) : (
+        <div className="outbox-actions">
+          {failed.length > 1 && (
+            <button
+              type="button"
+              disabled={busy}
+              aria-label={t('outbox.named.retryFailed', { count: failed.length, post })}
+              onClick={() =>
+                void view.act(
+                  job.id,
+                  () =>
+                    actions.outbox.retry(
+                      job.id,
+                      failed.map((x) => x.profileId),
+                    ),
+                  t('outbox.done.retried'),
+                )
+              }
+            >
+              {t('outbox.actions.retryFailed', { count: failed.length })}
+            </button>
+          )}
+          {jobEditable(job) && (
+            <button
+              type="button"
+              disabled={busy}
+              aria-label={t('outbox.named.edit', { post })}
+              onClick={() => view.edit(job)}
+            >
+              {t('outbox.actions.edit')}
+            </button>
+          )}
+          {open.length > 0 && (
+            <button
+              type="button"
+              disabled={busy}
+              aria-label={t('outbox.named.move', { post })}
+              onClick={() => view.move(job, firstDue, zone)}
+            >
+              {t('outbox.actions.move')}
+            </button>
+          )}
+          {open.length > 0 && (
+            <button
+              ref={cancelButton}
+              type="button"
+              disabled={busy}
+              aria-label={t('outbox.named.cancelPost', { post })}
+              onClick={() => setConfirming(true)}
+            >
+              {t('outbox.actions.cancelPost')}
+            </button>
+          )}
+          {finished && (
+            <button
+              type="button"
+              disabled={busy}
+              aria-label={t('outbox.named.remove', { post })}
+              onClick={() => void view.act(job.id, () => actions.outbox.remove(job.id), t('outbox.done.removed'))}
+            >
+              {t('outbox.actions.remove')}
+            </button>
+          )}
+        </div>
+      )}
     </li>
   );
 }
 
+/**
+ * "Cancel the post" asks first, in place of the job's buttons, with focus on "Keep the post"
+ * (Escape keeps it too). A confirmation rather than an undo: main cannot take a cancel back (a
+ * cancelled target never goes back to scheduled, and a Mastodon post's instance has dropped its
+ * copy), and holding the cancel back in the renderer for an undo would leave the post free to go
+ * out meanwhile, or for good if Colonnade quit before the delay ended.
+ */
+function CancelConfirm(props: { post: string; profiles: string[]; busy: boolean; onCancel(): void; onKeep(): void }) {
+  const { t } = useOutboxView().words;
+  const questionId = useId();
+  const keepButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => keepButton.current?.focus(), []);
+  return (
+    <div
+      role="group"
+      aria-labelledby={questionId}
+      className="outbox-actions outbox-confirm"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        // Keeps the post; the Outbox stays open.
+        e.preventDefault();
+        e.stopPropagation();
+        props.onKeep();
+      }}
+    >
+      <p id={questionId} className="outbox-confirm-question">
+        {t('outbox.confirmCancel.question', { profiles: props.profiles.join(', ') })}
+      </p>
+      <button
+        ref={keepButton}
+        type="button"
+        disabled={props.busy}
+        aria-label={t('outbox.named.keep', { post: props.post })}
+        onClick={props.onKeep}
+      >
+        {t('outbox.confirmCancel.keep')}
+      </button>
+      <button
+        type="button"
+        className="danger"
+        disabled={props.busy}
+        aria-label={t('outbox.named.confirmCancel', { post: props.post })}
+        onClick={props.onCancel}
+      >
+        {t('outbox.confirmCancel.yes')}
+      </button>
+    </div>
+  );
+}
+
 /** One target profile of a job: its state in words, its links once sent, and its own actions. */
-function TargetItem(props: { job: PublishJob; target: Target; textId: string; many: boolean }) {
+function TargetItem(props: { job: PublishJob; target: Target; many: boolean }) {
   const { job, target } = props;
   const view = useOutboxView();
   const { words } = view;
@@ -138,7 +243,8 @@ function TargetItem(props: { job: PublishJob; target: Target; textId: string; ma
   const busy = view.busy.has(job.id);
   const who = profileLabel(words, target);
   const said = targetWords(words, job, target);
-  const named = (action: string) => t('outbox.targetAction', { action, profile: who });
+  // Named with the profile and the job: "Try again: @brand on X, “Spring sale” (Mon 29 Mar, 09:00)".
+  const named = (action: string) => t('outbox.named.target', { action, profile: who, post: jobName(words, job) });
   const retry = (done: string) => void view.act(job.id, () => actions.outbox.retry(job.id, [target.profileId]), done);
   const cancel = () =>
     void view.act(job.id, () => actions.outbox.cancel(job.id, [target.profileId]), t('outbox.done.cancelled'));
@@ -150,6 +256,7 @@ function TargetItem(props: { job: PublishJob; target: Target; textId: string; ma
     <li className={`outbox-target tone-${said.tone}`} data-state={target.state}>
       <span className="outbox-profile">{who}</span>
       <span className="outbox-state">{said.status}</span>
+      <TargetUpload target={target} network={network} language={words.language} />
       {said.note && <span className="outbox-note">{said.note}</span>}
       {links.length > 0 && (
         <span className="outbox-links">

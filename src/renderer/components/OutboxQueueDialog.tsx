@@ -10,6 +10,7 @@ import { toAppError } from '../../shared/errors';
 import { NETWORK_NAMES } from '../../shared/model';
 import type { PostingSchedule, PostingSlot } from '../../shared/outbox';
 import { validateSchedule } from '../../shared/schedule/slots';
+import { currentZoneName, knownZones } from '../../shared/schedule/zones';
 import { useAppStore } from '../state/store';
 import { useServices } from './context';
 import { Dialog } from './Dialog';
@@ -18,15 +19,6 @@ import { useOutboxView } from './outbox-context';
 
 /** A new posting time: weekdays (ISO 1–5) at 9:00. */
 const NEW_SLOT: PostingSlot = { days: [1, 2, 3, 4, 5], time: '09:00' };
-
-/** The zones the runtime knows, for the zone field's suggestions (none where Intl cannot list them). */
-function knownZones(): string[] {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return [];
-  }
-}
 
 export function OutboxQueueDialog(props: { language: string; onClose(): void }) {
   const { t, i18n } = useTranslation();
@@ -41,6 +33,7 @@ export function OutboxQueueDialog(props: { language: string; onClose(): void }) 
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const zonesId = useId();
+  // The zone field's suggestions, under current names (Asia/Kolkata, not ICU's Asia/Calcutta).
   const zones = useMemo(knownZones, []);
   // Days in the week's order of the UI's locale (Monday first in French, Sunday in American English).
   const firstDay = words.locale.options?.weekStartsOn ?? 1;
@@ -56,7 +49,7 @@ export function OutboxQueueDialog(props: { language: string; onClose(): void }) 
     setStatus('');
     actions.outbox
       .queue(profileId)
-      .then((saved) => live && setSchedule(saved ?? { zone: words.zone, slots: [] }))
+      .then((saved) => live && setSchedule(saved ?? { zone: currentZoneName(words.zone), slots: [] }))
       .catch((err: unknown) => live && (setSchedule(null), setError(describeThrown(t, err, language))))
       .finally(() => live && setLoading(false));
     return () => {

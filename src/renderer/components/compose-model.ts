@@ -33,13 +33,16 @@ export function networksOf(targets: readonly string[], accounts: readonly Accoun
   return out;
 }
 
-/** The content the outbox receives: variants only for chosen networks, and only where they differ. */
+/**
+ * The content the outbox receives: variants only for `networks` (by default the chosen profiles'
+ * networks; an edited job's targets' networks), and only where they differ from the shared parts.
+ */
 export function contentOf(
   state: ComposeState,
   accounts: readonly Account[],
   extra: Pick<PostContent, 'replyTo' | 'quoteOf'> = {},
+  networks: readonly NetworkId[] = networksOf(state.targets, accounts),
 ): PostContent {
-  const networks = networksOf(state.targets, accounts);
   const variants: Partial<Record<NetworkId, PostPart[]>> = {};
   for (const n of networks) {
     const v = state.variants[n];

@@ -1,6 +1,6 @@
 // What the parts of the Outbox view (lists, calendar, dialogs) share: the words' context, one
 // way to run an action and say its outcome (role=status, or the refusal in words, role=alert),
-// and opening "Move" for a post. Given by OutboxDialog.
+// and opening "Move" or the composer ("Edit…") for a post. Given by OutboxDialog.
 import { createContext, useContext } from 'react';
 import type { PublishJob } from '../../shared/outbox';
 import type { OutboxWords } from './outbox-words';
@@ -22,6 +22,11 @@ export interface OutboxView {
    * the calendar (`fromCalendar`), focus follows the post to its new cell once moved.
    */
   move(job: PublishJob, at: string | null, zone: string, fromCalendar?: boolean): void;
+  /**
+   * Opens the composer on a job not yet sent ("Edit…"): its parts, versions and media to change,
+   * its profiles and time shown as they are; saving sends `outbox.edit`.
+   */
+  edit(job: PublishJob): void;
   /** A post moved from the calendar's "Move…" to `at` (ISO): the calendar shows and focuses it. */
   revealed: { at: string; n: number } | null;
   /** Closes the Outbox and opens Accounts (to reconnect a profile). */

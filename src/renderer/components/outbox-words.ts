@@ -82,6 +82,44 @@ export function jobText(job: PublishJob | null): string {
   return (parts[0]?.text ?? '').trim();
 }
 
+/** How many graphemes of a job's text a control's name keeps (`jobName`). */
+const NAME_TEXT_LENGTH = 40;
+
+/**
+ * `text` on one line, at most `max` graphemes (Intl.Segmenter: a cut never splits an emoji or an
+ * accented letter), with "…" where it was cut.
+ */
+export function shortText(text: string, max = NAME_TEXT_LENGTH): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(line)];
+  if (graphemes.length <= max) return line;
+  return `${graphemes
+    .slice(0, max - 1)
+    .map((g) => g.segment)
+    .join('')
+    .trimEnd()}…`;
+}
+
+/**
+ * The job a control acts on, in words, for its accessible name: its text shortened (`shortText`)
+ * and its time in the CM's zone, "“Launch day” (Mon 29 Mar, 09:00)". The time is the earliest of
+ * its targets still to go, else when its last part went out, else any target's; none when it has
+ * none ("as soon as possible"). Per-job buttons carry it so that a screen reader's list of buttons
+ * tells "Cancel the post" of one job from another's (WCAG 2.4.6, 2.5.3: the visible words first).
+ */
+export function jobName(w: OutboxWords, job: PublishJob | null): string {
+  const text = job ? shortText(jobText(job)) : '';
+  const post = text ? w.t('outbox.named.text', { text }) : w.t('outbox.noText');
+  if (!job) return post;
+  const open = job.targets.filter((t) => (isOpenTarget(t) || t.state === 'sending') && t.due);
+  const due = (targets: Target[]) => Math.min(...targets.map((t) => Date.parse(t.due!.at)));
+  const sent = Math.max(0, ...job.targets.flatMap((t) => t.parts.map((p) => (p.sentAt ? Date.parse(p.sentAt) : 0))));
+  const any = job.targets.filter((t) => t.due);
+  const at = open.length ? due(open) : sent > 0 ? sent : any.length ? due(any) : null;
+  if (at === null || !Number.isFinite(at)) return post;
+  return w.t('outbox.named.timed', { post, time: formatIn(at, w.zone, 'EEE d MMM, HH:mm', w.locale) });
+}
+
 /** How many posts a target's thread has (1 for a single post). */
 export const partCount = (target: Target) => target.parts.length;
 

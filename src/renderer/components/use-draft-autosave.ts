@@ -25,7 +25,15 @@ export interface DraftAutosave {
 
 export function useDraftAutosave(db: ColonnadeDb, existingId: string | undefined): DraftAutosave {
   const [draftId] = useState(() => existingId ?? crypto.randomUUID());
-  const [status, setStatus] = useState<DraftSaveState>({ state: 'idle' });
+  const [status, setStatusState] = useState<DraftSaveState>({ state: 'idle' });
+  // The status as last set, so a save that changes nothing on screen schedules no render at all (an
+  // updater returning the same state still re-renders the composer to find that out, every save).
+  const shown = useRef(status);
+  const setStatus = (next: DraftSaveState) => {
+    if (next.state === 'saved' && shown.current.state === 'saved') return;
+    shown.current = next;
+    setStatusState(next);
+  };
   const saver = useRef<Promise<Autosaver | null> | null>(null);
   const latest = useRef<DraftPatch | null>(null);
   const store = useRef<DraftStore | null>(null);
@@ -39,7 +47,7 @@ export function useDraftAutosave(db: ColonnadeDb, existingId: string | undefined
         return createAutosaver(store.current, draftId, {
           onError: (error) => setStatus({ state: 'failed', error }),
           // Once "saved", later saves change nothing on screen: no render of the composer for them.
-          onSaved: () => setStatus((s) => (s.state === 'saved' ? s : { state: 'saved' })),
+          onSaved: () => setStatus({ state: 'saved' }),
         });
       } catch (err) {
         setStatus({ state: 'failed', error: saveErrorOf(err) });

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { Api } from '../api';
 import { dueAt } from '../../shared/schedule/zoned-time';
-import type { PostingSchedule, PublishJob, Target, When } from '../../shared/outbox';
+import type { PostContent, PostingSchedule, PublishJob, Target, When } from '../../shared/outbox';
 
 export interface OutboxState {
   /** Every job main holds, by id. */
@@ -89,6 +89,17 @@ export function isOpenTarget(t: Target): boolean {
 }
 
 /**
+ * A job whose text, media and versions can still be changed (`outbox.edit`): a target still to go,
+ * none being sent, and no part of it out yet (main refuses otherwise: `job-started`, the rule of
+ * src/main/core/outbox/outbox.ts `edit`).
+ */
+export function jobEditable(job: PublishJob): boolean {
+  return (
+    job.targets.some(isOpenTarget) && !job.targets.some((t) => t.state === 'sending' || t.parts.some((p) => !!p.postId))
+  );
+}
+
+/**
  * Targets that need the CM: failed, held (missed while Colonnade was closed) and waiting for a
  * profile to be reconnected. The top bar's Outbox badge counts them.
  */
@@ -144,6 +155,16 @@ export function makeOutboxActions(api: Api) {
         }
         throw err;
       }
+    },
+    /**
+     * Replace the content (parts, variants, media) of a job none of whose parts went out; its
+     * targets and time stay. Main refuses (`job-started`) once a part went out or is being sent,
+     * and checks the new content against each target's limits as `outbox.submit` does.
+     */
+    edit: async (jobId: string, content: PostContent): Promise<PublishJob> => {
+      const job = await api('outbox.edit', { jobId, content });
+      outboxJobChanged(job);
+      return job;
     },
     /** Cancel a job's unsent (and failed) targets: all, or those of `profileIds`. */
     cancel: async (jobId: string, profileIds?: string[]): Promise<PublishJob> => {

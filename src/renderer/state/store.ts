@@ -60,6 +60,11 @@ export interface ComposeRequest {
   replyTo?: Post;
   quoteOf?: Post;
   profileId?: string | null;
+  /**
+   * A scheduled job to change (the Outbox's "Edit…"): `initial` holds its content, open targets
+   * and time; saving sends `outbox.edit`, and no draft is written.
+   */
+  edit?: { jobId: string };
   /** A draft to go on with (the Drafts column): its id, and what it holds. */
   draftId?: string;
   initial?: {

@@ -97,7 +97,9 @@ export function startSync(bridge: Bridge, api: Api, db: ColonnadeDb): () => void
     await queue;
     // A column this renderer holds nothing of (a new browser profile, cleared storage) while main
     // already gave it its first page: main delivers that page again, with its cursor.
-    const columns = layout.decks.flatMap((d) => d.columns).filter((c) => c.kind !== 'scheduled' && c.kind !== 'drafts');
+    const columns = layout.decks
+      .flatMap((d) => d.columns)
+      .filter((c) => c.kind !== 'scheduled' && c.kind !== 'drafts' && c.kind !== 'analytics');
     for (const c of columns) {
       // Every first page stores the column's cursor: none means nothing was ever stored here.
       if (!(await db.columnCursors.get(c.id))) void api('column.reseed', { columnId: c.id }).catch(() => undefined);

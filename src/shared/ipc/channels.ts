@@ -20,7 +20,6 @@ export const REQUEST_CHANNELS = [
   'accounts.remove',
   'column.lists',
   'post.act',
-  'post.publish',
   'usage.get',
   'usage.configure',
   'column.fetch',
@@ -47,6 +46,10 @@ export const REQUEST_CHANNELS = [
   'queue.set',
   'media.stage',
   'media.has',
+  'analytics.pending',
+  'analytics.ack',
+  'analytics.statuses',
+  'analytics.backfill',
 ] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
@@ -62,6 +65,8 @@ export const EVENT_CHANNELS = [
   'notices.changed',
   'alert.fired',
   'alert.open',
+  'analytics.delivery',
+  'analytics.status',
 ] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 

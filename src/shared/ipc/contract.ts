@@ -17,7 +17,6 @@ import {
   ProfileDetailsSchema,
   ThreadViewSchema,
   pageSchema,
-  PostSchema,
   TimelineEntrySchema,
 } from '../model';
 import { SettingsSchema } from '../settings';
@@ -25,6 +24,8 @@ import { ConnectRequestSchema } from '../accounts';
 import { PostContentSchema, PostingScheduleSchema, PublishJobSchema, WhenSchema } from '../outbox';
 import type { EventChannel, RequestChannel } from './channels';
 import { MediaStageRequestSchema, MediaStageResponseSchema, Sha256Schema } from '../media-staging';
+import { AnalyticsDeliverySchema } from '../analytics';
+import { AnalyticsStatusSchema } from '../analytics-collection';
 
 const Id = z.string().min(1).max(200);
 const Empty = z.object({}).strict();
@@ -190,20 +191,6 @@ export const requestContract = {
     z.object({ profileId: Id }).strict(),
     z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['list', 'feed']) })),
   ),
-  /** Publish a post now as one profile; the same idempotency key never posts twice. */
-  'post.publish': channel(
-    z
-      .object({
-        profileId: Id,
-        text: z.string().trim().min(1, 'post-empty').max(10_000),
-        replyTo: Id.optional(),
-        /** The post this one quotes (X quote_tweet_id, Bluesky embed record, Mastodon quoted_status_id). */
-        quoteOf: Id.optional(),
-        idempotencyKey: z.string().min(8).max(100),
-      })
-      .strict(),
-    PostSchema,
-  ),
   /** Like, repost (or undo) or delete a post as the profile of the column showing it. */
   'post.act': channel(
     z
@@ -339,6 +326,23 @@ export const requestContract = {
     z.object({ id: Sha256Schema }).strict(),
     z.object({ has: z.boolean(), bytes: z.number().int().nonnegative().optional() }),
   ),
+  /**
+   * Analytics deliveries not yet acknowledged with a number above `after` (0 or absent: all), at
+   * most 20, oldest first; `more` when others follow (ask again after the last one's number).
+   */
+  'analytics.pending': channel(
+    z.object({ after: z.number().int().nonnegative().optional() }).strict(),
+    z.object({ deliveries: z.array(AnalyticsDeliverySchema), more: z.boolean() }),
+  ),
+  /** The renderer stored every analytics delivery up to and including `upTo` (Dexie committed). */
+  'analytics.ack': channel(z.object({ upTo: z.number().int().nonnegative() }).strict(), z.object({})),
+  /** Each profile's analytics collection: last collected, what waits and why, follower count, backfill. */
+  'analytics.statuses': channel(Empty, z.array(AnalyticsStatusSchema)),
+  /** Start a profile's backfill (or with `restart`, read its history again from the newest post). */
+  'analytics.backfill': channel(
+    z.object({ profileId: Id, restart: z.boolean().optional() }).strict(),
+    AnalyticsStatusSchema,
+  ),
   /** Acknowledge every delivery up to and including `upTo`. */
   'events.ack': channel(z.object({ upTo: z.number().int().nonnegative() }).strict(), z.object({})),
 } satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
@@ -374,6 +378,10 @@ export const eventContract = {
   }),
   /** The CM clicked an alert's notification: show this post in this column. */
   'alert.open': z.object({ columnId: Id, postId: Id.nullable() }),
+  /** New own posts, count snapshots and follower counts for the analytics archive; acknowledge with analytics.ack. */
+  'analytics.delivery': AnalyticsDeliverySchema,
+  /** A profile's analytics collection status changed (backfill progress, last collected, waiting). */
+  'analytics.status': AnalyticsStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type RequestOf<C extends RequestChannel> = z.input<(typeof requestContract)[C]['request']>;

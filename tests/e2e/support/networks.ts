@@ -1,29 +1,76 @@
-// Steps the monitor end-to-end tests share: connecting emulated X and Mastodon accounts through
-// the Accounts dialog as a CM who pastes credentials would (OAuth 1.0a keys, a Mastodon access
-// token: no browser round trip), adding a Monitor column through "Add a column", and reading what
-// a column holds in the page's own IndexedDB (src/renderer/db/database.ts: `entries` and `posts`).
+// Steps the end-to-end tests on real networks share: the servers' hooks (the emulators checked
+// after each test, everything stopped after the file), connecting emulated X and Mastodon accounts
+// and a local Bluesky one through the Accounts dialog as a CM who pastes credentials would (OAuth
+// 1.0a keys, a Mastodon access token, an app password: no browser round trip) or step by step
+// (pressConnect, closeWhenConnected) around a browser flow, adding a Monitor column through "Add a
+// column", and reading what a column holds in the page's own IndexedDB
+// (src/renderer/db/database.ts: `entries` and `posts`).
 import type { Locator, Page } from '@playwright/test';
-import { expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import type { RemoteBlueskyAccount, RemoteBlueskyNetwork } from '../../support/bluesky-network-client';
 import type { MastodonEmulator } from '../../emulators/mastodon';
 import { OWNER_USERNAME } from '../../emulators/mastodon';
 import type { XEmulator } from '../../emulators/x';
 import { ME_USERNAME } from '../../emulators/x';
+import type { Harness } from './harness';
 
-async function openAccounts(page: Page): Promise<Locator> {
+/** A port nobody listens on right now, on 127.0.0.1 (for a callback, or a host started again on it). */
+export { freePort } from '../../support/bluesky-postgres';
+
+/** What a spec on real networks started in its beforeAll (each, once started). */
+export interface Servers {
+  x?: XEmulator;
+  mastodon?: MastodonEmulator;
+  bluesky?: RemoteBlueskyNetwork;
+  harness?: Harness;
+}
+
+/**
+ * Registers the spec file's hooks over the servers `started()` answers (read when each hook runs,
+ * so the file's own variables, set in its beforeAll): after each test, every request and answer
+ * the X and Mastodon emulators saw matched the official descriptions (their `violations` empty);
+ * after all, the host stops, then the servers close.
+ */
+export function checkAndStopServers(started: () => Servers): void {
+  test.afterAll(async () => {
+    const { harness, x, mastodon, bluesky } = started();
+    await harness?.stop();
+    await x?.close();
+    await mastodon?.close();
+    await bluesky?.close();
+  });
+  test.afterEach(() => {
+    const { x, mastodon } = started();
+    if (x) expect(x.violations).toEqual([]);
+    if (mastodon) expect(mastodon.violations).toEqual([]);
+  });
+}
+
+/** Opens Accounts from the top bar; answers the dialog. */
+export async function openAccounts(page: Page): Promise<Locator> {
   await page.getByRole('button', { name: 'Accounts' }).click();
   return page.getByRole('dialog', { name: 'Accounts' });
 }
 
-/** Sends the form; the headless host has no keyring, so agrees to store anyway; closes the dialog. */
-async function connectAndClose(dialog: Locator, handle: string): Promise<void> {
+/** Sends the Accounts dialog's connect form; the headless host has no keyring, so agrees to store anyway. */
+export async function pressConnect(dialog: Locator): Promise<void> {
   await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
   await expect(dialog.getByRole('alertdialog', { name: 'Store without a keyring?' })).toBeVisible();
   await dialog.getByRole('button', { name: 'Store anyway' }).click();
+}
+
+/** Waits for "Connected @handle." (`handle` without '@') in the Accounts dialog, then closes it. */
+export async function closeWhenConnected(dialog: Locator, handle: string): Promise<void> {
   await expect(dialog.getByRole('status').filter({ hasText: `Connected @${handle}.` })).toBeVisible({
     timeout: 30_000,
   });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
+}
+
+async function connectAndClose(dialog: Locator, handle: string): Promise<void> {
+  await pressConnect(dialog);
+  await closeWhenConnected(dialog, handle);
 }
 
 /**
@@ -62,6 +109,19 @@ export async function connectMastodonWithToken(
   const handle = `${username}@${mastodon.domain}`;
   await connectAndClose(dialog, handle);
   return handle;
+}
+
+/**
+ * Connects a Bluesky account of the local network with its app password (its PDS at `pdsUrl`), as
+ * a CM pastes it, and closes the dialog.
+ */
+export async function connectBluesky(page: Page, pdsUrl: string, account: RemoteBlueskyAccount): Promise<void> {
+  const dialog = await openAccounts(page);
+  await dialog.getByRole('radio', { name: 'Bluesky' }).check();
+  await dialog.getByRole('textbox', { name: /^Service/ }).fill(pdsUrl);
+  await dialog.getByRole('textbox', { name: 'Handle or email' }).fill(account.handle);
+  await dialog.getByLabel('App password').fill(account.password);
+  await connectAndClose(dialog, account.handle);
 }
 
 /** A profile as the Monitor form lists it: under its network's name, by its handle (without '@'). */

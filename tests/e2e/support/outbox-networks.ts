@@ -1,31 +1,8 @@
-// Steps the outbox end-to-end tests on real networks share: connecting a Bluesky account with an
-// app password through the Accounts dialog, reading what the servers hold (Bluesky's repository,
-// read over XRPC from the PDS as any client would), reading the page's drafts from IndexedDB, and
-// wall-clock times in a zone for the composer's fields.
+// Steps the outbox end-to-end tests on real networks share (connecting profiles: ./networks.ts):
+// reading what the servers hold (Bluesky's repository, read over XRPC from the PDS as any client
+// would), reading the page's drafts from IndexedDB, and wall-clock times in a zone for the
+// composer's fields.
 import type { Page } from '@playwright/test';
-import { expect } from '@playwright/test';
-import type { RemoteBlueskyAccount } from '../../support/bluesky-network-client';
-
-/**
- * Connects a Bluesky account of the local network with its app password, as a CM pastes it
- * ("Store anyway": the headless host has no keyring), and closes the dialog.
- */
-export async function connectBluesky(page: Page, pdsUrl: string, account: RemoteBlueskyAccount): Promise<void> {
-  await page.getByRole('button', { name: 'Accounts' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Accounts' });
-  await dialog.getByRole('radio', { name: 'Bluesky' }).check();
-  await dialog.getByRole('textbox', { name: /^Service/ }).fill(pdsUrl);
-  await dialog.getByRole('textbox', { name: 'Handle or email' }).fill(account.handle);
-  await dialog.getByLabel('App password').fill(account.password);
-  await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
-  await expect(dialog.getByRole('alertdialog', { name: 'Store without a keyring?' })).toBeVisible();
-  await dialog.getByRole('button', { name: 'Store anyway' }).click();
-  await expect(dialog.getByRole('status').filter({ hasText: `Connected @${account.handle}.` })).toBeVisible({
-    timeout: 30_000,
-  });
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(dialog).toBeHidden();
-}
 
 /** One post of a Bluesky repository: its AT-URI, record key and text. */
 export interface BlueskyRecord {

@@ -35,9 +35,21 @@ import {
   type StatusRecord,
 } from './world';
 
-/** The media limits a mastodon.social-like instance publishes (both /api/v1 and /api/v2/instance). */
+/**
+ * The media limits a mastodon.social-like instance publishes (both /api/v1 and /api/v2/instance):
+ * MediaAttachment IMAGE_MIME_TYPES (the common ones) and VIDEO_MIME_TYPES, the default limits.
+ */
 const MEDIA_LIMITS = {
-  supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+  supported_mime_types: [
+    'image/jpeg',
+    'image/png',
+    'image/gif',
+    'image/webp',
+    'video/webm',
+    'video/mp4',
+    'video/quicktime',
+    'video/ogg',
+  ],
   image_size_limit: 16_777_216,
   image_matrix_limit: 33_177_600,
   video_size_limit: 103_809_024,
@@ -83,6 +95,13 @@ export interface MastodonEmulatorOptions {
   /** Requests per window per token (Mastodon: 300 per 5 minutes). */
   rateLimit?: { limit: number; windowMs: number };
   now?: () => number;
+  /** `configuration.media_attachments.video_size_limit` (default 103,809,024: 99 MiB), enforced on upload. */
+  videoSizeLimit?: number;
+  /**
+   * How many GET /api/v1/media/:id a video or GIF answers 206 (still processing, `url` null) after
+   * POST /api/v2/media answered 202, before it answers 200 (default 1). Images are ready at once.
+   */
+  mediaProcessingPolls?: number;
 }
 
 export interface FaultSpec {
@@ -332,6 +351,8 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
   const maxCharacters = options.maxCharacters ?? 500;
   const maxMedia = options.maxMediaAttachments ?? 4;
   const descriptionLimit = options.descriptionLimit ?? 1500;
+  const videoSizeLimit = options.videoSizeLimit ?? MEDIA_LIMITS.video_size_limit;
+  const mediaProcessingPolls = options.mediaProcessingPolls ?? 1;
   const urlLength = options.urlLength ?? 23;
   const apiVersion = options.apiVersion ?? 7;
   const instanceApi = options.instanceApi ?? 'v2';
@@ -680,6 +701,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         },
         media_attachments: {
           ...MEDIA_LIMITS,
+          video_size_limit: videoSizeLimit,
         },
         polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
       },
@@ -815,6 +837,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         },
         media_attachments: {
           ...MEDIA_LIMITS,
+          video_size_limit: videoSizeLimit,
           description_limit: descriptionLimit,
         },
         polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2_629_746 },
@@ -1109,6 +1132,13 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         const m = world.media.get(id);
         if (!m || m.accountId !== c.accountId || m.statusId) return fail('Media attachments are not valid');
       }
+      // PostStatusService#validate_media!: media_attachments.validations.not_ready.
+      if (mediaIds.some((id) => world.media.get(id)?.processingPolls !== undefined)) {
+        return {
+          status: 422,
+          body: { error: 'Cannot attach files that have not finished processing. Try again in a moment!' },
+        };
+      }
       const replyTo = str(c.body.in_reply_to_id);
       if (replyTo) statusOr404(replyTo);
       const quoted = str(c.body.quoted_status_id);
@@ -1285,10 +1315,21 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
           body: { error: `Validation failed: Description is too long (maximum is ${descriptionLimit} characters)` },
         };
       }
-      if (!file.type.startsWith('image/')) {
+      if (!MEDIA_LIMITS.supported_mime_types.includes(file.type)) {
         return { status: 422, body: { error: 'Validation failed: File content type is invalid' } };
       }
+      // MediaAttachment validates_attachment_size: VIDEO_LIMIT for videos and GIFs (larger_media_format?).
+      const video = file.type.startsWith('video/');
+      if (video && file.size > videoSizeLimit) {
+        return {
+          status: 422,
+          body: { error: `Validation failed: File file size must be less than ${videoSizeLimit} Bytes` },
+        };
+      }
       const id = world.newStatusId();
+      // A video is processed later (delay_processing: FFmpeg transcodes it); a GIF becomes a
+      // looping video (gifv). Both answer 202 with `url: null` until processed.
+      const delayed = video || file.type === 'image/gif';
       world.media.set(id, {
         id,
         accountId: c.accountId,
@@ -1296,14 +1337,28 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         mimeType: file.type,
         size: file.size,
         statusId: null,
+        ...(video
+          ? { type: 'video' as const, duration: 1 }
+          : file.type === 'image/gif'
+            ? { type: 'gifv' as const }
+            : {}),
+        ...(delayed ? { processingPolls: mediaProcessingPolls } : {}),
       });
       const m = world.media.get(id);
-      return { status: 200, body: m ? world.mediaJson(m) : {} };
+      return { status: delayed ? 202 : 200, body: m ? world.mediaJson(m) : {} };
     },
 
+    // Api::V1::MediaController#show: 206 while processing (`url` null), 200 once done.
     getMedia: (c) => {
       const m = world.media.get(c.params.id ?? '');
       if (!m || m.accountId !== c.accountId) throw new HttpFailure(404, 'Record not found');
+      if (m.processingPolls !== undefined) {
+        if (m.processingPolls > 0) {
+          m.processingPolls--;
+          return { status: 206, body: world.mediaJson(m) };
+        }
+        delete m.processingPolls;
+      }
       return { status: 200, body: world.mediaJson(m) };
     },
   };

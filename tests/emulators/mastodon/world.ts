@@ -81,6 +81,8 @@ export interface MediaRecord {
   duration?: number;
   /** The scheduled status it waits with (MediaAttachment `scheduled_status_id`), until published. */
   scheduledStatusId?: string | null;
+  /** Still processing (`url` null): GET /api/v1/media/:id answers 206 this many more times. */
+  processingPolls?: number;
 }
 
 /**
@@ -490,6 +492,23 @@ export class World {
         preview_url: null,
         remote_url: m.remoteUrl ?? null,
         meta: { length: new Date(duration * 1000).toISOString().slice(11, 21), duration, original: { duration } },
+        blurhash: null,
+      };
+    }
+    if (type === 'video' || type === 'gifv') {
+      const duration = m.duration ?? 1;
+      const ready = m.processingPolls === undefined;
+      return {
+        ...base,
+        url: ready ? `${file}video.mp4` : null,
+        preview_url: `${this.origin}/system/media_attachments/files/${m.id}/small/video.png`,
+        remote_url: m.remoteUrl ?? null,
+        meta: ready
+          ? {
+              original: { width: 32, height: 32, frame_rate: '10/1', duration, bitrate: 10_000 },
+              small: { width: 32, height: 32, size: '32x32', aspect: 1 },
+            }
+          : null,
         blurhash: null,
       };
     }

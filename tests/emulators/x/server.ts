@@ -13,7 +13,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as twitterTextModule from 'twitter-text';
 import { SpecValidator, type Violation } from './spec-validator';
-import { ME_ID, XState, codePoints, extractEntities, type XEntity, type XTweet, type XUser } from './state';
+import {
+  ME_ID,
+  XState,
+  codePoints,
+  extractEntities,
+  type XEntity,
+  type XMedia,
+  type XTweet,
+  type XUser,
+} from './state';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -37,6 +46,8 @@ export interface XEmulatorOptions {
    * lives through many lifetimes in moments.
    */
   accessTokenTtlSec?: number;
+  /** Seconds FINALIZE and STATUS tell a client to wait while a GIF or video is processed (default 1). */
+  mediaCheckAfterSecs?: number;
 }
 
 export type FaultMode =
@@ -166,6 +177,27 @@ const notAuthorized = (resourceType: 'user' | 'list' | 'tweet', parameter: strin
   value,
   detail: `Sorry, you are not authorized to see the ${resourceType === 'tweet' ? 'Tweet' : resourceType === 'user' ? 'user' : 'List'} with id: [${value}].`,
   type: 'https://api.x.com/2/problems/not-authorized-for-resource',
+});
+
+/** How many of a user's latest posts `GET /2/users/{id}/tweets` reaches (docs.x.com, Timelines: 3,200). */
+export const USER_TIMELINE_REACH = 3_200;
+/** X serves owner-only metrics for posts created in the last 30 days (docs.x.com, Timelines: integrate). */
+const OWNER_METRICS_DAYS = 30;
+
+/**
+ * An owner-only field asked for a post it is not served for (another's post, or one older than 30
+ * days): the post is left out of `data` and named here (spec `NotAuthorizedForFieldProblem`).
+ */
+const fieldRefused = (id: string, field: string): JsonObject => ({
+  value: id,
+  detail: `Sorry, you are not authorized to access '${field}' on the Tweet with ids: [${id}].`,
+  title: 'Field Authorization Error',
+  resource_type: 'tweet',
+  parameter: 'tweet.fields',
+  resource_id: id,
+  field,
+  section: 'data',
+  type: 'https://api.x.com/2/problems/not-authorized-for-field',
 });
 
 const fieldsOf = (query: URLSearchParams, name: string) =>
@@ -313,6 +345,13 @@ export interface XEmulatorControl {
   /** The next request to `endpoint` fails this way. */
   failNext(endpoint: string, mode: FaultMode): void;
   /**
+   * How the next finalized GIF or video is processed: `polls` STATUS answers `in_progress` before
+   * the last one says `succeeded`, or `failed` when `failWith` is given (its words are not in the
+   * spec's ProcessingInfo, which allows no `error`, so they stay in the emulator). Each call queues
+   * one medium; `checkAfterSecs` (default 1) is what FINALIZE and STATUS tell the client to wait.
+   */
+  setMediaProcessing(next: { polls: number; failWith?: string; checkAfterSecs?: number }): void;
+  /**
    * Seeds a post. Any length: one over 280 is a long post (the author's plan allows it), served
    * as X serves them (`text` cut, the whole in `note_tweet`). `replyTo`: the post it answers.
    */
@@ -358,6 +397,25 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   const dailyUsage = new Map<string, { windowStart: number; used: number }>();
   const notInPlan = new Set<string>();
   const faults: Fault[] = [];
+  /** How the next finalized GIFs and videos are processed (setMediaProcessing), in order. */
+  const mediaProcessing: Array<{ polls: number; failWith?: string | undefined }> = [];
+  /** Seconds FINALIZE and STATUS tell the client to wait before asking again. */
+  let checkAfterSecs = options.mediaCheckAfterSecs ?? 1;
+  /** `MediaUploadResponseData` (FINALIZE) and `GetMediaUploadStatusResponseData` (STATUS) of a medium. */
+  const mediaUploadData = (m: XMedia): JsonObject => {
+    const data: JsonObject = { id: m.id, media_key: m.mediaKey, size: m.totalBytes, expires_after_secs: 86400 };
+    if (m.type === 'photo') data['image'] = { image_type: m.mimeType, w: m.width, h: m.height };
+    if (m.type === 'video') data['video'] = { video_type: 'video/mp4' };
+    const p = m.processing;
+    if (p) {
+      const info: JsonObject = { state: p.state };
+      if (p.state === 'pending' || p.state === 'in_progress') info['check_after_secs'] = checkAfterSecs;
+      if (p.state === 'in_progress') info['progress_percent'] = 50;
+      if (p.state === 'succeeded') info['progress_percent'] = 100;
+      data['processing_info'] = info;
+    }
+    return data;
+  };
   let latency = { beforeMs: 0, afterMs: 0 };
   const alterations: { endpoint: string; alter: (body: JsonObject) => void }[] = [];
   const requests: XEmulator['requests'] = [];
@@ -512,7 +570,11 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       };
     }
     if (fields.has('non_public_metrics')) {
-      o['non_public_metrics'] = { impression_count: t.impressions, url_link_clicks: 3, user_profile_clicks: 2 };
+      o['non_public_metrics'] = {
+        impression_count: t.impressions,
+        url_link_clicks: t.linkClicks ?? 0,
+        user_profile_clicks: t.profileClicks ?? 0,
+      };
     }
     if (fields.has('organic_metrics')) {
       o['organic_metrics'] = {
@@ -520,8 +582,8 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
         like_count: t.likes.size,
         reply_count: t.replies,
         retweet_count: t.retweets.size,
-        url_link_clicks: 3,
-        user_profile_clicks: 2,
+        url_link_clicks: t.linkClicks ?? 0,
+        user_profile_clicks: t.profileClicks ?? 0,
       };
     }
     return o;
@@ -575,11 +637,23 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       if (media.length) {
         includes['media'] = media.map((m) => {
           const o: JsonObject = { media_key: m.mediaKey, type: m.type };
-          if (mediaFields.has('url')) o['url'] = m.url;
+          // X gives `url` for photos only; a video or GIF has its still in preview_image_url and
+          // its files in `variants`.
+          if (mediaFields.has('url') && m.type === 'photo') o['url'] = m.url;
           if (mediaFields.has('width')) o['width'] = m.width;
           if (mediaFields.has('height')) o['height'] = m.height;
           if (mediaFields.has('alt_text') && m.altText !== undefined) o['alt_text'] = m.altText;
-          if (mediaFields.has('preview_image_url')) o['preview_image_url'] = m.url;
+          if (mediaFields.has('preview_image_url'))
+            o['preview_image_url'] =
+              m.type === 'photo' ? m.url : `https://pbs.twimg.com/ext_tw_video_thumb/${m.id}/pu/img/still.jpg`;
+          if (mediaFields.has('variants') && m.type !== 'photo')
+            o['variants'] = [
+              {
+                content_type: 'video/mp4',
+                bit_rate: 832000,
+                url: `https://video.twimg.com/ext_tw_video/${m.id}/pu/vid/clip.mp4`,
+              },
+            ];
           return o;
         });
       }
@@ -725,12 +799,21 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       if (user.suspended) return { status: 200, body: { errors: [suspended(id)] } };
       if (user.protected && id !== ctx.userId && !state.follows.get(ctx.userId)?.has(id))
         return { status: 200, body: { errors: [notAuthorized('user', 'id', id)] } };
-      return page(
-        state.timeline((t) => t.authorId === id),
-        ctx,
-        'pagination_token',
-        10,
-      );
+      // X serves a user's latest 3,200 posts (reposts and replies included); "Requesting Posts
+      // beyond these limits returns a successful response with no data" (docs.x.com, Timelines).
+      let posts = state.timeline((t) => t.authorId === id).slice(0, USER_TIMELINE_REACH);
+      const fields = fieldsOf(ctx.query, 'tweet.fields');
+      const privateField = ['non_public_metrics', 'organic_metrics'].find((f) => fields.has(f));
+      if (privateField) {
+        // Owner-only fields: "the results will automatically adjust to only include Posts from
+        // the last 30 days", and only the author's own (others' are refused field by field).
+        if (id !== ctx.userId) {
+          const errors = posts.slice(0, 10).map((t) => fieldRefused(t.id, privateField));
+          return { status: 200, body: { ...(errors.length ? { errors } : {}), meta: { result_count: 0 } } };
+        }
+        posts = posts.filter((t) => now() - t.createdAt < OWNER_METRICS_DAYS * 24 * 3600_000);
+      }
+      return page(posts, ctx, 'pagination_token', 10);
     },
     'GET /2/tweets/search/recent': (ctx): Reply => {
       const query = ctx.query.get('query') ?? '';
@@ -804,19 +887,9 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
           errors.push(notFound('tweet', 'ids', id));
           continue;
         }
-        const ownRecent = t.authorId === ctx.userId && now() - t.createdAt < 30 * 24 * 3600_000;
+        const ownRecent = t.authorId === ctx.userId && now() - t.createdAt < OWNER_METRICS_DAYS * 24 * 3600_000;
         if (privateFields.length && !ownRecent) {
-          errors.push({
-            value: id,
-            detail: `Sorry, you are not authorized to access '${privateFields[0]}' on the Tweet with ids: [${id}].`,
-            title: 'Field Authorization Error',
-            resource_type: 'tweet',
-            parameter: 'tweet.fields',
-            resource_id: id,
-            field: privateFields[0]!,
-            section: 'data',
-            type: 'https://api.x.com/2/problems/not-authorized-for-field',
-          });
+          errors.push(fieldRefused(id, privateFields[0]!));
           continue;
         }
         found.push(t);
@@ -865,7 +938,8 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
         };
       }
       const media = mediaIds.map((id) => state.media.get(id));
-      if (media.some((m) => !m || !m.finalized || m.ownerId !== ctx.userId)) {
+      const unprocessed = (m: XMedia | undefined) => m?.processing !== undefined && m.processing.state !== 'succeeded';
+      if (media.some((m) => !m || !m.finalized || m.ownerId !== ctx.userId || unprocessed(m))) {
         return {
           status: 400,
           type: 'application/problem+json',
@@ -946,6 +1020,14 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     'POST /2/media/upload/initialize': (ctx): Reply => {
       const b = ctx.body ?? {};
       const m = state.addMedia(ctx.userId, String(b['media_type'] ?? ''), 1, 1, Number(b['total_bytes'] ?? 0));
+      const category = String(b['media_category'] ?? '');
+      if (category === 'tweet_video' || category === 'amplify_video') {
+        m.type = 'video';
+        m.mediaKey = `7_${m.id}`;
+      } else if (category === 'tweet_gif') {
+        m.type = 'animated_gif';
+        m.mediaKey = `16_${m.id}`;
+      }
       return { status: 200, body: { data: { id: m.id, media_key: m.mediaKey, expires_after_secs: 86400 } } };
     },
     'POST /2/media/upload/{id}/append': (ctx): Reply => {
@@ -970,18 +1052,27 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
         return problem(400, 'Invalid Request', 'The upload is incomplete.');
       }
       m.finalized = true;
-      return {
-        status: 200,
-        body: {
-          data: {
-            id: m.id,
-            media_key: m.mediaKey,
-            size: m.totalBytes,
-            expires_after_secs: 86400,
-            image: { image_type: m.mimeType, w: m.width, h: m.height },
-          },
-        },
-      };
+      // GIFs and videos are processed asynchronously (docs.x.com "Chunked media upload": FINALIZE
+      // answers processing_info; STATUS until it succeeds or fails).
+      if (m.type !== 'photo') {
+        const next = mediaProcessing.shift() ?? { polls: 1 };
+        m.processing = { state: 'pending', pollsLeft: next.polls, ...(next.failWith ? { error: next.failWith } : {}) };
+      }
+      return { status: 200, body: { data: mediaUploadData(m) } };
+    },
+    // GET /2/media/upload?command=STATUS&media_id=: pending → in_progress → succeeded (or failed),
+    // one step per poll once `pollsLeft` polls were answered in progress.
+    'GET /2/media/upload': (ctx): Reply => {
+      const m = state.media.get(ctx.query.get('media_id') ?? '');
+      if (!m || m.ownerId !== ctx.userId) return problem(400, 'Invalid Request', 'Unknown media id.');
+      const p = m.processing;
+      if (p && (p.state === 'pending' || p.state === 'in_progress')) {
+        if (p.pollsLeft > 0) {
+          p.pollsLeft--;
+          p.state = 'in_progress';
+        } else p.state = p.error ? 'failed' : 'succeeded';
+      }
+      return { status: 200, body: { data: mediaUploadData(m) } };
     },
     'POST /2/media/metadata': (ctx): Reply => {
       const b = ctx.body ?? {};
@@ -1405,6 +1496,10 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     excludeFromPlan: (endpoint) => void notInPlan.add(endpoint),
     setDailyLimit: (endpoint, limit, scope) => void dailyLimits.set(endpoint, { scope, limit }),
     failNext: (endpoint, mode) => void faults.push({ endpoint, mode }),
+    setMediaProcessing: ({ polls, failWith, checkAfterSecs: secs }) => {
+      mediaProcessing.push({ polls, failWith });
+      if (secs !== undefined) checkAfterSecs = secs;
+    },
     addTweet: ({ replyTo, poll, lang, ...input }) => {
       const parent = replyTo === undefined ? undefined : state.tweets.get(replyTo);
       if (replyTo !== undefined && !parent) throw new Error(`There is no post ${replyTo} to reply to.`);

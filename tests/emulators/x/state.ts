@@ -47,6 +47,9 @@ export interface XTweet {
   quotes: number;
   bookmarks: number;
   impressions: number;
+  /** Owner-only counts (`non_public_metrics`): clicks on the post's links and on its author's profile. */
+  linkClicks?: number;
+  profileClicks?: number;
   deleted: boolean;
   /** `possibly_sensitive`: X marks the post's media or links as sensitive. */
   sensitive?: boolean;
@@ -70,7 +73,8 @@ export interface XMedia {
   mediaKey: string;
   id: string;
   ownerId: string;
-  type: 'photo';
+  /** Media object `type`, from the upload's `media_category` (tweet_gif, tweet_video; photo otherwise). */
+  type: 'photo' | 'animated_gif' | 'video';
   width: number;
   height: number;
   url: string;
@@ -79,6 +83,11 @@ export interface XMedia {
   totalBytes: number;
   received: number;
   finalized: boolean;
+  /**
+   * Asynchronous processing (GIFs and videos uploaded with their category): `state` as STATUS
+   * answers it, the STATUS polls still to answer before it moves on, and the words of a failure.
+   */
+  processing?: { state: 'pending' | 'in_progress' | 'succeeded' | 'failed'; pollsLeft: number; error?: string };
 }
 
 export interface XList {

@@ -5,6 +5,7 @@ import type { EventChannel } from '../../../src/shared/ipc/channels';
 import type { FeedDelivery } from '../../../src/shared/ipc/contract';
 import type { Layout } from '../../../src/shared/model';
 import { memoryPorts } from '../../doubles/ports';
+import { postNow, sentPost } from '../../support/post-now';
 
 async function call<T = unknown>(core: Core, channel: string, payload: unknown = {}): Promise<T> {
   const result = await core.dispatch(channel, payload);
@@ -216,17 +217,22 @@ describe('the core', () => {
     core.stop();
   });
 
-  it('publishes as a profile once per idempotency key, and refuses an empty post in words', async () => {
-    const core = await createCore(memoryPorts());
-    const request = { profileId: 'sandbox:practice', text: 'Hello #IFPower', idempotencyKey: 'key-00000001' };
-    const first = await call<{ id: string; text: string }>(core, 'post.publish', request);
-    const retry = await call<{ id: string }>(core, 'post.publish', request);
+  it('publishes as a profile through the outbox once per post, and refuses an empty post with its reason', async () => {
+    const ports = memoryPorts();
+    const core = await createCore(ports);
+    const request = { profileId: 'sandbox:practice', text: 'Hello #IFPower', id: 'job-00000001' };
+    const first = await sentPost(core, await postNow(core, request, ports.clock));
+    // The same post submitted again (its answer lost on the way): the post made the first time.
+    const retry = await sentPost(core, await postNow(core, request, ports.clock));
     expect(first.text).toBe('Hello #IFPower');
     expect(retry.id).toBe(first.id);
-    expect(await core.dispatch('post.publish', { ...request, text: '   ' })).toMatchObject({
+    expect(await call<unknown[]>(core, 'outbox.list')).toHaveLength(1);
+    // Nothing to post: refused before anything is made, with the reason the UI says in words.
+    expect(await postNow(core, { ...request, id: 'job-00000002', text: '   ' }, ports.clock)).toMatchObject({
       ok: false,
-      error: { code: 'bad-request', field: 'text', message: 'Write something to post.' },
+      error: { code: 'invalid', field: 'content.parts.0', reason: 'post-empty' },
     });
+    expect(await call<unknown[]>(core, 'outbox.list')).toHaveLength(1);
     const accounts = await call<Array<{ textRules: { maxLength: number } }>>(core, 'accounts.list');
     expect(accounts[0]!.textRules.maxLength).toBe(500);
     core.stop();

@@ -1,9 +1,14 @@
 // Staging media through the contract: the renderer's stager (src/renderer/media/stage.ts) sends a
 // file in chunks to the real core (`media.stage`, validated by the contract), which keeps it in its
-// BlobStore under its SHA-256 once whole; a wrong checksum is refused and nothing is kept.
+// BlobStore under its SHA-256 once whole (on disk as the chunks come, with the app's file store);
+// a wrong checksum is refused and nothing is kept.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/main/core/app-core';
+import { fileBlobs } from '../../../src/main/platform/file-blobs';
 import { STAGE_ABANDONED_MS } from '../../../src/main/core/media-service';
 import { ApiError, makeApi } from '../../../src/renderer/api';
 import { makeStageMedia } from '../../../src/renderer/media/stage';
@@ -145,5 +150,43 @@ describe('media.stage', () => {
       }),
     ).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     core.stop();
+  });
+});
+
+describe('media.stage onto the disk (the app’s BlobStore)', () => {
+  /** The real core with the app's file BlobStore in a fresh folder. */
+  async function onDisk() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colonnade-blobs-'));
+    const ports = { ...memoryPorts(), blobs: fileBlobs(dir) };
+    const core = await createCore(ports);
+    const api = makeApi({ invoke: async (channel, payload) => core.dispatch(channel, payload) });
+    return { dir, core, api };
+  }
+
+  it('writes a video’s chunks to disk as they come and keeps it under its SHA-256, nothing left half-written', async () => {
+    const { dir, core, api } = await onDisk();
+    const file = new Blob([new Uint8Array(await fileOf(3 * MEDIA_CHUNK_BYTES + 100, 9).arrayBuffer())], {
+      type: 'video/mp4',
+    });
+    const staged = await makeStageMedia(api)(file, () => undefined);
+    expect(staged.id).toBe(await sha(file));
+    expect(fs.readdirSync(dir)).toEqual([staged.id]);
+    expect(new Uint8Array(fs.readFileSync(path.join(dir, staged.id)))).toEqual(
+      new Uint8Array(await file.arrayBuffer()),
+    );
+    core.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps nothing on disk of a file whose bytes do not match its checksum', async () => {
+    const { dir, core, api } = await onDisk();
+    const failure = await makeStageMedia(api, { sha256: async () => '9a'.repeat(32) })(
+      fileOf(2 * MEDIA_CHUNK_BYTES, 4),
+      () => undefined,
+    ).catch((e: unknown) => e);
+    expect((failure as ApiError).error).toMatchObject({ reason: 'media-checksum-mismatch' });
+    expect(fs.readdirSync(dir)).toEqual([]);
+    core.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -6,6 +6,7 @@ import { badRequestOf } from '../../../src/main/core/ipc-router';
 import type { Notice } from '../../../src/shared/ipc/contract';
 import { DeckNameSchema } from '../../../src/shared/model';
 import { memoryPorts } from '../../doubles/ports';
+import { postNow, sentPost } from '../../support/post-now';
 
 async function call<T = unknown>(core: Core, channel: string, payload: unknown = {}): Promise<T> {
   const result = await core.dispatch(channel, payload);
@@ -67,19 +68,22 @@ describe('a data file reset at start is a notice until dismissed', () => {
 
 describe('publishing refuses a post too long for its network, before sending it', () => {
   it('refuses 501 graphemes on the Sandbox (500) with reason too-long, and accepts exactly 500', async () => {
-    const core = await createCore(memoryPorts());
-    const base = { profileId: 'sandbox:practice', idempotencyKey: 'key-00000002' };
-    expect(await core.dispatch('post.publish', { ...base, text: '🏳️‍🌈'.repeat(501) })).toEqual({
+    const ports = memoryPorts();
+    const core = await createCore(ports);
+    const profileId = 'sandbox:practice';
+    expect(await postNow(core, { profileId, text: '🏳️‍🌈'.repeat(501) }, ports.clock)).toEqual({
       ok: false,
       error: {
-        code: 'bad-request',
+        code: 'invalid',
         message: 'The post is too long: 501 / 500 characters.',
-        field: 'text',
+        field: 'content.parts.0',
         reason: 'too-long',
-        params: { max: '500', unit: 'characters', length: '501' },
+        params: { max: '500', unit: 'characters', length: '501', profileId },
       },
     });
-    const posted = await call<{ text: string }>(core, 'post.publish', { ...base, text: '🏳️‍🌈'.repeat(500) });
+    // Refused before anything was made or sent.
+    expect(await call(core, 'outbox.list')).toEqual([]);
+    const posted = await sentPost(core, await postNow(core, { profileId, text: '🏳️‍🌈'.repeat(500) }, ports.clock));
     expect(posted.text).toBe('🏳️‍🌈'.repeat(500));
     core.stop();
   });
@@ -105,9 +109,6 @@ describe('a malformed request is refused with a reason the UI translates', () =>
         message: 'Deck names are at most 60 characters.',
       },
     });
-    expect(
-      await core.dispatch('post.publish', { profileId: 'p', text: ' ', idempotencyKey: 'key-00000003' }),
-    ).toMatchObject({ error: { reason: 'post-empty', field: 'text', message: 'Write something to post.' } });
     core.stop();
   });
 

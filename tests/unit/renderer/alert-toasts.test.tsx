@@ -156,7 +156,7 @@ describe('alerts in the page', () => {
     ]);
     const button = byRole(document, 'button', /^Alerts/);
     expect(nameOf(button)).toBe('Alerts, 2 not seen');
-    expect(textOf(button.querySelector('.alerts-badge'))).toBe('2');
+    expect(textOf(button.querySelector('.tool-badge'))).toBe('2');
     // Nothing was said to main: the CM has not looked yet.
     expect(main.requests('alerts.seen')).toEqual([]);
   });

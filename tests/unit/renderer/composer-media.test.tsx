@@ -8,6 +8,8 @@ import { ComposerMedia } from '../../../src/renderer/components/ComposerMedia';
 import type { AppServices } from '../../../src/renderer/components/context';
 import type { FitOutcome } from '../../../src/renderer/media/resize';
 import type { StageMedia } from '../../../src/renderer/media/stage';
+import type { GifVideo, VideoFacts } from '../../../src/renderer/media/video';
+import { MEDIA_STAGE_MAX_BYTES } from '../../../src/shared/media-staging';
 import {
   BLUESKY_MEDIA_RULES,
   mastodonMediaRules,
@@ -67,6 +69,8 @@ async function show(
     stage?: StageMedia;
     fit?: (file: Blob) => Promise<FitOutcome>;
     onBytes?: (id: string, blob: Blob) => void;
+    probeVideo?: (file: Blob) => Promise<VideoFacts | null>;
+    makeGifVideo?: (gif: Blob) => Promise<GifVideo>;
   } = {},
 ) {
   const changes: MediaRef[][] = [];
@@ -85,6 +89,8 @@ async function show(
         stage={options.stage ?? (async () => ({ id: 'f'.repeat(64), bytes: 1 }))}
         {...(options.fit ? { fit: options.fit } : {})}
         {...(options.onBytes ? { onBytes: options.onBytes } : {})}
+        {...(options.probeVideo ? { probeVideo: options.probeVideo } : {})}
+        {...(options.makeGifVideo ? { makeGifVideo: options.makeGifVideo } : {})}
       />
     );
   }
@@ -106,20 +112,32 @@ describe('what each network would refuse, in words', () => {
     expect(problemsOf(container)).toEqual(['Trop lourd pour Bluesky\u202f: 2,38\u202fMo, au plus 1,91\u202fMo']);
   });
 
-  it('says a GIF goes alone on X, and that Colonnade does not send GIFs to Bluesky yet', async () => {
+  it('says a GIF goes alone on X and Bluesky, and that Bluesky needs it as a video', async () => {
     const value = [ref('photo.jpg', 1000), ref('dance.gif', 1000, 'image/gif')];
     const { container } = await show({ value, accounts: [x, bluesky] });
     expect(problemsOf(container)).toEqual([
       'X takes a GIF alone: remove the other media from this post.',
-      'Colonnade cannot send GIFs to Bluesky yet.',
+      'Bluesky takes a GIF alone: remove the other media from this post.',
+      'Bluesky plays GIFs as videos, and this GIF was not made into one: add it again in the composer.',
     ]);
     shown?.unmount();
     shown = null;
     const fr = await show({ value, accounts: [x, bluesky], language: 'fr' });
     expect(problemsOf(fr.container)).toEqual([
       'X prend un GIF seul\u202f: retirez les autres médias de cette publication.',
-      'Colonnade ne sait pas encore envoyer de GIF à Bluesky.',
+      'Bluesky prend un GIF seul\u202f: retirez les autres médias de cette publication.',
+      'Bluesky lit les GIF comme des vidéos, et ce GIF n’a pas été converti\u202f: ajoutez-le de nouveau dans l’éditeur.',
     ]);
+  });
+
+  it('says a video is too long for X and its frame rate too high, with durations in words', async () => {
+    const clip = { ...ref('talk.mp4', 50_000_000, 'video/mp4'), durationSec: 1500, frameRate: 120 };
+    const { container } = await show({ value: [clip], accounts: [x, mastodon] });
+    expect(problemsOf(container)).toEqual([
+      'Frame rate too high for X: 120 frames per second, at most 60',
+      'Too long for X: 25 min, at most 20 min',
+    ]);
+    expect(textOf(container.querySelector('.composer-media-size'))).toBe('47.68 MB · 1200 × 800 · 25 min');
   });
 
   it('names the Mastodon instance, and says too many media for the post as a whole', async () => {
@@ -216,6 +234,109 @@ describe('adding a file', () => {
     expect(textOf(byRole(container, 'alert'))).toBe(
       'bruit.png n’a pas pu être ajouté\u202f: impossible de le rendre assez léger pour Bluesky.',
     );
+    expect(changes).toEqual([]);
+  });
+});
+
+/** Picks `files` with the composer's file input. */
+async function pick(container: HTMLElement, files: File[]) {
+  const input = container.querySelector<HTMLInputElement>('input[type="file"]')!;
+  await act(async () => {
+    Object.defineProperty(input, 'files', { value: files, configurable: true });
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await settle();
+}
+
+describe('videos and GIFs', () => {
+  it('reads a video’s length, pixels and frame rate, stages it, and shows its length', async () => {
+    const probeVideo = vi.fn(async (): Promise<VideoFacts> => ({
+      durationSec: 12.5,
+      width: 1280,
+      height: 720,
+      frameRate: 30,
+    }));
+    const stage: StageMedia = async (blob) => ({ id: 'c'.repeat(64), bytes: blob.size });
+    const { container, changes } = await show({ accounts: [x, bluesky], stage, probeVideo });
+    await pick(container, [new File([new Uint8Array(2000)], 'launch.mp4', { type: 'video/mp4' })]);
+    expect(changes.at(-1)).toEqual([
+      {
+        id: 'c'.repeat(64),
+        mimeType: 'video/mp4',
+        bytes: 2000,
+        alt: '',
+        width: 1280,
+        height: 720,
+        durationSec: 12.5,
+        frameRate: 30,
+        name: 'launch.mp4',
+      },
+    ]);
+    expect(textOf(container.querySelector('.composer-media-size'))).toBe('1.95 kB · 1280 × 720 · 12.5 sec');
+    expect(problemsOf(container)).toEqual([]);
+  });
+
+  it('says a video that cannot be read, and adds nothing', async () => {
+    const { container, changes } = await show({ probeVideo: async () => null });
+    await pick(container, [new File([new Uint8Array(20)], 'broken.mp4', { type: 'video/mp4' })]);
+    expect(textOf(byRole(container, 'alert'))).toBe('broken.mp4 could not be added: this video cannot be read.');
+    expect(changes).toEqual([]);
+  });
+
+  it('makes a GIF into a looping MP4 for Bluesky, stages both, and keeps both for drafts', async () => {
+    const mp4 = new Blob([new Uint8Array(300)], { type: 'video/mp4' });
+    const makeGifVideo = vi.fn(async (): Promise<GifVideo> => ({
+      blob: mp4,
+      width: 32,
+      height: 32,
+      durationSec: 1.2,
+      frames: 12,
+    }));
+    const staged: Blob[] = [];
+    const stage: StageMedia = async (blob) => {
+      staged.push(blob);
+      return { id: (blob === mp4 ? 'd' : 'e').repeat(64), bytes: blob.size };
+    };
+    const onBytes = vi.fn();
+    const { container, changes } = await show({ accounts: [x, bluesky], stage, makeGifVideo, onBytes });
+    const gif = new File([new Uint8Array(100)], 'dance.gif', { type: 'image/gif' });
+    await pick(container, [gif]);
+    expect(makeGifVideo).toHaveBeenCalledWith(gif);
+    expect(staged).toEqual([mp4, gif]);
+    expect(changes.at(-1)?.[0]).toMatchObject({
+      id: 'e'.repeat(64),
+      mimeType: 'image/gif',
+      durationSec: 1.2,
+      asVideo: { id: 'd'.repeat(64), bytes: 300 },
+    });
+    expect(onBytes).toHaveBeenCalledWith('d'.repeat(64), mp4);
+    expect(onBytes).toHaveBeenCalledWith('e'.repeat(64), gif);
+    expect([...container.querySelectorAll('.composer-media-note')].map((n) => textOf(n))).toContain(
+      'Sent to Bluesky as a looping video.',
+    );
+    expect(problemsOf(container)).toEqual([]);
+  });
+
+  it('does not convert a GIF for networks that play GIFs themselves', async () => {
+    const makeGifVideo = vi.fn(async (): Promise<GifVideo> => {
+      throw new Error('not wanted');
+    });
+    const { container, changes } = await show({ accounts: [x, mastodon], makeGifVideo });
+    await pick(container, [new File([new Uint8Array(100)], 'dance.gif', { type: 'image/gif' })]);
+    expect(makeGifVideo).not.toHaveBeenCalled();
+    expect(changes.at(-1)?.[0]?.asVideo).toBeUndefined();
+  });
+
+  it('refuses a file over what Colonnade sends before staging any of it', async () => {
+    const stage = vi.fn<StageMedia>();
+    const { container, changes } = await show({ accounts: [x], stage });
+    const big = new File([new Uint8Array(10)], 'film.mp4', { type: 'video/mp4' });
+    Object.defineProperty(big, 'size', { value: MEDIA_STAGE_MAX_BYTES + 1 });
+    await pick(container, [big]);
+    expect(textOf(byRole(container, 'alert'))).toBe(
+      'film.mp4 could not be added: Too large for Colonnade: 512 MB, it sends files of at most 512 MB.',
+    );
+    expect(stage).not.toHaveBeenCalled();
     expect(changes).toEqual([]);
   });
 });

@@ -210,13 +210,17 @@ describe('database versions', () => {
     const name = 'upgrade-fresh';
     const first = openDatabase(name);
     await first.open();
-    expect(first.verno).toBe(5);
+    expect(first.verno).toBe(6);
     expect(first.tables.map((t) => t.name).sort()).toEqual([
+      'analyticsViews',
       'columnCursors',
       'draftMedia',
       'draftVersions',
       'drafts',
       'entries',
+      'followerCounts',
+      'ownPosts',
+      'pendingSeries',
       'posts',
       'readPositions',
     ]);
@@ -253,7 +257,7 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(5);
+    expect(v3.verno).toBe(6);
     expect(await keys(v3, 'home')).toEqual([post.id]);
     expect(await v3.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
     expect(await v3.entries.where('postId').equals(post.id).count()).toBe(2);
@@ -290,13 +294,17 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(5);
+    expect(v3.verno).toBe(6);
     expect(v3.tables.map((t) => t.name).sort()).toEqual([
+      'analyticsViews',
       'columnCursors',
       'draftMedia',
       'draftVersions',
       'drafts',
       'entries',
+      'followerCounts',
+      'ownPosts',
+      'pendingSeries',
       'posts',
       'readPositions',
     ]);
@@ -346,7 +354,7 @@ describe('database versions', () => {
 
     const v4 = open(name);
     await v4.open();
-    expect(v4.verno).toBe(5);
+    expect(v4.verno).toBe(6);
     expect(await keys(v4, 'home')).toEqual(['follow:1', a.id]);
     expect(await v4.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
     expect(await v4.readPositions.count()).toBe(0);
@@ -373,7 +381,7 @@ describe('database versions', () => {
 
     const v5 = open(name);
     await v5.open();
-    expect(v5.verno).toBe(5);
+    expect(v5.verno).toBe(6);
     expect(await keys(v5, 'home')).toEqual([a.id]);
     expect(await v5.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
     expect(await v5.readPositions.get('home')).toEqual({ columnId: 'home', at: a.createdAt });
@@ -390,5 +398,74 @@ describe('database versions', () => {
     };
     await v5.drafts.put(draft);
     expect(await v5.drafts.get('d1')).toEqual(draft);
+  });
+
+  it('v5 → v6: keeps every entry, post, cursor, reading position and draft; the analytics archive starts empty and works', async () => {
+    const name = 'upgrade-v5-v6';
+    // The v5 schema exactly as it shipped.
+    const v5 = new Dexie(name);
+    v5.version(1).stores({
+      posts: '&id, network, createdAt, [network+createdAt]',
+      columnEntries: '&[columnId+postId], [columnId+createdAt]',
+      columnCursors: '&columnId',
+    });
+    v5.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
+    v5.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
+    v5.version(4).stores({ readPositions: '&columnId' });
+    v5.version(5).stores({ drafts: '&id, updatedAt', draftVersions: '++id, [draftId+id]', draftMedia: '&id, addedAt' });
+    const a = samplePost(1, '2026-11-25T08:00:00.000Z');
+    const draft = {
+      id: 'd1',
+      content: { parts: [{ text: 'Été', media: [] }] },
+      targets: [],
+      when: { kind: 'now' as const },
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await v5.table('posts').put({ ...a, cachedAt: 1 });
+    await v5.table('entries').put({ columnId: 'home', key: a.id, at: a.createdAt, postId: a.id });
+    await v5.table('columnCursors').put({ columnId: 'home', older: '9', reachedEnd: false });
+    await v5.table('readPositions').put({ columnId: 'home', at: a.createdAt });
+    await v5.table('drafts').put(draft);
+    await v5.table('draftVersions').add({ draftId: 'd1', content: draft.content, savedAt: 1 });
+    v5.close();
+
+    const v6 = open(name);
+    await v6.open();
+    expect(v6.verno).toBe(6);
+    expect(await keys(v6, 'home')).toEqual([a.id]);
+    expect(await v6.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
+    expect(await v6.readPositions.get('home')).toEqual({ columnId: 'home', at: a.createdAt });
+    expect(await v6.drafts.get('d1')).toEqual(draft);
+    expect(await v6.draftVersions.count()).toBe(1);
+    const archive = [v6.ownPosts, v6.pendingSeries, v6.followerCounts, v6.analyticsViews];
+    expect(await Promise.all(archive.map((t) => t.count()))).toEqual([0, 0, 0, 0]);
+    expect(v6.ownPosts.schema.indexes.map((i) => i.name).sort()).toEqual(['[profileId+createdAt]', 'tags']);
+    expect(v6.ownPosts.schema.idxByName.tags?.multi).toBe(true);
+    expect(v6.followerCounts.schema.primKey.name).toBe('[profileId+day]');
+    const own = {
+      id: 'x:1',
+      network: 'x' as const,
+      profileId: 'x:42',
+      handle: 'cm',
+      createdAt: 1,
+      text: 'Hello',
+      hashtags: ['IFPower'],
+      tags: ['ifpower'],
+      hasMedia: false,
+      isReply: false,
+      isQuote: false,
+      url: null,
+      latest: null,
+      latestAt: null,
+      points: 0,
+      series: new Uint8Array([1, 0]),
+    };
+    await v6.ownPosts.put(own);
+    await v6.ownPosts.put({ ...own, id: 'bluesky:2', network: 'bluesky', profileId: 'bluesky:did:plc:cm', tags: [] });
+    expect(await v6.ownPosts.where('tags').equals('ifpower').first()).toEqual(own);
+    // By author (the compound index's first part) and by network (the id's prefix).
+    expect(await v6.ownPosts.where('profileId').equals('x:42').primaryKeys()).toEqual(['x:1']);
+    expect(await v6.ownPosts.where('id').startsWith('bluesky:').primaryKeys()).toEqual(['bluesky:2']);
   });
 });

@@ -9,6 +9,7 @@ import { describeError, describeThrown } from '../../../src/renderer/components/
 import { ApiError } from '../../../src/renderer/api';
 import { createCore } from '../../../src/main/core/app-core';
 import { memoryPorts } from '../../doubles/ports';
+import { postNow } from '../../support/post-now';
 
 const tEn = tFor('en');
 const tFr = tFor('fr');
@@ -202,6 +203,18 @@ describe('describeError', () => {
   });
 });
 
+describe('a post refused by main reaches the UI in words', () => {
+  it('an empty post sent now: in English and in French', async () => {
+    const ports = memoryPorts();
+    const core = await createCore(ports);
+    const result = await postNow(core, { profileId: 'sandbox:practice', text: '  ' }, ports.clock);
+    core.stop();
+    if (result.ok) throw new Error('expected a refusal');
+    expect(describeError(tEn, result.error, 'en')).toBe('Write something to post.');
+    expect(describeError(tFr, result.error, 'fr')).toBe('Écrivez quelque chose à publier.');
+  });
+});
+
 describe('bad requests reach the French UI in French', () => {
   it.each([
     [{ channel: 'deck.create', payload: { name: ' ' } }, 'A deck needs a name.', 'Un tableau a besoin d’un nom.'],
@@ -209,11 +222,6 @@ describe('bad requests reach the French UI in French', () => {
       { channel: 'deck.create', payload: { name: 'x'.repeat(61) } },
       'Deck names are at most 60 characters.',
       'Le nom d’un tableau fait au plus 60 caractères.',
-    ],
-    [
-      { channel: 'post.publish', payload: { profileId: 'p', text: '  ', idempotencyKey: 'key-00000009' } },
-      'Write something to post.',
-      'Écrivez quelque chose à publier.',
     ],
     [
       { channel: 'column.move', payload: { deckId: 'd', columnId: 'c', toIndex: 99 } },

@@ -14,14 +14,18 @@ freshAppPerTest({ accounts });
 
 const N = '\u202f';
 
-async function openQueues(answer: (channel: string, request: never) => unknown, language: Language = 'en') {
+async function openQueues(
+  answer: (channel: string, request: never) => unknown,
+  language: Language = 'en',
+  zone: string = PARIS,
+) {
   const main = mainAnswering(answer);
   await show(
     <OutboxDialog
       onClose={() => {}}
       onOpenAccounts={() => {}}
       language={language}
-      zone={PARIS}
+      zone={zone}
       now={() => NOW}
       systemLocale={language === 'fr' ? 'fr-FR' : 'en-US'}
     />,
@@ -101,6 +105,19 @@ describe('a profile’s posting queue', () => {
     );
     // Nothing but the reading went to main.
     expect(sent.map((s) => s.channel)).toEqual(['queue.get']);
+  });
+
+  it('suggests zones under their current names: Asia/Kolkata, not ICU’s Asia/Calcutta', async () => {
+    // A computer set to Asia/Calcutta (ICU's name): a new queue starts in Asia/Kolkata.
+    const { queue } = await openQueues(() => null, 'en', 'Asia/Calcutta');
+    const field = byRole(queue, 'textbox', 'Time zone of its audience') as HTMLInputElement;
+    expect(field.value).toBe('Asia/Kolkata');
+    const suggested = [...(field.list?.options ?? [])].map((o) => o.value);
+    expect(suggested).toContain('Asia/Kolkata');
+    expect(suggested).toContain('Europe/Kyiv');
+    expect(suggested).not.toContain('Asia/Calcutta');
+    expect(suggested).not.toContain('Europe/Kiev');
+    expect(new Set(suggested).size).toBe(suggested.length);
   });
 
   it('reads another profile’s queue when chosen, and says main’s refusal in words', async () => {

@@ -95,9 +95,9 @@ describe('each target’s outcome, in words', () => {
       'Missed while Colonnade was closed. It was due on Mon 29 Mar, 02:00 Paris · Sun 20:00 New York. Send it now, choose another time, or cancel it.',
     );
     expect([...held.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'))).toEqual([
-      'Send now: @brand on X',
-      'Choose another time…: @brand on X',
-      'Cancel: @brand on X',
+      'Send now: @brand on X, “Missed one” (Mon 29 Mar, 02:00)',
+      'Choose another time…: @brand on X, “Missed one” (Mon 29 Mar, 02:00)',
+      'Cancel: @brand on X, “Missed one” (Mon 29 Mar, 02:00)',
     ]);
     const sent = targetRow(dialog, 'Sent one', '@brand on Mastodon');
     expect(said(sent)).toBe('Sent on Sun 28 Mar, 09:00');
@@ -163,7 +163,7 @@ describe('each target’s outcome, in words', () => {
     const { container } = await show(<OutboxButton language="en" onOpenAccounts={() => {}} />, main.services);
     // The thread's failed part, the held post, the profile to reconnect (not offline nor rate-limited).
     expect(byRole(container, 'button').getAttribute('aria-label')).toBe('Outbox, 3 posts need your attention');
-    expect(textOf(container.querySelector('.outbox-badge'))).toBe('3');
+    expect(textOf(container.querySelector('.tool-badge'))).toBe('3');
   });
 });
 
@@ -177,14 +177,14 @@ describe('retrying', () => {
 
   it('“Try the 2 failed ones again” sends only the failed targets, not the held one', async () => {
     const { dialog, sent } = await openOutbox([broken()], { answer: () => broken() });
-    await click(byRole(dialog, 'button', 'Try the 2 failed ones again'));
+    await click(byRole(dialog, 'button', 'Try the 2 failed ones again: “Spring sale”'));
     expect(sent).toEqual([{ channel: 'outbox.retry', request: { jobId: 'job-mixed', profileIds: [X, BLUESKY] } }]);
     expect(textOf(dialog.querySelector('[role="status"]'))).toBe('Sending again.');
   });
 
   it('a target’s own “Try again” sends that one only', async () => {
     const { dialog, sent } = await openOutbox([broken()], { answer: () => broken() });
-    await click(byRole(dialog, 'button', 'Try again: @brand.bsky.social on Bluesky'));
+    await click(byRole(dialog, 'button', 'Try again: @brand.bsky.social on Bluesky, “Spring sale”'));
     expect(sent).toEqual([{ channel: 'outbox.retry', request: { jobId: 'job-mixed', profileIds: [BLUESKY] } }]);
   });
 
@@ -199,9 +199,10 @@ describe('retrying', () => {
     const { dialog, sent } = await openOutbox([scheduled, done], {
       answer: (channel) => (channel === 'outbox.remove' ? {} : scheduled),
     });
-    await click(byRole(dialog, 'button', 'Cancel: @brand on X'));
-    await click(byRole(dialog, 'button', 'Cancel the post'));
-    await click(byRole(dialog, 'button', 'Remove from history'));
+    await click(byRole(dialog, 'button', 'Cancel: @brand on X, “Two profiles” (Tue 30 Mar, 09:00)'));
+    await click(byRole(dialog, 'button', 'Cancel the post “Two profiles” (Tue 30 Mar, 09:00)'));
+    await click(byRole(dialog, 'button', 'Yes, cancel the post “Two profiles” (Tue 30 Mar, 09:00)'));
+    await click(byRole(dialog, 'button', 'Remove from history “All done”'));
     expect(sent).toEqual([
       { channel: 'outbox.cancel', request: { jobId: 'job-two', profileIds: [X] } },
       { channel: 'outbox.cancel', request: { jobId: 'job-two' } },

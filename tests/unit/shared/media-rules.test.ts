@@ -44,13 +44,25 @@ describe('Bluesky, from its lexicons', () => {
     expect(BLUESKY_MEDIA_RULES.maxAltLength).toBe(2000);
   });
 
-  it('knows app.bsky.embed.video (one mp4 of at most 300,000,000 bytes) but does not send videos yet', () => {
+  it('takes one mp4 video of at most 300,000,000 bytes (app.bsky.embed.video) and 10 minutes, alone', () => {
     const video = dig(defs('app.bsky.embed.video'), 'main', 'properties', 'video');
     expect(dig(video, 'maxSize')).toBe(BLUESKY_MEDIA_RULES.video!.maxBytes);
     expect(dig(video, 'accept')).toEqual(BLUESKY_MEDIA_RULES.video!.mimeTypes);
-    expect(checkMedia([{ mimeType: 'video/mp4', bytes: 10 * MiB }], BLUESKY_MEDIA_RULES)).toEqual([
-      { index: 0, reason: 'media-kind-not-yet', params: { kind: 'video' } },
+    expect(reasons([{ mimeType: 'video/mp4', bytes: 10 * MiB, durationSec: 600 }])).toEqual([]);
+    expect(checkMedia([{ mimeType: 'video/mp4', bytes: 300_000_001, durationSec: 601 }], BLUESKY_MEDIA_RULES)).toEqual([
+      { index: 0, reason: 'media-too-large', params: { bytes: 300_000_001, max: 300_000_000, kind: 'video' } },
+      { index: 0, reason: 'media-too-long', params: { seconds: 601, max: 600 } },
     ]);
+    expect(reasons([{ mimeType: 'video/quicktime', bytes: 1000 }])).toEqual(['media-type-refused']);
+    expect(reasons([jpeg(1000), { mimeType: 'video/mp4', bytes: 1000 }])).toEqual(['media-not-alone']);
+  });
+
+  it('plays a GIF as a video (presentation gif): one, alone, the MP4 made of it within the video limits', () => {
+    const presentation = dig(defs('app.bsky.embed.video'), 'main', 'properties', 'presentation', 'knownValues');
+    expect(presentation).toContain('gif');
+    expect(BLUESKY_MEDIA_RULES.gifAsVideo).toBe(true);
+    expect(reasons([{ mimeType: 'image/gif', bytes: 1000 }])).toEqual([]);
+    expect(reasons([jpeg(1000), { mimeType: 'image/gif', bytes: 1000 }])).toEqual(['media-not-alone']);
   });
 
   it('refuses an image over 2,000,000 bytes, with its size and the limit', () => {
@@ -59,9 +71,8 @@ describe('Bluesky, from its lexicons', () => {
     ]);
   });
 
-  it('refuses a fifth image, and a GIF (shown as a still by the AppView; sent as video by the app)', () => {
+  it('refuses a fifth image', () => {
     expect(reasons([1, 2, 3, 4, 5].map(() => jpeg(1000)))).toEqual(['media-too-many']);
-    expect(reasons([{ mimeType: 'image/gif', bytes: 1000 }])).toEqual(['media-kind-not-yet']);
   });
 
   it('counts alt text in graphemes: 2,000 family emoji pass, 2,001 do not', () => {
@@ -120,17 +131,22 @@ describe('X, from docs.x.com and its OpenAPI description', () => {
     ).toEqual([{ index: null, reason: 'media-too-many', params: { count: 2, max: 1, kind: 'gif' } }]);
   });
 
-  it('does not send videos yet, and says so', () => {
-    expect(reasons([{ mimeType: 'video/mp4', bytes: 1, durationSec: 30 }], X_MEDIA_RULES)).toEqual([
-      'media-kind-not-yet',
-    ]);
+  it('takes Post videos of 0.5 seconds to 20 minutes and 8 GB at 60 fps at most, and says what breaks them', () => {
+    expect(
+      reasons([{ mimeType: 'video/mp4', bytes: 512 * MiB, durationSec: 1200, frameRate: 60 }], X_MEDIA_RULES),
+    ).toEqual([]);
+    expect(X_MEDIA_RULES.video!.maxBytes).toBe(8 * 1024 * MiB);
     const refusal = firstMediaRefusal(
-      [{ data: new Uint8Array(1), mimeType: 'video/mp4', alt: '' }],
+      [{ data: new Uint8Array(1), mimeType: 'video/mp4', alt: '', durationSec: 0.4 }],
       X_MEDIA_RULES,
       'X',
     );
-    expect(refusal).toMatchObject({ reason: 'media-kind-not-yet', params: { kind: 'video' } });
-    expect(refusal?.message).toBe('Colonnade cannot send videos to X yet.');
+    expect(refusal).toMatchObject({ reason: 'media-too-short', params: { seconds: '0.4', min: '0.5' } });
+    expect(refusal?.message).toBe('Too short for X: 0.4 s, at least 0.5 s.');
+    expect(reasons([{ mimeType: 'video/mp4', bytes: 1, durationSec: 1201, frameRate: 120 }], X_MEDIA_RULES)).toEqual([
+      'media-frame-rate',
+      'media-too-long',
+    ]);
   });
 });
 
@@ -192,8 +208,14 @@ describe('Mastodon, from the instance’s configuration.media_attachments', () =
     });
   });
 
-  it('does not send videos yet; counts descriptions in code points', () => {
-    expect(reasons([{ mimeType: 'video/mp4', bytes: 1 }], social)).toEqual(['media-kind-not-yet']);
+  it('takes one video alone, within the published size, pixels and frame rate; counts descriptions in code points', () => {
+    expect(
+      reasons([{ mimeType: 'video/mp4', bytes: 103_809_024, width: 3840, height: 2160, frameRate: 120 }], social),
+    ).toEqual([]);
+    expect(
+      reasons([{ mimeType: 'video/mp4', bytes: 103_809_025, width: 3841, height: 2160, frameRate: 121 }], social),
+    ).toEqual(['media-too-large', 'media-too-many-pixels', 'media-frame-rate']);
+    expect(reasons([jpeg(1), { mimeType: 'video/mp4', bytes: 1 }], social)).toEqual(['media-not-alone']);
     expect(reasons([jpeg(1, { alt: '👨‍👩‍👧'.repeat(300) })], social)).toEqual([]); // 1,500 code points
     expect(reasons([jpeg(1, { alt: '👨‍👩‍👧'.repeat(301) })], social)).toEqual(['media-alt-too-long']);
   });

@@ -155,7 +155,7 @@ describe('the counter warns before the limit', () => {
 });
 
 describe('every network counts the text as it is sent, not as it is typed', () => {
-  // The composer publishes `textToPublish(typed)` (trimmed); main's post.publish too. Counting
+  // The composer publishes `textToPublish(typed)` (trimmed); main's outbox too. Counting
   // the typed text blocked a post at the limit plus the line break typed after it.
   it.each([
     ['Bluesky', BLUESKY, 'a'.repeat(300) + '\n', 300],

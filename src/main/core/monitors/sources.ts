@@ -38,7 +38,7 @@ const source = (profileId: string, kind: ColumnKind, query?: string): Source => 
 });
 
 /** Kinds that are not network timelines: main follows nothing for them. */
-const LOCAL_KINDS: ReadonlySet<ColumnKind> = new Set(['scheduled', 'drafts']);
+const LOCAL_KINDS: ReadonlySet<ColumnKind> = new Set(['scheduled', 'drafts', 'analytics']);
 
 const NETWORKS: ReadonlySet<string> = new Set(['x', 'bluesky', 'mastodon', 'sandbox']);
 

@@ -13,7 +13,7 @@
 // network. A profile to reconnect: its targets wait, then go if still within the policy.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { MediaUpload, NetworkAdapter } from '../../../shared/adapter';
+import type { MediaUpload, NetworkAdapter, UploadProgress } from '../../../shared/adapter';
 import { ColonnadeError, toAppError, type AppError } from '../../../shared/errors';
 import type { NetworkId } from '../../../shared/model';
 import {
@@ -628,10 +628,13 @@ export class Outbox {
           ...(replyTo ? { replyTo } : {}),
           ...(quoteOf ? { quoteOf } : {}),
           ...(uncertainSince !== undefined ? { uncertainSince } : {}),
+          ...(media.length ? { onProgress: this.uploadProgress(job, t) } : {}),
         });
       } catch (err) {
+        delete t.upload;
         return this.failure(job, t, i, parts.length, err, now);
       }
+      delete t.upload;
       t.parts[i] = { ...t.parts[i]!, postId: post.id, url: post.url, sentAt: iso(this.deps.clock.now()) };
       t.attempt = null;
       t.attempts = 0;
@@ -646,16 +649,47 @@ export class Outbox {
     this.deps.log.info('outbox: sent', { job: job.id, network: t.network, parts: parts.length });
   }
 
+  /**
+   * Keeps a target's upload progress (`Target.upload`) and tells the renderer when the shown share
+   * moves by a whole percent or processing begins; not written to the journal (a restart starts
+   * the upload again).
+   */
+  private uploadProgress(job: PublishJob, t: Target): (progress: UploadProgress) => void {
+    let shown = -1;
+    let processing = false;
+    return ({ sent, total, processing: now }) => {
+      if (this.jobs.get(job.id) !== job || t.state !== 'sending' || total <= 0) return;
+      const percent = Math.floor((sent / total) * 100);
+      if (percent === shown && Boolean(now) === processing) return;
+      shown = percent;
+      processing = Boolean(now);
+      t.upload = { sent, total, ...(processing ? { processing } : {}) };
+      this.deps.changed(job);
+    };
+  }
+
   private async media(refs: PublishJob['content']['parts'][number]['media']): Promise<MediaUpload[]> {
     const out: MediaUpload[] = [];
-    for (const m of refs) {
-      const data = await this.deps.mediaBytes(m.id);
+    const bytesOf = async (id: string, name: string) => {
+      const data = await this.deps.mediaBytes(id);
       if (!data)
-        throw new ColonnadeError('not-found', 'An image of this post is no longer on this computer.', {
+        throw new ColonnadeError('not-found', 'A medium of this post is no longer on this computer.', {
           reason: 'media-missing',
-          params: { name: m.name ?? m.mimeType },
+          params: { name },
         });
-      out.push({ data, mimeType: m.mimeType, alt: m.alt });
+      return data;
+    };
+    for (const m of refs) {
+      const name = m.name ?? m.mimeType;
+      out.push({
+        data: await bytesOf(m.id, name),
+        mimeType: m.mimeType,
+        alt: m.alt,
+        ...(m.width && m.height ? { width: m.width, height: m.height } : {}),
+        ...(m.durationSec !== undefined ? { durationSec: m.durationSec } : {}),
+        ...(m.frameRate !== undefined ? { frameRate: m.frameRate } : {}),
+        ...(m.asVideo ? { asVideo: await bytesOf(m.asVideo.id, name) } : {}),
+      });
     }
     return out;
   }

@@ -8,24 +8,30 @@ import {
   lexicons,
   type Agent,
   type AppBskyEmbedImages,
+  type AppBskyEmbedVideo,
   type AppBskyFeedPost,
+  type $Typed,
+  type BlobRef,
   type AppBskyNotificationListNotifications,
   type AppBskyRichtextFacet,
   type ComAtprotoRepoStrongRef,
   type ModerationOpts,
 } from '@atproto/api';
-import type {
-  ListInfo,
-  MetricsRefresh,
-  NetworkAdapter,
-  PostAction,
-  PublishRequest,
-  RateLimitState,
-  TextRules,
-  TimelineRequest,
+import {
+  REQUEST_DEADLINE_MS,
+  type ListInfo,
+  type MetricsRefresh,
+  type NetworkAdapter,
+  type OwnMetrics,
+  type OwnPostRef,
+  type PostAction,
+  type PublishRequest,
+  type RateLimitState,
+  type TextRules,
+  type TimelineRequest,
 } from '../../../shared/adapter';
 import { ColonnadeError } from '../../../shared/errors';
-import { BLUESKY_MEDIA_RULES, firstMediaRefusal, type MediaRules } from '../../../shared/media-rules';
+import { BLUESKY_MEDIA_RULES, firstMediaRefusal, mediaKind, type MediaRules } from '../../../shared/media-rules';
 import { exceededLimit, measureText, tooLongParams } from '../../../shared/text-length';
 import type {
   ColumnKind,
@@ -44,6 +50,7 @@ import { decodeCursor, encodeCursor, keyDigest, markNames, type CursorState, typ
 import { isAuthFailure, isInvalidResponse, type ErrorContext } from './errors';
 import { REQUESTS_BUCKET, rateWindowOf } from './http';
 import { imageSize } from './image-size';
+import { bytesSent, countedBody, stallDeadline, UploadMeter } from '../upload-progress';
 import {
   NETWORK,
   UnreadableItem,
@@ -566,6 +573,7 @@ export class BlueskyAdapter implements NetworkAdapter {
       }
       case 'scheduled':
       case 'drafts':
+      case 'analytics':
       case 'monitor':
         // A monitor column is the app's own merge of monitors; adapters read the kinds it follows.
         throw new ColonnadeError('invalid', 'Scheduled posts, drafts and monitors are not network timelines.');
@@ -716,6 +724,44 @@ export class BlueskyAdapter implements NetworkAdapter {
     const why = await this.whyMissing(missing);
     const gone = missing.flatMap((uri) => (why.get(uri)?.kind === 'gone' ? [uris.get(uri)!] : []));
     return { metrics, gone };
+  }
+
+  /**
+   * Counts of the account's own posts for the analytics: app.bsky.feed.getPosts (25 URIs a
+   * request), with `bookmarkCount` (app.bsky.feed.defs#postView; @atproto/api 0.21). A post
+   * getPosts leaves out is gone or withheld as `refreshMetrics` tells them apart. Bluesky has no
+   * impressions nor owner-only metrics: those stay null.
+   */
+  async ownMetrics(posts: readonly OwnPostRef[]): Promise<OwnMetrics> {
+    const uris = new Map<string, string>();
+    for (const p of posts) {
+      try {
+        uris.set(uriOfPostId(p.id), p.id);
+      } catch {
+        // not ours: left out
+      }
+    }
+    const { views, skipped } = await this.hydrate([...uris.keys()]);
+    const values: OwnMetrics['values'] = new Map();
+    const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+    for (const [uri, view] of views) {
+      const id = uris.get(uri);
+      if (!id) continue;
+      values.set(id, {
+        likes: n(view.likeCount),
+        reposts: n(view.repostCount),
+        replies: n(view.replyCount),
+        quotes: n(view.quoteCount),
+        bookmarks: n(view.bookmarkCount),
+        impressions: null,
+        linkClicks: null,
+        profileClicks: null,
+      });
+    }
+    const missing = [...uris.keys()].filter((uri) => !views.has(uri));
+    if (missing.length === 0 || skipped > 0) return { values, gone: [] };
+    const why = await this.whyMissing(missing);
+    return { values, gone: missing.flatMap((uri) => (why.get(uri)?.kind === 'gone' ? [uris.get(uri)!] : [])) };
   }
 
   async lists(): Promise<ListInfo[]> {
@@ -974,13 +1020,7 @@ export class BlueskyAdapter implements NetworkAdapter {
       throw new ColonnadeError('invalid', 'There is nothing to post.', { field: 'text', reason: 'post-empty' });
     }
     for (const m of media) {
-      if (!m.mimeType.startsWith('image/')) {
-        throw new ColonnadeError('invalid', 'Bluesky takes images here (PNG, JPEG, GIF, WebP).', {
-          field: 'media',
-          reason: 'media-type',
-        });
-      }
-      if (m.data.byteLength > MAX_IMAGE_BYTES) {
+      if (mediaKind(m.mimeType) === 'image' && m.data.byteLength > MAX_IMAGE_BYTES) {
         throw new ColonnadeError('invalid', 'Images on Bluesky are at most 2 MB each.', {
           field: 'media',
           reason: 'image-too-large',
@@ -995,8 +1035,20 @@ export class BlueskyAdapter implements NetworkAdapter {
         });
       }
     }
-    // The rest of the published limits (a GIF, which Colonnade does not send to Bluesky yet).
-    const refused = firstMediaRefusal(media, BLUESKY_MEDIA_RULES, 'Bluesky');
+    // A GIF goes as the MP4 the composer made of it (BLUESKY_MEDIA_RULES `gifAsVideo`).
+    if (media.some((m) => mediaKind(m.mimeType) === 'gif' && !m.asVideo)) {
+      throw new ColonnadeError(
+        'invalid',
+        'Bluesky plays GIFs as videos, and this GIF was not made into one: add it again in the composer.',
+        { field: 'media', reason: 'media-gif-needs-video' },
+      );
+    }
+    // The rest of the published limits: kinds and types, sizes (a GIF's MP4), lengths, one video alone.
+    const refused = firstMediaRefusal(
+      media.map((m) => (m.asVideo && mediaKind(m.mimeType) === 'gif' ? { ...m, bytes: m.asVideo.byteLength } : m)),
+      BLUESKY_MEDIA_RULES,
+      'Bluesky',
+    );
     if (refused) {
       const { message, reason, params } = refused;
       throw new ColonnadeError('invalid', message, { field: 'media', reason, params });
@@ -1043,23 +1095,73 @@ export class BlueskyAdapter implements NetworkAdapter {
       record.reply = { root: { uri: root.uri, cid: root.cid }, parent: ref };
     }
 
+    const media = request.media ?? [];
+    const meter = new UploadMeter(
+      media.reduce((n, m) => n + bytesSent(m, true), 0),
+      request.onProgress,
+    );
     const images: AppBskyEmbedImages.Image[] = [];
-    for (const m of request.media ?? []) {
-      const up = await this.call((a) => a.uploadBlob(m.data, { encoding: m.mimeType }));
-      const dims = imageSize(m.data);
-      images.push({ image: up.data.blob, alt: m.alt, ...(dims ? { aspectRatio: dims } : {}) });
+    let video: $Typed<AppBskyEmbedVideo.Main> | undefined;
+    for (const m of media) {
+      const kind = mediaKind(m.mimeType);
+      if (kind === 'image') {
+        const up = await this.uploadBlob(m.data, m.mimeType, meter);
+        const dims = imageSize(m.data);
+        images.push({ image: up, alt: m.alt, ...(dims ? { aspectRatio: dims } : {}) });
+      } else {
+        // A video, or a GIF as its MP4 (validate made sure it has one); alone in its post.
+        const up = await this.uploadBlob(kind === 'gif' && m.asVideo ? m.asVideo : m.data, 'video/mp4', meter);
+        video = {
+          $type: 'app.bsky.embed.video',
+          video: up,
+          ...(m.alt ? { alt: m.alt } : {}),
+          ...(m.width && m.height ? { aspectRatio: { width: m.width, height: m.height } } : {}),
+          presentation: kind === 'gif' ? 'gif' : 'default',
+        };
+      }
     }
-    const imageEmbed = { $type: 'app.bsky.embed.images' as const, images };
+    const mediaEmbed = video ?? (images.length ? { $type: 'app.bsky.embed.images' as const, images } : undefined);
     if (request.quoteOf) {
       const { ref } = await this.strongRef(request.quoteOf);
       const quote = { $type: 'app.bsky.embed.record' as const, record: ref };
-      record.embed = images.length
-        ? { $type: 'app.bsky.embed.recordWithMedia', record: quote, media: imageEmbed }
-        : quote;
-    } else if (images.length) {
-      record.embed = imageEmbed;
+      record.embed = mediaEmbed ? { $type: 'app.bsky.embed.recordWithMedia', record: quote, media: mediaEmbed } : quote;
+    } else if (mediaEmbed) {
+      record.embed = mediaEmbed;
     }
     return record;
+  }
+
+  /**
+   * Uploads one blob to the account's PDS (com.atproto.repo.uploadBlob), its bytes counted on
+   * `meter` as they leave, under a deadline that runs only while nothing moves (a large video
+   * takes longer than any fixed deadline). A video goes there too: Bluesky's own app sends videos
+   * to its video service (app.bsky.video.uploadVideo), which transcodes them, checks the daily
+   * upload limits and then writes the blob to the PDS itself; that service is Bluesky's alone
+   * (not part of the AT Protocol, not run by a self-hosted PDS nor by @atproto/dev-env), and the
+   * app.bsky.embed.video record only needs an mp4 blob of the author's repository, which the
+   * AppView serves through its playlist URLs. Uploading the blob directly is that record's
+   * requirement met without the service: the closest real thing a PDS of its own offers. A PDS
+   * takes blobs up to its own limit (@atproto/pds `blobUploadLimit`, PDS_BLOB_UPLOAD_LIMIT, 5 MiB
+   * unless its host sets more): a larger one is refused 413, which errors.ts says as `too-large`.
+   */
+  private async uploadBlob(data: Uint8Array, mimeType: string, meter: UploadMeter): Promise<BlobRef> {
+    const deadline = stallDeadline(REQUEST_DEADLINE_MS, this.ctx.clock);
+    try {
+      const up = await this.call((agent) => {
+        // Made for each try: a body already read cannot be sent again after a renewed sign-in.
+        const body = countedBody([data], (n) => {
+          deadline.touch();
+          meter.sent(n);
+        });
+        return agent.com.atproto.repo.uploadBlob(body as unknown as Uint8Array, {
+          encoding: mimeType,
+          signal: deadline.signal,
+        });
+      });
+      return up.data.blob;
+    } finally {
+      deadline.stop();
+    }
   }
 
   async publish(request: PublishRequest): Promise<Post> {

@@ -85,18 +85,22 @@ export interface DeadlineFetchOptions {
  * `base` with a deadline on every request: AbortSignal.timeout, joined with the caller's own
  * signal, covers the whole exchange (connecting, waiting for the headers, reading the body, which
  * @atproto/xrpc reads with the same signal). When it runs out, the request fails with a
- * DOMException named TimeoutError (see `isDeadline`), which errors.ts says as a timeout.
+ * DOMException named TimeoutError (see `isDeadline`), which errors.ts says as a timeout. A
+ * com.atproto.repo.uploadBlob with a signal of its own runs on that signal alone.
  */
 export function deadlineFetch(
   base: typeof globalThis.fetch,
   { deadlineMs = REQUEST_DEADLINE_MS, onResponse }: DeadlineFetchOptions = {},
 ): typeof globalThis.fetch {
   return async (input, init) => {
-    const deadline = AbortSignal.timeout(deadlineMs);
     const own = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    const signal = own ? AbortSignal.any([own, deadline]) : deadline;
-    const res = await base(input, { ...init, signal });
     const url = input instanceof Request ? input.url : String(input);
+    // A blob upload brings its own deadline (the adapter's, which runs while nothing moves): a
+    // large video takes longer than any fixed one.
+    const upload = own !== undefined && methodOf(url) === 'com.atproto.repo.uploadBlob';
+    const deadline = upload ? undefined : AbortSignal.timeout(deadlineMs);
+    const signal = own && deadline ? AbortSignal.any([own, deadline]) : (own ?? deadline);
+    const res = await base(input, { ...init, signal });
     onResponse?.(res.headers, url);
     return res;
   };

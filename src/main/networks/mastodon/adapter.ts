@@ -7,8 +7,11 @@ import {
   REQUEST_DEADLINE_MS,
   type ListInfo,
   type LiveStream,
+  type MediaUpload,
   type MetricsRefresh,
   type NetworkAdapter,
+  type OwnMetrics,
+  type OwnPostRef,
   type PostAction,
   type PublishRequest,
   type RateBucket,
@@ -40,7 +43,9 @@ import type {
 import type { AdapterContext as NetworkAdapterContext } from '../module';
 import { MastodonCredentialsSchema, type MastodonCredentials } from './connect';
 import { fromErrorBody, responseHeadersOf, SCHEDULE_MINIMUM_OFFSET_MINUTES, toColonnadeError } from './errors';
+import { MEDIA_POLL_FIRST_MS, uploadMastodonMedia } from './media-upload';
 import { comparableText, isPostOf } from './own-posts';
+import { UploadMeter } from '../upload-progress';
 import {
   camelKeys,
   nativeIdOf,
@@ -86,9 +91,6 @@ const MAX_PAGE = 40;
  * a 422 (Api::V1::StatusesController#check_statuses_limit; Api::BaseController::DEFAULT_STATUSES_LIMIT).
  */
 const METRICS_BATCH = 20;
-/** Media processing: how often and how long to wait for an upload to get its URL. */
-const MEDIA_POLL_MS = 1_000;
-const MEDIA_POLL_TRIES = 30;
 /**
  * Mastodon's budget for one account: 300 API requests per 5 minutes per access token
  * (config/initializers/rack_attack.rb, `throttle_per_token_api`; 1,500 per user across tokens).
@@ -264,7 +266,6 @@ const ScheduledStatusShape = z.object({
   params: z.object({ text: z.string().nullish() }).nullish(),
   mediaAttachments: z.array(z.unknown()).nullish(),
 });
-const MediaUploadShape = z.object({ id: z.string().min(1), url: z.string().nullish() });
 
 /**
  * Cursors: `max:<id>` pages back from an entry, `min:<id>` asks for what came after one (a page's
@@ -335,6 +336,8 @@ function groupIds(groups: unknown[]): string[] {
 export interface MastodonAdapterOptions {
   /** How long any request (and opening a stream) may take before it is a timeout; REQUEST_DEADLINE_MS. */
   requestDeadlineMs?: number;
+  /** The first pause between polls of a medium the instance is processing (ms; 1 s). */
+  mediaPollMs?: number;
 }
 
 /** One message of Mastodon's streaming WebSocket (streaming/index.js `streamToWs`). */
@@ -370,6 +373,8 @@ export class MastodonAdapter implements NetworkAdapter {
   private readonly lookups = new Map<string, Promise<unknown>>();
   /** Milliseconds any request may take (REQUEST_DEADLINE_MS unless a test says otherwise). */
   private readonly deadlineMs: number;
+  /** The first pause between polls of a medium being processed (media-upload.ts). */
+  private readonly mediaPollMs: number;
 
   constructor(
     private readonly credentials: MastodonCredentials,
@@ -377,6 +382,7 @@ export class MastodonAdapter implements NetworkAdapter {
     options: MastodonAdapterOptions = {},
   ) {
     this.deadlineMs = options.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
+    this.mediaPollMs = options.mediaPollMs ?? MEDIA_POLL_FIRST_MS;
     // masto's `timeout` is an AbortSignal.timeout on each request, body included
     // (HttpConfigImpl.mergeAbortSignalWithDefaults); it fails as MastoTimeoutError → 'timeout'.
     this.client = createRestAPIClient({
@@ -952,6 +958,7 @@ export class MastodonAdapter implements NetworkAdapter {
       }
       case 'scheduled':
       case 'drafts':
+      case 'analytics':
         throw new ColonnadeError('invalid', 'Scheduled posts and drafts are not network timelines.');
       case 'monitor':
         throw new ColonnadeError('invalid', 'A monitor merges other timelines; it is not a network timeline.');
@@ -1021,7 +1028,11 @@ export class MastodonAdapter implements NetworkAdapter {
    * itself takes a blocker's statuses out of the blocked account's home. Ids of another instance
    * are left out.
    */
-  async refreshMetrics(postIds: readonly string[]): Promise<MetricsRefresh> {
+  async refreshMetrics(
+    postIds: readonly string[],
+    /** Told each status read (the analytics take more of it than `Metrics` holds). */
+    seen?: (postId: string, status: StatusData) => void,
+  ): Promise<MetricsRefresh> {
     const { domain, apiVersion } = await this.instance();
     // Answer under the ids we were given (they carry the instance's domain).
     const globalOf = new Map<string, string>();
@@ -1047,6 +1058,7 @@ export class MastodonAdapter implements NetworkAdapter {
       }
       const global = globalOf.get(status.id);
       if (global) metrics.set(global, toMetrics(status));
+      if (global) seen?.(global, status);
     };
     const one = async (id: string) => {
       try {
@@ -1086,6 +1098,31 @@ export class MastodonAdapter implements NetworkAdapter {
     return { metrics, gone };
   }
 
+  /**
+   * Counts of the account's own posts for the analytics, read as `refreshMetrics` reads them
+   * (GET /api/v1/statuses?id[]= on Mastodon 4.3+, 20 ids a request, else one by one), with
+   * `quotes_count` where the server sends it (Mastodon 4.5+; null before). Mastodon publishes no
+   * impressions, bookmarks counts nor owner-only metrics: those stay null.
+   */
+  async ownMetrics(posts: readonly OwnPostRef[]): Promise<OwnMetrics> {
+    const values: OwnMetrics['values'] = new Map();
+    const { gone } = await this.refreshMetrics(
+      posts.map((p) => p.id),
+      (id, s) =>
+        values.set(id, {
+          likes: s.favouritesCount ?? null,
+          reposts: s.reblogsCount ?? null,
+          replies: s.repliesCount ?? null,
+          quotes: s.quotesCount ?? null,
+          bookmarks: null,
+          impressions: null,
+          linkClicks: null,
+          profileClicks: null,
+        }),
+    );
+    return { values, gone };
+  }
+
   private nativeStatusId(postId: string): string {
     const id = nativeIdOf(postId);
     if (!id) throw new ColonnadeError('invalid', 'That post is not a Mastodon post.');
@@ -1114,25 +1151,23 @@ export class MastodonAdapter implements NetworkAdapter {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.ctx.clock.setTimeout(resolve, ms));
-  }
-
-  private async upload(media: NonNullable<PublishRequest['media']>[number]): Promise<string> {
-    const file = new Blob([new Uint8Array(media.data)], { type: media.mimeType });
-    const { data } = await this.request('media', () =>
-      this.client.v2.media.create.$raw({ file, description: media.alt, skipPolling: true }),
+  /** Uploads one medium (media-upload.ts) and waits until the instance has processed it. */
+  private upload(media: MediaUpload, meter: UploadMeter): Promise<string> {
+    return uploadMastodonMedia(
+      {
+        instanceUrl: this.credentials.instanceUrl,
+        accessToken: this.credentials.accessToken,
+        host: this.host,
+        clock: this.ctx.clock,
+        stallMs: this.deadlineMs,
+        pollMs: this.mediaPollMs,
+        fetchAttachment: async (id) =>
+          (await this.request('media', () => this.client.v1.media.$select(id).fetch.$raw())).data,
+        onHeaders: (headers) => this.noteRateLimit(headers),
+        meter,
+      },
+      media,
     );
-    const uploaded = MediaUploadShape.safeParse(data);
-    if (!uploaded.success) throw new ColonnadeError('invalid', `${this.host} did not accept the image properly.`);
-    if (uploaded.data.url) return uploaded.data.id;
-    // 202: still processing. Wait for a URL, as a status cannot carry unprocessed media.
-    for (let i = 0; i < MEDIA_POLL_TRIES; i++) {
-      await this.sleep(MEDIA_POLL_MS);
-      const polled = await this.request('media', () => this.client.v1.media.$select(uploaded.data.id).fetch.$raw());
-      if (MediaUploadShape.safeParse(polled.data).data?.url) return uploaded.data.id;
-    }
-    throw new ColonnadeError('transient', `${this.host} is still processing the image. Try again in a moment.`);
   }
 
   /**
@@ -1154,7 +1189,7 @@ export class MastodonAdapter implements NetworkAdapter {
         `Image descriptions on ${this.host} are at most ${info.rules.maxAltLength} characters.`,
       );
     }
-    // The instance's published media limits (sizes, pixels, a video alone; videos not sent yet).
+    // The instance's published media limits (sizes, pixels, frame rate, a video alone).
     const refused = firstMediaRefusal(media, mastodonMediaRules(info.media), this.host);
     if (refused) {
       const { message, reason, params } = refused;
@@ -1175,7 +1210,11 @@ export class MastodonAdapter implements NetworkAdapter {
     }
     // Uploads are not idempotent; an unattached upload is cleaned up by the instance.
     const mediaIds: string[] = [];
-    for (const m of media) mediaIds.push(await this.upload(m));
+    const meter = new UploadMeter(
+      media.reduce((n, m) => n + m.data.byteLength, 0),
+      request.onProgress,
+    );
+    for (const m of media) mediaIds.push(await this.upload(m, meter));
     const common = {
       ...(inReplyToId ? { inReplyToId } : {}),
       ...(quotedStatusId ? { quotedStatusId } : {}),

@@ -117,7 +117,8 @@ function make(
  *   today", the UTC day of the post, which picks the UI's `server-schedule-limit_day` words) and
  *   `server-schedule-too-soon` with `params.minutes` ("Scheduled at date must be in the future":
  *   not more than ScheduledStatus::MINIMUM_OFFSET, 5 minutes, ahead); `validation-failed`
- *   otherwise.
+ *   otherwise; "Cannot attach files that have not finished processing" → transient
+ *   `media-still-processing` (config/locales/en.yml `media_attachments.validations.not_ready`).
  * - 400 → invalid `invalid-request` ("param is missing or the value is empty: status").
  * - 429 → rate-limited `rate-limited` with `resetAt` from X-RateLimit-Reset.
  * - 503 "Remote data could not be fetched" → transient `remote-unreachable`; other 5xx →
@@ -160,6 +161,19 @@ export function fromErrorBody(body: MastodonErrorBody, instance: string): Colonn
     return make('not-found', `${instance} says that is gone.`, 'gone', words, { params: server });
   }
   if (status === 422) {
+    // media_attachments.validations.not_ready: an attachment still processing (it will not be
+    // for long): worth trying again, unlike the other refusals.
+    if (/not finished processing/i.test(body.error ?? '')) {
+      return make(
+        'transient',
+        `${instance} is still processing a medium of this post.`,
+        'media-still-processing',
+        words,
+        {
+          params: { network: instance },
+        },
+      );
+    }
     const max = /character limit of (\d+)/i.exec(body.error ?? '')?.[1];
     if (max) {
       return make('invalid', `${instance} refused it: ${words}`, 'too-long', words, {

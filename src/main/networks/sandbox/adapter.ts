@@ -2,6 +2,8 @@
 import type {
   ListInfo,
   MetricsRefresh,
+  OwnMetrics,
+  OwnPostRef,
   NetworkAdapter,
   PostAction,
   PublishRequest,
@@ -24,6 +26,7 @@ import type {
 } from '../../../shared/model';
 import type { Clock } from '../../core/ports';
 import { LISTS } from './cast';
+import { valuesOfMetrics } from '../../../shared/analytics-collection';
 import type { PostFilter, SandboxWorld } from './world';
 
 /** How many post numbers one request may look through for matches (keeps a rare search cheap). */
@@ -101,6 +104,7 @@ function filterFor(req: TimelineRequest, world: SandboxWorld): PostFilter {
       return { kind: 'list', listId: query };
     case 'scheduled':
     case 'drafts':
+    case 'analytics':
     case 'monitor':
       // A monitor column is the app's own merge of monitors; adapters read the kinds it follows.
       throw new ColonnadeError('invalid', 'Scheduled posts, drafts and monitors are not network timelines.');
@@ -418,6 +422,15 @@ export class SandboxAdapter implements NetworkAdapter {
       }
     }
     return { metrics, gone };
+  }
+
+  /**
+   * Counts of the practice profile's posts for the analytics, as `refreshMetrics` reads them
+   * (the Sandbox simulates likes, reposts, replies and quotes; nothing else).
+   */
+  async ownMetrics(posts: readonly OwnPostRef[]): Promise<OwnMetrics> {
+    const { metrics, gone } = await this.refreshMetrics(posts.map((p) => p.id));
+    return { values: new Map([...metrics].map(([id, m]) => [id, valuesOfMetrics('sandbox', m)])), gone };
   }
 
   /**

@@ -5,6 +5,8 @@ import {
   REQUEST_DEADLINE_MS,
   type ListInfo,
   type MetricsRefresh,
+  type OwnMetrics,
+  type OwnPostRef,
   type NetworkAdapter,
   type PostAction,
   type PublishRequest,
@@ -38,6 +40,8 @@ import {
   type XFeature,
 } from './client';
 import { decodeCursor, encodeCursor, type Between, type Since, type XCursor } from './cursors';
+import { uploadXMedia } from './media-upload';
+import { UploadMeter } from '../upload-progress';
 import { bucketOfEndpoint, bucketOfKind } from './rate-buckets';
 import { readProblems } from './problems';
 import { describeProblems, refusalOf, type Target } from './refusals';
@@ -66,6 +70,7 @@ import {
   type XTweet,
 } from './normalize';
 import { ViewerMemory } from './viewer-memory';
+import { readOwnMetrics } from './own-metrics';
 
 /** What the app gives the adapter (see networks/module.ts). */
 export type AdapterContext = NetworkAdapterContext<XCredentials>;
@@ -489,6 +494,7 @@ export class XAdapter implements NetworkAdapter {
         };
       case 'scheduled':
       case 'drafts':
+      case 'analytics':
       case 'monitor':
         // A monitor column is read by the engine as searches on each of its profiles.
         throw new ColonnadeError('invalid', 'Scheduled posts, drafts and monitors are not network timelines.');
@@ -774,6 +780,26 @@ export class XAdapter implements NetworkAdapter {
       }
     }
     return { metrics, gone };
+  }
+
+  /**
+   * Counts of the account's own posts for the analytics (own-metrics.ts): public counts with
+   * bookmarks, and the owner-only link and profile clicks of posts under 30 days old. Billed as
+   * count refreshes of own posts (`onReads`, purpose `counts`).
+   */
+  async ownMetrics(posts: readonly OwnPostRef[]): Promise<OwnMetrics> {
+    const me = await this.myId();
+    return readOwnMetrics(posts, {
+      now: this.ctx.clock.now(),
+      lookup: async (query) => {
+        const raw = await this.call('metrics', (api) => api.v2.get('tweets', query));
+        const parsed = XTimelineSchema.safeParse(raw);
+        if (!parsed.success)
+          throw new ColonnadeError('invalid', 'X answered metrics with data Colonnade does not understand.');
+        this.countReads(parsed.data, me, 'counts');
+        return parsed.data;
+      },
+    });
   }
 
   async lists(): Promise<ListInfo[]> {
@@ -1128,7 +1154,7 @@ export class XAdapter implements NetworkAdapter {
     if (!request.text && media.length === 0) {
       throw new ColonnadeError('invalid', 'A post needs text or an image.', { reason: 'post-empty' });
     }
-    // X's media limits: 5 MB images, 15 MB GIFs, a GIF alone, no videos sent yet.
+    // X's media limits: 5 MB images, 15 MB GIFs, videos of 0.5 s to 20 minutes, a GIF or a video alone.
     const mediaRefused = firstMediaRefusal(media, X_MEDIA_RULES, 'X');
     if (mediaRefused) {
       const { message, reason, params } = mediaRefused;
@@ -1148,10 +1174,17 @@ export class XAdapter implements NetworkAdapter {
     const started = earlier ?? this.ctx.clock.now();
 
     const mediaIds: string[] = [];
+    const meter = new UploadMeter(
+      media.reduce((n, m) => n + m.data.byteLength, 0),
+      request.onProgress,
+    );
+    const uploads = {
+      call: <T>(fn: (api: TwitterApiReadWrite) => Promise<T>) => this.call('media-upload', fn),
+      clock: this.ctx.clock,
+      meter,
+    };
     for (const m of media) {
-      const id = await this.call('media-upload', (api) =>
-        api.v2.uploadMedia(Buffer.from(m.data), { media_type: m.mimeType as 'image/png' }),
-      );
+      const id = await uploadXMedia(uploads, m.data, m.mimeType);
       if (m.alt) {
         await this.call('media-alt', (api) =>
           api.v2.createMediaMetadata(id, { alt_text: { text: m.alt.slice(0, 1000) } }),

@@ -243,7 +243,7 @@ export const X_FEATURES = {
   'account-check': 'checking the account',
   'media-alt': 'describing images',
   posting: 'posting',
-  'media-upload': 'uploading images',
+  'media-upload': 'uploading media',
   metrics: 'metrics',
   deleting: 'deleting posts',
   likes: 'likes',

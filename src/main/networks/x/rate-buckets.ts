@@ -85,6 +85,7 @@ export function bucketOfKind(of: ColumnKind | 'metrics'): { bucket: XBucket; lim
         return 'lookup';
       case 'scheduled':
       case 'drafts':
+      case 'analytics':
         throw new ColonnadeError('invalid', 'Scheduled posts and drafts are not read from X.');
     }
   })();

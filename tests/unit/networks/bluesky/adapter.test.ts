@@ -1,7 +1,9 @@
 // The Bluesky adapter against a real local Bluesky network (PLC, PDS, AppView from
 // @atproto/dev-env on a throwaway Postgres), as a Colonnade user would drive it.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkAdapter, TimelineRequest } from '../../../../src/shared/adapter';
+import type { NetworkAdapter, TimelineRequest, UploadProgress } from '../../../../src/shared/adapter';
 import { ColonnadeError } from '../../../../src/shared/errors';
 import { TimelineEntrySchema, PostSchema, type Post, type TimelineEntry } from '../../../../src/shared/model';
 import { connectBluesky, createBlueskyAdapter, type BlueskyCredentials } from '../../../../src/main/networks/bluesky';
@@ -15,6 +17,11 @@ import {
   type StrongRef,
 } from '../../../support/bluesky-network';
 import { png, recordingContext, type RecordingContext } from '../../../support/bluesky-fixtures';
+
+/** A real H.264 MP4: one second, 32 × 32, 10 frames (tests/fixtures/media/README.md). */
+const MP4 = new Uint8Array(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../../fixtures/media/clip-1s-32x32.mp4')),
+);
 
 let net: BlueskyTestNetwork;
 let casey: BlueskyTestAccount;
@@ -708,6 +715,61 @@ describe('publishing', () => {
       expect.objectContaining({ kind: 'image', alt: 'A grey rectangle, wider than tall', width: 6, height: 4 }),
     ]);
     expect(read?.media[0]?.url).toMatch(/^https?:\/\//);
+  });
+
+  it('publishes a video with its alt text (app.bsky.embed.video, the mp4 uploaded to the PDS), telling progress', async () => {
+    const progress: UploadProgress[] = [];
+    const post = await adapter.publish({
+      text: 'Our new clip',
+      media: [
+        {
+          data: MP4,
+          mimeType: 'video/mp4',
+          alt: 'A coloured square, a white bar moving across',
+          width: 32,
+          height: 32,
+          durationSec: 1,
+        },
+      ],
+      idempotencyKey: 'k-video',
+      onProgress: (p) => void progress.push(p),
+    });
+    await net.sync();
+    const view = (await casey.agent.app.bsky.feed.getPosts({ uris: [decodeURIComponent(post.nativeId)] })).data
+      .posts[0];
+    expect(view?.embed).toMatchObject({
+      $type: 'app.bsky.embed.video#view',
+      alt: 'A coloured square, a white bar moving across',
+      aspectRatio: { width: 32, height: 32 },
+    });
+    const record = view?.record as { embed?: { video?: { mimeType?: string; size?: number }; presentation?: string } };
+    expect(record.embed).toMatchObject({
+      video: { mimeType: 'video/mp4', size: MP4.byteLength },
+      presentation: 'default',
+    });
+    const [read] = await firstPage({ kind: 'user', query: 'casey.test', limit: 1 });
+    expect(read?.media).toEqual([
+      expect.objectContaining({ kind: 'video', alt: 'A coloured square, a white bar moving across' }),
+    ]);
+    expect(progress.at(-1)).toEqual({ sent: MP4.byteLength, total: MP4.byteLength });
+  });
+
+  it('publishes a GIF as the MP4 the composer made of it, presented as a GIF', async () => {
+    const post = await adapter.publish({
+      text: 'It moves',
+      media: [{ data: png(2, 2), mimeType: 'image/gif', alt: 'A dancing column', asVideo: MP4, width: 32, height: 32 }],
+      idempotencyKey: 'k-gif',
+    });
+    await net.sync();
+    const view = (await casey.agent.app.bsky.feed.getPosts({ uris: [decodeURIComponent(post.nativeId)] })).data
+      .posts[0];
+    expect(view?.embed).toMatchObject({
+      $type: 'app.bsky.embed.video#view',
+      alt: 'A dancing column',
+      presentation: 'gif',
+    });
+    const [read] = await firstPage({ kind: 'user', query: 'casey.test', limit: 1 });
+    expect(read?.media).toEqual([expect.objectContaining({ kind: 'gif', alt: 'A dancing column' })]);
   });
 
   it('publishes quotes, with and without images', async () => {

@@ -12,6 +12,7 @@ import type { NetworkModule } from '../../../../src/main/networks/module';
 import { TimelineEntrySchema, type Account, type ColumnKind } from '../../../../src/shared/model';
 import { MemoryLogger, memoryPorts } from '../../../doubles/ports';
 import type { MastodonEmulator } from '../../../emulators/mastodon';
+import { postNow, sentPost } from '../../../support/post-now';
 import { postsOf, refusal, setup, startEmulator } from './support';
 
 const HOUR = 3_600_000;
@@ -133,30 +134,25 @@ describe('A freshly connected Mastodon account', () => {
 
   it('main’s length check counts a link as the instance’s characters_reserved_per_url (30 here)', async () => {
     const emulator = await startEmulator({ maxCharacters: 100, urlLength: 30 });
-    const core = await coreOn(memoryPorts());
+    const ports = memoryPorts();
+    const core = await coreOn(ports);
     const connected = await connectOwner(core, emulator);
     if (!connected.ok) throw new Error(connected.error.message);
     const account = connected.value as Account;
     expect(account.textRules.urlLength).toBe(30);
     const link = 'https://example.com/x';
+    // Posted now through the outbox, as the composer does.
     // 70 + 1 + 30 = 101: over the instance's 100 (it would be 94 with 23 per link).
-    const over = await core.dispatch('post.publish', {
-      profileId: account.id,
-      text: `${'a'.repeat(70)} ${link}`,
-      idempotencyKey: 'link-over-limit',
-    });
+    const over = await postNow(core, { profileId: account.id, text: `${'a'.repeat(70)} ${link}` }, ports.clock);
     expect(over).toMatchObject({
       ok: false,
-      error: { code: 'bad-request', reason: 'too-long', params: { max: '100', unit: 'characters', length: '101' } },
+      error: { code: 'invalid', reason: 'too-long', params: { max: '100', unit: 'characters', length: '101' } },
     });
     expect(emulator.requests.some((r) => r.method === 'POST' && r.path === '/api/v1/statuses')).toBe(false);
     // 69 + 1 + 30 = 100: at the limit, sent.
-    const at = await core.dispatch('post.publish', {
-      profileId: account.id,
-      text: `${'a'.repeat(69)} ${link}`,
-      idempotencyKey: 'link-at-limit',
-    });
-    expect(at).toMatchObject({ ok: true });
+    const at = await postNow(core, { profileId: account.id, text: `${'a'.repeat(69)} ${link}` }, ports.clock);
+    await sentPost(core, at); // throws unless the instance took it
+    expect(emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses')).toHaveLength(1);
     core.stop();
   });
 

@@ -1,0 +1,201 @@
+// An Analytics column's body (column kind `analytics`, issue 9): the CM's own posts of the last
+// 30 days with the best engagement rates (or her latest posts), across her profiles and networks,
+// each with its rate and formula, and "Open analytics" for the full view. Like the other columns'
+// posts, a feed of articles (https://www.w3.org/WAI/ARIA/apg/patterns/feed/): Page Down / Page Up
+// move between them, Enter on one opens its details in the full view. The list is short (at most
+// POSTS), so it is not virtualized. The index is the renderer's shared one (analytics-services.ts).
+import { BarChart3 } from 'lucide-react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NETWORK_NAMES } from '../../../shared/model';
+import type { ColonnadeDb } from '../../db/database';
+import { archiveOf, type ArchivedPost } from '../../analytics/archive-store';
+import type { AnalyticsIndex } from '../../analytics/query';
+import { decodeSeries } from '../../analytics/series-codec';
+import { useAnalyticsIndex } from './analytics-services';
+import { openAnalytics } from './analytics-window';
+import { systemZone } from '../outbox-time';
+import { dateTimeFormat } from './dates';
+import { rateWords, sourcesOf } from './engagement-words';
+import './analytics.css';
+
+/** Posts the column lists. */
+export const POSTS = 30;
+/** How far back "top" looks (ms). */
+export const TOP_WINDOW_MS = 30 * 24 * 60 * 60_000;
+
+type Mode = 'top' | 'latest';
+
+/** A post's first words, for a button's name ("Details: Launch day in…"). */
+const shortText = (text: string) => {
+  const chars = [...text.trim()];
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : chars.join('');
+};
+
+/** The rows the column lists: rated posts of the last 30 days by rate, or the latest posts. */
+export function columnRows(index: AnalyticsIndex, mode: Mode, now: number): Uint32Array {
+  return mode === 'top'
+    ? index.top({ from: now - TOP_WINDOW_MS, rate: { min: 0 } }, 'rate', POSTS)
+    : index.top({}, 'createdAt', POSTS);
+}
+
+export function AnalyticsColumn(props: { db: ColonnadeDb; language: string; title: string; now?: () => number }) {
+  const { t } = useTranslation();
+  const { language } = props;
+  const archive = archiveOf(props.db);
+  const { index, read, total, error, retry } = useAnalyticsIndex(archive);
+  const [mode, setMode] = useState<Mode>('top');
+  const version = index?.version ?? -1;
+  const rows = useMemo(
+    () => (index ? [...columnRows(index, mode, (props.now ?? Date.now)())].map((r) => index.row(r)) : []),
+    // `version` moves when the index changes (an ingest): the list is made again.
+    [index, mode, version, props.now],
+  );
+  const [posts, setPosts] = useState<ReadonlyMap<string, ArchivedPost>>(new Map());
+  useEffect(() => {
+    let live = true;
+    const ids = rows.map((r) => r.id);
+    void archive.posts(ids).then((found) => {
+      if (!live) return;
+      const map = new Map<string, ArchivedPost>();
+      found.forEach((p, i) => p && map.set(ids[i]!, p));
+      setPosts(map);
+    });
+    return () => {
+      live = false;
+    };
+  }, [archive, rows]);
+  // The computer's zone, as the analytics view's (AnalyticsView).
+  const dates = useMemo(() => dateTimeFormat(language, systemZone()), [language]);
+  const numbers = new Intl.NumberFormat(language);
+
+  const onFeedKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'PageDown' && e.key !== 'PageUp') return;
+    const articles = [...e.currentTarget.querySelectorAll<HTMLElement>(':scope > article')];
+    const at = articles.findIndex((a) => a.contains(document.activeElement));
+    const next = e.key === 'PageDown' ? Math.min(at + 1, articles.length - 1) : Math.max(at - 1, 0);
+    if (at === -1 || next === at) return;
+    e.preventDefault();
+    articles[next]?.focus();
+  };
+
+  return (
+    <div className="analytics-column">
+      <div className="analytics-column-tools">
+        <div className="segmented" role="group" aria-label={t('analyticsView.column.show')}>
+          <button type="button" aria-pressed={mode === 'top'} onClick={() => setMode('top')}>
+            {t('analyticsView.column.top')}
+          </button>
+          <button type="button" aria-pressed={mode === 'latest'} onClick={() => setMode('latest')}>
+            {t('analyticsView.column.latest')}
+          </button>
+        </div>
+        <button type="button" onClick={() => openAnalytics()}>
+          <BarChart3 size={14} aria-hidden="true" />
+          {t('analyticsView.column.open')}
+        </button>
+      </div>
+      {index === null ? (
+        error ? (
+          <div className="column-note error" role="alert">
+            <p>{t('analyticsView.loadFailed', { why: String(error) })}</p>
+            <button type="button" onClick={retry}>
+              {t('app.tryAgain')}
+            </button>
+          </div>
+        ) : (
+          <p className="column-note" role="status">
+            {total === null
+              ? t('analyticsView.loading')
+              : t('analyticsView.loadingCount', {
+                  read: numbers.format(read),
+                  total: numbers.format(total),
+                  count: total,
+                })}
+          </p>
+        )
+      ) : rows.length === 0 ? (
+        <p className="column-note">
+          {index.size === 0
+            ? t('analyticsView.column.empty')
+            : mode === 'top'
+              ? t('analyticsView.column.noneRated')
+              : t('analyticsView.column.empty')}
+        </p>
+      ) : (
+        <div
+          role="feed"
+          className="analytics-column-feed"
+          aria-label={t('columns.feed', { title: props.title })}
+          aria-busy={false}
+          onKeyDown={onFeedKey}
+        >
+          {rows.map((row, i) => {
+            const post = posts.get(row.id);
+            const words = rateWords(t, language, row, post?.series ? sourcesOf(decodeSeries(post.series)) : null);
+            const textId = `analytics-col-${row.row}-text`;
+            return (
+              <article
+                key={row.id}
+                className="analytics-column-post"
+                tabIndex={0}
+                aria-posinset={i + 1}
+                aria-setsize={rows.length}
+                aria-labelledby={textId}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && e.target === e.currentTarget) {
+                    e.preventDefault();
+                    openAnalytics(row.id);
+                  }
+                }}
+              >
+                <p className="analytics-column-meta">
+                  <span dir="ltr">@{row.handle}</span> · {NETWORK_NAMES[row.network]} ·{' '}
+                  <time dateTime={new Date(row.createdAt).toISOString()}>{dates.format(row.createdAt)}</time>
+                </p>
+                <p id={textId} className="analytics-column-text" dir="auto">
+                  {post === undefined
+                    ? t('analyticsView.table.loadingText')
+                    : post.text || t('analyticsView.table.noText')}
+                </p>
+                <p className="analytics-column-rate">
+                  {words.rate !== null ? (
+                    <strong>{t('analyticsView.rate.short', { rate: words.rate })}</strong>
+                  ) : (
+                    <strong>{t('analyticsView.rate.none')}</strong>
+                  )}{' '}
+                  · {words.formula}
+                  {words.notes.map((n) => ` · ${n}`).join('')}
+                </p>
+                <p className="analytics-column-counts">
+                  {[
+                    row.latest.likes === null
+                      ? t('analyticsView.column.likesUnknown')
+                      : t('analyticsView.column.likes', {
+                          count: row.latest.likes,
+                          n: numbers.format(row.latest.likes),
+                        }),
+                    row.latest.reposts === null
+                      ? t('analyticsView.column.repostsUnknown')
+                      : t('analyticsView.column.reposts', {
+                          count: row.latest.reposts,
+                          n: numbers.format(row.latest.reposts),
+                        }),
+                  ].join(' · ')}
+                </p>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={t('analyticsView.column.detailsOf', { text: shortText(post?.text ?? '') || row.id })}
+                  onClick={() => openAnalytics(row.id)}
+                >
+                  {t('analyticsView.column.details')}
+                </button>
+              </article>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,375 @@
+// @vitest-environment jsdom
+// The analytics view (issue 9) as a CM meets it: her posts across networks with their engagement
+// rates and the formula beside each, partial data said in words, filtered above a rate and sorted
+// by it, saved views that come back, the table to CSV, an archive imported with its report, and a
+// post's details with its history chart.
+import 'fake-indexeddb/auto';
+import { File as NodeFile } from 'node:buffer';
+import Papa from 'papaparse';
+import { act } from 'react';
+import { VirtuosoMockContext } from 'react-virtuoso';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runImport } from '../../../../src/renderer/analytics/import/run-import';
+import type { ArchiveImporter } from '../../../../src/renderer/components/analytics/analytics-services';
+import { ArchiveImporterContext } from '../../../../src/renderer/components/analytics/analytics-services';
+import { AnalyticsView } from '../../../../src/renderer/components/analytics/AnalyticsView';
+import type { ColonnadeDb } from '../../../../src/renderer/db/database';
+import { buildXArchiveZip, generateXTweets, xPartPath } from '../../../support/archive-fixtures';
+import { allByRole, byRole, click, nameOf, textOf, type } from '../dom';
+import { freshAppPerTest, mainAnswering, show, testDatabase, until } from '../test-app';
+import { seedArchive } from './view-fixtures';
+
+// The chart is the charts' own (tested there); here, that the view mounts it for the chosen post.
+vi.mock('../../../../src/renderer/components/analytics/PostHistory', () => ({
+  PostHistory: (props: { postId: string; zone: string; language: string }) => (
+    <p data-testid="post-history">
+      History of {props.postId} in {props.zone} ({props.language})
+    </p>
+  ),
+}));
+
+freshAppPerTest({});
+
+const ZONE = 'Europe/Paris';
+
+/** The view in a list tall enough for every row (react-virtuoso told the sizes jsdom cannot measure). */
+async function showView(db: ColonnadeDb, importer?: ArchiveImporter) {
+  const { services } = mainAnswering(() => ({}));
+  const onClose = vi.fn();
+  const view = (
+    <VirtuosoMockContext.Provider value={{ viewportHeight: 3000, itemHeight: 40 }}>
+      <AnalyticsView onClose={onClose} language="en" zone={ZONE} now={() => Date.parse('2026-03-01T12:00:00Z')} />
+    </VirtuosoMockContext.Provider>
+  );
+  const shown = await show(
+    importer ? <ArchiveImporterContext.Provider value={importer}>{view}</ArchiveImporterContext.Provider> : view,
+    { ...services, db },
+  );
+  return { ...shown, onClose };
+}
+
+/** The table's body rows, each as its cells' text. */
+function tableRows(scope: ParentNode): string[][] {
+  return [...scope.querySelectorAll('table.analytics-posts-table tbody tr')]
+    .filter((tr) => tr.querySelector('td.c-text'))
+    .map((tr) => [...tr.querySelectorAll('td')].map((td) => textOf(td)));
+}
+const postTexts = (scope: ParentNode) => tableRows(scope).map((cells) => cells[3]);
+const summaryOf = (scope: ParentNode) =>
+  [...scope.querySelectorAll('.analytics-summary p')].map((p) => textOf(p)).join(' ');
+const field = (scope: ParentNode, name: string) => byRole(scope, 'spinbutton', name);
+
+async function ready(container: HTMLElement, posts: number) {
+  await until(() => expect(tableRows(container)).toHaveLength(posts));
+  await until(() => expect(postTexts(container).every((t) => t !== 'Loading…')).toBe(true));
+}
+
+describe('the analytics posts table', () => {
+  it('filters posts with an engagement rate above a threshold, sorts by it, and says partial data in words', async () => {
+    const db = testDatabase('analytics-view-filter');
+    await seedArchive(db);
+    const { container } = await showView(db);
+    await ready(container, 5);
+    // Newest first to begin with.
+    expect(postTexts(container)).toEqual([
+      'Bluesky thread #launch',
+      'Quiet Tuesday',
+      'Launch day #launch',
+      'مرحبا Mastodon',
+      'Old archive post',
+    ]);
+    const rows = tableRows(container);
+    const rateOf = (text: string) => rows.find((r) => r[3] === text)![4];
+    // Each rate with its formula; what it could not count said beside it.
+    expect(rateOf('Launch day #launch')).toBe(
+      'ER 6.0% · engagements / 1,000 impressions · link clicks and profile clicks unknown',
+    );
+    expect(rateOf('Quiet Tuesday')).toBe('ER 1.5% · engagements / 2,000 impressions');
+    expect(rateOf('Old archive post')).toBe('No rate · no impressions known: X archive');
+    expect(rateOf('Bluesky thread #launch')).toBe(
+      'ER 3.0% · interactions / 500 followers · followers estimated (count of Feb 26, 2026, after posting)',
+    );
+    expect(rateOf('مرحبا Mastodon')).toBe('ER 4.0% · interactions / 200 followers · quotes unknown');
+    // An unknown count is said, never a 0: the archive post's replies, the Mastodon post's quotes.
+    const archived = rows.find((r) => r[3] === 'Old archive post')!;
+    expect(archived.slice(5, 10)).toEqual(['12', '3', '–unknown', '–unknown', '–unknown']);
+    // Dates in the CM's zone and language; user text in its own direction.
+    expect(rows.find((r) => r[3] === 'Launch day #launch')![0]).toMatch(/^Feb 20, 2026, 11:00\sAM$/);
+    const arabic = [...container.querySelectorAll<HTMLElement>('.analytics-post-button')].find(
+      (b) => textOf(b) === 'مرحبا Mastodon',
+    )!;
+    expect(arabic.getAttribute('dir')).toBe('auto');
+    expect(summaryOf(container)).toBe(
+      '5 posts average engagement rate 3.6% (engagements / impressions and interactions / followers; 4 posts have a rate) · 17.2 likes per post · 4 reposts per post',
+    );
+
+    // Above 3.5 %.
+    await type(field(container, 'Engagement rate (%) min'), '3.5');
+    await until(() => expect(tableRows(container)).toHaveLength(2));
+    expect(postTexts(container)).toEqual(['Launch day #launch', 'مرحبا Mastodon']);
+    expect(summaryOf(container)).toMatch(/^2 posts average engagement rate 5\.0%/);
+
+    // Sorted by rate: descending first, then ascending; the header says which.
+    await type(field(container, 'Engagement rate (%) min'), '');
+    await until(() => expect(tableRows(container)).toHaveLength(5));
+    const rateHeader = () => byRole(container, 'button', 'Sort by Engagement rate').closest('th')!;
+    expect(rateHeader().getAttribute('aria-sort')).toBe('none');
+    await click(byRole(container, 'button', 'Sort by Engagement rate'));
+    await until(() => expect(rateHeader().getAttribute('aria-sort')).toBe('descending'));
+    expect(postTexts(container)).toEqual([
+      'Launch day #launch',
+      'مرحبا Mastodon',
+      'Bluesky thread #launch',
+      'Quiet Tuesday',
+      // Without a rate: last in either direction.
+      'Old archive post',
+    ]);
+    await click(byRole(container, 'button', 'Sort by Engagement rate'));
+    await until(() => expect(rateHeader().getAttribute('aria-sort')).toBe('ascending'));
+    expect(postTexts(container)).toEqual([
+      'Quiet Tuesday',
+      'Bluesky thread #launch',
+      'مرحبا Mastodon',
+      'Launch day #launch',
+      'Old archive post',
+    ]);
+
+    // The other filters: a hashtag in any case, a network, replies only.
+    await type(byRole(container, 'textbox', 'Hashtag'), '#LAUNCH');
+    await until(() => expect(tableRows(container)).toHaveLength(2));
+    await type(byRole(container, 'combobox', 'Network'), 'bluesky');
+    await until(() => expect(postTexts(container)).toEqual(['Bluesky thread #launch']));
+    await click(byRole(container, 'button', 'Clear filters'));
+    await type(byRole(container, 'combobox', 'Replies'), 'yes');
+    await until(() => expect(postTexts(container)).toEqual(['مرحبا Mastodon']));
+    // A date range in the CM's zone, both days included.
+    await click(byRole(container, 'button', 'Clear filters'));
+    await type(container.querySelector<HTMLInputElement>('input[type="date"]')!, '2026-02-20');
+    await type(container.querySelectorAll<HTMLInputElement>('input[type="date"]')[1]!, '2026-02-22');
+    await until(() => expect(tableRows(container)).toHaveLength(2));
+    // Counts: at least 20 likes.
+    await click(byRole(container, 'button', 'Clear filters'));
+    await type(field(container, 'Likes min'), '20');
+    await until(() => expect(tableRows(container)).toHaveLength(2));
+    await type(field(container, 'Likes min'), '');
+    await until(() => expect(tableRows(container)).toHaveLength(5));
+  });
+
+  it('saves a view, applies it after clearing the filters, keeps it across a reopening, and deletes it', async () => {
+    const db = testDatabase('analytics-view-views');
+    await seedArchive(db);
+    const first = await showView(db);
+    let container = first.container;
+    await ready(container, 5);
+    await type(field(container, 'Engagement rate (%) min'), '2');
+    await type(byRole(container, 'combobox', 'Network'), 'x');
+    await click(byRole(container, 'button', 'Sort by Likes'));
+    await until(() => expect(postTexts(container)).toEqual(['Launch day #launch']));
+
+    await click(byRole(container, 'button', 'Save view…'));
+    await type(byRole(container, 'textbox', 'View name'), '  Best on X  ');
+    await click(byRole(container, 'button', 'Save view'));
+    await until(() =>
+      expect(textOf(container.querySelector('.analytics-views [role="status"]'))).toBe('View “Best on X” saved.'),
+    );
+
+    await click(byRole(container, 'button', 'Clear filters'));
+    await until(() => expect(tableRows(container)).toHaveLength(5));
+
+    // Reopened: the view is still there, and applying it brings the filters and the sort back.
+    first.unmount();
+    container = (await showView(db)).container;
+    await ready(container, 5);
+    const views = byRole(container, 'combobox', 'Saved view') as HTMLSelectElement;
+    await until(() => expect([...views.options].map((o) => o.text)).toEqual(['Choose a view…', 'Best on X']));
+    await type(views, views.options[1]!.value);
+    await until(() => expect(postTexts(container)).toEqual(['Launch day #launch']));
+    expect((field(container, 'Engagement rate (%) min') as HTMLInputElement).value).toBe('2');
+    expect((byRole(container, 'combobox', 'Network') as HTMLSelectElement).value).toBe('x');
+    expect(byRole(container, 'button', 'Sort by Likes').closest('th')!.getAttribute('aria-sort')).toBe('descending');
+
+    await click(byRole(container, 'button', 'Delete view'));
+    await until(() => expect([...views.options].map((o) => o.text)).toEqual(['No saved views']));
+  });
+
+  it('exports the filtered, sorted table to CSV with the formula and the partial data of each post', async () => {
+    const db = testDatabase('analytics-view-csv');
+    await seedArchive(db);
+    const saved: Array<{ name: string; blob: Blob }> = [];
+    let lastBlob: Blob | null = null;
+    URL.createObjectURL = (blob: Blob) => {
+      lastBlob = blob;
+      return 'blob:analytics';
+    };
+    URL.revokeObjectURL = () => undefined;
+    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      saved.push({ name: this.download, blob: lastBlob! });
+    });
+    try {
+      const { container } = await showView(db);
+      await ready(container, 5);
+      await type(byRole(container, 'combobox', 'Network'), 'x');
+      await click(byRole(container, 'button', 'Sort by Engagement rate'));
+      await until(() =>
+        expect(postTexts(container)).toEqual(['Launch day #launch', 'Quiet Tuesday', 'Old archive post']),
+      );
+      await click(byRole(container, 'button', 'Export CSV'));
+      await until(() => expect(saved).toHaveLength(1));
+      expect(saved[0]!.name).toBe('colonnade-posts-2026-03-01.csv');
+      expect(textOf(container.querySelector('.analytics-told'))).toBe('3 posts exported to CSV.');
+      const bytes = new Uint8Array(await saved[0]!.blob.arrayBuffer());
+      // A UTF-8 byte order mark first, so spreadsheets read accents right.
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = new TextDecoder().decode(bytes);
+      const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.data.map((r) => r.text)).toEqual(['Launch day #launch', 'Quiet Tuesday', 'Old archive post']);
+      expect(parsed.data[0]).toMatchObject({
+        date: '2026-02-20T11:00:00+01:00',
+        profile: 'brand',
+        network: 'X',
+        hashtags: '#launch',
+        media: 'yes',
+        likes: '40',
+        impressions: '1000',
+        'link clicks': '',
+        engagements: '60',
+        'engagement rate (%)': '6',
+        formula: 'engagements / impressions',
+        'partial data': 'link clicks and profile clicks unknown',
+        address: 'https://x.com/brand/status/1',
+        id: 'x:1',
+      });
+      expect(parsed.data[2]).toMatchObject({
+        likes: '12',
+        replies: '',
+        impressions: '',
+        'engagement rate (%)': '',
+        formula: 'engagements / impressions',
+        'partial data': 'no impressions known: X archive',
+      });
+    } finally {
+      clicks.mockRestore();
+    }
+  });
+
+  it('opens a post’s details with its history chart, and Escape gives focus back to its row', async () => {
+    const db = testDatabase('analytics-view-detail');
+    await seedArchive(db);
+    const { container } = await showView(db);
+    await ready(container, 5);
+    const row = [...container.querySelectorAll<HTMLElement>('.analytics-post-button')].find(
+      (b) => textOf(b) === 'Launch day #launch',
+    )!;
+    row.focus();
+    await click(row);
+    const detail = await (async () => {
+      await until(() => expect(container.querySelector('section.analytics-detail')).not.toBeNull());
+      return container.querySelector<HTMLElement>('section.analytics-detail')!;
+    })();
+    // A 24-hour clock, as everywhere in the app (dates.ts).
+    expect(nameOf(detail)).toBe('Post by @brand, Friday, February 20, 2026 at 11:00');
+    expect(document.activeElement).toBe(detail.querySelector('h3'));
+    await until(() =>
+      expect(textOf(detail.querySelector('[data-testid="post-history"]'))).toBe('History of x:1 in Europe/Paris (en)'),
+    );
+    expect(textOf(detail.querySelector('.analytics-detail-rate'))).toBe(
+      'ER 6.0% · engagements / 1,000 impressions · link clicks and profile clicks unknown',
+    );
+    expect(textOf(detail.querySelector('.analytics-detail-counts'))).toContain('Link clicks–unknown');
+    expect(row.closest('tr')!.getAttribute('aria-current')).toBe('true');
+    await act(async () => {
+      detail.querySelector('h3')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    await until(() => expect(container.querySelector('section.analytics-detail')).toBeNull());
+    await until(() => expect(document.activeElement).toBe(row));
+  });
+});
+
+describe('importing an archive from the analytics view', () => {
+  const ACCOUNT = { accountId: '1400000000000000001', username: 'colonnade_cm' };
+  // In-process: jsdom starts no workers (the worker's side is tested with import-worker.test.ts).
+  const inProcess: ArchiveImporter = (file, options) =>
+    runImport(file, file.name, options.store, {
+      ...(options.knownProfiles ? { knownProfiles: options.knownProfiles } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      batchSize: 10,
+    });
+  let realCreate: typeof URL.createObjectURL;
+  beforeEach(() => {
+    realCreate = URL.createObjectURL;
+  });
+  afterEach(() => {
+    URL.createObjectURL = realCreate;
+  });
+
+  async function pick(container: HTMLElement, file: NodeFile) {
+    const input = container.querySelector<HTMLInputElement>('input[type="file"]')!;
+    expect(nameOf(input)).toBe('Import an archive…');
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    await act(async () => input.dispatchEvent(new Event('change', { bubbles: true })));
+  }
+
+  it('imports an X archive, reports what it kept and left out, and lists its posts with no rate, said why', async () => {
+    const db = testDatabase('analytics-view-import');
+    const { container } = await showView(db, inProcess);
+    await until(() => expect(textOf(container.querySelector('.analytics-note'))).toMatch(/^No posts here yet\./));
+    const part1 = generateXTweets(10, { ...ACCOUNT, firstId: 1_700_000_000_000_000_000n });
+    const bytes = await buildXArchiveZip({
+      ...ACCOUNT,
+      generationDate: '2025-01-22T05:46:38.082Z',
+      parts: [generateXTweets(30, ACCOUNT), part1],
+      followers: 1234,
+      damage: {
+        // Part 1 cut short in the middle of its 7th post.
+        [xPartPath(1)]: (text) => {
+          let at = -1;
+          for (let k = 0; k < 7; k += 1) at = text.indexOf('"tweet" :', at + 1);
+          return text.slice(0, at + 200);
+        },
+      },
+    });
+    await pick(container, new NodeFile([bytes], 'twitter-2025-01-22.zip', { type: 'application/zip' }));
+    const report = () => container.querySelector('.analytics-import-report');
+    await until(() => expect(report()).not.toBeNull(), 300);
+    expect(report()!.getAttribute('role')).toBe('status');
+    // 30 + 6 items read, every 10th a retweet (3 in part 0, none among part 1's first 6).
+    expect(allByRole(report()!, 'listitem').map((li) => textOf(li))).toEqual([
+      '33 posts imported',
+      '0 posts were already here',
+      '3 reposts left out (a repost is someone else’s post)',
+      'data/tweets-part1.js: This file ends in the middle of a post: the 6 posts before it were read, the rest is missing.',
+      'data/tweets-part1.js: The archive announced 10 posts in this file, but it holds only 6.',
+    ]);
+    expect(textOf(report()!.querySelector('p'))).toBe('twitter-2025-01-22.zip: posts of @colonnade_cm on X');
+    expect(textOf(report())).toContain('2 problems:');
+    // The table follows the archive: the posts are there, with no rate and the reason.
+    await ready(container, 33);
+    expect(summaryOf(container)).toMatch(/^33 posts no engagement rate known for these posts · /);
+    expect(tableRows(container)[0]![4]).toBe('No rate · no impressions known: X archive');
+
+    // Importing it again adds nothing: everything was there.
+    await click(byRole(container, 'button', 'Dismiss'));
+    await pick(container, new NodeFile([bytes], 'twitter-2025-01-22.zip', { type: 'application/zip' }));
+    await until(() => expect(report()).not.toBeNull(), 300);
+    expect(
+      allByRole(report()!, 'listitem')
+        .slice(0, 2)
+        .map((li) => textOf(li)),
+    ).toEqual(['0 posts imported', '33 posts were already here']);
+  });
+
+  it('says in words why a file that is not an archive could not be imported', async () => {
+    const db = testDatabase('analytics-view-import-bad');
+    const { container } = await showView(db, inProcess);
+    await until(() => expect(textOf(container.querySelector('.analytics-note'))).toMatch(/^No posts here yet\./));
+    await pick(container, new NodeFile(['hello'], 'notes.txt', { type: 'text/plain' }));
+    await until(() => expect(container.querySelector('.analytics-import-report')).not.toBeNull(), 300);
+    expect(textOf(container.querySelector('.analytics-import-report p'))).toBe(
+      'notes.txt: This file is not an X or Mastodon archive. Choose the .zip you downloaded, X’s data/tweets.js, or Mastodon’s outbox.json.',
+    );
+  });
+});
