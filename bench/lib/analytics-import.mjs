@@ -12,6 +12,10 @@
 //                   page during any of those imports; 0 when there was none.
 //   importRunsMs, importLongTasks  each run's time and its long tasks (ms), for the record.
 //   importAnnounceMaxMs  the longest the page spent telling one batch's rows to the index.
+//   importLongTasksCpuMs  for each of those long tasks, the main thread's own CPU time in it (from
+//                   a Chromium trace, category disabled-by-default-devtools.timeline: RunTask's
+//                   thread duration): on a machine short of cores a task is long in wall time
+//                   while its thread waits (a young-generation GC waiting for its helper threads).
 import path from 'node:path';
 import { build } from 'vite';
 import { generatedRetweets, generateXArchive } from '../../tests/support/archive-fixtures.ts';
@@ -41,6 +45,50 @@ async function bundle() {
     throw new Error(`The import page bundled without its worker (${assets.map((a) => a.fileName).join(', ')}).`);
   }
   return { script: chunks[0].code, assets: assets.map((a) => ({ path: `/${a.fileName}`, body: a.source })) };
+}
+
+/** Starts a Chromium trace of the tasks of every thread; `stop()` answers its events. */
+async function startTrace(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    categories: 'disabled-by-default-devtools.timeline,blink.user_timing',
+    transferMode: 'ReportEvents',
+  });
+  return {
+    async stop() {
+      await cdp.send('Tracing.end');
+      await complete;
+      await cdp.detach();
+      return events;
+    },
+  };
+}
+
+/**
+ * The thread CPU time (ms) of each task over 50 ms of wall time on the import page's main thread
+ * during the import, in a trace: the thread and span are those of the page's marks
+ * `colonnade-import-start` and `colonnade-import-end`.
+ */
+function longTasksCpu(events) {
+  const mark = (name) => events.find((e) => e.name === name && e.cat?.includes('blink.user_timing'));
+  const start = mark('colonnade-import-start');
+  const end = mark('colonnade-import-end');
+  if (!start || !end) throw new Error("The trace lacks the import page's marks.");
+  return events
+    .filter(
+      (e) =>
+        e.ph === 'X' &&
+        e.name === 'RunTask' &&
+        e.dur > 50_000 &&
+        e.pid === start.pid &&
+        e.tid === start.tid &&
+        e.ts + e.dur >= start.ts &&
+        e.ts <= end.ts,
+    )
+    .map((e) => (typeof e.tdur === 'number' ? round1(e.tdur / 1000) : null));
 }
 
 /**
@@ -77,10 +125,12 @@ export async function measureImport({ context, server, runs = 3, log = () => {} 
       // A fresh page and JS heap per run, as when the CM opens the analytics view to import.
       await page.goto(`${server.origin}/import/`);
       await page.waitForFunction(() => window.importBenchReady === true);
+      const trace = await startTrace(context, page);
       const r = await page.evaluate((c) => window.importBench.run(c), {
         url: '/import/archive.zip',
         database: `colonnade-import-bench-${run}`,
       });
+      r.longTasksCpu = longTasksCpu(await trace.stop());
       if (r.postsImported !== own || r.stored !== own || r.indexSize !== own) {
         throw new Error(
           `Run ${run + 1}: expected ${own} posts imported, stored and in the index; ` +
@@ -89,7 +139,9 @@ export async function measureImport({ context, server, runs = 3, log = () => {} 
       }
       log(
         `import of ${ARCHIVE_ITEMS} items (${own} own posts, ${round1(zip.length / 1e6)} MB zip), run ${run + 1}: ` +
-          `${Math.round(r.importMs)} ms; long tasks ${r.longTasks.length ? r.longTasks.join(', ') + ' ms' : 'none'}; ` +
+          `${Math.round(r.importMs)} ms; long tasks ${r.longTasks.length ? r.longTasks.join(', ') + ' ms' : 'none'}` +
+          (r.longTasksCpu.length ? ` (main thread's CPU in them: ${r.longTasksCpu.join(', ')} ms)` : '') +
+          '; ' +
           `page per batch ≤ ${round1(r.announceMaxMs)} ms (${r.announced} batches), ${r.queries} table queries`,
       );
       results.push(r);
@@ -100,6 +152,7 @@ export async function measureImport({ context, server, runs = 3, log = () => {} 
       longestTaskMs: round1(Math.max(0, ...results.map((r) => r.longestTaskMs))),
       importRunsMs: results.map((r) => Math.round(r.importMs)),
       importLongTasks: results.map((r) => r.longTasks),
+      importLongTasksCpuMs: results.map((r) => r.longTasksCpu),
       importAnnounceMaxMs: round1(Math.max(...results.map((r) => r.announceMaxMs))),
     };
   } finally {

@@ -158,7 +158,7 @@ test('decks: create, switch, rename, delete; everything survives a reload and a 
       await expect(column(page, '“battery”').getByRole('article').first()).toBeVisible();
       await page.getByRole('button', { name: 'Delete deck' }).click();
       await expect(page.getByRole('dialog', { name: 'Delete “Launch week”?' })).toContainText(
-        'Its 1 columns go with it.',
+        'Its column goes with it.',
       );
       await page.getByRole('button', { name: 'Delete', exact: true }).click();
       await expect(page.getByRole('tab')).toHaveText(['Brand A']);

@@ -6,12 +6,14 @@
 // the query engine (./query.ts) mirrors it in memory and follows `subscribe`, which hears both.
 // Nothing is overwritten: a series only gains points.
 //
-// Tables (database.ts, v6): `ownPosts` (a post, its latest counts and its whole series, packed by
+// Tables (database.ts, v6–v7): `ownPosts` (a post, its latest counts and its whole series, packed by
 // ./series-codec.ts: one row per post, so an ingest writes one row per post it touches),
 // `pendingSeries` (observations of posts not known yet: they join their post's row when it comes),
-// `followerCounts`, `analyticsViews`. IndexedDB in Chromium costs about as much per request as
-// per kilobyte, so the layout keeps requests few: one row per post, and the posts an ingest finds
-// new are told apart with one key-range read instead of a read per post.
+// `followerCounts`, `analyticsViews`; v7: `analyticsCache` (the archive's version, which every
+// write that changes rows bumps in its transaction, and the query index's columns as of a version,
+// see query.ts). IndexedDB in Chromium costs about as much per request as per kilobyte, so the
+// layout keeps requests few: one row per post, and the posts an ingest finds new are told apart
+// with one key-range read instead of a read per post.
 import { z } from 'zod';
 import {
   FollowerCountSchema,
@@ -79,13 +81,45 @@ export interface WriteOutcome {
   change: ArchiveChange;
 }
 
+/**
+ * A post row written, as listeners hear of it: the row without its text, url, hashtags as spelled
+ * and series (what the analytics index keeps; read the rest with `posts` or `series`). Leaving
+ * them out keeps an import's messages from its worker to the page small.
+ */
+export type ChangedPost = Omit<ArchivedPost, 'text' | 'url' | 'hashtags' | 'series'>;
+
 /** What an ingest wrote, as listeners receive it after the commit. */
 export interface ArchiveChange {
   /** Post rows written (new, richer, or with new counts). */
-  posts: ArchivedPost[];
+  posts: ChangedPost[];
   /** Follower counts added. */
   followers: FollowerCount[];
+  /**
+   * The archive's version once this was committed (each write that changes rows adds one, see
+   * `version`): tells which of two writes of a post is the later when they are heard out of order
+   * (the import worker's, posted to the page, and the page's own). Absent in a change made by hand.
+   */
+  version?: number;
 }
+
+/** The listeners' view of a written row (see ChangedPost). */
+export function changedPost(row: ArchivedPost): ChangedPost {
+  const { text: _text, url: _url, hashtags: _hashtags, series: _series, ...rest } = row;
+  return rest;
+}
+
+/**
+ * A row of `analyticsCache` (database.ts v7): under VERSION_KEY the archive's version; under
+ * INDEX_KEY the analytics index's columns (`data`, query.ts IndexSnapshot) as of `version`.
+ */
+export interface AnalyticsCacheRow {
+  key: string;
+  version: number;
+  data?: unknown;
+}
+
+const VERSION_KEY = 'version';
+const INDEX_KEY = 'index';
 
 /** A hashtag as matched: without '#', NFC, lower case ("#Été" and "été" are one tag). */
 export function normalizeTag(tag: string): string {
@@ -290,7 +324,7 @@ export class AnalyticsArchive {
     const ids = [...new Set([...incomingPosts.keys(), ...incomingPoints.keys()])].sort();
     const db = this.db;
 
-    await db.transaction('rw', db.ownPosts, db.pendingSeries, db.followerCounts, async () => {
+    await db.transaction('rw', [db.ownPosts, db.pendingSeries, db.followerCounts, db.analyticsCache], async () => {
       const storedPosts = await readExisting(db.ownPosts, ids);
       const unknown = ids.filter((id) => !storedPosts.has(id));
       const pending = unknown.length ? await readExisting(db.pendingSeries, unknown) : new Map<string, PendingSeries>();
@@ -344,7 +378,7 @@ export class AnalyticsArchive {
       if (postRows.length) await db.ownPosts.bulkPut(postRows);
       if (pendingRows.length) await db.pendingSeries.bulkPut(pendingRows);
       if (pendingDone.length) await db.pendingSeries.bulkDelete(pendingDone);
-      change.posts = postRows;
+      change.posts = postRows.map(changedPost);
 
       if (followers.length) {
         const byKey = new Map<string, FollowerCount>();
@@ -361,6 +395,11 @@ export class AnalyticsArchive {
         if (added.length) await db.followerCounts.bulkAdd(added);
         change.followers = added;
       }
+      if (change.posts.length || change.followers.length) {
+        const held = await db.analyticsCache.get(VERSION_KEY);
+        change.version = (held?.version ?? 0) + 1;
+        await db.analyticsCache.put({ key: VERSION_KEY, version: change.version });
+      }
     });
     return { result, change };
   }
@@ -373,6 +412,36 @@ export class AnalyticsArchive {
   announce(change: ArchiveChange): void {
     if (change.posts.length === 0 && change.followers.length === 0) return;
     for (const listener of [...this.listeners]) listener(change);
+  }
+
+  /** The archive's version: how many writes changed its rows (0 before any). */
+  async version(): Promise<number> {
+    return (await this.db.analyticsCache.get(VERSION_KEY))?.version ?? 0;
+  }
+
+  /**
+   * The archive's version and the analytics index's cache, read in one transaction: the cache
+   * reflects the archive when its `version` is the archive's. The version counts the writes that
+   * changed rows (0 before any); `cached` is undefined when no index was kept.
+   */
+  async indexCache(): Promise<{ version: number; cached: AnalyticsCacheRow | undefined }> {
+    const table = this.db.analyticsCache;
+    const [held, cached] = await this.db.transaction('r', table, () => table.bulkGet([VERSION_KEY, INDEX_KEY]));
+    return { version: held?.version ?? 0, cached };
+  }
+
+  /**
+   * Keeps the analytics index's columns (`data`) as of archive version `version`, in place of
+   * the ones kept before, unless the archive has moved past `version` meanwhile (they would never
+   * be used). Answers whether they were kept.
+   */
+  async keepIndexCache(version: number, data: unknown): Promise<boolean> {
+    const table = this.db.analyticsCache;
+    return this.db.transaction('rw', table, async () => {
+      if (((await table.get(VERSION_KEY))?.version ?? 0) !== version) return false;
+      await table.put({ key: INDEX_KEY, version, data });
+      return true;
+    });
   }
 
   /** The Dexie database's name: another connection (the import worker's) opens it with `openDatabase(name)`. */

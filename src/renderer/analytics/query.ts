@@ -2,6 +2,9 @@
 // sorting 100,000 posts takes a few milliseconds and the posts table can be virtualized over row
 // numbers. Owner: the renderer; it mirrors `ownPosts` and `followerCounts` (./archive-store.ts),
 // loaded once (`AnalyticsIndex.load`) and kept up to date from the archive's `subscribe`.
+// Loading reads every post (seconds at 100,000), so the index keeps its columns in the archive's
+// `analyticsCache` (one row, `IndexSnapshot`) once it has settled, tagged with the archive's
+// version; the next load reads that row instead when the archive is still at that version.
 //
 // Layout: one row per post; Float64Array columns for times, counts and engagement rates (NaN for
 // unknown), small-integer columns for network, author (an index into a profile table) and flags,
@@ -19,7 +22,7 @@ import {
   type FollowersAtPosting,
 } from '../../shared/engagement';
 import { NETWORKS, NetworkIdSchema, type NetworkId } from '../../shared/model';
-import { normalizeTag, type AnalyticsArchive, type ArchiveChange, type ArchivedPost } from './archive-store';
+import { normalizeTag, type AnalyticsArchive, type ArchiveChange, type ChangedPost } from './archive-store';
 
 // ---- filters and sorts ------------------------------------------------------------------------
 
@@ -130,6 +133,44 @@ const NETWORK_INDEX = new Map<NetworkId, number>(NETWORKS.map((n, i) => [n, i]))
 const DAY_MS = 86_400_000;
 const NO_TAGS: readonly number[] = [];
 
+/**
+ * The index's columns as kept in the archive's cache (`AnalyticsArchive.keepIndexCache`): rows
+ * 0…n−1 (typed arrays of length n), each row's tags as a slice of `tagList` (`tagStarts`, n + 1
+ * offsets), the profile and tag tables, follower counts per profile. Engagement rates are not
+ * kept: they are worked out again on load (the formulas may have changed since).
+ */
+export interface IndexSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  n: number;
+  ids: string[];
+  createdAt: Float64Array<ArrayBuffer>;
+  counts: Record<MetricName, Float64Array<ArrayBuffer>>;
+  network: Uint8Array<ArrayBuffer>;
+  profile: Uint32Array<ArrayBuffer>;
+  flags: Uint8Array<ArrayBuffer>;
+  tagStarts: Uint32Array<ArrayBuffer>;
+  tagList: Uint32Array<ArrayBuffer>;
+  profileIds: string[];
+  profileHandles: string[];
+  profileNetworks: NetworkId[];
+  tagNames: string[];
+  followers: Array<[number, FollowerCount[]]>;
+}
+
+/** Bump when IndexSnapshot changes shape or meaning: a kept snapshot of another format is read past. */
+const SNAPSHOT_FORMAT = 1;
+/** How long the index waits after a change before keeping its columns (ms): an import brings a change every few ms. */
+export const KEEP_AFTER_MS = 5_000;
+/** Rows made ready (id, tags, rate) between two yields to the event loop while a snapshot is read. */
+const ROWS_PER_TASK = 10_000;
+
+export interface LoadOptions {
+  /** Posts read per IndexedDB request when every post is read (default 1,000). */
+  chunk?: number;
+  /** Keep the columns in the archive's cache once settled, and read them from there (default true). */
+  cache?: boolean;
+}
+
 interface Order {
   /** Rows with a value, ascending (ties by posting time), then rows without, oldest first. */
   rows: Uint32Array;
@@ -170,26 +211,54 @@ export class AnalyticsIndex {
   private unsubscribe: (() => void) | null = null;
   /** Bumped by every change: a query's answer is current while this has not moved. */
   version = 0;
+  /** The archive version each row was read or heard at (a change heard late does not undo a later one). */
+  private rowVersion = new Float64Array(0);
+  /** Every archive write up to this version is in the index (`ArchiveChange.version`). */
+  private through = 0;
+  /** Versions heard past `through` (a write heard before an earlier one). */
+  private readonly heardAhead = new Set<number>();
+  private archive: AnalyticsArchive | null = null;
+  private keepTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The version of the columns last kept in the cache. */
+  private kept = -1;
 
   /**
-   * Reads the whole archive (posts `chunk` at a time, see `AnalyticsArchive.scanPosts`) and
-   * follows its ingests from then on (changes during the load are applied after it).
+   * Reads the whole archive and follows its ingests from then on (changes during the load are
+   * applied after it). When the archive's cache holds the index as of the archive's current
+   * version (`IndexSnapshot`), that one row is read; otherwise every post (`chunk` at a time, see
+   * `AnalyticsArchive.scanPosts`), and the columns are kept in the cache for the next load. With
+   * `cache: false`, neither. @throws what the archive's reads throw (Dexie errors).
    */
-  static async load(archive: AnalyticsArchive, options: { chunk?: number } = {}): Promise<AnalyticsIndex> {
+  static async load(archive: AnalyticsArchive, options: LoadOptions = {}): Promise<AnalyticsIndex> {
     const index = new AnalyticsIndex();
+    const useCache = options.cache ?? true;
     const pending: ArchiveChange[] = [];
     let loading = true;
     index.unsubscribe = archive.subscribe((change) => (loading ? pending.push(change) : index.apply(change)));
+    let scanned = true;
     try {
-      index.addFollowers(await archive.followerCounts());
-      await archive.scanPosts((rows) => index.putRows(rows), options.chunk);
+      // Every write after `version` is heard (the listener is in place): the index is complete
+      // through `version` once what was read is in.
+      const { version, cached } = useCache
+        ? await archive.indexCache()
+        : { version: await archive.version(), cached: undefined };
+      if (cached?.version === version && (await index.restore(cached.data, version))) scanned = false;
+      else {
+        index.addFollowers(await archive.followerCounts());
+        await archive.scanPosts((rows) => index.putRows(rows, version), options.chunk);
+      }
+      index.through = version;
     } catch (err) {
       index.dispose();
       throw err;
     }
     loading = false;
+    if (useCache) index.archive = archive;
+    // In the order they were written: a row heard twice ends as the later write made it.
+    pending.sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
     for (const change of pending) index.apply(change);
     index.changed();
+    if (useCache && scanned) index.keepSoon();
     return index;
   }
 
@@ -198,11 +267,31 @@ export class AnalyticsIndex {
     return new AnalyticsIndex();
   }
 
-  /** Stops following the archive. */
+  /** Stops following the archive (and keeping the columns in its cache). */
   dispose(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.listeners.clear();
+    if (this.keepTimer !== null) clearTimeout(this.keepTimer);
+    this.keepTimer = null;
+    this.archive = null;
+  }
+
+  /**
+   * Keeps the columns in the archive's cache now, as of the last version through which every
+   * write is in the index (loaded with `cache`; otherwise nothing). Answers whether they were kept:
+   * not when nothing changed since the last time, nor when the archive has moved past that
+   * version meanwhile (a write not heard yet: the next change keeps them again).
+   */
+  async keep(): Promise<boolean> {
+    if (this.keepTimer !== null) clearTimeout(this.keepTimer);
+    this.keepTimer = null;
+    const archive = this.archive;
+    if (!archive || this.kept === this.through) return false;
+    const version = this.through;
+    const kept = await archive.keepIndexCache(version, this.snapshot());
+    if (kept) this.kept = version;
+    return kept;
   }
 
   /** Calls `listener` after each change applied (re-run the visible query); answers the unsubscribe. */
@@ -216,14 +305,22 @@ export class AnalyticsIndex {
     return this.n;
   }
 
-  /** Takes in what an ingest wrote (the archive calls this through `subscribe`). */
+  /**
+   * Takes in what an ingest wrote (the archive calls this through `subscribe`). A row already
+   * held at a later archive version stays as it is (a write heard out of order).
+   */
   apply(change: ArchiveChange): void {
     if (change.followers.length) {
       const touched = this.addFollowers(change.followers);
       for (let r = 0; r < this.n; r++) if (touched.has(this.profile[r]!)) this.rate[r] = this.rateOf(r);
     }
-    if (change.posts.length) this.putRows(change.posts);
+    if (change.posts.length) this.putRows(change.posts, change.version ?? Infinity);
+    if (change.version !== undefined && change.version > this.through) {
+      this.heardAhead.add(change.version);
+      while (this.heardAhead.delete(this.through + 1)) this.through++;
+    }
     this.changed();
+    if (change.version !== undefined) this.keepSoon();
   }
 
   // ---- queries --------------------------------------------------------------------------------
@@ -455,6 +552,108 @@ export class AnalyticsIndex {
 
   // ---- internals ------------------------------------------------------------------------------
 
+  /** Keeps the columns KEEP_AFTER_MS after the last change (loaded with `cache`). */
+  private keepSoon(): void {
+    if (!this.archive) return;
+    if (this.keepTimer !== null) clearTimeout(this.keepTimer);
+    this.keepTimer = setTimeout(() => {
+      this.keepTimer = null;
+      // A cache not kept is only a slower next load.
+      this.keep().catch((err: unknown) => console.warn('The analytics index could not be kept', err));
+    }, KEEP_AFTER_MS);
+  }
+
+  /** The columns as kept (copies of rows 0…n−1). */
+  private snapshot(): IndexSnapshot {
+    const n = this.n;
+    const tagStarts = new Uint32Array(n + 1);
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      tagStarts[r] = total;
+      total += this.tags[r]!.length;
+    }
+    tagStarts[n] = total;
+    const tagList = new Uint32Array(total);
+    for (let r = 0; r < n; r++) tagList.set(this.tags[r]!, tagStarts[r]!);
+    return {
+      format: SNAPSHOT_FORMAT,
+      n,
+      ids: this.ids.slice(0, n),
+      createdAt: this.createdAt.slice(0, n),
+      counts: Object.fromEntries(METRIC_NAMES.map((m) => [m, this.counts[m].slice(0, n)])) as IndexSnapshot['counts'],
+      network: this.network.slice(0, n),
+      profile: this.profile.slice(0, n),
+      flags: this.flags.slice(0, n),
+      tagStarts,
+      tagList,
+      profileIds: [...this.profileIds],
+      profileHandles: [...this.profileHandles],
+      profileNetworks: [...this.profileNetworks],
+      tagNames: [...this.tagNames],
+      followers: [...this.followers],
+    };
+  }
+
+  /**
+   * Fills an empty index from a snapshot kept as of archive version `version`; answers false (the
+   * index still empty) for one of another format or damaged. Rows are made ready ROWS_PER_TASK
+   * at a time, yielding between (the window stays responsive).
+   */
+  private async restore(data: unknown, version: number): Promise<boolean> {
+    const snap = data as Partial<IndexSnapshot> | undefined;
+    const n = snap?.n;
+    const typed = (a: unknown, kind: typeof Float64Array | typeof Uint32Array | typeof Uint8Array, length: number) =>
+      a instanceof kind && a.length === length;
+    if (
+      !snap ||
+      snap.format !== SNAPSHOT_FORMAT ||
+      typeof n !== 'number' ||
+      !Array.isArray(snap.ids) ||
+      snap.ids.length !== n ||
+      !typed(snap.createdAt, Float64Array, n) ||
+      !METRIC_NAMES.every((m) => typed(snap.counts?.[m], Float64Array, n)) ||
+      !typed(snap.network, Uint8Array, n) ||
+      !typed(snap.profile, Uint32Array, n) ||
+      !typed(snap.flags, Uint8Array, n) ||
+      !typed(snap.tagStarts, Uint32Array, n + 1) ||
+      !(snap.tagList instanceof Uint32Array) ||
+      ![snap.profileIds, snap.profileHandles, snap.profileNetworks, snap.tagNames, snap.followers].every(Array.isArray)
+    ) {
+      return false;
+    }
+    this.n = n;
+    this.capacity = n;
+    this.ids = snap.ids;
+    this.createdAt = snap.createdAt!;
+    for (const m of METRIC_NAMES) this.counts[m] = snap.counts![m];
+    this.network = snap.network!;
+    this.profile = snap.profile!;
+    this.flags = snap.flags!;
+    this.rate = new Float64Array(n);
+    this.rowVersion = new Float64Array(n).fill(version);
+    const { tagStarts, tagList } = snap as IndexSnapshot;
+    this.tags = new Array<readonly number[]>(n);
+    this.profileIds.push(...snap.profileIds!);
+    this.profileHandles.push(...snap.profileHandles!);
+    this.profileNetworks.push(...snap.profileNetworks!);
+    this.profileIds.forEach((id, i) => this.profileIndex.set(id, i));
+    this.tagNames.push(...snap.tagNames!);
+    this.tagNames.forEach((tag, i) => this.tagIndex.set(tag, i));
+    for (const [p, list] of snap.followers!) this.followers.set(p, list);
+    for (let from = 0; from < n; from += ROWS_PER_TASK) {
+      if (from > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      const to = Math.min(n, from + ROWS_PER_TASK);
+      for (let r = from; r < to; r++) {
+        this.rowOfId.set(this.ids[r]!, r);
+        const first = tagStarts[r]!;
+        const end = tagStarts[r + 1]!;
+        this.tags[r] = end > first ? Array.from(tagList.subarray(first, end)) : NO_TAGS;
+        this.rate[r] = this.rateOf(r);
+      }
+    }
+    return true;
+  }
+
   private changed(): void {
     this.orders = new Map();
     // Posting times never change: the date order stands until rows are added.
@@ -480,10 +679,11 @@ export class AnalyticsIndex {
     this.network = grown(this.network, (k) => new Uint8Array(k));
     this.profile = grown(this.profile, (k) => new Uint32Array(k));
     this.flags = grown(this.flags, (k) => new Uint8Array(k));
+    this.rowVersion = grown(this.rowVersion, (k) => new Float64Array(k));
     this.capacity = capacity;
   }
 
-  private profileOf(post: ArchivedPost): number {
+  private profileOf(post: ChangedPost): number {
     let p = this.profileIndex.get(post.profileId);
     if (p === undefined) {
       p = this.profileIds.length;
@@ -505,8 +705,8 @@ export class AnalyticsIndex {
     return t;
   }
 
-  /** Adds or replaces rows (by post id). */
-  private putRows(posts: readonly ArchivedPost[]): void {
+  /** Adds or replaces rows (by post id) as of archive version `version`; a row held at a later one stays. */
+  private putRows(posts: readonly ChangedPost[], version: number): void {
     this.grow(this.n + posts.length);
     for (const post of posts) {
       let r = this.rowOfId.get(post.id);
@@ -514,7 +714,8 @@ export class AnalyticsIndex {
         r = this.n++;
         this.rowOfId.set(post.id, r);
         this.ids[r] = post.id;
-      }
+      } else if (this.rowVersion[r]! > version) continue;
+      this.rowVersion[r] = version;
       this.createdAt[r] = post.createdAt;
       this.network[r] = NETWORK_INDEX.get(post.network) ?? 0;
       this.profile[r] = this.profileOf(post);

@@ -49,12 +49,14 @@ export function UsagePanel(props: { usage: AccountUsage; handle: string; languag
       <h4>{t('usage.title')}</h4>
       <p className="small">
         {t('usage.today', {
+          count: usage.today.posts + usage.today.ownPosts,
           posts: count.format(usage.today.posts + usage.today.ownPosts),
           cost: money.format(usage.today.cost),
         })}
       </p>
       <p className="small">
         {t('usage.month', {
+          count: usage.month.posts + usage.month.ownPosts,
           posts: count.format(usage.month.posts + usage.month.ownPosts),
           cost: money.format(usage.month.cost),
         })}

@@ -10,11 +10,13 @@
 // v6: the analytics archive (../analytics): the CM's own posts with their metric history packed in
 // the same row (`ownPosts`), observations of posts not known yet (`pendingSeries`), follower
 // counts by day (`followerCounts`) and saved table views (`analyticsViews`).
+// v7: `analyticsCache`: the analytics archive's version (bumped by each write to it) and the
+// analytics index's columns as of a version, so opening the analytics reads one row, not every post.
 // Each schema version gets an upgrade test in tests/unit/renderer.
 import Dexie, { type EntityTable } from 'dexie';
 import type { Metrics, Post, Profile, TimelineEntry } from '../../shared/model';
 import type { FollowerCount } from '../../shared/analytics';
-import type { ArchivedPost, PendingSeries } from '../analytics/archive-store';
+import type { AnalyticsCacheRow, ArchivedPost, PendingSeries } from '../analytics/archive-store';
 import type { AnalyticsView } from '../analytics/views';
 import type { Draft, DraftMedia, DraftVersion } from '../drafts/draft';
 
@@ -84,6 +86,7 @@ export type ColonnadeDb = Dexie & {
   pendingSeries: EntityTable<PendingSeries, 'postId'>;
   followerCounts: Dexie.Table<FollowerCount, [string, string]>;
   analyticsViews: EntityTable<AnalyticsView, 'id'>;
+  analyticsCache: EntityTable<AnalyticsCacheRow, 'key'>;
 };
 
 export const DB_NAME = 'colonnade';
@@ -151,6 +154,8 @@ export function openDatabase(name = DB_NAME): ColonnadeDb {
     followerCounts: '&[profileId+day]',
     analyticsViews: '&id, name',
   });
+  // A new table only, by key: 'version' (a counter) and 'index' (query.ts `IndexSnapshot`).
+  db.version(7).stores({ analyticsCache: '&key' });
   return db;
 }
 

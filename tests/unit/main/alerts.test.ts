@@ -173,7 +173,7 @@ describe('alert rules', () => {
     }
     expect(r.shown).toHaveLength(0);
     r.alerts.arrived(c, [entryOf(post('p4'))]);
-    expect(r.shown.map((s) => s.title)).toEqual(['#IFPower: 5 posts in 10 minutes']);
+    expect(r.shown.map((s) => s.title)).toEqual(['#IFPower: 5 posts within 10 min']);
     r.alerts.arrived(c, [entryOf(post('p5'))]);
     expect(r.shown).toHaveLength(1);
     // Slow trickle later: no burst.

@@ -19,11 +19,11 @@ const usage: AccountUsage = {
   paused: false,
 };
 
-function lines(language: 'en' | 'fr'): string[] {
+function lines(language: 'en' | 'fr', of: AccountUsage = usage): string[] {
   const html = renderToStaticMarkup(
     <I18nextProvider i18n={createI18n(language)}>
       <ServicesContext.Provider value={services}>
-        <UsagePanel usage={usage} handle="brand" language={language} />
+        <UsagePanel usage={of} handle="brand" language={language} />
       </ServicesContext.Provider>
     </I18nextProvider>,
   );
@@ -46,5 +46,11 @@ describe('the X cost meter panel', () => {
     expect(counts).toMatch(
       /^Dont l’actualisation des compteurs des publications déjà affichées\u202f: 100 aujourd’hui/,
     );
+  });
+
+  it('one post read is said in the singular, in both languages', () => {
+    const one = { ...usage, today: { ...usage.today, posts: 1, ownPosts: 0 } };
+    expect(lines('en', one)[0]).toBe('Today: 1 post read (≈ $1.97)');
+    expect(lines('fr', one)[0]).toBe('Aujourd’hui\u202f: 1 publication lue (≈ 1,97\u00a0$US)');
   });
 });

@@ -210,8 +210,9 @@ describe('database versions', () => {
     const name = 'upgrade-fresh';
     const first = openDatabase(name);
     await first.open();
-    expect(first.verno).toBe(6);
+    expect(first.verno).toBe(7);
     expect(first.tables.map((t) => t.name).sort()).toEqual([
+      'analyticsCache',
       'analyticsViews',
       'columnCursors',
       'draftMedia',
@@ -257,7 +258,7 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(6);
+    expect(v3.verno).toBe(7);
     expect(await keys(v3, 'home')).toEqual([post.id]);
     expect(await v3.columnCursors.get('home')).toEqual({ columnId: 'home', older: '42', reachedEnd: false });
     expect(await v3.entries.where('postId').equals(post.id).count()).toBe(2);
@@ -294,8 +295,9 @@ describe('database versions', () => {
 
     const v3 = open(name);
     await v3.open();
-    expect(v3.verno).toBe(6);
+    expect(v3.verno).toBe(7);
     expect(v3.tables.map((t) => t.name).sort()).toEqual([
+      'analyticsCache',
       'analyticsViews',
       'columnCursors',
       'draftMedia',
@@ -354,7 +356,7 @@ describe('database versions', () => {
 
     const v4 = open(name);
     await v4.open();
-    expect(v4.verno).toBe(6);
+    expect(v4.verno).toBe(7);
     expect(await keys(v4, 'home')).toEqual(['follow:1', a.id]);
     expect(await v4.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
     expect(await v4.readPositions.count()).toBe(0);
@@ -381,7 +383,7 @@ describe('database versions', () => {
 
     const v5 = open(name);
     await v5.open();
-    expect(v5.verno).toBe(6);
+    expect(v5.verno).toBe(7);
     expect(await keys(v5, 'home')).toEqual([a.id]);
     expect(await v5.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
     expect(await v5.readPositions.get('home')).toEqual({ columnId: 'home', at: a.createdAt });
@@ -432,7 +434,7 @@ describe('database versions', () => {
 
     const v6 = open(name);
     await v6.open();
-    expect(v6.verno).toBe(6);
+    expect(v6.verno).toBe(7);
     expect(await keys(v6, 'home')).toEqual([a.id]);
     expect(await v6.columnCursors.get('home')).toEqual({ columnId: 'home', older: '9', reachedEnd: false });
     expect(await v6.readPositions.get('home')).toEqual({ columnId: 'home', at: a.createdAt });
@@ -467,5 +469,63 @@ describe('database versions', () => {
     // By author (the compound index's first part) and by network (the id's prefix).
     expect(await v6.ownPosts.where('profileId').equals('x:42').primaryKeys()).toEqual(['x:1']);
     expect(await v6.ownPosts.where('id').startsWith('bluesky:').primaryKeys()).toEqual(['bluesky:2']);
+  });
+
+  it('v6 → v7: keeps every analytics post, series, follower count and view; the index cache starts empty and works', async () => {
+    const name = 'upgrade-v6-v7';
+    // The v6 schema exactly as it shipped.
+    const v6 = new Dexie(name);
+    v6.version(1).stores({
+      posts: '&id, network, createdAt, [network+createdAt]',
+      columnEntries: '&[columnId+postId], [columnId+createdAt]',
+      columnCursors: '&columnId',
+    });
+    v6.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
+    v6.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
+    v6.version(4).stores({ readPositions: '&columnId' });
+    v6.version(5).stores({ drafts: '&id, updatedAt', draftVersions: '++id, [draftId+id]', draftMedia: '&id, addedAt' });
+    v6.version(6).stores({
+      ownPosts: '&id, [profileId+createdAt], *tags',
+      pendingSeries: '&postId',
+      followerCounts: '&[profileId+day]',
+      analyticsViews: '&id, name',
+    });
+    const own = {
+      id: 'x:1',
+      network: 'x',
+      profileId: 'x:42',
+      handle: 'cm',
+      createdAt: 1,
+      text: 'Hello',
+      hashtags: ['IFPower'],
+      tags: ['ifpower'],
+      hasMedia: false,
+      isReply: false,
+      isQuote: false,
+      url: null,
+      latest: null,
+      latestAt: null,
+      points: 0,
+      series: new Uint8Array([1, 0]),
+    };
+    const count = { profileId: 'x:42', day: '2026-11-30', followers: 1500, at: 1 };
+    const view = { id: 'v1', name: 'Best', filter: {}, sort: { key: 'rate', dir: 'desc' } };
+    await v6.table('ownPosts').put(own);
+    await v6.table('pendingSeries').put({ postId: 'x:2', data: new Uint8Array([1, 0]) });
+    await v6.table('followerCounts').put(count);
+    await v6.table('analyticsViews').put(view);
+    v6.close();
+
+    const v7 = open(name);
+    await v7.open();
+    expect(v7.verno).toBe(7);
+    expect(await v7.ownPosts.toArray()).toEqual([own]);
+    expect(await v7.pendingSeries.count()).toBe(1);
+    expect(await v7.followerCounts.toArray()).toEqual([count]);
+    expect(await v7.analyticsViews.toArray()).toEqual([view]);
+    expect(await v7.analyticsCache.count()).toBe(0);
+    expect(v7.analyticsCache.schema.primKey.name).toBe('key');
+    await v7.analyticsCache.put({ key: 'version', version: 3 });
+    expect(await v7.analyticsCache.get('version')).toEqual({ key: 'version', version: 3 });
   });
 });

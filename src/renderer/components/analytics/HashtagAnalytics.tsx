@@ -123,12 +123,14 @@ function HashtagOverview(props: {
               </th>
               <td>{numbers.format(h.posts.length)}</td>
               <td>
-                {from !== null && to !== null
-                  ? t('analyticsCharts.hashtags.range', {
-                      from: formatDate(from, language, zone),
-                      to: formatDate(to, language, zone),
-                    })
-                  : '—'}
+                {from === null || to === null
+                  ? '—'
+                  : formatDate(from, language, zone) === formatDate(to, language, zone)
+                    ? formatDate(from, language, zone)
+                    : t('analyticsCharts.hashtags.range', {
+                        from: formatDate(from, language, zone),
+                        to: formatDate(to, language, zone),
+                      })}
               </td>
             </tr>
           );
@@ -213,15 +215,24 @@ function HashtagDetail(props: {
             fileParts={['hashtag', current.hashtag.tag, period]}
             description={
               busiest
-                ? t(period === 'day' ? 'analyticsCharts.hashtags.busiestDay' : 'analyticsCharts.hashtags.busiestWeek', {
-                    count: busiest.posts,
-                    n: numbers.format(busiest.posts),
-                    date: formatDate(busiest.start, language, zone),
-                    span: t(period === 'day' ? 'analyticsCharts.counts.days' : 'analyticsCharts.counts.weeks', {
-                      count: stats.volume.length,
-                      n: numbers.format(stats.volume.length),
-                    }),
-                  })
+                ? stats.volume.length === 1
+                  ? t(period === 'day' ? 'analyticsCharts.hashtags.onlyDay' : 'analyticsCharts.hashtags.onlyWeek', {
+                      count: busiest.posts,
+                      n: numbers.format(busiest.posts),
+                      date: formatDate(busiest.start, language, zone),
+                    })
+                  : t(
+                      period === 'day' ? 'analyticsCharts.hashtags.busiestDay' : 'analyticsCharts.hashtags.busiestWeek',
+                      {
+                        count: busiest.posts,
+                        n: numbers.format(busiest.posts),
+                        date: formatDate(busiest.start, language, zone),
+                        span: t(period === 'day' ? 'analyticsCharts.counts.days' : 'analyticsCharts.counts.weeks', {
+                          count: stats.volume.length,
+                          n: numbers.format(stats.volume.length),
+                        }),
+                      },
+                    )
                 : ''
             }
             csv={{ label: t('analyticsCharts.exportCsv'), text: () => volumeCsv(stats.volume, zone) }}

@@ -59,7 +59,10 @@ export function PostDetail(props: {
       <header className="analytics-detail-head">
         <h3 id={headingId} ref={heading} tabIndex={-1}>
           {row
-            ? t('analyticsView.detail.title', { handle: row.handle, date: formatDateTime(row.createdAt, language, zone, 'full') })
+            ? t('analyticsView.detail.title', {
+                handle: row.handle,
+                date: formatDateTime(row.createdAt, language, zone, 'full'),
+              })
             : t('analyticsView.detail.titleUnknown')}
         </h3>
         <button

@@ -64,6 +64,8 @@ export function PostHistory(props: PostHistoryProps) {
     if (!shape) return null;
     return {
       x: shape.x,
+      // Counts: no tick between whole numbers (a post with 0 or 1 like has no "0.2").
+      wholeNumbers: true,
       leftLabel: t('analyticsCharts.history.countsAxis'),
       rightLabel: t('analyticsCharts.metrics.impressions'),
       lines: shape.known.map((metric) => ({
@@ -102,16 +104,21 @@ export function PostHistory(props: PostHistoryProps) {
       <ul className="chart-changes">
         {historyChanges(shape).map((c) => (
           <li key={c.metric}>
-            {c.first === c.last && c.firstAt !== c.lastAt
-              ? t('analyticsCharts.history.same', {
+            {c.firstAt === c.lastAt
+              ? t('analyticsCharts.history.value', {
                   metric: t(`analyticsCharts.metrics.${c.metric}`),
                   value: numbers.format(c.last),
                 })
-              : t('analyticsCharts.history.change', {
-                  metric: t(`analyticsCharts.metrics.${c.metric}`),
-                  first: numbers.format(c.first),
-                  last: numbers.format(c.last),
-                })}
+              : c.first === c.last
+                ? t('analyticsCharts.history.same', {
+                    metric: t(`analyticsCharts.metrics.${c.metric}`),
+                    value: numbers.format(c.last),
+                  })
+                : t('analyticsCharts.history.change', {
+                    metric: t(`analyticsCharts.metrics.${c.metric}`),
+                    first: numbers.format(c.first),
+                    last: numbers.format(c.last),
+                  })}
           </li>
         ))}
       </ul>

@@ -15,6 +15,7 @@ import { decodeSeries } from '../../analytics/series-codec';
 import { deleteView, listViews, saveView, type AnalyticsView } from '../../analytics/views';
 import { describeThrown } from '../errors';
 import { formatRate, formulaName, shownNumber, sourcesOf } from './engagement-words';
+import { CollectionStatus } from './CollectionStatus';
 import { PostDetail } from './PostDetail';
 import { dayIn, EMPTY_FORM, filterOf, formOf, summarize, type FilterForm, type Tristate } from './posts-filter';
 import { download, exportRows, postsCsv } from './posts-csv';
@@ -194,6 +195,7 @@ export function PostsTab(props: {
           </button>
         </div>
         <Summary summary={summary} language={language} labelId={labelId} />
+        <CollectionStatus zone={zone} language={language} />
         {told && (
           <p className="analytics-told" role="status">
             {told}

@@ -116,10 +116,14 @@ function rowCells(i: number, context: TableContext): ReactNode {
   return (
     <>
       <td className="c-date">{context.dates.format(row.createdAt)}</td>
+      {/* The network under the handle, not a column of its own: the rate stays in view in a
+          narrow window and beside a post's details. */}
       <td className="c-profile">
-        <span dir="ltr">@{row.handle}</span>
+        <span className="analytics-handle" dir="ltr">
+          @{row.handle}
+        </span>{' '}
+        <span className="analytics-network">{NETWORK_NAMES[row.network]}</span>
       </td>
-      <td className="c-network">{NETWORK_NAMES[row.network]}</td>
       <td className="c-text">
         <button type="button" className="analytics-post-button" dir="auto" onClick={() => context.onSelect(row.id)}>
           {text === undefined ? t('analyticsView.table.loadingText') : body ? body : t('analyticsView.table.noText')}
@@ -215,10 +219,7 @@ export function PostsTable(props: {
           className="c-date"
         />
         <th scope="col" className="c-profile">
-          {t('analyticsView.table.profile')}
-        </th>
-        <th scope="col" className="c-network">
-          {t('analyticsView.table.network')}
+          {t('analyticsView.table.profileNetwork')}
         </th>
         <th scope="col" className="c-text">
           {t('analyticsView.table.text')}

@@ -413,20 +413,25 @@ function PeriodChart(props: {
             to: formatDate(periods[periods.length - 1]!.start, language, zone),
           })}{' '}
           {best &&
-            t(best.likesPerPost === null ? 'analyticsCharts.overview.bestPeriodNoLikes' : 'analyticsCharts.overview.bestPeriod', {
-              period: periodName(best),
-              reposts: t('analyticsCharts.counts.reposts', {
-                count: shownNumber(best.repostsPerPost!),
-                n: numbers.format(best.repostsPerPost!),
-              }),
-              likes:
-                best.likesPerPost === null
-                  ? ''
-                  : t('analyticsCharts.counts.likes', {
-                      count: shownNumber(best.likesPerPost),
-                      n: numbers.format(best.likesPerPost),
-                    }),
-            })}
+            t(
+              best.likesPerPost === null
+                ? 'analyticsCharts.overview.bestPeriodNoLikes'
+                : 'analyticsCharts.overview.bestPeriod',
+              {
+                period: periodName(best),
+                reposts: t('analyticsCharts.counts.reposts', {
+                  count: shownNumber(best.repostsPerPost!),
+                  n: numbers.format(best.repostsPerPost!),
+                }),
+                likes:
+                  best.likesPerPost === null
+                    ? ''
+                    : t('analyticsCharts.counts.likes', {
+                        count: shownNumber(best.likesPerPost),
+                        n: numbers.format(best.likesPerPost),
+                      }),
+              },
+            )}
         </p>
       }
       csv={{ label: t('analyticsCharts.exportCsv'), text: () => periodsCsv(periods, zone) }}
@@ -503,7 +508,7 @@ export function BestTimes(props: { cells: TimeCell[]; zone: string; language: st
                       count: c.rated,
                     }),
                   )
-                  .join('; '),
+                  .join(t('analyticsCharts.bestTimes.separator')),
                 zone,
               })}
       </p>

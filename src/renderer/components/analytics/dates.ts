@@ -43,12 +43,21 @@ function formatIn(locale: string, zone: string, options: Intl.DateTimeFormatOpti
  * An instant (ms since the epoch) as a date and time in `zone`: "25 Nov 2026, 08:31" (`medium`,
  * tables, legends, summaries) or "Wednesday 25 November 2026 at 08:31" (`full`, a post's title).
  */
-export function formatDateTime(ms: number, language: string, zone: string, style: 'medium' | 'full' = 'medium'): string {
+export function formatDateTime(
+  ms: number,
+  language: string,
+  zone: string,
+  style: 'medium' | 'full' = 'medium',
+): string {
   return dateTimeFormat(language, zone, style).format(ms);
 }
 
 /** The formatter behind `formatDateTime`, for a caller writing many dates (a table's rows). */
-export function dateTimeFormat(language: string, zone: string, style: 'medium' | 'full' = 'medium'): Intl.DateTimeFormat {
+export function dateTimeFormat(
+  language: string,
+  zone: string,
+  style: 'medium' | 'full' = 'medium',
+): Intl.DateTimeFormat {
   return zonedFormat(language, zone, { dateStyle: style, timeStyle: 'short', hourCycle: 'h23' });
 }
 

@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import { act } from 'react';
 import { VirtuosoMockContext } from 'react-virtuoso';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { archiveOf } from '../../../../src/renderer/analytics/archive-store';
 import { runImport } from '../../../../src/renderer/analytics/import/run-import';
 import type { ArchiveImporter } from '../../../../src/renderer/components/analytics/analytics-services';
 import { ArchiveImporterContext } from '../../../../src/renderer/components/analytics/analytics-services';
@@ -17,6 +18,7 @@ import type { ColonnadeDb } from '../../../../src/renderer/db/database';
 import { buildXArchiveZip, generateXTweets, xPartPath } from '../../../support/archive-fixtures';
 import { allByRole, byRole, click, nameOf, textOf, type } from '../dom';
 import { freshAppPerTest, mainAnswering, show, testDatabase, until } from '../test-app';
+import { followers, ownPost, snapshot } from './fixtures';
 import { seedArchive } from './view-fixtures';
 
 // The chart is the charts' own (tested there); here, that the view mounts it for the chosen post.
@@ -54,7 +56,7 @@ function tableRows(scope: ParentNode): string[][] {
     .filter((tr) => tr.querySelector('td.c-text'))
     .map((tr) => [...tr.querySelectorAll('td')].map((td) => textOf(td)));
 }
-const postTexts = (scope: ParentNode) => tableRows(scope).map((cells) => cells[3]);
+const postTexts = (scope: ParentNode) => tableRows(scope).map((cells) => cells[2]);
 const summaryOf = (scope: ParentNode) =>
   [...scope.querySelectorAll('.analytics-summary p')].map((p) => textOf(p)).join(' ');
 const field = (scope: ParentNode, name: string) => byRole(scope, 'spinbutton', name);
@@ -79,7 +81,7 @@ describe('the analytics posts table', () => {
       'Old archive post',
     ]);
     const rows = tableRows(container);
-    const rateOf = (text: string) => rows.find((r) => r[3] === text)![4];
+    const rateOf = (text: string) => rows.find((r) => r[2] === text)![3];
     // Each rate with its formula; what it could not count said beside it.
     expect(rateOf('Launch day #launch')).toBe(
       'ER 6.0% · engagements / 1,000 impressions · link clicks and profile clicks unknown',
@@ -91,10 +93,11 @@ describe('the analytics posts table', () => {
     );
     expect(rateOf('مرحبا Mastodon')).toBe('ER 4.0% · interactions / 200 followers · quotes unknown');
     // An unknown count is said, never a 0: the archive post's replies, the Mastodon post's quotes.
-    const archived = rows.find((r) => r[3] === 'Old archive post')!;
-    expect(archived.slice(5, 10)).toEqual(['12', '3', '–unknown', '–unknown', '–unknown']);
-    // Dates in the CM's zone and language; user text in its own direction.
-    expect(rows.find((r) => r[3] === 'Launch day #launch')![0]).toMatch(/^Feb 20, 2026, 11:00\sAM$/);
+    const archived = rows.find((r) => r[2] === 'Old archive post')!;
+    expect(archived.slice(4, 9)).toEqual(['12', '3', '–unknown', '–unknown', '–unknown']);
+    // Each profile with its network; dates in the CM's zone and language; user text in its own direction.
+    expect(rows.find((r) => r[2] === 'مرحبا Mastodon')![1]).toBe('@brand@mastodon.social Mastodon');
+    expect(rows.find((r) => r[2] === 'Launch day #launch')![0]).toBe('Feb 20, 2026, 11:00');
     const arabic = [...container.querySelectorAll<HTMLElement>('.analytics-post-button')].find(
       (b) => textOf(b) === 'مرحبا Mastodon',
     )!;
@@ -255,6 +258,32 @@ describe('the analytics posts table', () => {
     }
   });
 
+  it('says a mean of one in the singular, and over how many posts when some counts are unknown', async () => {
+    const db = testDatabase('analytics-view-singular');
+    await archiveOf(db).ingest({
+      posts: [
+        ownPost('1', '2026-02-20T10:00:00Z', { text: 'One like' }),
+        ownPost('2', '2026-02-21T10:00:00Z', {
+          network: 'x',
+          profileId: 'x:cm',
+          handle: 'brand',
+          text: 'Counts unknown',
+        }),
+      ],
+      snapshots: [
+        snapshot('bluesky:1', '2026-02-21T10:00:00Z', { likes: 1, reposts: 1, replies: 0, quotes: 0 }),
+        snapshot('x:2', '2026-02-22T10:00:00Z', { replies: 3 }),
+      ],
+      followers: [followers('bluesky:cm', '2026-02-01', 100)],
+    });
+    const { container } = await showView(db);
+    await ready(container, 2);
+    expect(summaryOf(container)).toBe(
+      '2 posts average engagement rate 2.0% (interactions / followers; 1 post has a rate) · ' +
+        '1 like per post (over the 1 post whose likes are known) · 1 repost per post (over the 1 post whose reposts are known)',
+    );
+  });
+
   it('opens a post’s details with its history chart, and Escape gives focus back to its row', async () => {
     const db = testDatabase('analytics-view-detail');
     await seedArchive(db);
@@ -342,14 +371,14 @@ describe('importing an archive from the analytics view', () => {
       '0 posts were already here',
       '3 reposts left out (a repost is someone else’s post)',
       'data/tweets-part1.js: This file ends in the middle of a post: the 6 posts before it were read, the rest is missing.',
-      'data/tweets-part1.js: The archive announced 10 posts in this file, but it holds only 6.',
+      'data/tweets-part1.js: Posts the archive announced in this file: 10; posts it holds: 6.',
     ]);
     expect(textOf(report()!.querySelector('p'))).toBe('twitter-2025-01-22.zip: posts of @colonnade_cm on X');
     expect(textOf(report())).toContain('2 problems:');
     // The table follows the archive: the posts are there, with no rate and the reason.
     await ready(container, 33);
     expect(summaryOf(container)).toMatch(/^33 posts no engagement rate known for these posts · /);
-    expect(tableRows(container)[0]![4]).toBe('No rate · no impressions known: X archive');
+    expect(tableRows(container)[0]![3]).toBe('No rate · no impressions known: X archive');
 
     // Importing it again adds nothing: everything was there.
     await click(byRole(container, 'button', 'Dismiss'));

@@ -11,9 +11,10 @@ import {
   historyShape,
   isoInZone,
   periodsCsv,
+  timeRange,
+  timeTickSteps,
   totalsOf,
 } from '../../../../src/renderer/components/analytics/chart-data';
-import { timeTickLabels, weekdayNames } from '../../../../src/renderer/components/analytics/dates';
 import type { PeriodStats, TimeCell } from '../../../../src/renderer/analytics/query';
 import type { SeriesPoint } from '../../../../src/renderer/analytics/series-codec';
 import type { MetricValues } from '../../../../src/shared/analytics';
@@ -109,18 +110,54 @@ describe("a post's history chart", () => {
   });
 });
 
-describe('time axis labels in the CM zone', () => {
-  const s = (iso: string) => Date.parse(iso) / 1000;
+describe("the time axis' range", () => {
+  const paris = (local: string) => Date.parse(`${local}+01:00`);
+  const HOUR = 3_600_000;
 
-  it('writes hours, with the date where the day changes in the zone (not in UTC)', () => {
-    // 22:00 and 23:00 UTC on 2 Nov are 23:00 on 2 Nov and 00:00 on 3 Nov in Paris.
-    const ticks = [s('2026-11-02T21:00:00Z'), s('2026-11-02T22:00:00Z'), s('2026-11-02T23:00:00Z')];
-    expect(timeTickLabels(ticks, 3600, 'en', 'Europe/Paris')).toEqual(['Nov 2\n22:00', '23:00', 'Nov 3\n00:00']);
+  it('puts a single day of posts in the middle of three days, not across years', () => {
+    // The Hashtags tab with every post on 30 Nov: uPlot's own range was Jan 2027 to Jul 2029.
+    expect(timeRange([paris('2026-11-30T00:00:00')], 'Europe/Paris', 'day')).toEqual([
+      paris('2026-11-29T00:00:00'),
+      paris('2026-12-01T00:00:00'),
+    ]);
   });
 
-  it('writes months with the year at the first tick and at a new year, in French too', () => {
-    const ticks = [s('2026-11-01T00:00:00Z'), s('2026-12-01T00:00:00Z'), s('2027-01-01T00:00:00Z')];
-    expect(timeTickLabels(ticks, 31 * 86400, 'fr', 'UTC')).toEqual(['nov.\n2026', 'déc.', 'janv.\n2027']);
+  it('pads a run of periods with one period either side, in the zone’s calendar', () => {
+    const days = [paris('2026-11-28T00:00:00'), paris('2026-11-29T00:00:00'), paris('2026-11-30T00:00:00')];
+    expect(timeRange(days, 'Europe/Paris', 'day')).toEqual([
+      paris('2026-11-27T00:00:00'),
+      paris('2026-12-01T00:00:00'),
+    ]);
+    // A single week, across the change of clocks (25 Oct 2026): Mondays at midnight, in summer and winter time.
+    expect(timeRange([Date.parse('2026-10-19T00:00:00+02:00')], 'Europe/Paris', 'week')).toEqual([
+      Date.parse('2026-10-12T00:00:00+02:00'),
+      Date.parse('2026-10-26T00:00:00+01:00'),
+    ]);
+    // A single month: the month before and the month after.
+    expect(timeRange([paris('2026-11-01T00:00:00')], 'Europe/Paris', 'month')).toEqual([
+      Date.parse('2026-10-01T00:00:00+02:00'),
+      paris('2026-12-01T00:00:00'),
+    ]);
+  });
+
+  it('centres a single observation on a day, and pads several by a twentieth of their span', () => {
+    const at = paris('2026-11-30T08:48:00');
+    expect(timeRange([at], 'Europe/Paris')).toEqual([at - 12 * HOUR, at + 12 * HOUR]);
+    // Two days of observations: 2.4 hours either side.
+    expect(timeRange([at, at + 24 * HOUR, at + 48 * HOUR], 'Europe/Paris')).toEqual([
+      at - 2.4 * HOUR,
+      at + 50.4 * HOUR,
+    ]);
+    // Ten minutes of them: at least an hour either side.
+    expect(timeRange([at, at + 600_000], 'Europe/Paris')).toEqual([at - HOUR, at + 600_000 + HOUR]);
+    expect(timeRange([], 'Europe/Paris')).toBeNull();
+  });
+
+  it('never ticks finer than the period a bar or point stands for', () => {
+    expect(Math.min(...timeTickSteps('day')!)).toBe(86_400);
+    expect(Math.min(...timeTickSteps('week')!)).toBe(7 * 86_400);
+    expect(Math.min(...timeTickSteps('month')!)).toBe(30 * 86_400);
+    expect(timeTickSteps(undefined)).toBeUndefined();
   });
 });
 
@@ -201,11 +238,6 @@ describe('best times to post', () => {
     expect(levels[3 * 24 + 18]).toBe(1); // 5 % of 30 %
     expect(levels[6 * 24 + 20]).toBe(0); // posts without a rate
     expect(levels[0]).toBe(0);
-  });
-
-  it('names the weekdays Monday first in the UI language', () => {
-    expect(weekdayNames('en')[0]).toBe('Monday');
-    expect(weekdayNames('fr', 'long')[6]).toBe('dimanche');
   });
 });
 

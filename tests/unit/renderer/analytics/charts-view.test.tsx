@@ -384,7 +384,9 @@ describe('monitored hashtags', () => {
     expect(textOf(page)).toContain(
       '3 posts by 2 authors, collected from Nov 2, 2026, 10:00 to Nov 4, 2026, 11:00 (time zone Europe/Paris) on Bluesky.',
     );
-    figureNamed(page, 'Posts with #velo per day');
+    expect(textOf(figureNamed(page, 'Posts with #velo per day'))).toContain(
+      'Busiest day: Nov 2, 2026, 2 posts (over 3 days).',
+    );
     expect(drawing.charts.at(-1)!.spec.lines[0]!.values).toEqual([2, 0, 1]);
     const top = [...page.querySelectorAll('.top-posts li')].map(textOf);
     expect(top[0]).toContain('Again #velo');
@@ -394,6 +396,48 @@ describe('monitored hashtags', () => {
 
     await click(byRole(page, 'button', '#ebike'));
     expect(textOf(page)).toContain('No post with #ebike collected yet.');
+  });
+
+  it('says a single day of posts by one author in the singular where it is one, in English and French', async () => {
+    const db = openDb();
+    useAppStore.setState({
+      layout: {
+        activeDeckId: 'd',
+        decks: [
+          {
+            id: 'd',
+            name: 'D',
+            columns: [{ id: 'tag', kind: 'hashtag', profileId: 'bluesky:cm', width: 340, query: 'velo' }],
+          },
+        ],
+      },
+    });
+    const posts = [
+      post('1', '2026-11-02T09:00:00Z', 'Out on the #velo', 'ana', 1),
+      post('2', '2026-11-02T10:00:00Z', 'Again #velo', 'ana', 50),
+    ];
+    await storeColumnEntries(
+      db,
+      'tag',
+      posts.map((p) => ({ key: p.id, at: p.createdAt, post: p })),
+    );
+    const page = await show(<HashtagAnalytics zone={ZONE} language="en" />, db);
+    const figure = await (async () => {
+      await until(() => figureNamed(page, 'Posts with #velo per day'));
+      return figureNamed(page, 'Posts with #velo per day');
+    })();
+    // One bar, a day long: the axis pads a day either side (time-chart.test.ts).
+    expect(drawing.charts.at(-1)!.spec).toMatchObject({ period: 'day', x: [Date.parse('2026-11-02T00:00:00+01:00')] });
+    expect(textOf(page)).toContain('2 posts by 1 author, collected from');
+    expect(textOf(figure)).toContain('2 posts, all on Nov 2, 2026.');
+    expect(cells(page.querySelector('.analytics-table tbody tr')!)).toBe('#velo 2 Nov 2, 2026');
+    const top = [...page.querySelectorAll('.top-posts li')].map(textOf);
+    expect(top[1]).toContain('1 like, 1 repost');
+
+    const french = await show(<HashtagAnalytics zone={ZONE} language="fr" />, db, 'fr');
+    await until(() => expect(textOf(french)).toContain('2 publications de 1 auteur, recueillies du'));
+    expect(textOf(french)).toContain('2 publications, toutes le 2 nov. 2026.');
+    expect([...french.querySelectorAll('.top-posts li')].map(textOf)[0]).toContain('50 j’aime, 1 partage');
   });
 
   it('says when no hashtag is monitored', async () => {

@@ -41,7 +41,7 @@ describe('words for an import', () => {
       why: 'file-short' as const,
       params: { count: 6, expected: 10 },
     };
-    expect(describeProblem(en, problem)).toBe('The archive announced 10 posts in this file, but it holds only 6.');
+    expect(describeProblem(en, problem)).toBe('Posts the archive announced in this file: 10; posts it holds: 6.');
     expect(describePlace(en, { where: { file: 'data/tweets.js', item: 4, id: '188' }, why: 'item-bad-date' })).toBe(
       'data/tweets.js, item 5 (post 188)',
     );
