@@ -9,7 +9,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import './composer.css';
-import { isOpenTarget, useOutboxStore } from '../state/outbox';
+import { isOpenTarget, jobEditable, useOutboxStore } from '../state/outbox';
 import { useAppStore } from '../state/store';
 import { ComposerEditFacts } from './ComposerEditFacts';
 import { useServices } from './context';
@@ -19,9 +19,10 @@ import { useDraftAutosave } from './use-draft-autosave';
 import { ComposerMedia, mediaProblemWords, mediaTargets } from './ComposerMedia';
 import { DraftStore } from '../drafts/draft-store';
 import { describeError } from './errors';
+import { ApiError } from '../api';
 import { NETWORK_NAMES, type Account, type NetworkId, type Post } from '../../shared/model';
 import type { PostPart, When } from '../../shared/outbox';
-import { measureText, textToPublish } from '../../shared/text-length';
+import { measureText, textToPublish, type TextMeasure } from '../../shared/text-length';
 import { PostPreview } from './PostCard';
 import { spokenName } from './post-text';
 import { ComposerPart, counterWords, type PartCounter } from './ComposerPart';
@@ -32,6 +33,7 @@ import {
   emptyPart,
   hashtagSuggestions,
   networksOf,
+  previewEntities,
   splitIntoThread,
   type ComposeState,
 } from './compose-model';
@@ -157,6 +159,10 @@ export function ComposeDialog(props: {
 
   const variantNetworks = networks.filter((n) => state.variants[n]);
   const sharedCounters = counters.filter((c) => !state.variants[c.network]);
+  /** The networks the shared text goes to (every chosen one when each has its own version: still shown). */
+  const sharedNetworks = networks.some((n) => !state.variants[n])
+    ? networks.filter((n) => !state.variants[n])
+    : networks;
   const over = counters.some((c) => c.over);
   // Images, GIFs and videos each target's network would refuse (count, kind, size) hold the post.
   const mediaProblems = networks.flatMap((n) =>
@@ -173,15 +179,23 @@ export function ComposeDialog(props: {
   const lastLevel = useRef<LimitLevel>(level);
   const firstMeasure = counters[0]?.measures[0];
   const amount = firstMeasure ? counterWords(t, firstMeasure, props.language).unit : '';
-  const overCounter = counters.find((c) => c.over);
-  const overText = overCounter
-    ? t('compose.overLimit', {
-        network: overCounter.label,
-        amount: counterWords(t, overCounter.measures.find((m) => m.over) ?? overCounter.measures[0]!, props.language)
-          .unit,
-      })
+  // The worst problem now: the part furthest over its binding limit, of any counter.
+  let worst: { label: string; measure: TextMeasure; ratio: number } | null = null;
+  for (const c of counters)
+    for (const m of c.measures) {
+      const ratio = m.binding.length / m.binding.max;
+      if ((m.over || m.refused.length > 0) && (!worst || ratio > worst.ratio))
+        worst = { label: c.label, measure: m, ratio };
+    }
+  const overText = worst
+    ? t('compose.overLimit', { network: worst.label, amount: counterWords(t, worst.measure, props.language).unit })
     : '';
   useEffect(() => {
+    // While over, the status says the current worst problem (not the one it crossed the limit with).
+    if (level === 'over' && lastLevel.current === 'over') {
+      setAnnouncement(overText);
+      return;
+    }
     if (level === lastLevel.current) return;
     const was = lastLevel.current;
     lastLevel.current = level;
@@ -264,7 +278,7 @@ export function ComposeDialog(props: {
               text={part.text}
               onText={(text) => setPartText(network, i, text)}
               onCaret={(at) => setCaret((c) => (c?.where === where && c.at === at ? c : { where, at }))}
-              network={network ?? networks[0]}
+              networks={network ? [network] : sharedNetworks}
               counters={partCounters(network, i)}
               language={props.language}
               {...(!network && i === 0 ? { textBox } : {})}
@@ -369,6 +383,8 @@ export function ComposeDialog(props: {
   // The job being edited as the outbox holds it now: its reply or quote, and its targets' networks
   // (a version is kept for each, even for a profile whose account left since).
   const editedJob = useOutboxStore((s) => (props.edit ? s.jobs[props.edit.jobId] : undefined));
+  // It started going out (or left the outbox) while open: ComposerEditFacts says so; Save is off.
+  const editLocked = !!props.edit && (!editedJob || !jobEditable(editedJob));
   /** Replaces the job's content; a refusal (a part went out meanwhile) is said here, nothing lost. */
   const saveEdit = (jobId: string) =>
     run(async () => {
@@ -407,7 +423,21 @@ export function ComposeDialog(props: {
       await draft.sent();
       setJobId(crypto.randomUUID());
       props.onClose();
-    });
+    }, queueRefusal);
+  };
+
+  /** Main's "this profile's queue has no posting times" (`queue-no-slots`), said with the profile's name. */
+  const queueRefusal = (err: unknown): boolean => {
+    if (!(err instanceof ApiError) || err.error.reason !== 'queue-no-slots') return false;
+    const id = err.error.params?.profileId;
+    const account = accounts.find((a) => a.id === id || a.profile.id === id);
+    if (!account) return false;
+    setError(
+      t('composer.queueNoSlots', {
+        profile: t('outbox.profileOn', { handle: account.profile.handle, network: NETWORK_NAMES[account.network] }),
+      }),
+    );
+    return true;
   };
 
   return (
@@ -423,7 +453,12 @@ export function ComposeDialog(props: {
       onSubmit={() => void submit()}
       submitLabel={submitLabel}
       submitDisabled={
-        busy || over || mediaProblems.length > 0 || (!!context && accounts.length === 0) || targets.length === 0
+        busy ||
+        over ||
+        editLocked ||
+        mediaProblems.length > 0 ||
+        (!!context && accounts.length === 0) ||
+        targets.length === 0
       }
     >
       {context && (
@@ -552,7 +587,7 @@ function previewPost(account: Account, text: string, i: number): Post {
     nativeId: `preview-${i}`,
     author: account.profile,
     text: textToPublish(text),
-    entities: [],
+    entities: previewEntities(textToPublish(text), account.network),
     media: [],
     createdAt: new Date().toISOString(),
     url: null,

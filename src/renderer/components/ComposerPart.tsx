@@ -19,7 +19,7 @@ import type { TFunction } from 'i18next';
 import type { NetworkId } from '../../shared/model';
 import { NETWORK_NAMES } from '../../shared/model';
 import type { TextMeasure } from '../../shared/text-length';
-import { highlightsOf } from './compose-model';
+import { partialHighlights, sharedHighlightsOf } from './compose-model';
 
 export interface PartCounter {
   key: string;
@@ -56,7 +56,11 @@ export interface ComposerPartProps {
   text: string;
   /** The text box's new text, handed over in a transition (see `ComposerPart`). */
   onText(text: string): void;
-  network: NetworkId | undefined;
+  /**
+   * The networks this text goes to (a network's version: that one): the mirror marks what each
+   * makes a link, mention or hashtag, and what only some of them make in another style, named below.
+   */
+  networks: readonly NetworkId[];
   counters: PartCounter[];
   language: string;
   /** Controls after the counters (remove this part…). */
@@ -86,13 +90,24 @@ export const ComposerPart = memo(function ComposerPart(props: ComposerPartProps)
   const overId = props.first ? 'compose-over' : `${props.idBase}-over`;
   const overCounters = props.counters.filter((c) => c.measure.over);
   const refused = props.counters.find((c) => c.measure.refused.length > 0);
-  const describedBy = [countId, overCounters.length ? overId : null, refused ? `${props.idBase}-refused` : null]
+  const networksKey = props.networks.join(',');
+  // The mirror follows the composer's text (a render behind the box: its text is transparent, only
+  // the highlights show), parsed again only when that text or the networks change.
+  const layers = useMemo(() => mirrorLayers(props.text, networksKey), [props.text, networksKey]);
+  const partial = useMemo(
+    () => partialHighlights(props.text, networksKey ? (networksKey.split(',') as NetworkId[]) : []),
+    [props.text, networksKey],
+  );
+  const partialId = `${props.idBase}-partial`;
+  const describedBy = [
+    countId,
+    overCounters.length ? overId : null,
+    refused ? `${props.idBase}-refused` : null,
+    partial.length ? partialId : null,
+  ]
     .filter(Boolean)
     .join(' ');
 
-  // The mirror follows the composer's text (a render behind the box: its text is transparent, only
-  // the highlights show), parsed again only when that text changes.
-  const layers = useMemo(() => mirrorLayers(props.text, props.network), [props.text, props.network]);
   // The mirror scrolls with the text box: at the frame after its text changed (the layout is due
   // then anyway: reading it now would force one inside the keystroke), and on every scroll.
   useEffect(() => {
@@ -181,6 +196,20 @@ export const ComposerPart = memo(function ComposerPart(props: ComposerPartProps)
           />
         </div>
       </div>
+      {partial.length > 0 && (
+        <p id={partialId} className="compose-partial">
+          {partial
+            .map((g) =>
+              t('compose.onlySome', {
+                networks: new Intl.ListFormat(props.language, { type: 'conjunction' }).format(
+                  g.networks.map((n) => NETWORK_NAMES[n]),
+                ),
+                spans: g.spans.join(', '),
+              }),
+            )
+            .join(' · ')}
+        </p>
+      )}
       <div className="counter-row">
         {counterRow}
         {props.actions}
@@ -275,15 +304,18 @@ const PartTextBox = memo(function PartTextBox(props: {
   );
 });
 
-/** The mirror's content: `text` with its links, mentions and hashtags (on `network`) in marks. */
-function mirrorLayers(text: string, network: NetworkId | undefined): ReactNode[] {
-  const highlights = network ? highlightsOf(text, network) : [];
+/**
+ * The mirror's content: `text` with its links, mentions and hashtags (on the comma-separated
+ * `networks`) in marks; a piece only some of them make is marked `hl-some` (dashed, fainter).
+ */
+function mirrorLayers(text: string, networks: string): ReactNode[] {
+  const highlights = networks ? sharedHighlightsOf(text, networks.split(',') as NetworkId[]) : [];
   const layers: ReactNode[] = [];
   let at = 0;
   for (const h of highlights) {
     if (h.start > at) layers.push(text.slice(at, h.start));
     layers.push(
-      <mark key={h.start} className={`hl-${h.kind}`}>
+      <mark key={h.start} className={`hl-${h.kind}${h.all ? '' : ' hl-some'}`} data-networks={h.networks.join(' ')}>
         {text.slice(h.start, h.end)}
       </mark>,
     );

@@ -11,6 +11,7 @@ import type { Account } from '../../shared/model';
 import type { ColonnadeDb } from '../db/database';
 import type { Draft } from '../drafts/draft';
 import { DraftStore } from '../drafts/draft-store';
+import { DraftVersions } from './DraftVersions';
 import {
   dateOrderOf,
   decodeCsvBytes,
@@ -159,6 +160,7 @@ export function DraftsList(props: { db: ColonnadeDb; language: string }) {
               language={props.language}
               dates={dates}
               trash={trash}
+              store={store}
               onOpen={() => open(d)}
               onDelete={() => void store.delete(d.id)}
               onRestore={() => void store.restore(d.id)}
@@ -181,6 +183,7 @@ const DraftItem = memo(DraftItemView, (a, b) => {
     x.updatedAt === y.updatedAt &&
     x.deletedAt === y.deletedAt &&
     a.trash === b.trash &&
+    a.store === b.store &&
     a.accounts === b.accounts &&
     a.dates === b.dates
   );
@@ -193,6 +196,8 @@ function DraftItemView(props: {
   /** One formatter for the whole list (making one per item per save costs). */
   dates: Intl.DateTimeFormat;
   trash: boolean;
+  /** Where the draft's versions are read and restored. */
+  store: DraftStore;
   onOpen(): void;
   onDelete(): void;
   onRestore(): void;
@@ -214,6 +219,8 @@ function DraftItemView(props: {
         ? t('composer.addToQueue')
         : '';
   const titleId = useId();
+  const versionsId = useId();
+  const [versionsOpen, setVersionsOpen] = useState(false);
   // Each button says which draft it is for (a list of "Open" buttons says nothing to a screen reader).
   const first = text || t('drafts.untitled');
   const short = [...first].length > 40 ? `${[...first].slice(0, 40).join('')}…` : first;
@@ -246,9 +253,21 @@ function DraftItemView(props: {
               <button type="button" onClick={props.onDelete} aria-label={t('drafts.deleteNamed', { text: short })}>
                 {t('drafts.delete')}
               </button>
+              <button
+                type="button"
+                aria-expanded={versionsOpen}
+                aria-controls={versionsOpen ? versionsId : undefined}
+                onClick={() => setVersionsOpen((v) => !v)}
+                aria-label={t('drafts.versionsNamed', { text: short })}
+              >
+                {t('drafts.versions')}
+              </button>
             </>
           )}
         </div>
+        {versionsOpen && !props.trash && (
+          <DraftVersions id={versionsId} store={props.store} draftId={draft.id} language={props.language} />
+        )}
       </article>
     </li>
   );

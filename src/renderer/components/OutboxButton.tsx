@@ -1,6 +1,6 @@
-// The top bar's Outbox button: a badge with the number of target profiles that need the CM
-// (failed, held after Colonnade was closed, waiting for a profile to be reconnected; its name says
-// it in words), and the Outbox view when pressed, loaded on first opening (it carries the
+// The top bar's Outbox button: a badge with the number of posts with a profile that needs the CM
+// (failed, held after Colonnade was closed, waiting for a profile to be reconnected; its name
+// says it in words), and the Outbox view when pressed, loaded on first opening (it carries the
 // calendar and dnd-kit's grid code), as the composer is.
 import { Send } from 'lucide-react';
 import { lazy, Suspense, useState } from 'react';

@@ -11,8 +11,8 @@ import { TargetUpload } from './TargetUpload';
 import { isOpenTarget, jobEditable, useOutboxStore } from '../state/outbox';
 import { useServices } from './context';
 import { jobZone, useOutboxView } from './outbox-context';
-import { jobName, jobsOf, jobText, profileLabel, targetWords, type OutboxSection } from './outbox-words';
-import { webUrlOf } from './post-text';
+import { accountOf, jobName, jobsOf, jobText, profileLabel, targetWords, type OutboxSection } from './outbox-words';
+import { hostOf, webUrlOf } from './post-text';
 
 const SECTIONS: OutboxSection[] = ['attention', 'scheduled', 'sent'];
 
@@ -108,8 +108,13 @@ function JobItem(props: { job: PublishJob }) {
       </ul>
       {confirming ? (
         <CancelConfirm
-          post={post}
-          profiles={open.map((x) => profileLabel(words, x))}
+          question={t('outbox.confirmCancel.question', {
+            profiles: open.map((x) => profileLabel(words, x)).join(', '),
+          })}
+          keep={t('outbox.confirmCancel.keep')}
+          keepName={t('outbox.named.keep', { post })}
+          yes={t('outbox.confirmCancel.yes')}
+          yesName={t('outbox.named.confirmCancel', { post })}
           busy={busy}
           onCancel={() => void cancel()}
           onKeep={keep}
@@ -184,14 +189,24 @@ function JobItem(props: { job: PublishJob }) {
 }
 
 /**
- * "Cancel the post" asks first, in place of the job's buttons, with focus on "Keep the post"
+ * "Cancel the post" (and a profile's own "Cancel") asks first, in place of its buttons, with focus on "Keep the post"
  * (Escape keeps it too). A confirmation rather than an undo: main cannot take a cancel back (a
  * cancelled target never goes back to scheduled, and a Mastodon post's instance has dropped its
  * copy), and holding the cancel back in the renderer for an undo would leave the post free to go
  * out meanwhile, or for good if Colonnade quit before the delay ended.
  */
-function CancelConfirm(props: { post: string; profiles: string[]; busy: boolean; onCancel(): void; onKeep(): void }) {
-  const { t } = useOutboxView().words;
+function CancelConfirm(props: {
+  /** The question, naming the profiles that will not get the post. */
+  question: string;
+  /** "Keep" and "Yes, cancel": visible words, and accessible names (with the post and its time). */
+  keep: string;
+  keepName: string;
+  yes: string;
+  yesName: string;
+  busy: boolean;
+  onCancel(): void;
+  onKeep(): void;
+}) {
   const questionId = useId();
   const keepButton = useRef<HTMLButtonElement>(null);
   useEffect(() => keepButton.current?.focus(), []);
@@ -209,31 +224,29 @@ function CancelConfirm(props: { post: string; profiles: string[]; busy: boolean;
       }}
     >
       <p id={questionId} className="outbox-confirm-question">
-        {t('outbox.confirmCancel.question', { profiles: props.profiles.join(', ') })}
+        {props.question}
       </p>
-      <button
-        ref={keepButton}
-        type="button"
-        disabled={props.busy}
-        aria-label={t('outbox.named.keep', { post: props.post })}
-        onClick={props.onKeep}
-      >
-        {t('outbox.confirmCancel.keep')}
+      <button ref={keepButton} type="button" disabled={props.busy} aria-label={props.keepName} onClick={props.onKeep}>
+        {props.keep}
       </button>
       <button
         type="button"
         className="danger"
         disabled={props.busy}
-        aria-label={t('outbox.named.confirmCancel', { post: props.post })}
+        aria-label={props.yesName}
         onClick={props.onCancel}
       >
-        {t('outbox.confirmCancel.yes')}
+        {props.yes}
       </button>
     </div>
   );
 }
 
-/** One target profile of a job: its state in words, its links once sent, and its own actions. */
+/**
+ * One target profile of a job: its state in words, its links once sent, and its own actions, named
+ * with the profile and that profile's own time. Its "Cancel" asks first, as "Cancel the post" does
+ * (a Mastodon copy on the instance's schedule is deleted at once, and nothing undoes it).
+ */
 function TargetItem(props: { job: PublishJob; target: Target; many: boolean }) {
   const { job, target } = props;
   const view = useOutboxView();
@@ -243,11 +256,33 @@ function TargetItem(props: { job: PublishJob; target: Target; many: boolean }) {
   const busy = view.busy.has(job.id);
   const who = profileLabel(words, target);
   const said = targetWords(words, job, target);
-  // Named with the profile and the job: "Try again: @brand on X, “Spring sale” (Mon 29 Mar, 09:00)".
-  const named = (action: string) => t('outbox.named.target', { action, profile: who, post: jobName(words, job) });
+  // Named with the profile and the job at this profile's time: "Try again: @brand on X, “Spring
+  // sale” (Mon 29 Mar, 09:00)".
+  const post = jobName(words, job, target);
+  const named = (action: string) => t('outbox.named.target', { action, profile: who, post });
   const retry = (done: string) => void view.act(job.id, () => actions.outbox.retry(job.id, [target.profileId]), done);
-  const cancel = () =>
-    void view.act(job.id, () => actions.outbox.cancel(job.id, [target.profileId]), t('outbox.done.cancelled'));
+  const [confirming, setConfirming] = useState(false);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (confirming || !refocus.current) return;
+    refocus.current = false;
+    cancelButton.current?.focus();
+  }, [confirming]);
+  const keep = () => {
+    refocus.current = true;
+    setConfirming(false);
+  };
+  const cancel = async () => {
+    const ok = await view.act(
+      job.id,
+      () => actions.outbox.cancel(job.id, [target.profileId]),
+      t('outbox.done.cancelled'),
+    );
+    if (!ok) return keep();
+    setConfirming(false);
+  };
+  const server = target.state === 'on-server' ? accountOf(words, target)?.server : undefined;
   const links = target.parts
     .map((p, i) => ({ url: webUrlOf(p.url), part: i + 1 }))
     .filter((l): l is { url: URL; part: number } => l.url !== null);
@@ -279,7 +314,26 @@ function TargetItem(props: { job: PublishJob; target: Target; many: boolean }) {
           ))}
         </span>
       )}
-      <span className="outbox-target-actions">
+      {confirming && (
+        <CancelConfirm
+          question={
+            target.state === 'on-server'
+              ? t('outbox.confirmCancelTarget.questionServer', {
+                  profile: who,
+                  server: server ? hostOf(server) : t('outbox.state.instance'),
+                })
+              : t('outbox.confirmCancelTarget.question', { profile: who })
+          }
+          keep={t('outbox.confirmCancelTarget.keep')}
+          keepName={t('outbox.named.keepTarget', { profile: who, post })}
+          yes={t('outbox.confirmCancelTarget.yes')}
+          yesName={t('outbox.named.confirmCancelTarget', { profile: who, post })}
+          busy={busy}
+          onCancel={() => void cancel()}
+          onKeep={keep}
+        />
+      )}
+      <span className="outbox-target-actions" hidden={confirming}>
         {target.state === 'failed' && (
           <button
             type="button"
@@ -320,7 +374,13 @@ function TargetItem(props: { job: PublishJob; target: Target; many: boolean }) {
           target.state === 'waiting' ||
           target.state === 'failed' ||
           (props.many && isOpenTarget(target))) && (
-          <button type="button" disabled={busy} aria-label={named(t('outbox.actions.cancel'))} onClick={cancel}>
+          <button
+            ref={cancelButton}
+            type="button"
+            disabled={busy}
+            aria-label={named(t('outbox.actions.cancel'))}
+            onClick={() => setConfirming(true)}
+          >
             {t('outbox.actions.cancel')}
           </button>
         )}

@@ -3,8 +3,9 @@
 // each target's own limits (one counter per distinct set of rules: X, Bluesky, each Mastodon
 // instance), how a long text is split into a thread, which spans are links, mentions and hashtags,
 // and the content the outbox receives.
+import { RichText } from '@atproto/api';
 import twitterText from 'twitter-text';
-import type { Account, NetworkId } from '../../shared/model';
+import type { Account, Entity, NetworkId } from '../../shared/model';
 import { NETWORK_NAMES } from '../../shared/model';
 import type { PostContent, PostPart, When } from '../../shared/outbox';
 import { partsFor } from '../../shared/outbox';
@@ -157,29 +158,189 @@ export interface Highlight {
   kind: 'link' | 'mention' | 'hashtag';
   start: number;
   end: number;
+  /** The link's target (an absolute URL), the handle without "@", or the tag without "#". */
+  value: string;
 }
 
 /**
- * Links, mentions and hashtags in `text` as `network` will find them: Mastodon's own URL and
- * `@user@domain` mention rules (text-length.ts, from its Extractor), twitter-text's extractor
- * elsewhere (X's own; for Bluesky close to its facet detection, which also links bare domains).
+ * Links, mentions and hashtags in `text` as `network` will find them. Bluesky: @atproto/api
+ * `RichText.detectFacetsWithoutResolution` (the detection its adapter posts with: a handle needs a
+ * dot, bare domains link, "#🚲" is a tag); Mastodon: its own URL and mention rules (text-length.ts,
+ * from its Extractor) with twitter-text's hashtags; X and the sandbox: twitter-text's extractor.
  */
 export function highlightsOf(text: string, network: NetworkId): Highlight[] {
   const out: Highlight[] = [];
-  if (network === 'mastodon') {
-    for (const u of mastodonUrls(text)) out.push({ kind: 'link', start: u.start, end: u.end });
-    for (const m of mastodonMentions(text)) out.push({ kind: 'mention', start: m.start, end: m.end });
+  if (network === 'bluesky') {
+    out.push(...blueskyHighlights(text));
+  } else if (network === 'mastodon') {
+    for (const u of mastodonUrls(text))
+      out.push({ kind: 'link', start: u.start, end: u.end, value: withScheme(u.url) });
+    for (const m of mastodonMentions(text))
+      out.push({ kind: 'mention', start: m.start, end: m.end, value: m.acct.replace(/^@/, '') });
     for (const h of twitterText.extractHashtagsWithIndices(text))
-      out.push({ kind: 'hashtag', start: h.indices[0], end: h.indices[1] });
+      out.push({ kind: 'hashtag', start: h.indices[0], end: h.indices[1], value: h.hashtag });
   } else {
     for (const e of twitterText.extractEntitiesWithIndices(text)) {
-      const kind = 'url' in e ? 'link' : 'screenName' in e ? 'mention' : 'hashtag' in e ? 'hashtag' : null;
-      if (kind) out.push({ kind, start: e.indices[0], end: e.indices[1] });
+      const [start, end] = e.indices;
+      if ('url' in e) out.push({ kind: 'link', start, end, value: withScheme(e.url) });
+      else if ('screenName' in e) out.push({ kind: 'mention', start, end, value: e.screenName });
+      else if ('hashtag' in e) out.push({ kind: 'hashtag', start, end, value: e.hashtag });
     }
   }
   out.sort((a, b) => a.start - b.start);
   // Overlaps (a mention inside a link) keep the first.
   return out.filter((h, i) => i === 0 || h.start >= out[i - 1]!.end);
+}
+
+const withScheme = (url: string) => (/^[a-z][a-z0-9+.-]*:/i.test(url) ? url : `https://${url}`);
+
+/** Bluesky's facets for `text` (UTF-8 byte offsets) as UTF-16 spans. */
+function blueskyHighlights(text: string): Highlight[] {
+  const rt = new RichText({ text });
+  rt.detectFacetsWithoutResolution();
+  if (!rt.facets?.length) return [];
+  // UTF-8 byte offset → UTF-16 offset, at every code point boundary.
+  const at = new Map<number, number>();
+  let bytes = 0;
+  let i = 0;
+  for (const ch of text) {
+    at.set(bytes, i);
+    const cp = ch.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    i += ch.length;
+  }
+  at.set(bytes, i);
+  const out: Highlight[] = [];
+  for (const f of rt.facets) {
+    const start = at.get(f.index.byteStart);
+    const end = at.get(f.index.byteEnd);
+    const feature = f.features[0] as { $type?: string; uri?: string; did?: string; tag?: string } | undefined;
+    if (start === undefined || end === undefined || !feature) continue;
+    if (feature.$type === 'app.bsky.richtext.facet#link')
+      out.push({ kind: 'link', start, end, value: feature.uri ?? '' });
+    else if (feature.$type === 'app.bsky.richtext.facet#mention')
+      out.push({ kind: 'mention', start, end, value: feature.did ?? '' });
+    else if (feature.$type === 'app.bsky.richtext.facet#tag')
+      out.push({ kind: 'hashtag', start, end, value: feature.tag ?? '' });
+  }
+  return out;
+}
+
+/**
+ * A span of the shared text as the chosen networks will make it: `networks` are those that make
+ * exactly this span (same start, end and kind); `all` when every chosen network does. Spans of
+ * different networks that overlap are cut where they differ, so the mirror can mark each piece.
+ */
+export interface SharedHighlight {
+  kind: Highlight['kind'];
+  start: number;
+  end: number;
+  /** The networks that make this piece a link, mention or hashtag (in the order given). */
+  networks: NetworkId[];
+  all: boolean;
+}
+
+/**
+ * The shared text's highlights for several networks (each by `highlightsOf`): pieces of text
+ * between the boundaries of every network's spans, each with the networks that cover it.
+ */
+export function sharedHighlightsOf(text: string, networks: readonly NetworkId[]): SharedHighlight[] {
+  const per = networks.map((n) => ({ n, hs: highlightsOf(text, n) }));
+  const cuts = [...new Set(per.flatMap((p) => p.hs.flatMap((h) => [h.start, h.end])))].sort((a, b) => a - b);
+  const out: SharedHighlight[] = [];
+  let prevSignature = '';
+  for (let c = 0; c + 1 < cuts.length; c++) {
+    const start = cuts[c]!;
+    const end = cuts[c + 1]!;
+    const covering = per.flatMap((p) => {
+      const h = p.hs.find((x) => x.start <= start && x.end >= end);
+      return h ? [{ n: p.n, h }] : [];
+    });
+    if (!covering.length) {
+      prevSignature = '';
+      continue;
+    }
+    const signature = covering.map((x) => `${x.n}:${x.h.kind}:${x.h.start}`).join(' ');
+    const last = out[out.length - 1];
+    if (last && last.end === start && signature === prevSignature) {
+      last.end = end;
+      continue;
+    }
+    prevSignature = signature;
+    out.push({
+      kind: covering[0]!.h.kind,
+      start,
+      end,
+      networks: covering.map((x) => x.n),
+      all: covering.length === networks.length,
+    });
+  }
+  return out;
+}
+
+/**
+ * The spans only some of the chosen networks make (whole spans, as each network makes them),
+ * grouped by the networks that make them: for the words under the shared text.
+ */
+export function partialHighlights(
+  text: string,
+  networks: readonly NetworkId[],
+): Array<{ networks: NetworkId[]; spans: string[] }> {
+  if (networks.length < 2) return [];
+  const byKey = new Map<string, NetworkId[]>();
+  for (const n of networks)
+    for (const h of highlightsOf(text, n)) {
+      const key = `${h.start}:${h.end}:${h.kind}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), n]);
+    }
+  const groups = new Map<string, { networks: NetworkId[]; spans: string[] }>();
+  for (const [key, ns] of byKey) {
+    if (ns.length === networks.length) continue;
+    const [start, end] = key.split(':').map(Number) as [number, number];
+    const g = groups.get(ns.join(',')) ?? { networks: ns, spans: [] };
+    g.spans.push(text.slice(start, end));
+    groups.set(ns.join(','), g);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * A link's text as `network` shows it in a post. X: the URL without its scheme, cut after 24
+ * characters with "…" (its `display_url`); Mastodon: without scheme and "www.", cut after 30 with
+ * "…" (app/lib/text_formatter.rb `shortened_link`); Bluesky: the app's `toShortUrl`
+ * (bluesky-social/social-app src/lib/strings/url-helpers.ts): host, then a path over 15
+ * characters cut to 13 and "..."; the sandbox: as typed.
+ */
+export function linkDisplay(typed: string, url: string, network: NetworkId): string {
+  const bare = typed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const cut = (s: string, n: number) => ([...s].length > n ? `${[...s].slice(0, n).join('')}…` : s);
+  switch (network) {
+    case 'x':
+      return cut(bare, 24);
+    case 'mastodon':
+      return cut(bare.replace(/^www\./i, ''), 30);
+    case 'bluesky': {
+      try {
+        const u = new URL(url);
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') return typed;
+        const path = (u.pathname === '/' ? '' : u.pathname) + u.search + u.hash;
+        return path.length > 15 ? `${u.host}${path.slice(0, 13)}...` : u.host + path;
+      } catch {
+        return typed;
+      }
+    }
+    default:
+      return typed;
+  }
+}
+
+/** The post's entities as `network` will make them, with links shown as it shows them (for the preview). */
+export function previewEntities(text: string, network: NetworkId): Entity[] {
+  return highlightsOf(text, network).map((h) =>
+    h.kind === 'link'
+      ? { ...h, display: linkDisplay(text.slice(h.start, h.end), h.value, network) }
+      : { kind: h.kind, start: h.start, end: h.end, value: h.value },
+  );
 }
 
 /** Hashtags to suggest for what the CM is typing: `#pre` at the caret, from `known` (monitors, recent posts). */

@@ -106,15 +106,18 @@ export function shortText(text: string, max = NAME_TEXT_LENGTH): string {
  * its targets still to go, else when its last part went out, else any target's; none when it has
  * none ("as soon as possible"). Per-job buttons carry it so that a screen reader's list of buttons
  * tells "Cancel the post" of one job from another's (WCAG 2.4.6, 2.5.3: the visible words first).
+ * With `target` (a profile's own buttons), the time is that target's: its due time while it is
+ * still to go, else when its last part went out, else its due time.
  */
-export function jobName(w: OutboxWords, job: PublishJob | null): string {
+export function jobName(w: OutboxWords, job: PublishJob | null, target?: Target): string {
   const text = job ? shortText(jobText(job)) : '';
   const post = text ? w.t('outbox.named.text', { text }) : w.t('outbox.noText');
   if (!job) return post;
-  const open = job.targets.filter((t) => (isOpenTarget(t) || t.state === 'sending') && t.due);
+  const targets = target ? [target] : job.targets;
+  const open = targets.filter((t) => (isOpenTarget(t) || t.state === 'sending') && t.due);
   const due = (targets: Target[]) => Math.min(...targets.map((t) => Date.parse(t.due!.at)));
-  const sent = Math.max(0, ...job.targets.flatMap((t) => t.parts.map((p) => (p.sentAt ? Date.parse(p.sentAt) : 0))));
-  const any = job.targets.filter((t) => t.due);
+  const sent = Math.max(0, ...targets.flatMap((t) => t.parts.map((p) => (p.sentAt ? Date.parse(p.sentAt) : 0))));
+  const any = targets.filter((t) => t.due);
   const at = open.length ? due(open) : sent > 0 ? sent : any.length ? due(any) : null;
   if (at === null || !Number.isFinite(at)) return post;
   return w.t('outbox.named.timed', { post, time: formatIn(at, w.zone, 'EEE d MMM, HH:mm', w.locale) });
@@ -127,6 +130,25 @@ export const partCount = (target: Target) => target.parts.length;
 export function dueWords(w: OutboxWords, target: Target): string {
   if (!target.due) return w.t('outbox.state.asap');
   return dualTime(target.due.at, target.due.zone, w.zone, w.locale, true);
+}
+
+/**
+ * `text` as a sentence that another can follow: a full stop added when it ends without one (a
+ * network's words quoted, "Mastodon said: “Something went wrong”"), so that "… The parts after
+ * it…" reads as two sentences.
+ */
+export function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?…](\s*[”»"’')])*$/u.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** How late a sent target went out, in whole minutes, when more than a minute late; else 0. */
+export function minutesLate(target: Target): number {
+  if (target.lateMinutes) return target.lateMinutes;
+  const first = target.parts.find((p) => p.sentAt)?.sentAt;
+  if (!first || !target.due) return 0;
+  const late = Date.parse(first) - Date.parse(target.due.at);
+  return late > 60_000 ? Math.round(late / 60_000) : 0;
 }
 
 /** A target's state in words, and what it means for the CM (a second sentence, when there is one). */
@@ -145,7 +167,7 @@ export interface TargetWords {
  * - on the server: "On mastodon.social's schedule: posts even when Colonnade is closed";
  * - waiting: offline, "this profile needs reconnecting", or rate-limited until HH:MM;
  * - held: missed while Colonnade was closed, with its time;
- * - sent: when (and how late); failed: the reason in words (errors.ts), with "part 2 of 3" for
+ * - sent: when (and how late, and why when the catch-up policy sent it); failed: the reason in words (errors.ts), with "part 2 of 3" for
  *   a thread's part; cancelled (and why, when the instance dropped it).
  */
 export function targetWords(w: OutboxWords, job: PublishJob, target: Target): TargetWords {
@@ -161,7 +183,7 @@ export function targetWords(w: OutboxWords, job: PublishJob, target: Target): Ta
       // take): Colonnade must be running then, on every network.
       const must = target.due ? t('outbox.state.mustRun') : undefined;
       // The instance refused to hold it (its limits): Colonnade sends it itself.
-      const note = target.error ? `${why()} ${must ?? ''}`.trim() : must;
+      const note = target.error ? `${must ? sentence(why()) : why()} ${must ?? ''}`.trim() : must;
       return { status, ...(note ? { note } : {}), tone: 'plain' };
     }
     case 'on-server': {
@@ -210,11 +232,17 @@ export function targetWords(w: OutboxWords, job: PublishJob, target: Target): Ta
       const times = target.parts.map((p) => (p.sentAt ? Date.parse(p.sentAt) : 0));
       const last = Math.max(...times);
       const time = last > 0 ? formatIn(last, w.zone, 'EEE d MMM, HH:mm', w.locale) : '';
+      // Late: by the catch-up policy (main sets `lateMinutes` when it sends a post missed while
+      // Colonnade was closed or the computer asleep), else for a reason main no longer records
+      // once sent (offline, a rate limit, a reconnect, a held post sent later): the lateness alone.
+      const late = minutesLate(target);
       const status = !time
         ? t('outbox.state.sentNoTime')
-        : target.lateMinutes
-          ? t('outbox.state.sentLate', { time, count: target.lateMinutes })
-          : t('outbox.state.sent', { time });
+        : late === 0
+          ? t('outbox.state.sent', { time })
+          : target.lateMinutes
+            ? t('outbox.state.sentLateCatchUp', { time, count: late })
+            : t('outbox.state.sentLate', { time, count: late });
       return { status, tone: 'good' };
     }
     case 'failed': {
@@ -224,7 +252,7 @@ export function targetWords(w: OutboxWords, job: PublishJob, target: Target): Ta
       const key = part === parts ? 'failedLastPart' : 'failedPart';
       const status =
         part && parts
-          ? t(`outbox.state.${key}`, { part, parts, why: why() })
+          ? t(`outbox.state.${key}`, { part, parts, why: key === 'failedPart' ? sentence(why()) : why() })
           : t('outbox.state.failed', { why: why() });
       return { status, tone: 'bad' };
     }

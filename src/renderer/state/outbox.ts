@@ -101,16 +101,19 @@ export function jobEditable(job: PublishJob): boolean {
 
 /**
  * Targets that need the CM: failed, held (missed while Colonnade was closed) and waiting for a
- * profile to be reconnected. The top bar's Outbox badge counts them.
+ * profile to be reconnected. The top bar's Outbox badge counts the posts that have one.
  */
 export function needsCm(t: Target): boolean {
   return t.state === 'failed' || t.state === 'held' || (t.state === 'waiting' && t.waitingFor === 'needs-reconnect');
 }
 
-/** How many targets of all jobs need the CM (`needsCm`). */
+/**
+ * How many posts (jobs) have a target that needs the CM (`needsCm`): one post failed on two
+ * profiles is one post, as the badge's words ("1 post needs your attention") say.
+ */
 export function attentionCount(jobs: Record<string, PublishJob>): number {
   let n = 0;
-  for (const job of Object.values(jobs)) for (const t of job.targets) if (needsCm(t)) n++;
+  for (const job of Object.values(jobs)) if (job.targets.some(needsCm)) n++;
   return n;
 }
 

@@ -4,6 +4,9 @@ import {
   countersOf,
   hashtagSuggestions,
   highlightsOf,
+  partialHighlights,
+  previewEntities,
+  sharedHighlightsOf,
   splitIntoThread,
   type ComposeState,
 } from '../../../src/renderer/components/compose-model';
@@ -144,6 +147,55 @@ describe('links, mentions and hashtags as each network makes them', () => {
     ]);
     const x = highlightsOf('Hi @lina see example.com #Launch', 'x').map((h) => h.kind);
     expect(x).toEqual(['mention', 'link', 'hashtag']);
+  });
+
+  it('Bluesky by its own facet detection: a handle needs a dot, an emoji hashtag counts (X differs on all three)', () => {
+    const text = 'Hi @ada.test and @bob #🚲 example.com/menu';
+    const spans = (n: 'x' | 'bluesky') => highlightsOf(text, n).map((h) => [h.kind, text.slice(h.start, h.end)]);
+    expect(spans('bluesky')).toEqual([
+      ['mention', '@ada.test'],
+      ['hashtag', '#🚲'],
+      ['link', 'example.com/menu'],
+    ]);
+    expect(spans('x')).toContainEqual(['mention', '@ada']);
+    expect(spans('x')).toContainEqual(['mention', '@bob']);
+    expect(spans('x').map((s) => s[1])).not.toContain('#🚲');
+  });
+
+  it('shared text on X and Bluesky: pieces both make are whole, the rest names the networks that make it', () => {
+    const text = '@ada.test @bob #🚲 #ride';
+    const pieces = sharedHighlightsOf(text, ['x', 'bluesky']).map((h) => [
+      text.slice(h.start, h.end),
+      h.networks,
+      h.all,
+    ]);
+    expect(pieces).toEqual([
+      ['@ada', ['x', 'bluesky'], true],
+      ['.test', ['bluesky'], false],
+      ['@bob', ['x'], false],
+      ['#🚲', ['bluesky'], false],
+      ['#ride', ['x', 'bluesky'], true],
+    ]);
+    expect(partialHighlights(text, ['x', 'bluesky'])).toEqual([
+      { networks: ['x'], spans: ['@ada', '@bob'] },
+      { networks: ['bluesky'], spans: ['@ada.test', '#🚲'] },
+    ]);
+    expect(partialHighlights(text, ['bluesky'])).toEqual([]);
+  });
+
+  it('the preview shows a long link as each network does', () => {
+    const text = 'See https://example.com/very-long-path/to/a/page?x=1 now';
+    const link = (n: 'x' | 'mastodon' | 'bluesky') => previewEntities(text, n).find((e) => e.kind === 'link');
+    expect(link('x')).toMatchObject({
+      value: 'https://example.com/very-long-path/to/a/page?x=1',
+      display: 'example.com/very-long-pa…',
+    });
+    expect(link('mastodon')?.display).toBe('example.com/very-long-path/to/…');
+    expect(link('bluesky')?.display).toBe('example.com/very-long-pa...');
+    expect(previewEntities('ok example.com', 'bluesky')[0]).toMatchObject({
+      display: 'example.com',
+      value: 'https://example.com',
+    });
   });
 });
 

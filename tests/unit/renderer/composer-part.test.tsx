@@ -28,7 +28,7 @@ describe('a part’s text box', () => {
           label="Text"
           text={text}
           onText={(t) => handed.push(t)}
-          network="x"
+          networks={['x']}
           counters={[]}
           language="en"
         />

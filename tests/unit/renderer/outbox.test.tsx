@@ -158,7 +158,7 @@ describe('each target’s outcome, in words', () => {
     expect(texts(sectionOf(dialog, /^History/))).toEqual(['Sent one', 'Cancelled one']);
   });
 
-  it('the top bar’s Outbox button counts failed, held and to-reconnect targets', async () => {
+  it('the top bar’s Outbox button counts posts with a failed, held or to-reconnect target', async () => {
     const main = withJobs(everyState());
     const { container } = await show(<OutboxButton language="en" onOpenAccounts={() => {}} />, main.services);
     // The thread's failed part, the held post, the profile to reconnect (not offline nor rate-limited).
@@ -200,6 +200,7 @@ describe('retrying', () => {
       answer: (channel) => (channel === 'outbox.remove' ? {} : scheduled),
     });
     await click(byRole(dialog, 'button', 'Cancel: @brand on X, “Two profiles” (Tue 30 Mar, 09:00)'));
+    await click(byRole(dialog, 'button', 'Yes, cancel it for @brand on X: “Two profiles” (Tue 30 Mar, 09:00)'));
     await click(byRole(dialog, 'button', 'Cancel the post “Two profiles” (Tue 30 Mar, 09:00)'));
     await click(byRole(dialog, 'button', 'Yes, cancel the post “Two profiles” (Tue 30 Mar, 09:00)'));
     await click(byRole(dialog, 'button', 'Remove from history “All done”'));
