@@ -1,6 +1,7 @@
 // The outbox's timetable: a binary min-heap of (instant, job, profile) with lazy removal. An entry
 // that no longer matches its target (cancelled, moved, sent) is dropped when it reaches the top,
-// so scheduling and cancelling 10,000 jobs each cost O(log n), not a scan of the queue.
+// so scheduling and cancelling 10,000 jobs each cost O(log n), not a scan of the queue. The same
+// heap keeps the metrics collector's observations (analytics/due-queue.ts), with its own entries.
 
 export interface DueEntry {
   /** When to look at the target (ms since epoch). */
@@ -9,14 +10,15 @@ export interface DueEntry {
   profileId: string;
 }
 
-export class DueHeap {
-  private items: DueEntry[] = [];
+/** A binary min-heap by `at` (ms since the epoch); ties come out in no set order. */
+export class DueHeap<T extends { at: number } = DueEntry> {
+  private items: T[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  push(entry: DueEntry): void {
+  push(entry: T): void {
     const a = this.items;
     a.push(entry);
     let i = a.length - 1;
@@ -28,11 +30,11 @@ export class DueHeap {
     }
   }
 
-  peek(): DueEntry | undefined {
+  peek(): T | undefined {
     return this.items[0];
   }
 
-  pop(): DueEntry | undefined {
+  pop(): T | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
