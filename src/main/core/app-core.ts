@@ -416,6 +416,10 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       feeds.reseed(columnId);
       return {};
     },
+    'column.refresh': ({ columnId }) => {
+      if (!layout.findColumn(columnId)) throw new ColonnadeError('not-found', 'That column no longer exists.');
+      return { woken: feeds.refresh(columnId) };
+    },
     'post.thread': async ({ profileId, postId }) => {
       const adapter = adapterFor(profileId);
       if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');

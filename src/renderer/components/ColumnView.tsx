@@ -690,6 +690,26 @@ export function ColumnView(props: {
     virtuoso.current?.scrollToIndex({ index: 0, align: 'start', behavior: 'auto' });
     setNotice(t('reading.menu.markedRead'));
   };
+  // "Check now" says it is checking until the column's next check is reported.
+  const [checkingSince, setCheckingSince] = useState<string | null>(null);
+  useEffect(() => {
+    if (!checkingSince || !status?.checkedAt || status.checkedAt <= checkingSince) return;
+    setCheckingSince(null);
+    setNotice((n) => (n === t('reading.menu.checking') ? null : n));
+  }, [checkingSince, status?.checkedAt, t]);
+  const checkNow = async () => {
+    try {
+      const since = new Date().toISOString();
+      const woken = await actions.refreshColumn(column.id);
+      if (woken) setCheckingSince(since);
+      setNotice(t(woken ? 'reading.menu.checking' : 'reading.menu.checkedJustNow'));
+    } catch (err) {
+      setActError({
+        text: describeThrown(t, err, language, 'dialog', account?.network),
+        since: useAppStore.getState().statuses[column.id]?.checkedAt ?? new Date(0).toISOString(),
+      });
+    }
+  };
   const clear = async () => {
     const removed = await actions.clearColumn(column.id);
     setFrozenAt(null);
@@ -854,6 +874,7 @@ export function ColumnView(props: {
               label={t('reading.menu.label', { title })}
               icon={<EllipsisVertical size={16} aria-hidden="true" />}
               entries={[
+                { label: t('reading.menu.checkNow'), onSelect: () => void checkNow() },
                 { label: t('reading.menu.options'), onSelect: () => setOptionsOpen(true) },
                 { label: t('alertRule.menu'), onSelect: () => setAlertsOpen(true) },
                 { label: t('reading.menu.markRead'), onSelect: () => void markAllRead() },

@@ -178,6 +178,8 @@ export function makeActions(api: Api, db: ColonnadeDb) {
     advanceRead: (columnId: string, at: string) => advanceReadPosition(db, columnId, at),
     /** "Clear column": its entries leave the cache; answers how many. */
     clearColumn: (columnId: string) => clearColumn(db, columnId),
+    /** "Check now": main polls the column's sources at once; answers how many it asked (0: they just did). */
+    refreshColumn: async (columnId: string) => (await api('column.refresh', { columnId })).woken,
     /** Ask main to load what a gap marker stands for (the entries arrive as deliveries). */
     loadGap: async (columnId: string, gapId: string) => {
       await api('gap.load', { columnId, gapId });

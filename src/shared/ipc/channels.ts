@@ -32,6 +32,7 @@ export const REQUEST_CHANNELS = [
   'gap.load',
   'alerts.seen',
   'column.reseed',
+  'column.refresh',
   'column.statuses',
   'post.thread',
   'profile.get',

@@ -259,6 +259,11 @@ export const requestContract = {
    * delivers its first page again, with where its history continues.
    */
   'column.reseed': channel(z.object({ columnId: Id }).strict(), z.object({})),
+  /**
+   * "Check now": the column's readers poll at once (each at most every 10 s), within the same
+   * rate budgets as their scheduled polls. Answers how many were woken (0: they just checked).
+   */
+  'column.refresh': channel(z.object({ columnId: Id }).strict(), z.object({ woken: z.number().int().min(0) })),
   /** Every column's last status (a renderer that reloaded shows each column's state at once). */
   'column.statuses': channel(z.object({}).strict(), z.array(ColumnStatusSchema)),
   /** A post in its conversation, read as one of the CM's profiles on its network (the side panel). */

@@ -406,6 +406,61 @@ describe('the monitor engine: budgets and faults', () => {
     r.engine.stop();
   });
 
+  it('a connection broken off is retried within seconds, then says what the server is; a second one backs off', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { pollIntervalMs: 30_000 });
+    const r = rig({ clock, networks: [net] });
+    net.failNext = new ColonnadeError('transient', 'closed', { reason: 'connection-broken' });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    expect(r.statuses.at(-1)).toMatchObject({ state: 'error', error: { reason: 'connection-broken' } });
+    // 3 s × jitter 0.75, not 30 s × 2¹: the column does not say "having trouble" for a minute.
+    expect(Date.parse(r.statuses.at(-1)!.nextAt!) - clock.now()).toBe(2_250);
+    net.failNext = new ColonnadeError('offline', 'gone', { reason: 'unreachable' });
+    await clock.advance(2_250);
+    expect(r.statuses.at(-1)).toMatchObject({ state: 'error', error: { code: 'offline' } });
+    // The second failure in a row backs off as usual: 30 s × 2² × 0.75.
+    expect(Date.parse(r.statuses.at(-1)!.nextAt!) - clock.now()).toBe(90_000);
+    r.engine.stop();
+  });
+
+  it('"Check now" reads a column at once, not more than every 10 s, and not past a spent rate window', async () => {
+    const clock = new FakeClock();
+    const net = new TimelineNetwork(clock, { pollIntervalMs: 120_000 });
+    const r = rig({ clock, networks: [net] });
+    r.engine.follow([col('c1')], ['c1']);
+    await clock.advance(0);
+    const first = net.requests.length;
+    net.post('fresh', { tags: ['IFPower'] });
+    await clock.advance(1_000);
+    expect(r.ids('c1')).toHaveLength(0); // the next scheduled poll is minutes away
+    expect(r.engine.refresh('c1')).toBe(1);
+    await clock.advance(0);
+    expect(r.ids('c1')).toHaveLength(1);
+    expect(net.requests.length).toBe(first + 1);
+    // Held down: no second request within 10 s.
+    expect(r.engine.refresh('c1')).toBe(0);
+    await clock.advance(0);
+    expect(net.requests.length).toBe(first + 1);
+    // An unknown column wakes nothing.
+    expect(r.engine.refresh('nope')).toBe(0);
+    // A spent window: the check waits for the reset, as a scheduled poll would.
+    net.failNext = new ColonnadeError('rate-limited', 'Too many requests', {
+      resetAt: new Date(clock.now() + 15 * 60_000 + 10_000).toISOString(),
+    });
+    await clock.advance(10_000);
+    expect(r.engine.refresh('c1')).toBe(1);
+    await clock.advance(0);
+    const limited = net.requests.length;
+    expect(r.statuses.at(-1)).toMatchObject({ error: { code: 'rate-limited' } });
+    await clock.advance(10_000);
+    expect(r.engine.refresh('c1')).toBe(1);
+    await clock.advance(0);
+    expect(net.requests.length).toBe(limited);
+    expect(r.statuses.at(-1)).toMatchObject({ state: 'paused' });
+    r.engine.stop();
+  });
+
   it('offline pauses every column without a request; coming back catches up at once', async () => {
     const clock = new FakeClock();
     const net = new TimelineNetwork(clock);

@@ -29,6 +29,15 @@ export const GAP_LOAD_PAGES = 20;
 /** A call that has not answered after this long is a timeout (the adapters' own deadline is 30 s). */
 export const CALL_DEADLINE_MS = 45_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * A first transient failure that is not a timeout (a kept-alive socket the server closed, a
+ * restart, one 502) is retried this soon, on a fresh connection, before backing off: what the
+ * column then says is what the server really is (unreachable, or back), not a stale "having
+ * trouble" for a whole back-off. A server that took too long is not asked again this soon.
+ */
+const BROKEN_RETRY_MS = 3_000;
+/** "Check now" polls a reader at most this often. */
+const REFRESH_MIN_MS = 10_000;
 /** How often a paused reader (spent X budget) looks whether it may resume. */
 const PAUSE_CHECK_MS = 60_000;
 /** Hidden columns (another deck, the window hidden) poll this many times less often. */
@@ -96,6 +105,8 @@ interface Reader {
   streamKeys: Set<string>;
   /** Streams that dropped in a row without bringing anything: the next try waits longer. */
   streamDrops: number;
+  /** When "Check now" last woke it (ms; -Infinity: never). */
+  refreshedAt: number;
   /** Columns that receive this reader's entries (recomputed on follow). */
   columns: Column[];
   /** Columns given their first page by this reader in this run (persisted once acknowledged). */
@@ -192,6 +203,7 @@ export class MonitorEngine {
           streamOpenedAt: 0,
           streamKeys: new Set(),
           streamDrops: 0,
+          refreshedAt: -Infinity,
           columns: [],
           seededHere: new Set(),
           nextAt: null,
@@ -247,6 +259,27 @@ export class MonitorEngine {
       r.seededHere.delete(columnId);
       this.wakeReader(r);
     }
+  }
+
+  /**
+   * "Check now" on a column: its readers poll at once, forgetting their back-off, each at most
+   * once per REFRESH_MIN_MS (a key held down is not a request storm). The poll itself keeps every
+   * rule of a scheduled one: a spent window or X budget still pauses it, and the request counts
+   * against the same budget (src/main/core/monitors/budget.ts). Answers how many readers were woken
+   * (0: all of them checked moments ago or are reading right now).
+   */
+  refresh(columnId: string): number {
+    const now = this.deps.clock.now();
+    let woken = 0;
+    for (const r of this.readers.values()) {
+      if (!r.columns.some((c) => c.id === columnId)) continue;
+      if (r.polling || now - r.refreshedAt < REFRESH_MIN_MS) continue;
+      r.refreshedAt = now;
+      if (r.lastError?.code !== 'rate-limited') r.failures = 0;
+      this.wakeReader(r);
+      woken++;
+    }
+    return woken;
   }
 
   /**
@@ -835,6 +868,8 @@ export class MonitorEngine {
     } else if (error.code === 'auth-expired') {
       // Paused until the account is reconnected (accounts wake its readers then).
       delay = MAX_BACKOFF_MS;
+    } else if (r.failures === 1 && error.code === 'transient' && error.reason !== 'timeout') {
+      delay = Math.round(BROKEN_RETRY_MS * (0.5 + 0.5 * (this.deps.random ?? Math.random)()));
     } else {
       const base = adapter.pollIntervalMs(r.spec.kind);
       const backoff = Math.min(MAX_BACKOFF_MS, base * 2 ** Math.min(r.failures, 8));
