@@ -16,6 +16,26 @@ import { hostOf, webUrlOf } from './post-text';
 
 const SECTIONS: OutboxSection[] = ['attention', 'scheduled', 'sent'];
 
+/**
+ * A cancel that asks first: `confirming` while the question shows; `keep()` (Keep the post,
+ * Escape, a refusal) closes it and gives focus back to the Cancel button (`cancelButton`).
+ */
+function useCancelConfirm() {
+  const [confirming, setConfirming] = useState(false);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (confirming || !refocus.current) return;
+    refocus.current = false;
+    cancelButton.current?.focus();
+  }, [confirming]);
+  const keep = () => {
+    refocus.current = true;
+    setConfirming(false);
+  };
+  return { confirming, setConfirming, cancelButton, keep };
+}
+
 export function OutboxLists(props: { jobs: readonly PublishJob[] }) {
   const { words } = useOutboxView();
   const { t } = words;
@@ -69,20 +89,8 @@ function JobItem(props: { job: PublishJob }) {
   const zone = jobZone(job, words.zone);
   const firstDue = open.find((x) => x.due)?.due?.at ?? null;
   const post = jobName(words, job);
-  const [confirming, setConfirming] = useState(false);
-  const cancelButton = useRef<HTMLButtonElement>(null);
+  const { confirming, setConfirming, cancelButton, keep } = useCancelConfirm();
   const item = useRef<HTMLLIElement>(null);
-  // Back from the question ("Keep the post", Escape, a refusal): focus returns to "Cancel the post".
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (confirming || !refocus.current) return;
-    refocus.current = false;
-    cancelButton.current?.focus();
-  }, [confirming]);
-  const keep = () => {
-    refocus.current = true;
-    setConfirming(false);
-  };
   const cancel = async () => {
     const dialog = item.current?.closest('dialog');
     const ok = await view.act(job.id, () => actions.outbox.cancel(job.id), t('outbox.done.cancelled'));
@@ -261,18 +269,7 @@ function TargetItem(props: { job: PublishJob; target: Target; many: boolean }) {
   const post = jobName(words, job, target);
   const named = (action: string) => t('outbox.named.target', { action, profile: who, post });
   const retry = (done: string) => void view.act(job.id, () => actions.outbox.retry(job.id, [target.profileId]), done);
-  const [confirming, setConfirming] = useState(false);
-  const cancelButton = useRef<HTMLButtonElement>(null);
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (confirming || !refocus.current) return;
-    refocus.current = false;
-    cancelButton.current?.focus();
-  }, [confirming]);
-  const keep = () => {
-    refocus.current = true;
-    setConfirming(false);
-  };
+  const { confirming, setConfirming, cancelButton, keep } = useCancelConfirm();
   const cancel = async () => {
     const ok = await view.act(
       job.id,

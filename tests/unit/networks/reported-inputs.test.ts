@@ -1,7 +1,7 @@
 // Inputs taken from bugs reported in other clients (Tusky, Ivory, Elk, twitter-text…) that a
 // tester tried against Colonnade: each reads right, and stays so.
 import { describe, expect, it } from 'vitest';
-import { htmlToPlainText } from '../../../src/main/networks/mastodon/html';
+import { htmlToPlainText } from '../../../src/shared/mastodon-html';
 import { statusEntries } from '../../../src/main/networks/mastodon/normalize';
 import { indexIncludes, textOf, toEntries, XTweetSchema } from '../../../src/main/networks/x/normalize';
 

@@ -23,4 +23,4 @@ export {
   type MastodonCredentials,
   type MastodonOAuthBegin,
 } from './connect';
-export { htmlToPlainText } from './html';
+export { htmlToPlainText } from '../../../shared/mastodon-html';

@@ -24,7 +24,7 @@ import {
   type QuotedPost,
   type TimelineEntry,
 } from '../../../shared/model';
-import { htmlToPlainText } from './html';
+import { htmlToPlainText } from '../../../shared/mastodon-html';
 
 // ---- shapes ---------------------------------------------------------------------------------
 

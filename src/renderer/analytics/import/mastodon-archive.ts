@@ -24,7 +24,7 @@
 import type { MetricSnapshot, OwnPost } from '../../../shared/analytics';
 import { MetricSnapshotSchema, OwnPostSchema } from '../../../shared/analytics';
 import type { ArchiveFile, ArchiveSource } from './archive-source';
-import { htmlToText } from './html-text';
+import { htmlToPlainText } from '../../../shared/mastodon-html';
 import { walkArrayItems, type ArrayItem } from './json-items';
 import type { ReadContext } from './read-context';
 import { ArchiveImportError } from './types';
@@ -292,7 +292,7 @@ export async function readMastodonArchive(source: ArchiveSource, ctx: ReadContex
       profileId: account.id,
       handle: account.handle,
       createdAt,
-      text: htmlToText(html, { quoteFallbackHidden: quote }),
+      text: htmlToText(html, quote),
       hashtags,
       hasMedia: list(note.attachment).length > 0,
       isReply: refOf(note.inReplyTo) !== null,
@@ -326,4 +326,12 @@ export async function readMastodonArchive(source: ArchiveSource, ctx: ReadContex
     }
     await ctx.post(post, snapshot);
   }
+}
+
+/**
+ * A Note's `content` HTML as the plain text the analytics keep: what a reader sees (Mastodon's
+ * hidden link parts stay hidden; `quote`: its "RE:" fallback line too), without entities.
+ */
+export function htmlToText(html: string, quote = false): string {
+  return htmlToPlainText(html, { tags: [], mentions: [], hideQuoteFallback: quote }).text.trim();
 }

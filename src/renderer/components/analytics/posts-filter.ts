@@ -4,10 +4,10 @@
 // dates are days in the CM's zone (from the first instant of the "from" day to the end of the "to"
 // day), and a field left empty sets no condition. Plus the summary of what passes a filter.
 import { METRIC_NAMES, type MetricName } from '../../../shared/analytics';
-import type { EngagementFormula } from '../../../shared/engagement';
 import type { NetworkId } from '../../../shared/model';
 import { instantToZoned, zonedToInstant } from '../../../shared/schedule/zoned-time';
 import type { AnalyticsFilter, AnalyticsIndex, Range } from '../../analytics/query';
+import { totalsOf, type Totals } from './chart-data';
 
 /** Yes, no, or either. */
 export type Tristate = '' | 'yes' | 'no';
@@ -130,20 +130,8 @@ export function formOf(filter: AnalyticsFilter, zone: string): FilterForm {
   };
 }
 
-/** What the posts passing a filter did on average. */
-export interface FilteredSummary {
-  posts: number;
-  /** Posts with an engagement rate, and their mean rate (fraction; null when none). */
-  rated: number;
-  averageRate: number | null;
-  /** The formulas behind the mean (two when networks are mixed). */
-  formulas: EngagementFormula[];
-  likesPerPost: number | null;
-  /** Posts whose likes are known (the mean is over these). */
-  likesKnown: number;
-  repostsPerPost: number | null;
-  repostsKnown: number;
-}
+/** What the posts passing a filter did on average (chart-data.ts `Totals`). */
+export type FilteredSummary = Totals;
 
 /**
  * The averages of the posts passing `filter`, from the engine's monthly periods (one pass over
@@ -156,30 +144,5 @@ export function summarize(
   zone: string,
   posts: number,
 ): FilteredSummary {
-  let rated = 0;
-  let rateSum = 0;
-  let likesKnown = 0;
-  let likes = 0;
-  let repostsKnown = 0;
-  let reposts = 0;
-  const formulas = new Set<EngagementFormula>();
-  for (const p of posts > 0 ? index.periods(filter, { period: 'month', zone }) : []) {
-    rated += p.rated;
-    rateSum += (p.averageRate ?? 0) * p.rated;
-    likesKnown += p.likesKnown;
-    likes += (p.likesPerPost ?? 0) * p.likesKnown;
-    repostsKnown += p.repostsKnown;
-    reposts += (p.repostsPerPost ?? 0) * p.repostsKnown;
-    for (const f of p.formulas) formulas.add(f);
-  }
-  return {
-    posts,
-    rated,
-    averageRate: rated ? rateSum / rated : null,
-    formulas: (['impressions', 'followers'] as const).filter((f) => formulas.has(f)),
-    likesPerPost: likesKnown ? likes / likesKnown : null,
-    likesKnown,
-    repostsPerPost: repostsKnown ? reposts / repostsKnown : null,
-    repostsKnown,
-  };
+  return { ...totalsOf(posts > 0 ? index.periods(filter, { period: 'month', zone }) : []), posts };
 }

@@ -1,7 +1,7 @@
 // Importing a Mastodon account archive: the zip Mastodon delivers (outbox.json, actor.json, media)
 // and its outbox.json alone, generated in Mastodon's own format (tests/support/archive-fixtures.ts).
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from '../../../../../src/renderer/analytics/import/html-text';
+import { htmlToText } from '../../../../../src/renderer/analytics/import/mastodon-archive';
 import { runImport } from '../../../../../src/renderer/analytics/import/run-import';
 import {
   buildMastodonArchiveZip,

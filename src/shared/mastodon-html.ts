@@ -1,9 +1,10 @@
 // Mastodon status HTML → the plain text a column shows, with hashtag, mention and link spans.
 // htmlparser2 (a streaming, forgiving HTML parser that decodes entities) reads the markup; the
 // status's own `tags` and `mentions` say what each link is, so a remote server's odd markup still
-// yields the right entity values.
+// yields the right entity values. Main's Mastodon adapter reads statuses with it, and the
+// renderer's archive import (a Worker: no DOMParser there) reads an outbox.json's Notes.
 import { Parser } from 'htmlparser2';
-import type { Entity } from '../../../shared/model';
+import type { Entity } from './model';
 
 export interface StatusRefs {
   /** Hashtags of the status, as Mastodon lists them (`name`, `url`). */
@@ -44,10 +45,13 @@ interface OpenElement {
   link?: OpenLink;
 }
 
+/** WHATWG URL, in every runtime this runs in (Node, the page, a Worker); shared/ has no DOM types. */
+const WebUrl = (globalThis as unknown as { URL: new (url: string) => { host: string; pathname: string } }).URL;
+
 function sameUrl(a: string, b: string): boolean {
   try {
-    const x = new URL(a);
-    const y = new URL(b);
+    const x = new WebUrl(a);
+    const y = new WebUrl(b);
     return x.host.toLowerCase() === y.host.toLowerCase() && decodeURI(x.pathname) === decodeURI(y.pathname);
   } catch {
     return a === b;
