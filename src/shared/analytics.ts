@@ -80,6 +80,11 @@ export const OwnPostSchema = z.object({
   isQuote: z.boolean(),
   /** The post on the network, when known. */
   url: z.string().max(2000).nullable(),
+  /**
+   * When the network first answered that the post no longer exists (deleted, or its account gone),
+   * ms since the epoch; absent or null while it exists. Its history is kept, its counts as last seen.
+   */
+  goneAt: z.number().int().nonnegative().nullable().optional(),
 });
 export type OwnPost = z.infer<typeof OwnPostSchema>;
 
@@ -92,9 +97,14 @@ export const FollowerCountSchema = z.object({
 });
 export type FollowerCount = z.infer<typeof FollowerCountSchema>;
 
+/** The network answered that a post no longer exists, at `at` (ms since the epoch). */
+export const PostGoneSchema = z.object({ postId: z.string().min(1).max(300), at: z.number().int().nonnegative() });
+export type PostGone = z.infer<typeof PostGoneSchema>;
+
 /**
  * What main delivers to the renderer's archive (event `analytics.delivery`): new or updated own
- * posts, new observations and follower counts. The renderer acknowledges `seq` after its Dexie
+ * posts, new observations, follower counts, and posts the network says are gone (`gone`, absent
+ * when none). The renderer acknowledges `seq` after its Dexie
  * commit; main keeps (and persists) what is not acknowledged.
  */
 export const AnalyticsDeliverySchema = z.object({
@@ -102,5 +112,6 @@ export const AnalyticsDeliverySchema = z.object({
   posts: z.array(OwnPostSchema).max(1000),
   snapshots: z.array(MetricSnapshotSchema).max(5000),
   followers: z.array(FollowerCountSchema).max(1000),
+  gone: z.array(PostGoneSchema).max(5000).optional(),
 });
 export type AnalyticsDelivery = z.infer<typeof AnalyticsDeliverySchema>;

@@ -19,10 +19,12 @@ import {
   FollowerCountSchema,
   MetricSnapshotSchema,
   OwnPostSchema,
+  PostGoneSchema,
   type FollowerCount,
   type MetricSnapshot,
   type MetricValues,
   type OwnPost,
+  type PostGone,
 } from '../../shared/analytics';
 import { ColonnadeError } from '../../shared/errors';
 import type { Table } from 'dexie';
@@ -50,11 +52,13 @@ export interface PendingSeries {
   data: Uint8Array;
 }
 
-/** What one `ingest` call brings: any of the three, in any order of arrival. */
+/** What one `ingest` call brings: any of these, in any order of arrival. */
 export interface IngestBatch {
   posts?: readonly OwnPost[];
   snapshots?: readonly MetricSnapshot[];
   followers?: readonly FollowerCount[];
+  /** Posts the network says no longer exist: their rows get `goneAt` (the first time said). */
+  gone?: readonly PostGone[];
 }
 
 /** What an ingest did. Ingesting the same batch again answers zeros except the duplicates. */
@@ -160,7 +164,15 @@ export function mergePost(stored: OwnPost | undefined, incoming: OwnPost): OwnPo
     isReply: stored.isReply || incoming.isReply,
     isQuote: stored.isQuote || incoming.isQuote,
     url: stored.url ?? incoming.url,
+    goneAt: earliest(stored.goneAt, incoming.goneAt),
   };
+}
+
+/** The earlier of two optional times (a post is gone from the first time the network said so). */
+function earliest(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a == null) return b ?? null;
+  if (b == null) return a;
+  return Math.min(a, b);
 }
 
 function samePost(a: OwnPost, b: OwnPost): boolean {
@@ -171,6 +183,7 @@ function samePost(a: OwnPost, b: OwnPost): boolean {
     a.isReply === b.isReply &&
     a.isQuote === b.isQuote &&
     a.url === b.url &&
+    (a.goneAt ?? null) === (b.goneAt ?? null) &&
     a.hashtags.length === b.hashtags.length &&
     a.hashtags.every((h, i) => h === b.hashtags[i])
   );
@@ -190,6 +203,7 @@ function ownPostOf(row: ArchivedPost): OwnPost {
     isReply: row.isReply,
     isQuote: row.isQuote,
     url: row.url,
+    goneAt: row.goneAt ?? null,
   };
 }
 
@@ -197,6 +211,7 @@ const BatchSchema = z.object({
   posts: z.array(OwnPostSchema).default([]),
   snapshots: z.array(MetricSnapshotSchema).default([]),
   followers: z.array(FollowerCountSchema).default([]),
+  gone: z.array(PostGoneSchema).default([]),
 });
 
 /** The batch as validated; a refused one is a `bad-request` naming the first bad field. */
@@ -302,10 +317,10 @@ export class AnalyticsArchive {
    * `change` to the page, whose archive `announce`s it. Answers the counts and the rows written.
    */
   async write(batch: IngestBatch): Promise<WriteOutcome> {
-    const { posts, snapshots, followers } = checked(batch);
+    const { posts, snapshots, followers, gone } = checked(batch);
     const result = { ...EMPTY_RESULT };
     const change: ArchiveChange = { posts: [], followers: [] };
-    if (posts.length + snapshots.length + followers.length === 0) return { result, change };
+    if (posts.length + snapshots.length + followers.length + gone.length === 0) return { result, change };
 
     const incomingPosts = new Map<string, OwnPost>();
     for (const p of posts) {
@@ -321,7 +336,9 @@ export class AnalyticsArchive {
       if (list) list.push(point);
       else incomingPoints.set(s.postId, [point]);
     }
-    const ids = [...new Set([...incomingPosts.keys(), ...incomingPoints.keys()])].sort();
+    const goneAt = new Map<string, number>();
+    for (const g of gone) goneAt.set(g.postId, earliest(goneAt.get(g.postId), g.at)!);
+    const ids = [...new Set([...incomingPosts.keys(), ...incomingPoints.keys(), ...goneAt.keys()])].sort();
     const db = this.db;
 
     await db.transaction('rw', [db.ownPosts, db.pendingSeries, db.followerCounts, db.analyticsCache], async () => {
@@ -347,7 +364,11 @@ export class AnalyticsArchive {
             seriesChanged = true;
           }
         }
-        const post = incoming ? mergePost(stored && ownPostOf(stored), incoming) : stored && ownPostOf(stored);
+        let post = incoming ? mergePost(stored && ownPostOf(stored), incoming) : stored && ownPostOf(stored);
+        // Gone, said of a post the archive does not hold: nothing to mark (its observations, if
+        // any, wait as usual).
+        const goneSince = goneAt.get(id);
+        if (post && goneSince !== undefined) post = { ...post, goneAt: earliest(post.goneAt, goneSince) };
         if (!post) {
           // Observations of a post not known yet: kept aside until its row comes.
           if (seriesChanged) pendingRows.push({ postId: id, data: encodeSeries(series!) });

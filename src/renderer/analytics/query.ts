@@ -76,6 +76,8 @@ export interface AnalyticsRow {
   hasMedia: boolean;
   isReply: boolean;
   isQuote: boolean;
+  /** The network said it no longer exists (deleted): its counts are as last seen. */
+  gone: boolean;
   /** Hashtags, normalized (`normalizeTag`). */
   tags: string[];
   /** Latest known counts (null: never observed). */
@@ -129,6 +131,8 @@ export interface PeriodOptions {
 const MEDIA = 1;
 const REPLY = 2;
 const QUOTE = 4;
+/** The network said the post no longer exists (`OwnPost.goneAt`). */
+const GONE = 8;
 const NETWORK_INDEX = new Map<NetworkId, number>(NETWORKS.map((n, i) => [n, i]));
 const DAY_MS = 86_400_000;
 const NO_TAGS: readonly number[] = [];
@@ -393,6 +397,7 @@ export class AnalyticsIndex {
       hasMedia: (f & MEDIA) !== 0,
       isReply: (f & REPLY) !== 0,
       isQuote: (f & QUOTE) !== 0,
+      gone: (f & GONE) !== 0,
       tags: this.tags[row]!.map((t) => this.tagNames[t]!),
       latest,
       engagement: engagementRate(network, latest, followers),
@@ -719,7 +724,11 @@ export class AnalyticsIndex {
       this.createdAt[r] = post.createdAt;
       this.network[r] = NETWORK_INDEX.get(post.network) ?? 0;
       this.profile[r] = this.profileOf(post);
-      this.flags[r] = (post.hasMedia ? MEDIA : 0) | (post.isReply ? REPLY : 0) | (post.isQuote ? QUOTE : 0);
+      this.flags[r] =
+        (post.hasMedia ? MEDIA : 0) |
+        (post.isReply ? REPLY : 0) |
+        (post.isQuote ? QUOTE : 0) |
+        (post.goneAt != null ? GONE : 0);
       this.tags[r] = post.tags.length ? post.tags.map((t) => this.tagOf(t)) : NO_TAGS;
       for (const m of METRIC_NAMES) this.counts[m][r] = post.latest?.[m] ?? NaN;
       this.rate[r] = this.rateOf(r);

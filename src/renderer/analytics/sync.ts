@@ -49,7 +49,12 @@ export function startAnalyticsSync(
     queue = queue
       .then(async () => {
         if (delivery.seq <= acked || failed || stopped) return;
-        await archive.ingest({ posts: delivery.posts, snapshots: delivery.snapshots, followers: delivery.followers });
+        await archive.ingest({
+          posts: delivery.posts,
+          snapshots: delivery.snapshots,
+          followers: delivery.followers,
+          gone: delivery.gone ?? [],
+        });
         acked = delivery.seq;
         await api('analytics.ack', { upTo: delivery.seq });
       })

@@ -187,7 +187,7 @@ describe('metrics collector: schedule', () => {
     r.collector.stop();
   });
 
-  it('does not deliver an observation whose counts did not change, and stops collecting a post that is gone', async () => {
+  it('does not deliver an observation whose counts did not change, and stops collecting a post that is gone (telling the archive when)', async () => {
     const r = rig('bluesky');
     const post = ownPost('bluesky', 2, r.clock.now());
     r.collector.met([entryOf(post)]);
@@ -198,7 +198,12 @@ describe('metrics collector: schedule', () => {
     await r.clock.advance(HOUR_MS);
     expect(snapshotsOf(r, post.id).map((s) => s.values.likes)).toEqual([0, 3]);
     r.server.gone.add(post.id);
+    const before = r.clock.now();
     await r.clock.advance(HOUR_MS);
+    const told = r.deliveries.flatMap((d) => d.gone ?? []);
+    expect(told.map((g) => g.postId)).toEqual([post.id]);
+    expect(told[0]!.at).toBeGreaterThan(before);
+    expect(told[0]!.at).toBeLessThanOrEqual(r.clock.now());
     const asked = r.server.calls.filter((c) => c.ids.includes(post.id)).length;
     await r.clock.advance(5 * HOUR_MS);
     expect(r.server.calls.filter((c) => c.ids.includes(post.id))).toHaveLength(asked);

@@ -21,6 +21,7 @@ import type {
   MetricSnapshot,
   MetricValues,
   OwnPost,
+  PostGone,
 } from '../../../shared/analytics';
 import {
   hashtagsOfText,
@@ -391,8 +392,13 @@ export class AnalyticsCollector {
   // ---- deliveries ---------------------------------------------------------------------------------
 
   /** A delivery without its number (numbered when committed); split by `commit` if large. */
-  private delivery(posts: OwnPost[], snapshots: MetricSnapshot[], followers: FollowerCount[]): AnalyticsDelivery {
-    return { seq: 0, posts, snapshots, followers };
+  private delivery(
+    posts: OwnPost[],
+    snapshots: MetricSnapshot[],
+    followers: FollowerCount[],
+    gone: PostGone[] = [],
+  ): AnalyticsDelivery {
+    return { seq: 0, posts, snapshots, followers, ...(gone.length ? { gone } : {}) };
   }
 
   /**
@@ -440,7 +446,12 @@ export class AnalyticsCollector {
         parts.push({
           op: 'change',
           at: change.at,
-          delivery: this.delivery(d.posts.slice(i, i + POSTS_PER_DELIVERY), [], i === 0 ? d.followers : []),
+          delivery: this.delivery(
+            d.posts.slice(i, i + POSTS_PER_DELIVERY),
+            [],
+            i === 0 ? d.followers : [],
+            i === 0 ? (d.gone ?? []) : [],
+          ),
         });
       }
       for (let i = 0; i < d.snapshots.length; i += SNAPSHOTS_PER_DELIVERY) {
@@ -456,7 +467,8 @@ export class AnalyticsCollector {
     const sent: AnalyticsDelivery[] = [];
     for (const part of parts) {
       const pd = part.delivery;
-      if (pd && !pd.posts.length && !pd.snapshots.length && !pd.followers.length) delete part.delivery;
+      if (pd && !pd.posts.length && !pd.snapshots.length && !pd.followers.length && !pd.gone?.length)
+        delete part.delivery;
       else if (pd) {
         pd.seq = this.registry.nextSeq();
         sent.push(pd);
@@ -709,7 +721,16 @@ export class AnalyticsCollector {
         checked: [...taken],
         ...(gone.length ? { gone } : {}),
         profile: { id: p.id, network: p.network, lastCollectedAt: at },
-        ...(snapshots.length ? { delivery: this.delivery([], snapshots, []) } : {}),
+        ...(snapshots.length || gone.length
+          ? {
+              delivery: this.delivery(
+                [],
+                snapshots,
+                [],
+                gone.map((postId) => ({ postId, at })),
+              ),
+            }
+          : {}),
       });
     }
   }

@@ -86,7 +86,15 @@ export function PostDetail(props: {
       <p className="analytics-detail-text" dir="auto">
         {post === undefined ? t('analyticsView.table.loadingText') : post?.text || t('analyticsView.table.noText')}
       </p>
-      {post?.url && (
+      {post?.goneAt != null && (
+        <p className="analytics-detail-gone">
+          {t('analyticsView.detail.gone', {
+            network: NETWORK_NAMES[post.network],
+            date: formatDateTime(post.goneAt, language, zone, 'full'),
+          })}
+        </p>
+      )}
+      {post?.url && post.goneAt == null && (
         <p>
           <a href={post.url} target="_blank" rel="noreferrer">
             <ExternalLink size={14} aria-hidden="true" />{' '}

@@ -125,8 +125,18 @@ function rowCells(i: number, context: TableContext): ReactNode {
         <span className="analytics-network">{NETWORK_NAMES[row.network]}</span>
       </td>
       <td className="c-text">
-        <button type="button" className="analytics-post-button" dir="auto" onClick={() => context.onSelect(row.id)}>
-          {text === undefined ? t('analyticsView.table.loadingText') : body ? body : t('analyticsView.table.noText')}
+        <button type="button" className="analytics-post-button" onClick={() => context.onSelect(row.id)}>
+          {row.gone && (
+            <>
+              <span className="badge gone" title={t('analyticsView.table.goneHelp')}>
+                {t('analyticsView.table.gone')}
+              </span>{' '}
+            </>
+          )}
+          {/* The post's own direction (the badge, in the app's language, must not set it). */}
+          <span dir="auto">
+            {text === undefined ? t('analyticsView.table.loadingText') : body ? body : t('analyticsView.table.noText')}
+          </span>
         </button>
       </td>
       <td className="c-rate">

@@ -101,7 +101,7 @@ describe('the analytics posts table', () => {
     const arabic = [...container.querySelectorAll<HTMLElement>('.analytics-post-button')].find(
       (b) => textOf(b) === 'مرحبا Mastodon',
     )!;
-    expect(arabic.getAttribute('dir')).toBe('auto');
+    expect(textOf(arabic.querySelector('[dir="auto"]'))).toBe('مرحبا Mastodon');
     expect(summaryOf(container)).toBe(
       '5 posts average engagement rate 3.6% (engagements / impressions and interactions / followers; 4 posts have a rate) · 17.2 likes per post · 4 reposts per post',
     );
@@ -282,6 +282,56 @@ describe('the analytics posts table', () => {
       '2 posts average engagement rate 2.0% (interactions / followers; 1 post has a rate) · ' +
         '1 like per post (over the 1 post whose likes are known) · 1 repost per post (over the 1 post whose reposts are known)',
     );
+  });
+
+  it('a post the network deleted stays with its last counts, said Deleted in the table, its details and the CSV', async () => {
+    const db = testDatabase('analytics-view-gone');
+    await seedArchive(db);
+    const goneAt = Date.parse('2026-02-25T08:30:00Z');
+    // Delivered by main's collector when X answers that the post no longer exists.
+    await archiveOf(db).ingest({ gone: [{ postId: 'x:1', at: goneAt }] });
+    // Said again later (the next round): the first time stays.
+    await archiveOf(db).ingest({ gone: [{ postId: 'x:1', at: goneAt + 86_400_000 }] });
+    const saved: Blob[] = [];
+    URL.createObjectURL = (blob: Blob) => {
+      saved.push(blob);
+      return 'blob:analytics';
+    };
+    URL.revokeObjectURL = () => undefined;
+    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    try {
+      const { container } = await showView(db);
+      await ready(container, 5);
+      // Still in the table with its rate and counts, marked.
+      const launch = tableRows(container).find((r) => r[2]!.includes('Launch day'))!;
+      expect(launch[2]).toBe('Deleted Launch day #launch');
+      expect(launch[3]).toContain('ER 6.0%');
+      expect(tableRows(container).filter((r) => r[2]!.startsWith('Deleted'))).toHaveLength(1);
+      const button = [...container.querySelectorAll<HTMLElement>('.analytics-post-button')].find((b) =>
+        textOf(b).includes('Launch day'),
+      )!;
+      await click(button);
+      await until(() => expect(container.querySelector('section.analytics-detail')).not.toBeNull());
+      const detail = container.querySelector<HTMLElement>('section.analytics-detail')!;
+      await until(() =>
+        expect(textOf(detail.querySelector('.analytics-detail-gone'))).toBe(
+          'X said on Wednesday, February 25, 2026 at 09:30 that this post no longer exists. Its history is kept; its counts are as last seen.',
+        ),
+      );
+      // No link to a post that is not there.
+      expect(allByRole(detail, 'link')).toHaveLength(0);
+      await click(byRole(container, 'button', 'Export CSV'));
+      await until(() => expect(saved).toHaveLength(1));
+      const parsed = Papa.parse<Record<string, string>>(new TextDecoder().decode(await saved[0]!.arrayBuffer()), {
+        header: true,
+        skipEmptyLines: true,
+      });
+      const deleted = (text: string) => parsed.data.find((r) => r.text === text)?.['deleted from the network'];
+      expect(deleted('Launch day #launch')).toBe('yes');
+      expect(deleted('Quiet Tuesday')).toBe('no');
+    } finally {
+      clicks.mockRestore();
+    }
   });
 
   it('opens a post’s details with its history chart, and Escape gives focus back to its row', async () => {

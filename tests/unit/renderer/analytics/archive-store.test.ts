@@ -33,6 +33,30 @@ describe('the analytics archive', () => {
     expect(await archive.followerCounts('bluesky:cm')).toEqual([followers('bluesky:cm', '2026-11-30', 400)]);
   });
 
+  it('marks a post the network says is gone, keeps its history, tells listeners once, and ignores a post it does not hold', async () => {
+    const archive = archiveOf();
+    const post = ownPost('1', '2026-11-30T08:00:00Z');
+    await archive.ingest({ posts: [post], snapshots: [snapshot(post.id, '2026-11-30T09:00:00Z', { likes: 3 })] });
+    const heard: ArchiveChange[] = [];
+    archive.subscribe((c) => heard.push(c));
+    const at = Date.parse('2026-12-01T10:00:00Z');
+    await archive.ingest({
+      gone: [
+        { postId: post.id, at },
+        { postId: 'bluesky:unknown', at },
+      ],
+    });
+    expect(heard.map((c) => c.posts.map((p) => [p.id, p.goneAt]))).toEqual([[[post.id, at]]]);
+    const [row] = await archive.posts([post.id]);
+    expect(row).toMatchObject({ goneAt: at, points: 1, latest: { likes: 3 } });
+    expect(await archive.posts(['bluesky:unknown'])).toEqual([undefined]);
+    // Said again, or the post met again (an archive import): the first time stays, nothing is told.
+    await archive.ingest({ gone: [{ postId: post.id, at: at + 1_000 }] });
+    await archive.ingest({ posts: [post] });
+    expect(heard).toHaveLength(1);
+    expect((await archive.posts([post.id]))[0]?.goneAt).toBe(at);
+  });
+
   it('adds nothing when the same archive is imported twice', async () => {
     const archive = archiveOf();
     const posts = [1, 2, 3].map((i) =>
