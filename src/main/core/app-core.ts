@@ -387,6 +387,8 @@ export async function createCore(ports: Ports, options: CoreOptions = {}): Promi
       const adapter = adapterFor(profileId);
       if (!adapter) throw new ColonnadeError('not-found', 'That profile is not connected.');
       await adapter.act(postId, action);
+      // Her own post deleted from here: the analytics keep it, marked gone from now.
+      if (action === 'delete') analytics.deleted(postId);
       return {};
     },
     'column.fetch': async ({ columnId, direction, cursor }) => {

@@ -1,8 +1,8 @@
 // The metrics collector inside the whole core, on the Sandbox's practice profile: it backfills
 // the practice profile's history on its own, delivers posts, snapshots and follower counts as
 // `analytics.delivery` events the renderer acknowledges, keeps what is unacknowledged across a
-// restart of the core, says each profile's state (`analytics.status`), and collects what the
-// outbox sends.
+// restart of the core, says each profile's state (`analytics.status`), collects what the
+// outbox sends, and tells the archive of a post deleted from Colonnade.
 import { describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app-core';
 import type { AnalyticsDelivery } from '../../../src/shared/analytics';
@@ -102,6 +102,18 @@ describe('analytics in the core (Sandbox)', () => {
     });
     const status = (await call<AnalyticsStatus[]>(core, 'analytics.statuses'))[0]!;
     expect(status.nextAt).not.toBeNull();
+
+    // Deleted from Colonnade: the archive is told at once, and the post is no longer collected.
+    const before = ports.clock.now();
+    await call(core, 'post.act', { profileId: practice.id, postId, action: 'delete' });
+    await ports.clock.advance(1_000);
+    expect(seen.deliveries.flatMap((d) => d.gone ?? [])).toEqual([{ postId, at: before }]);
+    // Not observed again (the practice profile is observed hourly while a post is young).
+    const goneSeq = seen.deliveries.find((d) => d.gone?.length)!.seq;
+    await ports.clock.advance(3 * 3_600_000);
+    const later = seen.deliveries.filter((d) => d.seq > goneSeq);
+    expect(later.flatMap((d) => d.snapshots).length).toBeGreaterThan(0); // others were
+    expect(later.flatMap((d) => d.snapshots).filter((x) => x.postId === postId)).toEqual([]);
     core.stop();
   });
 

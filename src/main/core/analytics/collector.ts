@@ -292,6 +292,17 @@ export class AnalyticsCollector {
   }
 
   /**
+   * The CM deleted one of her posts from Colonnade (`post.act` delete succeeded): it is no longer
+   * collected, and the archive is told it is gone, now (rather than at its next observation).
+   * A post the collector does not follow is ignored.
+   */
+  deleted(postId: string): void {
+    if (!this.registry.posts.has(postId)) return;
+    const at = this.deps.clock.now();
+    this.commitSoon({ op: 'change', at, gone: [postId], delivery: this.delivery([], [], [], [{ postId, at }]) });
+  }
+
+  /**
    * A publish job changed: each part it sent is one of the CM's own posts, collected from now on.
    * Its OwnPost is made from the job (the network's own version replaces it once met), with a
    * first observation at its sending time: nothing yet (source `outbox`).
