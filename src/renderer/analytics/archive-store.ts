@@ -33,7 +33,7 @@ import { decodeSeries, encodeSeries, latestOf, mergePoints, type SeriesPoint } f
 
 /** An own post as `ownPosts` stores it. */
 export interface ArchivedPost extends OwnPost {
-  /** `hashtags` as matched: each once, `normalizeTag`ged (the `*tags` index). */
+  /** `hashtags` as matched: each once, `normalizeTag`ged (the query engine's hashtag column). */
   tags: string[];
   /** Each count's latest known value (`latestOf`), null before any observation. */
   latest: MetricValues | null;
