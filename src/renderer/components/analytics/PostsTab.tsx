@@ -17,7 +17,16 @@ import { describeThrown } from '../errors';
 import { formatRate, formulaName, shownNumber, sourcesOf } from './engagement-words';
 import { CollectionStatus } from './CollectionStatus';
 import { PostDetail } from './PostDetail';
-import { dayIn, EMPTY_FORM, filterOf, formOf, summarize, type FilterForm, type Tristate } from './posts-filter';
+import {
+  dayIn,
+  EMPTY_FORM,
+  filterOf,
+  formOf,
+  reversedBounds,
+  summarize,
+  type FilterForm,
+  type Tristate,
+} from './posts-filter';
 import { download, exportRows, postsCsv } from './posts-csv';
 import { PostsTable, type PostText } from './PostsTable';
 
@@ -308,8 +317,11 @@ function RangeFields(props: {
   onMin(v: string): void;
   onMax(v: string): void;
   unit?: string;
+  /** The minimum is above the maximum: said under the fields, the maximum marked invalid. */
+  reversed?: boolean;
 }) {
   const { t } = useTranslation();
+  const errorId = useId();
   return (
     <fieldset className="analytics-range">
       <legend>{props.legend}</legend>
@@ -317,10 +329,29 @@ function RangeFields(props: {
         <input type="number" min={0} step="any" value={props.min} onChange={(e) => props.onMin(e.target.value)} />
       </Field>
       <Field label={t('analyticsView.filters.max')} context={props.legend}>
-        <input type="number" min={0} step="any" value={props.max} onChange={(e) => props.onMax(e.target.value)} />
+        <input
+          type="number"
+          min={0}
+          step="any"
+          value={props.max}
+          aria-invalid={props.reversed || undefined}
+          aria-describedby={props.reversed ? errorId : undefined}
+          onChange={(e) => props.onMax(e.target.value)}
+        />
       </Field>
       {props.unit && <span className="analytics-unit">{props.unit}</span>}
+      {props.reversed && <ReversedBounds id={errorId} what={props.legend} />}
     </fieldset>
+  );
+}
+
+/** "Likes: the minimum is above the maximum, so no post can match." */
+function ReversedBounds(props: { id: string; what: string; dates?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <p id={props.id} className="form-error analytics-reversed" role="alert">
+      {t(props.dates ? 'analyticsView.filters.reversedDates' : 'analyticsView.filters.reversed', { what: props.what })}
+    </p>
   );
 }
 
@@ -362,6 +393,8 @@ function FiltersForm(props: {
   const networks = useMemo(() => NETWORKS.filter((n) => profiles.some((p) => p.network === n)), [profiles]);
   const tagList = useId();
   const countsSet = METRIC_NAMES.filter((m) => form.counts[m].min !== '' || form.counts[m].max !== '').length;
+  const reversed = new Set(reversedBounds(form));
+  const datesErrorId = useId();
   return (
     <form
       className="analytics-filters"
@@ -375,6 +408,7 @@ function FiltersForm(props: {
         max={form.rateMax}
         onMin={(v) => set({ rateMin: v })}
         onMax={(v) => set({ rateMax: v })}
+        reversed={reversed.has('rate')}
       />
       <details className="analytics-formula-help">
         <summary>{t('analyticsView.rate.helpTitle')}</summary>
@@ -387,8 +421,15 @@ function FiltersForm(props: {
           <input type="date" value={form.from} onChange={(e) => set({ from: e.target.value })} />
         </Field>
         <Field label={t('analyticsView.filters.to')} context={t('analyticsView.filters.dates')}>
-          <input type="date" value={form.to} onChange={(e) => set({ to: e.target.value })} />
+          <input
+            type="date"
+            value={form.to}
+            aria-invalid={reversed.has('dates') || undefined}
+            aria-describedby={reversed.has('dates') ? datesErrorId : undefined}
+            onChange={(e) => set({ to: e.target.value })}
+          />
         </Field>
+        {reversed.has('dates') && <ReversedBounds id={datesErrorId} what={t('analyticsView.filters.dates')} dates />}
       </fieldset>
       <Field label={t('analyticsView.filters.network')}>
         <select value={form.network} onChange={(e) => set({ network: e.target.value as '' | NetworkId })}>
@@ -456,6 +497,7 @@ function FiltersForm(props: {
             max={form.counts[m].max}
             onMin={(v) => setCount(m, 'min', v)}
             onMax={(v) => setCount(m, 'max', v)}
+            reversed={reversed.has(m)}
           />
         ))}
       </details>

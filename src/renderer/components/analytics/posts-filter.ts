@@ -42,7 +42,7 @@ export const EMPTY_FORM: FilterForm = {
 };
 
 /** A number typed in a field ("2,5" as "2.5" too), or undefined when empty or not a number. */
-function numberOf(text: string): number | undefined {
+export function numberOf(text: string): number | undefined {
   const trimmed = text.trim().replace(',', '.');
   if (trimmed === '') return undefined;
   const n = Number(trimmed);
@@ -74,6 +74,24 @@ function nextDay(day: string): string {
 /** The day ("YYYY-MM-DD") an instant falls on in `zone`. */
 export function dayIn(at: number, zone: string): string {
   return instantToZoned(at, zone).local.slice(0, 10);
+}
+
+/**
+ * The bounds of the form that no post can meet: a minimum above its maximum (`rate`, a count's
+ * name) or a "from" day after the "to" day (`dates`). The form says each beside its fields.
+ */
+export function reversedBounds(form: FilterForm): Array<'rate' | 'dates' | MetricName> {
+  const out: Array<'rate' | 'dates' | MetricName> = [];
+  const reversed = (min: string, max: string) => {
+    const a = numberOf(min);
+    const b = numberOf(max);
+    return a !== undefined && b !== undefined && a > b;
+  };
+  if (reversed(form.rateMin, form.rateMax)) out.push('rate');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(form.from) && /^\d{4}-\d{2}-\d{2}$/.test(form.to) && form.from > form.to)
+    out.push('dates');
+  for (const m of METRIC_NAMES) if (reversed(form.counts[m].min, form.counts[m].max)) out.push(m);
+  return out;
 }
 
 /** The engine's filter for what the form says (`zone`: the CM's IANA zone, for the days). */

@@ -158,6 +158,39 @@ describe('the analytics posts table', () => {
     await until(() => expect(tableRows(container)).toHaveLength(5));
   });
 
+  it('says a minimum above its maximum, or a from day after the to day, beside the fields', async () => {
+    const db = testDatabase('analytics-view-reversed');
+    await seedArchive(db);
+    const { container } = await showView(db);
+    await ready(container, 5);
+    const alerts = () => allByRole(container, 'alert').map((a) => textOf(a));
+    await type(field(container, 'Engagement rate (%) min'), '5');
+    await type(field(container, 'Engagement rate (%) max'), '2');
+    await until(() =>
+      expect(alerts()).toEqual(['Engagement rate (%): the minimum is above the maximum, so no post can match.']),
+    );
+    expect(field(container, 'Engagement rate (%) max').getAttribute('aria-invalid')).toBe('true');
+    expect(
+      textOf(document.getElementById(field(container, 'Engagement rate (%) max').getAttribute('aria-describedby')!)),
+    ).toBe('Engagement rate (%): the minimum is above the maximum, so no post can match.');
+    await type(field(container, 'Engagement rate (%) max'), '20');
+    await until(() => expect(alerts()).toEqual([]));
+    await type(field(container, 'Likes min'), '40');
+    await type(field(container, 'Likes max'), '3');
+    await until(() => expect(alerts()).toEqual(['Likes: the minimum is above the maximum, so no post can match.']));
+    const day = (name: string) =>
+      [...container.querySelectorAll<HTMLInputElement>('input[type="date"]')].find((i) => nameOf(i) === name)!;
+    await type(day('Posted from'), '2026-03-01');
+    await type(day('Posted to'), '2026-02-01');
+    await until(() =>
+      expect(alerts()).toEqual([
+        'Posted: the “from” day is after the “to” day, so no post can match.',
+        'Likes: the minimum is above the maximum, so no post can match.',
+      ]),
+    );
+    expect(day('Posted to').getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('saves a view, applies it after clearing the filters, keeps it across a reopening, and deletes it', async () => {
     const db = testDatabase('analytics-view-views');
     await seedArchive(db);
