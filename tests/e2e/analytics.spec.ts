@@ -114,7 +114,7 @@ test('rated practice posts from the core, an archive imported, filtered above a 
   expect(rates.length).toBeGreaterThan(6);
   const sixth = [...rates].sort((a, b) => b - a)[5]!;
   const threshold = Number((sixth - 0.05).toFixed(2));
-  await view.getByRole('spinbutton', { name: 'Engagement rate (%) min' }).fill(String(threshold));
+  await view.getByRole('textbox', { name: 'Engagement rate (%) min' }).fill(String(threshold));
   await expect(view.locator('.analytics-summary-averages')).not.toContainText('no engagement rate');
   await expect(view.locator('.analytics-summary-averages')).not.toContainText(`${total} posts have a rate`);
   const passing = Number((await view.locator('.analytics-summary-count').textContent())!.match(/^(\d+) posts?$/)![1]);

@@ -22,7 +22,8 @@ import {
   EMPTY_FORM,
   filterOf,
   formOf,
-  reversedBounds,
+  boundProblems,
+  type BoundProblem,
   summarize,
   type FilterForm,
   type Tristate,
@@ -51,7 +52,7 @@ export function PostsTab(props: {
   const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
   const [sort, setSort] = useState<AnalyticsSort>(DEFAULT_SORT);
   const deferredForm = useDeferredValue(form);
-  const filter = useMemo(() => filterOf(deferredForm, zone), [deferredForm, zone]);
+  const filter = useMemo(() => filterOf(deferredForm, zone, language), [deferredForm, zone, language]);
   // `version` moves when the index changes (an ingest): the answer is made again.
   const rows = useMemo(() => index.query(filter, sort), [index, version, filter, sort]);
   const summary = useMemo(
@@ -192,9 +193,9 @@ export function PostsTab(props: {
           <SavedViews
             db={props.db}
             language={language}
-            current={{ filter: filterOf(form, zone), sort }}
+            current={{ filter: filterOf(form, zone, language), sort }}
             onApply={(v) => {
-              setForm(formOf(v.filter, zone));
+              setForm(formOf(v.filter, zone, language));
               setSort(v.sort);
             }}
           />
@@ -317,40 +318,53 @@ function RangeFields(props: {
   onMin(v: string): void;
   onMax(v: string): void;
   unit?: string;
-  /** The minimum is above the maximum: said under the fields, the maximum marked invalid. */
-  reversed?: boolean;
+  /** What is wrong with these bounds: said under the fields, the field concerned marked invalid. */
+  problem?: BoundProblem | undefined;
 }) {
   const { t } = useTranslation();
   const errorId = useId();
+  const { problem } = props;
+  // Text fields, not type=number: a French "2,5" stays as typed (Chromium's number field makes it
+  // 25) and is read in the CM's language (posts-filter.ts `numberOf`).
+  const input = (which: 'min' | 'max', value: string, onChange: (v: string) => void) => (
+    <input
+      type="text"
+      inputMode="decimal"
+      autoComplete="off"
+      value={value}
+      aria-invalid={problem?.field === which || undefined}
+      aria-describedby={problem?.field === which ? errorId : undefined}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
   return (
     <fieldset className="analytics-range">
       <legend>{props.legend}</legend>
       <Field label={t('analyticsView.filters.min')} context={props.legend}>
-        <input type="number" min={0} step="any" value={props.min} onChange={(e) => props.onMin(e.target.value)} />
+        {input('min', props.min, props.onMin)}
       </Field>
       <Field label={t('analyticsView.filters.max')} context={props.legend}>
-        <input
-          type="number"
-          min={0}
-          step="any"
-          value={props.max}
-          aria-invalid={props.reversed || undefined}
-          aria-describedby={props.reversed ? errorId : undefined}
-          onChange={(e) => props.onMax(e.target.value)}
-        />
+        {input('max', props.max, props.onMax)}
       </Field>
       {props.unit && <span className="analytics-unit">{props.unit}</span>}
-      {props.reversed && <ReversedBounds id={errorId} what={props.legend} />}
+      {problem && <BoundError id={errorId} what={props.legend} problem={problem} />}
     </fieldset>
   );
 }
 
-/** "Likes: the minimum is above the maximum, so no post can match." */
-function ReversedBounds(props: { id: string; what: string; dates?: boolean }) {
+/** "Likes: the minimum is above the maximum, so no post can match." / "“abc” is not a number". */
+function BoundError(props: { id: string; what: string; problem: BoundProblem }) {
   const { t } = useTranslation();
+  const { problem } = props;
+  const key =
+    problem.problem === 'not-a-number'
+      ? 'analyticsView.filters.notANumber'
+      : problem.what === 'dates'
+        ? 'analyticsView.filters.reversedDates'
+        : 'analyticsView.filters.reversed';
   return (
     <p id={props.id} className="form-error analytics-reversed" role="alert">
-      {t(props.dates ? 'analyticsView.filters.reversedDates' : 'analyticsView.filters.reversed', { what: props.what })}
+      {t(key, { what: props.what, value: problem.value ?? '' })}
     </p>
   );
 }
@@ -393,7 +407,9 @@ function FiltersForm(props: {
   const networks = useMemo(() => NETWORKS.filter((n) => profiles.some((p) => p.network === n)), [profiles]);
   const tagList = useId();
   const countsSet = METRIC_NAMES.filter((m) => form.counts[m].min !== '' || form.counts[m].max !== '').length;
-  const reversed = new Set(reversedBounds(form));
+  const problems = boundProblems(form, props.language);
+  const problemOf = (what: BoundProblem['what']) => problems.find((p) => p.what === what);
+  const datesProblem = problemOf('dates');
   const datesErrorId = useId();
   return (
     <form
@@ -408,7 +424,7 @@ function FiltersForm(props: {
         max={form.rateMax}
         onMin={(v) => set({ rateMin: v })}
         onMax={(v) => set({ rateMax: v })}
-        reversed={reversed.has('rate')}
+        problem={problemOf('rate')}
       />
       <details className="analytics-formula-help">
         <summary>{t('analyticsView.rate.helpTitle')}</summary>
@@ -424,12 +440,14 @@ function FiltersForm(props: {
           <input
             type="date"
             value={form.to}
-            aria-invalid={reversed.has('dates') || undefined}
-            aria-describedby={reversed.has('dates') ? datesErrorId : undefined}
+            aria-invalid={datesProblem ? true : undefined}
+            aria-describedby={datesProblem ? datesErrorId : undefined}
             onChange={(e) => set({ to: e.target.value })}
           />
         </Field>
-        {reversed.has('dates') && <ReversedBounds id={datesErrorId} what={t('analyticsView.filters.dates')} dates />}
+        {datesProblem && (
+          <BoundError id={datesErrorId} what={t('analyticsView.filters.dates')} problem={datesProblem} />
+        )}
       </fieldset>
       <Field label={t('analyticsView.filters.network')}>
         <select value={form.network} onChange={(e) => set({ network: e.target.value as '' | NetworkId })}>
@@ -497,7 +515,7 @@ function FiltersForm(props: {
             max={form.counts[m].max}
             onMin={(v) => setCount(m, 'min', v)}
             onMax={(v) => setCount(m, 'max', v)}
-            reversed={reversed.has(m)}
+            problem={problemOf(m)}
           />
         ))}
       </details>

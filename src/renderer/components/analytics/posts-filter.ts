@@ -41,13 +41,49 @@ export const EMPTY_FORM: FilterForm = {
   reply: '',
 };
 
-/** A number typed in a field ("2,5" as "2.5" too), or undefined when empty or not a number. */
-export function numberOf(text: string): number | undefined {
-  const trimmed = text.trim().replace(',', '.');
-  if (trimmed === '') return undefined;
-  const n = Number(trimmed);
-  return Number.isFinite(n) ? n : undefined;
+/** The decimal and grouping marks of `language` ("fr": "," and U+202F; "en": "." and ","). */
+function marks(language: string): { decimal: string; group: string } {
+  const parts = new Intl.NumberFormat(language).formatToParts(12345.6);
+  return {
+    decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+    group: parts.find((p) => p.type === 'group')?.value ?? ',',
+  };
 }
+
+/**
+ * A number as the CM typed it in `language`: "2,5" in French and "2.5" anywhere are 2.5; spaces
+ * (also no-break ones) and the language's grouping mark between thousands are left out ("1,000" in
+ * English, "1 000" in French); with both "," and "." the last one is the decimal mark. Answers
+ * undefined for an empty field and NaN for text that is not a number.
+ */
+export function numberOf(text: string, language = 'en'): number | undefined {
+  let s = text.replace(/[\s\u00a0\u202f']/gu, '');
+  if (s === '') return undefined;
+  const { group } = marks(language);
+  const comma = s.lastIndexOf(',');
+  const dot = s.lastIndexOf('.');
+  if (comma >= 0 && dot >= 0) {
+    // Both: the last is the decimal mark, the other groups.
+    const decimal = comma > dot ? ',' : '.';
+    s = s
+      .split(decimal === ',' ? '.' : ',')
+      .join('')
+      .replace(decimal, '.');
+  } else if (comma >= 0 || dot >= 0) {
+    const mark = comma >= 0 ? ',' : '.';
+    // The language's grouping mark between groups of three ("1,000", "12,500,000"): grouping.
+    const grouping = mark === group && new RegExp(`^-?\\d{1,3}(\\${mark}\\d{3})+$`).test(s);
+    s = grouping ? s.split(mark).join('') : s.split(mark).length === 2 ? s.replace(mark, '.') : 'x';
+  }
+  const n = /^-?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s) : NaN;
+  return Number.isFinite(n) ? n : NaN;
+}
+
+/** A field's number for the engine: undefined when empty or not a number (said beside it). */
+const bound = (text: string, language: string) => {
+  const n = numberOf(text, language);
+  return n === undefined || Number.isNaN(n) ? undefined : n;
+};
 
 function rangeOf(min: number | undefined, max: number | undefined): Range | undefined {
   if (min === undefined && max === undefined) return undefined;
@@ -76,36 +112,52 @@ export function dayIn(at: number, zone: string): string {
   return instantToZoned(at, zone).local.slice(0, 10);
 }
 
+/** What is wrong with one bound of the form, said beside its fields. */
+export interface BoundProblem {
+  /** The engagement rate, the posting days, or a count. */
+  what: 'rate' | 'dates' | MetricName;
+  /** `reversed`: the minimum is above the maximum (from after to); `not-a-number`: `value` is not one. */
+  problem: 'reversed' | 'not-a-number';
+  /** The field marked invalid. */
+  field: 'min' | 'max';
+  value?: string;
+}
+
 /**
- * The bounds of the form that no post can meet: a minimum above its maximum (`rate`, a count's
- * name) or a "from" day after the "to" day (`dates`). The form says each beside its fields.
+ * The bounds of the form that set no condition or that no post can meet: text that is not a
+ * number in `language`, a minimum above its maximum, a "from" day after the "to" day.
  */
-export function reversedBounds(form: FilterForm): Array<'rate' | 'dates' | MetricName> {
-  const out: Array<'rate' | 'dates' | MetricName> = [];
-  const reversed = (min: string, max: string) => {
-    const a = numberOf(min);
-    const b = numberOf(max);
-    return a !== undefined && b !== undefined && a > b;
+export function boundProblems(form: FilterForm, language = 'en'): BoundProblem[] {
+  const out: BoundProblem[] = [];
+  const range = (what: BoundProblem['what'], min: string, max: string) => {
+    const a = numberOf(min, language);
+    const b = numberOf(max, language);
+    if (Number.isNaN(a)) out.push({ what, problem: 'not-a-number', field: 'min', value: min.trim() });
+    else if (Number.isNaN(b)) out.push({ what, problem: 'not-a-number', field: 'max', value: max.trim() });
+    else if (a !== undefined && b !== undefined && a > b) out.push({ what, problem: 'reversed', field: 'max' });
   };
-  if (reversed(form.rateMin, form.rateMax)) out.push('rate');
+  range('rate', form.rateMin, form.rateMax);
   if (/^\d{4}-\d{2}-\d{2}$/.test(form.from) && /^\d{4}-\d{2}-\d{2}$/.test(form.to) && form.from > form.to)
-    out.push('dates');
-  for (const m of METRIC_NAMES) if (reversed(form.counts[m].min, form.counts[m].max)) out.push(m);
+    out.push({ what: 'dates', problem: 'reversed', field: 'max' });
+  for (const m of METRIC_NAMES) range(m, form.counts[m].min, form.counts[m].max);
   return out;
 }
 
-/** The engine's filter for what the form says (`zone`: the CM's IANA zone, for the days). */
-export function filterOf(form: FilterForm, zone: string): AnalyticsFilter {
+/**
+ * The engine's filter for what the form says (`zone`: the CM's IANA zone, for the days;
+ * `language`: how she writes numbers). A field that is not a number sets no condition.
+ */
+export function filterOf(form: FilterForm, zone: string, language = 'en'): AnalyticsFilter {
   const filter: AnalyticsFilter = {};
   const pct = (text: string) => {
-    const n = numberOf(text);
+    const n = bound(text, language);
     return n === undefined ? undefined : n / 100;
   };
   const rate = rangeOf(pct(form.rateMin), pct(form.rateMax));
   if (rate) filter.rate = rate;
   const counts: NonNullable<AnalyticsFilter['counts']> = {};
   for (const m of METRIC_NAMES) {
-    const r = rangeOf(numberOf(form.counts[m].min), numberOf(form.counts[m].max));
+    const r = rangeOf(bound(form.counts[m].min, language), bound(form.counts[m].max, language));
     if (r) counts[m] = r;
   }
   if (Object.keys(counts).length > 0) filter.counts = counts;
@@ -122,12 +174,12 @@ export function filterOf(form: FilterForm, zone: string): AnalyticsFilter {
   return filter;
 }
 
-/** A number as the form shows it (no exponent, no trailing float noise: 0.025 → "2.5" percent). */
-const fieldOf = (n: number | undefined, scale = 1) =>
-  n === undefined ? '' : String(Number((n * scale).toPrecision(12)));
-
-/** The form for an engine's filter (a saved view's), in `zone`. */
-export function formOf(filter: AnalyticsFilter, zone: string): FilterForm {
+/** The form for an engine's filter (a saved view's), in `zone`, its numbers written in `language`. */
+export function formOf(filter: AnalyticsFilter, zone: string, language = 'en'): FilterForm {
+  // No exponent, no trailing float noise (0.025 → "2.5" percent), the language's decimal mark.
+  const { decimal } = marks(language);
+  const fieldOf = (n: number | undefined, scale = 1) =>
+    n === undefined ? '' : String(Number((n * scale).toPrecision(12))).replace('.', decimal);
   const counts = { ...EMPTY_FORM.counts };
   for (const m of METRIC_NAMES) {
     const r = filter.counts?.[m];

@@ -59,7 +59,7 @@ function tableRows(scope: ParentNode): string[][] {
 const postTexts = (scope: ParentNode) => tableRows(scope).map((cells) => cells[2]);
 const summaryOf = (scope: ParentNode) =>
   [...scope.querySelectorAll('.analytics-summary p')].map((p) => textOf(p)).join(' ');
-const field = (scope: ParentNode, name: string) => byRole(scope, 'spinbutton', name);
+const field = (scope: ParentNode, name: string) => byRole(scope, 'textbox', name);
 
 async function ready(container: HTMLElement, posts: number) {
   await until(() => expect(tableRows(container)).toHaveLength(posts));
@@ -174,6 +174,13 @@ describe('the analytics posts table', () => {
       textOf(document.getElementById(field(container, 'Engagement rate (%) max').getAttribute('aria-describedby')!)),
     ).toBe('Engagement rate (%): the minimum is above the maximum, so no post can match.');
     await type(field(container, 'Engagement rate (%) max'), '20');
+    await until(() => expect(alerts()).toEqual([]));
+    await type(field(container, 'Engagement rate (%) min'), 'abc');
+    await until(() =>
+      expect(alerts()).toEqual(['Engagement rate (%): “abc” is not a number, so it sets no condition.']),
+    );
+    expect(field(container, 'Engagement rate (%) min').getAttribute('aria-invalid')).toBe('true');
+    await type(field(container, 'Engagement rate (%) min'), '');
     await until(() => expect(alerts()).toEqual([]));
     await type(field(container, 'Likes min'), '40');
     await type(field(container, 'Likes max'), '3');
