@@ -100,12 +100,33 @@ export interface PeriodStats {
   averageRate: number | null;
   /** The formulas behind `averageRate` (two when networks are mixed: say so beside the number). */
   formulas: EngagementFormula[];
+  /**
+   * Per formula, its rated posts and their mean rate: rates of different formulas are not
+   * comparable (a few percent of impressions, tens of percent of followers), so a mixed period
+   * is shown formula by formula.
+   */
+  byFormula: Partial<Record<EngagementFormula, { rated: number; averageRate: number }>>;
   /** Mean latest likes of the posts whose likes are known; null when none. */
   likesPerPost: number | null;
   /** Posts whose likes are known (fewer than `posts`: the average is partial). */
   likesKnown: number;
   repostsPerPost: number | null;
   repostsKnown: number;
+}
+
+/** `PeriodStats.byFormula` from the X posts' rated count and rate sum and all posts' ones. */
+export function byFormulaOf(
+  impressionsRated: number,
+  impressionsSum: number,
+  rated: number,
+  rateSum: number,
+): PeriodStats['byFormula'] {
+  const out: PeriodStats['byFormula'] = {};
+  if (impressionsRated) out.impressions = { rated: impressionsRated, averageRate: impressionsSum / impressionsRated };
+  const followersRated = rated - impressionsRated;
+  if (followersRated)
+    out.followers = { rated: followersRated, averageRate: (rateSum - impressionsSum) / followersRated };
+  return out;
 }
 
 /** One cell of `bestTimes`: posts made at an hour of a weekday, in the zone. */
@@ -461,6 +482,8 @@ export class AnalyticsIndex {
       rated: 0,
       rateSum: 0,
       formulas: 0,
+      impressionsRated: 0,
+      impressionsSum: 0,
       likes: 0,
       likesKnown: 0,
       reposts: 0,
@@ -468,6 +491,7 @@ export class AnalyticsIndex {
     }));
     const likes = this.counts.likes;
     const reposts = this.counts.reposts;
+    const xIndex = NETWORK_INDEX.get('x');
     for (const r of rows) {
       const b = buckets[Math.floor((keyOf(this.createdAt[r]!) - firstKey) / step)]!;
       b.posts++;
@@ -475,7 +499,11 @@ export class AnalyticsIndex {
       if (rate === rate) {
         b.rated++;
         b.rateSum += rate;
-        b.formulas |= this.network[r] === NETWORK_INDEX.get('x') ? 1 : 2;
+        if (this.network[r] === xIndex) {
+          b.formulas |= 1;
+          b.impressionsRated++;
+          b.impressionsSum += rate;
+        } else b.formulas |= 2;
       }
       if (likes[r] === likes[r]) {
         b.likes += likes[r]!;
@@ -510,6 +538,7 @@ export class AnalyticsIndex {
         rated: b.rated,
         averageRate: b.rated ? b.rateSum / b.rated : null,
         formulas,
+        byFormula: byFormulaOf(b.impressionsRated, b.impressionsSum, b.rated, b.rateSum),
         likesPerPost: b.likesKnown ? b.likes / b.likesKnown : null,
         likesKnown: b.likesKnown,
         repostsPerPost: b.repostsKnown ? b.reposts / b.repostsKnown : null,

@@ -7,7 +7,7 @@
 import { BarChart3 } from 'lucide-react';
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NETWORK_NAMES } from '../../../shared/model';
+import { NETWORK_NAMES, NETWORKS, type NetworkId } from '../../../shared/model';
 import type { ColonnadeDb } from '../../db/database';
 import { archiveOf, type ArchivedPost } from '../../analytics/archive-store';
 import type { AnalyticsIndex } from '../../analytics/query';
@@ -24,7 +24,15 @@ export const POSTS = 30;
 /** How far back "top" looks (ms). */
 export const TOP_WINDOW_MS = 30 * 24 * 60 * 60_000;
 
-type Mode = 'top' | 'latest';
+/**
+ * What the column lists: the best rates of one formula (rates of different formulas do not rank
+ * together: an X post's engagements / impressions is a few percent where a Mastodon post's
+ * interactions / followers may be tens), or the latest posts.
+ */
+type Mode = 'top-impressions' | 'top-followers' | 'latest';
+
+/** Networks whose rate divides by followers (src/shared/engagement.ts): every one but X. */
+const FOLLOWER_NETWORKS = NETWORKS.filter((n) => n !== 'x');
 
 /** A post's first words, for a button's name ("Details: Launch day in…"). */
 const shortText = (text: string) => {
@@ -32,11 +40,11 @@ const shortText = (text: string) => {
   return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : chars.join('');
 };
 
-/** The rows the column lists: rated posts of the last 30 days by rate, or the latest posts. */
+/** The rows the column lists: rated posts of the last 30 days of one formula by rate, or the latest posts. */
 export function columnRows(index: AnalyticsIndex, mode: Mode, now: number): Uint32Array {
-  return mode === 'top'
-    ? index.top({ from: now - TOP_WINDOW_MS, rate: { min: 0 } }, 'rate', POSTS)
-    : index.top({}, 'createdAt', POSTS);
+  if (mode === 'latest') return index.top({}, 'createdAt', POSTS);
+  const networks = mode === 'top-impressions' ? (['x'] as NetworkId[]) : FOLLOWER_NETWORKS;
+  return index.top({ from: now - TOP_WINDOW_MS, rate: { min: 0 }, networks }, 'rate', POSTS);
 }
 
 export function AnalyticsColumn(props: { db: ColonnadeDb; language: string; title: string; now?: () => number }) {
@@ -44,8 +52,18 @@ export function AnalyticsColumn(props: { db: ColonnadeDb; language: string; titl
   const { language } = props;
   const archive = archiveOf(props.db);
   const { index, read, total, error, retry } = useAnalyticsIndex(archive);
-  const [mode, setMode] = useState<Mode>('top');
   const version = index?.version ?? -1;
+  // The formulas of the profiles the archive holds: one "Top" button each.
+  const formulas = useMemo(() => {
+    const networks = new Set((index?.profiles() ?? []).map((p) => p.network));
+    const out: Mode[] = [];
+    if (networks.has('x')) out.push('top-impressions');
+    if (FOLLOWER_NETWORKS.some((n) => networks.has(n))) out.push('top-followers');
+    return out.length ? out : (['top-impressions'] as Mode[]);
+    // `version` moves when the index changes (an ingest).
+  }, [index, version]);
+  const [chosen, setMode] = useState<Mode | null>(null);
+  const mode: Mode = chosen && (chosen === 'latest' || formulas.includes(chosen)) ? chosen : formulas[0]!;
   const rows = useMemo(
     () => (index ? [...columnRows(index, mode, (props.now ?? Date.now)())].map((r) => index.row(r)) : []),
     // `version` moves when the index changes (an ingest): the list is made again.
@@ -83,9 +101,17 @@ export function AnalyticsColumn(props: { db: ColonnadeDb; language: string; titl
     <div className="analytics-column">
       <div className="analytics-column-tools">
         <div className="segmented" role="group" aria-label={t('analyticsView.column.show')}>
-          <button type="button" aria-pressed={mode === 'top'} onClick={() => setMode('top')}>
-            {t('analyticsView.column.top')}
-          </button>
+          {formulas.map((f) => (
+            <button key={f} type="button" aria-pressed={mode === f} onClick={() => setMode(f)}>
+              {formulas.length === 1
+                ? t('analyticsView.column.top')
+                : t(
+                    f === 'top-impressions'
+                      ? 'analyticsView.column.topImpressions'
+                      : 'analyticsView.column.topFollowers',
+                  )}
+            </button>
+          ))}
           <button type="button" aria-pressed={mode === 'latest'} onClick={() => setMode('latest')}>
             {t('analyticsView.column.latest')}
           </button>
@@ -118,7 +144,7 @@ export function AnalyticsColumn(props: { db: ColonnadeDb; language: string; titl
         <p className="column-note">
           {index.size === 0
             ? t('analyticsView.column.empty')
-            : mode === 'top'
+            : mode !== 'latest'
               ? t('analyticsView.column.noneRated')
               : t('analyticsView.column.empty')}
         </p>

@@ -3,6 +3,7 @@
 // replies), saved views, the count and averages of what passes, the sortable table, export to CSV,
 // and a post's details with its history chart. The filter runs on the in-memory index
 // (src/renderer/analytics/query.ts) as the CM types (deferred, so typing stays smooth).
+import type { EngagementFormula } from '../../../shared/engagement';
 import { ChevronDown, ChevronRight, Download } from 'lucide-react';
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -265,7 +266,23 @@ function Summary(props: { summary: ReturnType<typeof summarize>; language: strin
   const n = new Intl.NumberFormat(language);
   const avg = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
   const parts: string[] = [];
-  if (s.averageRate !== null) {
+  const { impressions, followers } = s.byFormula;
+  if (impressions && followers) {
+    // Rates per impression and per follower are not comparable: one mean each, never their mean.
+    const part = (f: EngagementFormula, x: { rated: number; averageRate: number }) =>
+      t('analyticsView.summary.ratePart', {
+        rate: formatRate(x.averageRate, language),
+        formula: formulaName(t, f),
+        rated: n.format(x.rated),
+        count: x.rated,
+      });
+    parts.push(
+      t('analyticsView.summary.rateMixed', {
+        impressions: part('impressions', impressions),
+        followers: part('followers', followers),
+      }),
+    );
+  } else if (s.averageRate !== null) {
     parts.push(
       t('analyticsView.summary.rate', {
         rate: formatRate(s.averageRate, language),

@@ -287,13 +287,29 @@ function Figures(props: {
           <dt>{t('analyticsCharts.overview.posts')}</dt>
           <dd>{numbers.format(totals.posts)}</dd>
         </div>
-        <div>
-          <dt>{t('analyticsCharts.overview.averageRate')}</dt>
-          <dd>
-            {totals.averageRate === null ? '—' : percent.format(totals.averageRate)}
-            <span className="small muted"> {t('analyticsCharts.overview.ratedPosts', { count: totals.rated })}</span>
-          </dd>
-        </div>
+        {totals.byFormula.impressions && totals.byFormula.followers ? (
+          // Rates per impression and per follower are not comparable: one figure each, never their mean.
+          (['impressions', 'followers'] as const).map((f) => (
+            <div key={f}>
+              <dt>{t(`analyticsCharts.overview.averageRateBy.${f}`)}</dt>
+              <dd>
+                {percent.format(totals.byFormula[f]!.averageRate)}
+                <span className="small muted">
+                  {' '}
+                  {t('analyticsCharts.overview.ratedPosts', { count: totals.byFormula[f]!.rated })}
+                </span>
+              </dd>
+            </div>
+          ))
+        ) : (
+          <div>
+            <dt>{t('analyticsCharts.overview.averageRate')}</dt>
+            <dd>
+              {totals.averageRate === null ? '—' : percent.format(totals.averageRate)}
+              <span className="small muted"> {t('analyticsCharts.overview.ratedPosts', { count: totals.rated })}</span>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t('analyticsCharts.overview.likesPerPost')}</dt>
           <dd>

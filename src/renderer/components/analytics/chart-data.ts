@@ -8,7 +8,7 @@ import { addDays, addMonths, addWeeks } from 'date-fns';
 import { METRIC_NAMES, type MetricName, type SnapshotSource } from '../../../shared/analytics';
 import type { EngagementFormula } from '../../../shared/engagement';
 import type { SeriesPoint } from '../../analytics/series-codec';
-import type { PeriodStats, TimeCell } from '../../analytics/query';
+import { byFormulaOf, type PeriodStats, type TimeCell } from '../../analytics/query';
 
 /** One line (or bar series) of a time chart. */
 export interface ChartLine {
@@ -299,6 +299,8 @@ export interface Totals {
   /** Mean rate of the rated posts (fraction), null when none is rated. */
   averageRate: number | null;
   formulas: EngagementFormula[];
+  /** Per formula (query.ts `PeriodStats.byFormula`): what to show when formulas are mixed. */
+  byFormula: PeriodStats['byFormula'];
   likesPerPost: number | null;
   likesKnown: number;
   repostsPerPost: number | null;
@@ -313,6 +315,8 @@ export function totalsOf(periods: readonly PeriodStats[]): Totals {
   let posts = 0;
   let rated = 0;
   let rateSum = 0;
+  let impressionsRated = 0;
+  let impressionsSum = 0;
   let likesKnown = 0;
   let likes = 0;
   let repostsKnown = 0;
@@ -322,6 +326,11 @@ export function totalsOf(periods: readonly PeriodStats[]): Totals {
     posts += p.posts;
     rated += p.rated;
     rateSum += (p.averageRate ?? 0) * p.rated;
+    const x = p.byFormula.impressions;
+    if (x) {
+      impressionsRated += x.rated;
+      impressionsSum += x.averageRate * x.rated;
+    }
     likesKnown += p.likesKnown;
     likes += (p.likesPerPost ?? 0) * p.likesKnown;
     repostsKnown += p.repostsKnown;
@@ -333,6 +342,7 @@ export function totalsOf(periods: readonly PeriodStats[]): Totals {
     rated,
     averageRate: rated ? rateSum / rated : null,
     formulas: (['impressions', 'followers'] as const).filter((f) => formulas.has(f)),
+    byFormula: byFormulaOf(impressionsRated, impressionsSum, rated, rateSum),
     likesPerPost: likesKnown ? likes / likesKnown : null,
     likesKnown,
     repostsPerPost: repostsKnown ? reposts / repostsKnown : null,

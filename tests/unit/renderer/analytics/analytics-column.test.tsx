@@ -78,25 +78,28 @@ describe('the Analytics column', () => {
     expect(host.querySelector('.column-profile')).toBeNull();
     expect(allByRole(host, 'button', /menu/i)).toHaveLength(0);
 
-    await until(() => expect(texts(host)).toHaveLength(4));
+    await until(() => expect(texts(host)).toHaveLength(2));
     await until(() => expect(texts(host).every((t) => t !== 'Loading…')).toBe(true));
     const feed = host.querySelector('[role="feed"]')!;
     expect(nameOf(feed)).toBe('Posts in Analytics');
-    // Rated posts of the last 30 days, best first; the 2024 archive post (no rate) is not among them.
-    expect(texts(host)).toEqual(['Launch day #launch', 'مرحبا Mastodon', 'Bluesky thread #launch', 'Quiet Tuesday']);
+    // Rated X posts of the last 30 days, best first; the 2024 archive post (no rate) is not among
+    // them. Rates per impression and per follower are not ranked together: one button each.
+    expect(byRole(host, 'button', 'Top rates per impression, 30 days').getAttribute('aria-pressed')).toBe('true');
+    expect(texts(host)).toEqual(['Launch day #launch', 'Quiet Tuesday']);
     expect(textOf(articles(host)[0]!.querySelector('.analytics-column-rate'))).toBe(
       'ER 6.0% · engagements / 1,000 impressions · link clicks and profile clicks unknown',
     );
-    expect(textOf(articles(host)[2]!.querySelector('.analytics-column-rate'))).toBe(
+    expect(articles(host).map((a) => [a.getAttribute('aria-posinset'), a.getAttribute('aria-setsize')])).toEqual([
+      ['1', '2'],
+      ['2', '2'],
+    ]);
+    await click(byRole(host, 'button', 'Top rates per follower, 30 days'));
+    await until(() => expect(texts(host)).toEqual(['مرحبا Mastodon', 'Bluesky thread #launch']));
+    await until(() => expect(texts(host).every((t) => t !== 'Loading…')).toBe(true));
+    expect(textOf(articles(host)[1]!.querySelector('.analytics-column-rate'))).toBe(
       'ER 3.0% · interactions / 500 followers · followers estimated (count of Feb 26, 2026, after posting)',
     );
-    expect(articles(host).map((a) => [a.getAttribute('aria-posinset'), a.getAttribute('aria-setsize')])).toEqual([
-      ['1', '4'],
-      ['2', '4'],
-      ['3', '4'],
-      ['4', '4'],
-    ]);
-    expect(articles(host)[1]!.querySelector('.analytics-column-text')!.getAttribute('dir')).toBe('auto');
+    expect(articles(host)[0]!.querySelector('.analytics-column-text')!.getAttribute('dir')).toBe('auto');
 
     // Latest: every post, newest first, the one without a rate saying why.
     await click(byRole(host, 'button', 'Latest'));
@@ -127,12 +130,14 @@ describe('the Analytics column', () => {
       'fr',
     );
     expect(nameOf(host.querySelector('section')!)).toBe('Statistiques');
-    await until(() => expect(texts(host)).toHaveLength(4));
-    expect(byRole(host, 'button', 'Meilleurs taux, 30 jours').getAttribute('aria-pressed')).toBe('true');
+    await until(() => expect(texts(host)).toHaveLength(2));
+    expect(byRole(host, 'button', 'Meilleurs taux par impression, 30 jours').getAttribute('aria-pressed')).toBe('true');
     expect(textOf(articles(host)[0]!.querySelector('.analytics-column-rate'))).toBe(
       'TE 6,0\u00a0% · engagements / 1\u202f000 impressions · données manquantes\u202f: clics sur les liens et clics sur le profil',
     );
-    expect(textOf(articles(host)[1]!.querySelector('.analytics-column-rate'))).toBe(
+    await click(byRole(host, 'button', 'Meilleurs taux par abonné, 30 jours'));
+    await until(() => expect(texts(host)[0]).toBe('مرحبا Mastodon'));
+    expect(textOf(articles(host)[0]!.querySelector('.analytics-column-rate'))).toBe(
       'TE 4,0\u00a0% · interactions / 200 abonnés · donnée manquante\u202f: citations',
     );
   });
@@ -147,7 +152,7 @@ describe('the Analytics column', () => {
     await act(async () => {
       articles(host)[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     });
-    expect(useAnalyticsWindow.getState()).toEqual({ open: true, postId: 'mastodon:5' });
+    expect(useAnalyticsWindow.getState()).toEqual({ open: true, postId: 'x:2' });
     closeAnalytics();
     await click(byRole(host, 'button', 'Details: Launch day #launch'));
     expect(useAnalyticsWindow.getState()).toEqual({ open: true, postId: 'x:1' });

@@ -103,14 +103,17 @@ describe('the analytics posts table', () => {
     )!;
     expect(textOf(arabic.querySelector('[dir="auto"]'))).toBe('مرحبا Mastodon');
     expect(summaryOf(container)).toBe(
-      '5 posts average engagement rate 3.6% (engagements / impressions and interactions / followers; 4 posts have a rate) · 17.2 likes per post · 4 reposts per post',
+      // Rates per impression and per follower are not averaged together.
+      '5 posts average engagement rate 3.8% by engagements / impressions (2 posts); 3.5% by interactions / followers (2 posts) · 17.2 likes per post · 4 reposts per post',
     );
 
     // Above 3.5 %.
     await type(field(container, 'Engagement rate (%) min'), '3.5');
     await until(() => expect(tableRows(container)).toHaveLength(2));
     expect(postTexts(container)).toEqual(['Launch day #launch', 'مرحبا Mastodon']);
-    expect(summaryOf(container)).toMatch(/^2 posts average engagement rate 5\.0%/);
+    expect(summaryOf(container)).toMatch(
+      /^2 posts average engagement rate 6\.0% by engagements \/ impressions \(1 post\); 4\.0% by/,
+    );
 
     // Sorted by rate: descending first, then ascending; the header says which.
     await type(field(container, 'Engagement rate (%) min'), '');

@@ -169,6 +169,7 @@ describe('the figures of a period', () => {
     rated: 0,
     averageRate: null,
     formulas: [],
+    byFormula: {},
     likesPerPost: null,
     likesKnown: 0,
     repostsPerPost: null,
@@ -178,8 +179,24 @@ describe('the figures of a period', () => {
 
   it('averages every post of the period, not the periods', () => {
     const totals = totalsOf([
-      period({ posts: 1, rated: 1, averageRate: 0.1, formulas: ['followers'], likesPerPost: 10, likesKnown: 1 }),
-      period({ posts: 4, rated: 3, averageRate: 0.02, formulas: ['impressions'], likesPerPost: 2, likesKnown: 4 }),
+      period({
+        posts: 1,
+        rated: 1,
+        averageRate: 0.1,
+        formulas: ['followers'],
+        byFormula: { followers: { rated: 1, averageRate: 0.1 } },
+        likesPerPost: 10,
+        likesKnown: 1,
+      }),
+      period({
+        posts: 4,
+        rated: 3,
+        averageRate: 0.02,
+        formulas: ['impressions'],
+        byFormula: { impressions: { rated: 3, averageRate: 0.02 } },
+        likesPerPost: 2,
+        likesKnown: 4,
+      }),
       period({ posts: 0 }),
     ]);
     expect(totals.posts).toBe(5);
@@ -187,6 +204,11 @@ describe('the figures of a period', () => {
     expect(totals.averageRate).toBeCloseTo((0.1 + 3 * 0.02) / 4);
     expect(totals.likesPerPost).toBeCloseTo((10 + 8) / 5);
     expect(totals.formulas).toEqual(['impressions', 'followers']);
+    // Rates of the two formulas are not comparable: each has its own mean.
+    expect(totals.byFormula.impressions?.rated).toBe(3);
+    expect(totals.byFormula.impressions?.averageRate).toBeCloseTo(0.02);
+    expect(totals.byFormula.followers?.rated).toBe(1);
+    expect(totals.byFormula.followers?.averageRate).toBeCloseTo(0.1);
     expect(totals.repostsPerPost).toBeNull();
   });
 

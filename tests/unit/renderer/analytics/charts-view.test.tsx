@@ -231,9 +231,12 @@ describe("a profile's overview", () => {
     // The last 90 days by default: 4 Bluesky posts and 2 X posts.
     expect(figuresOf(page)).toMatchObject({
       Posts: '6',
-      // Rates: 1 %, 2.1 %, 3.2 %, 4.3 % (Bluesky) and 6.5 % (X): the mean of 5 rated posts.
-      'Average engagement rate': '3.42% over 5 rated posts',
+      // Rates: 1 %, 2.1 %, 3.2 %, 4.3 % (Bluesky) and 6.5 % (X): one mean per formula, never
+      // a mean of rates per impression and per follower together.
+      'Average rate per impression': '6.5% over 1 rated post',
+      'Average rate per follower': '2.65% over 4 rated posts',
     });
+    expect(figuresOf(page)['Average engagement rate']).toBeUndefined();
     expect(textOf(page)).toContain(
       'X: (likes + replies + reposts + quotes + bookmarks + link clicks + profile clicks) ÷ impressions',
     );
