@@ -8,7 +8,12 @@
 // entries), which is why zip.js. It unpacks with the platform's DecompressionStream; its own
 // helper workers are off (we already run in a worker, and the renderer's CSP allows no blob:
 // workers).
+//
+// An incomplete download has no central directory: then the zip's local headers are walked from
+// the start (local-headers.ts) and the source holds the entries before the cut, the last one cut
+// short when the file ends inside it (`incomplete` says so).
 import { BlobReader, TextWriter, ZipReader, type Entry, type FileEntry } from '@zip.js/zip.js';
+import { readWalkedEntry, walkLocalHeaders } from './local-headers';
 import { ArchiveImportError } from './types';
 
 /** One file of the picked archive (or the picked file itself). */
@@ -24,12 +29,35 @@ export interface ArchiveFile {
    * with an AbortError when `signal` aborts. `onBytes` gets the bytes read so far.
    */
   read(options?: { signal?: AbortSignal; onBytes?: (done: number) => void }): Promise<string>;
+  /**
+   * True for the entry an incomplete zip ends in: `read` gives its text up to the cut (its parser
+   * then reports the file cut short), and `size` is what the file holds of it when unknown.
+   */
+  truncated?: boolean;
+}
+
+/** How much of a zip without its central directory (an incomplete download) could be read. */
+export interface IncompleteZip {
+  /** Entries read whole (files and folders), before the cut. */
+  completeEntries: number;
+  /** The entry the file ends in (read up to the cut), or null when it ends between entries or in a header. */
+  cutEntry: string | null;
+  /** Bytes of the file before the cut that were understood, and the file's size. */
+  bytesRead: number;
+  fileSize: number;
+  /** Every entry is there: the file ends in its central directory (only the directory's end is lost). */
+  allEntries: boolean;
 }
 
 export interface ArchiveSource {
   kind: 'zip' | 'file';
   name: string;
   files: ArchiveFile[];
+  /**
+   * Set when the zip's central directory could not be read (an incomplete download) and its
+   * entries were found by walking it from the start: only those before the cut are in `files`.
+   */
+  incomplete?: IncompleteZip;
   /** The first file whose path matches `pattern`, if any. */
   find(pattern: RegExp): ArchiveFile | undefined;
   close(): Promise<void>;
@@ -46,11 +74,18 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
   return magic.every((byte, i) => bytes[i] === byte);
 }
 
-function makeSource(kind: ArchiveSource['kind'], name: string, files: ArchiveFile[], close: () => Promise<void>) {
+function makeSource(
+  kind: ArchiveSource['kind'],
+  name: string,
+  files: ArchiveFile[],
+  close: () => Promise<void>,
+  incomplete?: IncompleteZip,
+) {
   return {
     kind,
     name,
     files,
+    ...(incomplete ? { incomplete } : {}),
     find: (pattern: RegExp) => files.find((f) => pattern.test(f.path)),
     close,
   } satisfies ArchiveSource;
@@ -61,10 +96,56 @@ function isFileEntry(entry: Entry): entry is FileEntry {
 }
 
 /**
+ * A zip whose central directory cannot be read, by its local headers: the entries before the cut
+ * (see local-headers.ts). Throws `zip-damaged` when not one entry holds data to read.
+ */
+async function openByLocalHeaders(file: Blob, name: string, cause: unknown): Promise<ArchiveSource> {
+  let walked: Awaited<ReturnType<typeof walkLocalHeaders>>;
+  try {
+    walked = await walkLocalHeaders(file);
+  } catch (error) {
+    throw new ArchiveImportError('zip-damaged', `Cannot open the zip ${name}: ${String(cause)}; ${String(error)}`, {
+      file: name,
+    });
+  }
+  const entries = walked.entries.filter((e) => e.complete || e.dataLength > 0);
+  if (!entries.some((e) => !e.directory)) {
+    throw new ArchiveImportError('zip-damaged', `Cannot open the zip ${name}: ${String(cause)}`, { file: name });
+  }
+  const cut = entries.find((e) => !e.complete);
+  // Only a cut first entry: if its first bytes hold no text, nothing at all can be read.
+  if (cut && !entries.some((e) => e.complete)) {
+    const start = { ...cut, dataLength: Math.min(cut.dataLength, 1 << 16) };
+    const text = await readWalkedEntry(file, start).catch(() => '');
+    if (text === '') {
+      throw new ArchiveImportError('zip-damaged', `Cannot open the zip ${name}: ${String(cause)}`, { file: name });
+    }
+  }
+  const files = entries
+    .filter((e) => !e.directory)
+    .map((entry): ArchiveFile => ({
+      path: entry.path,
+      size: entry.size ?? entry.dataLength,
+      modified: entry.modified,
+      read: (options) => readWalkedEntry(file, entry, options),
+      ...(entry.complete ? {} : { truncated: true }),
+    }));
+  const incomplete: IncompleteZip = {
+    completeEntries: entries.filter((e) => e.complete).length,
+    cutEntry: cut?.path ?? null,
+    bytesRead: walked.bytesRead,
+    fileSize: file.size,
+    allEntries: walked.reachedDirectory && !cut,
+  };
+  return makeSource('zip', name, files, async () => {}, incomplete);
+}
+
+/**
  * Opens what the CM picked. Throws ArchiveImportError `tar-gz` for a gzip file (Mastodon archives
  * before zip: they must be extracted first), `zip-damaged` when a zip's directory cannot be read
- * (an incomplete download loses it: it is at the end), `file-unreadable` when the file cannot be
- * read at all.
+ * (an incomplete download loses it: it is at the end) and walking its entries from the start
+ * finds none to read, `file-unreadable` when the file cannot be read at all. A zip without its
+ * directory whose first entries are there opens with those (`incomplete` set).
  */
 export async function openArchive(file: Blob, name: string): Promise<ArchiveSource> {
   let magic: Uint8Array;
@@ -82,7 +163,8 @@ export async function openArchive(file: Blob, name: string): Promise<ArchiveSour
     try {
       entries = await reader.getEntries();
     } catch (error) {
-      throw new ArchiveImportError('zip-damaged', `Cannot open the zip ${name}: ${String(error)}`, { file: name });
+      await reader.close().catch(() => undefined);
+      return openByLocalHeaders(file, name, error);
     }
     const files = entries.filter(isFileEntry).map((entry): ArchiveFile => ({
       path: entry.filename,

@@ -185,6 +185,15 @@ export async function runImport(
   };
 
   const source = await openArchive(file, name);
+  // An incomplete download: what was before the cut is read; the report says the rest is missing.
+  if (source.incomplete && !source.incomplete.allEntries) {
+    const { completeEntries, cutEntry } = source.incomplete;
+    addProblem({
+      where: { file: name },
+      why: 'zip-incomplete',
+      params: { count: completeEntries, ...(cutEntry ? { entry: cutEntry } : {}) },
+    });
+  }
   try {
     const read = await chooseReader(source, file);
     await read(source, ctx);

@@ -113,6 +113,7 @@ export interface ImportProgress {
  */
 export const IMPORT_PROBLEM_CODES = [
   'file-missing',
+  'zip-incomplete',
   'file-unreadable',
   'file-not-posts',
   'file-truncated',

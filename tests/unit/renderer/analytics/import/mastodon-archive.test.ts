@@ -204,6 +204,66 @@ describe('importing a Mastodon archive', () => {
   });
 });
 
+describe('a Mastodon archive cut short (an incomplete download: no central directory)', () => {
+  const posts = Array.from({ length: 40 }, (_, i) =>
+    mastodonCreate(ALICE, {
+      id: String(113000000000000100n - BigInt(i)),
+      at: AT('2025-02-20T09:30:00Z') - i * 3_600_000,
+      html: `<p>Post ${i}: ${'a few words '.repeat(i % 7)}</p>`,
+      likes: i,
+    }),
+  );
+  const idOf = (i: number) => `mastodon:mastodon.example/${113000000000000100n - BigInt(i)}`;
+  const entryAt = (zip: Uint8Array, path: string) => Buffer.from(zip).indexOf(path) - 30;
+
+  it('keeps the posts of outbox.json up to the cut (cut at 50%, inside outbox.json)', async () => {
+    const zip = await buildMastodonArchiveZip(ALICE, posts);
+    const cutAt = Math.floor(zip.length / 2);
+    // outbox.json is the zip's first entry and more than half of it.
+    expect(entryAt(zip, 'media_attachments/files/1/original/photo.png')).toBeGreaterThan(cutAt);
+    const sink = new MemorySink();
+    const report = await runImport(blobOf(zip.slice(0, cutAt)), 'archive.zip', sink, { knownProfiles: CONNECTED });
+
+    const kept = report.problems.find((p) => p.why === 'file-truncated');
+    const count = Number(kept?.params?.count);
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(40);
+    // actor.json was after the cut: the account is read from the posts.
+    // The report says first that the zip is incomplete, and where it ends.
+    expect(report.problems).toEqual([
+      { where: { file: 'archive.zip' }, why: 'zip-incomplete', params: { count: 0, entry: 'outbox.json' } },
+      { where: { file: 'actor.json' }, why: 'actor-unreadable' },
+      { where: { file: 'outbox.json' }, why: 'file-truncated', params: { count } },
+    ]);
+    expect(report).toMatchObject({ network: 'mastodon', postsRead: count, postsImported: count });
+    expect([...sink.posts.keys()]).toEqual(Array.from({ length: count }, (_, i) => idOf(i)));
+  });
+
+  it('keeps every post when the file ends after outbox.json (in actor.json, or in the directory)', async () => {
+    const zip = await buildMastodonArchiveZip(ALICE, posts);
+    const inActor = await runImport(blobOf(zip.slice(0, entryAt(zip, 'actor.json') + 60)), 'a.zip', new MemorySink(), {
+      knownProfiles: CONNECTED,
+    });
+    expect(inActor.postsRead).toBe(40);
+    expect(inActor.problems).toEqual([
+      { where: { file: 'a.zip' }, why: 'zip-incomplete', params: { count: 4, entry: 'actor.json' } },
+      { where: { file: 'actor.json' }, why: 'actor-unreadable' },
+    ]);
+
+    const noDirectory = await runImport(blobOf(zip.slice(0, zip.length - 100)), 'a.zip', new MemorySink(), {
+      knownProfiles: CONNECTED,
+    });
+    // Only the directory is cut: every entry is there, nothing is said missing.
+    expect(noDirectory).toMatchObject({ postsRead: 40, problems: [] });
+  });
+
+  it('refuses, as zip-damaged, a zip cut before anything of outbox.json can be read', async () => {
+    const zip = await buildMastodonArchiveZip(ALICE, posts);
+    const cut = await runImport(blobOf(zip.slice(0, 25)), 'a.zip', new MemorySink()).catch((e) => e);
+    expect(cut).toMatchObject({ code: 'zip-damaged' });
+  });
+});
+
 describe('Mastodon HTML as text', () => {
   it('keeps what a reader sees: paragraphs, line breaks, decoded entities, shortened links', () => {
     expect(htmlToText(LAUNCH_HTML)).toBe(

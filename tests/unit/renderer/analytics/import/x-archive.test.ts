@@ -317,7 +317,7 @@ describe('a damaged X archive', () => {
     expect(report.postsRead).toBe(6);
   });
 
-  it('refuses what is not an archive, an older Mastodon .tar.gz, and a zip cut short, in words', async () => {
+  it('refuses what is not an archive, an older Mastodon .tar.gz, and a zip cut before anything can be read, in words', async () => {
     const notArchive = await runImport(new File(['hello'], 'notes.txt'), 'notes.txt', new MemorySink()).catch((e) => e);
     expect(notArchive).toMatchObject({ code: 'not-an-archive' });
 
@@ -326,8 +326,88 @@ describe('a damaged X archive', () => {
     expect(tarGz).toMatchObject({ code: 'tar-gz' });
 
     const whole = await buildXArchiveZip({ ...ACCOUNT, generationDate: GENERATED, parts: [variety()] });
-    const cut = await runImport(blobOf(whole.slice(0, whole.length - 200)), 'x.zip', new MemorySink()).catch((e) => e);
+    // Cut inside the first entry's local header: not one entry to read.
+    const cut = await runImport(blobOf(whole.slice(0, 20)), 'x.zip', new MemorySink()).catch((e) => e);
     expect(cut).toMatchObject({ code: 'zip-damaged' });
+  });
+});
+
+describe('an X archive cut short (an incomplete download: no central directory)', () => {
+  const part0 = generateXTweets(30, ACCOUNT);
+  const part1 = generateXTweets(30, { ...ACCOUNT, firstId: 1_700_000_000_000_000_000n });
+  const ownIds = (items: unknown[]) =>
+    items
+      .map((item) => (item as { tweet: { id_str: string; full_text: string } }).tweet)
+      .filter((tweet) => !tweet.full_text.startsWith('RT @'))
+      .map((tweet) => `x:${tweet.id_str}`);
+  const whole = () => buildXArchiveZip({ ...ACCOUNT, generationDate: GENERATED, parts: [part0, part1] });
+  /** Where an entry's local header starts in the zip. */
+  const entryAt = (zip: Uint8Array, path: string) => Buffer.from(zip).indexOf(path) - 30;
+
+  it('keeps the posts of the complete entries and of the cut one up to the cut (cut at 50%)', async () => {
+    const zip = await whole();
+    const cutAt = Math.floor(zip.length / 2);
+    // The fixture's half falls inside data/tweets-part1.js (data/tweets.js is whole before it).
+    expect(entryAt(zip, xPartPath(1))).toBeLessThan(cutAt);
+    expect(entryAt(zip, 'data/account.js')).toBeGreaterThan(cutAt);
+    const sink = new MemorySink();
+    const report = await runImport(blobOf(zip.slice(0, cutAt)), 'twitter.zip', sink);
+
+    const kept = report.problems.find((p) => p.why === 'file-truncated');
+    expect(kept).toEqual({
+      where: { file: xPartPath(1) },
+      why: 'file-truncated',
+      params: { count: expect.any(Number) },
+    });
+    const count = Number(kept?.params?.count);
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(30);
+    // Account and manifest were after the cut: the account is read from the posts, counts dated
+    // by the entries' date.
+    expect(report.problems).toEqual([
+      {
+        where: { file: 'twitter.zip' },
+        why: 'zip-incomplete',
+        params: { count: expect.any(Number), entry: xPartPath(1) },
+      },
+      { where: { file: 'data/account.js' }, why: 'account-unreadable' },
+      { where: { file: xPartPath(0) }, why: 'date-from-file' },
+      kept,
+    ]);
+    expect(report.profile).toEqual({ id: 'x:1400000000000000001', handle: 'colonnade_cm', linked: true });
+    const expected = [...ownIds(part0), ...ownIds(part1.slice(0, count))];
+    expect(report.postsRead).toBe(expected.length);
+    expect(report.postsImported).toBe(expected.length);
+    expect([...sink.posts.keys()].sort()).toEqual(expected.sort());
+  });
+
+  it('keeps what it read of data/tweets-part1.js when the file ends inside it, at any point', async () => {
+    const zip = await whole();
+    const start = entryAt(zip, xPartPath(1));
+    const end = entryAt(zip, 'data/account.js');
+    let previous = -1;
+    for (const fraction of [0.25, 0.6, 0.95]) {
+      const cutAt = start + Math.floor((end - start) * fraction);
+      const report = await runImport(blobOf(zip.slice(0, cutAt)), 'twitter.zip', new MemorySink());
+      const count = Number(report.problems.find((p) => p.why === 'file-truncated')?.params?.count ?? -1);
+      expect(count).toBeGreaterThan(previous);
+      previous = count;
+      expect(report.postsRead).toBe(ownIds(part0).length + ownIds(part1.slice(0, count)).length);
+    }
+  });
+
+  it('reads every post when only the end (manifest, media, directory) is missing', async () => {
+    const zip = await whole();
+    const inManifest = entryAt(zip, 'data/manifest.js') + 100;
+    const report = await runImport(blobOf(zip.slice(0, inManifest)), 'twitter.zip', new MemorySink());
+    expect(report.postsRead).toBe(ownIds(part0).length + ownIds(part1).length);
+    expect(report.problems.map((p) => p.why)).toEqual(['zip-incomplete', 'manifest-unreadable', 'date-from-file']);
+
+    // Only the central directory lost: everything is read, nothing is missing.
+    const noDirectory = await runImport(blobOf(zip.slice(0, zip.length - 200)), 'twitter.zip', new MemorySink());
+    expect(noDirectory.postsRead).toBe(ownIds(part0).length + ownIds(part1).length);
+    expect(noDirectory.observedAt).toBe(AT(GENERATED));
+    expect(noDirectory.problems).toEqual([]);
   });
 });
 
