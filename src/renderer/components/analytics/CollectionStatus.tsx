@@ -11,7 +11,11 @@ import { useAppStore } from '../../state/store';
 import { describeError } from '../errors';
 import { formatDateTime } from './dates';
 
-export function CollectionStatus(props: { zone: string; language: string }) {
+/**
+ * `handles`: the handles the archive knows by profile id (query.ts `profiles()`), for a profile
+ * no longer connected: it is named as it was, and said no longer followed.
+ */
+export function CollectionStatus(props: { zone: string; language: string; handles?: ReadonlyMap<string, string> }) {
   const { t } = useTranslation();
   const { zone, language } = props;
   const statuses = useAnalyticsStatus((s) => s.statuses);
@@ -22,7 +26,13 @@ export function CollectionStatus(props: { zone: string; language: string }) {
   const lines = [...statuses]
     .sort((a, b) => a.profileId.localeCompare(b.profileId))
     .map((s) => {
-      const who = { handle: handles.get(s.profileId) ?? s.profileId, network: NETWORK_NAMES[s.network] };
+      const connected = handles.has(s.profileId);
+      const who = {
+        handle: handles.get(s.profileId) ?? props.handles?.get(s.profileId) ?? s.profileId,
+        network: NETWORK_NAMES[s.network],
+      };
+      // Removed from Accounts: its posts and their history stay; nothing more is read.
+      if (!connected) return { status: s, words: t('analyticsView.collection.removed', who) };
       return { status: s, words: wordsOf(s, who) };
     });
 
@@ -62,7 +72,7 @@ export function CollectionStatus(props: { zone: string; language: string }) {
       {lines.map(({ status: s, words }) => (
         <li key={s.profileId}>
           {words}
-          {s.backfill?.state === 'running' && s.backfill.total ? (
+          {handles.has(s.profileId) && s.backfill?.state === 'running' && s.backfill.total ? (
             <progress
               aria-label={words}
               value={Math.min(s.backfill.scanned, s.backfill.total)}

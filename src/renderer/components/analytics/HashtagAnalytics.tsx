@@ -288,7 +288,7 @@ function HashtagDetail(props: {
             </section>
             <section aria-labelledby={`${headingId}-authors`}>
               <h4 id={`${headingId}-authors`}>{t('analyticsCharts.hashtags.topContributors')}</h4>
-              <table className="analytics-table">
+              <table className="analytics-table" aria-labelledby={`${headingId}-authors`}>
                 <thead>
                   <tr>
                     <th scope="col">{t('analyticsCharts.hashtags.author')}</th>

@@ -54,6 +54,12 @@ export function PostsTab(props: {
   const [sort, setSort] = useState<AnalyticsSort>(DEFAULT_SORT);
   const deferredForm = useDeferredValue(form);
   const filter = useMemo(() => filterOf(deferredForm, zone, language), [deferredForm, zone, language]);
+  // The handles the archive knows, for a profile no longer connected (CollectionStatus).
+  const archivedHandles = useMemo(
+    () => new Map(index.profiles().map((p) => [p.profileId, p.handle])),
+    // `version` moves when the index changes (an ingest).
+    [index, index.version],
+  );
   // `version` moves when the index changes (an ingest): the answer is made again.
   const rows = useMemo(() => index.query(filter, sort), [index, version, filter, sort]);
   const summary = useMemo(
@@ -206,7 +212,7 @@ export function PostsTab(props: {
           </button>
         </div>
         <Summary summary={summary} language={language} labelId={labelId} />
-        <CollectionStatus zone={zone} language={language} />
+        <CollectionStatus zone={zone} language={language} handles={archivedHandles} />
         {told && (
           <p className="analytics-told" role="status">
             {told}

@@ -4,7 +4,7 @@
 // a title and legend drawn in) and, where given, a CSV export.
 import 'uplot/dist/uPlot.min.css';
 import './analytics-charts.css';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { cloneElement, isValidElement, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
 import { fileName, type ChartSpec } from './chart-data';
@@ -129,7 +129,12 @@ export function TimeChart(props: TimeChartProps) {
       {props.table && (
         <details className="chart-table" open={drawFailed || undefined}>
           <summary>{t('analyticsCharts.showTable')}</summary>
-          <div className="chart-table-scroll">{props.table}</div>
+          <div className="chart-table-scroll">
+            {/* The table is named by the chart's title, as the chart is. */}
+            {isValidElement<{ 'aria-labelledby'?: string }>(props.table)
+              ? cloneElement(props.table, { 'aria-labelledby': titleId })
+              : props.table}
+          </div>
         </details>
       )}
     </figure>

@@ -1,11 +1,13 @@
 // The posts table to CSV (issue 9, "Export the table and the series to CSV"; a post's series is
 // PostHistory's), written by papaparse
-// as RFC 4180 (comma, CRLF, quotes where needed) with a UTF-8 byte order mark so spreadsheets read
+// as RFC 4180 (CRLF, quotes where needed) with a UTF-8 byte order mark so spreadsheets read
 // accents right, and cells a spreadsheet would run as a formula written with a leading `'`
-// (OWASP "CSV injection", as drafts/draft-files.ts). Headers are in the UI's language. Times are
-// ISO 8601 in the CM's zone with its offset ("2025-01-20T13:00:00+01:00"); numbers are plain
-// (a dot before decimals); an unknown count is an empty cell, never 0, and the row says which
-// counts were unknown and how its rate was made.
+// (OWASP "CSV injection", as drafts/draft-files.ts). Headers are in the UI's language, and so are
+// the separators, as that language's spreadsheets open a .csv: a comma between fields and a dot
+// before decimals in English; where the decimal mark is a comma (French), a semicolon between
+// fields and a comma before decimals (Excel takes its list separator from the locale). Times are
+// ISO 8601 in the CM's zone with its offset ("2025-01-20T13:00:00+01:00"); an unknown count is an
+// empty cell, never 0, and the row says which counts were unknown and how its rate was made.
 import type { TFunction } from 'i18next';
 import Papa from 'papaparse';
 import { METRIC_NAMES } from '../../../shared/analytics';
@@ -20,6 +22,15 @@ const BOM = '\ufeff';
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 const CSV_OPTIONS = { delimiter: ',', newline: '\r\n', escapeFormulae: FORMULA_START } as const;
+
+/**
+ * The field separator and decimal mark a spreadsheet in `language` expects: ";" and "," where the
+ * language writes decimals with a comma (fr), "," and "." otherwise.
+ */
+export function csvMarks(language: string): { delimiter: ',' | ';'; decimal: '.' | ',' } {
+  const decimal = new Intl.NumberFormat(language).formatToParts(1.5).find((p) => p.type === 'decimal')?.value;
+  return decimal === ',' ? { delimiter: ';', decimal: ',' } : { delimiter: ',', decimal: '.' };
+}
 
 /** An instant as ISO 8601 in `zone`, with the zone's offset then ("2025-01-20T13:00:05+01:00"). */
 export function isoIn(at: number, zone: string): string {
@@ -115,11 +126,14 @@ export async function postsCsv(
     t('analyticsView.csv.id'),
   ];
   const time = zoneClock(zone);
+  const marks = csvMarks(language);
+  const options = { ...CSV_OPTIONS, delimiter: marks.delimiter };
+  const decimal = (n: number) => (marks.decimal === ',' ? String(n).replace('.', ',') : n);
   // Written a turn's rows at a time: the header, then each turn's lines.
-  const parts = [Papa.unparse([fields], CSV_OPTIONS)];
+  const parts = [Papa.unparse([fields], options)];
   let data: unknown[][] = [];
   const flush = () => {
-    if (data.length) parts.push(Papa.unparse(data, CSV_OPTIONS));
+    if (data.length) parts.push(Papa.unparse(data, options));
     data = [];
   };
   for (let i = 0; i < rows.length; i++) {
@@ -146,7 +160,7 @@ export async function postsCsv(
       ...METRIC_NAMES.map((m) => row.latest[m] ?? ''),
       row.followers?.followers ?? '',
       e.rate === null ? '' : e.engagements,
-      e.rate === null ? '' : percent(e.rate),
+      e.rate === null ? '' : decimal(percent(e.rate)),
       formulaName(t, e.formula),
       e.rate === null ? [words.formula, ...words.notes].join('; ') : words.notes.join('; '),
       post?.url ?? '',
@@ -154,7 +168,7 @@ export async function postsCsv(
     ]);
   }
   flush();
-  return BOM + parts.join(CSV_OPTIONS.newline);
+  return BOM + parts.join(options.newline);
 }
 
 /** Posts read from the archive per request while exporting (each a short read). */

@@ -35,17 +35,18 @@ freshAppPerTest({});
 const ZONE = 'Europe/Paris';
 
 /** The view in a list tall enough for every row (react-virtuoso told the sizes jsdom cannot measure). */
-async function showView(db: ColonnadeDb, importer?: ArchiveImporter) {
+async function showView(db: ColonnadeDb, importer?: ArchiveImporter, language: 'en' | 'fr' = 'en') {
   const { services } = mainAnswering(() => ({}));
   const onClose = vi.fn();
   const view = (
     <VirtuosoMockContext.Provider value={{ viewportHeight: 3000, itemHeight: 40 }}>
-      <AnalyticsView onClose={onClose} language="en" zone={ZONE} now={() => Date.parse('2026-03-01T12:00:00Z')} />
+      <AnalyticsView onClose={onClose} language={language} zone={ZONE} now={() => Date.parse('2026-03-01T12:00:00Z')} />
     </VirtuosoMockContext.Provider>
   );
   const shown = await show(
     importer ? <ArchiveImporterContext.Provider value={importer}>{view}</ArchiveImporterContext.Provider> : view,
     { ...services, db },
+    language,
   );
   return { ...shown, onClose };
 }
@@ -296,6 +297,36 @@ describe('the analytics posts table', () => {
         formula: 'engagements / impressions',
         'partial data': 'no impressions known: X archive',
       });
+    } finally {
+      clicks.mockRestore();
+    }
+  });
+
+  it('exports in French as French spreadsheets open a .csv: semicolons between fields, a comma before decimals', async () => {
+    const db = testDatabase('analytics-view-csv-fr');
+    await seedArchive(db);
+    const saved: Blob[] = [];
+    URL.createObjectURL = (blob: Blob) => {
+      saved.push(blob);
+      return 'blob:analytics';
+    };
+    URL.revokeObjectURL = () => undefined;
+    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    try {
+      const { container } = await showView(db, undefined, 'fr');
+      await ready(container, 5);
+      await click(byRole(container, 'button', 'Exporter en CSV'));
+      await until(() => expect(saved).toHaveLength(1));
+      const text = new TextDecoder().decode(await saved[0]!.arrayBuffer());
+      expect(text.split('\r\n')[0]).toMatch(/^date;profil;réseau;texte;hashtags;/);
+      const parsed = Papa.parse<Record<string, string>>(text, { header: true, delimiter: ';', skipEmptyLines: true });
+      expect(parsed.errors).toEqual([]);
+      const launch = parsed.data.find((r) => r.texte === 'Launch day #launch')!;
+      expect(launch['taux d’engagement (%)']).toBe('6');
+      const mastodon = parsed.data.find((r) => r.texte === 'مرحبا Mastodon')!;
+      expect(mastodon['taux d’engagement (%)']).toBe('4');
+      const quiet = parsed.data.find((r) => r.texte === 'Quiet Tuesday')!;
+      expect(quiet['taux d’engagement (%)']).toBe('1,5');
     } finally {
       clicks.mockRestore();
     }

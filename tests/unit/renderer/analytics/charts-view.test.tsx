@@ -82,6 +82,19 @@ const figuresOf = (page: ParentNode) =>
     ]),
   );
 
+/** Each table's accessible name: aria-label, aria-labelledby, or its caption ('' when none). */
+const tableNames = (scope: ParentNode) =>
+  [...scope.querySelectorAll('table')].map((table) => {
+    const by = table.getAttribute('aria-labelledby');
+    if (table.getAttribute('aria-label')) return table.getAttribute('aria-label')!;
+    if (by)
+      return by
+        .split(' ')
+        .map((id) => textOf(document.getElementById(id)))
+        .join(' ');
+    return textOf(table.querySelector('caption'));
+  });
+
 describe("a post's history", () => {
   const post = ownPost('p1', '2026-11-02T08:00:00Z', { network: 'mastodon', profileId: 'mastodon:cm' });
   const observations = [
@@ -243,6 +256,7 @@ describe("a profile's overview", () => {
     expect(textOf(page)).toContain('Bluesky, Mastodon and Sandbox: (likes + reposts + replies + quotes) ÷ followers');
     expect(textOf(page.querySelector('.analytics-partial'))).toContain('X: 1 post without impressions');
 
+    expect(tableNames(page).every((name) => name !== '')).toBe(true);
     await type(byRole(page, 'combobox', 'Period'), 'all');
     expect(figuresOf(page).Posts).toBe('7');
     await type(byRole(page, 'combobox', 'Profile'), 'x:42');
@@ -396,6 +410,13 @@ describe('monitored hashtags', () => {
     expect(top).toHaveLength(3); // the keyword-only post is not a #velo post
     const contributors = [...page.querySelectorAll('.analytics-table')[1]!.querySelectorAll('tbody tr')].map(cells);
     expect(contributors).toEqual(['ANA @ana 2 57', 'BOB @bob 1 2']);
+    // Every table is named: the overview by its caption, a chart's data by the chart's title,
+    // the contributors by their heading.
+    expect(tableNames(page)).toEqual([
+      'Monitored hashtags and the posts collected for each',
+      'Posts with #velo per day',
+      'Top contributors',
+    ]);
 
     await click(byRole(page, 'button', '#ebike'));
     expect(textOf(page)).toContain('No post with #ebike collected yet.');

@@ -46,11 +46,15 @@ const backfill = (over: Partial<NonNullable<AnalyticsStatus['backfill']>>) => ({
   ...over,
 });
 
-async function show(statuses: AnalyticsStatus[], language: 'en' | 'fr' = 'en') {
+async function show(statuses: AnalyticsStatus[], language: 'en' | 'fr' = 'en', handles?: Map<string, string>) {
   const practice = { ...sampleProfile('practice'), id: 'sandbox:practice', network: 'sandbox' as const };
   useAppStore.setState({ accounts: [{ id: 'sandbox:practice', network: 'sandbox', profile: practice } as Account] });
   useAnalyticsStatus.setState({ statuses });
-  const view = await render(<CollectionStatus zone={ZONE} language={language} />, {} as AppServices, language);
+  const view = await render(
+    <CollectionStatus zone={ZONE} language={language} {...(handles ? { handles } : {})} />,
+    {} as AppServices,
+    language,
+  );
   shown.push(view);
   return view.container;
 }
@@ -62,6 +66,25 @@ describe("the collection's status", () => {
     expect(lines(page)).toEqual(['@practice (Sandbox): reading back its history, 40 of 134 posts']);
     const bar = page.querySelector('progress')!;
     expect([bar.value, bar.max]).toEqual([40, 134]);
+  });
+
+  it('names a profile removed from Accounts as the archive knows it, and says its counts are no longer read', async () => {
+    const removed = status({
+      profileId: 'mastodon:127.0.0.1:35971/100',
+      network: 'mastodon',
+      posts: 15,
+      lastCollectedAt: '2026-11-30T08:05:00.000Z',
+      backfill: backfill({ state: 'running', scanned: 3, total: 15 }),
+    });
+    const page = await show(
+      [removed],
+      'en',
+      new Map([['mastodon:127.0.0.1:35971/100', 'colonnade_team@127.0.0.1:35971']]),
+    );
+    expect(lines(page)).toEqual([
+      '@colonnade_team@127.0.0.1:35971 (Mastodon): no longer connected; its posts and their history are kept, their counts are no longer read.',
+    ]);
+    expect(page.querySelector('progress')).toBeNull();
   });
 
   it('says the posts followed and when their counts were read, once the history is in', async () => {
