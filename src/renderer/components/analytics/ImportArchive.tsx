@@ -4,8 +4,12 @@
 // a progress bar (determinate once the archive says how many items it holds, else by bytes read),
 // Cancel (what was saved stays: importing again completes it), and at the end a report in words:
 // posts imported, already there, completed, reposts and direct messages left out, and every
-// problem with where it is and why.
-import { useRef, useState } from 'react';
+// problem with where it is and why. The import belongs to the window, not to the view: closing
+// Analytics leaves it running, and reopening shows its progress or its report. An import the
+// window did not see end (a reload, a crash) is said when Analytics next opens: what was saved
+// stays, and importing the file again completes it (nothing is imported twice).
+import { useEffect, useRef } from 'react';
+import { create } from 'zustand';
 import { useTranslation } from 'react-i18next';
 import { NETWORK_NAMES } from '../../../shared/model';
 import type { AnalyticsArchive } from '../../analytics/archive-store';
@@ -18,7 +22,17 @@ type ImportState =
   | { phase: 'idle' }
   | { phase: 'running'; file: string; progress: ImportProgress | null }
   | { phase: 'done'; file: string; report: ImportReport }
-  | { phase: 'failed'; file: string; message: string };
+  | { phase: 'failed'; file: string; message: string }
+  | { phase: 'interrupted'; file: string; startedAt: number };
+
+/** The window's archive import (one at a time), whether the view is open or not. */
+export const useArchiveImport = create<{ state: ImportState; cancel: AbortController | null }>(() => ({
+  state: { phase: 'idle' },
+  cancel: null,
+}));
+
+/** The `analyticsCache` row that says an import is under way (removed when it ends, whatever the end). */
+const RUNNING_KEY = 'import-running';
 
 /** The bar's value and maximum: items when the archive counts them, else bytes read; null while unknown. */
 export function progressOf(p: ImportProgress | null): { value: number; max: number } | null {
@@ -33,29 +47,51 @@ export function ImportArchive(props: { archive: AnalyticsArchive; language: stri
   const { t } = useTranslation();
   const importer = useArchiveImporter();
   const accounts = useAppStore((s) => s.accounts);
-  const [state, setState] = useState<ImportState>({ phase: 'idle' });
+  const state = useArchiveImport((s) => s.state);
+  const setState = (next: ImportState) => useArchiveImport.setState({ state: next });
   const input = useRef<HTMLInputElement>(null);
-  const cancel = useRef<AbortController | null>(null);
   const numbers = new Intl.NumberFormat(props.language);
+  const cache = props.archive.db.analyticsCache;
+
+  // An import this window did not see end: said once, when nothing else is shown.
+  useEffect(() => {
+    void cache
+      .get(RUNNING_KEY)
+      .then((row) => {
+        const marker = row?.data as { file?: unknown; startedAt?: unknown } | undefined;
+        if (useArchiveImport.getState().state.phase !== 'idle' || typeof marker?.file !== 'string') return;
+        useArchiveImport.setState({
+          state: { phase: 'interrupted', file: marker.file, startedAt: Number(marker.startedAt) || 0 },
+        });
+      })
+      .catch(() => undefined);
+  }, [cache]);
 
   const start = async (file: File) => {
     const controller = new AbortController();
-    cancel.current = controller;
-    setState({ phase: 'running', file: file.name, progress: null });
+    useArchiveImport.setState({ state: { phase: 'running', file: file.name, progress: null }, cancel: controller });
+    await cache.put({ key: RUNNING_KEY, version: 0, data: { file: file.name, startedAt: Date.now() } }).catch(() => {});
     try {
       const report = await importer(file, {
         store: props.archive,
         signal: controller.signal,
         knownProfiles: accounts.map((a) => ({ id: a.profile.id, network: a.network, handle: a.profile.handle })),
         onProgress: (progress) =>
-          setState((s) => (s.phase === 'running' && cancel.current === controller ? { ...s, progress } : s)),
+          useArchiveImport.setState((s) =>
+            s.state.phase === 'running' && s.cancel === controller ? { state: { ...s.state, progress } } : s,
+          ),
       });
       setState({ phase: 'done', file: file.name, report });
     } catch (error) {
       setState({ phase: 'failed', file: file.name, message: describeImportError(t, error) });
     } finally {
-      if (cancel.current === controller) cancel.current = null;
+      if (useArchiveImport.getState().cancel === controller) useArchiveImport.setState({ cancel: null });
+      await cache.delete(RUNNING_KEY).catch(() => undefined);
     }
+  };
+  const dismiss = () => {
+    setState({ phase: 'idle' });
+    void cache.delete(RUNNING_KEY).catch(() => undefined);
   };
 
   const bar = state.phase === 'running' ? progressOf(state.progress) : null;
@@ -93,7 +129,7 @@ export function ImportArchive(props: { archive: AnalyticsArchive; language: stri
                   count: state.progress.postsSaved,
                 })}
           </span>
-          <button type="button" onClick={() => cancel.current?.abort()}>
+          <button type="button" onClick={() => useArchiveImport.getState().cancel?.abort()}>
             {t('analyticsView.import.cancel')}
           </button>
         </div>
@@ -107,7 +143,15 @@ export function ImportArchive(props: { archive: AnalyticsArchive; language: stri
               <strong>{state.file}</strong>: {state.message}
             </p>
           )}
-          <button type="button" className="link" onClick={() => setState({ phase: 'idle' })}>
+          <button type="button" className="link" onClick={dismiss}>
+            {t('analyticsView.import.dismiss')}
+          </button>
+        </div>
+      )}
+      {state.phase === 'interrupted' && (
+        <div className="analytics-import-report failed" role="status">
+          <p>{t('analyticsView.import.interrupted', { file: state.file })}</p>
+          <button type="button" className="link" onClick={dismiss}>
             {t('analyticsView.import.dismiss')}
           </button>
         </div>

@@ -14,6 +14,7 @@ import { runImport } from '../../../../src/renderer/analytics/import/run-import'
 import type { ArchiveImporter } from '../../../../src/renderer/components/analytics/analytics-services';
 import { ArchiveImporterContext } from '../../../../src/renderer/components/analytics/analytics-services';
 import { AnalyticsView } from '../../../../src/renderer/components/analytics/AnalyticsView';
+import { useArchiveImport } from '../../../../src/renderer/components/analytics/ImportArchive';
 import type { ColonnadeDb } from '../../../../src/renderer/db/database';
 import { buildXArchiveZip, generateXTweets, xPartPath } from '../../../support/archive-fixtures';
 import { allByRole, byRole, click, nameOf, textOf, type } from '../dom';
@@ -31,6 +32,8 @@ vi.mock('../../../../src/renderer/components/analytics/PostHistory', () => ({
 }));
 
 freshAppPerTest({});
+// The window's archive import outlives a view: each test starts with none.
+beforeEach(() => useArchiveImport.setState({ state: { phase: 'idle' }, cancel: null }));
 
 const ZONE = 'Europe/Paris';
 
@@ -513,6 +516,47 @@ describe('importing an archive from the analytics view', () => {
         .slice(0, 2)
         .map((li) => textOf(li)),
     ).toEqual(['0 posts imported', '33 posts were already here']);
+  });
+
+  it('goes on when Analytics is closed, shows its report when it opens again, and says an import the window did not see end', async () => {
+    const db = testDatabase('analytics-view-import-closed');
+    let go: (() => void) | null = null;
+    // The worker's import, held until the view is closed.
+    const held: ArchiveImporter = (file, options) =>
+      new Promise((resolve, reject) => {
+        go = () => void inProcess(file, options).then(resolve, reject);
+      });
+    const first = await showView(db, held);
+    const bytes = await buildXArchiveZip({
+      ...ACCOUNT,
+      generationDate: '2025-01-22T05:46:38.082Z',
+      parts: [generateXTweets(12, ACCOUNT)],
+    });
+    await pick(first.container, new NodeFile([bytes], 'twitter.zip', { type: 'application/zip' }));
+    await until(() => expect(first.container.querySelector('.analytics-import-progress')).not.toBeNull());
+    await until(() => expect(go).not.toBeNull());
+    first.unmount();
+    go!();
+    await until(() => expect(useArchiveImport.getState().state.phase).toBe('done'), 300);
+    const again = await showView(db, held);
+    const report = again.container.querySelector('.analytics-import-report');
+    expect(textOf(report?.querySelector('p'))).toBe('twitter.zip: posts of @colonnade_cm on X');
+    expect(textOf(report)).toContain('posts imported');
+    // The import ended: nothing says it was cut off next time.
+    await until(async () => expect(await db.analyticsCache.get('import-running')).toBeUndefined());
+    again.unmount();
+
+    // A reload during an import: the next window says so, once dismissed never again.
+    useArchiveImport.setState({ state: { phase: 'idle' }, cancel: null });
+    await db.analyticsCache.put({ key: 'import-running', version: 0, data: { file: 'big.zip', startedAt: 1 } });
+    const later = await showView(db, held);
+    await until(() =>
+      expect(textOf(later.container.querySelector('.analytics-import-report p'))).toBe(
+        'The import of big.zip did not finish (Colonnade was closed or reloaded during it). The posts it saved are kept; import the file again to complete it: nothing is imported twice.',
+      ),
+    );
+    await click(byRole(later.container, 'button', 'Dismiss'));
+    await until(async () => expect(await db.analyticsCache.get('import-running')).toBeUndefined());
   });
 
   it('says in words why a file that is not an archive could not be imported', async () => {
