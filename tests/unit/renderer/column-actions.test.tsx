@@ -173,7 +173,7 @@ describe('the column’s pace, said quietly', () => {
     );
     const line = host.querySelector('[data-testid="column-pace"]')!;
     expect(line.textContent).toBe(
-      'The monthly X budget is spent: this column stopped polling. Raise the budget in Accounts to resume.',
+      'The monthly X budget is spent: Colonnade stopped reading from X for this account. Raise the budget in Accounts to resume.',
     );
     expect(line.className).toBe('column-status quiet');
     expect(host.querySelector('.column-status.error, [role="alert"]')).toBeNull();

@@ -193,8 +193,11 @@ describe('describeError', () => {
 
   it('says the spent X budget through its reason', () => {
     const budget = error({ code: 'not-allowed', reason: 'monthly-budget' });
-    expect(describeError(tEn, budget, 'en', 'column')).toBe(en.usage.pausedColumn);
-    expect(describeError(tFr, budget, 'fr', 'column')).toBe(fr.usage.pausedColumn);
+    // The same words in a column and in Analytics (whose collector stops too): no "this column".
+    expect(describeError(tEn, budget, 'en', 'column')).toBe(
+      'The monthly X budget is spent: Colonnade stopped reading from X for this account. Raise the budget in Accounts to resume.',
+    );
+    expect(describeError(tFr, budget, 'fr', 'column')).toBe(fr.reasons['monthly-budget']);
   });
 
   it('describes anything thrown that is not an API error as internal', () => {

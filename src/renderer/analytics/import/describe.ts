@@ -13,6 +13,8 @@ export function describePlace(t: TFunction, problem: ImportProblem): string {
 
 /** What went wrong, in a sentence ("This file ends in the middle of a post: …"). */
 export function describeProblem(t: TFunction, problem: ImportProblem): string {
+  // A post with no date at all is said so, not quoted.
+  if (problem.why === 'item-bad-date' && problem.params?.value === undefined) return t('archiveImport.problem.noDate');
   return t(`archiveImport.problem.${problem.why}`, { ...problem.params });
 }
 

@@ -271,9 +271,12 @@ export async function readMastodonArchive(source: ArchiveSource, ctx: ReadContex
     }
     const createdAt = dateOf(note.published) ?? dateOf(activity.published);
     if (createdAt === null) {
-      ctx.badItem({ file: path, item: index, id: statusId }, 'item-bad-date', {
-        value: String(note.published ?? activity.published).slice(0, 60),
-      });
+      const written = note.published ?? activity.published;
+      ctx.badItem(
+        { file: path, item: index, id: statusId },
+        'item-bad-date',
+        written == null || written === '' ? undefined : { value: String(written).slice(0, 60) },
+      );
       continue;
     }
     const quote = Boolean(refOf(note.quote) ?? str(note.quoteUri) ?? str(note._misskey_quote) ?? str(note.quoteUrl));

@@ -373,9 +373,13 @@ async function mapItems(items: ArrayItem[], path: string, state: MapState, ctx: 
     }
     const createdAt = parseXDate(tweet.created_at);
     if (createdAt === null) {
-      ctx.badItem({ file: path, item: index, id }, 'item-bad-date', {
-        value: typeof tweet.created_at === 'string' ? tweet.created_at.slice(0, 60) : String(tweet.created_at),
-      });
+      // No date at all: said so (no "undefined" quoted as if it were one).
+      const written = tweet.created_at == null || tweet.created_at === '' ? null : tweet.created_at;
+      ctx.badItem(
+        { file: path, item: index, id },
+        'item-bad-date',
+        written === null ? undefined : { value: String(written).slice(0, 60) },
+      );
       continue;
     }
     const entities = isRecord(tweet.entities) ? tweet.entities : {};

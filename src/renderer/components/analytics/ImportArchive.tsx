@@ -140,7 +140,9 @@ export function ImportArchive(props: { archive: AnalyticsArchive; language: stri
             <ImportReportWords report={state.report} file={state.file} language={props.language} />
           ) : (
             <p>
-              <strong>{state.file}</strong>: {state.message}
+              <strong>{state.file}</strong>
+              {t('analyticsView.import.colon')}
+              {state.message}
             </p>
           )}
           <button type="button" className="link" onClick={dismiss}>

@@ -356,6 +356,7 @@ function Figures(props: {
                   u.network === 'x' ? 'analyticsCharts.overview.unratedX' : 'analyticsCharts.overview.unratedFollowers',
                   {
                     count: u.posts,
+                    n: numbers.format(u.posts),
                     network: NETWORK_NAMES[u.network],
                   },
                 )}

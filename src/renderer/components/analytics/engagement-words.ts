@@ -39,13 +39,17 @@ function once(t: TFunction, key: string, make: () => string): string {
   return text;
 }
 
-/** A rate (a fraction: 0.034) as the language writes a percentage ("3.4%", "3,4 %"). */
+/** A rate (a fraction: 0.034) as the language writes a percentage ("3.4%", "3,4 %", "0.13%", "0%"). */
 export function formatRate(rate: number, language: string): string {
-  const digits = rate !== 0 && Math.abs(rate) < 0.001 ? 3 : 1;
-  return formatter(
-    `percent:${digits}:${language}`,
-    () =>
-      new Intl.NumberFormat(language, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: digits }),
+  // 0 is "0%"; under 1 % two significant digits (0.063 %, 0.13 %: what a threshold typed from it
+  // keeps), else one decimal (6.0 %).
+  const kind = rate === 0 ? 'zero' : Math.abs(rate) < 0.01 ? 'small' : 'decimal';
+  return formatter(`percent:${kind}:${language}`, () =>
+    kind === 'zero'
+      ? new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 })
+      : kind === 'small'
+        ? new Intl.NumberFormat(language, { style: 'percent', maximumSignificantDigits: 2 })
+        : new Intl.NumberFormat(language, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
   ).format(rate);
 }
 

@@ -2,6 +2,7 @@
 // 2.5 (not 25, as Chromium's number field made it), thousands grouped either way, and text that
 // is not a number is said, never read as a different number.
 import { describe, expect, it } from 'vitest';
+import { formatRate } from '../../../../src/renderer/components/analytics/engagement-words';
 import {
   boundProblems,
   EMPTY_FORM,
@@ -49,5 +50,21 @@ describe('numbers typed in the filters', () => {
       { what: 'rate', problem: 'not-a-number', field: 'min', value: 'abc' },
       { what: 'likes', problem: 'reversed', field: 'max' },
     ]);
+  });
+});
+
+describe('rates as the table shows them', () => {
+  it('says 0 as 0%, under 1 % two significant digits (what a threshold typed from it keeps), else one decimal', () => {
+    expect(formatRate(0, 'en')).toBe('0%');
+    expect(formatRate(0.00063, 'en')).toBe('0.063%');
+    expect(formatRate(0.00126, 'en')).toBe('0.13%');
+    expect(formatRate(0.0018, 'en')).toBe('0.18%');
+    expect(formatRate(0.06, 'en')).toBe('6.0%');
+    expect(formatRate(0.4, 'fr')).toBe('40,0\u00a0%');
+    expect(formatRate(0.0018, 'fr')).toBe('0,18\u00a0%');
+    // A post shown "0.18%" passes "min 0.18" and not "min 0.2".
+    const rows = [0.0018];
+    expect(rows.filter((r) => r >= filterOf({ ...EMPTY_FORM, rateMin: '0.18' }, 'UTC').rate!.min!)).toHaveLength(1);
+    expect(rows.filter((r) => r >= filterOf({ ...EMPTY_FORM, rateMin: '0.2' }, 'UTC').rate!.min!)).toHaveLength(0);
   });
 });

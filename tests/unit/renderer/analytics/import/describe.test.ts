@@ -35,6 +35,15 @@ describe('words for an import', () => {
     }
   });
 
+  it('says a post with no date has none, rather than quoting "undefined"', () => {
+    const noDate = { where: { file: 'data/tweets.js', item: 6 }, why: 'item-bad-date' as const };
+    expect(describeProblem(en, noDate)).toBe('This post has no date: it was skipped.');
+    expect(describeProblem(fr, noDate)).toBe('Cette publication n’a pas de date\u202f: elle a été ignorée.');
+    expect(describeProblem(en, { ...noDate, params: { value: 'yesterday' } })).toBe(
+      'This post’s date (“yesterday”) is not a real date: it was skipped.',
+    );
+  });
+
   it('says where, counting items from 1, and what, with the numbers', () => {
     const problem = {
       where: { file: 'data/tweets-part1.js' },
