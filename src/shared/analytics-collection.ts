@@ -84,6 +84,7 @@ export function valuesOfMetrics(network: NetworkId, m: Metrics): MetricValues {
     replies: m.replies,
     quotes: network === 'mastodon' ? null : m.quotes,
     impressions: m.impressions,
+    bookmarks: m.bookmarks ?? null,
   };
 }
 

@@ -53,6 +53,11 @@ export const MetricsSchema = z.object({
   quotes: z.number().int().nonnegative(),
   /** Only X reports impressions; null where the network has none. */
   impressions: z.number().int().nonnegative().nullable(),
+  /**
+   * Bookmarks, where the network publishes them with the post (X `public_metrics.bookmark_count`,
+   * Bluesky `bookmarkCount`); absent or null elsewhere. The analytics keep them; columns do not show them.
+   */
+  bookmarks: z.number().int().nonnegative().nullable().optional(),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
 

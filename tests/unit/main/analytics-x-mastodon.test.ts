@@ -141,6 +141,10 @@ describe('analytics against the X emulator', () => {
     const base = Date.now() - 5 * DAY_MS;
     for (let i = 0; i < 3_300; i++)
       emu.control.addTweet({ authorId: ME_ID, text: `Archive post ${i} #backfill`, createdAt: base + i * 60_000 });
+    // The newest was bookmarked and seen: the page X serves says so (public_metrics).
+    const newestTweet = emu.state.timeline((t) => t.authorId === ME_ID)[0]!;
+    newestTweet.bookmarks = 7;
+    newestTweet.impressions = 900;
     const rig = collectorRig(
       xAdapter(emu, ME_ID, (w) => rig.budget.observe(w)),
       { id: `x:${ME_ID}`, network: 'x', handle: ME_USERNAME },
@@ -165,6 +169,11 @@ describe('analytics against the X emulator', () => {
     expect([...posts].sort()).toEqual(newest.map((t) => `x:${t.id}`).sort());
     // Each backfilled post came with its counts as the page showed them.
     expect(rig.deliveries.flatMap((d) => d.snapshots).filter((s) => s.source === 'backfill')).toHaveLength(3_200);
+    // Bookmarks and impressions as the page gave them: the rate is whole at once, not at the next round.
+    const first = rig.deliveries
+      .flatMap((d) => d.snapshots)
+      .find((s) => s.source === 'backfill' && s.postId === `x:${newestTweet.id}`);
+    expect(first?.values).toMatchObject({ bookmarks: 7, impressions: 900 });
     rig.collector.stop();
   });
 });

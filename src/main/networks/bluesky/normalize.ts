@@ -349,6 +349,7 @@ export function metricsOf(view: {
   repostCount?: number;
   replyCount?: number;
   quoteCount?: number;
+  bookmarkCount?: number;
 }): Metrics {
   const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
   return {
@@ -357,6 +358,7 @@ export function metricsOf(view: {
     replies: n(view.replyCount),
     quotes: n(view.quoteCount),
     impressions: null,
+    bookmarks: typeof view.bookmarkCount === 'number' ? n(view.bookmarkCount) : null,
   };
 }
 

@@ -63,6 +63,7 @@ const XPublicMetricsSchema = z.object({
   like_count: z.number().int().nonnegative().optional(),
   quote_count: z.number().int().nonnegative().optional(),
   impression_count: z.number().int().nonnegative().optional(),
+  bookmark_count: z.number().int().nonnegative().optional(),
 });
 
 /** Spec `PostEntities` (and the `entities` of `PostNotePost`), each list read item by item. */
@@ -626,6 +627,7 @@ export function metricsOf(tweet: Pick<XTweet, 'public_metrics'>): Metrics {
     replies: pm?.reply_count ?? 0,
     quotes: pm?.quote_count ?? 0,
     impressions: pm?.impression_count ?? null,
+    bookmarks: pm?.bookmark_count ?? null,
   };
 }
 

@@ -630,7 +630,7 @@ describe('metrics and actions', () => {
   it('refreshMetrics follows likes, reposts, replies and quotes', async () => {
     const id = idOf(refs.a1!);
     const before = (await adapter.refreshMetrics([id, 'x:elsewhere']).then((m) => m.metrics.get(id)))!;
-    expect(before).toEqual({ likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null });
+    expect(before).toEqual({ likes: 0, reposts: 0, replies: 0, quotes: 0, impressions: null, bookmarks: 0 });
     await net.like(bob, refs.a1!);
     await net.like(dan, refs.a1!);
     await net.repost(dan, refs.a1!);

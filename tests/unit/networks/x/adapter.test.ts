@@ -193,6 +193,7 @@ describe('X adapter: metrics and actions', () => {
       replies: first.replies,
       quotes: first.quotes,
       impressions: first.impressions,
+      bookmarks: first.bookmarks,
     });
   });
 
