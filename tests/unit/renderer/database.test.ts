@@ -209,29 +209,52 @@ describe('the entry cache (Dexie)', () => {
 const LATEST = 8;
 
 /**
- * A database at schema `version` exactly as each version shipped (database.ts), for upgrade tests
- * from v6 on (the earlier tests spell theirs out).
+ * A database at schema `version` exactly as each version shipped (database.ts), for the upgrade
+ * tests: each version's stores as they were then.
  */
-function shipped(name: string, version: 6 | 7): Dexie {
+function shipped(name: string, version: 1 | 2 | 3 | 4 | 5 | 6 | 7): Dexie {
   const db = new Dexie(name);
   db.version(1).stores({
     posts: '&id, network, createdAt, [network+createdAt]',
     columnEntries: '&[columnId+postId], [columnId+createdAt]',
     columnCursors: '&columnId',
   });
-  db.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
-  db.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
-  db.version(4).stores({ readPositions: '&columnId' });
-  db.version(5).stores({ drafts: '&id, updatedAt', draftVersions: '++id, [draftId+id]', draftMedia: '&id, addedAt' });
-  db.version(6).stores({
-    ownPosts: '&id, [profileId+createdAt], *tags',
-    pendingSeries: '&postId',
-    followerCounts: '&[profileId+day]',
-    analyticsViews: '&id, name',
-  });
+  if (version >= 2) db.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
+  if (version >= 3) db.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
+  if (version >= 4) db.version(4).stores({ readPositions: '&columnId' });
+  if (version >= 5)
+    db.version(5).stores({ drafts: '&id, updatedAt', draftVersions: '++id, [draftId+id]', draftMedia: '&id, addedAt' });
+  if (version >= 6)
+    db.version(6).stores({
+      ownPosts: '&id, [profileId+createdAt], *tags',
+      pendingSeries: '&postId',
+      followerCounts: '&[profileId+day]',
+      analyticsViews: '&id, name',
+    });
   if (version >= 7) db.version(7).stores({ analyticsCache: '&key' });
   return db;
 }
+
+/** An own post's row as the archive has kept it since v6 (archive-store.ts `ArchivedPost`). */
+const archivedRow = (over: Record<string, unknown> = {}) => ({
+  id: 'x:1',
+  network: 'x' as const,
+  profileId: 'x:42',
+  handle: 'cm',
+  createdAt: 1,
+  text: 'Hello',
+  hashtags: ['IFPower'],
+  tags: ['ifpower'],
+  hasMedia: false,
+  isReply: false,
+  isQuote: false,
+  url: null,
+  latest: null,
+  latestAt: null,
+  points: 0,
+  series: new Uint8Array([1, 0]) as Uint8Array | null,
+  ...over,
+});
 
 describe('database versions', () => {
   it('creates the current schema on an empty profile and keeps its data when reopened', async () => {
@@ -270,12 +293,7 @@ describe('database versions', () => {
   it('v1 → v4: keeps every cached post and column entry, and finds entries by post', async () => {
     const name = 'upgrade-v1-v3';
     // The v1 schema exactly as it shipped.
-    const v1 = new Dexie(name);
-    v1.version(1).stores({
-      posts: '&id, network, createdAt, [network+createdAt]',
-      columnEntries: '&[columnId+postId], [columnId+createdAt]',
-      columnCursors: '&columnId',
-    });
+    const v1 = shipped(name, 1);
     const post = samplePost(3, '2026-11-25T08:00:00.000Z');
     await v1.table('posts').put({ ...post, cachedAt: 1 });
     await v1.table('columnEntries').bulkPut([
@@ -299,13 +317,7 @@ describe('database versions', () => {
   it('v2 → v4: every entry becomes a plain entry at its post’s time, in the same order, ready for new ones', async () => {
     const name = 'upgrade-v2-v3';
     // The v2 schema exactly as it shipped.
-    const v2 = new Dexie(name);
-    v2.version(1).stores({
-      posts: '&id, network, createdAt, [network+createdAt]',
-      columnEntries: '&[columnId+postId], [columnId+createdAt]',
-      columnCursors: '&columnId',
-    });
-    v2.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
+    const v2 = shipped(name, 2);
     const a = samplePost(1, '2026-11-25T08:00:00.000Z');
     const b = samplePost(2, '2026-11-25T08:05:00.000Z');
     // v2 stored `repostedBy` on the shared post row; it moves to entries from now on.
@@ -366,14 +378,7 @@ describe('database versions', () => {
   it('v3 → v4: keeps every entry, post and cursor; columns start without a reading position', async () => {
     const name = 'upgrade-v3-v4';
     // The v3 schema exactly as it shipped.
-    const v3 = new Dexie(name);
-    v3.version(1).stores({
-      posts: '&id, network, createdAt, [network+createdAt]',
-      columnEntries: '&[columnId+postId], [columnId+createdAt]',
-      columnCursors: '&columnId',
-    });
-    v3.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
-    v3.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
+    const v3 = shipped(name, 3);
     const a = samplePost(1, '2026-11-25T08:00:00.000Z');
     await v3.table('posts').put({ ...a, cachedAt: 1 });
     await v3.table('entries').bulkPut([
@@ -394,15 +399,7 @@ describe('database versions', () => {
   it('v4 → v5: keeps every entry, post, cursor and reading position; drafts start empty and work', async () => {
     const name = 'upgrade-v4-v5';
     // The v4 schema exactly as it shipped.
-    const v4 = new Dexie(name);
-    v4.version(1).stores({
-      posts: '&id, network, createdAt, [network+createdAt]',
-      columnEntries: '&[columnId+postId], [columnId+createdAt]',
-      columnCursors: '&columnId',
-    });
-    v4.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
-    v4.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
-    v4.version(4).stores({ readPositions: '&columnId' });
+    const v4 = shipped(name, 4);
     const a = samplePost(1, '2026-11-25T08:00:00.000Z');
     await v4.table('posts').put({ ...a, cachedAt: 1 });
     await v4.table('entries').put({ columnId: 'home', key: a.id, at: a.createdAt, postId: a.id });
@@ -434,16 +431,7 @@ describe('database versions', () => {
   it('v5 → v6: keeps every entry, post, cursor, reading position and draft; the analytics archive starts empty and works', async () => {
     const name = 'upgrade-v5-v6';
     // The v5 schema exactly as it shipped.
-    const v5 = new Dexie(name);
-    v5.version(1).stores({
-      posts: '&id, network, createdAt, [network+createdAt]',
-      columnEntries: '&[columnId+postId], [columnId+createdAt]',
-      columnCursors: '&columnId',
-    });
-    v5.version(2).stores({ columnEntries: '&[columnId+postId], [columnId+createdAt], postId' });
-    v5.version(3).stores({ columnEntries: null, entries: '&[columnId+key], [columnId+at], postId' });
-    v5.version(4).stores({ readPositions: '&columnId' });
-    v5.version(5).stores({ drafts: '&id, updatedAt', draftVersions: '++id, [draftId+id]', draftMedia: '&id, addedAt' });
+    const v5 = shipped(name, 5);
     const a = samplePost(1, '2026-11-25T08:00:00.000Z');
     const draft = {
       id: 'd1',
@@ -473,24 +461,7 @@ describe('database versions', () => {
     expect(await Promise.all(archive.map((t) => t.count()))).toEqual([0, 0, 0, 0]);
     expect(v6.ownPosts.schema.indexes.map((i) => i.name).sort()).toEqual(['[profileId+createdAt]']);
     expect(v6.followerCounts.schema.primKey.name).toBe('[profileId+day]');
-    const own = {
-      id: 'x:1',
-      network: 'x' as const,
-      profileId: 'x:42',
-      handle: 'cm',
-      createdAt: 1,
-      text: 'Hello',
-      hashtags: ['IFPower'],
-      tags: ['ifpower'],
-      hasMedia: false,
-      isReply: false,
-      isQuote: false,
-      url: null,
-      latest: null,
-      latestAt: null,
-      points: 0,
-      series: new Uint8Array([1, 0]),
-    };
+    const own = archivedRow();
     await v6.ownPosts.put(own);
     await v6.ownPosts.put({ ...own, id: 'bluesky:2', network: 'bluesky', profileId: 'bluesky:did:plc:cm', tags: [] });
     // By author (the compound index's first part) and by network (the id's prefix).
@@ -501,24 +472,7 @@ describe('database versions', () => {
   it('v6 → v7: keeps every analytics post, series, follower count and view; the index cache starts empty and works', async () => {
     const name = 'upgrade-v6-v7';
     const v6 = shipped(name, 6);
-    const own = {
-      id: 'x:1',
-      network: 'x',
-      profileId: 'x:42',
-      handle: 'cm',
-      createdAt: 1,
-      text: 'Hello',
-      hashtags: ['IFPower'],
-      tags: ['ifpower'],
-      hasMedia: false,
-      isReply: false,
-      isQuote: false,
-      url: null,
-      latest: null,
-      latestAt: null,
-      points: 0,
-      series: new Uint8Array([1, 0]),
-    };
+    const own = archivedRow();
     const count = { profileId: 'x:42', day: '2026-11-30', followers: 1500, at: 1 };
     const view = { id: 'v1', name: 'Best', filter: {}, sort: { key: 'rate', dir: 'desc' } };
     await v6.table('ownPosts').put(own);
@@ -543,24 +497,7 @@ describe('database versions', () => {
   it('v7 → v8: keeps every analytics post (its tags too) and the index cache; posts are found by profile and date', async () => {
     const name = 'upgrade-v7-v8';
     const v7 = shipped(name, 7);
-    const own = (id: string, createdAt: number) => ({
-      id,
-      network: 'x',
-      profileId: 'x:42',
-      handle: 'cm',
-      createdAt,
-      text: 'Hello #IFPower',
-      hashtags: ['IFPower'],
-      tags: ['ifpower'],
-      hasMedia: false,
-      isReply: false,
-      isQuote: false,
-      url: null,
-      latest: null,
-      latestAt: null,
-      points: 0,
-      series: null,
-    });
+    const own = (id: string, createdAt: number) => archivedRow({ id, createdAt, text: 'Hello #IFPower', series: null });
     await v7.table('ownPosts').bulkPut([own('x:1', 1), own('x:2', 2)]);
     await v7.table('analyticsCache').put({ key: 'version', version: 4 });
     v7.close();

@@ -70,6 +70,24 @@ async function ready(container: HTMLElement, posts: number) {
   await until(() => expect(postTexts(container).every((t) => t !== 'Loading…')).toBe(true));
 }
 
+/**
+ * Downloads the view starts (an object URL clicked as a link), captured: each file's name and
+ * bytes. `restore()` puts the link's click back.
+ */
+function captureDownloads() {
+  const saved: Array<{ name: string; blob: Blob }> = [];
+  let lastBlob: Blob | null = null;
+  URL.createObjectURL = (blob: Blob) => {
+    lastBlob = blob;
+    return 'blob:analytics';
+  };
+  URL.revokeObjectURL = () => undefined;
+  const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    saved.push({ name: this.download, blob: lastBlob! });
+  });
+  return { saved, restore: () => clicks.mockRestore() };
+}
+
 describe('the analytics posts table', () => {
   it('filters posts with an engagement rate above a threshold, sorts by it, and says partial data in words', async () => {
     const db = testDatabase('analytics-view-filter');
@@ -245,18 +263,7 @@ describe('the analytics posts table', () => {
   it('exports the filtered, sorted table to CSV with the formula and the partial data of each post', async () => {
     const db = testDatabase('analytics-view-csv');
     await seedArchive(db);
-    const saved: Array<{ name: string; blob: Blob }> = [];
-    let lastBlob: Blob | null = null;
-    URL.createObjectURL = (blob: Blob) => {
-      lastBlob = blob;
-      return 'blob:analytics';
-    };
-    URL.revokeObjectURL = () => undefined;
-    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      saved.push({ name: this.download, blob: lastBlob! });
-    });
+    const { saved, restore } = captureDownloads();
     try {
       const { container } = await showView(db);
       await ready(container, 5);
@@ -301,26 +308,20 @@ describe('the analytics posts table', () => {
         'partial data': 'no impressions known: X archive',
       });
     } finally {
-      clicks.mockRestore();
+      restore();
     }
   });
 
   it('exports in French as French spreadsheets open a .csv: semicolons between fields, a comma before decimals', async () => {
     const db = testDatabase('analytics-view-csv-fr');
     await seedArchive(db);
-    const saved: Blob[] = [];
-    URL.createObjectURL = (blob: Blob) => {
-      saved.push(blob);
-      return 'blob:analytics';
-    };
-    URL.revokeObjectURL = () => undefined;
-    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const { saved, restore } = captureDownloads();
     try {
       const { container } = await showView(db, undefined, 'fr');
       await ready(container, 5);
       await click(byRole(container, 'button', 'Exporter en CSV'));
       await until(() => expect(saved).toHaveLength(1));
-      const text = new TextDecoder().decode(await saved[0]!.arrayBuffer());
+      const text = new TextDecoder().decode(await saved[0]!.blob.arrayBuffer());
       expect(text.split('\r\n')[0]).toMatch(/^date;profil;réseau;texte;hashtags;/);
       const parsed = Papa.parse<Record<string, string>>(text, { header: true, delimiter: ';', skipEmptyLines: true });
       expect(parsed.errors).toEqual([]);
@@ -331,7 +332,7 @@ describe('the analytics posts table', () => {
       const quiet = parsed.data.find((r) => r.texte === 'Quiet Tuesday')!;
       expect(quiet['taux d’engagement (%)']).toBe('1,5');
     } finally {
-      clicks.mockRestore();
+      restore();
     }
   });
 
@@ -369,13 +370,7 @@ describe('the analytics posts table', () => {
     await archiveOf(db).ingest({ gone: [{ postId: 'x:1', at: goneAt }] });
     // Said again later (the next round): the first time stays.
     await archiveOf(db).ingest({ gone: [{ postId: 'x:1', at: goneAt + 86_400_000 }] });
-    const saved: Blob[] = [];
-    URL.createObjectURL = (blob: Blob) => {
-      saved.push(blob);
-      return 'blob:analytics';
-    };
-    URL.revokeObjectURL = () => undefined;
-    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const { saved, restore } = captureDownloads();
     try {
       const { container } = await showView(db);
       await ready(container, 5);
@@ -399,7 +394,7 @@ describe('the analytics posts table', () => {
       expect(allByRole(detail, 'link')).toHaveLength(0);
       await click(byRole(container, 'button', 'Export CSV'));
       await until(() => expect(saved).toHaveLength(1));
-      const parsed = Papa.parse<Record<string, string>>(new TextDecoder().decode(await saved[0]!.arrayBuffer()), {
+      const parsed = Papa.parse<Record<string, string>>(new TextDecoder().decode(await saved[0]!.blob.arrayBuffer()), {
         header: true,
         skipEmptyLines: true,
       });
@@ -407,7 +402,7 @@ describe('the analytics posts table', () => {
       expect(deleted('Launch day #launch')).toBe('yes');
       expect(deleted('Quiet Tuesday')).toBe('no');
     } finally {
-      clicks.mockRestore();
+      restore();
     }
   });
 
