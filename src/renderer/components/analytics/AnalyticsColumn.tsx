@@ -53,17 +53,22 @@ export function AnalyticsColumn(props: { db: ColonnadeDb; language: string; titl
   const archive = archiveOf(props.db);
   const { index, read, total, error, retry } = useAnalyticsIndex(archive);
   const version = index?.version ?? -1;
-  // The formulas of the profiles the archive holds: one "Top" button each.
-  const formulas = useMemo(() => {
+  // The formulas of the profiles the archive holds: one "Top" button each; the one with the most
+  // rated posts of the last 30 days shown first (an archive of unrated X posts does not hide the rest).
+  const { formulas, busiest } = useMemo(() => {
     const networks = new Set((index?.profiles() ?? []).map((p) => p.network));
     const out: Mode[] = [];
     if (networks.has('x')) out.push('top-impressions');
     if (FOLLOWER_NETWORKS.some((n) => networks.has(n))) out.push('top-followers');
-    return out.length ? out : (['top-impressions'] as Mode[]);
+    if (!out.length) out.push('top-impressions');
+    const now = (props.now ?? Date.now)();
+    const rated = (m: Mode) => (index ? columnRows(index, m, now).length : 0);
+    const most = out.reduce((a, b) => (rated(b) > rated(a) ? b : a));
+    return { formulas: out, busiest: most };
     // `version` moves when the index changes (an ingest).
-  }, [index, version]);
+  }, [index, version, props.now]);
   const [chosen, setMode] = useState<Mode | null>(null);
-  const mode: Mode = chosen && (chosen === 'latest' || formulas.includes(chosen)) ? chosen : formulas[0]!;
+  const mode: Mode = chosen && (chosen === 'latest' || formulas.includes(chosen)) ? chosen : busiest;
   const rows = useMemo(
     () => (index ? [...columnRows(index, mode, (props.now ?? Date.now)())].map((r) => index.row(r)) : []),
     // `version` moves when the index changes (an ingest): the list is made again.
