@@ -55,25 +55,27 @@ export function AnalyticsColumn(props: { db: ColonnadeDb; language: string; titl
   const version = index?.version ?? -1;
   // The formulas of the profiles the archive holds: one "Top" button each; the one with the most
   // rated posts of the last 30 days shown first (an archive of unrated X posts does not hide the rest).
-  const { formulas, busiest } = useMemo(() => {
+  // Each formula's top list is read once per index version; the list shown is one of them.
+  const tops = useMemo(() => {
     const networks = new Set((index?.profiles() ?? []).map((p) => p.network));
-    const out: Mode[] = [];
-    if (networks.has('x')) out.push('top-impressions');
-    if (FOLLOWER_NETWORKS.some((n) => networks.has(n))) out.push('top-followers');
-    if (!out.length) out.push('top-impressions');
+    const formulas: Mode[] = [];
+    if (networks.has('x')) formulas.push('top-impressions');
+    if (FOLLOWER_NETWORKS.some((n) => networks.has(n))) formulas.push('top-followers');
+    if (!formulas.length) formulas.push('top-impressions');
     const now = (props.now ?? Date.now)();
-    const rated = (m: Mode) => (index ? columnRows(index, m, now).length : 0);
-    const most = out.reduce((a, b) => (rated(b) > rated(a) ? b : a));
-    return { formulas: out, busiest: most };
+    return new Map(formulas.map((m) => [m, index ? columnRows(index, m, now) : new Uint32Array(0)]));
     // `version` moves when the index changes (an ingest).
   }, [index, version, props.now]);
+  const formulas = [...tops.keys()];
+  const busiest = formulas.reduce((a, b) => (tops.get(b)!.length > tops.get(a)!.length ? b : a));
   const [chosen, setMode] = useState<Mode | null>(null);
-  const mode: Mode = chosen && (chosen === 'latest' || formulas.includes(chosen)) ? chosen : busiest;
-  const rows = useMemo(
-    () => (index ? [...columnRows(index, mode, (props.now ?? Date.now)())].map((r) => index.row(r)) : []),
+  const mode: Mode = chosen && (chosen === 'latest' || tops.has(chosen)) ? chosen : busiest;
+  const rows = useMemo(() => {
+    if (!index) return [];
+    const found = tops.get(mode) ?? columnRows(index, mode, (props.now ?? Date.now)());
+    return [...found].map((r) => index.row(r));
     // `version` moves when the index changes (an ingest): the list is made again.
-    [index, mode, version, props.now],
-  );
+  }, [index, tops, mode, version, props.now]);
   const [posts, setPosts] = useState<ReadonlyMap<string, ArchivedPost>>(new Map());
   useEffect(() => {
     let live = true;

@@ -39,6 +39,25 @@ function once(t: TFunction, key: string, make: () => string): string {
   return text;
 }
 
+const marksOf = new Map<string, { decimal: string; group: string }>();
+/**
+ * The decimal and grouping marks `language` writes numbers with ("fr": "," and U+202F; "en": "."
+ * and ","), from Intl, once per language: the filters read typed numbers by them, the CSV export
+ * writes decimals and picks its separator by them.
+ */
+export function numberMarks(language: string): { decimal: string; group: string } {
+  let marks = marksOf.get(language);
+  if (!marks) {
+    const parts = formatter(`number:${language}`, () => new Intl.NumberFormat(language)).formatToParts(12345.6);
+    marks = {
+      decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+      group: parts.find((p) => p.type === 'group')?.value ?? ',',
+    };
+    marksOf.set(language, marks);
+  }
+  return marks;
+}
+
 /** A rate (a fraction: 0.034) as the language writes a percentage ("3.4%", "3,4 %", "0.13%", "0%"). */
 export function formatRate(rate: number, language: string): string {
   // 0 is "0%"; under 1 % two significant digits (0.063 %, 0.13 %: what a threshold typed from it

@@ -16,7 +16,7 @@ import { instantToZoned } from '../../../shared/schedule/zoned-time';
 import type { AnalyticsArchive, ArchivedPost } from '../../analytics/archive-store';
 import type { AnalyticsIndex, AnalyticsRow } from '../../analytics/query';
 import { decodeSeries } from '../../analytics/series-codec';
-import { formulaName, rateWords, sourcesOf } from './engagement-words';
+import { formulaName, numberMarks, rateWords, sourcesOf } from './engagement-words';
 
 const BOM = '\ufeff';
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -28,8 +28,7 @@ const CSV_OPTIONS = { delimiter: ',', newline: '\r\n', escapeFormulae: FORMULA_S
  * language writes decimals with a comma (fr), "," and "." otherwise.
  */
 export function csvMarks(language: string): { delimiter: ',' | ';'; decimal: '.' | ',' } {
-  const decimal = new Intl.NumberFormat(language).formatToParts(1.5).find((p) => p.type === 'decimal')?.value;
-  return decimal === ',' ? { delimiter: ';', decimal: ',' } : { delimiter: ',', decimal: '.' };
+  return numberMarks(language).decimal === ',' ? { delimiter: ';', decimal: ',' } : { delimiter: ',', decimal: '.' };
 }
 
 /** An instant as ISO 8601 in `zone`, with the zone's offset then ("2025-01-20T13:00:05+01:00"). */

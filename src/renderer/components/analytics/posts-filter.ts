@@ -8,6 +8,7 @@ import type { NetworkId } from '../../../shared/model';
 import { instantToZoned, zonedToInstant } from '../../../shared/schedule/zoned-time';
 import type { AnalyticsFilter, AnalyticsIndex, Range } from '../../analytics/query';
 import { totalsOf, type Totals } from './chart-data';
+import { numberMarks } from './engagement-words';
 
 /** Yes, no, or either. */
 export type Tristate = '' | 'yes' | 'no';
@@ -41,15 +42,6 @@ export const EMPTY_FORM: FilterForm = {
   reply: '',
 };
 
-/** The decimal and grouping marks of `language` ("fr": "," and U+202F; "en": "." and ","). */
-function marks(language: string): { decimal: string; group: string } {
-  const parts = new Intl.NumberFormat(language).formatToParts(12345.6);
-  return {
-    decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
-    group: parts.find((p) => p.type === 'group')?.value ?? ',',
-  };
-}
-
 /**
  * A number as the CM typed it in `language`: "2,5" in French and "2.5" anywhere are 2.5; spaces
  * (also no-break ones) and the language's grouping mark between thousands are left out ("1,000" in
@@ -59,7 +51,7 @@ function marks(language: string): { decimal: string; group: string } {
 export function numberOf(text: string, language = 'en'): number | undefined {
   let s = text.replace(/[\s\u00a0\u202f']/gu, '');
   if (s === '') return undefined;
-  const { group } = marks(language);
+  const { group } = numberMarks(language);
   const comma = s.lastIndexOf(',');
   const dot = s.lastIndexOf('.');
   if (comma >= 0 && dot >= 0) {
@@ -177,7 +169,7 @@ export function filterOf(form: FilterForm, zone: string, language = 'en'): Analy
 /** The form for an engine's filter (a saved view's), in `zone`, its numbers written in `language`. */
 export function formOf(filter: AnalyticsFilter, zone: string, language = 'en'): FilterForm {
   // No exponent, no trailing float noise (0.025 → "2.5" percent), the language's decimal mark.
-  const { decimal } = marks(language);
+  const { decimal } = numberMarks(language);
   const fieldOf = (n: number | undefined, scale = 1) =>
     n === undefined ? '' : String(Number((n * scale).toPrecision(12))).replace('.', decimal);
   const counts = { ...EMPTY_FORM.counts };
